@@ -1,0 +1,1574 @@
+/* eslint-disable */
+/**
+ * GENERATED FILE - DO NOT EDIT.
+ * Produced by src/spec/gen-types.ts from schemas/**​/*.schema.json (json-schema-to-typescript).
+ * Change the schemas, then run `npm run gen:types`; tests/unit/spec/schema.test.ts fails on drift.
+ */
+
+/**
+ * A datetime grid: T/min (minute), H/h (hour), D (day), W (week), M (month-end), MS (month-start).
+ */
+export type Freq = "T" | "min" | "H" | "h" | "D" | "W" | "M" | "MS";
+/**
+ * Column type: int, float, string, bool, datetime, date; extension decimal, json, list<…>.
+ */
+export type ColumnType =
+  | "int"
+  | "float"
+  | "string"
+  | "bool"
+  | "datetime"
+  | "date"
+  | "decimal"
+  | "json"
+  | "list<int>"
+  | "list<float>"
+  | "list<string>"
+  | "list<bool>"
+  | "list<datetime>"
+  | "list<date>"
+  | "list<decimal>"
+  | "list<json>";
+/**
+ * A single JSON value: string, number, boolean or null.
+ */
+export type Scalar = string | number | boolean | null;
+/**
+ * Name of a probability distribution.
+ */
+export type DistributionName =
+  | "normal"
+  | "lognormal"
+  | "uniform"
+  | "poisson"
+  | "exponential"
+  | "gamma"
+  | "beta"
+  | "negative_binomial"
+  | "binomial"
+  | "zipf"
+  | "pareto"
+  | "weibull"
+  | "triangular"
+  | "dirichlet"
+  | "geometric";
+/**
+ * Calendar weights {dimension, weights}: 24 for hour, 7 for dow (0 = Monday), 12 for month.
+ */
+export type CalendarPattern =
+  | {
+      /**
+       * Hour of day (0-23).
+       */
+      dimension: "hour";
+      /**
+       * 24 weights, hour 0 first.
+       *
+       * @minItems 24
+       * @maxItems 24
+       */
+      weights: number[];
+    }
+  | {
+      /**
+       * Day of week, 0 = Monday.
+       */
+      dimension: "dow";
+      /**
+       * 7 weights, Monday first.
+       *
+       * @minItems 7
+       * @maxItems 7
+       */
+      weights: number[];
+    }
+  | {
+      /**
+       * Month of year.
+       */
+      dimension: "month";
+      /**
+       * 12 weights, January first.
+       *
+       * @minItems 12
+       * @maxItems 12
+       */
+      weights: number[];
+    };
+/**
+ * A column modifier {transform, args}; transform selects the args schema.
+ */
+export type ColumnModifier =
+  | {
+      /**
+       * Multiply by a factor.
+       */
+      transform: "multiply";
+      args: MultiplyModifier;
+    }
+  | {
+      /**
+       * Add a value.
+       */
+      transform: "add";
+      args: AddModifier;
+    }
+  | {
+      /**
+       * Bound values to [min, max].
+       */
+      transform: "clamp";
+      args: ClampModifier;
+    }
+  | {
+      /**
+       * Gaussian noise, added or multiplicative.
+       */
+      transform: "jitter";
+      args: JitterModifier;
+    }
+  | {
+      /**
+       * Gaussian shift of a timestamp.
+       */
+      transform: "time_jitter";
+      args: TimeJitterModifier;
+    }
+  | {
+      /**
+       * Replace values through a mapping.
+       */
+      transform: "map_values";
+      args: MapValuesModifier;
+    }
+  | {
+      /**
+       * Calendar weights: a multiplier on numbers, a sampling weight on timestamps.
+       */
+      transform: "seasonality";
+      args: SeasonalityModifier;
+    }
+  | {
+      /**
+       * Growth multiplier by years elapsed.
+       */
+      transform: "trend";
+      args: TrendModifier;
+    }
+  | {
+      /**
+       * Multiply/add a field of the matching effect-table row whose window contains the row's timestamp.
+       */
+      transform: "effect";
+      args: EffectModifier;
+    }
+  | {
+      /**
+       * Labelled outliers: a share of rows spiked or dropped.
+       */
+      transform: "outliers";
+      args: OutliersModifier;
+    }
+  | {
+      /**
+       * Extension: labelled dated level shifts, spikes and drops.
+       */
+      transform: "anomaly";
+      args: AnomalyModifier;
+    };
+/**
+ * Arguments of seasonality: on a numeric column ×weight of the row's timestamp bucket; on a datetime column a sampling weight.
+ */
+export type SeasonalityModifier =
+  | {
+      /**
+       * Hour of day (0-23).
+       */
+      dimension: "hour";
+      /**
+       * 24 weights, hour 0 first.
+       *
+       * @minItems 24
+       * @maxItems 24
+       */
+      weights: number[];
+      /**
+       * Extension: the datetime column whose bucket is used (default: the first earlier datetime column).
+       */
+      time_reference?: string;
+    }
+  | {
+      /**
+       * Day of week, 0 = Monday.
+       */
+      dimension: "dow";
+      /**
+       * 7 weights, Monday first.
+       *
+       * @minItems 7
+       * @maxItems 7
+       */
+      weights: number[];
+      /**
+       * Extension: the datetime column whose bucket is used (default: the first earlier datetime column).
+       */
+      time_reference?: string;
+    }
+  | {
+      /**
+       * Month of year.
+       */
+      dimension: "month";
+      /**
+       * 12 weights, January first.
+       *
+       * @minItems 12
+       * @maxItems 12
+       */
+      weights: number[];
+      /**
+       * Extension: the datetime column whose bucket is used (default: the first earlier datetime column).
+       */
+      time_reference?: string;
+    };
+/**
+ * A duration: a number of days, or a string like "30d", "12h", "2w", "3M" (units s, min, h, d, w, M, y).
+ */
+export type Duration = string | number;
+/**
+ * A table-level modifier {transform, args}; only effect, which scales the fanout.
+ */
+export type TableModifier = {
+  /**
+   * Scale the expected fanout by the matching effect row whose window contains the child's timestamp.
+   */
+  transform: "effect";
+  args: EffectModifier;
+};
+/**
+ * A calendar unit for ages and periods.
+ */
+export type TimeUnit = "day" | "week" | "month" | "year";
+/**
+ * Quality targets checked by `datagen validate` (null means none).
+ */
+export type Targets = {
+  weekend_share?: WeekendShareTarget;
+  mean_in_range?: MeanInRangeTarget;
+  composite_effect?: CompositeEffectTarget;
+} | null;
+/**
+ * A calendar bucket of a timestamp: hour (24 weights), dow (7, 0 = Monday) or month (12).
+ */
+export type TimeDimension = "hour" | "dow" | "month";
+
+/**
+ * A datagen document (DSL 1.x): one JSON document that describes a whole dataset.
+ */
+export interface DatagenSpec {
+  /**
+   * DSL version: "1.0" (any 1.x is accepted).
+   */
+  version: string;
+  metadata: Metadata;
+  timeframe: Timeframe;
+  /**
+   * The tables of the dataset, one node per table; ids are unique.
+   *
+   * @minItems 1
+   */
+  nodes: Node[];
+  constraints: Constraints;
+  targets?: Targets;
+  /**
+   * Explicit generation levels (lists of node ids); checked against the dependencies, never trusted blindly.
+   */
+  dag?: string[][];
+  /**
+   * Extension: default master seed (CLI --seed overrides; default 42).
+   */
+  seed?: number;
+  /**
+   * Extension: anomaly scenarios injected after generation; each writes ground truth to _labels.
+   */
+  scenarios?: Scenario[];
+}
+/**
+ * Dataset metadata: {name, description?}; other keys are kept as free-form notes.
+ */
+export interface Metadata {
+  /**
+   * Dataset name (used for output file names and the manifest).
+   */
+  name: string;
+  /**
+   * Free-text description of the dataset.
+   */
+  description?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The dataset's time span {start, end} and default datetime grid freq.
+ */
+export interface Timeframe {
+  /**
+   * First instant of the timeframe (ISO-8601, trailing Z ok).
+   */
+  start: string;
+  /**
+   * Last instant of the timeframe (ISO-8601, trailing Z ok).
+   */
+  end: string;
+  freq: Freq;
+}
+/**
+ * One table: an entity (independent rows), a fact (rows per parent row) or a vocab (a fixed list).
+ */
+export interface Node {
+  /**
+   * Table name; unique among the nodes.
+   */
+  id: string;
+  /**
+   * entity (independent rows), fact (rows per parent row) or vocab (a fixed list from enum_list).
+   */
+  kind: "entity" | "fact" | "vocab";
+  /**
+   * Primary-key column; must be one of the columns; generated keys are unique by construction.
+   */
+  pk?: string;
+  /**
+   * Row count for entities and parentless facts (default 1000); the CLI can scale all counts.
+   */
+  rows?: number;
+  /**
+   * Facts: parent node ids; parents[0] drives fanout, the others are referenced by lookups.
+   */
+  parents?: string[];
+  fanout?: Fanout;
+  /**
+   * The table's columns, generated in order; a column sees earlier columns and, through lookups, its parents'.
+   *
+   * @minItems 1
+   */
+  columns: Column[];
+  /**
+   * Table-level modifiers; an effect here scales the fanout.
+   */
+  modifiers?: TableModifier[];
+  segment_behavior?: SegmentBehavior;
+  vintage_behavior?: VintageBehavior;
+  stage_config?: StageConfig;
+  state_transition_model?: StateTransitionModel;
+  lifecycle_model?: LifecycleModel;
+  adoption_model?: AdoptionModel;
+  attribution_chain?: AttributionChain;
+  grain?: Grain;
+}
+/**
+ * Children per primary-parent row: {distribution, lambda?, min?, max?, k?, value?, p?, mean?}.
+ */
+export interface Fanout {
+  /**
+   * Count distribution: poisson, uniform, negative_binomial, geometric or fixed.
+   */
+  distribution: "poisson" | "uniform" | "negative_binomial" | "geometric" | "fixed";
+  /**
+   * Mean count (poisson; also the mean for negative_binomial).
+   */
+  lambda?: number;
+  /**
+   * Lower bound of the final count (uniform: lowest value).
+   */
+  min?: number;
+  /**
+   * Upper bound of the final count (uniform: highest value).
+   */
+  max?: number;
+  /**
+   * Dispersion of negative_binomial (smaller is more spread).
+   */
+  k?: number;
+  /**
+   * The count of fixed.
+   */
+  value?: number;
+  /**
+   * Success probability of geometric.
+   */
+  p?: number;
+  /**
+   * Mean count (alternative to lambda for negative_binomial and geometric).
+   */
+  mean?: number;
+}
+/**
+ * One column: {name, type, nullable?, null_rate?, generator, modifiers?, constraints?}.
+ */
+export interface Column {
+  /**
+   * Column name; unique within the table.
+   */
+  name: string;
+  type: ColumnType;
+  /**
+   * Whether the column may hold nulls (default false).
+   */
+  nullable?: boolean;
+  /**
+   * Extension: share of rows set to null (needs nullable: true).
+   */
+  null_rate?: number;
+  generator: Generator;
+  /**
+   * Modifiers applied in order, after the generator, before the type cast.
+   */
+  modifiers?: ColumnModifier[];
+  constraints?: ColumnConstraints;
+}
+/**
+ * Exactly one generator key: sequence, choice, distribution, datetime_series, faker, lookup, expression or enum_list.
+ */
+export interface Generator {
+  sequence?: SequenceGenerator;
+  choice?: ChoiceGenerator;
+  distribution?: DistributionGenerator;
+  datetime_series?: DatetimeSeriesGenerator;
+  faker?: FakerGenerator;
+  lookup?: LookupGenerator;
+  expression?: ExpressionGenerator;
+  enum_list?: EnumListGenerator;
+}
+/**
+ * Arithmetic sequence start, start + step, …; the usual primary key.
+ */
+export interface SequenceGenerator {
+  /**
+   * First value (default 1).
+   */
+  start?: number;
+  /**
+   * Difference between consecutive values (default 1; never 0).
+   */
+  step?: number;
+}
+/**
+ * Categorical draw with replacement: choices or choices_ref, weighted by weights or weights_kind (default uniform).
+ */
+export interface ChoiceGenerator {
+  /**
+   * The values to draw from.
+   *
+   * @minItems 1
+   */
+  choices?: Scalar[];
+  /**
+   * Draw from another table's column "t.c" instead of a literal list.
+   */
+  choices_ref?: string;
+  /**
+   * One non-negative weight per choice; normalised internally.
+   *
+   * @minItems 1
+   */
+  weights?: number[];
+  /**
+   * Generated weights: uniform, zipf@α (e.g. zipf@1.5) or head_tail@{h,α} (head share h, tail exponent α).
+   */
+  weights_kind?: string;
+}
+/**
+ * A draw from a named distribution {type, params, clamp?}; parameter names per distribution are checked semantically.
+ */
+export interface DistributionGenerator {
+  type: DistributionName;
+  /**
+   * Parameters by name, e.g. normal {mean, std}, lognormal {mean, sigma}, uniform {low, high}, poisson {lambda}; a string names an earlier column (binomial n); a list is dirichlet alpha.
+   */
+  params: {
+    /**
+     * A number, an earlier column's name, or a list of numbers.
+     */
+    [k: string]: (number | string | number[]) | undefined;
+  };
+  /**
+   * [min, max] bounds applied to each draw; either may be null.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  clamp?: (number | null)[];
+}
+/**
+ * Timestamps on a grid {within, freq, pattern?}; patterns and seasonality modifiers weight the draw.
+ */
+export interface DatetimeSeriesGenerator {
+  /**
+   * "timeframe" (the document's timeframe, the default) or an explicit {start, end} window.
+   */
+  within?: "timeframe" | TimeWindow;
+  freq?: Freq;
+  pattern?: CalendarPattern;
+}
+/**
+ * An explicit window {start, end}.
+ */
+export interface TimeWindow {
+  /**
+   * First instant of the window.
+   */
+  start: string;
+  /**
+   * Last instant of the window.
+   */
+  end: string;
+}
+/**
+ * Realistic strings via @faker-js/faker; the earlier tool's Python Faker method names (name, email, company, address, phone_number, first_name, last_name, uuid4, bothify, user_agent, license_plate, word) work.
+ */
+export interface FakerGenerator {
+  /**
+   * Faker method, e.g. name, email, company, address, phone_number, uuid4, bothify, user_agent.
+   */
+  method: string;
+  /**
+   * An earlier column holding a country code or locale for each row.
+   */
+  locale_from?: string;
+  /**
+   * Extension: one fixed locale for all rows, e.g. en_US (used by earlier specs).
+   */
+  locale?: string;
+  /**
+   * Extension: arguments of the method, e.g. {"text": "??-####"} for bothify.
+   */
+  args?: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * A value from another table: the primary parent's own value (the FK), a random row of another parent/table, or the row matching on.
+ */
+export interface LookupGenerator {
+  /**
+   * Source column "t.c".
+   */
+  from: string;
+  /**
+   * Pick the source row matching these keys {this_column: other_column}.
+   */
+  on?: {
+    /**
+     * Column of the source table.
+     */
+    [k: string]: string | undefined;
+  };
+  /**
+   * Extension: pick source rows in proportion to this column "t.c" (popularity).
+   */
+  weights_by?: string;
+}
+/**
+ * Arithmetic/logic over earlier columns and parent columns (parent.col), parsed once; no access outside the row.
+ */
+export interface ExpressionGenerator {
+  /**
+   * The expression: + - * / ^ %, comparisons, and/or/not, if(c,a,b), c ? a : b, min max abs round floor ceil sqrt exp log clamp, hour dow month year, days_between.
+   */
+  code: string;
+}
+/**
+ * Vocab nodes: the rows are exactly these values, in order.
+ */
+export interface EnumListGenerator {
+  /**
+   * The vocabulary; one row per value.
+   *
+   * @minItems 1
+   */
+  values: Scalar[];
+}
+/**
+ * Arguments of multiply: value × factor.
+ */
+export interface MultiplyModifier {
+  /**
+   * Multiplier.
+   */
+  factor: number;
+}
+/**
+ * Arguments of add: value + value.
+ */
+export interface AddModifier {
+  /**
+   * Amount added.
+   */
+  value: number;
+}
+/**
+ * Arguments of clamp: bound values to [min, max]; either bound may be null or absent.
+ */
+export interface ClampModifier {
+  /**
+   * Lower bound (null: none).
+   */
+  min?: number | null;
+  /**
+   * Upper bound (null: none).
+   */
+  max?: number | null;
+}
+/**
+ * Arguments of jitter: Gaussian noise, added (value + ε) or multiplicative (value × (1 + ε)).
+ */
+export interface JitterModifier {
+  /**
+   * Standard deviation of ε.
+   */
+  std: number;
+  /**
+   * add (default) or mul.
+   */
+  mode?: "add" | "mul";
+}
+/**
+ * Arguments of time_jitter: Gaussian shift of a timestamp.
+ */
+export interface TimeJitterModifier {
+  /**
+   * Standard deviation of the shift, in minutes.
+   */
+  std_minutes: number;
+}
+/**
+ * Arguments of map_values: replace values found in mapping; others are kept.
+ */
+export interface MapValuesModifier {
+  /**
+   * Replacements {old: new}; keys are the values' text form.
+   */
+  mapping: {
+    [k: string]: Scalar;
+  };
+}
+/**
+ * Arguments of trend: multiplier by years elapsed t: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t).
+ */
+export interface TrendModifier {
+  /**
+   * Curve: exponential (default), linear or logarithmic.
+   */
+  type?: "exponential" | "linear" | "logarithmic";
+  /**
+   * g: growth per year (exponential, linear).
+   */
+  growth_rate?: number;
+  /**
+   * The datetime column that gives the row's time.
+   */
+  time_reference?: string;
+  params?: TrendParams;
+  /**
+   * Extension: the instant where t = 0 (default timeframe.start; the earlier tool used the column's minimum).
+   */
+  origin?: string;
+}
+/**
+ * Logarithmic curve parameters {a, b}.
+ */
+export interface TrendParams {
+  /**
+   * Scale a of 1 + a·ln(1 + b·t).
+   */
+  a: number;
+  /**
+   * Rate b of 1 + a·ln(1 + b·t).
+   */
+  b: number;
+}
+/**
+ * Arguments of effect: multiply/add the field of the matching effect-table row whose window contains the row's timestamp (a join, generated first).
+ */
+export interface EffectModifier {
+  /**
+   * The effect table (node id); a dependency, generated first.
+   */
+  effect_table: string;
+  /**
+   * Join keys {local column: effect-table column}; {} matches every effect row.
+   */
+  on?: {
+    /**
+     * Column of the effect table.
+     */
+    [k: string]: string | undefined;
+  };
+  window: EffectWindow;
+  map: EffectMap;
+}
+/**
+ * The effect row's validity window {start_col, end_col}.
+ */
+export interface EffectWindow {
+  /**
+   * Effect-table column where the window starts.
+   */
+  start_col: string;
+  /**
+   * Effect-table column where the window ends (null: open-ended).
+   */
+  end_col: string;
+}
+/**
+ * How the effect applies {field, op=mul|add, default}.
+ */
+export interface EffectMap {
+  /**
+   * Effect-table column holding the multiplier or addend.
+   */
+  field: string;
+  /**
+   * mul (default) or add.
+   */
+  op?: "mul" | "add";
+  /**
+   * Value used where no effect row matches (default 1 for mul, 0 for add).
+   */
+  default?: number;
+}
+/**
+ * Arguments of outliers: a rate share of rows scaled by ×(1+m) (spike) or ÷(1+m) (drop); labelled in _labels.
+ */
+export interface OutliersModifier {
+  /**
+   * Share of rows affected.
+   */
+  rate: number;
+  /**
+   * spike (default) or drop.
+   */
+  mode?: "spike" | "drop";
+  magnitude_dist?: DistributionGenerator;
+}
+/**
+ * Extension, arguments of anomaly: dated level shifts, spikes and drops; labelled in _labels.
+ */
+export interface AnomalyModifier {
+  /**
+   * Days (or instants) whose rows are multiplied by spike_multiplier.
+   */
+  spike_dates?: string[];
+  /**
+   * Multiplier on spike_dates.
+   */
+  spike_multiplier?: number;
+  /**
+   * Days (or instants) whose rows are multiplied by drop_multiplier.
+   */
+  drop_dates?: string[];
+  /**
+   * Multiplier on drop_dates.
+   */
+  drop_multiplier?: number;
+  /**
+   * Anomaly windows [{start, end | duration, multiplier, kind, scope?}].
+   */
+  windows?: AnomalyWindow[];
+  /**
+   * The datetime column that places a row in time (default: the first earlier datetime column).
+   */
+  time_reference?: string;
+}
+/**
+ * One anomaly window {start, end | duration, multiplier, kind, scope?}.
+ */
+export interface AnomalyWindow {
+  /**
+   * First instant of the window.
+   */
+  start: string;
+  /**
+   * Last instant of the window.
+   */
+  end?: string;
+  duration?: Duration;
+  /**
+   * Multiplier applied inside the window.
+   */
+  multiplier: number;
+  /**
+   * Label kind: spike, drop or level_shift (default: spike if multiplier > 1, else drop).
+   */
+  kind?: "spike" | "drop" | "level_shift";
+  /**
+   * Restrict to rows whose columns have these values {column: value | [values]}.
+   */
+  scope?: {
+    /**
+     * The value, or list of values, that selects a row.
+     */
+    [k: string]: (string | number | boolean | null | Scalar[]) | undefined;
+  };
+}
+/**
+ * Column-level constraints checked by `datagen validate`.
+ */
+export interface ColumnConstraints {
+  /**
+   * Values are unique within the table.
+   */
+  unique?: boolean;
+  /**
+   * Smallest allowed value (number, or ISO instant for timestamps).
+   */
+  min?: number | string;
+  /**
+   * Largest allowed value (number, or ISO instant for timestamps).
+   */
+  max?: number | string;
+  /**
+   * Regular expression every non-null value must fully match.
+   */
+  regex?: string;
+  /**
+   * The allowed values.
+   */
+  values?: Scalar[];
+}
+/**
+ * On an entity: how its segment scales its children (through any parent); {segment_column, behaviors, applies_to_columns} and/or {segment_column, segments{base_probability}}.
+ */
+export interface SegmentBehavior {
+  /**
+   * The entity's column holding the segment.
+   */
+  segment_column: string;
+  /**
+   * Per segment value, the multipliers applied to its children.
+   */
+  behaviors?: {
+    [k: string]: SegmentEffects | undefined;
+  };
+  /**
+   * Per segment value, its base_probability; then defines the segment column's distribution.
+   */
+  segments?: {
+    [k: string]: SegmentShare | undefined;
+  };
+  /**
+   * Child columns scaled by value_multiplier.
+   */
+  applies_to_columns?: string[];
+}
+/**
+ * Multipliers for one segment's children.
+ */
+export interface SegmentEffects {
+  /**
+   * Scales the expected number of children per parent.
+   */
+  fanout_multiplier?: number;
+  /**
+   * Scales the child values listed in applies_to_columns.
+   */
+  value_multiplier?: number;
+  /**
+   * Scales how fast activity decays with age (vintage curves).
+   */
+  decay_rate?: number;
+  /**
+   * Scales stage-funnel transition rates.
+   */
+  transition_multiplier?: number;
+  /**
+   * Scales state-transition churn hazards.
+   */
+  churn_multiplier?: number;
+}
+/**
+ * A segment's share of the entities.
+ */
+export interface SegmentShare {
+  /**
+   * Share of entities in this segment (normalised internally).
+   */
+  base_probability: number;
+}
+/**
+ * On an entity: how its age (time since creation) scales its children's activity and values.
+ */
+export interface VintageBehavior {
+  /**
+   * The entity's datetime column when it was created; no child happens before it.
+   */
+  created_at_column: string;
+  /**
+   * Named age curves, each applied to the fanout, all values, or listed child columns.
+   */
+  age_based_multipliers: {
+    [k: string]: AgeMultiplier | undefined;
+  };
+}
+/**
+ * An age curve {curve, time_unit, applies_to}.
+ */
+export interface AgeMultiplier {
+  /**
+   * Multiplier per age bucket [age 0, age 1, …] (the last value holds after), or a parametric {curve_type, params{a,b}}.
+   *
+   * @minItems 1
+   */
+  curve:
+    | number[]
+    | {
+        /**
+         * logarithmic 1+a·ln(1+b·age), exponential a·e^(b·age), or linear a+b·age.
+         */
+        curve_type: "logarithmic" | "exponential" | "linear";
+        params: CurveParams;
+      };
+  time_unit?: TimeUnit;
+  /**
+   * "fanout" (children per parent), "all" (every numeric child value), a child column, or a list of child columns.
+   *
+   * @minItems 1
+   */
+  applies_to: string | string[];
+  /**
+   * Free-text note; ignored (written by earlier specs).
+   */
+  comment?: string;
+}
+/**
+ * Curve parameters {a, b}.
+ */
+export interface CurveParams {
+  /**
+   * Parameter a of the curve.
+   */
+  a: number;
+  /**
+   * Parameter b of the curve.
+   */
+  b: number;
+}
+/**
+ * On a fact: a stage funnel, one row per reached stage; stage 0 always, each next stage with p = min(1, rate × multiplier); timestamps strictly increase.
+ */
+export interface StageConfig {
+  /**
+   * The stages in order.
+   *
+   * @minItems 1
+   */
+  stages: Stage[];
+  /**
+   * Per segment of the parent (its segment_behavior column), a multiplier on the transition rates.
+   */
+  segment_variation?: {
+    [k: string]: StageSegmentVariation | undefined;
+  };
+}
+/**
+ * One stage {stage_name, transition_rate, delay?}.
+ */
+export interface Stage {
+  /**
+   * Name written to the stage row.
+   */
+  stage_name: string;
+  /**
+   * Probability of reaching this stage from the previous one (ignored for stage 0).
+   */
+  transition_rate: number;
+  /**
+   * Time from the previous stage: a fixed duration or a duration distribution.
+   */
+  delay?: Duration | DurationDistribution;
+}
+/**
+ * A random duration {distribution, params, clamp?, unit}.
+ */
+export interface DurationDistribution {
+  distribution: DistributionName;
+  /**
+   * Parameters by name, as for the distribution generator.
+   */
+  params: {
+    [k: string]: (number | number[]) | undefined;
+  };
+  /**
+   * [min, max] bounds of the duration; either may be null.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  clamp?: (number | null)[];
+  /**
+   * Unit of the drawn number: minute, hour, day (default), week or month.
+   */
+  unit?: "minute" | "hour" | "day" | "week" | "month";
+}
+/**
+ * One segment's funnel variation.
+ */
+export interface StageSegmentVariation {
+  /**
+   * Multiplier on every transition rate.
+   */
+  transition_multiplier: number;
+}
+/**
+ * On a fact: a recurring relationship moving between states per period; rows are state episodes (entity, state, valid_from, valid_to) or periods.
+ */
+export interface StateTransitionModel {
+  /**
+   * State every relationship starts in; one of states.
+   */
+  initial_state: string;
+  /**
+   * The states: each either leaves with transition_prob_per_period to next_states, or is terminal.
+   */
+  states: {
+    [k: string]: TransitionState | undefined;
+  };
+  period_unit?: TimeUnit;
+  /**
+   * Per segment of the parent, a multiplier on the hazard of moving to a terminal state.
+   */
+  segment_variation?: {
+    [k: string]: ChurnSegmentVariation | undefined;
+  };
+  /**
+   * Rows written: episodes (one per state episode, default) or periods (one per period with its state).
+   */
+  emit?: "episodes" | "periods";
+  amount?: StateAmount;
+}
+/**
+ * A state: {transition_prob_per_period, next_states} or {terminal: true}.
+ */
+export interface TransitionState {
+  /**
+   * Probability of leaving the state in one period.
+   */
+  transition_prob_per_period?: number;
+  /**
+   * Where a leaving relationship goes {state: weight}; normalised internally.
+   */
+  next_states?: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * The state is final (e.g. churned).
+   */
+  terminal?: boolean;
+}
+/**
+ * One segment's churn variation.
+ */
+export interface ChurnSegmentVariation {
+  /**
+   * Multiplier on the churn hazard.
+   */
+  churn_multiplier: number;
+}
+/**
+ * An optional amount per row (e.g. revenue per period), scaled per state.
+ */
+export interface StateAmount {
+  /**
+   * Column receiving the amount (default amount).
+   */
+  column?: string;
+  distribution: DistributionGenerator;
+  /**
+   * Multiplier on the amount per state {state: factor} (default 1).
+   */
+  state_multipliers?: {
+    [k: string]: number | undefined;
+  };
+}
+/**
+ * On a fact: lifecycle stages with duration distributions, events during each stage, exits and terminal churn per period.
+ */
+export interface LifecycleModel {
+  /**
+   * The lifecycle stages; the first is the entry stage.
+   *
+   * @minItems 1
+   */
+  stages: LifecycleStage[];
+  period_unit?: TimeUnit;
+}
+/**
+ * One stage {stage_name, duration?, events_during_stage?, exit_probability?, next_stages?, churn_probability_per_period?}.
+ */
+export interface LifecycleStage {
+  /**
+   * Stage name.
+   */
+  stage_name: string;
+  duration?: DurationDistribution;
+  events_during_stage?: StageEvents;
+  /**
+   * Probability of leaving the stage at its end for one of next_stages (otherwise the lifecycle ends).
+   */
+  exit_probability?: number;
+  /**
+   * Stages (or exits) reachable from this one, chosen uniformly.
+   *
+   * @minItems 1
+   */
+  next_stages?: string[];
+  /**
+   * Terminal stage: probability of churning in each period.
+   */
+  churn_probability_per_period?: number;
+}
+/**
+ * Events emitted while in the stage {event_types, frequency}.
+ */
+export interface StageEvents {
+  /**
+   * Event types drawn uniformly for each event.
+   *
+   * @minItems 1
+   */
+  event_types: string[];
+  /**
+   * Event rate: high, medium, low, or a number of events per week.
+   */
+  frequency?: ("high" | "medium" | "low") | number;
+}
+/**
+ * On a fact: adoption over time by diffusion groups (innovators … laggards) or the Bass model, with engagement tiers; the cumulative curve is S-shaped.
+ */
+export interface AdoptionModel {
+  /**
+   * s_curve (diffusion groups, default) or bass.
+   */
+  curve_type?: "s_curve" | "bass";
+  /**
+   * Diffusion groups {innovators, early_adopters, early_majority, late_majority, laggards, …}: {pct, time_to_adopt_days}.
+   */
+  innovation_diffusion?: {
+    [k: string]: DiffusionGroup | undefined;
+  };
+  bass?: BassModel;
+  /**
+   * Engagement tiers after adoption {tier: {pct, events_per_week}}.
+   */
+  engagement_frequency?: {
+    [k: string]: EngagementTier | undefined;
+  };
+}
+/**
+ * One diffusion group.
+ */
+export interface DiffusionGroup {
+  /**
+   * Share of the population in this group.
+   */
+  pct: number;
+  /**
+   * Typical days from the start until a member adopts.
+   */
+  time_to_adopt_days: number;
+}
+/**
+ * Bass diffusion {p, q, market_size}.
+ */
+export interface BassModel {
+  /**
+   * Coefficient of innovation (per day).
+   */
+  p: number;
+  /**
+   * Coefficient of imitation (per day).
+   */
+  q: number;
+  /**
+   * Potential adopters (default: the parent rows).
+   */
+  market_size?: number;
+}
+/**
+ * One engagement tier.
+ */
+export interface EngagementTier {
+  /**
+   * Share of adopters in this tier.
+   */
+  pct: number;
+  /**
+   * Mean events per week of a member.
+   */
+  events_per_week: number;
+}
+/**
+ * On a fact: touchpoints per conversion inside an attribution window; conversion probability rises with touches.
+ */
+export interface AttributionChain {
+  /**
+   * Touchpoint types drawn for each touch.
+   *
+   * @minItems 1
+   */
+  touchpoint_types: string[];
+  touchpoints_per_conversion: Fanout;
+  /**
+   * All touches of a conversion lie within this many days before it.
+   */
+  attribution_window_days: number;
+  conversion_probability: ConversionProbability;
+}
+/**
+ * p(convert | n touches) = min(1, base × multiplier_per_touch^(min(n, saturation_at) − 1)).
+ */
+export interface ConversionProbability {
+  /**
+   * Conversion probability after one touch.
+   */
+  base: number;
+  /**
+   * Factor per additional touch.
+   */
+  multiplier_per_touch?: number;
+  /**
+   * Touch count after which more touches no longer help.
+   */
+  saturation_at?: number;
+}
+/**
+ * Extension, on a fact: one row per parent per period (panel data), optionally only for active periods.
+ */
+export interface Grain {
+  /**
+   * Period: hour, day, week or month.
+   */
+  every: "hour" | "day" | "week" | "month";
+  /**
+   * Probability that a period is active and gets a row (default 1).
+   */
+  active_probability?: number;
+}
+/**
+ * Constraints checked by `datagen validate` (may be {}); PK/FK/unique hold by construction.
+ */
+export interface Constraints {
+  /**
+   * Columns ("t.c") whose values are unique.
+   */
+  unique?: string[];
+  /**
+   * Foreign keys {from: "t.c", to: "t.c"}: every non-null from value exists in to.
+   */
+  foreign_keys?: ForeignKey[];
+  /**
+   * Value ranges {attr: "t.c", min?, max?}.
+   */
+  ranges?: RangeConstraint[];
+  /**
+   * Row-wise comparisons {left, op, right}; between two timestamps of one row they are enforced at generation.
+   */
+  inequalities?: InequalityConstraint[];
+  /**
+   * Regular expressions {attr, regex} that every non-null value must fully match.
+   */
+  pattern?: PatternConstraint[];
+  /**
+   * Allowed value sets {attr, values? | enum_ref?}.
+   */
+  enum?: EnumConstraint[];
+}
+/**
+ * A foreign key {from, to}.
+ */
+export interface ForeignKey {
+  /**
+   * Referencing column "t.c".
+   */
+  from: string;
+  /**
+   * Referenced column "t.c".
+   */
+  to: string;
+}
+/**
+ * A value range {attr, min?, max?}.
+ */
+export interface RangeConstraint {
+  /**
+   * Constrained column "t.c".
+   */
+  attr: string;
+  /**
+   * Smallest allowed value (number, or ISO instant for timestamps).
+   */
+  min?: number | string;
+  /**
+   * Largest allowed value (number, or ISO instant for timestamps).
+   */
+  max?: number | string;
+}
+/**
+ * A row-wise comparison {left, op, right}.
+ */
+export interface InequalityConstraint {
+  /**
+   * Left column "t.c".
+   */
+  left: string;
+  /**
+   * Comparison operator.
+   */
+  op: "<" | "<=" | ">" | ">=" | "==" | "!=";
+  /**
+   * Right column "t.c" (same table).
+   */
+  right: string;
+}
+/**
+ * A full-match regular expression {attr, regex}.
+ */
+export interface PatternConstraint {
+  /**
+   * Constrained column "t.c".
+   */
+  attr: string;
+  /**
+   * Regular expression (full match).
+   */
+  regex: string;
+}
+/**
+ * An allowed value set {attr, values | enum_ref}.
+ */
+export interface EnumConstraint {
+  /**
+   * Constrained column "t.c".
+   */
+  attr: string;
+  /**
+   * The allowed values.
+   */
+  values?: Scalar[];
+  /**
+   * A column "t.c" (usually of a vocab) holding the allowed values.
+   */
+  enum_ref?: string;
+}
+/**
+ * Share of a table's rows whose timestamp falls on Saturday/Sunday lies in [min, max].
+ */
+export interface WeekendShareTarget {
+  /**
+   * Table (node id).
+   */
+  table: string;
+  /**
+   * Datetime column of that table.
+   */
+  timestamp: string;
+  /**
+   * Lowest acceptable weekend share.
+   */
+  min: number;
+  /**
+   * Highest acceptable weekend share.
+   */
+  max: number;
+}
+/**
+ * The mean of a column lies in [min, max].
+ */
+export interface MeanInRangeTarget {
+  /**
+   * Table (node id).
+   */
+  table: string;
+  /**
+   * Numeric column of that table.
+   */
+  column: string;
+  /**
+   * Lowest acceptable mean.
+   */
+  min: number;
+  /**
+   * Highest acceptable mean.
+   */
+  max: number;
+}
+/**
+ * A metric follows the product of its configured influences within a tolerance.
+ */
+export interface CompositeEffectTarget {
+  /**
+   * Table (node id).
+   */
+  table: string;
+  /**
+   * What is measured, e.g. occurrence_rate (row counts) or a column name.
+   */
+  metric: string;
+  /**
+   * The influences whose combined effect is expected.
+   */
+  influences: Influence[];
+  tolerance: Tolerance;
+}
+/**
+ * One expected influence on a composite_effect metric.
+ */
+export interface Influence {
+  /**
+   * Kind of influence.
+   */
+  kind: "seasonality" | "trend" | "effect" | "outliers" | "anomaly" | "segment" | "vintage";
+  dimension?: TimeDimension;
+  /**
+   * seasonality: weights per bucket.
+   *
+   * @minItems 1
+   */
+  weights?: number[];
+  /**
+   * effect: the effect table.
+   */
+  table?: string;
+  /**
+   * effect: join keys {local column: effect column}.
+   */
+  on?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * effect: the effect table's multiplier column.
+   */
+  field?: string;
+  /**
+   * effect: value used where no effect row matches.
+   */
+  default?: number;
+  /**
+   * effect: mul or add.
+   */
+  op?: "mul" | "add";
+  /**
+   * outliers: share of affected rows.
+   */
+  rate?: number;
+  /**
+   * outliers: spike or drop.
+   */
+  mode?: "spike" | "drop";
+  /**
+   * trend: exponential, linear or logarithmic.
+   */
+  type?: "exponential" | "linear" | "logarithmic";
+  /**
+   * trend: growth per year.
+   */
+  growth_rate?: number;
+  /**
+   * Datetime column the influence is keyed on.
+   */
+  time_reference?: string;
+  /**
+   * Column the influence applies to (default: the metric).
+   */
+  column?: string;
+}
+/**
+ * Allowed deviation {mae, mape} (mape as a fraction).
+ */
+export interface Tolerance {
+  /**
+   * Largest acceptable mean absolute error.
+   */
+  mae?: number;
+  /**
+   * Largest acceptable mean absolute percentage error, as a fraction (0.2 = 20%).
+   */
+  mape?: number;
+}
+/**
+ * Extension: an anomaly scenario injected after generation and labelled in _labels.
+ */
+export interface Scenario {
+  /**
+   * Scenario id; unique; written to _labels.scenario.
+   */
+  id: string;
+  /**
+   * Anomaly family, e.g. cost_spike, volume_spike, rate_drop_from_median, funnel_break, level_shift.
+   */
+  type: string;
+  /**
+   * What is changed: a table, or a column "table.column".
+   */
+  target?: string;
+  selection?: ScenarioSelection;
+  window?: ScenarioWindow;
+  /**
+   * Type-specific parameters, e.g. {magnitude: 3} or {exceed_by: 2}.
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Seed of the scenario's own draws (selection, magnitudes).
+   */
+  seed?: number;
+  /**
+   * How hard the anomaly is to detect: easy, medium or hard.
+   */
+  difficulty?: "easy" | "medium" | "hard";
+  /**
+   * Human-readable explanation written to the labels; {placeholders} are filled from the scenario.
+   */
+  description_template?: string;
+}
+/**
+ * Which entities or rows are affected (e.g. {strategy: random_k, k: 5}).
+ */
+export interface ScenarioSelection {
+  /**
+   * Selection strategy, e.g. all, random_k, random_fraction, where.
+   */
+  strategy?: string;
+  /**
+   * Table whose rows or entities are selected.
+   */
+  table?: string;
+  /**
+   * Number of entities or rows (random_k).
+   */
+  k?: number;
+  /**
+   * Share of entities or rows (random_fraction).
+   */
+  fraction?: number;
+  /**
+   * Expression over the row that selects it.
+   */
+  where?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * When the anomaly is active: {start, end | duration}.
+ */
+export interface ScenarioWindow {
+  /**
+   * First instant of the anomaly.
+   */
+  start: string;
+  /**
+   * Last instant of the anomaly.
+   */
+  end?: string;
+  duration?: Duration;
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../diagnostics/format.ts';
+import { isPlan } from '../index.ts';
+import { compile, type CompileOptions } from '../plan/compile.ts';
+import type { Plan } from '../plan/types.ts';
+import { loadSpec } from '../spec/load.ts';
+import { validatePlan } from '../plan/plan-schema.ts';
+import { type Io, UserError } from './io.ts';
+
+/** Load a spec (compile it, printing diagnostics) or a saved plan; undefined when there are errors. */
+export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?: boolean }, io: Io): Plan | undefined {
+  const path = resolve(io.cwd, file);
+  if (opts.fromPlanAllowed && /\.json$/.test(file)) {
+    const maybe = tryReadPlan(path);
+    if (maybe) {
+      if (opts.seed !== undefined || opts.scale !== undefined) throw new UserError(`${file} is a compiled plan: its seed and scale are fixed; pass the spec to change them`);
+      return maybe;
+    }
+  }
+  const spec = loadSpec(path);
+  const result = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);
+  const diags = spec.map.annotate(result.diagnostics);
+  for (const d of diags) io.stderr.write(formatDiagnostic(d, file) + '\n');
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  const warnings = diags.length - errors;
+  if (diags.length) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+  return result.plan ?? undefined;
+}
+
+function tryReadPlan(path: string): Plan | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isPlan(doc)) return undefined;
+  const problems = validatePlan(doc);
+  if (problems.length) throw new UserError(`${path} looks like a plan but is not valid: ${problems.slice(0, 3).join('; ')}`);
+  return doc;
+}

@@ -1,0 +1,102 @@
+import { Command, CommanderError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SpecError } from '../diagnostics/diagnostic.ts';
+import { formatDiagnostic } from '../diagnostics/format.ts';
+import { runPlan } from '../engine/run.ts';
+import { canonicalJson } from '../plan/canonical.ts';
+import { printPlan } from '../plan/print.ts';
+import { queryFile } from '../sinks/duckdb.ts';
+import { VERSION } from '../version.ts';
+import { formatResult } from './format-result.ts';
+import { type Io, processIo, UserError } from './io.ts';
+import { loadPlan } from './load.ts';
+import { parsePositiveInt, parseScale, parseSeed } from './options.ts';
+import { Progress } from './progress.ts';
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  const program = new Command('datagen')
+    .description('Declarative dataset compiler: one JSON spec in, realistic deterministic tables in DuckDB out.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program.command('compile').description('validate a spec, resolve its dependency graph and print (or save) the plan')
+    .argument('<spec>', 'spec JSON file')
+    .option('-o, --out <plan.json>', 'write the plan JSON here')
+    .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
+    .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
+    .option('--strict', 'treat warnings (unknown keys, unsupported blocks) as errors')
+    .option('-q, --quiet', 'print only diagnostics')
+    .action((spec: string, o) => {
+      const plan = loadPlan(spec, { seed: o.seed, scale: o.scale, strict: o.strict }, io);
+      if (!plan) return void (code = 1);
+      if (!o.quiet) io.stdout.write(printPlan(plan) + '\n');
+      if (o.out) {
+        writeFileSync(resolve(io.cwd, o.out), canonicalJson(plan, 2) + '\n');
+        if (!o.quiet) io.stdout.write(`plan written to ${o.out}\n`);
+      }
+    });
+
+  program.command('run').description('execute a spec or a compiled plan into a DuckDB file')
+    .argument('<input>', 'spec JSON file or plan JSON file (from `datagen compile -o`)')
+    .option('-o, --out <file.duckdb>', 'output DuckDB file (default: <metadata.name as a slug>.duckdb)')
+    .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
+    .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
+    .option('--strict', 'treat warnings as errors')
+    .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
+    .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB'", '1GB')
+    .option('-q, --quiet', 'no progress bars')
+    .action(async (input: string, o) => {
+      const plan = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
+      if (!plan) return void (code = 1);
+      const out = resolve(io.cwd, o.out ?? `${plan.slug}.duckdb`);
+      const progress = new Progress(io, Boolean(o.quiet));
+      try {
+        const r = await runPlan(plan, {
+          out, chunkRows: o.chunkRows, memoryLimit: o.memoryLimit,
+          onTableStart: (t, est) => progress.start(t, est),
+          onProgress: (_t, rows, total) => progress.update(rows, total),
+        });
+        progress.stop();
+        const width = Math.max(...r.tables.map((t) => t.table.length));
+        for (const t of r.tables) io.stdout.write(`  ${t.table.padEnd(width)}  ${t.rows.toLocaleString('en-US').padStart(12)} rows  ${t.seconds.toFixed(2)} s\n`);
+        io.stdout.write(`${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(2)} s → ${o.out ?? `${plan.slug}.duckdb`}\n`);
+        for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
+      } finally {
+        progress.stop();
+      }
+    });
+
+  program.command('query').description('run SQL on a generated DuckDB file and print the result')
+    .argument('<db>', 'DuckDB file').argument('<sql>', 'SQL query')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .action(async (db: string, sql: string, o) => {
+      const r = await queryFile(resolve(io.cwd, db), sql);
+      io.stdout.write(formatResult(r.columns, r.rows, o.format));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    return handleError(e, io);
+  }
+  return code;
+}
+
+function handleError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof SpecError) {
+    for (const d of e.diagnostics) io.stderr.write(formatDiagnostic(d, e.file) + '\n');
+    return 1;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`error: ${msg}\n`);
+  if (!(e instanceof UserError) && process.env.DATAGEN_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
+  return 1;
+}

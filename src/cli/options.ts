@@ -1,0 +1,18 @@
+import { InvalidArgumentError } from 'commander';
+
+export function parseSeed(v: string): number {
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('the seed must be an integer, e.g. --seed 7');
+  return Number(v);
+}
+
+export function parseScale(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0.001 || x > 1000) throw new InvalidArgumentError('the scale must be a number from 0.001 to 1000, e.g. --scale 0.1');
+  return x;
+}
+
+export function parsePositiveInt(v: string): number {
+  const x = Number(v);
+  if (!Number.isSafeInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
+  return x;
+}

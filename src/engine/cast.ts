@@ -1,0 +1,57 @@
+import type { ColumnPlan } from '../plan/types.ts';
+import { parseInstant } from '../plan/time.ts';
+import { ColumnData } from './column-data.ts';
+import { uniform } from './rng.ts';
+
+const DAY = 86_400_000;
+/** Slot of a column's own stream reserved for the null draw (distributions use low slots). */
+export const NULL_SLOT = 1 << 20;
+
+/** Round half to even (banker's rounding): 2.5 → 2, 3.5 → 4, -2.5 → -2. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Cast a generated column to its declared type, then apply null_rate. */
+export function castColumn(data: ColumnData, col: ColumnPlan, start: number): ColumnData {
+  let out = data;
+  switch (col.type) {
+    case 'string':
+    case 'json':
+      if (data.num) out = ColumnData.strings(Array.from(data.num, (v) => (Number.isNaN(v) ? null : String(v))));
+      break;
+    case 'int':
+    case 'float':
+    case 'decimal':
+    case 'bool': {
+      const v = data.num ?? Float64Array.from(data.str!, (s) => (s === null ? NaN : s === 'true' ? 1 : s === 'false' ? 0 : Number(s)));
+      if (col.type === 'int') for (let i = 0; i < v.length; i++) v[i] = roundHalfEven(v[i]);
+      if (col.type === 'bool') for (let i = 0; i < v.length; i++) v[i] = Number.isNaN(v[i]) ? NaN : v[i] !== 0 ? 1 : 0;
+      out = data.num ? data : ColumnData.numbers(v);
+      break;
+    }
+    case 'datetime':
+    case 'date': {
+      const v = data.num ?? Float64Array.from(data.str!, (s) => parseInstant(s) ?? NaN);
+      if (col.type === 'date') for (let i = 0; i < v.length; i++) v[i] = Math.floor(v[i] / DAY) * DAY;
+      else for (let i = 0; i < v.length; i++) v[i] = Math.round(v[i]);
+      out = data.num ? data : ColumnData.numbers(v);
+      break;
+    }
+  }
+  if (col.nullRate > 0) applyNulls(out, col, start);
+  return out;
+}
+
+function applyNulls(data: ColumnData, col: ColumnPlan, start: number): void {
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    if (uniform(col.stream, start + i, NULL_SLOT) >= col.nullRate) continue;
+    if (data.num) data.num[i] = NaN;
+    else data.str![i] = null;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Plan, TablePlan } from '../plan/types.ts';
+import type { ColumnData } from './column-data.ts';
+import type { Store } from './store.ts';
+
+/** What a generator or modifier sees while it fills one chunk of rows. */
+export interface ChunkContext {
+  plan: Plan;
+  table: TablePlan;
+  /** Ordinal of the chunk's first row in its table; row i of the chunk is ordinal start + i. */
+  start: number;
+  n: number;
+  /** Primary-parent ordinal of each row (facts with a parent), else null. */
+  parentRow: Float64Array | null;
+  /** Columns of this chunk evaluated so far. */
+  cols: Map<string, ColumnData>;
+  store: Store;
+  /** Row ordinals picked in a non-primary table for each row (shared by every lookup from it). */
+  pick(table: string): Float64Array;
+  /** Rows of `table` this chunk's rows are linked to: the parent for the primary parent, else the pick. */
+  linkedRows(table: string): Float64Array;
+  /** Per-run cache for structures built once from the store (samplers, effect functions, indexes). */
+  memo<T>(owner: object, build: () => T): T;
+  /** Record ground truth for a value changed by an injected anomaly (observed is filled in after the cast). */
+  label(l: PendingLabel): void;
+}
+
+export interface PendingLabel {
+  column: string;
+  /** Row index inside the chunk. */
+  index: number;
+  kind: string;
+  expected: number;
+  magnitude: number;
+}

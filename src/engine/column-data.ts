@@ -1,0 +1,73 @@
+/**
+ * Column values of one chunk (or of a whole retained table): numbers in a Float64Array (NaN = null;
+ * timestamps are epoch milliseconds, booleans 0/1) or strings in an array (null = null).
+ */
+export class ColumnData {
+  private constructor(readonly num: Float64Array | null, readonly str: (string | null)[] | null) {}
+
+  static numbers(n: number | Float64Array): ColumnData {
+    return new ColumnData(typeof n === 'number' ? new Float64Array(n) : n, null);
+  }
+
+  static strings(n: number | (string | null)[]): ColumnData {
+    return new ColumnData(null, typeof n === 'number' ? new Array<string | null>(n).fill(null) : n);
+  }
+
+  get length(): number {
+    return this.num ? this.num.length : this.str!.length;
+  }
+
+  get isNumeric(): boolean {
+    return this.num !== null;
+  }
+
+  /** Value as a join/lookup key (numbers and strings compare by their printed form). */
+  key(i: number): string | number | null {
+    if (this.num) {
+      const v = this.num[i];
+      return Number.isNaN(v) ? null : v;
+    }
+    return this.str![i];
+  }
+
+  /** Values as an array-like for expressions. */
+  values(): ArrayLike<number | string | null> {
+    return this.num ?? this.str!;
+  }
+
+  /** New column with values gathered at the given row indices (NaN/negative index → null). */
+  gather(rows: ArrayLike<number>, n = rows.length): ColumnData {
+    if (this.num) {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = rows[i];
+        out[i] = r >= 0 ? this.num[r] : NaN;
+      }
+      return ColumnData.numbers(out);
+    }
+    const src = this.str!;
+    const out = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      out[i] = r >= 0 ? src[r] : null;
+    }
+    return ColumnData.strings(out);
+  }
+
+  /** Concatenate chunk columns into one (used to retain whole tables for later lookups). */
+  static concat(parts: ColumnData[], total: number): ColumnData {
+    if (parts.length === 0 || parts[0].num) {
+      const out = new Float64Array(total);
+      let o = 0;
+      for (const p of parts) {
+        out.set(p.num!, o);
+        o += p.num!.length;
+      }
+      return ColumnData.numbers(out);
+    }
+    const out: (string | null)[] = new Array(total);
+    let o = 0;
+    for (const p of parts) for (const s of p.str!) out[o++] = s;
+    return ColumnData.strings(out);
+  }
+}

@@ -1,0 +1,98 @@
+import type { EffectPlan } from '../plan/types.ts';
+import type { Store } from './store.ts';
+
+/**
+ * An effect table compiled to one piecewise-constant function of time per join-key group:
+ * value(t) = mean of `field` over the effect rows whose window [start, end] contains t,
+ * or `default` where none does. Lookups are binary searches (a vectorised join, never a scan).
+ */
+export class EffectFunction {
+  private readonly groups = new Map<string, Segments>();
+
+  constructor(readonly effect: EffectPlan, store: Store, keyColumns: readonly string[]) {
+    const t = store.table(effect.table);
+    const keys = keyColumns.map((k) => store.column(effect.table, k));
+    const start = effect.startCol ? store.column(effect.table, effect.startCol).num : null;
+    const end = effect.endCol ? store.column(effect.table, effect.endCol).num : null;
+    const field = effect.field ? store.column(effect.table, effect.field) : null;
+    const identity = effect.op === 'mul' ? 1 : 0;
+    const acc = new Map<string, { s: number; e: number; v: number }[]>();
+    for (let r = 0; r < t.rows; r++) {
+      const k = keys.map((c) => String(c.key(r))).join('\u0001');
+      const s = start && !Number.isNaN(start[r]) ? start[r] : -Infinity;
+      const e = end && !Number.isNaN(end[r]) ? end[r] + 1 : Infinity;
+      const v = field ? Number(field.key(r)) : identity;
+      if (!(e > s) || !Number.isFinite(v)) continue;
+      let list = acc.get(k);
+      if (!list) acc.set(k, (list = []));
+      list.push({ s, e, v });
+    }
+    for (const [k, list] of acc) this.groups.set(k, new Segments(list, effect.default));
+  }
+
+  static groupKey(values: readonly (string | number | null)[]): string {
+    return values.map((v) => String(v)).join('\u0001');
+  }
+
+  at(group: string, t: number): number {
+    const g = this.groups.get(group);
+    return g ? g.at(t) : this.effect.default;
+  }
+
+  /** Time average over [a, b]. */
+  average(group: string, a: number, b: number): number {
+    const g = this.groups.get(group);
+    return g ? g.average(a, b) : this.effect.default;
+  }
+}
+
+class Segments {
+  private readonly bp: Float64Array;
+  private readonly val: Float64Array;
+
+  constructor(list: { s: number; e: number; v: number }[], private readonly dflt: number) {
+    const points = [...new Set(list.flatMap((x) => [x.s, x.e]))].sort((a, b) => a - b);
+    this.bp = Float64Array.from(points);
+    this.val = new Float64Array(points.length);
+    for (let i = 0; i < points.length - 1; i++) {
+      const lo = points[i];
+      let sum = 0;
+      let count = 0;
+      for (const x of list) if (x.s <= lo && lo < x.e) (sum += x.v), count++;
+      this.val[i] = count > 0 ? sum / count : dflt;
+    }
+    this.val[points.length - 1] = dflt;
+  }
+
+  /** Index of the last breakpoint ≤ t, or -1. */
+  private segment(t: number): number {
+    let lo = -1;
+    let hi = this.bp.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bp[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  at(t: number): number {
+    const k = this.segment(t);
+    return k < 0 ? this.dflt : this.val[k];
+  }
+
+  /** Exact time average of the step function over [a, b]. */
+  average(a: number, b: number): number {
+    if (!(b > a)) return this.at(a);
+    let k = this.segment(a);
+    let t = a;
+    let total = 0;
+    while (t < b) {
+      const next = k + 1 < this.bp.length ? Math.min(b, this.bp[k + 1]) : b;
+      total += (next - t) * (k < 0 ? this.dflt : this.val[k]);
+      t = next;
+      k++;
+    }
+    return total / (b - a);
+  }
+}

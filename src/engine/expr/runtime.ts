@@ -1,0 +1,91 @@
+/**
+ * Helpers the generated evaluators call (passed in as closure arguments, see codegen.ts). All are
+ * small and monomorphic enough for V8 to inline. Null conventions: a missing number is NaN inside
+ * the evaluator; the final result turns NaN/±Infinity into null.
+ */
+import type { ExprValue } from './types.ts';
+import { dayOf, dowOf, hourOf, monthOf, yearOf } from './dates.ts';
+
+/** A value in a numeric context: numbers as they are, booleans as 1/0, anything else (null, strings) NaN. */
+function toNum(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
+}
+
+/** Equality of two values of unknown type: booleans compare as 1/0; null and NaN equal nothing. */
+function eq(a: unknown, b: unknown): boolean {
+  const x = typeof a === 'boolean' ? (a ? 1 : 0) : a;
+  const y = typeof b === 'boolean' ? (b ? 1 : 0) : b;
+  return x === y && x !== null && x !== undefined;
+}
+
+/** Order of two values of unknown type: -1, 0, 1, or NaN when they cannot be ordered (null, mixed types). */
+function ord(a: unknown, b: unknown): number {
+  const x = typeof a === 'boolean' ? (a ? 1 : 0) : a;
+  const y = typeof b === 'boolean' ? (b ? 1 : 0) : b;
+  if ((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string')) {
+    return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+  }
+  return NaN;
+}
+
+/** Division; a zero divisor gives null (NaN), never ±Infinity. */
+function div(a: number, b: number): number {
+  return b === 0 ? NaN : a / b;
+}
+
+/** Floored modulo (the result has the divisor's sign, like mathjs and Python); x % 0 is null. */
+function mod(a: number, b: number): number {
+  return b === 0 ? NaN : ((a % b) + b) % b;
+}
+
+/** Round half away from zero (mathjs, SQL). */
+function round(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+/**
+ * Round to `digits` decimals (-15…15, truncated to an integer), half away from zero, after
+ * snapping the scaled value to 15 significant digits so that round(1.005, 2) is 1.01 as written.
+ */
+function roundTo(x: number, digits: number): number {
+  if (digits !== digits || digits < -15 || digits > 15) return NaN;
+  const d = Math.trunc(digits);
+  const f = Math.pow(10, Math.abs(d));
+  const scaled = d >= 0 ? Math.abs(x) * f : Math.abs(x) / f;
+  const n = Math.round(Number(scaled.toPrecision(15)));
+  const r = d >= 0 ? n / f : n * f;
+  return x < 0 ? -r : r;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(Math.max(x, lo), hi);
+}
+
+/** Final result: non-finite numbers become null, undefined becomes null, the rest passes through. */
+function out(v: unknown): ExprValue {
+  if (typeof v === 'number') return v - v === 0 ? v : null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  return null;
+}
+
+/** Helper name (as used in generated code) → implementation. Order is the parameter order. */
+export const HELPERS = {
+  $n: toNum,
+  $eq: eq,
+  $ord: ord,
+  $div: div,
+  $mod: mod,
+  $round: round,
+  $roundTo: roundTo,
+  $clamp: clamp,
+  $out: out,
+  $hour: hourOf,
+  $dow: dowOf,
+  $month: monthOf,
+  $year: yearOf,
+  $day: dayOf,
+} as const;
+
+export type HelperName = keyof typeof HELPERS;
+export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
+export const HELPER_VALUES = HELPER_NAMES.map((k) => HELPERS[k]);

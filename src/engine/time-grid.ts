@@ -1,0 +1,127 @@
+import type { Freq, PatternPlan, TimeDimension } from '../plan/types.ts';
+import { buildCdf, pickIndex } from './cdf.ts';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+export const MAX_GRID_POINTS = 20_000_000;
+
+/** Hour of day, day of week (0 = Monday) and month (1–12) of an epoch-ms instant, UTC. */
+export function timePart(ms: number, dim: TimeDimension): number {
+  if (dim === 'hour') return Math.floor(ms / HOUR) - Math.floor(ms / DAY) * 24;
+  const days = Math.floor(ms / DAY);
+  if (dim === 'dow') return (((days + 3) % 7) + 7) % 7;
+  return civilMonth(days);
+}
+
+/** Month (1–12) of a day number since 1970-01-01 (Hinnant's civil_from_days). */
+export function civilMonth(days: number): number {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return mp < 10 ? mp + 3 : mp - 9;
+}
+
+/** Points of a grid (`freq`) inside [startMs, endMs]; a range shorter than one step has its start as only point. */
+export class TimeGrid {
+  readonly count: number;
+  private readonly t0: number;
+  private readonly step: number;
+  private readonly explicit: Float64Array | null;
+
+  constructor(startMs: number, endMs: number, readonly freq: Freq) {
+    if (freq === 'M' || freq === 'MS') {
+      this.explicit = monthPoints(startMs, endMs, freq === 'M');
+      if (this.explicit.length === 0) this.explicit = Float64Array.of(startMs);
+      this.t0 = this.explicit[0];
+      this.step = 30 * DAY;
+      this.count = this.explicit.length;
+      return;
+    }
+    this.explicit = null;
+    this.step = freq === 'T' ? MIN : freq === 'H' ? HOUR : freq === 'D' ? DAY : 7 * DAY;
+    // Weekly points fall on Sundays (pandas "W"); 1970-01-04 was a Sunday.
+    const anchor = freq === 'W' ? 3 * DAY : 0;
+    this.t0 = Math.ceil((startMs - anchor) / this.step) * this.step + anchor;
+    const n = Math.floor((endMs - this.t0) / this.step) + 1;
+    if (n > MAX_GRID_POINTS) throw new RangeError(`grid has ${n} points (more than ${MAX_GRID_POINTS})`);
+    this.count = Math.max(1, n);
+    if (n <= 0) this.t0 = startMs;
+  }
+
+  point(i: number): number {
+    return this.explicit ? this.explicit[i] : this.t0 + i * this.step;
+  }
+
+  /** Index of the first point > t (strict) or ≥ t. */
+  firstAfter(t: number, strict: boolean): number {
+    if (!this.explicit) {
+      const k = strict ? Math.floor((t - this.t0) / this.step) + 1 : Math.ceil((t - this.t0) / this.step);
+      return Math.min(this.count, Math.max(0, k));
+    }
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (strict ? this.explicit[mid] <= t : this.explicit[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  get stepMs(): number {
+    return this.step;
+  }
+}
+
+function monthPoints(startMs: number, endMs: number, monthEnd: boolean): Float64Array {
+  const out: number[] = [];
+  const s = new Date(startMs);
+  let y = s.getUTCFullYear();
+  let m = s.getUTCMonth();
+  for (;;) {
+    const t = monthEnd ? Date.UTC(y, m + 1, 0) : Date.UTC(y, m, 1);
+    if (t > endMs) break;
+    if (t >= startMs) out.push(t);
+    m++;
+    if (m === 12) {
+      m = 0;
+      y++;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** Draws grid points with probability ∝ Π pattern weights × extra weights (effects). */
+export class GridSampler {
+  private readonly cdf: Float64Array | null;
+
+  constructor(readonly grid: TimeGrid, patterns: PatternPlan[], extra?: (t: number) => number) {
+    if (patterns.length === 0 && !extra) {
+      this.cdf = null;
+      return;
+    }
+    const w = new Float64Array(grid.count);
+    for (let i = 0; i < grid.count; i++) {
+      const t = grid.point(i);
+      let x = 1;
+      for (const p of patterns) x *= p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+      w[i] = extra ? x * extra(t) : x;
+    }
+    let total = 0;
+    for (let i = 0; i < w.length; i++) total += w[i];
+    this.cdf = total > 0 ? buildCdf(w) : null;
+  }
+
+  /** Point for uniform u, optionally restricted to points after index `from`. */
+  sample(u: number, from = 0): number {
+    const g = this.grid;
+    if (!this.cdf) return g.point(from + Math.floor(u * (g.count - from)));
+    const lo = from > 0 ? this.cdf[from - 1] : 0;
+    if (lo >= 1) return g.point(from + Math.floor(u * (g.count - from)));
+    return g.point(pickIndex(this.cdf, lo + u * (1 - lo)));
+  }
+}

@@ -1,0 +1,82 @@
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from '../registry/index.ts';
+import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from './types.ts';
+
+const SQL_TYPES: Record<ColumnType, string> = {
+  int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE', decimal: 'DECIMAL(18,4)', json: 'VARCHAR',
+};
+const NUMERIC_ONLY = new Set(['multiply', 'add', 'clamp', 'jitter', 'trend', 'outliers']);
+
+/** Plan one column: generator program, modifier programs (datetime weights folded into the generator), types. */
+export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, column: Json, colIndex: number): ColumnPlan | undefined {
+  const ctx = columnContext(pctx, node, nodeIndex, column, colIndex);
+  if (typeof column?.name !== 'string') return undefined;
+  const type = column.type ?? 'string';
+  if (!(type in SQL_TYPES)) {
+    const hint = /^list</.test(type) ? 'list columns are not supported yet; use "json" or one row per element' : didYouMean(String(type), Object.keys(SQL_TYPES));
+    return error(ctx, /^list</.test(type) ? 'DG_NOT_SUPPORTED' : 'DG_BAD_TYPE', `${ctx.path}/type`, `column type ${JSON.stringify(type)} is not supported`, hint);
+  }
+  const gen = planGenerator(ctx, column.generator);
+  const modifiers: ModifierProgram[] = [];
+  const raw: Json[] = Array.isArray(column.modifiers) ? column.modifiers : [];
+  raw.forEach((m, i) => {
+    const path = `${ctx.path}/modifiers/${i}`;
+    const name = m?.transform;
+    if (PLANNED_MODIFIERS.includes(name)) {
+      warning(ctx, 'DG_NOT_SUPPORTED', path, `modifier "${name}" is not supported by this version of datagen; it is skipped`, 'remove it, or expect no labelled anomalies from it');
+      return;
+    }
+    const entry = MODIFIERS.get(name);
+    if (!entry) {
+      error(ctx, 'DG_UNKNOWN_MODIFIER', `${path}/transform`, `unknown modifier ${JSON.stringify(name)}`, didYouMean(String(name), [...MODIFIERS.keys()]));
+      return;
+    }
+    if (NUMERIC_ONLY.has(name) && !['int', 'float', 'decimal'].includes(type)) {
+      error(ctx, 'DG_TYPE_MISMATCH', `${path}/transform`, `modifier "${name}" needs a numeric column; "${column.name}" is ${type}`, 'apply it to an int or float column');
+      return;
+    }
+    const p = entry.plan(m.args ?? {}, ctx, `${path}/args`, i);
+    if (p) modifiers.push(p);
+  });
+  if (!gen) return undefined;
+  const kept = foldTimeWeights(gen, modifiers, ctx, type);
+  if (!kept) return undefined;
+  const nullRate = column.null_rate ?? 0;
+  if (!isNumber(nullRate) || nullRate < 0 || nullRate > 1) return error(ctx, 'DG_OUT_OF_RANGE', `${ctx.path}/null_rate`, `null_rate ${JSON.stringify(column.null_rate)} is not a probability in [0, 1]`, 'e.g. 0.05 for 5% nulls');
+  if (nullRate > 0 && column.nullable === false) return error(ctx, 'DG_NULL_RATE_NOT_NULLABLE', `${ctx.path}/null_rate`, `null_rate ${nullRate} on a column declared "nullable": false`, 'set "nullable": true or remove null_rate');
+  return {
+    name: column.name, type, sqlType: SQL_TYPES[type as ColumnType], nullable: column.nullable !== false || nullRate > 0, nullRate,
+    stream: ctx.stream(), generator: gen, modifiers: kept,
+  };
+}
+
+function planGenerator(ctx: ReturnType<typeof columnContext>, g: Json): GeneratorProgram | undefined {
+  const path = `${ctx.path}/generator`;
+  const keys = g && typeof g === 'object' ? Object.keys(g) : [];
+  if (keys.length !== 1) {
+    return error(ctx, 'DG_BAD_GENERATOR', path, `a column needs exactly one generator, found ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'none'}`, `one of: ${[...GENERATORS.keys()].join(', ')}`);
+  }
+  const entry = GENERATORS.get(keys[0]);
+  if (!entry) return error(ctx, 'DG_UNKNOWN_GENERATOR', `${path}/${keys[0]}`, `unknown generator "${keys[0]}"`, didYouMean(keys[0], [...GENERATORS.keys()]));
+  return entry.plan(g[keys[0]] ?? {}, ctx, `${path}/${keys[0]}`);
+}
+
+/** Seasonality and effects on a datetime column become sampling weights of its datetime_series draw. */
+function foldTimeWeights(gen: GeneratorProgram, mods: ModifierProgram[], ctx: ReturnType<typeof columnContext>, type: string): ModifierProgram[] | undefined {
+  if (type !== 'datetime' && type !== 'date') return mods;
+  const kept: ModifierProgram[] = [];
+  for (const m of mods) {
+    const weight = m.kind === 'seasonality' || m.kind === 'effect';
+    if (!weight) {
+      kept.push(m);
+      continue;
+    }
+    if (gen.kind !== 'datetime') {
+      return error(ctx, 'DG_NOT_SUPPORTED', `${ctx.path}/modifiers`, `"${m.kind}" on a datetime column weights a datetime_series draw, but "${ctx.column.name}" has another generator`, 'use a datetime_series generator or drop the modifier');
+    }
+    if (m.kind === 'seasonality') gen.patterns.push({ dimension: m.dimension, weights: m.weights });
+    else gen.effects.push(m.effect);
+  }
+  return kept;
+}

@@ -1,0 +1,114 @@
+import { type Diagnostic, diag, hasErrors, pointer, sortDiagnostics } from '../diagnostics/diagnostic.ts';
+import { ALGORITHM_VERSION } from '../engine/rng.ts';
+import { checkDag, resolveGraph } from '../resolve/graph.ts';
+import { schemaDiagnostics } from '../spec/schema-check.ts';
+import { VERSION } from '../version.ts';
+import { canonicalJson, sha256 } from './canonical.ts';
+import { planConstraints } from './constraints.ts';
+import type { Json, PlanContext } from './context.ts';
+import { estimate } from './estimate.ts';
+import { computeRetain } from './retain.ts';
+import { planTable, type TableDraft } from './tables.ts';
+import { isoString, parseFreq, parseInstant } from './time.ts';
+import { type Plan, PLAN_VERSION, type TablePlan } from './types.ts';
+
+export interface CompileOptions {
+  /** Master seed; overrides the spec's `seed` (default 42). */
+  seed?: number;
+  /** Multiplies every entity / parentless row count. */
+  scale?: number;
+  /** Warnings become errors. */
+  strict?: boolean;
+}
+
+export interface CompileResult {
+  plan: Plan | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Pure: spec document → diagnostics and (when there are no errors) the plan. */
+export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult {
+  const diags: Diagnostic[] = schemaDiagnostics(doc);
+  const plan = isObject(doc) ? build(doc, opts, diags) : null;
+  const all = mergeDiagnostics(diags).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const } : d));
+  const sorted = sortDiagnostics(all);
+  return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };
+}
+
+function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | null {
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0)) diags.push(diag('DG_OUT_OF_RANGE', '', `scale ${scale} must be positive`, 'e.g. --scale 0.01'));
+  const seed = opts.seed ?? (Number.isInteger(doc.seed) ? doc.seed : 42);
+  const timeframe = planTimeframe(doc.timeframe, diags);
+  if (!Array.isArray(doc.nodes) || !timeframe) return null;
+  const nodes = new Map<string, { node: Json; index: number }>();
+  doc.nodes.forEach((node: Json, index: number) => {
+    if (typeof node?.id !== 'string') return;
+    if (nodes.has(node.id)) diags.push(diag('DG_DUPLICATE_NODE', pointer('nodes', index, 'id'), `node id "${node.id}" is used twice`, 'node ids name tables and must be unique'));
+    else nodes.set(node.id, { node, index });
+  });
+  const ctx: PlanContext = { doc, seed, diags, nodes, timeframe };
+  const unsupported: { path: string; what: string }[] = [];
+  const drafts = new Map<string, TableDraft>();
+  for (const { node, index } of nodes.values()) {
+    const t = planTable(ctx, node, index, scale, unsupported);
+    if (t) drafts.set(t.id, t);
+  }
+  if (hasErrors(diags) || drafts.size !== nodes.size) return null;
+  const declared = [...nodes.keys()];
+  const res = resolveGraph([...drafts.values()], declared, diags);
+  if (!res) return null;
+  checkDag(doc.dag, [...drafts.values()], diags);
+  planConstraints(ctx, doc, drafts);
+  const tables: TablePlan[] = res.levels.flat().map((id) => ({ ...drafts.get(id)!, level: res.levelOf.get(id)!, estimatedRows: 0, estimatedBytes: 0, retain: [] }));
+  computeRetain(tables);
+  estimate(tables);
+  const name = String(doc.metadata?.name ?? 'dataset');
+  return {
+    planVersion: PLAN_VERSION,
+    datagenVersion: VERSION,
+    algorithmVersion: ALGORITHM_VERSION,
+    name,
+    slug: slugify(name),
+    specHash: sha256(canonicalJson(doc)),
+    seed,
+    scale,
+    timeframe: { start: isoString(timeframe.startMs), end: isoString(timeframe.endMs), ...timeframe },
+    levels: res.levels,
+    tables,
+    unsupported,
+  };
+}
+
+function planTimeframe(tf: Json, diags: Diagnostic[]): PlanContext['timeframe'] | undefined {
+  const startMs = parseInstant(tf?.start);
+  const endMs = parseInstant(tf?.end);
+  const freq = parseFreq(tf?.freq ?? 'H');
+  if (startMs === undefined) diags.push(diag('DG_BAD_DATETIME', '/timeframe/start', `timeframe.start ${JSON.stringify(tf?.start)} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"'));
+  if (endMs === undefined) diags.push(diag('DG_BAD_DATETIME', '/timeframe/end', `timeframe.end ${JSON.stringify(tf?.end)} is not an ISO-8601 instant`, 'e.g. "2024-12-31T23:59:59Z"'));
+  if (!freq) diags.push(diag('DG_BAD_FREQ', '/timeframe/freq', `unknown freq ${JSON.stringify(tf?.freq)}`, 'one of T (minute), H, D, W, M (month end), MS (month start)'));
+  if (startMs === undefined || endMs === undefined || !freq) return undefined;
+  if (endMs < startMs) {
+    diags.push(diag('DG_OUT_OF_RANGE', '/timeframe', 'timeframe ends before it starts', 'swap start and end'));
+    return undefined;
+  }
+  return { startMs, endMs, freq };
+}
+
+export function slugify(name: string): string {
+  return name.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s-]+/g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase() || 'dataset';
+}
+
+/** Drop schema errors whose path a semantic check already explains (the semantic message is more precise). */
+function mergeDiagnostics(diags: Diagnostic[]): Diagnostic[] {
+  const semantic = diags.filter((d) => d.code !== 'DG_SCHEMA' && d.code !== 'DG_MISSING_KEY');
+  return diags.filter((d) => {
+    if (d.code !== 'DG_SCHEMA') return true;
+    const deep = d.path.split('/').length > 5; // inside a column's generator or modifier
+    return !semantic.some((s) => s.path === d.path || d.path.startsWith(s.path + '/') || (deep && s.path.startsWith(d.path + '/')));
+  });
+}
+
+function isObject(x: unknown): x is Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}

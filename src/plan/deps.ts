@@ -1,0 +1,53 @@
+import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram } from './types.ts';
+
+/** Same-row columns and other tables a generator program reads. */
+export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {
+  switch (g.kind) {
+    case 'sequence':
+    case 'choice':
+    case 'enum_list':
+      return { columns: [], tables: [] };
+    case 'choice_ref':
+      return { columns: [], tables: [g.table] };
+    case 'distribution':
+      return { columns: typeof g.params.n === 'string' ? [g.params.n] : [], tables: [] };
+    case 'datetime':
+      return { columns: g.after ? [g.after.column] : [], tables: g.effects.map((e) => e.table) };
+    case 'faker':
+      return { columns: g.localeFrom ? [g.localeFrom] : [], tables: [] };
+    case 'lookup':
+      return { columns: g.on.map((k) => k.local), tables: [g.table] };
+    case 'expression':
+      return { columns: g.refs.filter((r) => r.table === null).map((r) => r.column), tables: g.refs.flatMap((r) => (r.table ? [r.table] : [])) };
+    default:
+      return assertNever(g);
+  }
+}
+
+export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: string[] } {
+  switch (m.kind) {
+    case 'multiply':
+    case 'add':
+    case 'clamp':
+    case 'jitter':
+    case 'time_jitter':
+    case 'map_values':
+    case 'outliers':
+      return { columns: [], tables: [] };
+    case 'seasonality':
+    case 'trend':
+      return { columns: [m.timeRef], tables: [] };
+    case 'effect':
+      return { columns: [...m.effect.on.map((k) => k.local), ...(m.effect.timeRef ? [m.effect.timeRef] : [])], tables: [m.effect.table] };
+    default:
+      return assertNever(m);
+  }
+}
+
+export function columnDeps(c: ColumnPlan, pk: string | null): { columns: string[]; tables: string[] } {
+  const parts = [generatorDeps(c.generator), ...c.modifiers.map(modifierDeps)];
+  const columns = new Set(parts.flatMap((p) => p.columns));
+  if (pk && c.modifiers.some((m) => m.kind === 'outliers')) columns.add(pk);
+  columns.delete(c.name);
+  return { columns: [...columns], tables: [...new Set(parts.flatMap((p) => p.tables))] };
+}

@@ -1,0 +1,144 @@
+import { pointer } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { planEffect } from '../registry/modifiers/effect.ts';
+import { streamKey } from '../engine/rng.ts';
+import { planColumn } from './columns.ts';
+import { columnDeps } from './deps.ts';
+import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan } from './types.ts';
+
+export const BEHAVIOUR_KEYS = ['segment_behavior', 'vintage_behavior', 'stage_config', 'state_transition_model', 'lifecycle_model', 'adoption_model', 'attribution_chain', 'grain'];
+const FANOUTS = ['poisson', 'uniform', 'negative_binomial', 'geometric', 'fixed'];
+
+export type TableDraft = Omit<TablePlan, 'level' | 'estimatedRows' | 'estimatedBytes' | 'retain'>;
+
+/** Plan one node: its columns, row model, picks and column evaluation order. */
+export function planTable(ctx: PlanContext, node: Json, index: number, scale: number, unsupported: { path: string; what: string }[]): TableDraft | undefined {
+  const path = pointer('nodes', index);
+  const columns: ColumnPlan[] = [];
+  const raw: Json[] = Array.isArray(node.columns) ? node.columns : [];
+  const seen = new Set<string>();
+  raw.forEach((c, i) => {
+    if (seen.has(c?.name)) error(ctx, 'DG_DUPLICATE_COLUMN', `${path}/columns/${i}/name`, `column "${c.name}" is defined twice in "${node.id}"`, 'rename one of them');
+    seen.add(c?.name);
+    const p = planColumn(ctx, node, index, c, i);
+    if (p) columns.push(p);
+  });
+  const pk = typeof node.pk === 'string' ? node.pk : null;
+  if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, didYouMean(pk, raw.map((c) => c?.name)));
+  for (const key of BEHAVIOUR_KEYS) {
+    if (node[key] === undefined) continue;
+    warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'the behaviour issues add it; until then the block has no effect');
+    unsupported.push({ path: `${path}/${key}`, what: key });
+  }
+  const rows = planRows(ctx, node, path, scale, columns);
+  if (!rows || columns.length !== raw.length) return undefined;
+  const evalOrder = orderColumns(ctx, node, path, columns, pk);
+  if (!evalOrder) return undefined;
+  const picks = collectPicks(ctx, node, columns);
+  const dependsOn = tableDeps(node, columns, rows, picks);
+  return { id: node.id, kind: node.kind, pk, dependsOn, rows, columns, evalOrder, picks };
+}
+
+function planRows(ctx: PlanContext, node: Json, path: string, scale: number, columns: ColumnPlan[]): RowModel | undefined {
+  const parents: string[] = Array.isArray(node.parents) ? node.parents : [];
+  parents.forEach((p, i) => {
+    if (!ctx.nodes.has(p)) error(ctx, 'DG_UNKNOWN_TABLE', `${path}/parents/${i}`, `parent "${p}" is not a node of this spec`, didYouMean(p, [...ctx.nodes.keys()]));
+    if (p === node.id) error(ctx, 'DG_CYCLE', `${path}/parents/${i}`, `"${p}" is its own parent`, 'a fact has rows per row of another node');
+  });
+  if (node.kind === 'vocab') {
+    const list = columns.find((c) => c.generator.kind === 'enum_list');
+    if (!list || list.generator.kind !== 'enum_list') return error(ctx, 'DG_VOCAB_WITHOUT_LIST', path, `vocab node "${node.id}" has no enum_list column`, 'give one column an {"enum_list": {"values": [...]}} generator');
+    return { kind: 'fixed', count: list.generator.values.length };
+  }
+  if (node.kind !== 'fact' || parents.length === 0) {
+    const n = node.rows ?? 1000;
+    if (!isNumber(n) || n < 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/rows`, `rows ${JSON.stringify(node.rows)} is not a non-negative number`, 'e.g. "rows": 1000');
+    return { kind: 'fixed', count: Math.max(0, Math.round(n * scale)) };
+  }
+  const fanout = planFanout(ctx, node.fanout, `${path}/fanout`);
+  if (!fanout) return undefined;
+  const effects: EffectPlan[] = [];
+  const mods: Json[] = Array.isArray(node.modifiers) ? node.modifiers : [];
+  mods.forEach((m, i) => {
+    const mpath = `${path}/modifiers/${i}`;
+    if (m?.transform !== 'effect') return void error(ctx, 'DG_BAD_TABLE_MODIFIER', `${mpath}/transform`, `table-level modifiers must be "effect" (it scales fanout), got ${JSON.stringify(m?.transform)}`, 'move column modifiers into the column');
+    const e = planEffect(m.args ?? {}, ctx, node, `${mpath}/args`);
+    if (e) effects.push(bindToParent(e, node, parents[0], columns));
+  });
+  return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout') };
+}
+
+/** Table-level effect keys that the primary parent determines are rebound to the parent's columns; others are marginalised. */
+function bindToParent(e: EffectPlan, node: Json, parent: string, columns: ColumnPlan[]): EffectPlan {
+  const on = e.on.flatMap((k) => {
+    const c = columns.find((x) => x.name === k.local);
+    return c?.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent ? [{ local: c.generator.column, remote: k.remote }] : [];
+  });
+  const timeCol = columns.find((c) => c.generator.kind === 'datetime');
+  if (timeCol && timeCol.generator.kind === 'datetime' && on.length === 0) timeCol.generator.effects.push({ ...e, on: [], timeRef: timeCol.name });
+  return { ...e, on, timeRef: timeCol?.name ?? null };
+}
+
+function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undefined {
+  if (f === undefined) return { distribution: 'fixed', mean: 1, k: null, min: null, max: null };
+  const d = f.distribution ?? 'poisson';
+  if (!FANOUTS.includes(d)) return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/distribution`, `unknown fanout distribution "${d}"`, didYouMean(String(d), FANOUTS));
+  const min = isNumber(f.min) ? f.min : null;
+  const max = isNumber(f.max) ? f.max : null;
+  if (min !== null && max !== null && min > max) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/min`, `fanout min ${min} is above max ${max}`, 'swap min and max');
+  if ((min ?? 0) < 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/min`, 'fanout min must be ≥ 0', 'a parent cannot have a negative number of children');
+  const mean = d === 'uniform' ? ((min ?? 0) + (max ?? (min ?? 0) * 2)) / 2 : d === 'fixed' ? f.value ?? f.lambda ?? 1 : d === 'geometric' && isNumber(f.p) ? (1 - f.p) / f.p : f.lambda ?? f.mean;
+  if (!isNumber(mean) || mean < 0) return error(ctx, 'DG_MISSING_PARAM', `${path}`, `fanout "${d}" needs a non-negative mean ("lambda"${d === 'fixed' ? ' or "value"' : ''})`, 'e.g. {"distribution": "poisson", "lambda": 5}');
+  if (d === 'uniform' && (min === null || max === null)) return error(ctx, 'DG_MISSING_PARAM', path, 'uniform fanout needs "min" and "max"', 'e.g. {"distribution": "uniform", "min": 1, "max": 5}');
+  const k = d === 'negative_binomial' ? f.k ?? f.dispersion_k ?? null : null;
+  if (d === 'negative_binomial' && (!isNumber(k) || k <= 0)) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/k`, 'negative_binomial fanout needs a dispersion "k" > 0', 'smaller k = more overdispersion; e.g. 2');
+  return { distribution: d, mean, k, min, max };
+}
+
+function orderColumns(ctx: PlanContext, node: Json, path: string, columns: ColumnPlan[], pk: string | null): string[] | undefined {
+  const deps = new Map(columns.map((c) => [c.name, columnDeps(c, pk).columns]));
+  const order: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  const visit = (name: string, stack: string[]): boolean => {
+    if (state.get(name) === 2) return true;
+    if (state.get(name) === 1) {
+      const cycle = [...stack.slice(stack.indexOf(name)), name].join(' → ');
+      error(ctx, 'DG_COLUMN_CYCLE', `${path}/columns`, `columns of "${node.id}" depend on each other in a cycle: ${cycle}`, 'break the cycle: one of them must not read the other');
+      return false;
+    }
+    state.set(name, 1);
+    for (const d of deps.get(name) ?? []) if (deps.has(d) && !visit(d, [...stack, name])) return false;
+    state.set(name, 2);
+    order.push(name);
+    return true;
+  };
+  for (const c of columns) if (!visit(c.name, [])) return undefined;
+  return order;
+}
+
+function collectPicks(ctx: PlanContext, node: Json, columns: ColumnPlan[]): PickPlan[] {
+  const picks = new Map<string, string | null>();
+  const primary = Array.isArray(node.parents) ? node.parents[0] : undefined;
+  columns.forEach((c, i) => {
+    const g = c.generator;
+    if (g.kind === 'lookup' && g.via === 'pick') {
+      const w: unknown = node.columns[i].generator.lookup.weights_by;
+      const weightsBy = typeof w === 'string' ? w.slice(w.indexOf('.') + 1) : null;
+      if (picks.has(g.table) && picks.get(g.table) !== weightsBy && weightsBy !== null) {
+        warning(ctx, 'DG_CONFLICTING_PICK', pointer('nodes', ctx.nodes.get(node.id)!.index, 'columns', i, 'generator', 'lookup', 'weights_by'), `lookups from "${g.table}" share one picked row per ${node.id} row; this weights_by differs from an earlier one and is ignored`, 'use the same weights_by on every lookup from that table');
+      } else if (!picks.has(g.table) || weightsBy !== null) picks.set(g.table, weightsBy);
+    }
+    if (g.kind === 'expression') for (const r of g.refs) if (r.table && r.table !== primary && !picks.has(r.table)) picks.set(r.table, null);
+  });
+  return [...picks].map(([table, weightsBy]) => ({ table, weightsBy, stream: streamKey(ctx.seed, node.id, '__pick', table) }));
+}
+
+function tableDeps(node: Json, columns: ColumnPlan[], rows: RowModel, picks: PickPlan[]): string[] {
+  const deps = new Set<string>(Array.isArray(node.parents) ? node.parents : []);
+  for (const c of columns) for (const t of columnDeps(c, null).tables) deps.add(t);
+  if (rows.kind === 'fanout') for (const e of rows.effects) deps.add(e.table);
+  for (const p of picks) deps.add(p.table);
+  deps.delete(node.id);
+  return [...deps].sort();
+}

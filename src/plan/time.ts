@@ -1,0 +1,35 @@
+import type { Freq } from './types.ts';
+
+const FREQ_ALIASES: Record<string, Freq> = {
+  T: 'T', min: 'T', MIN: 'T', t: 'T', H: 'H', h: 'H', D: 'D', d: 'D', W: 'W', w: 'W', M: 'M', ME: 'M', MS: 'MS',
+};
+export const FREQ_NAMES = Object.keys(FREQ_ALIASES);
+
+export function parseFreq(s: unknown): Freq | undefined {
+  return typeof s === 'string' ? FREQ_ALIASES[s] : undefined;
+}
+
+/** ISO-8601 instant → epoch ms (UTC when no zone is given). */
+export function parseInstant(s: unknown): number | undefined {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
+  const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + 'Z';
+  const ms = Date.parse(withZone);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export function isoString(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const DAY_MS = 86_400_000;
+
+/** Durations: "30d", "12h", "2w", "3M", "15m" (minutes), "1y" or a number of days → ms. */
+export function parseDuration(x: unknown): number | undefined {
+  if (typeof x === 'number' && Number.isFinite(x)) return x * DAY_MS;
+  if (typeof x !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w|M|y)\s*$/.exec(x);
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  const unit: Record<string, number> = { m: 60_000, min: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS, M: 30.436875 * DAY_MS, y: 365.25 * DAY_MS };
+  return v * unit[m[2]];
+}

@@ -1,0 +1,102 @@
+import { ColumnData } from '../../engine/column-data.ts';
+import { uniform } from '../../engine/rng.ts';
+import { type ColumnContext, error, isNumber, resolveRef } from '../../plan/context.ts';
+import { parseInstant } from '../../plan/time.ts';
+import type { ColumnType, Scalar } from '../../plan/types.ts';
+import { pickIndex } from '../../engine/cdf.ts';
+import type { GeneratorEntry } from '../types.ts';
+
+/** Categorical draw with replacement from `choices` (weights / weights_kind) or from another table's column. */
+export const choice: GeneratorEntry<'choice' | 'choice_ref'> = {
+  name: 'choice',
+  kind: 'choice' as 'choice' | 'choice_ref',
+  plan(args, ctx, path) {
+    if (args?.choices_ref !== undefined) {
+      const ref = resolveRef(ctx, args.choices_ref, `${path}/choices_ref`, 'choices_ref');
+      return ref && { kind: 'choice_ref', table: ref.table, column: ref.column };
+    }
+    const choices: unknown = args?.choices;
+    if (!Array.isArray(choices) || choices.length === 0) {
+      return error(ctx, 'DG_BAD_PARAM', path, 'choice needs a non-empty "choices" list or a "choices_ref"', 'e.g. {"choices": ["a", "b"], "weights": [0.7, 0.3]}');
+    }
+    const weights = planWeights(args, choices.length, ctx, path);
+    if (!weights) return undefined;
+    const values = castValues(choices as Scalar[], ctx.type, ctx, `${path}/choices`);
+    return values && { kind: 'choice', values, cdf: cumulative(weights) };
+  },
+  execute(p, col, ctx) {
+    if (p.kind === 'choice_ref') {
+      const source = ctx.store.column(p.table, p.column);
+      const rows = ctx.store.table(p.table).rows;
+      const picked = new Float64Array(ctx.n);
+      for (let i = 0; i < ctx.n; i++) picked[i] = Math.floor(uniform(col.stream, ctx.start + i, 0) * rows);
+      return source.gather(picked);
+    }
+    const numeric = p.values.every((v) => typeof v !== 'string');
+    const num = numeric ? new Float64Array(ctx.n) : null;
+    const str: (string | null)[] | null = numeric ? null : new Array(ctx.n);
+    for (let i = 0; i < ctx.n; i++) {
+      const v = p.values[pickIndex(p.cdf, uniform(col.stream, ctx.start + i, 0))];
+      if (num) num[i] = v === null ? NaN : Number(v);
+      else str![i] = v === null ? null : String(v);
+    }
+    return num ? ColumnData.numbers(num) : ColumnData.strings(str!);
+  },
+};
+
+function planWeights(args: Record<string, unknown>, n: number, ctx: ColumnContext, path: string): number[] | undefined {
+  if (args.weights !== undefined) {
+    const w = args.weights;
+    if (!Array.isArray(w) || !w.every((x) => isNumber(x) && x >= 0)) {
+      return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights must be a list of non-negative numbers', 'one weight per choice; they are normalised');
+    }
+    if (w.length !== n) {
+      return error(ctx, 'DG_WEIGHTS_LENGTH', `${path}/weights`, `${w.length} weights for ${n} choices`, `give exactly ${n} weights, one per choice, in the same order`);
+    }
+    if (w.reduce((a, b) => a + b, 0) <= 0) return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights sum to 0', 'at least one weight must be positive');
+    return w as number[];
+  }
+  return weightsKind(args.weights_kind ?? 'uniform', n, ctx, `${path}/weights_kind`);
+}
+
+/** `uniform`, `zipf@α` (w_k ∝ k^-α) or `head_tail@{h,α}`: share h on the first ⌈√n⌉ choices, the rest zipf-decaying. */
+export function weightsKind(kind: unknown, n: number, ctx: ColumnContext, path: string): number[] | undefined {
+  const s = String(kind).replace(/\s+/g, '');
+  if (s === 'uniform') return new Array(n).fill(1);
+  let m = /^zipf@(\d+(?:\.\d+)?)$/.exec(s);
+  if (m) return Array.from({ length: n }, (_, k) => Math.pow(k + 1, -Number(m![1])));
+  m = /^head_tail@\{(\d*\.?\d+),(\d*\.?\d+)\}$/.exec(s);
+  if (m) {
+    const h = Number(m[1]);
+    const alpha = Number(m[2]);
+    if (h <= 0 || h >= 1) return error(ctx, 'DG_OUT_OF_RANGE', path, `head share ${h} must be between 0 and 1`, 'e.g. "head_tail@{0.7,2.0}"');
+    const head = Math.min(n, Math.ceil(Math.sqrt(n)));
+    const tail = Array.from({ length: n - head }, (_, k) => Math.pow(k + 1, -alpha));
+    const tailSum = tail.reduce((a, b) => a + b, 0) || 1;
+    const hShare = head === n ? 1 : h;
+    return [...new Array(head).fill(hShare / head), ...tail.map((t) => ((1 - hShare) * t) / tailSum)];
+  }
+  return error(ctx, 'DG_BAD_WEIGHTS_KIND', path, `unknown weights_kind ${JSON.stringify(kind)}`, 'use "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"');
+}
+
+export function cumulative(weights: number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  return weights.map((w) => (acc += w / total));
+}
+
+/** Choices cast to the column type at plan time (ISO strings for datetime columns become epoch ms). */
+function castValues(values: Scalar[], type: ColumnType, ctx: ColumnContext, path: string): Scalar[] | undefined {
+  if (type === 'datetime' || type === 'date') {
+    const out = values.map((v) => (v === null || typeof v === 'number' ? v : parseInstant(v)));
+    const bad = out.findIndex((v) => v === undefined);
+    if (bad >= 0) return error(ctx, 'DG_BAD_DATETIME', `${path}/${bad}`, `${JSON.stringify(values[bad])} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"');
+    return out as Scalar[];
+  }
+  if (type === 'string' || type === 'json') return values.map((v) => (v === null ? null : String(v)));
+  if (type === 'bool') return values.map((v) => (v === null ? null : v === true || v === 'true' || v === 1 ? 1 : 0));
+  const out = values.map((v) => (v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : Number(v)));
+  const bad = out.findIndex((v) => v !== null && !Number.isFinite(v));
+  if (bad >= 0) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/${bad}`, `choice ${JSON.stringify(values[bad])} is not a number but the column type is "${type}"`, 'change the column type to "string" or the choices to numbers');
+  return out;
+}

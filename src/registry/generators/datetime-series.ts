@@ -1,0 +1,80 @@
+import { ColumnData } from '../../engine/column-data.ts';
+import { EffectFunction } from '../../engine/effects.ts';
+import { uniform } from '../../engine/rng.ts';
+import { GridSampler, MAX_GRID_POINTS, TimeGrid } from '../../engine/time-grid.ts';
+import { type ColumnContext, error, isNumber } from '../../plan/context.ts';
+import { FREQ_NAMES, parseFreq, parseInstant } from '../../plan/time.ts';
+import type { PatternPlan } from '../../plan/types.ts';
+import { didYouMean } from '../../diagnostics/suggest.ts';
+import type { GeneratorEntry } from '../types.ts';
+
+const DIM_LENGTH: Record<string, number> = { hour: 24, dow: 7, month: 12 };
+
+/** Timestamps on a grid inside a window, weighted by hour/dow/month patterns, seasonality and effects. */
+export const datetimeSeries: GeneratorEntry<'datetime'> = {
+  name: 'datetime_series',
+  kind: 'datetime',
+  plan(args, ctx, path) {
+    let startMs = ctx.timeframe.startMs;
+    let endMs = ctx.timeframe.endMs;
+    const within = args?.within ?? 'timeframe';
+    if (within !== 'timeframe') {
+      const s = parseInstant(within?.start);
+      const e = parseInstant(within?.end);
+      if (s === undefined || e === undefined) return error(ctx, 'DG_BAD_DATETIME', `${path}/within`, 'within must be "timeframe" or {start, end} with ISO-8601 instants', 'e.g. {"start": "2024-01-01T00:00:00Z", "end": "2024-12-31T23:59:59Z"}');
+      if (e < s) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/within`, `within ends (${within.end}) before it starts (${within.start})`, 'swap start and end');
+      startMs = s;
+      endMs = e;
+    }
+    const freq = args?.freq === undefined ? ctx.timeframe.freq : parseFreq(args.freq);
+    if (!freq) return error(ctx, 'DG_BAD_FREQ', `${path}/freq`, `unknown freq ${JSON.stringify(args.freq)}`, didYouMean(String(args.freq), FREQ_NAMES));
+    try {
+      new TimeGrid(startMs, endMs, freq);
+    } catch {
+      return error(ctx, 'DG_GRID_TOO_LARGE', `${path}/freq`, `the ${freq} grid over this window has more than ${MAX_GRID_POINTS} points`, 'use a coarser freq (e.g. "H" or "D") and time_jitter for sub-grid spread');
+    }
+    const patterns: PatternPlan[] = [];
+    const raw = args?.pattern === undefined ? [] : Array.isArray(args.pattern) ? args.pattern : [args.pattern];
+    for (let i = 0; i < raw.length; i++) {
+      const p = planPattern(raw[i], ctx, Array.isArray(args.pattern) ? `${path}/pattern/${i}` : `${path}/pattern`);
+      if (!p) return undefined;
+      patterns.push(p);
+    }
+    return { kind: 'datetime', startMs, endMs, freq, patterns, effects: [], after: null };
+  },
+  execute(p, col, ctx) {
+    const sampler = ctx.memo(p, () => {
+      const fns = p.effects.map((e) => new EffectFunction(e, ctx.store, []));
+      const extra = fns.length ? (t: number) => fns.reduce((acc, f) => acc * f.at('', t), 1) : undefined;
+      return new GridSampler(new TimeGrid(p.startMs, p.endMs, p.freq), p.patterns, extra);
+    });
+    const out = new Float64Array(ctx.n);
+    const after = p.after ? ctx.cols.get(p.after.column)?.num : null;
+    const grid = sampler.grid;
+    for (let i = 0; i < ctx.n; i++) {
+      const u = uniform(col.stream, ctx.start + i, 0);
+      if (!after || Number.isNaN(after[i])) {
+        out[i] = sampler.sample(u);
+        continue;
+      }
+      const from = grid.firstAfter(after[i], p.after!.strict);
+      out[i] = from < grid.count ? sampler.sample(u, from) : after[i] + (p.after!.strict ? grid.stepMs : 0);
+    }
+    return ColumnData.numbers(out);
+  },
+};
+
+/** `{dimension: hour|dow|month, weights}` with the right number of non-negative weights. */
+export function planPattern(raw: any, ctx: ColumnContext, path: string): PatternPlan | undefined {
+  const dim = raw?.dimension;
+  if (!(dim in DIM_LENGTH)) return error(ctx, 'DG_BAD_DIMENSION', `${path}/dimension`, `unknown pattern dimension ${JSON.stringify(dim)}`, didYouMean(String(dim), Object.keys(DIM_LENGTH)));
+  const w = raw.weights;
+  if (!Array.isArray(w) || !w.every((x: unknown) => isNumber(x) && x >= 0)) {
+    return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights must be a list of non-negative numbers', `give ${DIM_LENGTH[dim]} weights for dimension "${dim}"`);
+  }
+  if (w.length !== DIM_LENGTH[dim]) {
+    const what = dim === 'hour' ? 'hours 0–23' : dim === 'dow' ? 'days Monday (0) to Sunday (6)' : 'months January to December';
+    return error(ctx, 'DG_PATTERN_LENGTH', `${path}/weights`, `${w.length} weights for dimension "${dim}", which has ${DIM_LENGTH[dim]}`, `give one weight per ${what}`);
+  }
+  return { dimension: dim, weights: w };
+}

@@ -1,0 +1,68 @@
+import { ColumnData } from '../../engine/column-data.ts';
+import { compileExpression, type ExprRef, parseExpression, type ParsedExpression } from '../../engine/expression.ts';
+import { columnNames, error, findColumn } from '../../plan/context.ts';
+import { didYouMean } from '../../diagnostics/suggest.ts';
+import type { GeneratorEntry } from '../types.ts';
+
+const parsed = new Map<string, ParsedExpression>();
+
+/** Arithmetic/logic over columns of the row and linked tables, parsed once (mathjs) and compiled to JS. */
+export const expression: GeneratorEntry<'expression'> = {
+  name: 'expression',
+  kind: 'expression',
+  plan(args, ctx, path) {
+    if (typeof args?.code !== 'string') return error(ctx, 'DG_BAD_PARAM', path, 'expression needs "code"', 'e.g. {"code": "price * quantity"}');
+    const r = parseExpression(args.code);
+    if (!r.ok) {
+      for (const e of r.errors) ctx.diags.push({ code: 'DG_BAD_EXPRESSION', severity: 'error', path: `${path}/code`, message: e.message, hint: e.hint });
+      return undefined;
+    }
+    const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
+    const refs: { table: string | null; column: string }[] = [];
+    for (const ref of r.expr.refs) {
+      if (ref.kind === 'column') {
+        if (!findColumn(ctx.node, ref.column) || ref.column === ctx.column.name) {
+          return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/code`, `expression uses "${ref.column}", which is not another column of "${ctx.node.id}"`, didYouMean(ref.column, columnNames(ctx.node).filter((c) => c !== ctx.column.name)));
+        }
+        refs.push({ table: null, column: ref.column });
+        continue;
+      }
+      const table = ref.table === 'parent' ? parents[0] : ref.table;
+      if (!table) return error(ctx, 'DG_NO_PARENT', `${path}/code`, `expression uses "parent.${ref.column}" but "${ctx.node.id}" has no parents`, 'add "parents" to the node or remove the parent reference');
+      const entry = ctx.nodes.get(table);
+      if (!entry) return error(ctx, 'DG_UNKNOWN_TABLE', `${path}/code`, `expression uses table "${table}", which is not a node of this spec`, didYouMean(table, [...ctx.nodes.keys()]));
+      if (!findColumn(entry.node, ref.column)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/code`, `expression uses "${table}.${ref.column}", which does not exist`, didYouMean(ref.column, columnNames(entry.node)));
+      refs.push({ table, column: ref.column });
+    }
+    return { kind: 'expression', code: args.code, refs };
+  },
+  execute(p, col, ctx) {
+    let expr = parsed.get(p.code);
+    if (!expr) {
+      const r = parseExpression(p.code);
+      if (!r.ok) throw new Error(`expression no longer parses: ${p.code}`);
+      parsed.set(p.code, (expr = r.expr));
+    }
+    const parents = ctx.table.rows.kind === 'fanout' ? ctx.table.rows.parent : null;
+    const bind = (ref: ExprRef) => {
+      if (ref.kind === 'column') return ctx.cols.get(ref.column)!.values();
+      const table = ref.table === 'parent' ? parents! : ref.table;
+      return ctx.store.column(table, ref.column).gather(ctx.linkedRows(table), ctx.n).values();
+    };
+    const fn = compileExpression(expr, bind);
+    if (col.type === 'string' || col.type === 'json') {
+      const out: (string | null)[] = new Array(ctx.n);
+      for (let i = 0; i < ctx.n; i++) {
+        const v = fn(i);
+        out[i] = v === null ? null : String(v);
+      }
+      return ColumnData.strings(out);
+    }
+    const out = new Float64Array(ctx.n);
+    for (let i = 0; i < ctx.n; i++) {
+      const v = fn(i);
+      out[i] = v === null ? NaN : typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+    }
+    return ColumnData.numbers(out);
+  },
+};

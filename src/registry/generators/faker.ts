@@ -1,0 +1,36 @@
+import { ColumnData } from '../../engine/column-data.ts';
+import { FakerColumn, resolveFakerMethod } from '../../engine/faker.ts';
+import { checkLocalColumn, error } from '../../plan/context.ts';
+import type { GeneratorEntry } from '../types.ts';
+
+/** Realistic strings from @faker-js/faker, deterministic per (column, row); Python Faker names accepted. */
+export const faker: GeneratorEntry<'faker'> = {
+  name: 'faker',
+  kind: 'faker',
+  plan(args, ctx, path) {
+    const method = args?.method;
+    if (typeof method !== 'string') return error(ctx, 'DG_BAD_PARAM', path, 'faker needs a "method"', 'e.g. {"method": "name"}');
+    const r = resolveFakerMethod(method);
+    if (!r.ok) {
+      const hint = r.suggestions.length ? `did you mean "${r.suggestions[0]}"?` : 'use a Python Faker name (name, email, company, …) or a faker-js path like "person.fullName"';
+      return error(ctx, 'DG_UNKNOWN_FAKER_METHOD', `${path}/method`, `unknown faker method "${method}"`, hint);
+    }
+    let localeFrom: string | null = null;
+    if (args.locale_from !== undefined) {
+      localeFrom = checkLocalColumn(ctx, args.locale_from, `${path}/locale_from`, 'locale_from') ?? null;
+      if (!localeFrom) return undefined;
+    }
+    const extra: Record<string, unknown> = { ...args };
+    delete extra.method;
+    delete extra.locale;
+    delete extra.locale_from;
+    return { kind: 'faker', method: r.canonical, locale: typeof args.locale === 'string' ? args.locale : null, localeFrom, args: extra };
+  },
+  execute(p, col, ctx) {
+    const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args }, col.stream));
+    const out: string[] = new Array(ctx.n);
+    const locales = p.localeFrom ? (ctx.cols.get(p.localeFrom)!.values() as ArrayLike<string>) : undefined;
+    gen.fill(out, ctx.start, ctx.n, locales);
+    return ColumnData.strings(out);
+  },
+};

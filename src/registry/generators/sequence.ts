@@ -1,0 +1,22 @@
+import { ColumnData } from '../../engine/column-data.ts';
+import { error, isNumber } from '../../plan/context.ts';
+import type { GeneratorEntry } from '../types.ts';
+
+/** Arithmetic sequence over the row ordinal: start + step × ordinal. */
+export const sequence: GeneratorEntry<'sequence'> = {
+  name: 'sequence',
+  kind: 'sequence',
+  plan(args, ctx, path) {
+    const start = args?.start ?? 1;
+    const step = args?.step ?? 1;
+    if (!isNumber(start) || !isNumber(step)) {
+      return error(ctx, 'DG_BAD_PARAM', path, 'sequence start and step must be numbers', 'e.g. {"start": 1, "step": 1}');
+    }
+    return { kind: 'sequence', start, step };
+  },
+  execute(p, _col, ctx) {
+    const out = new Float64Array(ctx.n);
+    for (let i = 0; i < ctx.n; i++) out[i] = p.start + p.step * (ctx.start + i);
+    return ColumnData.numbers(out);
+  },
+};

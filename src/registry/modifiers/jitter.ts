@@ -1,0 +1,25 @@
+import { normalQuantile } from '../../engine/distributions.ts';
+import { uniform } from '../../engine/rng.ts';
+import { error, isNumber } from '../../plan/context.ts';
+import type { ModifierEntry } from '../types.ts';
+
+/** Gaussian noise: value + ε (mode add) or value × (1 + ε) (mode mul), ε ~ N(0, std). */
+export const jitter: ModifierEntry<'jitter'> = {
+  name: 'jitter',
+  kind: 'jitter',
+  plan(args, ctx, path, index) {
+    if (!isNumber(args?.std)) return error(ctx, 'DG_BAD_PARAM', `${path}/std`, 'jitter needs a numeric "std"', 'e.g. {"std": 0.1, "mode": "mul"}');
+    if (args.std < 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/std`, `jitter std ${args.std} is negative`, 'a standard deviation is ≥ 0');
+    const mode = args.mode ?? 'add';
+    if (mode !== 'add' && mode !== 'mul') return error(ctx, 'DG_BAD_PARAM', `${path}/mode`, `jitter mode ${JSON.stringify(mode)} is not "add" or "mul"`, 'use "add" or "mul"');
+    return { kind: 'jitter', std: args.std, mode, stream: ctx.stream(`jitter:${index}`) };
+  },
+  execute(p, data, _col, ctx) {
+    const v = data.num!;
+    for (let i = 0; i < v.length; i++) {
+      const e = p.std * normalQuantile(uniform(p.stream, ctx.start + i, 0));
+      v[i] = p.mode === 'add' ? v[i] + e : v[i] * (1 + e);
+    }
+    return data;
+  },
+};

@@ -1,0 +1,48 @@
+import { error, isNumber } from '../../plan/context.ts';
+import { parseInstant } from '../../plan/time.ts';
+import { timeReference } from '../../plan/time-reference.ts';
+import type { ModifierEntry } from '../types.ts';
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** Multiplier by years t since `origin`: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t). */
+export const trend: ModifierEntry<'trend'> = {
+  name: 'trend',
+  kind: 'trend',
+  plan(args, ctx, path) {
+    const type = args?.type ?? 'exponential';
+    if (!['exponential', 'linear', 'logarithmic'].includes(type)) {
+      return error(ctx, 'DG_BAD_PARAM', `${path}/type`, `unknown trend type ${JSON.stringify(type)}`, 'use "exponential", "linear" or "logarithmic"');
+    }
+    const g = args.growth_rate ?? 0;
+    if (!isNumber(g)) return error(ctx, 'DG_BAD_PARAM', `${path}/growth_rate`, 'growth_rate must be a number', 'e.g. 0.08 for +8% a year');
+    if (type === 'exponential' && g <= -1) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/growth_rate`, `growth_rate ${g} ≤ -1 makes (1+g)^t undefined`, 'use a rate above -1');
+    const timeRef = timeReference(ctx, args.time_reference, path, true);
+    if (!timeRef) return undefined;
+    let originMs = ctx.timeframe.startMs;
+    if (args.origin !== undefined) {
+      const o = parseInstant(args.origin);
+      if (o === undefined) return error(ctx, 'DG_BAD_DATETIME', `${path}/origin`, `origin ${JSON.stringify(args.origin)} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"');
+      originMs = o;
+    }
+    const a = isNumber(args.params?.a) ? args.params.a : g;
+    const b = isNumber(args.params?.b) ? args.params.b : 1;
+    return { kind: 'trend', type, growthRate: g, a, b, originMs, timeRef };
+  },
+  execute(p, data, _col, ctx) {
+    const v = data.num!;
+    const t = ctx.cols.get(p.timeRef)!.num!;
+    for (let i = 0; i < v.length; i++) {
+      const years = (t[i] - p.originMs) / YEAR_MS;
+      if (Number.isNaN(years)) continue;
+      v[i] *= trendFactor(p.type, p.growthRate, p.a, p.b, years);
+    }
+    return data;
+  },
+};
+
+export function trendFactor(type: string, g: number, a: number, b: number, years: number): number {
+  if (type === 'exponential') return Math.pow(1 + g, years);
+  if (type === 'linear') return 1 + g * years;
+  return 1 + a * Math.log(Math.max(1e-12, 1 + b * years));
+}

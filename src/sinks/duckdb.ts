@@ -1,0 +1,190 @@
+/**
+ * The only module that talks to DuckDB (STYLE.md habit 9). Rows arrive as whole columns of a chunk
+ * and are copied into one reused native data chunk per table (memcpy from typed arrays; strings per
+ * row), then appended. Output is atomic: everything goes to a temporary file renamed on success.
+ */
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { ColumnData } from '../engine/column-data.ts';
+import type { LabelRow, TableSink } from '../engine/table.ts';
+import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import { quoteIdent, quoteString } from './sql.ts';
+
+const VECTOR = duckdb.vector_size();
+const DAY = 86_400_000;
+const TWO32 = 4294967296;
+
+const TYPE_IDS: Record<string, duckdb.Type> = {
+  BIGINT: duckdb.Type.BIGINT, DOUBLE: duckdb.Type.DOUBLE, VARCHAR: duckdb.Type.VARCHAR, BOOLEAN: duckdb.Type.BOOLEAN,
+  TIMESTAMP: duckdb.Type.TIMESTAMP, DATE: duckdb.Type.DATE,
+};
+
+export interface ManifestRow { table: string; rows: number; seconds: number }
+
+export class DuckDBFileSink {
+  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly tmpPath: string, readonly finalPath: string) {}
+
+  /** Open a temporary database next to `path`; nothing touches `path` until `commit`. */
+  static async open(path: string, memoryLimit = '1GB'): Promise<DuckDBFileSink> {
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
+    const connection = await instance.connect();
+    return new DuckDBFileSink(instance, connection, tmp, path);
+  }
+
+  async createTable(t: TablePlan): Promise<TableWriter> {
+    const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`);
+    await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
+    const appender = await this.connection.createAppender(t.id);
+    return new TableWriter(appender, t.columns);
+  }
+
+  async writeLabels(labels: LabelRow[]): Promise<void> {
+    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, "table" VARCHAR, "column" VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, magnitude DOUBLE)`);
+    const a = await this.connection.createAppender('_labels');
+    labels.forEach((l, i) => {
+      a.appendBigInt(BigInt(i + 1));
+      a.appendNull();
+      a.appendVarchar(l.kind);
+      a.appendVarchar(l.table);
+      a.appendVarchar(l.column);
+      if (l.rowKey === null) a.appendNull();
+      else a.appendVarchar(l.rowKey);
+      a.appendNull();
+      a.appendNull();
+      a.appendDouble(l.expected);
+      a.appendDouble(l.observed);
+      a.appendDouble(l.magnitude);
+      a.endRow();
+    });
+    a.closeSync();
+  }
+
+  async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {
+    await this.connection.run(`CREATE TABLE _datagen_manifest (table_name VARCHAR, "rows" BIGINT, seconds DOUBLE, spec_hash VARCHAR, seed BIGINT, scale DOUBLE, datagen_version VARCHAR, algorithm_version INTEGER, plan_hash VARCHAR)`);
+    const values = rows.map((r) => `(${quoteString(r.table)}, ${r.rows}, ${r.seconds.toFixed(6)}, ${quoteString(String(meta.specHash))}, ${meta.seed}, ${meta.scale}, ${quoteString(String(meta.datagenVersion))}, ${meta.algorithmVersion}, ${quoteString(String(meta.planHash))})`);
+    if (values.length) await this.connection.run(`INSERT INTO _datagen_manifest VALUES ${values.join(', ')}`);
+  }
+
+  /** Checkpoint, close and atomically move the file into place. */
+  async commit(): Promise<void> {
+    await this.connection.run('CHECKPOINT');
+    this.close();
+    rmSync(`${this.finalPath}.wal`, { force: true });
+    renameSync(this.tmpPath, this.finalPath);
+  }
+
+  /** Drop the temporary file; an existing output stays exactly as it was. */
+  abort(): void {
+    try {
+      this.close();
+    } finally {
+      rmSync(this.tmpPath, { force: true });
+      rmSync(`${this.tmpPath}.wal`, { force: true });
+    }
+  }
+
+  private close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Copies chunk columns into one reused native data chunk and appends it, VECTOR rows at a time. */
+export class TableWriter implements TableSink {
+  private readonly chunk: DuckDBDataChunk;
+  private readonly scratch = new ArrayBuffer(VECTOR * 8);
+  private readonly u32 = new Uint32Array(this.scratch);
+  private readonly i32 = new Int32Array(this.scratch);
+  private readonly u8 = new Uint8Array(this.scratch);
+
+  constructor(private readonly appender: DuckDBAppender, private readonly columns: ColumnPlan[]) {
+    const types = columns.map((c) => (c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4) : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR)));
+    this.chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+  }
+
+  append(data: ColumnData[], n: number): void {
+    for (let off = 0; off < n; off += VECTOR) {
+      const m = Math.min(VECTOR, n - off);
+      duckdb.data_chunk_reset(this.chunk.chunk);
+      for (let c = 0; c < this.columns.length; c++) this.writeColumn(c, data[c], off, m);
+      duckdb.data_chunk_set_size(this.chunk.chunk, m);
+      this.appender.appendDataChunk(this.chunk);
+    }
+  }
+
+  close(): void {
+    this.appender.flushSync();
+    this.appender.closeSync();
+  }
+
+  private writeColumn(c: number, data: ColumnData, off: number, m: number): void {
+    const vector = duckdb.data_chunk_get_vector(this.chunk.chunk, c);
+    const sql = this.columns[c].sqlType;
+    let nulls = false;
+    if (data.str) {
+      for (let i = 0; i < m; i++) {
+        const s = data.str[off + i];
+        if (s === null) nulls = true;
+        else duckdb.vector_assign_string_element(vector, i, s);
+      }
+    } else {
+      const v = data.num!;
+      if (sql === 'DOUBLE') {
+        for (let i = 0; i < m; i++) if (Number.isNaN(v[off + i])) nulls = true;
+        duckdb.copy_data_to_vector(vector, 0, v.buffer as ArrayBuffer, v.byteOffset + off * 8, m * 8);
+      } else {
+        nulls = this.encode(sql, v, off, m);
+        const width = sql === 'BOOLEAN' ? 1 : sql === 'DATE' ? 4 : 8;
+        duckdb.copy_data_to_vector(vector, 0, this.scratch, 0, m * width);
+      }
+    }
+    if (nulls) this.markNulls(vector, data, off, m);
+  }
+
+  /** Typed values into the scratch buffer; int64 as (lo, hi) uint32 pairs, no BigInt. Returns whether any is null. */
+  private encode(sql: string, v: Float64Array, off: number, m: number): boolean {
+    let nulls = false;
+    const scale = sql === 'TIMESTAMP' ? 1000 : sql.startsWith('DECIMAL') ? 10000 : 1;
+    for (let i = 0; i < m; i++) {
+      let x = v[off + i];
+      if (Number.isNaN(x)) {
+        nulls = true;
+        x = 0;
+      }
+      if (sql === 'BOOLEAN') this.u8[i] = x ? 1 : 0;
+      else if (sql === 'DATE') this.i32[i] = Math.floor(x / DAY);
+      else {
+        const y = Math.round(x * scale);
+        const hi = Math.floor(y / TWO32);
+        this.u32[2 * i] = (y - hi * TWO32) >>> 0;
+        this.u32[2 * i + 1] = hi >>> 0;
+      }
+    }
+    return nulls;
+  }
+
+  private markNulls(vector: duckdb.Vector, data: ColumnData, off: number, m: number): void {
+    duckdb.vector_ensure_validity_writable(vector);
+    const validity = duckdb.vector_get_validity(vector, Math.ceil(VECTOR / 64) * 8);
+    for (let i = 0; i < m; i++) {
+      const isNull = data.str ? data.str[off + i] === null : Number.isNaN(data.num![off + i]);
+      if (isNull) duckdb.validity_set_row_invalid(validity, i);
+    }
+  }
+}
+
+/** Run read-only SQL on a database file and return column names and rows as JS values. */
+export async function queryFile(path: string, sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+  if (!existsSync(path)) throw new Error(`database file "${path}" does not exist`);
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
