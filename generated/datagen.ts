@@ -1,7 +1,7 @@
 /* eslint-disable */
 /**
  * GENERATED FILE - DO NOT EDIT.
- * Produced by src/spec/gen-types.ts from schemas/**​/*.schema.json (json-schema-to-typescript).
+ * Produced by src/spec/gen-types.ts (json-schema-to-typescript) from the JSON Schemas in schemas/.
  * Change the schemas, then run `npm run gen:types`; tests/unit/spec/schema.test.ts fails on drift.
  */
 
@@ -266,6 +266,10 @@ export type TimeDimension = "hour" | "dow" | "month";
  * A datagen document (DSL 1.x): one JSON document that describes a whole dataset.
  */
 export interface DatagenSpec {
+  /**
+   * URI of this JSON Schema, so editors can validate and complete the document.
+   */
+  $schema?: string;
   /**
    * DSL version: "1.0" (any 1.x is accepted).
    */

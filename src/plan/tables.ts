@@ -49,7 +49,10 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
   if (node.kind === 'vocab') {
     const list = columns.find((c) => c.generator.kind === 'enum_list');
     if (!list || list.generator.kind !== 'enum_list') return error(ctx, 'DG_VOCAB_WITHOUT_LIST', path, `vocab node "${node.id}" has no enum_list column`, 'give one column an {"enum_list": {"values": [...]}} generator');
-    return { kind: 'fixed', count: list.generator.values.length };
+    const n = list.generator.values.length;
+    const other = columns.find((c) => c.generator.kind === 'enum_list' && c.generator.values.length !== n);
+    if (other) return error(ctx, 'DG_ENUM_LENGTH', `${path}/columns/${columns.indexOf(other)}/generator/enum_list/values`, `enum_list of "${other.name}" has ${(other.generator as { values: unknown[] }).values.length} values but "${list.name}" has ${n}`, 'parallel enum_list columns of a vocab node need the same number of values (one per row)');
+    return { kind: 'fixed', count: n };
   }
   if (node.kind !== 'fact' || parents.length === 0) {
     const n = node.rows ?? 1000;

@@ -124,11 +124,7 @@ export class TableWriter implements TableSink {
     const sql = this.columns[c].sqlType;
     let nulls = false;
     if (data.str) {
-      for (let i = 0; i < m; i++) {
-        const s = data.str[off + i];
-        if (s === null) nulls = true;
-        else duckdb.vector_assign_string_element(vector, i, s);
-      }
+      nulls = this.writeStrings(vector, data.str, off, m);
     } else {
       const v = data.num!;
       if (sql === 'DOUBLE') {
@@ -141,6 +137,46 @@ export class TableWriter implements TableSink {
       }
     }
     if (nulls) this.markNulls(vector, data, off, m);
+  }
+
+  /**
+   * Strings of ≤ 12 UTF-8 bytes are written as inline duckdb_string_t records (uint32 length + 12 bytes)
+   * into the scratch buffer and copied with the rest; longer ones go through the string-heap call.
+   */
+  private writeStrings(vector: duckdb.Vector, str: (string | null)[], off: number, m: number): boolean {
+    const rec = this.records;
+    rec.fill(0, 0, m * 16);
+    let nulls = false;
+    const long: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const s = str[off + i];
+      if (s === null) {
+        nulls = true;
+        continue;
+      }
+      const base = i * 16;
+      if (s.length <= 12 && isAscii(s)) {
+        this.recLen[i * 4] = s.length;
+        for (let k = 0; k < s.length; k++) rec[base + 4 + k] = s.charCodeAt(k);
+        continue;
+      }
+      const bytes = this.utf8(s);
+      if (bytes.length <= 12) {
+        this.recLen[i * 4] = bytes.length;
+        rec.set(bytes, base + 4);
+      } else long.push(i);
+    }
+    duckdb.copy_data_to_vector(vector, 0, rec.buffer as ArrayBuffer, 0, m * 16);
+    for (const i of long) duckdb.vector_assign_string_element(vector, i, str[off + i]!);
+    return nulls;
+  }
+
+  private readonly records = new Uint8Array(VECTOR * 16);
+  private readonly recLen = new Uint32Array(this.records.buffer);
+  private readonly encoder = new TextEncoder();
+
+  private utf8(s: string): Uint8Array {
+    return this.encoder.encode(s);
   }
 
   /** Typed values into the scratch buffer; int64 as (lo, hi) uint32 pairs, no BigInt. Returns whether any is null. */
@@ -173,6 +209,11 @@ export class TableWriter implements TableSink {
       if (isNull) duckdb.validity_set_row_invalid(validity, i);
     }
   }
+}
+
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 127) return false;
+  return true;
 }
 
 /** Run read-only SQL on a database file and return column names and rows as JS values. */

@@ -7,7 +7,7 @@
  * $refs are resolved offline: every https://datagen.dev/schemas/… id is read from the local schema
  * registry (schemas/ beside this project), never from the network.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
@@ -19,7 +19,7 @@ export const GENERATED_TYPES_PATH = fileURLToPath(new URL('../../generated/datag
 const BANNER = `/* eslint-disable */
 /**
  * GENERATED FILE - DO NOT EDIT.
- * Produced by src/spec/gen-types.ts from schemas/**\u200b/*.schema.json (json-schema-to-typescript).
+ * Produced by src/spec/gen-types.ts (json-schema-to-typescript) from the JSON Schemas in schemas/.
  * Change the schemas, then run \`npm run gen:types\`; tests/unit/spec/schema.test.ts fails on drift.
  */`;
 
@@ -41,6 +41,11 @@ function refTarget(ref: string, base: string, byId: Map<string, SchemaNode>): Js
   }
   return node;
 }
+
+/** Keywords whose value maps names to schemas (the names are data, not keywords). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+/** Keywords whose value is data, copied as it is. */
+const DATA = new Set(['enum', 'const', 'default', 'examples', 'required', 'dependentRequired']);
 
 /**
  * A copy of a schema ready for json-schema-to-typescript: a `$ref` to a titled (named) schema loses
@@ -65,8 +70,10 @@ function prepare(node: Json, base: string, byId: Map<string, SchemaNode>): Json 
   for (const [k, v] of Object.entries(node)) {
     // $id would make json-schema-to-typescript intersect a part's own properties with its oneOf.
     if (k === '$id' || k === '$schema') continue;
-    // `properties`/`$defs` map names to schemas; `enum`/`const`/`default` values are data, left as they are.
-    out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : prepare(v, base, byId);
+    if (DATA.has(k)) out[k] = v;
+    else if (SCHEMA_MAPS.has(k) && isObject(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, prepare(s, base, byId)]));
+    } else out[k] = prepare(v, base, byId);
   }
   return out;
 }
@@ -103,34 +110,38 @@ export async function generateTypes(): Promise<string> {
           },
         },
       },
-    } as never,
+    },
   });
 }
 
-async function main(argv: string[]): Promise<number> {
-  const check = argv.includes('--check');
+/** Minimal writable stream (process.stdout/stderr or a test double). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * `gen-types [--check]`: write generated/datagen.ts, or with --check only compare and return 1 when
+ * it is stale. Returns the exit code; the streams are injected so the CLI can host it too.
+ */
+export async function genTypesCommand(args: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
+  const check = args.includes('--check');
   const source = await generateTypes();
-  let current = '';
-  try {
-    current = readFileSync(GENERATED_TYPES_PATH, 'utf8');
-  } catch {
-    // missing: stale by definition
-  }
+  const current = existsSync(GENERATED_TYPES_PATH) ? readFileSync(GENERATED_TYPES_PATH, 'utf8') : '';
   if (check) {
     if (current === source) return 0;
-    process.stderr.write('generated/datagen.ts is out of date with schemas/: run `npm run gen:types`\n');
+    err.write('generated/datagen.ts is out of date with schemas/: run `npm run gen:types`\n');
     return 1;
   }
   if (current !== source) writeFileSync(GENERATED_TYPES_PATH, source);
-  process.stdout.write(`${current === source ? 'unchanged' : 'wrote'} generated/datagen.ts\n`);
+  out.write(`${current === source ? 'unchanged' : 'wrote'} generated/datagen.ts\n`);
   return 0;
 }
 
 if (process.argv[1] && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
+  genTypesCommand(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(2);
     },
   );

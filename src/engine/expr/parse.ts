@@ -120,7 +120,8 @@ class Builder {
       for (const raw of node.args) {
         if (raw.type === 'OperatorNode' && (raw as Op).fn === 'not') {
           const t = raw.toString();
-          return this.fail('expr/not-precedence', `"${t}" inside a comparison: "not" binds tighter than "${node.op}"`, `write "not (${(raw as Op).args[0].toString()} ${node.op} …)" or "(${t})"`, locate(this.code, 'not'));
+          const where = locate(this.code, 'not') ?? locate(this.code, '!', /^[^=]/);
+          return this.fail('expr/not-precedence', `"${t}" inside a comparison: "not" (or "!") binds tighter than "${node.op}"`, `write "not (${(raw as Op).args[0].toString()} ${node.op} …)" or "(${t})"`, where);
         }
       }
       return { k: 'cmp', op: CMP[node.fn], a, b };

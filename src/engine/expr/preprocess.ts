@@ -1,6 +1,6 @@
 /**
- * mathjs spells logic `and or not`; the DSL also accepts `&& || !`. This rewrites the latter
- * outside string literals and comments, and keeps a map from rewritten to original offsets so
+ * mathjs spells logic `and or not`; the DSL also accepts `&& || !` (and JavaScript's `=== !==`).
+ * This rewrites them outside string literals and comments, and keeps a map from rewritten to original offsets so
  * that syntax errors point into the text the user wrote. A `!` right after a value (`x!`) is left
  * alone: mathjs reads it as factorial, which the validator then rejects.
  */
@@ -42,6 +42,12 @@ export function preprocess(code: string): Preprocessed {
       const end = nl < 0 ? code.length : nl;
       for (let k = i; k < end; k++) emit(code[k], k);
       i = end;
+      continue;
+    }
+    const three = code.slice(i, i + 3);
+    if (three === '===' || three === '!==') {
+      emit(three.slice(0, 2), i);
+      i += 3;
       continue;
     }
     const two = code.slice(i, i + 2);

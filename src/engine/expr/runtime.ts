@@ -44,15 +44,17 @@ function round(x: number): number {
 }
 
 /**
- * Round to `digits` decimals (-15…15, truncated to an integer), half away from zero, after
- * snapping the scaled value to 15 significant digits so that round(1.005, 2) is 1.01 as written.
+ * Round to `digits` decimals (-15…15, truncated to an integer), half away from zero. A scaled value
+ * within its rounding error (4 ulp) below .5 counts as .5, so round(1.005, 2) is 1.01 as written
+ * (1.005 is stored as 1.00499999999999989…).
  */
 function roundTo(x: number, digits: number): number {
   if (digits !== digits || digits < -15 || digits > 15) return NaN;
   const d = Math.trunc(digits);
   const f = Math.pow(10, Math.abs(d));
   const scaled = d >= 0 ? Math.abs(x) * f : Math.abs(x) / f;
-  const n = Math.round(Number(scaled.toPrecision(15)));
+  const whole = Math.floor(scaled);
+  const n = scaled - whole >= 0.5 - 4 * Number.EPSILON * scaled ? whole + 1 : whole;
   const r = d >= 0 ? n / f : n * f;
   return x < 0 ? -r : r;
 }

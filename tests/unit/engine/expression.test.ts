@@ -127,6 +127,8 @@ describe('comparisons and logic', () => {
     expect(ev('x > 1 and flag', { x: 2, flag: null })).toBe(false); // null is false in conditions
     expect(ev('x > 1 and flag', { x: 2, flag: true })).toBe(true);
     expect(ev('flag == true', { flag: 1 })).toBe(true);
+    expect(ev('a === 2 && b !== 2', { a: 2, b: 3 })).toBe(true); // JavaScript habits
+    expect(ev('a != 2 || b !=3', { a: 2, b: 3 })).toBe(false);
   });
 });
 
@@ -178,6 +180,9 @@ describe('functions', () => {
     expect(ev('round(a, 1)', { a: 2.345 })).toBe(2.3);
     expect(ev('round(a, -2)', { a: 1250 })).toBe(1300);
     expect(ev('round(a, 0)', { a: 0.5 })).toBe(1);
+    expect(ev('round(a, 2)', { a: 0.285 })).toBe(0.29);
+    expect(ev('round(a, 2)', { a: 0.28499 })).toBe(0.28);
+    expect(ev('round(a, 3)', { a: 123.4567 })).toBe(123.457);
   });
 
   it('computes days_between as b - a in fractional days', () => {
@@ -318,6 +323,7 @@ describe('compile errors', () => {
     ['x + NaN', 'expr/constant', 4],
     ['null', 'expr/constant', 0],
     ['not x > 3', 'expr/not-precedence', 0],
+    ['y + (!x > 3)', 'expr/not-precedence', 5],
     ['"a" + 1', 'expr/type', undefined],
     ['status == 1 + "x"', 'expr/type', undefined],
     ['"a" < 3', 'expr/type', undefined],

@@ -1,0 +1,65 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile, type CompileOptions } from '../../src/plan/compile.ts';
+import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import type { Plan } from '../../src/plan/types.ts';
+
+export const COMPAT_DIR = new URL('../../../shared/compat/', import.meta.url);
+export const EXAMPLES_DIR = new URL('../../examples/', import.meta.url);
+
+export function readJson(url: URL): any {
+  return JSON.parse(readFileSync(url, 'utf8'));
+}
+
+export function tempFile(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'datagen-test-')), name);
+}
+
+/** Compile a spec document; throws with the formatted diagnostics when it has errors. */
+export function compileOrThrow(doc: unknown, opts: CompileOptions = {}): Plan {
+  const r = compile(doc, opts);
+  if (!r.plan) throw new Error(r.diagnostics.map((d) => `${d.path} ${d.code}: ${d.message}`).join('\n'));
+  return r.plan;
+}
+
+/** A generated database opened read-only for SQL checks. */
+export class Db {
+  private constructor(private readonly instance: DuckDBInstance, private readonly conn: Awaited<ReturnType<DuckDBInstance['connect']>>, readonly file: string) {}
+
+  static async open(file: string): Promise<Db> {
+    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+    return new Db(instance, await instance.connect(), file);
+  }
+
+  async rows(sql: string): Promise<Record<string, any>[]> {
+    const r = await this.conn.runAndReadAll(sql);
+    return r.getRowObjectsJS() as Record<string, any>[];
+  }
+
+  async value(sql: string): Promise<any> {
+    const r = await this.rows(sql);
+    const first = r[0];
+    return first ? Object.values(first)[0] : undefined;
+  }
+
+  /** Order-sensitive checksum of a whole table's contents. */
+  async checksum(table: string): Promise<string> {
+    const v = await this.value(`SELECT md5(string_agg(md5(t::VARCHAR), '' ORDER BY rn)) FROM (SELECT row_number() OVER () AS rn, * FROM "${table}") t`);
+    return String(v);
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Compile + run a spec document into a fresh temp file and open it. */
+export async function generate(doc: unknown, opts: CompileOptions & RunOptions = {}): Promise<{ plan: Plan; db: Db }> {
+  const plan = compileOrThrow(doc, opts);
+  const out = opts.out ?? tempFile(`${plan.slug}.duckdb`);
+  await runPlan(plan, { ...opts, out });
+  return { plan, db: await Db.open(out) };
+}

@@ -1,0 +1,520 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  compileDist,
+  DIST_NAMES,
+  DIST_SLOT_SPAN,
+  dirichletSlotSpan,
+  distCdf,
+  distMean,
+  distPmf,
+  distVariance,
+  fillDist,
+  normalizeDirichlet,
+  normalizeDist,
+  normalQuantile,
+  sampleDirichlet,
+  sampleDist,
+  type DistName,
+} from '../../../src/engine/distributions.ts';
+import { betaI, gammaP, gammaQ, harmonic, lgamma, normalCdf } from '../../../src/engine/dist/special.ts';
+import { streamKey } from '../../../src/engine/rng.ts';
+import { chiSquareDiscrete, correlation, ksStatistic, moments } from './stats-helpers.ts';
+
+/** Records the slots the samplers read, and can force every uniform to a constant. */
+const probe = vi.hoisted(() => ({ record: false, min: Infinity, max: -Infinity, constant: NaN }));
+vi.mock('../../../src/engine/rng.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/engine/rng.ts')>();
+  return {
+    ...real,
+    uniform(key: number, row: number, slot: number): number {
+      if (probe.record) {
+        probe.min = Math.min(probe.min, slot);
+        probe.max = Math.max(probe.max, slot);
+      }
+      return Number.isNaN(probe.constant) ? real.uniform(key, row, slot) : probe.constant;
+    },
+  };
+});
+
+type Params = Record<string, number | string>;
+const N = 100_000;
+
+function norm(type: string, raw: Record<string, unknown>): { type: DistName; params: Params } {
+  const r = normalizeDist(type, raw);
+  if ('unknownType' in r) throw new Error(`unknown type ${type}`);
+  expect(r.problems).toEqual([]);
+  return { type: r.type, params: r.params };
+}
+
+function draws(type: DistName, params: Params, n = N, key = streamKey(7, type, JSON.stringify(params))): Float64Array {
+  const out = new Float64Array(n);
+  fillDist(compileDist(type, params), out, key, 0, n, 0);
+  return out;
+}
+
+/** Excess kurtosis, for the standard error of the sample variance: sqrt((kurt + 2) / n)·σ². */
+function excessKurtosis(type: DistName, p: Params): number {
+  const g = (k: string) => p[k] as number;
+  switch (type) {
+    case 'normal': return 0;
+    case 'lognormal': { const s2 = g('sigma') ** 2; return Math.exp(4 * s2) + 2 * Math.exp(3 * s2) + 3 * Math.exp(2 * s2) - 6; }
+    case 'uniform': return -1.2;
+    case 'exponential': return 6;
+    case 'gamma': return 6 / g('shape');
+    case 'beta': { const a = g('a'), b = g('b'); return (6 * ((a - b) ** 2 * (a + b + 1) - a * b * (a + b + 2))) / (a * b * (a + b + 2) * (a + b + 3)); }
+    case 'pareto': { const a = g('alpha'); return (6 * (a ** 3 + a ** 2 - 6 * a - 2)) / (a * (a - 3) * (a - 4)); }
+    case 'weibull': return fromRaw((j) => g('scale') ** j * Math.exp(lgamma(1 + j / g('shape'))));
+    case 'triangular': return -0.6;
+    case 'poisson': return 1 / g('lambda');
+    case 'binomial': { const q = g('p') * (1 - g('p')); return (1 - 6 * q) / (g('n') * q); }
+    case 'negative_binomial': { const k = g('dispersion_k'), pp = k / (k + g('mean')); return 6 / k + (pp * pp) / (k * (1 - pp)); }
+    case 'geometric': return 6 + g('p') ** 2 / (1 - g('p'));
+    case 'zipf': { const n = (p['n'] as number | undefined) ?? Infinity; return fromRaw((j) => harmonic(n, g('s') - j) / harmonic(n, g('s'))); }
+  }
+}
+
+/** Excess kurtosis from raw moments raw(1..4). */
+function fromRaw(raw: (j: number) => number): number {
+  const [m, r2, r3, r4] = [raw(1), raw(2), raw(3), raw(4)];
+  const v = r2 - m * m;
+  return (r4 - 4 * r3 * m + 6 * r2 * m * m - 3 * m ** 4) / (v * v) - 3;
+}
+
+function expectMoments(type: DistName, params: Params, x: Float64Array): void {
+  const { mean, variance } = moments(x);
+  const mu = distMean(type, params);
+  const s2 = distVariance(type, params);
+  const seMean = Math.sqrt(s2 / x.length);
+  const seVar = s2 * Math.sqrt((excessKurtosis(type, params) + 2) / x.length);
+  expect(Math.abs(mean - mu), `mean ${mean} vs ${mu} (SE ${seMean})`).toBeLessThan(5 * seMean);
+  expect(Math.abs(variance - s2), `variance ${variance} vs ${s2} (SE ${seVar})`).toBeLessThan(5 * seVar);
+}
+
+const CONTINUOUS: Array<[string, Record<string, number>]> = [
+  ['normal', { mean: 1, std: 2 }],
+  ['normal', { mu: -3, sigma: 0.01 }],
+  ['lognormal', { mean: 0.5, sigma: 0.6 }],
+  ['lognormal', { mean: 3.8, sigma: 0.25 }],
+  ['uniform', { low: -1, high: 3 }],
+  ['exponential', { rate: 2 }],
+  ['gamma', { shape: 2, scale: 1 }],
+  ['gamma', { shape: 0.3, scale: 2 }],
+  ['gamma', { shape: 1, scale: 5 }],
+  ['gamma', { shape: 50, scale: 0.1 }],
+  ['beta', { a: 2, b: 5 }],
+  ['beta', { a: 0.3, b: 0.4 }],
+  ['beta', { a: 20, b: 20 }],
+  ['pareto', { alpha: 6, scale: 2 }],
+  ['weibull', { shape: 1.5, scale: 2 }],
+  ['weibull', { shape: 0.7, scale: 1 }],
+  ['triangular', { low: 0, mode: 1, high: 4 }],
+  ['triangular', { low: 0, mode: 0, high: 1 }],
+];
+
+describe('continuous distributions: moments and KS against the exact CDF', () => {
+  it.each(CONTINUOUS)('%s %j', (name, raw) => {
+    const { type, params } = norm(name, raw);
+    const x = draws(type, params);
+    expectMoments(type, params, x);
+    const d = ksStatistic(x, (v) => distCdf(type, params, v));
+    expect(d).toBeLessThan(1.63 / Math.sqrt(x.length));
+  });
+});
+
+const DISCRETE: Array<[string, Record<string, number>]> = [
+  ['poisson', { lambda: 0.3 }],
+  ['poisson', { lambda: 8 }],
+  ['poisson', { lambda: 29.9 }],
+  ['poisson', { lambda: 30 }],
+  ['poisson', { lambda: 500 }],
+  ['poisson', { lambda: 1e6 }],
+  ['binomial', { n: 20, p: 0.3 }],
+  ['binomial', { n: 50, p: 0.9 }],
+  ['binomial', { n: 1000, p: 0.4 }],
+  ['binomial', { n: 1e9, p: 0.7 }],
+  ['negative_binomial', { mean: 5, dispersion_k: 2 }],
+  ['negative_binomial', { mean: 200, dispersion_k: 0.5 }],
+  ['negative_binomial', { mean: 80, dispersion_k: 100 }],
+  ['geometric', { p: 0.2 }],
+  ['geometric', { p: 0.9 }],
+  ['zipf', { s: 1.2, n: 1000 }],
+  ['zipf', { s: 0.8, n: 300_000 }],
+  ['zipf', { s: 3.5, n: 2_000_000 }],
+];
+
+/** The support starts at the lowest value with non-negligible mass (keeps the bin loop short). */
+function chiSquareFor(type: DistName, params: Params, x: Float64Array) {
+  const mean = distMean(type, params);
+  const sd = Math.sqrt(distVariance(type, params));
+  const first = Math.max(type === 'zipf' ? 1 : 0, Math.floor(mean - 8 * sd));
+  const below = first > 0 && type !== 'zipf' ? distCdf(type, params, first - 1) : 0;
+  let pmf = (k: number) => distPmf(type, params, k);
+  if (type === 'zipf') {
+    const h = harmonic((params['n'] as number | undefined) ?? Infinity, params['s'] as number);
+    pmf = (k) => (params['n'] !== undefined && k > (params['n'] as number) ? 0 : Math.pow(k, -(params['s'] as number)) / h);
+  }
+  return chiSquareDiscrete(x, pmf, below, first);
+}
+
+describe('discrete distributions: moments and chi-square against the exact PMF', () => {
+  it.each(DISCRETE)('%s %j', (name, raw) => {
+    const { type, params } = norm(name, raw);
+    const x = draws(type, params);
+    for (const v of x.subarray(0, 1000)) expect(Number.isInteger(v) && v >= 0).toBe(true);
+    expectMoments(type, params, x);
+    const chi = chiSquareFor(type, params, x);
+    expect(chi.df).toBeGreaterThan(1);
+    expect(chi.stat, `chi2 ${chi.stat} df ${chi.df}`).toBeLessThan(chi.critical);
+  });
+
+  it.each([
+    [{ s: 2.5 }],
+    [{ s: 1.5, n: 5_000_000 }],
+    [{ s: 1.05 }],
+  ])('zipf %j (rejection-inversion, heavy tail): chi-square only', (raw) => {
+    const { type, params } = norm('zipf', raw);
+    const x = draws(type, params);
+    expect(Math.min(...x.subarray(0, 5000))).toBeGreaterThanOrEqual(1);
+    const chi = chiSquareFor(type, params, x);
+    expect(chi.stat, `chi2 ${chi.stat} df ${chi.df}`).toBeLessThan(chi.critical);
+  });
+
+  it('degenerate parameters give constants', () => {
+    expect([...draws('poisson', { lambda: 0 }, 100)].every((v) => v === 0)).toBe(true);
+    expect([...draws('negative_binomial', { mean: 0, dispersion_k: 1 }, 100)].every((v) => v === 0)).toBe(true);
+    expect([...draws('binomial', { n: 7, p: 1 }, 100)].every((v) => v === 7)).toBe(true);
+    expect([...draws('binomial', { n: 7, p: 0 }, 100)].every((v) => v === 0)).toBe(true);
+    expect([...draws('geometric', { p: 1 }, 100)].every((v) => Object.is(v, 0))).toBe(true);
+    expect([...draws('normal', { mean: 3, std: 0 }, 100)].every((v) => v === 3)).toBe(true);
+    expect([...draws('zipf', { s: 2, n: 1 }, 100)].every((v) => v === 1)).toBe(true);
+  });
+});
+
+describe('binomial with a per-row n (n names a column)', () => {
+  const d = compileDist('binomial', { n: 'visits', p: 0.3 });
+
+  it('thins each row: 0 <= x <= n, mean p·n per n', () => {
+    const nArr = Float64Array.from({ length: N }, (_, i) => [0, 3, 40, 250][i % 4]!);
+    const out = new Float64Array(N);
+    fillDist(d, out, 99, 0, N, 0, nArr);
+    for (let i = 0; i < N; i++) expect(out[i]! >= 0 && out[i]! <= nArr[i]!).toBe(true);
+    for (const n of [3, 40, 250]) {
+      const sub = out.filter((_, i) => nArr[i] === n);
+      const se = Math.sqrt((n * 0.3 * 0.7) / sub.length);
+      expect(Math.abs(moments(sub).mean - 0.3 * n)).toBeLessThan(5 * se);
+    }
+    expect(out.filter((_, i) => nArr[i] === 0).every((v) => v === 0)).toBe(true);
+  });
+
+  it('matches sampleDist row by row; without nOverride the draw is NaN', () => {
+    const out = new Float64Array(10);
+    const nArr = [5, 10, 60, 100, 1000, 0, 1, 2, 3, 4];
+    fillDist(d, out, 5, 100, 10, 3, nArr);
+    nArr.forEach((n, i) => expect(out[i]).toBe(sampleDist(d, 5, 100 + i, 3, n)));
+    expect(sampleDist(d, 5, 0, 0)).toBeNaN();
+    expect(sampleDist(d, 5, 0, 0, -1)).toBeNaN();
+    expect(distMean('binomial', { n: 'visits', p: 0.3 })).toBeNaN();
+  });
+});
+
+const ALL_CASES: Array<[string, Record<string, number>]> = [...CONTINUOUS, ...DISCRETE, ['zipf', { s: 2.5 }]];
+
+describe('determinism and independence', () => {
+  it.each(ALL_CASES)('%s %j: pure in (key,row,slot); fill == sample; chunking is invisible', (name, raw) => {
+    const { type, params } = norm(name, raw);
+    const d = compileDist(type, params);
+    const whole = new Float64Array(300);
+    fillDist(d, whole, 1234, 1000, 300, 2);
+    const part = new Float64Array(100);
+    fillDist(d, part, 1234, 1150, 100, 2);
+    expect([...part]).toEqual([...whole.subarray(150, 250)]);
+    for (const i of [0, 17, 299]) expect(sampleDist(d, 1234, 1000 + i, 2)).toBe(whole[i]);
+    expect(sampleDist(compileDist(type, params), 1234, 1017, 2)).toBe(whole[17]);
+  });
+
+  it('different keys and different slots give uncorrelated streams', () => {
+    const { type, params } = norm('normal', {});
+    const a = draws(type, params, N, 1);
+    const b = draws(type, params, N, 2);
+    const c = new Float64Array(N);
+    fillDist(compileDist(type, params), c, 1, 0, N, DIST_SLOT_SPAN);
+    expect(Math.abs(correlation(a, b))).toBeLessThan(5 / Math.sqrt(N));
+    expect(Math.abs(correlation(a, c))).toBeLessThan(5 / Math.sqrt(N));
+    const p1 = draws('poisson', { lambda: 8 }, N, 11);
+    const p2 = draws('poisson', { lambda: 8 }, N, 12);
+    expect(Math.abs(correlation(p1, p2))).toBeLessThan(5 / Math.sqrt(N));
+  });
+
+  it('pins golden values (changing them changes datasets: bump ALGORITHM_VERSION)', () => {
+    const golden = ALL_CASES.map(([name, raw]) => {
+      const { type, params } = norm(name, raw);
+      const d = compileDist(type, params);
+      return [0, 1, 2 ** 40].map((row) => Number(sampleDist(d, 0xc0ffee, row, 0).toPrecision(12)));
+    });
+    expect(golden).toMatchSnapshot();
+  });
+});
+
+describe('slot budget', () => {
+  it.each(ALL_CASES)('%s %j reads only slots in [slotBase, slotBase + DIST_SLOT_SPAN)', (name, raw) => {
+    const { type, params } = norm(name, raw);
+    const d = compileDist(type, params);
+    const out = new Float64Array(5000);
+    Object.assign(probe, { record: true, min: Infinity, max: -Infinity });
+    try {
+      fillDist(d, out, 77, 0, out.length, 1000);
+    } finally {
+      probe.record = false;
+    }
+    expect(probe.min).toBe(1000);
+    expect(probe.max).toBeLessThan(1000 + DIST_SLOT_SPAN);
+  });
+
+  it.each([
+    ['poisson', { lambda: 500 }, 0.001, 500],
+    ['gamma', { shape: 2, scale: 3 }, 0.999, 6],
+    ['negative_binomial', { mean: 50, dispersion_k: 2 }, 0.999, 50],
+    ['binomial', { n: 1000, p: 0.4 }, 0.001, 400],
+  ] as const)('%s %j: when every attempt rejects, stops at the span with a fixed fallback', (name, raw, u, expected) => {
+    const { type, params } = norm(name, raw);
+    const d = compileDist(type, params);
+    Object.assign(probe, { record: true, min: Infinity, max: -Infinity, constant: u });
+    let v: number;
+    try {
+      v = sampleDist(d, 1, 1, 10);
+    } finally {
+      Object.assign(probe, { record: false, constant: NaN });
+    }
+    expect(v).toBe(expected);
+    expect(probe.max).toBe(10 + DIST_SLOT_SPAN - 1);
+  });
+});
+
+describe('dirichlet', () => {
+  const alpha = [2, 0.5, 4, 1];
+  const a0 = alpha.reduce((s, a) => s + a, 0);
+  const rows = 40_000;
+  const samples = Array.from({ length: alpha.length }, () => new Float64Array(rows));
+  const out = new Float64Array(alpha.length);
+  for (let r = 0; r < rows; r++) {
+    sampleDirichlet(alpha, 31, r, 0, out);
+    out.forEach((v, j) => (samples[j]![r] = v));
+  }
+
+  it('rows sum to 1 and components follow Beta(alpha_j, a0 - alpha_j)', () => {
+    for (let r = 0; r < 100; r++) expect(samples.reduce((s, c) => s + c[r]!, 0)).toBeCloseTo(1, 12);
+    alpha.forEach((a, j) => {
+      const { mean, variance } = moments(samples[j]!);
+      const v = (a * (a0 - a)) / (a0 * a0 * (a0 + 1));
+      expect(Math.abs(mean - a / a0)).toBeLessThan(5 * Math.sqrt(v / rows));
+      expect(Math.abs(variance - v) / v).toBeLessThan(0.05);
+      expect(ksStatistic(samples[j]!, (x) => betaI(a, a0 - a, x))).toBeLessThan(1.63 / Math.sqrt(rows));
+    });
+  });
+
+  it('is deterministic and stays inside its slot span', () => {
+    const again = new Float64Array(alpha.length);
+    sampleDirichlet(alpha, 31, 7, 0, again);
+    expect([...again]).toEqual(samples.map((c) => c[7]));
+    Object.assign(probe, { record: true, min: Infinity, max: -Infinity });
+    try {
+      for (let r = 0; r < 2000; r++) sampleDirichlet(alpha, 31, r, 500, again);
+    } finally {
+      probe.record = false;
+    }
+    expect(probe.max).toBeLessThan(500 + dirichletSlotSpan(alpha.length));
+    expect(probe.min).toBe(500);
+  });
+
+  it('survives tiny concentrations (log-space normalisation: no NaN)', () => {
+    const o = new Float64Array(3);
+    for (let r = 0; r < 200; r++) {
+      sampleDirichlet([0.01, 0.01, 0.01], 3, r, 0, o);
+      expect(o.every((v) => v >= 0 && v <= 1)).toBe(true);
+      expect(o[0]! + o[1]! + o[2]!).toBeCloseTo(1, 12);
+    }
+  });
+});
+
+describe('normalQuantile (AS 241)', () => {
+  // Reference values from scipy.stats.norm.ppf.
+  it.each([
+    [1e-300, -37.0470962993612],
+    [1e-10, -6.361340902404056],
+    [1e-5, -4.264890793922825],
+    [0.001, -3.090232306167813],
+    [0.02, -2.053748910631823],
+    [0.075, -1.4395314709384563],
+    [0.3, -0.5244005127080409],
+    [0.5, 0],
+    [0.6, 0.2533471031357997],
+    [0.975, 1.959963984540054],
+    [0.999999, 4.753424308817087],
+  ])('Φ^-1(%d) = %d', (p, z) => {
+    expect(Math.abs(normalQuantile(p) - z)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(z)));
+  });
+
+  it('is odd, monotone and inverts Φ; infinite at 0 and 1', () => {
+    let prev = -Infinity;
+    for (let i = 1; i < 2000; i++) {
+      const p = i / 2000;
+      const z = normalQuantile(p);
+      expect(z).toBeGreaterThan(prev);
+      prev = z;
+      expect(normalQuantile(1 - p)).toBeCloseTo(-z, 9);
+      expect(Math.abs(normalCdf(z) - p)).toBeLessThan(1e-13);
+    }
+    expect(normalQuantile(0)).toBe(-Infinity);
+    expect(normalQuantile(1)).toBe(Infinity);
+    expect(normalQuantile(1.5)).toBeNaN();
+  });
+});
+
+describe('special functions and moments (reference values from scipy)', () => {
+  it('matches scipy', () => {
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+    close(lgamma(0.5), 0.5723649429247);
+    close(lgamma(3.7), 1.428072326665388);
+    close(lgamma(1e7), 151180949.36947393);
+    close(gammaP(2.5, 1.3), 0.23863473215498604);
+    close(gammaQ(50, 80), 0.0001307839765914092);
+    close(betaI(2, 5, 0.3), 0.5798250000000003);
+    close(betaI(30, 40, 0.45), 0.6447480085585666);
+    close(normalCdf(-8), 6.22096057427174e-16);
+    close(harmonic(1000, 1.2), 4.335764794625676);
+    close(harmonic(Infinity, 2), Math.PI ** 2 / 6);
+    close(harmonic(1e7, 1), 16.69531136585985);
+  });
+
+  it('distMean', () => {
+    expect(distMean('lognormal', { mean: 1, sigma: 0.5 })).toBeCloseTo(Math.exp(1.125), 12);
+    expect(distMean('pareto', { alpha: 1, scale: 1 })).toBe(Infinity);
+    expect(distMean('weibull', { shape: 1, scale: 3 })).toBeCloseTo(3, 12);
+    expect(distMean('geometric', { p: 0.25 })).toBe(3);
+    expect(distMean('zipf', { s: 2 })).toBe(Infinity);
+    expect(distMean('negative_binomial', { mean: 4, dispersion_k: 2 })).toBe(4);
+    expect(distVariance('negative_binomial', { mean: 4, dispersion_k: 2 })).toBe(12);
+  });
+});
+
+describe('normalizeDist', () => {
+  const ok = (type: string, raw: Record<string, unknown>) => norm(type, raw).params;
+  const problems = (type: string, raw: Record<string, unknown>) => {
+    const r = normalizeDist(type, raw);
+    if ('unknownType' in r) throw new Error('unexpected unknown type');
+    return r.problems;
+  };
+
+  it('resolves aliases to canonical names (converting where the meaning differs)', () => {
+    expect(ok('normal', { mu: 1, sigma: 2 })).toEqual({ mean: 1, std: 2 });
+    expect(ok('normal', { mean: 1, sd: 2 })).toEqual({ mean: 1, std: 2 });
+    expect(ok('lognormal', { mu: 3.8, std: 0.9 })).toEqual({ mean: 3.8, sigma: 0.9 });
+    expect(ok('uniform', { min: 2, max: 5 })).toEqual({ low: 2, high: 5 });
+    expect(ok('poisson', { lam: 3 })).toEqual({ lambda: 3 });
+    expect(ok('poisson', { mean: 3 })).toEqual({ lambda: 3 });
+    expect(ok('exponential', { lambda: 2 })).toEqual({ rate: 2 });
+    expect(ok('exponential', { scale: 4 })).toEqual({ rate: 0.25 });
+    expect(ok('gamma', { k: 2, rate: 4 })).toEqual({ shape: 2, scale: 0.25 });
+    expect(ok('beta', { alpha: 2, beta: 3 })).toEqual({ a: 2, b: 3 });
+    expect(ok('negative_binomial', { mu: 4, k: 2 })).toEqual({ mean: 4, dispersion_k: 2 });
+    expect(ok('geometric', { mean: 3 })).toEqual({ p: 0.25 });
+    expect(ok('binomial', { n: 'visits', p: 0.2 })).toEqual({ n: 'visits', p: 0.2 });
+  });
+
+  it('fills natural defaults; zipf without n stays unbounded', () => {
+    expect(ok('normal', {})).toEqual({ mean: 0, std: 1 });
+    expect(ok('gamma', { shape: 2 })).toEqual({ shape: 2, scale: 1 });
+    expect(ok('zipf', { s: 2 })).toEqual({ s: 2 });
+    expect(ok('pareto', { alpha: 3 })).toEqual({ alpha: 3, scale: 1 });
+  });
+
+  it('reports unknown names with a suggestion and the valid names', () => {
+    const [p] = problems('normal', { mean: 0, sigmaa: 1 });
+    expect(p!.param).toBe('sigmaa');
+    expect(p!.message).toContain('unknown parameter "sigmaa"');
+    expect(p!.hint).toContain('did you mean "sigma"?');
+    expect(p!.hint).toContain('std (or sigma, sd)');
+    expect(problems('poisson', { Lambda: 3 })[0]!.hint).toContain('did you mean "lambda"?');
+    expect(problems('poisson', { lambda: 3, colour: 1 })[0]!.hint).not.toContain('did you mean');
+  });
+
+  it('reports missing required parameters with param ""', () => {
+    const [p] = problems('poisson', {});
+    expect(p).toMatchObject({ param: '' });
+    expect(p!.message).toContain('"lambda"');
+    expect(problems('triangular', { low: 0, high: 1 }).map((q) => q.message)).toEqual([expect.stringContaining('"mode"')]);
+    expect(problems('binomial', { p: 0.5 })[0]!.message).toContain('"n"');
+  });
+
+  it('reports a parameter given twice', () => {
+    expect(problems('normal', { mu: 1, mean: 2 })).toMatchObject([{ param: 'mean', message: expect.stringContaining('"mean" and "mu"') }]);
+  });
+
+  it.each([
+    ['normal', { std: -1 }, 'std', '>= 0'],
+    ['normal', { sigma: -1 }, 'sigma', '>= 0'],
+    ['lognormal', { sigma: -0.1 }, 'sigma', '>= 0'],
+    ['uniform', { low: 3, high: 1 }, 'low', 'at most high'],
+    ['uniform', { min: 3, max: 1 }, 'min', 'at most max'],
+    ['poisson', { lambda: -1 }, 'lambda', '>= 0'],
+    ['exponential', { rate: 0 }, 'rate', '> 0'],
+    ['exponential', { scale: -2 }, 'scale', '> 0'],
+    ['gamma', { shape: 0 }, 'shape', '> 0'],
+    ['gamma', { shape: 1, scale: -1 }, 'scale', '> 0'],
+    ['beta', { a: 0, b: 1 }, 'a', '> 0'],
+    ['negative_binomial', { mean: 3, dispersion_k: 0 }, 'dispersion_k', '> 0'],
+    ['negative_binomial', { mean: -1, k: 1 }, 'mean', '>= 0'],
+    ['binomial', { n: 10, p: 1.5 }, 'p', 'in [0, 1]'],
+    ['binomial', { n: -3, p: 0.5 }, 'n', 'whole number'],
+    ['binomial', { n: 2.5, p: 0.5 }, 'n', 'whole number'],
+    ['binomial', { n: '', p: 0.5 }, 'n', 'empty column name'],
+    ['geometric', { p: 0 }, 'p', 'in (0, 1]'],
+    ['geometric', { p: 1.2 }, 'p', 'in (0, 1]'],
+    ['zipf', { s: 1 }, 's', 'must be > 1 when n is not given'],
+    ['zipf', { s: -1, n: 10 }, 's', '>= 0'],
+    ['zipf', { s: 2, n: 0 }, 'n', 'whole number >= 1'],
+    ['pareto', { alpha: -1 }, 'alpha', '> 0'],
+    ['weibull', { shape: 0 }, 'shape', '> 0'],
+    ['triangular', { low: 0, mode: 5, high: 2 }, 'mode', 'must lie in [low, high]'],
+    ['triangular', { low: 1, mode: 1, high: 1 }, 'low', 'less than high'],
+    ['normal', { mean: 'abc' }, 'mean', 'finite number'],
+    ['normal', { mean: Infinity }, 'mean', 'finite number'],
+    ['normal', { mean: null }, 'mean', 'finite number'],
+  ] as Array<[string, Record<string, unknown>, string, string]>)('%s %j -> problem on %s', (type, raw, param, text) => {
+    const ps = problems(type, raw);
+    expect(ps).toHaveLength(1);
+    expect(ps[0]!.param).toBe(param);
+    expect(ps[0]!.message).toContain(text);
+    expect(ps[0]!.hint.length).toBeGreaterThan(0);
+  });
+
+  it('accepts the boundaries of each range', () => {
+    expect(problems('zipf', { s: 0.5, n: 100 })).toEqual([]);
+    expect(problems('binomial', { n: 0, p: 0 })).toEqual([]);
+    expect(problems('geometric', { p: 1 })).toEqual([]);
+    expect(problems('uniform', { low: 2, high: 2 })).toEqual([]);
+    expect(problems('triangular', { low: 0, mode: 0, high: 1 })).toEqual([]);
+  });
+
+  it('suggests types for unknown ones', () => {
+    const suggest = (t: string) => {
+      const r = normalizeDist(t, {});
+      return 'unknownType' in r ? r.suggestions : null;
+    };
+    expect(suggest('normall')).toEqual(['normal']);
+    expect(suggest('Normal')).toEqual(['normal']);
+    expect(suggest('gausian')).toEqual(['normal']);
+    expect(suggest('negbin')).toEqual(['negative_binomial']);
+    expect(suggest('possion')).toContain('poisson');
+    expect(suggest('dirichlet')).toEqual(['dirichlet']);
+    expect(suggest('xyzzy')).toEqual([]);
+    for (const t of DIST_NAMES) expect(suggest(t)).toBeNull();
+  });
+
+  it('normalizeDirichlet', () => {
+    expect(normalizeDirichlet({ alpha: [1, 2] })).toEqual({ alpha: [1, 2], problems: [] });
+    expect(normalizeDirichlet({ alpha: [1, 0] }).problems[0]!.param).toBe('alpha');
+    expect(normalizeDirichlet({}).problems[0]!.param).toBe('');
+    expect(normalizeDirichlet({ alpha: [1], alhpa: 2 }).problems[0]!.hint).toContain('did you mean "alpha"');
+  });
+});
