@@ -35,7 +35,11 @@ export class Db {
 
   async rows(sql: string): Promise<Record<string, any>[]> {
     const r = await this.conn.runAndReadAll(sql);
-    return r.getRowObjectsJS() as Record<string, any>[];
+    // BIGINT/HUGEINT results come back as bigint; tests compare numbers.
+    return (r.getRowObjectsJS() as Record<string, any>[]).map((row) => {
+      for (const k of Object.keys(row)) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
+      return row;
+    });
   }
 
   async value(sql: string): Promise<any> {
