@@ -710,6 +710,10 @@ export interface EffectModifier {
   };
   window: EffectWindow;
   map: EffectMap;
+  /**
+   * Extension: the datetime column of the row tested against the window (default: the first earlier datetime column, else the first later one).
+   */
+  time_reference?: string;
 }
 /**
  * The effect row's validity window {start_col, end_col}.

@@ -18,7 +18,7 @@ export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?
       return maybe;
     }
   }
-  const spec = loadSpec(path);
+  const spec = loadSpec(path, file);
   const result = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);
   const diags = spec.map.annotate(result.diagnostics);
   for (const d of diags) io.stderr.write(formatDiagnostic(d, file) + '\n');

@@ -43,7 +43,8 @@ export function parseJsonText(text: string): { value: unknown; map: SourceMap; d
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   const map = new SourceMap(text, root);
-  const diagnostics = errors.map((e) => ({
+  const unique = errors.filter((e, i) => errors.findIndex((x) => x.offset === e.offset) === i);
+  const diagnostics = unique.map((e) => ({
     ...diag('DG_INVALID_JSON', '', `invalid JSON: ${describe(printParseErrorCode(e.error))}`, 'fix the JSON syntax at this position (a JSON validator or editor shows it too)'),
     ...map.position(e.offset),
   }));

@@ -12,9 +12,11 @@ const NUMERIC_ONLY = new Set(['multiply', 'add', 'clamp', 'jitter', 'trend', 'ou
 export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, column: Json, colIndex: number): ColumnPlan | undefined {
   const ctx = columnContext(pctx, node, nodeIndex, column, colIndex);
   if (typeof column?.name !== 'string') return undefined;
-  const type = column.type ?? 'string';
+  if (column.type === undefined) return error(ctx, 'DG_MISSING_KEY', ctx.path, `column "${column.name}" has no "type"`, 'add "type": one of int, float, string, bool, datetime, date, decimal, json');
+  const type = column.type;
   if (!(type in SQL_TYPES)) {
-    const hint = /^list</.test(type) ? 'list columns are not supported yet; use "json" or one row per element' : didYouMean(String(type), Object.keys(SQL_TYPES));
+    const alias: Record<string, string> = { integer: 'int', bigint: 'int', double: 'float', number: 'float', str: 'string', text: 'string', boolean: 'bool', timestamp: 'datetime' };
+    const hint = /^list</.test(type) ? 'list columns are not supported yet; use "json" or one row per element' : alias[type] ? `did you mean "${alias[type]}"?` : didYouMean(String(type), Object.keys(SQL_TYPES));
     return error(ctx, /^list</.test(type) ? 'DG_NOT_SUPPORTED' : 'DG_BAD_TYPE', `${ctx.path}/type`, `column type ${JSON.stringify(type)} is not supported`, hint);
   }
   const gen = planGenerator(ctx, column.generator);

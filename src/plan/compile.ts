@@ -30,7 +30,7 @@ export interface CompileResult {
 export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult {
   const diags: Diagnostic[] = schemaDiagnostics(doc);
   const plan = isObject(doc) ? build(doc, opts, diags) : null;
-  const all = mergeDiagnostics(diags).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const } : d));
+  const all = mergeDiagnostics(diags).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
   const sorted = sortDiagnostics(all);
   return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };
 }
@@ -54,7 +54,7 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
     const t = planTable(ctx, node, index, scale, unsupported);
     if (t) drafts.set(t.id, t);
   }
-  if (hasErrors(diags) || drafts.size !== nodes.size) return null;
+  if (drafts.size !== nodes.size) return null;
   const declared = [...nodes.keys()];
   const res = resolveGraph([...drafts.values()], declared, diags);
   if (!res) return null;
@@ -101,11 +101,12 @@ export function slugify(name: string): string {
 
 /** Drop schema errors whose path a semantic check already explains (the semantic message is more precise). */
 function mergeDiagnostics(diags: Diagnostic[]): Diagnostic[] {
-  const semantic = diags.filter((d) => d.code !== 'DG_SCHEMA' && d.code !== 'DG_MISSING_KEY');
+  const isSchema = (d: Diagnostic) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY';
+  const semantic = diags.filter((d) => !isSchema(d) && d.severity === 'error');
+  const depth = (p: string) => p.split('/').length;
   return diags.filter((d) => {
-    if (d.code !== 'DG_SCHEMA') return true;
-    const deep = d.path.split('/').length > 5; // inside a column's generator or modifier
-    return !semantic.some((s) => s.path === d.path || d.path.startsWith(s.path + '/') || (deep && s.path.startsWith(d.path + '/')));
+    if (!isSchema(d)) return true;
+    return !semantic.some((s) => s.path === d.path || d.path.startsWith(s.path + '/') || (s.path.startsWith(d.path + '/') && depth(s.path) - depth(d.path) <= 2));
   });
 }
 

@@ -28,7 +28,7 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
   if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, didYouMean(pk, raw.map((c) => c?.name)));
   for (const key of BEHAVIOUR_KEYS) {
     if (node[key] === undefined) continue;
-    warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'the behaviour issues add it; until then the block has no effect');
+    warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'remove the block or expect the data not to show this behaviour (--strict refuses it)');
     unsupported.push({ path: `${path}/${key}`, what: key });
   }
   const rows = planRows(ctx, node, path, scale, columns);
@@ -48,15 +48,17 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
   });
   if (node.kind === 'vocab') {
     const list = columns.find((c) => c.generator.kind === 'enum_list');
+    const declared = (node.columns ?? []).some((c: Json) => c?.generator && 'enum_list' in c.generator);
+    if (declared && !list) return undefined;
     if (!list || list.generator.kind !== 'enum_list') return error(ctx, 'DG_VOCAB_WITHOUT_LIST', path, `vocab node "${node.id}" has no enum_list column`, 'give one column an {"enum_list": {"values": [...]}} generator');
     const n = list.generator.values.length;
     const other = columns.find((c) => c.generator.kind === 'enum_list' && c.generator.values.length !== n);
-    if (other) return error(ctx, 'DG_ENUM_LENGTH', `${path}/columns/${columns.indexOf(other)}/generator/enum_list/values`, `enum_list of "${other.name}" has ${(other.generator as { values: unknown[] }).values.length} values but "${list.name}" has ${n}`, 'parallel enum_list columns of a vocab node need the same number of values (one per row)');
+    if (other) return error(ctx, 'DG_ENUM_LENGTH', `${path}/columns/${node.columns.findIndex((c: Json) => c?.name === other.name)}/generator/enum_list/values`, `enum_list of "${other.name}" has ${(other.generator as { values: unknown[] }).values.length} values but "${list.name}" has ${n}`, 'parallel enum_list columns of a vocab node need the same number of values (one per row)');
     return { kind: 'fixed', count: n };
   }
   if (node.kind !== 'fact' || parents.length === 0) {
     const n = node.rows ?? 1000;
-    if (!isNumber(n) || n < 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/rows`, `rows ${JSON.stringify(node.rows)} is not a non-negative number`, 'e.g. "rows": 1000');
+    if (!isNumber(n) || n < 0) return error(ctx, isNumber(n) ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', `${path}/rows`, `rows ${JSON.stringify(node.rows)} is not a non-negative number`, 'e.g. "rows": 1000');
     return { kind: 'fixed', count: Math.max(0, Math.round(n * scale)) };
   }
   const fanout = planFanout(ctx, node.fanout, `${path}/fanout`);
@@ -91,6 +93,9 @@ function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undef
   const max = isNumber(f.max) ? f.max : null;
   if (min !== null && max !== null && min > max) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/min`, `fanout min ${min} is above max ${max}`, 'swap min and max');
   if ((min ?? 0) < 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/min`, 'fanout min must be ≥ 0', 'a parent cannot have a negative number of children');
+  if (d === 'geometric' && f.p !== undefined && !(isNumber(f.p) && f.p > 0 && f.p <= 1)) {
+    return error(ctx, 'DG_OUT_OF_RANGE', `${path}/p`, `fanout p ${JSON.stringify(f.p)} is not a probability in (0, 1]`, 'p is the success probability; the mean count is (1 − p) / p');
+  }
   const mean = d === 'uniform' ? ((min ?? 0) + (max ?? (min ?? 0) * 2)) / 2 : d === 'fixed' ? f.value ?? f.lambda ?? 1 : d === 'geometric' && isNumber(f.p) ? (1 - f.p) / f.p : f.lambda ?? f.mean;
   if (!isNumber(mean) || mean < 0) return error(ctx, 'DG_MISSING_PARAM', `${path}`, `fanout "${d}" needs a non-negative mean ("lambda"${d === 'fixed' ? ' or "value"' : ''})`, 'e.g. {"distribution": "poisson", "lambda": 5}');
   if (d === 'uniform' && (min === null || max === null)) return error(ctx, 'DG_MISSING_PARAM', path, 'uniform fanout needs "min" and "max"', 'e.g. {"distribution": "uniform", "min": 1, "max": 5}');

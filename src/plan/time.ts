@@ -14,7 +14,11 @@ export function parseInstant(s: unknown): number | undefined {
   if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
   const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + 'Z';
   const ms = Date.parse(withZone);
-  return Number.isFinite(ms) ? ms : undefined;
+  if (!Number.isFinite(ms)) return undefined;
+  // Date.parse rolls impossible dates over (2024-02-30 → 2024-03-01); refuse them instead.
+  const [y, mo, d] = s.slice(0, 10).split('-').map(Number);
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d ? ms : undefined;
 }
 
 export function isoString(ms: number): string {

@@ -17,13 +17,13 @@ export function loadSpecText(text: string, file = 'spec.json'): LoadedSpec {
 }
 
 /** Read and parse a spec file (the only I/O of the compile stage). */
-export function loadSpec(file: string): LoadedSpec {
+export function loadSpec(file: string, displayName = file): LoadedSpec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const d = diag('DG_FILE', '', code === 'ENOENT' ? `file not found: ${file}` : `cannot read ${file}: ${(e as Error).message}`, 'check the path');
+    const d = diag('DG_FILE', '', code === 'ENOENT' ? `file not found: ${displayName}` : code === 'EISDIR' ? `${displayName} is a directory, not a spec file` : `cannot read ${displayName}: ${code ?? (e as Error).message}`, 'check the path');
     return { file, doc: undefined, map: new SourceMap('', undefined), diagnostics: [d] };
   }
   return loadSpecText(text, file);

@@ -42,7 +42,16 @@ function toDiagnostic(e: ErrorObject): Diagnostic | undefined {
       return diag('DG_SCHEMA', path, `${JSON.stringify(e.data)} is not allowed here`, `expected ${JSON.stringify(p.allowedValue)}`);
     case 'type':
       return diag('DG_SCHEMA', path, `must be ${p.type}, got ${jsonType(e.data)}`, describe(e));
+    case 'false schema': {
+      // A key that excludes another one: the other key is named in the schema path (dependentSchemas/<key> or then).
+      const key = path.split('/').pop() ?? '';
+      const other = /dependentSchemas\/([^/]+)/.exec(e.schemaPath)?.[1];
+      return diag('DG_SCHEMA', path, other ? `"${key}" cannot be used together with "${other}"` : `"${key}" is not allowed here`, other ? `keep only one of "${key}" and "${other}"` : describe(e));
+    }
+    case 'not':
+      return diag('DG_SCHEMA', path, `value ${JSON.stringify(e.data)} is not allowed here`, describe(e));
     case 'if':
+    case 'discriminator':
     case 'oneOf':
     case 'anyOf':
     case 'not':

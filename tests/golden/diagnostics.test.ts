@@ -131,7 +131,7 @@ describe('golden diagnostics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'datagen-golden-'));
     const r = await cli(['compile', dir, '-q']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/ \/  DG_FILE: cannot read .*EISDIR.* \(hint: check the path\)\n1 error\(s\), 0 warning\(s\)\n$/);
+    expect(r.stderr).toMatch(/ \/  DG_FILE: .* is a directory, not a spec file \(hint: check the path\)\n1 error\(s\), 0 warning\(s\)\n$/);
   });
 
   // Unknown node/column keys are warnings (unknown-key*.json); --strict makes them errors.

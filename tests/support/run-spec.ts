@@ -6,7 +6,11 @@ import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
 
-export const COMPAT_DIR = new URL('../../../shared/compat/', import.meta.url);
+import { existsSync } from 'node:fs';
+
+/** The earlier tool's specs: ../shared/compat when it exists (acceptance may update it), else the copies in tests/fixtures. */
+const SHARED_COMPAT = new URL('../../../shared/compat/', import.meta.url);
+export const COMPAT_DIR = existsSync(SHARED_COMPAT) ? SHARED_COMPAT : new URL('../fixtures/compat/', import.meta.url);
 export const EXAMPLES_DIR = new URL('../../examples/', import.meta.url);
 
 export function readJson(url: URL): any {

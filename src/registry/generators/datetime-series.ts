@@ -15,6 +15,9 @@ export const datetimeSeries: GeneratorEntry<'datetime'> = {
   name: 'datetime_series',
   kind: 'datetime',
   plan(args, ctx, path) {
+    if (ctx.type !== 'datetime' && ctx.type !== 'date') {
+      return error(ctx, 'DG_TYPE_MISMATCH', path, `datetime_series produces timestamps but "${ctx.column.name}" is ${ctx.type}`, 'set the column "type" to "datetime" or "date"');
+    }
     let startMs = ctx.timeframe.startMs;
     let endMs = ctx.timeframe.endMs;
     const within = args?.within ?? 'timeframe';
@@ -73,7 +76,7 @@ export function planPattern(raw: any, ctx: ColumnContext, path: string): Pattern
     return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights must be a list of non-negative numbers', `give ${DIM_LENGTH[dim]} weights for dimension "${dim}"`);
   }
   if (w.length !== DIM_LENGTH[dim]) {
-    const what = dim === 'hour' ? 'hours 0–23' : dim === 'dow' ? 'days Monday (0) to Sunday (6)' : 'months January to December';
+    const what = dim === 'hour' ? 'hour, 0 to 23' : dim === 'dow' ? 'day of the week, Monday (0) to Sunday (6)' : 'month, January to December';
     return error(ctx, 'DG_PATTERN_LENGTH', `${path}/weights`, `${w.length} weights for dimension "${dim}", which has ${DIM_LENGTH[dim]}`, `give one weight per ${what}`);
   }
   return { dimension: dim, weights: w };

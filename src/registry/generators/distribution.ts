@@ -51,8 +51,10 @@ export function planDist(args: any, ctx: ColumnContext, path: string): { dist: s
     return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/type`, `unknown distribution "${args.type}"`, norm.suggestions.length ? `did you mean "${norm.suggestions[0]}"?` : didYouMean(args.type, []));
   }
   for (const prob of norm.problems) {
-    const code = /unknown/i.test(prob.message) ? 'DG_UNKNOWN_PARAM' : /missing|required/i.test(prob.message) ? 'DG_MISSING_PARAM' : 'DG_OUT_OF_RANGE';
-    ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message: `${norm.type}: ${prob.message}`, hint: prob.hint });
+    const m = prob.message;
+    const code = /^unknown parameter/.test(m) ? 'DG_UNKNOWN_PARAM' : /needs parameter|missing|required/i.test(m) ? 'DG_MISSING_PARAM' : /must be (a |an )?(number|integer|list)|both set|empty column/.test(m) ? 'DG_BAD_PARAM' : 'DG_OUT_OF_RANGE';
+    const message = m.includes(norm.type) ? m : `${norm.type}: ${m}`;
+    ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message, hint: prob.hint });
   }
   if (norm.problems.length) return undefined;
   if (typeof norm.params.n === 'string' && !findColumn(ctx.node, norm.params.n)) {

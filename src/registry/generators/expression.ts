@@ -1,5 +1,5 @@
 import { ColumnData } from '../../engine/column-data.ts';
-import { compileExpression, type ExprRef, parseExpression, type ParsedExpression } from '../../engine/expression.ts';
+import { compileExpression, type ExprRef, type ExprType, parseExpression, type ParsedExpression, typeCheckExpression } from '../../engine/expression.ts';
 import { columnNames, error, findColumn } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
@@ -34,6 +34,14 @@ export const expression: GeneratorEntry<'expression'> = {
       if (!findColumn(entry.node, ref.column)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/code`, `expression uses "${table}.${ref.column}", which does not exist`, didYouMean(ref.column, columnNames(entry.node)));
       refs.push({ table, column: ref.column });
     }
+    const typeOf = (ref: ExprRef): ExprType => {
+      const node = ref.kind === 'column' ? ctx.node : ctx.nodes.get(ref.table === 'parent' ? parents[0] : ref.table)?.node;
+      const t = findColumn(node, ref.column)?.type;
+      return t === 'string' || t === 'json' ? 'string' : t === undefined ? 'unknown' : 'number';
+    };
+    const checked = typeCheckExpression(r.expr, typeOf);
+    for (const e of checked.errors) ctx.diags.push({ code: 'DG_BAD_EXPRESSION', severity: 'error', path: `${path}/code`, message: e.message, hint: e.hint });
+    if (checked.errors.length) return undefined;
     return { kind: 'expression', code: args.code, refs };
   },
   execute(p, col, ctx) {

@@ -20,10 +20,8 @@ export const faker: GeneratorEntry<'faker'> = {
       localeFrom = checkLocalColumn(ctx, args.locale_from, `${path}/locale_from`, 'locale_from') ?? null;
       if (!localeFrom) return undefined;
     }
-    const extra: Record<string, unknown> = { ...args };
-    delete extra.method;
-    delete extra.locale;
-    delete extra.locale_from;
+    const { method: _m, locale: _l, locale_from: _lf, args: nested, ...flat } = args;
+    const extra: Record<string, unknown> = { ...flat, ...(nested && typeof nested === 'object' ? nested : {}) };
     return { kind: 'faker', method: r.canonical, locale: typeof args.locale === 'string' ? args.locale : null, localeFrom, args: extra };
   },
   execute(p, col, ctx) {

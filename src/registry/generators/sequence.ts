@@ -12,6 +12,7 @@ export const sequence: GeneratorEntry<'sequence'> = {
     if (!isNumber(start) || !isNumber(step)) {
       return error(ctx, 'DG_BAD_PARAM', path, 'sequence start and step must be numbers', 'e.g. {"start": 1, "step": 1}');
     }
+    if (step === 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/step`, 'sequence step 0 repeats the same value on every row', 'use a non-zero step (1 for keys)');
     return { kind: 'sequence', start, step };
   },
   execute(p, _col, ctx) {
