@@ -71,3 +71,12 @@ export class ColumnData {
     return ColumnData.strings(out);
   }
 }
+
+/** Join key of row i over key columns (printed values separated by U+0001); no allocation for 0 or 1 keys. */
+export function joinKey(keys: readonly ColumnData[], i: number): string {
+  if (keys.length === 0) return '';
+  if (keys.length === 1) return String(keys[0].key(i));
+  let k = String(keys[0].key(i));
+  for (let j = 1; j < keys.length; j++) k += '\u0001' + String(keys[j].key(i));
+  return k;
+}

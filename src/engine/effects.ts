@@ -1,4 +1,5 @@
 import type { EffectPlan } from '../plan/types.ts';
+import { type ColumnData, joinKey } from './column-data.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -18,7 +19,7 @@ export class EffectFunction {
     const identity = effect.op === 'mul' ? 1 : 0;
     const acc = new Map<string, { s: number; e: number; v: number }[]>();
     for (let r = 0; r < t.rows; r++) {
-      const k = keys.map((c) => String(c.key(r))).join('\u0001');
+      const k = joinKey(keys, r);
       const s = start && !Number.isNaN(start[r]) ? start[r] : -Infinity;
       const e = end && !Number.isNaN(end[r]) ? end[r] + 1 : Infinity;
       const v = field ? Number(field.key(r)) : identity;
@@ -28,10 +29,6 @@ export class EffectFunction {
       list.push({ s, e, v });
     }
     for (const [k, list] of acc) this.groups.set(k, new Segments(list, effect.default));
-  }
-
-  static groupKey(values: readonly (string | number | null)[]): string {
-    return values.map((v) => String(v)).join('\u0001');
   }
 
   at(group: string, t: number): number {

@@ -1,5 +1,6 @@
 import type { Plan, RowModel, TablePlan } from '../plan/types.ts';
 import { type CompiledDist, compileDist, sampleDist } from './distributions.ts';
+import { joinKey } from './column-data.ts';
 import { EffectFunction } from './effects.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
@@ -66,7 +67,7 @@ function effectFactors(plan: Plan, table: TablePlan, rows: Fanout, store: Store,
     const keys = e.on.map((k) => store.column(rows.parent, k.local));
     const cache = new Map<string, number>();
     for (let p = 0; p < parents; p++) {
-      const group = EffectFunction.groupKey(keys.map((c) => c.key(p)));
+      const group = joinKey(keys, p);
       let v = cache.get(group);
       if (v === undefined) {
         v = e.startCol || e.endCol ? fn.average(group, span[0], span[1]) : fn.at(group, span[0]);

@@ -250,3 +250,31 @@ export function expectWithin(observed: number, expected: number, se: number, lab
     throw new Error(`${label}: observed ${observed} vs expected ${expected}, tolerance ±${Z * se} (${Z} × SE ${se}); z = ${((observed - expected) / se).toFixed(2)}`);
   }
 }
+
+/**
+ * Run the same one-table spec with and without the modifiers of column `name`: the column's own
+ * stream depends only on (seed, table, column), so `base` holds exactly the values the modified
+ * column would have had without its modifiers.
+ */
+export function withAndWithout(rows: number, columns: Json[], name: string, o: SpecOptions & RunMemOptions = {}): { mod: MemTable; base: MemTable } {
+  const stripped = columns.map((c) => {
+    if (c.name !== name) return c;
+    const { modifiers: _m, ...rest } = c;
+    return rest;
+  });
+  return { mod: runColumns(rows, columns, o), base: runColumns(rows, stripped, o) };
+}
+
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+}
+
+export function errorCodes(doc: Json): string[] {
+  return compile(doc).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+}
+
+export function warningCodes(doc: Json): string[] {
+  return compile(doc).diagnostics.filter((d) => d.severity === 'warning').map((d) => d.code);
+}

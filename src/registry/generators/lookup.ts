@@ -1,4 +1,4 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData, joinKey } from '../../engine/column-data.ts';
 import { uniform } from '../../engine/rng.ts';
 import { checkLocalColumn, type ColumnContext, error, findColumn, resolveRef } from '../../plan/context.ts';
 import type { KeyPair } from '../../plan/types.ts';
@@ -33,7 +33,7 @@ export const lookup: GeneratorEntry<'lookup'> = {
     const locals = p.on.map((k) => ctx.cols.get(k.local)!);
     const rows = new Float64Array(ctx.n);
     for (let i = 0; i < ctx.n; i++) {
-      const hits = index.get(locals.map((c) => String(c.key(i))).join('\u0001'));
+      const hits = index.get(joinKey(locals, i));
       rows[i] = !hits ? -1 : hits.length === 1 ? hits[0] : hits[Math.floor(uniform(col.stream, ctx.start + i, 1) * hits.length)];
     }
     return source.gather(rows);
@@ -43,7 +43,7 @@ export const lookup: GeneratorEntry<'lookup'> = {
 function buildIndex(rows: number, keys: ColumnData[]): Map<string, number[]> {
   const index = new Map<string, number[]>();
   for (let r = 0; r < rows; r++) {
-    const k = keys.map((c) => String(c.key(r))).join('\u0001');
+    const k = joinKey(keys, r);
     const list = index.get(k);
     if (list) list.push(r);
     else index.set(k, [r]);

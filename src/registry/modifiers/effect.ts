@@ -1,3 +1,4 @@
+import { joinKey } from '../../engine/column-data.ts';
 import { EffectFunction } from '../../engine/effects.ts';
 import { type ColumnContext, error, findColumn, type Json, type PlanContext, warning } from '../../plan/context.ts';
 import { timeReference } from '../../plan/time-reference.ts';
@@ -34,7 +35,7 @@ export const effect: ModifierEntry<'effect'> = {
     const t = e.timeRef ? ctx.cols.get(e.timeRef)!.num! : null;
     const v = data.num!;
     for (let i = 0; i < v.length; i++) {
-      const group = EffectFunction.groupKey(keys.map((c) => c.key(i)));
+      const group = joinKey(keys, i);
       const m = fn.at(group, t ? t[i] : 0);
       v[i] = e.op === 'mul' ? v[i] * m : v[i] + m;
     }
