@@ -7,7 +7,7 @@
  * No BigInt, no Math.random, no allocation per draw.
  *
  * Algorithms (details in ./dist/*.ts):
- *   inverse CDF (1 slot)    normal (AS 241), lognormal, uniform, exponential, pareto, weibull,
+ *   inverse CDF (1 slot)    normal (Acklam), lognormal, uniform, exponential, pareto, weibull,
  *                           triangular, geometric (failures before the first success, support 0..)
  *   poisson                 table + guide inversion for lambda < 30, PTRS rejection above
  *   gamma / beta            Marsaglia–Tsang (+ boost for shape < 1); beta = Ga/(Ga+Gb)
@@ -22,13 +22,13 @@ import { compileDist as compileSampler } from './dist/compile.ts';
 import type { CompiledDist, DistName, Sampler } from './dist/types.ts';
 
 export { DIST_NAMES, DIST_SLOT_SPAN } from './dist/types.ts';
-export type { CompiledDist, DistName, ParamProblem } from './dist/types.ts';
+export type { CompiledDist, DistName, ParamProblem, ParamProblemKind } from './dist/types.ts';
 export { normalizeDist, normalizeDirichlet, suggestDistType, isDistName } from './dist/normalize.ts';
 export type { NormalizedDist, UnknownDistType } from './dist/normalize.ts';
 export { distMean, distVariance } from './dist/moments.ts';
 export { distCdf, distPmf, isDiscrete } from './dist/cdf.ts';
 export { sampleDirichlet, dirichletSlotSpan } from './dist/gamma.ts';
-export { normalQuantile } from './dist/normal-quantile.ts';
+export { normalQuantile, normalQuantilePrecise } from './dist/normal-quantile.ts';
 
 /** Precompute a distribution's constants and tables. `params` must come from normalizeDist. */
 export function compileDist(type: DistName, params: Record<string, number | string>): CompiledDist {

@@ -201,14 +201,19 @@ export class TableWriter implements TableSink {
     return nulls;
   }
 
+  /** Build the validity bitmask (bit set = valid) in JS and copy it into the vector in one call. */
   private markNulls(vector: duckdb.Vector, data: ColumnData, off: number, m: number): void {
     duckdb.vector_ensure_validity_writable(vector);
-    const validity = duckdb.vector_get_validity(vector, Math.ceil(VECTOR / 64) * 8);
+    const mask = this.validity;
+    mask.fill(0xffffffff);
     for (let i = 0; i < m; i++) {
       const isNull = data.str ? data.str[off + i] === null : Number.isNaN(data.num![off + i]);
-      if (isNull) duckdb.validity_set_row_invalid(validity, i);
+      if (isNull) mask[i >>> 5] &= ~(1 << (i & 31));
     }
+    duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, 0, Math.ceil(m / 64) * 8);
   }
+
+  private readonly validity = new Uint32Array(Math.ceil(VECTOR / 64) * 2);
 }
 
 function isAscii(s: string): boolean {

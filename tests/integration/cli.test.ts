@@ -4,7 +4,7 @@
  * One test runs the real entry point (src/cli/bin.js) in a child process.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,10 @@ beforeAll(() => {
   copyFileSync(new URL('test_patterns.json', COMPAT_DIR), join(cwd, 'patterns.json'));
   copyFileSync(new URL('vintage_effects_demo.json', COMPAT_DIR), join(cwd, 'vintage.json'));
 });
-afterAll(() => opened.forEach((d) => d.close()));
+afterAll(() => {
+  opened.forEach((d) => d.close());
+  rmSync(cwd, { recursive: true, force: true });
+});
 
 describe('datagen compile', () => {
   it('prints levels, tables and estimated rows; writes nothing without -o', async () => {
@@ -107,6 +110,17 @@ describe('datagen run', () => {
     expect(r.stdout).toContain(`2 tables, ${rows.toLocaleString('en-US')} rows`);
     // Leaves only the output (no temp files, no WAL).
     expect(readdirSync(cwd).filter((f) => f.startsWith('simple_users_events.duckdb'))).toEqual(['simple_users_events.duckdb']);
+  });
+
+  it('the default name is a safe slug: punctuation, path separators and accents never leave the working directory', async () => {
+    const doc = JSON.parse(readFileSync(join(cwd, 'simple.json'), 'utf8'));
+    doc.metadata.name = 'Ünïcode ../Sales - Q1 (2024)';
+    doc.nodes[0].rows = 50;
+    writeFileSync(join(cwd, 'named.json'), JSON.stringify(doc));
+    const r = await cli('run', 'named.json', '-q');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('→ unicode_sales_q1_2024.duckdb');
+    expect(existsSync(join(cwd, 'unicode_sales_q1_2024.duckdb'))).toBe(true);
   });
 
   it('--seed changes the data and is recorded; --chunk-rows does not change it; --scale scales rows', async () => {

@@ -57,7 +57,12 @@ function literal(v: unknown): string {
 describe.skipIf(!existsSync(compatDir))('compat specs compile and run unmodified', () => {
   for (const c of CASES) {
     const url = new URL(c.file, COMPAT_DIR);
-    describe.skipIf(!existsSync(fileURLToPath(url)))(`${c.file} (scale ${c.scale})`, () => {
+    // describe.skipIf still runs its factory, so a missing file must not be read at all.
+    if (!existsSync(fileURLToPath(url))) {
+      describe.skip(`${c.file} (not present)`, () => void it('is not present', () => {}));
+      continue;
+    }
+    describe(`${c.file} (scale ${c.scale})`, () => {
       const doc = readJson(url);
       const compiled = compile(doc, { scale: c.scale });
       const constraints = doc.constraints ?? {};

@@ -3,8 +3,9 @@
  * when p > 1/2):
  *  - n·p' < 30: inversion by sequential search from P(0) = (1-p')^n (one slot).
  *  - n·p' >= 30: BTRS, Hörmann's transformed rejection (1993) with the exact log-pmf ratio via
- *    Stirling corrections; O(1) in n, 2 slots per attempt, acceptance > 0.8. After
- *    DIST_SLOT_SPAN/2 rejections (probability < 1e-90) it returns the mode floor((n+1)p').
+ *    Stirling corrections; O(1) in n, 2 slots per attempt, acceptance measured at 0.78 (n·p' = 30)
+ *    to 0.89 (n = 1e9). After DIST_SLOT_SPAN/2 rejections (probability < 1e-80) it returns the
+ *    mode floor((n+1)p').
  * `n` may differ per row (binomial{n: "column"}): constants are derived per draw, no allocation.
  */
 import { uniform } from '../rng.ts';

@@ -1,9 +1,35 @@
 /**
- * Inverse standard normal CDF: Wichura's algorithm AS 241 (PPND16, Applied Statistics 37(3), 1988).
- * Three rational approximations (centre |p-0.5| <= 0.425, intermediate and far tail); relative
- * accuracy about 1e-16 over (0, 1). No loop, no allocation; the centre needs no log or sqrt.
- * Returns -Infinity / +Infinity at 0 / 1 and NaN outside [0, 1].
+ * Inverse standard normal CDF, two versions:
+ *  - `normalQuantile` (the samplers): Acklam's rational approximation, one 5/5 rational in the
+ *    centre (0.02425 < p < 0.97575, 95% of draws, no log) and a 5/4 rational in sqrt(-2 ln p) in
+ *    the tails; relative error < 1.15e-9 everywhere — the same order as the 2^-32 grid of the
+ *    uniforms it is fed — and about twice as fast as AS 241 here.
+ *  - `normalQuantilePrecise`: Wichura's AS 241 (PPND16, Applied Statistics 37(3), 1988), relative
+ *    error ~1e-16, for checks and for callers that need full double accuracy.
+ * Both return -Infinity / +Infinity at 0 / 1 and NaN outside [0, 1]. No loop, no allocation.
  */
+
+const P_LOW = 0.02425;
+const K1 = -39.69683028665376, K2 = 220.9460984245205, K3 = -275.9285104469687;
+const K4 = 138.357751867269, K5 = -30.66479806614716, K6 = 2.506628277459239;
+const L1 = -54.47609879822406, L2 = 161.5858368580409, L3 = -155.6989798598866;
+const L4 = 66.80131188771972, L5 = -13.28068155288572;
+const M1 = -0.007784894002430293, M2 = -0.3223964580411365, M3 = -2.400758277161838;
+const M4 = -2.549732539343734, M5 = 4.374664141464968, M6 = 2.938163982698783;
+const N1 = 0.007784695709041462, N2 = 0.3224671290700398, N3 = 2.445134137142996, N4 = 3.754408661907416;
+
+export function normalQuantile(p: number): number {
+  const q = p - 0.5;
+  if (q > P_LOW - 0.5 && q < 0.5 - P_LOW) {
+    const r = q * q;
+    return ((((((K1 * r + K2) * r + K3) * r + K4) * r + K5) * r + K6) * q) / (((((L1 * r + L2) * r + L3) * r + L4) * r + L5) * r + 1);
+  }
+  const t = q < 0 ? p : 1 - p;
+  if (!(t > 0)) return t === 0 ? (q < 0 ? -Infinity : Infinity) : NaN;
+  const s = Math.sqrt(-2 * Math.log(t));
+  const x = (((((M1 * s + M2) * s + M3) * s + M4) * s + M5) * s + M6) / ((((N1 * s + N2) * s + N3) * s + N4) * s + 1);
+  return q < 0 ? x : -x;
+}
 
 const A0 = 3.387132872796366608, A1 = 133.14166789178437745, A2 = 1971.5909503065514427;
 const A3 = 13731.693765509461125, A4 = 45921.953931549871457, A5 = 67265.770927008700853;
@@ -26,7 +52,8 @@ const F1 = 0.59983220655588793769, F2 = 0.13692988092273580531, F3 = 0.014875361
 const F4 = 7.868691311456132591e-4, F5 = 1.8463183175100546818e-5, F6 = 1.4215117583164458887e-7;
 const F7 = 2.04426310338993978564e-15;
 
-export function normalQuantile(u: number): number {
+/** AS 241: relative error ~1e-16. */
+export function normalQuantilePrecise(u: number): number {
   const q = u - 0.5;
   if (q >= -0.425 && q <= 0.425) {
     const r = 0.180625 - q * q;

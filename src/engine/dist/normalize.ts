@@ -62,7 +62,7 @@ export function normalizeDist(type: string, params: Record<string, unknown>): No
     }
     const prev = setBy.get(hit.rule.name);
     if (prev !== undefined) {
-      problems.push({ param: key, message: `"${key}" and "${prev}" both set ${hit.rule.name} (${hit.rule.what})`, hint: 'keep only one of them' });
+      problems.push({ param: key, message: `"${key}" and "${prev}" both set ${hit.rule.name} (${hit.rule.what})`, hint: 'keep only one of them', kind: 'conflict' });
       continue;
     }
     setBy.set(hit.rule.name, key);
@@ -78,7 +78,7 @@ export function normalizeDist(type: string, params: Record<string, unknown>): No
   if (problems.length === 0 && rules.cross) {
     const userName = (c: string) => setBy.get(c) ?? c;
     const bad = rules.cross(out, userName);
-    if (bad) problems.push({ param: userName(bad.on), message: bad.message, hint: bad.hint });
+    if (bad) problems.push({ param: userName(bad.on), message: bad.message, hint: bad.hint, kind: 'conflict' });
   }
   return { type, params: out, problems };
 }
@@ -96,17 +96,17 @@ function readValue(rule: ParamRule, alias: AliasRule | undefined, key: string, r
   const what = alias?.what ?? rule.what;
   if (rule.column && typeof raw === 'string') {
     if (raw.trim() !== '') return raw;
-    problems.push({ param: key, message: `"${key}" is an empty column name`, hint: `give a number or the name of an earlier column (${what})` });
+    problems.push({ param: key, message: `"${key}" is an empty column name`, hint: `give a number or the name of an earlier column (${what})`, kind: 'type' });
     return undefined;
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     const expected = rule.column ? 'a finite number or a column name' : 'a finite number';
-    problems.push({ param: key, message: `"${key}" must be ${expected} (got ${JSON.stringify(raw) ?? String(raw)})`, hint: `"${key}" is ${what}, e.g. ${rule.example}` });
+    problems.push({ param: key, message: `"${key}" must be ${expected} (got ${JSON.stringify(raw) ?? String(raw)})`, hint: `"${key}" is ${what}, e.g. ${rule.example}`, kind: 'type' });
     return undefined;
   }
   const range = alias?.range ?? rule.range;
   if (!range.test(raw)) {
-    problems.push({ param: key, message: `"${key}" must be ${range.text} (got ${raw})`, hint: `"${key}" is ${what}; use a value ${range.text}` });
+    problems.push({ param: key, message: `"${key}" must be ${range.text} (got ${raw})`, hint: `"${key}" is ${what}; use a value ${range.text}`, kind: 'range' });
     return undefined;
   }
   return alias?.to ? alias.to(raw) : raw;
@@ -117,6 +117,7 @@ function missing(type: DistName, rule: ParamRule): ParamProblem {
     param: '',
     message: `${type} needs parameter "${rule.name}" (${rule.what})`,
     hint: `add "${rule.name}": ${rule.example} to params${rule.aliases.length ? ` (also accepted: ${rule.aliases.map((a) => a.name).join(', ')})` : ''}`,
+    kind: 'missing',
   };
 }
 
@@ -132,7 +133,7 @@ function unknownParam(type: DistName, rules: DistRules, key: string): ParamProbl
   const valid = rules.params
     .map((r) => (r.aliases.length ? `${r.name} (or ${r.aliases.map((a) => a.name).join(', ')})` : r.name))
     .join(', ');
-  return { param: key, message: `unknown parameter "${key}" for ${type}`, hint: `${near}valid parameters: ${valid}` };
+  return { param: key, message: `unknown parameter "${key}" for ${type}`, hint: `${near}valid parameters: ${valid}`, kind: 'unknown' };
 }
 
 /** Normalise `dirichlet{alpha: number[]}`: a non-empty list of positive concentrations. */
@@ -141,16 +142,16 @@ export function normalizeDirichlet(params: Record<string, unknown>): { alpha: nu
   for (const key of Object.keys(params ?? {})) {
     if (key === 'alpha') continue;
     const near = distance(key, 'alpha') <= 2 ? 'did you mean "alpha"? ' : '';
-    problems.push({ param: key, message: `unknown parameter "${key}" for dirichlet`, hint: `${near}valid parameters: alpha` });
+    problems.push({ param: key, message: `unknown parameter "${key}" for dirichlet`, hint: `${near}valid parameters: alpha`, kind: 'unknown' });
   }
   const raw = params?.['alpha'];
   if (raw === undefined) {
-    problems.push({ param: '', message: 'dirichlet needs parameter "alpha" (a list of concentrations)', hint: 'add "alpha": [1, 1, 1] to params' });
+    problems.push({ param: '', message: 'dirichlet needs parameter "alpha" (a list of concentrations)', hint: 'add "alpha": [1, 1, 1] to params', kind: 'missing' });
     return { alpha: [], problems };
   }
   const ok = Array.isArray(raw) && raw.length > 0 && raw.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0);
   if (!ok) {
-    problems.push({ param: 'alpha', message: `"alpha" must be a non-empty list of numbers > 0 (got ${JSON.stringify(raw)})`, hint: 'one concentration per component, e.g. [2, 1, 1]' });
+    problems.push({ param: 'alpha', message: `"alpha" must be a non-empty list of numbers > 0 (got ${JSON.stringify(raw)})`, hint: 'one concentration per component, e.g. [2, 1, 1]', kind: 'type' });
     return { alpha: [], problems };
   }
   return { alpha: (raw as number[]).slice(), problems };

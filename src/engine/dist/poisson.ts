@@ -3,8 +3,8 @@
  *  - lambda < 30: inversion. Compiled samplers precompute the CDF (to a 2^-60 tail) and a guide
  *    table (Chen & Asau), ~2 comparisons per draw; per-row lambdas use sequential search.
  *  - lambda >= 30: PTRS, Hörmann's transformed rejection with squeeze (1993), O(1) for any lambda,
- *    2 slots per attempt, acceptance > 0.89. After DIST_SLOT_SPAN/2 rejections (probability
- *    < 1e-100) it returns floor(lambda).
+ *    2 slots per attempt, acceptance measured at 0.82 (lambda = 30) to 0.89 (lambda = 1e6). After
+ *    DIST_SLOT_SPAN/2 rejections (probability < 1e-90) it returns floor(lambda).
  */
 import { uniform } from '../rng.ts';
 import { logFactorial } from './special.ts';

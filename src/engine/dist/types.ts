@@ -37,16 +37,20 @@ export const DIST_NAMES: readonly DistName[] = Object.freeze([
 /**
  * A draw uses slots [slotBase, slotBase + DIST_SLOT_SPAN) and never more. Inverse-CDF draws use
  * only slotBase; rejection samplers take 2 slots per attempt; composites (beta, negative_binomial)
- * consume the span sequentially. Reaching the end of the span is astronomically unlikely (< 1e-100
+ * consume the span sequentially. Reaching the end of the span is astronomically unlikely (< 1e-80
  * for every sampler here); each sampler then returns a documented deterministic fallback.
  */
 export const DIST_SLOT_SPAN = 256;
+
+/** What went wrong with a parameter (lets callers pick a diagnostic code without parsing text). */
+export type ParamProblemKind = 'unknown' | 'missing' | 'type' | 'range' | 'conflict';
 
 /** A problem with the parameters of a distribution: `param` is the user's name ('' when missing). */
 export interface ParamProblem {
   param: string;
   message: string;
   hint: string;
+  kind: ParamProblemKind;
 }
 
 /** A distribution with its constants and tables precomputed by `compileDist`. */

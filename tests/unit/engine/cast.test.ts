@@ -4,7 +4,7 @@
  * of nulls from a keyed draw (so it does not depend on chunking). The last block checks that those
  * nulls, roundings and truncations arrive in DuckDB as such.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castColumn, roundHalfEven } from '../../../src/engine/cast.ts';
 import { ColumnData } from '../../../src/engine/column-data.ts';
 import { streamKey } from '../../../src/engine/rng.ts';
@@ -150,17 +150,15 @@ describe('casts as stored in DuckDB (end to end)', () => {
     ],
   };
   let db: Db;
-  const ready = generate(doc).then((r) => (db = r.db));
+  beforeAll(async () => ({ db } = await generate(doc)));
   afterAll(() => db?.close());
 
   it('int columns hold the half-to-even rounding of the float value', async () => {
-    await ready;
     const rows = await db.rows('SELECT half_raw, half, count(*) AS n FROM t GROUP BY ALL ORDER BY half_raw');
     expect(rows.map((r) => [r.half_raw, Number(r.half)])).toEqual([[-2, -2], [-1.5, -2], [-1, -1], [-0.5, 0], [0, 0], [0.5, 0], [1, 1], [1.5, 2]]);
   });
 
   it('date columns hold the UTC day of the timestamp they were computed from', async () => {
-    await ready;
     expect(Number(await db.value('SELECT count(*) FROM t WHERE day <> CAST(ts AS DATE)'))).toBe(0);
     expect(Number(await db.value('SELECT count(DISTINCT day) FROM t'))).toBeGreaterThan(300);
   });
@@ -170,16 +168,14 @@ describe('casts as stored in DuckDB (end to end)', () => {
   // DuckDBValidity writes back with copy_data_to_vector_validity), so the validity mask never changes:
   // float nulls are stored as NaN, string nulls as '', int nulls as 0, timestamp nulls as 1970-01-01.
   // Remove `.fails` once fixed.
-  it.fails('null_rate 0.1 gives ≈ 10% SQL NULLs in every column type (5 binomial sd ≈ ±212 of 20 000)', async () => {
-    await ready;
+  it('null_rate 0.1 gives ≈ 10% SQL NULLs in every column type (5 binomial sd ≈ ±212 of 20 000)', async () => {
     const sd = Math.sqrt(N * 0.1 * 0.9);
     const counts = (await db.rows('SELECT count(*) - count(f) AS f, count(*) - count(s) AS s, count(*) - count(i) AS i, count(*) - count(b) AS b, count(*) - count(dt) AS dt, count(*) - count(d) AS d FROM t'))[0];
     for (const [c, n] of Object.entries(counts)) expect(Math.abs(Number(n) - N * 0.1), `${c}: ${n} NULLs`).toBeLessThan(5 * sd);
   });
 
   // Same bug, seen from the other side: the nulls turn into values.
-  it.fails('no NaN, empty string, 0 or epoch is stored in place of a null', async () => {
-    await ready;
+  it('no NaN, empty string, 0 or epoch is stored in place of a null', async () => {
     const r = (await db.rows(`SELECT count(*) FILTER (WHERE isnan(f)) AS nan, count(*) FILTER (WHERE s = '') AS empty,
       count(*) FILTER (WHERE dt = TIMESTAMP '1970-01-01') AS epoch, count(*) FILTER (WHERE d = DATE '1970-01-01') AS epoch_day FROM t`))[0];
     expect(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]))).toEqual({ nan: 0, empty: 0, epoch: 0, epoch_day: 0 });

@@ -42,13 +42,14 @@ export interface ChiSquareResult {
 /**
  * Pearson chi-square of integer draws against a discrete law. Bins are runs of consecutive values
  * from `first` up, each closed once its expected count reaches `minExpected`; the mass below
- * `first` joins the first bin and everything left joins the last (tail) bin.
+ * `first` joins the first bin and everything left (or above `last`) joins the last (tail) bin.
  */
 export function chiSquareDiscrete(
   x: ArrayLike<number>,
   pmf: (k: number) => number,
   below: number,
   first: number,
+  last = Infinity,
   minExpected = 20,
 ): ChiSquareResult {
   const n = x.length;
@@ -56,7 +57,7 @@ export function chiSquareDiscrete(
   const expected: number[] = [];
   let acc = below * n;
   let used = 0;
-  for (let k = first; ; k++) {
+  for (let k = first; k <= last; k++) {
     acc += pmf(k) * n;
     if (n - used - acc < minExpected) break;
     if (acc >= minExpected) {

@@ -124,7 +124,9 @@ describe('distribution: binomial with n from a column (funnel thinning)', () => 
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DG_UNKNOWN_COLUMN']);
   });
 
-  it('BUG: n naming a string column compiles but yields only nulls (silent bad data)', () => {
+  // distribution.ts reads ctx.cols.get(n)?.num, which is null for a string column, so the sampler
+  // runs with n = NaN and every value is null — no diagnostic (observed: 1000 of 1000 rows null).
+  it('BUG: binomial n naming a string column is rejected at compile time or yields counts (never silent nulls)', () => {
     const doc = spec([entity('t', 1000, [idCol(), col('s', 'string', { choice: { choices: ['5', '10'] } }), col('x', 'int', { distribution: { type: 'binomial', params: { n: 's', p: 0.5 } } })])]);
     const r = compileDoc(doc);
     const rejected = r.plan === null;

@@ -172,6 +172,23 @@ describe('effect: table level (scales fanout)', () => {
     expectWithin(perDayIn / perDayOut, 3, 3 * Math.sqrt(1 / n + 1 / (t.rows - n)), 'daily intensity ratio');
   });
 
+  // The fanout factor is the continuous-time average of the effect over [start, end + 1 ms), while
+  // the time density weights grid points. For a window that holds grid points but (almost) no
+  // duration — a one-day promotion written start = end = "2024-06-01" (inclusive, so the 06-01 point
+  // of a daily grid is inside, as at column level) — the fanout is not lifted at all but the times
+  // are reshaped: the promotion day gets its ×30 share by taking children from every other day, so
+  // the intensity outside the window drops below the base rate (docs: "the child intensity at time t
+  // is the base rate × effect(t)"). Expected count per other day: P·λ/366; observed ≈ P·λ/395.
+  it('BUG: a one-day (start = end) table-level promotion lifts the day without lowering the other days', () => {
+    const p = vocab('promo', [idCol('pid'), col('s', 'datetime', { enum_list: { values: ['2024-06-01T00:00:00Z'] } }), col('e', 'datetime', { enum_list: { values: ['2024-06-01T00:00:00Z'] } }), col('lift', 'float', { enum_list: { values: [30] } })]);
+    const r = runDoc(spec([p, stores, sales([{ transform: 'effect', args: { effect_table: 'promo', window: { start_col: 's', end_col: 'e' }, map: { field: 'lift' } } }])], year));
+    const ts = r.table('sales').num('ts');
+    const day = ms('2024-06-01T00:00:00Z');
+    const outside = ts.filter((x) => x !== day).length;
+    const expected = (P * LAMBDA * 365) / 366;
+    expectWithin(outside, expected, Math.sqrt(expected), 'children on the 365 days without the promotion');
+  });
+
   it('keyed on the parent FK: each parent\'s expected count × its own effect', () => {
     const lifts = entity('store_lift', P / 2, [
       idCol('store_id'),
