@@ -232,6 +232,12 @@ export type SeasonalityModifier =
       time_reference?: string;
     };
 /**
+ * Arguments of trend: multiplier by years elapsed t: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t).
+ */
+export type TrendModifier = {
+  [k: string]: unknown | undefined;
+};
+/**
  * A duration: a number of days, or a string like "30d", "12h", "2w", "3M" (units s, min, h, d, w, M, y).
  */
 export type Duration = string | number;
@@ -512,7 +518,10 @@ export interface DatetimeSeriesGenerator {
    */
   within?: "timeframe" | TimeWindow;
   freq?: Freq;
-  pattern?: CalendarPattern;
+  /**
+   * Calendar weights {dimension: hour|dow|month, weights} for the draw (dow 0 = Monday), or a list of them (their weights multiply).
+   */
+  pattern?: CalendarPattern | CalendarPattern[];
 }
 /**
  * An explicit window {start, end}.
@@ -655,41 +664,6 @@ export interface MapValuesModifier {
   mapping: {
     [k: string]: Scalar;
   };
-}
-/**
- * Arguments of trend: multiplier by years elapsed t: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t).
- */
-export interface TrendModifier {
-  /**
-   * Curve: exponential (default), linear or logarithmic.
-   */
-  type?: "exponential" | "linear" | "logarithmic";
-  /**
-   * g: growth per year (exponential, linear).
-   */
-  growth_rate?: number;
-  /**
-   * The datetime column that gives the row's time.
-   */
-  time_reference?: string;
-  params?: TrendParams;
-  /**
-   * Extension: the instant where t = 0 (default timeframe.start; the earlier tool used the column's minimum).
-   */
-  origin?: string;
-}
-/**
- * Logarithmic curve parameters {a, b}.
- */
-export interface TrendParams {
-  /**
-   * Scale a of 1 + a·ln(1 + b·t).
-   */
-  a: number;
-  /**
-   * Rate b of 1 + a·ln(1 + b·t).
-   */
-  b: number;
 }
 /**
  * Arguments of effect: multiply/add the field of the matching effect-table row whose window contains the row's timestamp (a join, generated first).

@@ -29,6 +29,5 @@ export interface PendingLabel {
   /** Row index inside the chunk. */
   index: number;
   kind: string;
-  expected: number;
   magnitude: number;
 }

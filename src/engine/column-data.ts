@@ -13,6 +13,10 @@ export class ColumnData {
     return new ColumnData(null, typeof n === 'number' ? new Array<string | null>(n).fill(null) : n);
   }
 
+  clone(): ColumnData {
+    return this.num ? ColumnData.numbers(this.num.slice()) : ColumnData.strings(this.str!.slice());
+  }
+
   get length(): number {
     return this.num ? this.num.length : this.str!.length;
   }

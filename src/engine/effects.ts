@@ -1,6 +1,7 @@
 import type { EffectPlan } from '../plan/types.ts';
 import { type ColumnData, joinKey } from './column-data.ts';
 import type { Store } from './store.ts';
+import type { TimeGrid } from './time-grid.ts';
 
 /**
  * An effect table compiled to one piecewise-constant function of time per join-key group:
@@ -34,6 +35,15 @@ export class EffectFunction {
   at(group: string, t: number): number {
     const g = this.groups.get(group);
     return g ? g.at(t) : this.effect.default;
+  }
+
+  /**
+   * Average over the points of a time grid weighted by `prefix` (prefix[i] = total weight of points < i):
+   * the factor by which the effect scales a count whose times are drawn from that weighted grid.
+   */
+  weightedAverage(group: string, grid: TimeGrid, prefix: Float64Array): number {
+    const g = this.groups.get(group);
+    return g ? g.weightedAverage(grid, prefix) : this.effect.default;
   }
 
   /** Time average over [a, b]. */
@@ -76,6 +86,19 @@ class Segments {
   at(t: number): number {
     const k = this.segment(t);
     return k < 0 ? this.dflt : this.val[k];
+  }
+
+  weightedAverage(grid: TimeGrid, prefix: Float64Array): number {
+    const total = prefix[grid.count];
+    if (!(total > 0)) return this.dflt;
+    const idx = (t: number) => grid.firstAfter(t, false);
+    let acc = this.dflt * prefix[idx(this.bp[0])];
+    for (let k = 0; k < this.bp.length; k++) {
+      const lo = idx(this.bp[k]);
+      const hi = k + 1 < this.bp.length ? idx(this.bp[k + 1]) : grid.count;
+      acc += this.val[k] * (prefix[hi] - prefix[lo]);
+    }
+    return acc / total;
   }
 
   /** Exact time average of the step function over [a, b]. */

@@ -3,6 +3,7 @@ import { type CompiledDist, compileDist, sampleDist } from './distributions.ts';
 import { joinKey } from './column-data.ts';
 import { EffectFunction } from './effects.ts';
 import { uniform } from './rng.ts';
+import { patternPrefix, TimeGrid } from './time-grid.ts';
 import type { Store } from './store.ts';
 
 type Fanout = Extract<RowModel, { kind: 'fanout' }>;
@@ -62,7 +63,11 @@ function effectFactors(plan: Plan, table: TablePlan, rows: Fanout, store: Store,
   const out = new Float64Array(parents).fill(1);
   for (const e of rows.effects) {
     const col = table.columns.find((c) => c.name === e.timeRef);
-    const span = col?.generator.kind === 'datetime' ? [col.generator.startMs, col.generator.endMs] : [plan.timeframe.startMs, plan.timeframe.endMs];
+    const g = col?.generator.kind === 'datetime' ? col.generator : null;
+    const span = g ? [g.startMs, g.endMs] : [plan.timeframe.startMs, plan.timeframe.endMs];
+    // Children's times are drawn on this grid with these pattern weights: average the effect the same way.
+    const grid = g ? new TimeGrid(g.startMs, g.endMs, g.freq) : null;
+    const prefix = g && grid ? patternPrefix(grid, g.patterns) : null;
     const fn = new EffectFunction(e, store, e.on.map((k) => k.remote));
     const keys = e.on.map((k) => store.column(rows.parent, k.local));
     const cache = new Map<string, number>();
@@ -70,7 +75,7 @@ function effectFactors(plan: Plan, table: TablePlan, rows: Fanout, store: Store,
       const group = joinKey(keys, p);
       let v = cache.get(group);
       if (v === undefined) {
-        v = e.startCol || e.endCol ? fn.average(group, span[0], span[1]) : fn.at(group, span[0]);
+        v = !(e.startCol || e.endCol) ? fn.at(group, span[0]) : grid && prefix ? fn.weightedAverage(group, grid, prefix) : fn.average(group, span[0], span[1]);
         cache.set(group, v);
       }
       out[p] = e.op === 'mul' ? out[p] * v : out[p] + v;

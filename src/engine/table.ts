@@ -74,18 +74,43 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
       pending.push(l);
     },
   };
+  const shadows = new Map<string, ColumnData>();
   for (const name of table.evalOrder) {
     const col = table.columns.find((c) => c.name === name)!;
-    let data = generatorFor(col.generator.kind).execute(col.generator, col, ctx);
-    for (const m of col.modifiers) data = modifierFor(m.kind).execute(m, data, col, ctx);
-    cols.set(name, castColumn(data, col, start));
+    const generated = generatorFor(col.generator.kind).execute(col.generator, col, ctx);
+    if (col.modifiers.some((m) => m.kind === 'outliers')) {
+      // The same pipeline without the injected anomaly gives each label its exact expected value.
+      const quiet: ChunkContext = { ...ctx, label: () => undefined };
+      const shadow = col.modifiers.filter((m) => m.kind !== 'outliers').reduce((d, m) => modifierFor(m.kind).execute(m, d, col, quiet), generated.clone());
+      shadows.set(name, enforceOrder(castColumn(shadow, col, start), col, cols));
+    }
+    const data = col.modifiers.reduce((d, m) => modifierFor(m.kind).execute(m, d, col, ctx), generated);
+    cols.set(name, enforceOrder(castColumn(data, col, start), col, cols));
   }
   const pk = table.pk ? cols.get(table.pk) : undefined;
   for (const l of pending) {
+    const expected = shadows.get(l.column)!.key(l.index);
+    const observed = cols.get(l.column)!.key(l.index);
+    // A label only where the value really changed (a zero cannot spike; a nulled row shows nothing).
+    if (expected === null || observed === null || expected === observed) continue;
     const key = pk?.key(l.index);
-    labels.push({ table: table.id, column: l.column, row: start + l.index, rowKey: key === undefined || key === null ? null : String(key), kind: l.kind, expected: l.expected, observed: Number(cols.get(l.column)!.key(l.index)), magnitude: l.magnitude });
+    labels.push({ table: table.id, column: l.column, row: start + l.index, rowKey: key === undefined || key === null ? null : String(key), kind: l.kind, expected: Number(expected), observed: Number(observed), magnitude: l.magnitude });
   }
   return cols;
+}
+
+/** An enforced same-row inequality must survive the modifiers (time_jitter) too. */
+function enforceOrder(data: ColumnData, col: TablePlan['columns'][number], cols: Map<string, ColumnData>): ColumnData {
+  const g = col.generator;
+  if (g.kind !== 'datetime' || !g.after) return data;
+  const a = cols.get(g.after.column)!.num!;
+  const v = data.num!;
+  const gap = col.type === 'date' ? 86_400_000 : 1000;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(v[i])) continue;
+    if (g.after.strict ? v[i] <= a[i] : v[i] < a[i]) v[i] = g.after.strict ? a[i] + gap : a[i];
+  }
+  return data;
 }
 
 /** Row ordinals picked in table `t` for each row of the chunk: uniform, or ∝ the weights_by column. */

@@ -56,6 +56,20 @@ export class TimeGrid {
     return this.explicit ? this.explicit[i] : this.t0 + i * this.step;
   }
 
+  /** The first point of the grid continued past the window that is after t (strict) or at/after t. */
+  nextPointAfter(t: number, strict: boolean): number {
+    if (!this.explicit) {
+      const k = strict ? Math.floor((t - this.t0) / this.step) + 1 : Math.ceil((t - this.t0) / this.step);
+      return this.t0 + k * this.step;
+    }
+    const d = new Date(t);
+    const monthEnd = this.freq === 'M';
+    for (let m = 0; ; m++) {
+      const p = monthEnd ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m + 1, 0) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1);
+      if (strict ? p > t : p >= t) return p;
+    }
+  }
+
   /** Index of the first point > t (strict) or ≥ t. */
   firstAfter(t: number, strict: boolean): number {
     if (!this.explicit) {
@@ -93,6 +107,18 @@ function monthPoints(startMs: number, endMs: number, monthEnd: boolean): Float64
     }
   }
   return Float64Array.from(out);
+}
+
+/** prefix[i] = Σ_{j<i} Π pattern weights of point j (length count + 1). */
+export function patternPrefix(grid: TimeGrid, patterns: PatternPlan[]): Float64Array {
+  const prefix = new Float64Array(grid.count + 1);
+  for (let i = 0; i < grid.count; i++) {
+    const t = grid.point(i);
+    let x = 1;
+    for (const p of patterns) x *= p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+    prefix[i + 1] = prefix[i] + x;
+  }
+  return prefix;
 }
 
 /** Draws grid points with probability ∝ Π pattern weights × extra weights (effects). */

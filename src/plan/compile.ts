@@ -8,7 +8,7 @@ import { planConstraints } from './constraints.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
 import { computeRetain } from './retain.ts';
-import { planTable, type TableDraft } from './tables.ts';
+import { orderColumns, planTable, type TableDraft } from './tables.ts';
 import { isoString, parseFreq, parseInstant } from './time.ts';
 import { type Plan, PLAN_VERSION, type TablePlan } from './types.ts';
 
@@ -60,6 +60,8 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
   if (!res) return null;
   checkDag(doc.dag, [...drafts.values()], diags);
   planConstraints(ctx, doc, drafts);
+  // Enforced inequalities add same-row dependencies: order the columns again.
+  for (const d of drafts.values()) d.evalOrder = orderColumns(ctx, nodes.get(d.id)!.node, pointer('nodes', nodes.get(d.id)!.index), d.columns, d.pk) ?? d.evalOrder;
   const tables: TablePlan[] = res.levels.flat().map((id) => ({ ...drafts.get(id)!, level: res.levelOf.get(id)!, estimatedRows: 0, estimatedBytes: 0, retain: [] }));
   computeRetain(tables);
   estimate(tables);

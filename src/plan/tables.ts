@@ -104,7 +104,7 @@ function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undef
   return { distribution: d, mean, k, min, max };
 }
 
-function orderColumns(ctx: PlanContext, node: Json, path: string, columns: ColumnPlan[], pk: string | null): string[] | undefined {
+export function orderColumns(ctx: PlanContext, node: Json, path: string, columns: ColumnPlan[], pk: string | null): string[] | undefined {
   const deps = new Map(columns.map((c) => [c.name, columnDeps(c, pk).columns]));
   const order: string[] = [];
   const state = new Map<string, 1 | 2>();

@@ -94,7 +94,11 @@ function castValues(values: Scalar[], type: ColumnType, ctx: ColumnContext, path
     return out as Scalar[];
   }
   if (type === 'string' || type === 'json') return values.map((v) => (v === null ? null : String(v)));
-  if (type === 'bool') return values.map((v) => (v === null ? null : v === true || v === 'true' || v === 1 ? 1 : 0));
+  if (type === 'bool') {
+    const bad = values.findIndex((v) => v !== null && ![true, false, 1, 0].includes(v as never) && !/^(true|false)$/i.test(String(v)));
+    if (bad >= 0) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/${bad}`, `choice ${JSON.stringify(values[bad])} is not a boolean but the column type is "bool"`, 'use true/false (or 1/0)');
+    return values.map((v) => (v === null ? null : v === true || v === 1 || /^true$/i.test(String(v)) ? 1 : 0));
+  }
   const out = values.map((v) => (v === null ? null : typeof v === 'boolean' ? (v ? 1 : 0) : Number(v)));
   const bad = out.findIndex((v) => v !== null && !Number.isFinite(v));
   if (bad >= 0) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/${bad}`, `choice ${JSON.stringify(values[bad])} is not a number but the column type is "${type}"`, 'change the column type to "string" or the choices to numbers');

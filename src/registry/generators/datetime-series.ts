@@ -61,7 +61,8 @@ export const datetimeSeries: GeneratorEntry<'datetime'> = {
         continue;
       }
       const from = grid.firstAfter(after[i], p.after!.strict);
-      out[i] = from < grid.count ? sampler.sample(u, from) : after[i] + (p.after!.strict ? grid.stepMs : 0);
+      // No grid point left in the window after the earlier timestamp: the next point of the grid beyond it.
+      out[i] = from < grid.count ? sampler.sample(u, from) : grid.nextPointAfter(after[i], p.after!.strict);
     }
     return ColumnData.numbers(out);
   },

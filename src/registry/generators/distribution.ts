@@ -46,6 +46,7 @@ export function applyClamp(out: Float64Array, clamp: [number | null, number | nu
 /** Shared by the generator and by `outliers.magnitude_dist`: {type, params, clamp}. */
 export function planDist(args: any, ctx: ColumnContext, path: string): { dist: string; params: Record<string, number | string>; clamp: [number | null, number | null] } | undefined {
   if (typeof args?.type !== 'string') return error(ctx, 'DG_BAD_PARAM', path, 'distribution needs a "type"', 'e.g. {"type": "normal", "params": {"mean": 0, "std": 1}}');
+  if (args.type === 'dirichlet') return error(ctx, 'DG_NOT_SUPPORTED', `${path}/type`, 'dirichlet draws a vector; list columns are not supported yet', 'draw each component with a gamma distribution and normalise them with expressions');
   const norm = normalizeDist(args.type, args.params ?? {});
   if ('unknownType' in norm) {
     return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/type`, `unknown distribution "${args.type}"`, norm.suggestions.length ? `did you mean "${norm.suggestions[0]}"?` : didYouMean(args.type, []));
@@ -57,8 +58,10 @@ export function planDist(args: any, ctx: ColumnContext, path: string): { dist: s
     ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message, hint: prob.hint });
   }
   if (norm.problems.length) return undefined;
-  if (typeof norm.params.n === 'string' && !findColumn(ctx.node, norm.params.n)) {
-    return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/params/n`, `binomial n names column "${norm.params.n}", which this table does not have`, 'n is a number or the name of an earlier count column');
+  if (typeof norm.params.n === 'string') {
+    const nCol = findColumn(ctx.node, norm.params.n);
+    if (!nCol) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/params/n`, `binomial n names column "${norm.params.n}", which this table does not have`, 'n is a number or the name of an earlier count column');
+    if (nCol.type !== 'int' && nCol.type !== 'float') return error(ctx, 'DG_TYPE_MISMATCH', `${path}/params/n`, `binomial n names column "${norm.params.n}" of type ${nCol.type}; it must be a count`, 'name an int column');
   }
   const clamp = planClamp(args.clamp, ctx, `${path}/clamp`);
   return clamp && { dist: norm.type, params: norm.params, clamp };

@@ -1,6 +1,6 @@
 import { ColumnData, joinKey } from '../../engine/column-data.ts';
 import { uniform } from '../../engine/rng.ts';
-import { checkLocalColumn, type ColumnContext, error, findColumn, resolveRef } from '../../plan/context.ts';
+import { checkLocalColumn, type ColumnContext, error, findColumn, resolveRef, warning } from '../../plan/context.ts';
 import type { KeyPair } from '../../plan/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
@@ -23,6 +23,9 @@ export const lookup: GeneratorEntry<'lookup'> = {
     }
     const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
     const via = on.length > 0 ? 'on' : parents[0] === ref.table ? 'parent' : 'pick';
+    if (args.weights_by !== undefined && via !== 'pick') {
+      warning(ctx, 'DG_IGNORED_OPTION', `${path}/weights_by`, `weights_by has no effect here: the row comes from ${via === 'parent' ? `the primary parent "${ref.table}"` : 'the "on" match'}`, 'remove weights_by, or look up a table that is not the primary parent');
+    }
     return { kind: 'lookup', table: ref.table, column: ref.column, via, on };
   },
   execute(p, col, ctx) {

@@ -25,6 +25,10 @@ export const effect: ModifierEntry<'effect'> = {
       if (timeRef === undefined) return undefined;
       if (timeRef === null) warning(ctx, 'DG_NO_TIME_REFERENCE', path, `"${ctx.node.id}" has no datetime column, so the effect window is ignored (every effect row with matching keys applies)`, 'add a datetime column or set "time_reference"');
       e.timeRef = timeRef;
+      if (timeRef === null) {
+        e.startCol = null;
+        e.endCol = null;
+      }
     }
     return { kind: 'effect', effect: e };
   },

@@ -10,9 +10,13 @@ export const mapValues: ModifierEntry<'map_values'> = {
   plan(args, ctx, path) {
     const m = args?.mapping;
     if (!m || typeof m !== 'object' || Array.isArray(m)) return error(ctx, 'DG_BAD_PARAM', `${path}/mapping`, 'map_values needs a "mapping" object', 'e.g. {"mapping": {"A": "Active"}}');
+    if (['int', 'float', 'decimal', 'bool'].includes(ctx.type)) {
+      const bad = Object.entries(m).find(([, v]) => typeof v === 'string' && !Number.isFinite(Number(v)) && !(ctx.type === 'bool' && /^(true|false)$/i.test(v)));
+      if (bad) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/mapping/${bad[0]}`, `map_values maps to ${JSON.stringify(bad[1])} but "${ctx.column.name}" is ${ctx.type}`, 'map to values of the column type, or change the column type to "string"');
+    }
     return { kind: 'map_values', mapping: m as Record<string, Scalar> };
   },
-  execute(p, data) {
+  execute(p, data, col) {
     const m = new Map(Object.entries(p.mapping));
     if (data.str) {
       const s = data.str;
@@ -27,10 +31,14 @@ export const mapValues: ModifierEntry<'map_values'> = {
     }
     const v = data.num!;
     const allNumeric = [...m.values()].every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
-    if (allNumeric) {
+    const bool = col.type === 'bool';
+    const keyOf = (x: number) => (bool ? (x ? 'true' : 'false') : String(x));
+    const num = (x: Scalar) => (x === null ? NaN : typeof x === 'string' && bool ? (/^true$/i.test(x) ? 1 : 0) : Number(x));
+    if (allNumeric || bool || col.type !== 'string') {
       for (let i = 0; i < v.length; i++) {
-        const k = String(v[i]);
-        if (m.has(k)) v[i] = Number(m.get(k) ?? NaN);
+        if (Number.isNaN(v[i])) continue;
+        const k = keyOf(v[i]);
+        if (m.has(k)) v[i] = num(m.get(k)!);
       }
       return data;
     }

@@ -21,13 +21,13 @@ export const outliers: ModifierEntry<'outliers'> = {
     const dist = cachedDist(p);
     for (let i = 0; i < v.length; i++) {
       const row = ctx.start + i;
-      if (uniform(p.stream, row, 0) >= p.rate || Number.isNaN(v[i])) continue;
+      if (uniform(p.stream, row, 0) >= p.rate || Number.isNaN(v[i]) || v[i] === 0) continue;
       let m = sampleDist(dist, p.stream, row, 1);
       if (p.clamp[0] !== null) m = Math.max(p.clamp[0], m);
       if (p.clamp[1] !== null) m = Math.min(p.clamp[1], m);
       const expected = v[i];
       v[i] = p.mode === 'spike' ? expected * (1 + m) : expected / (1 + m);
-      ctx.label({ column: col.name, index: i, kind: `outlier_${p.mode}`, expected, magnitude: m });
+      ctx.label({ column: col.name, index: i, kind: `outlier_${p.mode}`, magnitude: m });
     }
     return data;
   },

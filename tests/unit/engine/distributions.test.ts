@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   compileDist,
-  DIST_NAMES,
   DIST_SLOT_SPAN,
   dirichletSlotSpan,
   distCdf,
@@ -9,15 +8,12 @@ import {
   distPmf,
   distVariance,
   fillDist,
-  normalizeDirichlet,
   normalizeDist,
-  normalQuantile,
-  normalQuantilePrecise,
   sampleDirichlet,
   sampleDist,
   type DistName,
 } from '../../../src/engine/distributions.ts';
-import { betaI, gammaP, gammaQ, harmonic, lgamma, normalCdf } from '../../../src/engine/dist/special.ts';
+import { betaI, harmonic, lgamma } from '../../../src/engine/dist/special.ts';
 import { streamKey } from '../../../src/engine/rng.ts';
 import { chiSquareDiscrete, correlation, ksStatistic, moments } from './stats-helpers.ts';
 
@@ -376,208 +372,5 @@ describe('dirichlet', () => {
       expect(o.every((v) => v >= 0 && v <= 1)).toBe(true);
       expect(o[0]! + o[1]! + o[2]!).toBeCloseTo(1, 12);
     }
-  });
-});
-
-describe('normalQuantile (Acklam) and normalQuantilePrecise (AS 241)', () => {
-  // Reference values from scipy.stats.norm.ppf.
-  it.each([
-    [1e-300, -37.0470962993612],
-    [1e-10, -6.361340902404056],
-    [1e-5, -4.264890793922825],
-    [0.001, -3.090232306167813],
-    [0.02, -2.053748910631823],
-    [0.075, -1.4395314709384563],
-    [0.3, -0.5244005127080409],
-    [0.5, 0],
-    [0.6, 0.2533471031357997],
-    [0.975, 1.959963984540054],
-    [0.999999, 4.753424308817087],
-  ])('Φ^-1(%d) = %d', (p, z) => {
-    expect(Math.abs(normalQuantilePrecise(p) - z)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(z)));
-    expect(Math.abs(normalQuantile(p) - z)).toBeLessThanOrEqual(1.15e-9 * Math.abs(z) + 1e-15);
-  });
-
-  it('the fast version is within 1.15e-9 relative of AS 241 over (0,1), tails included', () => {
-    for (let e = -300; e < -1; e += 0.05) {
-      for (const p of [10 ** e, 1 - 10 ** e].filter((v) => v < 1)) {
-        const z = normalQuantilePrecise(p);
-        expect(Math.abs(normalQuantile(p) - z)).toBeLessThanOrEqual(1.15e-9 * Math.abs(z));
-      }
-    }
-    for (let i = 1; i < 20000; i++) {
-      const z = normalQuantilePrecise(i / 20000);
-      expect(Math.abs(normalQuantile(i / 20000) - z)).toBeLessThanOrEqual(1.15e-9 * Math.abs(z) + 1e-15);
-    }
-  });
-
-  it('both are odd, monotone and invert Φ; infinite at 0 and 1, NaN outside', () => {
-    for (const f of [normalQuantile, normalQuantilePrecise]) {
-      let prev = -Infinity;
-      for (let i = 1; i < 2000; i++) {
-        const p = i / 2000;
-        const z = f(p);
-        expect(z).toBeGreaterThan(prev);
-        prev = z;
-        expect(f(1 - p)).toBeCloseTo(-z, 9);
-      }
-      expect(f(0)).toBe(-Infinity);
-      expect(f(1)).toBe(Infinity);
-      expect(f(1.5)).toBeNaN();
-      expect(f(NaN)).toBeNaN();
-    }
-    for (let i = 1; i < 2000; i++) expect(Math.abs(normalCdf(normalQuantilePrecise(i / 2000)) - i / 2000)).toBeLessThan(1e-13);
-  });
-});
-
-describe('special functions and moments (reference values from scipy)', () => {
-  it('matches scipy', () => {
-    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
-    close(lgamma(0.5), 0.5723649429247);
-    close(lgamma(3.7), 1.428072326665388);
-    close(lgamma(1e7), 151180949.36947393);
-    close(gammaP(2.5, 1.3), 0.23863473215498604);
-    close(gammaQ(50, 80), 0.0001307839765914092);
-    close(betaI(2, 5, 0.3), 0.5798250000000003);
-    close(betaI(30, 40, 0.45), 0.6447480085585666);
-    close(normalCdf(-8), 6.22096057427174e-16);
-    close(harmonic(1000, 1.2), 4.335764794625676);
-    close(harmonic(Infinity, 2), Math.PI ** 2 / 6);
-    close(harmonic(1e7, 1), 16.69531136585985);
-  });
-
-  it('distMean', () => {
-    expect(distMean('lognormal', { mean: 1, sigma: 0.5 })).toBeCloseTo(Math.exp(1.125), 12);
-    expect(distMean('pareto', { alpha: 1, scale: 1 })).toBe(Infinity);
-    expect(distMean('weibull', { shape: 1, scale: 3 })).toBeCloseTo(3, 12);
-    expect(distMean('geometric', { p: 0.25 })).toBe(3);
-    expect(distMean('zipf', { s: 2 })).toBe(Infinity);
-    expect(distMean('negative_binomial', { mean: 4, dispersion_k: 2 })).toBe(4);
-    expect(distVariance('negative_binomial', { mean: 4, dispersion_k: 2 })).toBe(12);
-  });
-});
-
-describe('normalizeDist', () => {
-  const ok = (type: string, raw: Record<string, unknown>) => norm(type, raw).params;
-  const problems = (type: string, raw: Record<string, unknown>) => {
-    const r = normalizeDist(type, raw);
-    if ('unknownType' in r) throw new Error('unexpected unknown type');
-    return r.problems;
-  };
-
-  it('resolves aliases to canonical names (converting where the meaning differs)', () => {
-    expect(ok('normal', { mu: 1, sigma: 2 })).toEqual({ mean: 1, std: 2 });
-    expect(ok('normal', { mean: 1, sd: 2 })).toEqual({ mean: 1, std: 2 });
-    expect(ok('lognormal', { mu: 3.8, std: 0.9 })).toEqual({ mean: 3.8, sigma: 0.9 });
-    expect(ok('uniform', { min: 2, max: 5 })).toEqual({ low: 2, high: 5 });
-    expect(ok('poisson', { lam: 3 })).toEqual({ lambda: 3 });
-    expect(ok('poisson', { mean: 3 })).toEqual({ lambda: 3 });
-    expect(ok('exponential', { lambda: 2 })).toEqual({ rate: 2 });
-    expect(ok('exponential', { scale: 4 })).toEqual({ rate: 0.25 });
-    expect(ok('gamma', { k: 2, rate: 4 })).toEqual({ shape: 2, scale: 0.25 });
-    expect(ok('beta', { alpha: 2, beta: 3 })).toEqual({ a: 2, b: 3 });
-    expect(ok('negative_binomial', { mu: 4, k: 2 })).toEqual({ mean: 4, dispersion_k: 2 });
-    expect(ok('geometric', { mean: 3 })).toEqual({ p: 0.25 });
-    expect(ok('binomial', { n: 'visits', p: 0.2 })).toEqual({ n: 'visits', p: 0.2 });
-  });
-
-  it('fills natural defaults; zipf without n stays unbounded', () => {
-    expect(ok('normal', {})).toEqual({ mean: 0, std: 1 });
-    expect(ok('gamma', { shape: 2 })).toEqual({ shape: 2, scale: 1 });
-    expect(ok('zipf', { s: 2 })).toEqual({ s: 2 });
-    expect(ok('pareto', { alpha: 3 })).toEqual({ alpha: 3, scale: 1 });
-  });
-
-  it('reports unknown names with a suggestion and the valid names', () => {
-    const [p] = problems('normal', { mean: 0, sigmaa: 1 });
-    expect(p!.param).toBe('sigmaa');
-    expect(p!.kind).toBe('unknown');
-    expect(p!.message).toContain('unknown parameter "sigmaa"');
-    expect(p!.hint).toContain('did you mean "sigma"?');
-    expect(p!.hint).toContain('std (or sigma, sd)');
-    expect(problems('poisson', { Lambda: 3 })[0]!.hint).toContain('did you mean "lambda"?');
-    expect(problems('poisson', { lambda: 3, colour: 1 })[0]!.hint).not.toContain('did you mean');
-  });
-
-  it('reports missing required parameters with param ""', () => {
-    const [p] = problems('poisson', {});
-    expect(p).toMatchObject({ param: '', kind: 'missing' });
-    expect(p!.message).toContain('"lambda"');
-    expect(problems('triangular', { low: 0, high: 1 }).map((q) => q.message)).toEqual([expect.stringContaining('"mode"')]);
-    expect(problems('binomial', { p: 0.5 })[0]!.message).toContain('"n"');
-  });
-
-  it('reports a parameter given twice', () => {
-    expect(problems('normal', { mu: 1, mean: 2 })).toMatchObject([{ param: 'mean', kind: 'conflict', message: expect.stringContaining('"mean" and "mu"') }]);
-  });
-
-  it.each([
-    ['normal', { std: -1 }, 'std', '>= 0'],
-    ['normal', { sigma: -1 }, 'sigma', '>= 0'],
-    ['lognormal', { sigma: -0.1 }, 'sigma', '>= 0'],
-    ['uniform', { low: 3, high: 1 }, 'low', 'at most high'],
-    ['uniform', { min: 3, max: 1 }, 'min', 'at most max'],
-    ['poisson', { lambda: -1 }, 'lambda', '>= 0'],
-    ['exponential', { rate: 0 }, 'rate', '> 0'],
-    ['exponential', { scale: -2 }, 'scale', '> 0'],
-    ['gamma', { shape: 0 }, 'shape', '> 0'],
-    ['gamma', { shape: 1, scale: -1 }, 'scale', '> 0'],
-    ['beta', { a: 0, b: 1 }, 'a', '> 0'],
-    ['negative_binomial', { mean: 3, dispersion_k: 0 }, 'dispersion_k', '> 0'],
-    ['negative_binomial', { mean: -1, k: 1 }, 'mean', '>= 0'],
-    ['binomial', { n: 10, p: 1.5 }, 'p', 'in [0, 1]'],
-    ['binomial', { n: -3, p: 0.5 }, 'n', 'whole number'],
-    ['binomial', { n: 2.5, p: 0.5 }, 'n', 'whole number'],
-    ['binomial', { n: '', p: 0.5 }, 'n', 'empty column name'],
-    ['geometric', { p: 0 }, 'p', 'in (0, 1]'],
-    ['geometric', { p: 1.2 }, 'p', 'in (0, 1]'],
-    ['zipf', { s: 1 }, 's', 'must be > 1 when n is not given'],
-    ['zipf', { s: -1, n: 10 }, 's', '>= 0'],
-    ['zipf', { s: 2, n: 0 }, 'n', 'whole number >= 1'],
-    ['pareto', { alpha: -1 }, 'alpha', '> 0'],
-    ['weibull', { shape: 0 }, 'shape', '> 0'],
-    ['triangular', { low: 0, mode: 5, high: 2 }, 'mode', 'must lie in [low, high]'],
-    ['triangular', { low: 1, mode: 1, high: 1 }, 'low', 'less than high'],
-    ['normal', { mean: 'abc' }, 'mean', 'finite number'],
-    ['normal', { mean: Infinity }, 'mean', 'finite number'],
-    ['normal', { mean: null }, 'mean', 'finite number'],
-  ] as Array<[string, Record<string, unknown>, string, string]>)('%s %j -> problem on %s', (type, raw, param, text) => {
-    const ps = problems(type, raw);
-    expect(ps).toHaveLength(1);
-    expect(ps[0]!.param).toBe(param);
-    expect(ps[0]!.message).toContain(text);
-    expect(ps[0]!.hint.length).toBeGreaterThan(0);
-    const kind = /finite number|empty column/.test(text) ? 'type' : /at most|less than|must lie|when n is not/.test(text) ? 'conflict' : 'range';
-    expect(ps[0]!.kind).toBe(kind);
-  });
-
-  it('accepts the boundaries of each range', () => {
-    expect(problems('zipf', { s: 0.5, n: 100 })).toEqual([]);
-    expect(problems('binomial', { n: 0, p: 0 })).toEqual([]);
-    expect(problems('geometric', { p: 1 })).toEqual([]);
-    expect(problems('uniform', { low: 2, high: 2 })).toEqual([]);
-    expect(problems('triangular', { low: 0, mode: 0, high: 1 })).toEqual([]);
-  });
-
-  it('suggests types for unknown ones', () => {
-    const suggest = (t: string) => {
-      const r = normalizeDist(t, {});
-      return 'unknownType' in r ? r.suggestions : null;
-    };
-    expect(suggest('normall')).toEqual(['normal']);
-    expect(suggest('Normal')).toEqual(['normal']);
-    expect(suggest('gausian')).toEqual(['normal']);
-    expect(suggest('negbin')).toEqual(['negative_binomial']);
-    expect(suggest('possion')).toContain('poisson');
-    expect(suggest('dirichlet')).toEqual(['dirichlet']);
-    expect(suggest('xyzzy')).toEqual([]);
-    for (const t of DIST_NAMES) expect(suggest(t)).toBeNull();
-  });
-
-  it('normalizeDirichlet', () => {
-    expect(normalizeDirichlet({ alpha: [1, 2] })).toEqual({ alpha: [1, 2], problems: [] });
-    expect(normalizeDirichlet({ alpha: [1, 0] }).problems[0]!.param).toBe('alpha');
-    expect(normalizeDirichlet({}).problems[0]!.param).toBe('');
-    expect(normalizeDirichlet({ alpha: [1], alhpa: 2 }).problems[0]!.hint).toContain('did you mean "alpha"');
   });
 });

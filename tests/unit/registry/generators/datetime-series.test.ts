@@ -157,7 +157,7 @@ describe('datetime_series: patterns (share ∝ normalised weight × grid points 
 
   // docs/language.md: "Drawn with probability ∝ the product of `pattern` weights (one object or a list …)";
   // the generator code accepts a list, but schemas/generators/datetime_series.schema.json only allows one object.
-  it('BUG: a list of patterns multiplies (documented: "one object or a list"; the schema rejects a list)', () => {
+  it('a list of patterns multiplies (documented: "one object or a list"; the schema rejects a list)', () => {
     const doc = spec([entity('t', N, [idCol(), col('ts', 'datetime', { datetime_series: { freq: 'H', pattern: [pattern('hour', hourW), pattern('dow', dowW)] } })])], year);
     const r = compileDoc(doc);
     expect(r.diagnostics.filter((d) => d.severity === 'error'), 'a pattern list should compile').toEqual([]);
@@ -231,7 +231,7 @@ describe('datetime_series: same-row inequality constraints are enforced', () => 
   // The column evaluation order is computed in planTable before planConstraints sets `after`, so the
   // dependency end_at → start_at is missing from evalOrder: end_at is drawn first, ctx.cols has no
   // start_at yet and the constraint is silently skipped (about half the rows violate it).
-  it('BUG: the constraint holds when the later column is declared before the earlier one', () => {
+  it('the constraint holds when the later column is declared before the earlier one', () => {
     const t = runColumns(N, [columns[1], columns[0]], { ...window, constraints: ineq('t.start_at', '<', 't.end_at') });
     const [s, e] = [t.num('start_at'), t.num('end_at')];
     let violations = 0;

@@ -126,7 +126,7 @@ describe('distribution: binomial with n from a column (funnel thinning)', () => 
 
   // distribution.ts reads ctx.cols.get(n)?.num, which is null for a string column, so the sampler
   // runs with n = NaN and every value is null — no diagnostic (observed: 1000 of 1000 rows null).
-  it('BUG: binomial n naming a string column is rejected at compile time or yields counts (never silent nulls)', () => {
+  it('binomial n naming a string column is rejected at compile time or yields counts (never silent nulls)', () => {
     const doc = spec([entity('t', 1000, [idCol(), col('s', 'string', { choice: { choices: ['5', '10'] } }), col('x', 'int', { distribution: { type: 'binomial', params: { n: 's', p: 0.5 } } })])]);
     const r = compileDoc(doc);
     const rejected = r.plan === null;
@@ -147,7 +147,7 @@ describe('distribution: parameter errors', () => {
     expect(errors({ type: 'normal', params: { std: -1 } }).map((d) => d.code)).toEqual(['DG_OUT_OF_RANGE']);
   });
 
-  it('BUG: dirichlet (schema-valid) is reported as an unknown distribution that suggests itself', () => {
+  it('dirichlet (schema-valid) is reported as an unknown distribution that suggests itself', () => {
     const e = errors({ type: 'dirichlet', params: { alpha: [1, 2, 3] } });
     expect(e).toHaveLength(1);
     // observed: DG_UNKNOWN_DISTRIBUTION 'unknown distribution "dirichlet"' with hint 'did you mean "dirichlet"?'

@@ -106,7 +106,7 @@ describe('effect: column level', () => {
   // warning)" and the warning says "every effect row with matching keys applies". effect.ts instead
   // evaluates the windows at t = 0 (1970-01-01), so effect rows whose windows lie in the timeframe
   // never apply and the column silently gets the default.
-  it('BUG: without a datetime column the window is ignored: every effect row applies (mean of fields)', () => {
+  it('without a datetime column the window is ignored: every effect row applies (mean of fields)', () => {
     const simple = vocab('p', [idCol('pid'), col('s', 'datetime', { enum_list: { values: ['2024-03-01T00:00:00Z', '2024-06-01T00:00:00Z'] } }), col('e', 'datetime', { enum_list: { values: ['2024-03-31T00:00:00Z', '2024-06-30T00:00:00Z'] } }), col('lift', 'float', { enum_list: { values: [2, 4] } })]);
     const d = spec([simple, entity('t', N, [idCol(), col('c', 'float', constant, [['effect', { effect_table: 'p', window: { start_col: 's', end_col: 'e' }, map: { field: 'lift' } }]])])], year);
     expect(warningCodes(d)).toContain('DG_NO_TIME_REFERENCE');
@@ -179,7 +179,7 @@ describe('effect: table level (scales fanout)', () => {
   // are reshaped: the promotion day gets its ×30 share by taking children from every other day, so
   // the intensity outside the window drops below the base rate (docs: "the child intensity at time t
   // is the base rate × effect(t)"). Expected count per other day: P·λ/366; observed ≈ P·λ/395.
-  it('BUG: a one-day (start = end) table-level promotion lifts the day without lowering the other days', () => {
+  it('a one-day (start = end) table-level promotion lifts the day without lowering the other days', () => {
     const p = vocab('promo', [idCol('pid'), col('s', 'datetime', { enum_list: { values: ['2024-06-01T00:00:00Z'] } }), col('e', 'datetime', { enum_list: { values: ['2024-06-01T00:00:00Z'] } }), col('lift', 'float', { enum_list: { values: [30] } })]);
     const r = runDoc(spec([p, stores, sales([{ transform: 'effect', args: { effect_table: 'promo', window: { start_col: 's', end_col: 'e' }, map: { field: 'lift' } } }])], year));
     const ts = r.table('sales').num('ts');

@@ -34,7 +34,7 @@ describe('map_values', () => {
 
   // The printed form of a bool value is true/false (DuckDB, the CLI, JSON), but internally it is 1/0,
   // so the key "true" never matches: map_values on a bool column silently does nothing.
-  it('BUG: bool values match the keys "true" / "false"', () => {
+  it('bool values match the keys "true" / "false"', () => {
     const { mod, base } = withAndWithout(N, [col('b', 'bool', { choice: { choices: [true, false] } }, [['map_values', { mapping: { true: false } }]])], 'b');
     const [m, b] = [mod.num('b'), base.num('b')];
     let wrong = 0;

@@ -70,7 +70,7 @@ describe('outliers', () => {
   });
 
   // DSL §5.7: "every labelled row differs from what it would have been, and no unlabelled row does".
-  it('BUG: a zero value is labelled although spiking it changes nothing', () => {
+  it('a zero value is labelled although spiking it changes nothing', () => {
     const { mod, base } = pair('int', { choice: { choices: [0, 10] } }, [['outliers', { rate: 0.1 }]]);
     const changed = changedRows(mod.table('t').num('x'), base.table('t').num('x'));
     const unchanged = mod.labels.filter((l) => !changed.has(l.row));
@@ -80,7 +80,7 @@ describe('outliers', () => {
   // null_rate is applied in the cast, after the modifiers: a row the outlier hit and null_rate then
   // nulled is null in both runs, yet labelled — and its label reports observed 0, because table.ts
   // builds `observed` as Number(key(i)) and key() of a null is null.
-  it('BUG: a labelled row that null_rate then nulls is labelled although its value (null) is unchanged', () => {
+  it('a labelled row that null_rate then nulls is labelled although its value (null) is unchanged', () => {
     const { mod, base } = pair('float', normal, [['outliers', { rate: 0.2 }]], { null_rate: 0.2 });
     const changed = changedRows(mod.table('t').num('x'), base.table('t').num('x'));
     const unchanged = mod.labels.filter((l) => !changed.has(l.row));
@@ -90,14 +90,14 @@ describe('outliers', () => {
   // label.expected is the value before the outlier, but before the type cast and before later
   // modifiers, while label.observed is after both: on an int column, or with a later modifier,
   // `expected` is not the value the row would have had (the base run's value).
-  it('BUG: label.expected is the value the row would have had (int column: after the cast)', () => {
+  it('label.expected is the value the row would have had (int column: after the cast)', () => {
     const { mod, base } = pair('int', normal, [['outliers', { rate: 0.05 }]]);
     const b = base.table('t').num('x');
     const wrong = mod.labels.filter((l) => l.expected !== b[l.row]);
     expect(wrong.length, `e.g. expected ${wrong[0]?.expected} vs base value ${wrong[0] && b[wrong[0].row]}`).toBe(0);
   });
 
-  it('BUG: label.expected is the value the row would have had (a later modifier applies to it too)', () => {
+  it('label.expected is the value the row would have had (a later modifier applies to it too)', () => {
     const { mod, base } = pair('float', normal, [['outliers', { rate: 0.05 }], ['multiply', { factor: 2 }]]);
     const b = base.table('t').num('x');
     const wrong = mod.labels.filter((l) => Math.abs(l.expected - b[l.row]) > 1e-9 * b[l.row]);

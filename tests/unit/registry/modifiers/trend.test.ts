@@ -43,7 +43,7 @@ describe('trend', () => {
   // docs/language.md: "logarithmic 1 + a·ln(1+b·t) with a = growth_rate and b = 1 by default", and
   // trend.ts implements those defaults, but schemas/modifiers/trend.schema.json requires "params" with
   // both a and b when type is logarithmic (DG_MISSING_KEY), so the defaults can never be used.
-  it('BUG: logarithmic without params uses a = growth_rate, b = 1 (documented defaults; the schema requires params)', () => {
+  it('logarithmic without params uses a = growth_rate, b = 1 (documented defaults; the schema requires params)', () => {
     const doc = spec([entity('t', 1000, [idCol(), col('ts', 'datetime', { datetime_series: {} }), col('c', 'float', constant, [['trend', { type: 'logarithmic', growth_rate: 0.5 }]])])], tf);
     expect(errorCodes(doc)).toEqual([]);
     const t = runColumns(1000, doc.nodes[0].columns.slice(1), tf);
