@@ -160,6 +160,10 @@ export class TableWriter implements TableSink {
         for (let k = 0; k < s.length; k++) rec[base + 4 + k] = s.charCodeAt(k);
         continue;
       }
+      if (s.length > 12) {
+        long.push(i); // UTF-8 is never shorter than the UTF-16 length
+        continue;
+      }
       const bytes = this.utf8(s);
       if (bytes.length <= 12) {
         this.recLen[i * 4] = bytes.length;
