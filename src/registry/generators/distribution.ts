@@ -53,7 +53,8 @@ export function planDist(args: any, ctx: ColumnContext, path: string): { dist: s
   }
   for (const prob of norm.problems) {
     const m = prob.message;
-    const code = /^unknown parameter/.test(m) ? 'DG_UNKNOWN_PARAM' : /needs parameter|missing|required/i.test(m) ? 'DG_MISSING_PARAM' : /must be (a |an )?(number|integer|list)|both set|empty column/.test(m) ? 'DG_BAD_PARAM' : 'DG_OUT_OF_RANGE';
+    const CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
+    const code = CODES[prob.kind];
     const message = m.includes(norm.type) ? m : `${norm.type}: ${m}`;
     ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message, hint: prob.hint });
   }
