@@ -49,7 +49,7 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
   if (nullRate > 0 && column.nullable === false) return error(ctx, 'DG_NULL_RATE_NOT_NULLABLE', `${ctx.path}/null_rate`, `null_rate ${nullRate} on a column declared "nullable": false`, 'set "nullable": true or remove null_rate');
   return {
     name: column.name, type, sqlType: SQL_TYPES[type as ColumnType], nullable: column.nullable !== false || nullRate > 0, nullRate,
-    stream: ctx.stream(), generator: gen, modifiers: kept,
+    stream: ctx.stream(), enumValues: null, generator: gen, modifiers: kept,
   };
 }
 

@@ -7,6 +7,7 @@ import { canonicalJson, sha256 } from './canonical.ts';
 import { planConstraints } from './constraints.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
+import { assignEnums } from './enums.ts';
 import { computeRetain } from './retain.ts';
 import { orderColumns, planTable, type TableDraft } from './tables.ts';
 import { isoString, parseFreq, parseInstant } from './time.ts';
@@ -63,6 +64,7 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
   // Enforced inequalities add same-row dependencies: order the columns again.
   for (const d of drafts.values()) d.evalOrder = orderColumns(ctx, nodes.get(d.id)!.node, pointer('nodes', nodes.get(d.id)!.index), d.columns, d.pk) ?? d.evalOrder;
   const tables: TablePlan[] = res.levels.flat().map((id) => ({ ...drafts.get(id)!, level: res.levelOf.get(id)!, estimatedRows: 0, estimatedBytes: 0, retain: [] }));
+  assignEnums(tables);
   computeRetain(tables);
   estimate(tables);
   const name = String(doc.metadata?.name ?? 'dataset');

@@ -64,6 +64,8 @@ export interface ColumnPlan {
   nullable: boolean;
   nullRate: number;
   stream: number;
+  /** Dictionary of a categorical string column stored as a DuckDB ENUM (sqlType 'ENUM'), else null. */
+  enumValues: string[] | null;
   generator: GeneratorProgram;
   modifiers: ModifierProgram[];
 }

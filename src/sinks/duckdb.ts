@@ -34,7 +34,7 @@ export class DuckDBFileSink {
   }
 
   async createTable(t: TablePlan): Promise<TableWriter> {
-    const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`);
+    const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${sqlTypeText(c)}`);
     await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
     const appender = await this.connection.createAppender(t.id);
     return new TableWriter(appender, t.columns);
@@ -100,9 +100,17 @@ export class TableWriter implements TableSink {
   private readonly u8 = new Uint8Array(this.scratch);
 
   constructor(private readonly appender: DuckDBAppender, private readonly columns: ColumnPlan[]) {
-    const types = columns.map((c) => (c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4) : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR)));
+    const types = columns.map((c) =>
+      c.enumValues ? duckdb.create_enum_type(c.enumValues)
+      : c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4)
+      : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR));
     this.chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    this.codes = columns.map((c) => (c.enumValues ? new Map(c.enumValues.map((v, i) => [v, i])) : null));
   }
+
+  /** ENUM columns: value → code. */
+  private readonly codes: (Map<string, number> | null)[];
+  private readonly u16 = new Uint16Array(this.scratch);
 
   append(data: ColumnData[], n: number): void {
     for (let off = 0; off < n; off += VECTOR) {
@@ -123,7 +131,10 @@ export class TableWriter implements TableSink {
     const vector = duckdb.data_chunk_get_vector(this.chunk.chunk, c);
     const sql = this.columns[c].sqlType;
     let nulls = false;
-    if (data.str) {
+    const codes = this.codes[c];
+    if (codes && data.str) {
+      nulls = this.writeCodes(vector, codes, data.str, off, m);
+    } else if (data.str) {
       nulls = this.writeStrings(vector, data.str, off, m);
     } else {
       const v = data.num!;
@@ -175,6 +186,24 @@ export class TableWriter implements TableSink {
     return nulls;
   }
 
+  /** ENUM codes: 1 byte for up to 255 values, else 2 (DuckDB's own width rule). */
+  private writeCodes(vector: duckdb.Vector, codes: Map<string, number>, str: (string | null)[], off: number, m: number): boolean {
+    const wide = codes.size > 255;
+    let nulls = false;
+    for (let i = 0; i < m; i++) {
+      const s = str[off + i];
+      const code = s === null ? undefined : codes.get(s);
+      if (code === undefined) {
+        if (s !== null) throw new Error(`internal: "${s}" is not in the ENUM of this column`);
+        nulls = true;
+      }
+      if (wide) this.u16[i] = code ?? 0;
+      else this.u8[i] = code ?? 0;
+    }
+    duckdb.copy_data_to_vector(vector, 0, this.scratch, 0, m * (wide ? 2 : 1));
+    return nulls;
+  }
+
   private readonly records = new Uint8Array(VECTOR * 16);
   private readonly recLen = new Uint32Array(this.records.buffer);
   private readonly encoder = new TextEncoder();
@@ -218,6 +247,10 @@ export class TableWriter implements TableSink {
   }
 
   private readonly validity = new Uint32Array(Math.ceil(VECTOR / 64) * 2);
+}
+
+function sqlTypeText(c: ColumnPlan): string {
+  return c.enumValues ? `ENUM(${c.enumValues.map(quoteString).join(', ')})` : c.sqlType;
 }
 
 function isAscii(s: string): boolean {

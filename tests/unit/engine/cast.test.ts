@@ -16,7 +16,7 @@ const SQL: Record<string, string> = { int: 'BIGINT', float: 'DOUBLE', string: 'V
 const DAY = 86_400_000;
 
 function col(type: ColumnType, nullRate = 0, name = 'c'): ColumnPlan {
-  return { name, type, sqlType: SQL[type], nullable: nullRate > 0, nullRate, stream: streamKey(42, 't', name, 'value'), generator: { kind: 'sequence', start: 1, step: 1 }, modifiers: [] };
+  return { name, type, sqlType: SQL[type], nullable: nullRate > 0, nullRate, stream: streamKey(42, 't', name, 'value'), enumValues: null, generator: { kind: 'sequence', start: 1, step: 1 }, modifiers: [] };
 }
 const nums = (...v: number[]) => ColumnData.numbers(Float64Array.from(v));
 const castNums = (type: ColumnType, ...v: number[]) => Array.from(castColumn(nums(...v), col(type), 0).num!);
