@@ -124,6 +124,7 @@ export function patternPrefix(grid: TimeGrid, patterns: PatternPlan[]): Float64A
 /** Draws grid points with probability ∝ Π pattern weights × extra weights (effects). */
 export class GridSampler {
   private readonly cdf: Float64Array | null;
+  private readonly alias: AliasTable | null = null;
 
   constructor(readonly grid: TimeGrid, patterns: PatternPlan[], extra?: (t: number) => number) {
     if (patterns.length === 0 && !extra) {
@@ -140,14 +141,48 @@ export class GridSampler {
     let total = 0;
     for (let i = 0; i < w.length; i++) total += w[i];
     this.cdf = total > 0 ? buildCdf(w) : null;
+    if (total > 0) this.alias = new AliasTable(w, total);
   }
 
   /** Point for uniform u, optionally restricted to points after index `from`. */
   sample(u: number, from = 0): number {
     const g = this.grid;
+    if (from === 0 && this.alias) return g.point(this.alias.pick(u));
     if (!this.cdf) return g.point(from + Math.floor(u * (g.count - from)));
     const lo = from > 0 ? this.cdf[from - 1] : 0;
     if (lo >= 1) return g.point(from + Math.floor(u * (g.count - from)));
     return g.point(pickIndex(this.cdf, lo + u * (1 - lo)));
+  }
+}
+
+/** Walker/Vose alias table: an index ∝ weights from one uniform in O(1). */
+export class AliasTable {
+  private readonly prob: Float64Array;
+  private readonly alias: Int32Array;
+
+  constructor(weights: Float64Array, total: number) {
+    const n = weights.length;
+    this.prob = new Float64Array(n);
+    this.alias = new Int32Array(n);
+    const scaled = Float64Array.from(weights, (w) => (w * n) / total);
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let i = n - 1; i >= 0; i--) (scaled[i] < 1 ? small : large).push(i);
+    while (small.length && large.length) {
+      const s = small.pop()!;
+      const l = large.pop()!;
+      this.prob[s] = scaled[s];
+      this.alias[s] = l;
+      scaled[l] = scaled[l] + scaled[s] - 1;
+      (scaled[l] < 1 ? small : large).push(l);
+    }
+    for (const i of large) (this.prob[i] = 1), (this.alias[i] = i);
+    for (const i of small) (this.prob[i] = 1), (this.alias[i] = i);
+  }
+
+  pick(u: number): number {
+    const x = u * this.prob.length;
+    const i = Math.min(this.prob.length - 1, Math.floor(x));
+    return x - i < this.prob[i] ? i : this.alias[i];
   }
 }
