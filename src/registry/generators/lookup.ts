@@ -36,17 +36,23 @@ export const lookup: GeneratorEntry<'lookup'> = {
     const locals = p.on.map((k) => ctx.cols.get(k.local)!);
     const rows = new Float64Array(ctx.n);
     for (let i = 0; i < ctx.n; i++) {
-      const hits = index.get(joinKey(locals, i));
+      const k = indexKey(locals, i);
+      const hits = k === null ? undefined : index.get(k);
       rows[i] = !hits ? -1 : hits.length === 1 ? hits[0] : hits[Math.floor(uniform(col.stream, ctx.start + i, 1) * hits.length)];
     }
     return source.gather(rows);
   },
 };
 
-function buildIndex(rows: number, keys: ColumnData[]): Map<string, number[]> {
-  const index = new Map<string, number[]>();
+/** One key column: its value itself (numbers stay numbers: no string per row); several: a joined string. */
+function indexKey(keys: ColumnData[], i: number): string | number | null {
+  return keys.length === 1 ? keys[0].key(i) : joinKey(keys, i);
+}
+
+function buildIndex(rows: number, keys: ColumnData[]): Map<string | number | null, number[]> {
+  const index = new Map<string | number | null, number[]>();
   for (let r = 0; r < rows; r++) {
-    const k = joinKey(keys, r);
+    const k = indexKey(keys, r);
     const list = index.get(k);
     if (list) list.push(r);
     else index.set(k, [r]);
