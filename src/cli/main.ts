@@ -48,10 +48,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
     .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB'", '1GB')
+    .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this', parsePositiveInt)
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
       const plan = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!plan) return void (code = 1);
+      const estimate = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
+      if (o.maxRows !== undefined && estimate > o.maxRows) {
+        throw new UserError(`the plan estimates ${estimate.toLocaleString('en-US')} rows, more than --max-rows ${o.maxRows.toLocaleString('en-US')}; nothing was generated (lower --scale or raise --max-rows)`);
+      }
       const out = resolve(io.cwd, o.out ?? `${plan.slug}.duckdb`);
       const progress = new Progress(io, Boolean(o.quiet));
       try {
