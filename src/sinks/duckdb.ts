@@ -22,6 +22,18 @@ const TYPE_IDS: Record<string, duckdb.Type> = {
 
 export interface ManifestRow { table: string; rows: number; seconds: number }
 
+/** Temporary files of runs in progress, removed if the process is interrupted. */
+const openTemps = new Set<string>();
+
+/** Remove the temporary files of unfinished runs (the CLI calls it on SIGINT/SIGTERM). */
+export function removeUnfinishedOutputs(): void {
+  for (const tmp of openTemps) {
+    rmSync(tmp, { force: true });
+    rmSync(`${tmp}.wal`, { force: true });
+  }
+  openTemps.clear();
+}
+
 export class DuckDBFileSink {
   private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly tmpPath: string, readonly finalPath: string) {}
 
@@ -30,6 +42,7 @@ export class DuckDBFileSink {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
     const connection = await instance.connect();
+    openTemps.add(tmp);
     return new DuckDBFileSink(instance, connection, tmp, path);
   }
 
@@ -73,6 +86,7 @@ export class DuckDBFileSink {
     this.close();
     rmSync(`${this.finalPath}.wal`, { force: true });
     renameSync(this.tmpPath, this.finalPath);
+    openTemps.delete(this.tmpPath);
   }
 
   /** Drop the temporary file; an existing output stays exactly as it was. */
@@ -82,6 +96,7 @@ export class DuckDBFileSink {
     } finally {
       rmSync(this.tmpPath, { force: true });
       rmSync(`${this.tmpPath}.wal`, { force: true });
+      openTemps.delete(this.tmpPath);
     }
   }
 

@@ -100,3 +100,24 @@ describe('atomic output', () => {
     expect(join(dirname(out), basename(out))).toBe(out);
   });
 });
+
+describe('an interrupted CLI run (SIGINT)', () => {
+  it('exits 130, removes its temporary file and leaves the earlier output byte-identical', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = tempFile('interrupted.duckdb');
+    writeFileSync(out, 'earlier output');
+    const before = createHash('sha256').update(readFileSync(out)).digest('hex');
+    const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
+    const spec = new URL('gov_scaled.json', COMPAT_DIR).pathname;
+    const child = spawn(process.execPath, [bin, 'run', spec, '-o', out, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Wait until the run has really started writing (its temporary file exists), then interrupt it.
+    const dir = dirname(out);
+    const deadline = Date.now() + 60_000;
+    while (!readdirSync(dir).some((f) => f.startsWith(`${basename(out)}.tmp-`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(dir)).toEqual([basename(out)]);
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(before);
+  });
+});
