@@ -22,16 +22,20 @@ const TYPE_IDS: Record<string, duckdb.Type> = {
 
 export interface ManifestRow { table: string; rows: number; seconds: number }
 
-/** Temporary files of runs in progress, removed if the process is interrupted. */
-const openTemps = new Set<string>();
+/** Runs in progress, aborted if the process is interrupted. */
+const openSinks = new Set<DuckDBFileSink>();
+/** Temporary files being created (before their sink exists). */
+const opening = new Set<string>();
 
-/** Remove the temporary files of unfinished runs (the CLI calls it on SIGINT/SIGTERM). */
+/** Close and remove the temporary files of unfinished runs (the CLI calls it on SIGINT/SIGTERM). */
 export function removeUnfinishedOutputs(): void {
-  for (const tmp of openTemps) {
-    rmSync(tmp, { force: true });
-    rmSync(`${tmp}.wal`, { force: true });
-  }
-  openTemps.clear();
+  for (const sink of [...openSinks]) sink.abort();
+  for (const tmp of opening) removeTemp(tmp);
+}
+
+function removeTemp(tmp: string): void {
+  rmSync(tmp, { force: true });
+  rmSync(`${tmp}.wal`, { force: true });
 }
 
 export class DuckDBFileSink {
@@ -40,10 +44,19 @@ export class DuckDBFileSink {
   /** Open a temporary database next to `path`; nothing touches `path` until `commit`. */
   static async open(path: string, memoryLimit = '1GB'): Promise<DuckDBFileSink> {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-    const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
-    const connection = await instance.connect();
-    openTemps.add(tmp);
-    return new DuckDBFileSink(instance, connection, tmp, path);
+    opening.add(tmp);
+    try {
+      const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
+      const connection = await instance.connect();
+      const sink = new DuckDBFileSink(instance, connection, tmp, path);
+      openSinks.add(sink);
+      return sink;
+    } catch (e) {
+      removeTemp(tmp);
+      throw e;
+    } finally {
+      opening.delete(tmp);
+    }
   }
 
   async createTable(t: TablePlan): Promise<TableWriter> {
@@ -86,17 +99,18 @@ export class DuckDBFileSink {
     this.close();
     rmSync(`${this.finalPath}.wal`, { force: true });
     renameSync(this.tmpPath, this.finalPath);
-    openTemps.delete(this.tmpPath);
+    openSinks.delete(this);
   }
 
   /** Drop the temporary file; an existing output stays exactly as it was. */
   abort(): void {
+    openSinks.delete(this);
     try {
       this.close();
+    } catch {
+      // already closed or mid-statement: the files are removed all the same
     } finally {
-      rmSync(this.tmpPath, { force: true });
-      rmSync(`${this.tmpPath}.wal`, { force: true });
-      openTemps.delete(this.tmpPath);
+      removeTemp(this.tmpPath);
     }
   }
 
