@@ -10,7 +10,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     removeUnfinishedOutputs();
     process.stderr.write(`\ninterrupted: nothing was written\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    // Not process.exit(): DuckDB's exit-time cleanup can block while its threads are busy.
+    process.kill(process.pid, 'SIGKILL');
   });
 }
 process.exitCode = await main(process.argv.slice(2));

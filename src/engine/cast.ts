@@ -4,6 +4,10 @@ import { ColumnData } from './column-data.ts';
 import { uniform } from './rng.ts';
 
 const DAY = 86_400_000;
+/** BIGINT holds ±(2^63 − 1); DECIMAL(18,4) holds |x| < 10^14; TIMESTAMP/DATE as JS Date: ±8.64e15 ms. */
+const INT_LIMIT = 9_223_372_036_854_775_807;
+const DECIMAL_LIMIT = 1e14;
+const TIME_LIMIT = 8.64e15;
 /** Slot of a column's own stream reserved for the null draw (distributions use low slots). */
 export const NULL_SLOT = 1 << 20;
 
@@ -29,7 +33,10 @@ export function castColumn(data: ColumnData, col: ColumnPlan, start: number): Co
     case 'decimal':
     case 'bool': {
       const v = data.num ?? Float64Array.from(data.str!, (s) => (s === null ? NaN : s === 'true' ? 1 : s === 'false' ? 0 : Number(s)));
-      if (col.type === 'int') for (let i = 0; i < v.length; i++) v[i] = roundHalfEven(v[i]);
+      // Values the SQL type cannot hold (±Infinity, overflow) become null instead of wrapping around.
+      if (col.type === 'int') for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]) < INT_LIMIT ? roundHalfEven(v[i]) : NaN;
+      if (col.type === 'float') for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) v[i] = NaN;
+      if (col.type === 'decimal') for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]) < DECIMAL_LIMIT ? roundHalfEven(v[i] * 10_000) / 10_000 : NaN;
       if (col.type === 'bool') for (let i = 0; i < v.length; i++) v[i] = Number.isNaN(v[i]) ? NaN : v[i] !== 0 ? 1 : 0;
       out = data.num ? data : ColumnData.numbers(v);
       break;
@@ -37,6 +44,7 @@ export function castColumn(data: ColumnData, col: ColumnPlan, start: number): Co
     case 'datetime':
     case 'date': {
       const v = data.num ?? Float64Array.from(data.str!, (s) => parseInstant(s) ?? NaN);
+      for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= TIME_LIMIT)) v[i] = NaN;
       if (col.type === 'date') for (let i = 0; i < v.length; i++) v[i] = Math.floor(v[i] / DAY) * DAY;
       else for (let i = 0; i < v.length; i++) v[i] = Math.round(v[i]);
       out = data.num ? data : ColumnData.numbers(v);

@@ -122,8 +122,9 @@ function pickRows(ctx: ChunkContext, t: string, memo: Map<object, unknown>): Flo
   let cdf: Float64Array | null = null;
   if (pick?.weightsBy) {
     if (!memo.has(pick)) {
-      const w = ctx.store.column(t, pick.weightsBy).num!;
-      memo.set(pick, buildCdf(Float64Array.from(w, (x) => (Number.isFinite(x) && x > 0 ? x : 0))));
+      const w = Float64Array.from(ctx.store.column(t, pick.weightsBy).num!, (x) => (Number.isFinite(x) && x > 0 ? x : 0));
+      if (!w.some((x) => x > 0)) throw new Error(`weights_by "${t}.${pick.weightsBy}" has no positive value, so no row of "${t}" can be picked for "${ctx.table.id}" (weights ≤ 0 and nulls count as 0)`);
+      memo.set(pick, buildCdf(w));
     }
     cdf = memo.get(pick) as Float64Array;
   }

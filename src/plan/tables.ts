@@ -57,6 +57,7 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     return { kind: 'fixed', count: n };
   }
   if (node.kind !== 'fact' || parents.length === 0) {
+    if (node.fanout !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/fanout`, `"${node.id}" has no parents, so fanout has no effect: its row count is "rows" (${node.rows ?? 1000})`, 'add "parents" (the first one drives fanout) or remove fanout');
     const n = node.rows ?? 1000;
     if (!isNumber(n) || n < 0) return error(ctx, isNumber(n) ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', `${path}/rows`, `rows ${JSON.stringify(node.rows)} is not a non-negative number`, 'e.g. "rows": 1000');
     return { kind: 'fixed', count: Math.max(0, Math.round(n * scale)) };
@@ -96,7 +97,8 @@ function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undef
   if (d === 'geometric' && f.p !== undefined && !(isNumber(f.p) && f.p > 0 && f.p <= 1)) {
     return error(ctx, 'DG_OUT_OF_RANGE', `${path}/p`, `fanout p ${JSON.stringify(f.p)} is not a probability in (0, 1]`, 'p is the success probability; the mean count is (1 − p) / p');
   }
-  const mean = d === 'uniform' ? ((min ?? 0) + (max ?? (min ?? 0) * 2)) / 2 : d === 'fixed' ? f.value ?? f.lambda ?? 1 : d === 'geometric' && isNumber(f.p) ? (1 - f.p) / f.p : f.lambda ?? f.mean;
+  if (d === 'fixed' && f.value === undefined && f.lambda === undefined) return error(ctx, 'DG_MISSING_PARAM', path, 'fixed fanout needs "value" (children per parent)', 'e.g. {"distribution": "fixed", "value": 3}');
+  const mean = d === 'uniform' ? ((min ?? 0) + (max ?? (min ?? 0) * 2)) / 2 : d === 'fixed' ? f.value ?? f.lambda : d === 'geometric' && isNumber(f.p) ? (1 - f.p) / f.p : f.lambda ?? f.mean;
   if (!isNumber(mean) || mean < 0) return error(ctx, 'DG_MISSING_PARAM', `${path}`, `fanout "${d}" needs a non-negative mean ("lambda"${d === 'fixed' ? ' or "value"' : ''})`, 'e.g. {"distribution": "poisson", "lambda": 5}');
   if (d === 'uniform' && (min === null || max === null)) return error(ctx, 'DG_MISSING_PARAM', path, 'uniform fanout needs "min" and "max"', 'e.g. {"distribution": "uniform", "min": 1, "max": 5}');
   const k = d === 'negative_binomial' ? f.k ?? f.dispersion_k ?? null : null;

@@ -22,15 +22,16 @@ const TYPE_IDS: Record<string, duckdb.Type> = {
 
 export interface ManifestRow { table: string; rows: number; seconds: number }
 
-/** Runs in progress, aborted if the process is interrupted. */
-const openSinks = new Set<DuckDBFileSink>();
-/** Temporary files being created (before their sink exists). */
-const opening = new Set<string>();
+/** Temporary files of runs in progress (from before the database is created until commit/abort). */
+const unfinished = new Set<string>();
 
-/** Close and remove the temporary files of unfinished runs (the CLI calls it on SIGINT/SIGTERM). */
+/**
+ * Remove the temporary files of unfinished runs, synchronously: the CLI calls it on SIGINT/SIGTERM and
+ * then ends the process at once (closing DuckDB from a signal handler can block on its worker threads).
+ */
 export function removeUnfinishedOutputs(): void {
-  for (const sink of [...openSinks]) sink.abort();
-  for (const tmp of opening) removeTemp(tmp);
+  for (const tmp of unfinished) removeTemp(tmp);
+  unfinished.clear();
 }
 
 function removeTemp(tmp: string): void {
@@ -44,18 +45,14 @@ export class DuckDBFileSink {
   /** Open a temporary database next to `path`; nothing touches `path` until `commit`. */
   static async open(path: string, memoryLimit = '1GB'): Promise<DuckDBFileSink> {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-    opening.add(tmp);
+    unfinished.add(tmp);
     try {
       const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
-      const connection = await instance.connect();
-      const sink = new DuckDBFileSink(instance, connection, tmp, path);
-      openSinks.add(sink);
-      return sink;
+      return new DuckDBFileSink(instance, await instance.connect(), tmp, path);
     } catch (e) {
+      unfinished.delete(tmp);
       removeTemp(tmp);
       throw e;
-    } finally {
-      opening.delete(tmp);
     }
   }
 
@@ -99,12 +96,12 @@ export class DuckDBFileSink {
     this.close();
     rmSync(`${this.finalPath}.wal`, { force: true });
     renameSync(this.tmpPath, this.finalPath);
-    openSinks.delete(this);
+    unfinished.delete(this.tmpPath);
   }
 
   /** Drop the temporary file; an existing output stays exactly as it was. */
   abort(): void {
-    openSinks.delete(this);
+    unfinished.delete(this.tmpPath);
     try {
       this.close();
     } catch {

@@ -79,6 +79,15 @@ export function weightsKind(kind: unknown, n: number, ctx: ColumnContext, path: 
   return error(ctx, 'DG_BAD_WEIGHTS_KIND', path, `unknown weights_kind ${JSON.stringify(kind)}`, 'use "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"');
 }
 
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function cumulative(weights: number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
   let acc = 0;
@@ -93,7 +102,12 @@ function castValues(values: Scalar[], type: ColumnType, ctx: ColumnContext, path
     if (bad >= 0) return error(ctx, 'DG_BAD_DATETIME', `${path}/${bad}`, `${JSON.stringify(values[bad])} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"');
     return out as Scalar[];
   }
-  if (type === 'string' || type === 'json') return values.map((v) => (v === null ? null : String(v)));
+  if (type === 'json') {
+    const bad = values.findIndex((v) => typeof v === 'string' && !isJson(v));
+    if (bad >= 0) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/${bad}`, `choice ${JSON.stringify(values[bad])} is not JSON text but the column type is "json"`, 'write JSON text (e.g. "\\"a\\"" or "{\\"k\\": 1}"), or use type "string"');
+    return values.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v)));
+  }
+  if (type === 'string') return values.map((v) => (v === null ? null : String(v)));
   if (type === 'bool') {
     const bad = values.findIndex((v) => v !== null && ![true, false, 1, 0].includes(v as never) && !/^(true|false)$/i.test(String(v)));
     if (bad >= 0) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/${bad}`, `choice ${JSON.stringify(values[bad])} is not a boolean but the column type is "bool"`, 'use true/false (or 1/0)');
