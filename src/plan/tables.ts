@@ -25,7 +25,8 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
     if (p) columns.push(p);
   });
   const pk = typeof node.pk === 'string' ? node.pk : null;
-  if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, didYouMean(pk, raw.map((c) => c?.name)));
+  if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, raw.length ? didYouMean(pk, raw.map((c) => c?.name)) : 'add the key column to "columns"');
+  else if (pk !== null) checkPk(ctx, node, path, columns.find((c) => c.name === pk));
   for (const key of BEHAVIOUR_KEYS) {
     if (node[key] === undefined) continue;
     warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'remove the block or expect the data not to show this behaviour (--strict refuses it)');
@@ -38,6 +39,16 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
   const picks = collectPicks(ctx, node, columns);
   const dependsOn = tableDeps(node, columns, rows, picks);
   return { id: node.id, kind: node.kind, pk, dependsOn, rows, columns, evalOrder, picks };
+}
+
+/** A pk must be unique and non-null: sequences, enum_list and uuid4 are by construction; anything else is warned. */
+function checkPk(ctx: PlanContext, node: Json, path: string, col: ColumnPlan | undefined): void {
+  if (!col) return;
+  const colPath = `${path}/columns/${node.columns.findIndex((c: Json) => c?.name === col.name)}`;
+  if (col.nullRate > 0) return void error(ctx, 'DG_PK_NULLABLE', `${colPath}/null_rate`, `pk "${col.name}" of "${node.id}" has a null_rate: a key cannot be null`, 'remove null_rate from the key column');
+  const g = col.generator;
+  const unique = g.kind === 'sequence' || (g.kind === 'enum_list' && new Set(g.values).size === g.values.length) || (g.kind === 'faker' && g.method === 'uuid4');
+  if (!unique) warning(ctx, 'DG_PK_NOT_UNIQUE', `${colPath}/generator`, `pk "${col.name}" of "${node.id}" uses ${g.kind === 'enum_list' ? 'an enum_list with repeated values' : `a ${g.kind} generator`}, which does not guarantee unique keys`, 'use a sequence (or uuid4) for the key and keep this column as an attribute');
 }
 
 function planRows(ctx: PlanContext, node: Json, path: string, scale: number, columns: ColumnPlan[]): RowModel | undefined {
@@ -70,16 +81,23 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     const mpath = `${path}/modifiers/${i}`;
     if (m?.transform !== 'effect') return void error(ctx, 'DG_BAD_TABLE_MODIFIER', `${mpath}/transform`, `table-level modifiers must be "effect" (it scales fanout), got ${JSON.stringify(m?.transform)}`, 'move column modifiers into the column');
     const e = planEffect(m.args ?? {}, ctx, node, `${mpath}/args`);
-    if (e) effects.push(bindToParent(e, node, parents[0], columns));
+    if (e) effects.push(bindToParent(ctx, `${mpath}/args/on`, e, parents[0], columns));
   });
   return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout') };
 }
 
-/** Table-level effect keys that the primary parent determines are rebound to the parent's columns; others are marginalised. */
-function bindToParent(e: EffectPlan, node: Json, parent: string, columns: ColumnPlan[]): EffectPlan {
+/**
+ * Table-level effect keys that the primary parent determines (a lookup of the parent, or an expression that
+ * is exactly `parent.col`) are rebound to the parent's columns; other keys are marginalised, with a warning.
+ */
+function bindToParent(ctx: PlanContext, path: string, e: EffectPlan, parent: string, columns: ColumnPlan[]): EffectPlan {
   const on = e.on.flatMap((k) => {
-    const c = columns.find((x) => x.name === k.local);
-    return c?.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent ? [{ local: c.generator.column, remote: k.remote }] : [];
+    const g = columns.find((x) => x.name === k.local)?.generator;
+    if (g?.kind === 'lookup' && g.via === 'parent' && g.table === parent) return [{ local: g.column, remote: k.remote }];
+    const m = g?.kind === 'expression' ? /^\s*(\w+)\.(\w+)\s*$/.exec(g.code) : null;
+    if (m && (m[1] === 'parent' || m[1] === parent)) return [{ local: m[2], remote: k.remote }];
+    warning(ctx, 'DG_NOT_ENFORCED', `${path}/${k.local}`, `table-level effect key "${k.local}" is not determined by the parent row, so child counts average over every effect row for it`, 'key table-level effects on the parent\'s FK or a parent column (lookup or "parent.col"); a column-level effect can use any key');
+    return [];
   });
   const timeCol = columns.find((c) => c.generator.kind === 'datetime');
   if (timeCol && timeCol.generator.kind === 'datetime' && on.length === 0) timeCol.generator.effects.push({ ...e, on: [], timeRef: timeCol.name });

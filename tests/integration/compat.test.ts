@@ -35,7 +35,7 @@ const CASES: Case[] = [
 ];
 
 /** Warnings the compat specs are allowed to produce (anything else, and any error, fails). */
-const EXPECTED_WARNING_CODES = new Set(['DG_UNKNOWN_KEY', 'DG_NOT_SUPPORTED', 'DG_EFFECT_FIELD_MISSING']);
+const EXPECTED_WARNING_CODES = new Set(['DG_UNKNOWN_KEY', 'DG_NOT_SUPPORTED', 'DG_EFFECT_FIELD_MISSING', 'DG_NOT_ENFORCED']);
 const BEHAVIOUR_KEYS = ['segment_behavior', 'vintage_behavior', 'stage_config', 'state_transition_model', 'lifecycle_model', 'adoption_model', 'attribution_chain'];
 const SQL_TYPE: Record<string, string> = { int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE' };
 const SQL_OP: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '=', '=': '=', '!=': '<>' };

@@ -22,7 +22,15 @@ export const faker: GeneratorEntry<'faker'> = {
     }
     const { method: _m, locale: _l, locale_from: _lf, args: nested, ...flat } = args;
     const extra: Record<string, unknown> = { ...flat, ...(nested && typeof nested === 'object' ? nested : {}) };
-    return { kind: 'faker', method: r.canonical, locale: typeof args.locale === 'string' ? args.locale : null, localeFrom, args: extra };
+    const locale = typeof args.locale === 'string' ? args.locale : null;
+    try {
+      // One draw at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
+      const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: extra }, 0);
+      probe.value(0);
+    } catch (e) {
+      return error(ctx, 'DG_BAD_PARAM', `${path}/method`, `faker method "${method}" cannot be called with these arguments: ${(e as Error).message}`, 'pass what the method needs in "args" (an options object, or "_": [positional arguments])');
+    }
+    return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
   },
   execute(p, col, ctx) {
     const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args }, col.stream));
