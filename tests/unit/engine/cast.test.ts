@@ -181,3 +181,12 @@ describe('casts as stored in DuckDB (end to end)', () => {
     expect(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]))).toEqual({ nan: 0, empty: 0, epoch: 0, epoch_day: 0 });
   });
 });
+
+describe('values the SQL type cannot hold become null (never wrap around)', () => {
+  it('int beyond ±(2^63 − 1), ±Infinity; float ±Infinity; decimal beyond 10^14; instants beyond ±8.64e15 ms', () => {
+    expect(castNums('int', 1e19, -1e19, Infinity, 9e18).map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, null, null, 9e18]);
+    expect(castNums('float', Infinity, -Infinity, 1e300).map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, null, 1e300]);
+    expect(castNums('decimal', 1e15, 1.23456, -2.00005).map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, 1.2346, -2]);
+    expect(castNums('datetime', 9e15, -9e15, 0).map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, null, 0]);
+  });
+});
