@@ -1,9 +1,11 @@
 /** Render query results as an aligned table, CSV (RFC 4180) or JSON (array of objects). */
-export function formatResult(columns: string[], rows: unknown[][], format: 'table' | 'csv' | 'json'): string {
+export function formatResult(columns: string[], rows: unknown[][], format: 'table' | 'csv' | 'json', types: string[] = []): string {
+  // DATE values arrive as Date objects at midnight UTC: print them as dates.
+  const shown = rows.map((r) => r.map((v, i) => (types[i] === 'DATE' && v instanceof Date ? v.toISOString().slice(0, 10) : v)));
   if (format === 'json') {
-    return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, jsonValue(r[i])]))), null, 2) + '\n';
+    return JSON.stringify(shown.map((r) => Object.fromEntries(columns.map((c, i) => [c, jsonValue(r[i])]))), null, 2) + '\n';
   }
-  const cells = rows.map((r) => r.map(text));
+  const cells = shown.map((r) => r.map(text));
   if (format === 'csv') {
     const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     return [columns, ...cells].map((r) => r.map(esc).join(',')).join('\n') + '\n';

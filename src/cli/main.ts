@@ -80,7 +80,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (db: string, sql: string, o) => {
       const r = await queryFile(resolve(io.cwd, db), sql);
-      io.stdout.write(formatResult(r.columns, r.rows, o.format));
+      io.stdout.write(formatResult(r.columns, r.rows, o.format, r.types));
     });
 
   try {

@@ -11,7 +11,9 @@ export function expectedFanout(f: FanoutPlan): number {
   if (!pmf) return Math.min(hi, Math.max(lo, f.mean));
   let mean = 0;
   let mass = 0;
-  const limit = Math.ceil(f.mean + 12 * Math.sqrt(f.mean + 1) * (f.k ? 1 + Math.sqrt(f.mean / f.k) : 1) + 30);
+  const sd = f.distribution === 'geometric' ? Math.sqrt(f.mean * (1 + f.mean)) : f.k ? Math.sqrt(f.mean + (f.mean * f.mean) / f.k) : Math.sqrt(f.mean);
+  const limit = Math.ceil(f.mean + 40 * sd + 30);
+  if (limit > 5_000_000) return Math.min(hi, Math.max(lo, f.mean));
   for (let x = 0; x <= limit; x++) {
     const p = pmf(x);
     mass += p;

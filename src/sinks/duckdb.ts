@@ -285,13 +285,13 @@ function isAscii(s: string): boolean {
 }
 
 /** Run read-only SQL on a database file and return column names and rows as JS values. */
-export async function queryFile(path: string, sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function queryFile(path: string, sql: string): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }> {
   if (!existsSync(path)) throw new Error(`database file "${path}" does not exist`);
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
   try {
     const reader = await conn.runAndReadAll(sql);
-    return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
+    return { columns: reader.columnNames(), types: reader.columnTypes().map((t) => t.toString()), rows: reader.getRowsJS() as unknown[][] };
   } finally {
     conn.closeSync();
     instance.closeSync();
