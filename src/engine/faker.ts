@@ -8,7 +8,7 @@
  * randomizer positioned at (key, row) — see faker/fakerjs.ts.
  */
 import { Draw, type Gen, WIDE_ONLY } from './faker/draw.ts';
-import { dottedCall, fakerGen } from './faker/fakerjs.ts';
+import { dottedCall, fakerGen, setFakerRefDate } from './faker/fakerjs.ts';
 import { DEFAULT_LOCALE, localeIdFor } from './faker/locale-ids.ts';
 import { localeData } from './faker/locale-data.ts';
 import { type Args, pythonMethod, resolveFakerMethod } from './faker/methods.ts';
@@ -20,6 +20,8 @@ export { asciiFold } from './faker/text.ts';
 export interface FakerColumnOptions {
   /** Python Faker name ('email'), alias ('zipcode') or faker-js path ('person.fullName'). */
   method: string;
+  /** Epoch ms that relative date methods (past, future, birthdate) count from; default 2025-01-01. */
+  refDate?: number;
   /** Default locale / country code for rows without a per-row code; 'en_US' when absent. */
   locale?: string;
   /** Python methods: their keyword arguments (bothify `text`, `letters`; random_int `min`, `max`;
@@ -31,6 +33,7 @@ export class FakerColumn {
   readonly method: string;
   private readonly key: number;
   private readonly args: Args;
+  private readonly refDate: number | undefined;
   private readonly defaultLocale: string;
   private readonly gens = new Map<string, Gen>();
   private readonly byCode = new Map<string, Gen>();
@@ -45,6 +48,7 @@ export class FakerColumn {
     this.method = r.canonical;
     this.key = key >>> 0;
     this.args = opts.args ?? {};
+    this.refDate = opts.refDate;
     this.defaultLocale = opts.locale ? localeIdFor(opts.locale) : DEFAULT_LOCALE;
     // Fail early (bad args, methods that need arguments) rather than mid-run.
     const probe = new Draw();
@@ -83,6 +87,7 @@ export class FakerColumn {
 
   /** The value for one row (slow path; `fill` is the bulk API). */
   value(row: number, localeCode?: string): string {
+    setFakerRefDate(this.refDate);
     const d = this.draw;
     d.reset(this.key, row);
     return (localeCode === undefined ? this.genFor(this.defaultLocale) : this.genForCode(localeCode))(d);
@@ -94,6 +99,7 @@ export class FakerColumn {
    * null ones the column's default locale.
    */
   fill(out: string[], start: number, n: number, localeCodes?: ArrayLike<string>): void {
+    setFakerRefDate(this.refDate);
     const d = this.draw;
     const key = this.key;
     if (!localeCodes) {

@@ -10,8 +10,13 @@ import { type Draw, type Gen, SLOT_FAKER } from './draw.ts';
 
 const TWO_POW_21 = 2097152;
 const INV_TWO_POW_53 = 1 / 9007199254740992;
-/** Reference "now" for faker's relative date methods (past, future, birthdate...). */
+/** Default reference "now" for faker's relative date methods (past, future, birthdate...). */
 export const FAKER_REF_DATE = new Date('2025-01-01T00:00:00.000Z');
+/** The reference "now" in force: a column sets it (its dataset's timeframe end) before it fills values. */
+const REF = { ms: FAKER_REF_DATE.getTime() };
+export function setFakerRefDate(ms: number | undefined): void {
+  REF.ms = ms ?? FAKER_REF_DATE.getTime();
+}
 
 /** Randomizer whose stream for a row is mix(key, row, SLOT_FAKER + k), k = 0, 2, 4, ...
  * (faker-js calls `next` unbound, hence the arrow functions). */
@@ -48,7 +53,7 @@ export function keyedFaker(localeId: string): KeyedFaker {
     const rnd = new KeyedRandomizer();
     const src = allFakers[localeId as keyof typeof allFakers] ?? allFakers.en;
     const faker = new Faker({ locale: src.rawDefinitions, randomizer: rnd });
-    faker.setDefaultRefDate(FAKER_REF_DATE);
+    faker.setDefaultRefDate(() => new Date(REF.ms));
     k = { faker, rnd };
     INSTANCES.set(localeId, k);
   }

@@ -33,7 +33,7 @@ export const faker: GeneratorEntry<'faker'> = {
     return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
   },
   execute(p, col, ctx) {
-    const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args }, col.stream));
+    const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args, refDate: ctx.plan.timeframe.endMs }, col.stream));
     const out: string[] = new Array(ctx.n);
     const locales = p.localeFrom ? (ctx.cols.get(p.localeFrom)!.values() as ArrayLike<string>) : undefined;
     gen.fill(out, ctx.start, ctx.n, locales);
