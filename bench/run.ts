@@ -1,49 +1,252 @@
 /**
- * `npm run bench`: generation throughput of the quickstart example scaled to ~10 M fact rows.
- * Each case runs `--runs` times (default 3) in this process; medians are reported and written to
- * bench/results/latest.json. Compare runs by ratios on the same machine, never absolute numbers.
+ * `npm run bench`: datagen's generation speed and memory, side by side with hand-written baselines (issue 3).
  *
- *   npm run bench                      # quickstart, ~10 M events
- *   npm run bench -- --rows 1000000    # smaller
+ * Cases (bench/cases/):
+ *   reference-fact  1 M accounts + ~10 M transactions (5 columns) — datagen vs hand-written DuckDB SQL
+ *   users-events    200 k users (faker name/email) + ~1.6 M events — datagen vs a @faker-js/faker + appender loop
+ *   compat-ecomm    ../shared/compat/ecomm.json at full size (~750 k rows)
+ *   compat-gov      ../shared/compat/gov_scaled.json at full size (~15 M rows)
+ *   quickstart      examples/quickstart.json scaled to ~10 M events (the original bench case)
+ *
+ * Every (case, variant) runs `--runs` times in its own child process (bench/one-case.ts), so its peak RSS
+ * (process.resourceUsage().maxRSS) is its own. Medians are reported; comparisons are the ratio
+ * datagen rows/s ÷ baseline rows/s measured in the same run. This machine is shared and has 2 cores: compare
+ * ratios, not absolute figures, and look at the recorded load average.
+ *
+ *   npm run bench                              # everything, full size, 3 runs each
+ *   npm run bench -- --quick                   # everything at 1/10 size (smoke run)
+ *   npm run bench -- --case reference-fact     # one case (repeat --case or use a comma list for several)
+ *   npm run bench -- --runs 5 --case users-events,compat-ecomm
+ *   npm run bench -- --case quickstart --rows 1000000
+ *   npm run bench -- --list
+ *
+ * Results: a table on stdout and bench/results/latest.json (latest-quick.json with --quick; `--out` to choose).
+ * Running a subset updates those cases in the existing file and keeps the others (each case has its own date).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compile } from '../src/plan/compile.ts';
-import { runPlan } from '../src/engine/run.ts';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CASES } from './cases/index.ts';
+import type { BenchCase } from './cases/types.ts';
+import { median, type OneCaseResult, RESULT_PREFIX } from './lib.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const targetRows = opt('rows', 10_000_000);
-const runs = opt('runs', 3);
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH_DIR, '..');
+const QUICK_SIZE = 0.1;
 
-interface CaseResult { name: string; rows: number; seconds: number[]; medianSeconds: number; rowsPerSecond: number; peakRssMB: number }
-
-async function benchSpec(name: string, file: string, factRows: number, factTable: string): Promise<CaseResult> {
-  const doc = JSON.parse(readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8'));
-  const probe = compile(doc).plan!;
-  const est = probe.tables.find((t) => t.id === factTable)!.estimatedRows;
-  const plan = compile(doc, { scale: factRows / est }).plan!;
-  const dir = mkdtempSync(join(tmpdir(), 'datagen-bench-'));
-  const seconds: number[] = [];
-  let rows = 0;
-  for (let i = 0; i < runs; i++) {
-    const out = join(dir, `run${i}.duckdb`);
-    const t = performance.now();
-    const r = await runPlan(plan, { out });
-    seconds.push((performance.now() - t) / 1000);
-    rows = r.rows;
-    rmSync(out, { force: true });
-  }
-  rmSync(dir, { recursive: true, force: true });
-  const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)];
-  return { name, rows, seconds, medianSeconds: median, rowsPerSecond: rows / median, peakRssMB: process.resourceUsage().maxRSS / 1024 };
+interface VariantResult extends Partial<OneCaseResult> {
+  variant: string;
+  role: 'datagen' | 'baseline';
+  medianSeconds?: number;
+  rowsPerSecond?: number;
+  loadavgBefore: number[];
+  loadavgAfter: number[];
+  wallSeconds: number;
+  error?: string;
 }
 
-const results = [await benchSpec('quickstart (users + events)', 'quickstart.json', targetRows, 'events')];
-const table = results.map((r) => `${r.name.padEnd(32)} ${r.rows.toLocaleString('en-US').padStart(12)} rows  median ${r.medianSeconds.toFixed(2)} s  ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(10)} rows/s  peak RSS ${r.peakRssMB.toFixed(0)} MB`);
-console.log(table.join('\n'));
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, results }, null, 2) + '\n');
+interface CaseResult {
+  name: string;
+  title: string;
+  date: string;
+  size: number;
+  runs: number;
+  targetRatio?: number;
+  /** datagen rows/s ÷ baseline rows/s (medians), for cases with a baseline. */
+  ratio?: number;
+  variants: VariantResult[];
+}
+
+interface Options {
+  runs: number;
+  quick: boolean;
+  cases: BenchCase[];
+  rows?: number;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const names: string[] = [];
+  let runs = 3;
+  let quick = false;
+  let rows: number | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--runs') runs = Number(value());
+    else if (a === '--quick') quick = true;
+    else if (a === '--case') names.push(...value().split(',').filter(Boolean));
+    else if (a === '--rows') rows = Number(value());
+    else if (a === '--out') out = resolve(value());
+    else if (a === '--list') {
+      for (const c of CASES) console.log(`${c.name.padEnd(16)} ${c.title}: ${c.variants.map((v) => `${v.name} (${v.label})`).join('; ')}`);
+      process.exit(0);
+    } else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(runs) || runs < 1) usage('--runs must be a positive integer');
+  if (rows !== undefined && !(rows > 0)) usage('--rows must be positive');
+  const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
+  if (unknown.length) usage(`unknown case ${unknown.join(', ')} (one of ${CASES.map((c) => c.name).join(', ')})`);
+  const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
+  return { runs, quick, cases, rows, out: out ?? join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.json') };
+}
+
+function usage(error?: string): never {
+  if (error) console.error(`bench: ${error}`);
+  console.error('usage: npm run bench -- [--quick] [--runs N] [--case name[,name…]]… [--rows N] [--out file.json] [--list]');
+  process.exit(error ? 2 : 0);
+}
+
+const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+function runVariant(c: BenchCase, variant: string, opts: Options): VariantResult {
+  const role = c.variants.find((v) => v.name === variant)!.role;
+  const args = ['--import', 'tsx', join(BENCH_DIR, 'one-case.ts'), '--case', c.name, '--variant', variant, '--runs', String(opts.runs), '--size', String(opts.quick ? QUICK_SIZE : 1)];
+  if (opts.rows !== undefined) args.push('--rows', String(opts.rows));
+  const loadavgBefore = load();
+  const t = performance.now();
+  const child = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const wallSeconds = (performance.now() - t) / 1000;
+  const base = { variant, role, loadavgBefore, loadavgAfter: load(), wallSeconds };
+  const line = child.stdout?.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (child.status !== 0 || !line) {
+    const why = child.error?.message ?? (child.signal ? `killed by ${child.signal}` : `exit code ${child.status}`);
+    return { ...base, error: `${why}${line ? '' : ' (no result line)'}` };
+  }
+  const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as OneCaseResult;
+  const medianSeconds = median(r.seconds);
+  return { ...r, ...base, medianSeconds, rowsPerSecond: r.rows / medianSeconds };
+}
+
+function runCase(c: BenchCase, opts: Options): CaseResult {
+  console.error(`\n${c.title} [${c.name}]${opts.quick ? ' — quick (1/10 size)' : ''}`);
+  const variants = c.variants.map((v) => runVariant(c, v.name, opts));
+  const dg = variants.find((v) => v.role === 'datagen');
+  const bl = variants.find((v) => v.role === 'baseline');
+  const ratio = dg?.rowsPerSecond && bl?.rowsPerSecond ? dg.rowsPerSecond / bl.rowsPerSecond : undefined;
+  return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: opts.runs, targetRatio: c.targetRatio, ratio, variants };
+}
+
+// ---------------------------------------------------------------------------------------------- output
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (rightAlign[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+function resultTable(results: CaseResult[]): string {
+  const rows: string[][] = [];
+  for (const c of results) {
+    c.variants.forEach((v, i) => {
+      const ratio = v.role === 'datagen' && c.ratio !== undefined ? `${c.ratio.toFixed(2)}×` : '';
+      const target = v.role === 'datagen' && c.targetRatio !== undefined ? `≥ ${c.targetRatio.toFixed(1)}×` : '';
+      rows.push(v.error
+        ? [i === 0 ? c.name : '', v.variant, 'FAILED', v.error, '', '', '', '', '', '']
+        : [
+          i === 0 ? c.name : '',
+          v.variant,
+          int(v.rows!),
+          v.medianSeconds!.toFixed(2),
+          (v.rowsPerSecond! / 1e6).toFixed(2),
+          ratio,
+          target,
+          int(v.maxRssMB!),
+          int(v.fileMB!),
+          v.seconds!.map((s) => s.toFixed(2)).join(' '),
+        ]);
+    });
+  }
+  return table(
+    ['case', 'variant', 'rows', 'median s', 'M rows/s', 'datagen÷baseline', 'target', 'peak RSS MB', 'file MB', 'runs (s)'],
+    rows,
+    [false, false, true, true, true, true, false, true, true, false],
+  );
+}
+
+function checksTable(c: CaseResult): string | undefined {
+  const withChecks = c.variants.filter((v) => v.checks);
+  if (!withChecks.length) return undefined;
+  const names = Object.keys(withChecks[0].checks!);
+  const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '—' : Number.isInteger(x) ? int(x) : x.toPrecision(5));
+  return table(['check: ' + c.name, ...withChecks.map((v) => v.variant)], names.map((n) => [n, ...withChecks.map((v) => fmt(v.checks![n]))]), [false, ...withChecks.map(() => true)]);
+}
+
+function gitInfo(): { commit?: string; srcDirty?: boolean } {
+  const rev = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  if (rev.status !== 0) return {};
+  const status = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' });
+  return { commit: rev.stdout.trim(), srcDirty: status.stdout.trim().length > 0 };
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ main
+
+const opts = parseArgs(process.argv.slice(2));
+const started = new Date().toISOString();
+const loadStart = load();
+console.error(`bench: ${opts.cases.map((c) => c.name).join(', ')} — ${opts.runs} run(s) each${opts.quick ? ', quick (1/10 size)' : ''}; load average ${loadStart.join(' ')} on ${os.cpus().length} cores`);
+
+const results = opts.cases.map((c) => runCase(c, opts));
+const loadEnd = load();
+
+console.log(`\ndatagen bench — ${started} — ${opts.quick ? 'QUICK (1/10 size)' : 'full size'}, median of ${opts.runs} run(s); load average ${loadStart.join(' ')} → ${loadEnd.join(' ')} (1/5/15 min) on ${os.cpus().length} cores`);
+console.log(resultTable(results));
+for (const c of results) {
+  const t = checksTable(c);
+  if (t) console.log(`\n${t}`);
+}
+console.log('\nM rows/s = all rows written (every table) ÷ median wall time (open → generate → checkpoint → close). Peak RSS: the variant\'s own child process.');
+
+// Merge into the results file: cases of this run replace their earlier entries; the others are kept.
+let previous: CaseResult[] = [];
+if (existsSync(opts.out)) {
+  try {
+    const old = JSON.parse(readFileSync(opts.out, 'utf8'));
+    if (Array.isArray(old.cases)) previous = old.cases;
+  } catch {
+    // an unreadable or old-format file is replaced
+  }
+}
+const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results]
+  .sort((a, b) => CASES.findIndex((c) => c.name === a.name) - CASES.findIndex((c) => c.name === b.name));
+const doc = {
+  date: started,
+  mode: opts.quick ? 'quick' : 'full',
+  size: opts.quick ? QUICK_SIZE : 1,
+  runs: opts.runs,
+  machine: {
+    node: process.version,
+    duckdb: packageVersion('@duckdb/node-api'),
+    faker: packageVersion('@faker-js/faker'),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    totalMemMB: Math.round(os.totalmem() / 2 ** 20),
+  },
+  git: gitInfo(),
+  loadavg: { start: loadStart, end: loadEnd },
+  casesRun: results.map((r) => r.name),
+  cases: merged,
+};
+mkdirSync(dirname(opts.out), { recursive: true });
+writeFileSync(opts.out, JSON.stringify(doc, null, 2) + '\n');
+console.log(`\nwritten: ${opts.out}`);
+process.exit(results.some((r) => r.variants.some((v) => v.error)) ? 1 : 0);

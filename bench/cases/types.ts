@@ -1,0 +1,42 @@
+/** What a bench case is: one or more variants (datagen and, for comparisons, a hand-written baseline). */
+
+export interface CaseContext {
+  /** Size factor: 1 for the full case, 0.1 with `--quick`. */
+  size: number;
+  /** `--rows`: override of a case's target fact rows (quickstart only). */
+  rows?: number;
+}
+
+export interface TableCount {
+  table: string;
+  rows: number;
+  seconds?: number;
+}
+
+export interface VariantRun {
+  rows: number;
+  tables: TableCount[];
+  /** Compile warnings (datagen variants). */
+  warnings?: number;
+}
+
+export interface Variant {
+  /** `datagen` or the baseline's short name (`sql`, `faker-loop`). */
+  name: string;
+  role: 'datagen' | 'baseline';
+  /** One line: what this variant does. */
+  label: string;
+  /** Generate into a new DuckDB file `out`; the timed region is exactly this call. */
+  run(out: string, ctx: CaseContext): Promise<VariantRun>;
+}
+
+export interface BenchCase {
+  name: string;
+  title: string;
+  variants: Variant[];
+  /** Issue 3's target for datagen rows/s ÷ baseline rows/s, when the case is a comparison. */
+  targetRatio?: number;
+  /** Summary statistics of a generated file (after the last run, outside the timed region) to show that both
+   *  variants produce equivalent data: name → a SQL query returning one number. */
+  checks?: Record<string, string>;
+}
