@@ -4,7 +4,7 @@ import { diag, type Diagnostic, pointerSegments } from './diagnostic.ts';
 /** Maps JSON pointers of a parsed document back to line/column in its text. */
 export class SourceMap {
   private readonly lineStarts: number[] = [0];
-  constructor(private readonly text: string, private readonly root: Node | undefined) {
+  constructor(text: string, private readonly root: Node | undefined) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 

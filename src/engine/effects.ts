@@ -1,5 +1,5 @@
 import type { EffectPlan } from '../plan/types.ts';
-import { type ColumnData, joinKey } from './column-data.ts';
+import { joinKey } from './column-data.ts';
 import type { Store } from './store.ts';
 import type { TimeGrid } from './time-grid.ts';
 
