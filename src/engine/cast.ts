@@ -34,7 +34,13 @@ export function castColumn(data: ColumnData, col: ColumnPlan, start: number): Co
     case 'bool': {
       const v = data.num ?? Float64Array.from(data.str!, (s) => (s === null ? NaN : s === 'true' ? 1 : s === 'false' ? 0 : Number(s)));
       // Values the SQL type cannot hold (±Infinity, overflow) become null instead of wrapping around.
-      if (col.type === 'int') for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]) < INT_LIMIT ? roundHalfEven(v[i]) : NaN;
+      if (col.type === 'int') {
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          // Integral values in range (the common case) stay as they are.
+          if (x !== Math.floor(x) || !(Math.abs(x) < INT_LIMIT)) v[i] = Math.abs(x) < INT_LIMIT ? roundHalfEven(x) : NaN;
+        }
+      }
       if (col.type === 'float') for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) v[i] = NaN;
       if (col.type === 'decimal') for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]) < DECIMAL_LIMIT ? roundHalfEven(v[i] * 10_000) / 10_000 : NaN;
       if (col.type === 'bool') for (let i = 0; i < v.length; i++) v[i] = Number.isNaN(v[i]) ? NaN : v[i] !== 0 ? 1 : 0;
@@ -44,9 +50,11 @@ export function castColumn(data: ColumnData, col: ColumnPlan, start: number): Co
     case 'datetime':
     case 'date': {
       const v = data.num ?? Float64Array.from(data.str!, (s) => parseInstant(s) ?? NaN);
-      for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= TIME_LIMIT)) v[i] = NaN;
-      if (col.type === 'date') for (let i = 0; i < v.length; i++) v[i] = Math.floor(v[i] / DAY) * DAY;
-      else for (let i = 0; i < v.length; i++) v[i] = Math.round(v[i]);
+      const unit = col.type === 'date' ? DAY : 1;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        v[i] = Math.abs(x) <= TIME_LIMIT ? (unit === 1 ? Math.round(x) : Math.floor(x / DAY) * DAY) : NaN;
+      }
       out = data.num ? data : ColumnData.numbers(v);
       break;
     }
