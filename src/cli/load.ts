@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/format.ts';
 import { isPlan } from '../index.ts';
@@ -10,15 +9,13 @@ import { type Io, UserError } from './io.ts';
 
 /** Load a spec (compile it, printing diagnostics) or a saved plan; undefined when there are errors. */
 export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?: boolean }, io: Io): Plan | undefined {
-  const path = resolve(io.cwd, file);
-  if (opts.fromPlanAllowed && /\.json$/.test(file)) {
-    const maybe = tryReadPlan(path);
-    if (maybe) {
-      if (opts.seed !== undefined || opts.scale !== undefined) throw new UserError(`${file} is a compiled plan: its seed and scale are fixed; pass the spec to change them`);
-      return maybe;
-    }
+  const spec = loadSpec(resolve(io.cwd, file), file);
+  if (opts.fromPlanAllowed && isPlan(spec.doc)) {
+    const problems = validatePlan(spec.doc);
+    if (problems.length) throw new UserError(`${file} looks like a plan but is not valid: ${problems.slice(0, 3).join('; ')}`);
+    if (opts.seed !== undefined || opts.scale !== undefined) throw new UserError(`${file} is a compiled plan: its seed and scale are fixed; pass the spec to change them`);
+    return spec.doc;
   }
-  const spec = loadSpec(path, file);
   const result = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);
   const diags = spec.map.annotate(result.diagnostics);
   for (const d of diags) io.stderr.write(formatDiagnostic(d, file) + '\n');
@@ -26,17 +23,4 @@ export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?
   const warnings = diags.length - errors;
   if (diags.length) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
   return result.plan ?? undefined;
-}
-
-function tryReadPlan(path: string): Plan | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!isPlan(doc)) return undefined;
-  const problems = validatePlan(doc);
-  if (problems.length) throw new UserError(`${path} looks like a plan but is not valid: ${problems.slice(0, 3).join('; ')}`);
-  return doc;
 }

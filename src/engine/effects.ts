@@ -61,14 +61,20 @@ class Segments {
     const points = [...new Set(list.flatMap((x) => [x.s, x.e]))].sort((a, b) => a - b);
     this.bp = Float64Array.from(points);
     this.val = new Float64Array(points.length);
-    for (let i = 0; i < points.length - 1; i++) {
-      const lo = points[i];
-      let sum = 0;
-      let count = 0;
-      for (const x of list) if (x.s <= lo && lo < x.e) (sum += x.v), count++;
+    // Sweep over the breakpoints: a window [s, e) is active from its start until its end.
+    const starts = [...list].sort((a, b) => a.s - b.s);
+    const ends = [...list].sort((a, b) => a.e - b.e);
+    let si = 0;
+    let ei = 0;
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
+      for (; ei < ends.length && ends[ei].e <= p; ei++) (sum -= ends[ei].v), count--;
+      for (; si < starts.length && starts[si].s <= p; si++) (sum += starts[si].v), count++;
+      if (count === 0) sum = 0; // no drift carried across gaps
       this.val[i] = count > 0 ? sum / count : dflt;
     }
-    this.val[points.length - 1] = dflt;
   }
 
   /** Index of the last breakpoint ≤ t, or -1. */

@@ -1,5 +1,6 @@
 import type { Freq, PatternPlan, TimeDimension } from '../plan/types.ts';
 import { buildCdf, pickIndex } from './cdf.ts';
+import { dowOf, hourOf, monthOf } from './expr/dates.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -8,21 +9,7 @@ export const MAX_GRID_POINTS = 20_000_000;
 
 /** Hour of day, day of week (0 = Monday) and month (1–12) of an epoch-ms instant, UTC. */
 export function timePart(ms: number, dim: TimeDimension): number {
-  if (dim === 'hour') return Math.floor(ms / HOUR) - Math.floor(ms / DAY) * 24;
-  const days = Math.floor(ms / DAY);
-  if (dim === 'dow') return (((days + 3) % 7) + 7) % 7;
-  return civilMonth(days);
-}
-
-/** Month (1–12) of a day number since 1970-01-01 (Hinnant's civil_from_days). */
-export function civilMonth(days: number): number {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return mp < 10 ? mp + 3 : mp - 9;
+  return dim === 'hour' ? hourOf(ms) : dim === 'dow' ? dowOf(ms) : monthOf(ms);
 }
 
 /** Points of a grid (`freq`) inside [startMs, endMs]; a range shorter than one step has its start as only point. */
@@ -109,13 +96,18 @@ function monthPoints(startMs: number, endMs: number, monthEnd: boolean): Float64
   return Float64Array.from(out);
 }
 
+/** Weight of instant t under one calendar pattern (hour 0–23, dow 0 = Monday, month 1–12). */
+export function patternWeight(t: number, p: PatternPlan): number {
+  return p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+}
+
 /** prefix[i] = Σ_{j<i} Π pattern weights of point j (length count + 1). */
 export function patternPrefix(grid: TimeGrid, patterns: PatternPlan[]): Float64Array {
   const prefix = new Float64Array(grid.count + 1);
   for (let i = 0; i < grid.count; i++) {
     const t = grid.point(i);
     let x = 1;
-    for (const p of patterns) x *= p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+    for (const p of patterns) x *= patternWeight(t, p);
     prefix[i + 1] = prefix[i] + x;
   }
   return prefix;
@@ -135,7 +127,7 @@ export class GridSampler {
     for (let i = 0; i < grid.count; i++) {
       const t = grid.point(i);
       let x = 1;
-      for (const p of patterns) x *= p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+      for (const p of patterns) x *= patternWeight(t, p);
       w[i] = extra ? x * extra(t) : x;
     }
     let total = 0;

@@ -201,7 +201,7 @@ export class TableWriter implements TableSink {
         long.push(i); // UTF-8 is never shorter than the UTF-16 length
         continue;
       }
-      const bytes = this.utf8(s);
+      const bytes = this.encoder.encode(s);
       if (bytes.length <= 12) {
         this.recLen[i * 4] = bytes.length;
         rec.set(bytes, base + 4);
@@ -233,10 +233,6 @@ export class TableWriter implements TableSink {
   private readonly records = new Uint8Array(VECTOR * 16);
   private readonly recLen = new Uint32Array(this.records.buffer);
   private readonly encoder = new TextEncoder();
-
-  private utf8(s: string): Uint8Array {
-    return this.encoder.encode(s);
-  }
 
   /** Typed values into the scratch buffer; int64 as (lo, hi) uint32 pairs, no BigInt. Returns whether any is null. */
   private encode(sql: string, v: Float64Array, off: number, m: number): boolean {

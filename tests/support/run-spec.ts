@@ -1,12 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
-
-import { existsSync } from 'node:fs';
 
 /** The earlier tool's specs: ../shared/compat when it exists (acceptance may update it), else the copies in tests/fixtures. */
 const SHARED_COMPAT = new URL('../../../shared/compat/', import.meta.url);

@@ -5,6 +5,7 @@ import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 const compiled = new WeakMap<object, CompiledDist>();
+const PROBLEM_CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
 
 /** Draw from a named distribution (inverse CDF / exact samplers on keyed uniforms), then clamp. */
 export const distribution: GeneratorEntry<'distribution'> = {
@@ -53,8 +54,7 @@ export function planDist(args: any, ctx: ColumnContext, path: string): { dist: s
   }
   for (const prob of norm.problems) {
     const m = prob.message;
-    const CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
-    const code = CODES[prob.kind];
+    const code = PROBLEM_CODES[prob.kind];
     const message = m.includes(norm.type) ? m : `${norm.type}: ${m}`;
     ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message, hint: prob.hint });
   }

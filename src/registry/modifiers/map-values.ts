@@ -30,11 +30,10 @@ export const mapValues: ModifierEntry<'map_values'> = {
       return data;
     }
     const v = data.num!;
-    const allNumeric = [...m.values()].every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
     const bool = col.type === 'bool';
     const keyOf = (x: number) => (bool ? (x ? 'true' : 'false') : String(x));
     const num = (x: Scalar) => (x === null ? NaN : typeof x === 'string' && bool ? (/^true$/i.test(x) ? 1 : 0) : Number(x));
-    if (allNumeric || bool || col.type !== 'string') {
+    if (col.type !== 'string') {
       for (let i = 0; i < v.length; i++) {
         if (Number.isNaN(v[i])) continue;
         const k = keyOf(v[i]);

@@ -1,4 +1,4 @@
-import { timePart } from '../../engine/time-grid.ts';
+import { patternWeight } from '../../engine/time-grid.ts';
 import { planPattern } from '../generators/datetime-series.ts';
 import { timeReference } from '../../plan/time-reference.ts';
 import type { ModifierEntry } from '../types.ts';
@@ -20,10 +20,7 @@ export const seasonality: ModifierEntry<'seasonality'> = {
   execute(p, data, _col, ctx) {
     const v = data.num!;
     const t = ctx.cols.get(p.timeRef)!.num!;
-    const offset = p.dimension === 'month' ? 1 : 0;
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isNaN(t[i])) v[i] *= p.weights[timePart(t[i], p.dimension) - offset];
-    }
+    for (let i = 0; i < v.length; i++) if (!Number.isNaN(t[i])) v[i] *= patternWeight(t[i], p);
     return data;
   },
 };
