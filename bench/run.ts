@@ -6,7 +6,9 @@
  *   users-events    200 k users (faker name/email) + ~1.6 M events — datagen vs a @faker-js/faker + appender loop
  *   compat-ecomm    ../shared/compat/ecomm.json at full size (~750 k rows)
  *   compat-gov      ../shared/compat/gov_scaled.json at full size (~15 M rows)
+ *   workers         the reference fact with 2 worker threads vs 1 (ratio target 1.6×)
  *   quickstart      examples/quickstart.json scaled to ~10 M events (the original bench case)
+ *   scale           opt-in (`--case scale`, minutes): the reference fact at ~100 M rows vs ~10 M, peak RSS
  *
  * Every (case, variant) runs `--runs` times in its own child process (bench/one-case.ts), so its peak RSS
  * (process.resourceUsage().maxRSS) is its own. Medians are reported; comparisons are the ratio
@@ -31,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { CASES } from './cases/index.ts';
 import type { BenchCase } from './cases/types.ts';
 import { median, type OneCaseResult, RESULT_PREFIX } from './lib.ts';
+import { measureParallelism, type Parallelism } from './parallelism.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, '..');
@@ -56,11 +59,17 @@ interface CaseResult {
   targetRatio?: number;
   /** datagen rows/s ÷ baseline rows/s (medians), for cases with a baseline. */
   ratio?: number;
+  /** What the ratio compares when it is not datagen ÷ a hand-written baseline. */
+  ratioLabel?: string;
+  /** For the workers case: the parallel speedup a pure-JS loop got on 2 threads just before and after. */
+  parallelism?: { before: Parallelism; after: Parallelism };
   variants: VariantResult[];
 }
 
 interface Options {
   runs: number;
+  /** Whether --runs was given (else a case's defaultRuns applies). */
+  runsGiven: boolean;
   quick: boolean;
   cases: BenchCase[];
   rows?: number;
@@ -70,6 +79,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const names: string[] = [];
   let runs = 3;
+  let runsGiven = false;
   let quick = false;
   let rows: number | undefined;
   let out: string | undefined;
@@ -80,13 +90,16 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) usage(`${a} needs a value`);
       return v;
     };
-    if (a === '--runs') runs = Number(value());
+    if (a === '--runs') {
+      runs = Number(value());
+      runsGiven = true;
+    }
     else if (a === '--quick') quick = true;
     else if (a === '--case') names.push(...value().split(',').filter(Boolean));
     else if (a === '--rows') rows = Number(value());
     else if (a === '--out') out = resolve(value());
     else if (a === '--list') {
-      for (const c of CASES) console.log(`${c.name.padEnd(16)} ${c.title}: ${c.variants.map((v) => `${v.name} (${v.label})`).join('; ')}`);
+      for (const c of CASES) console.log(`${c.name.padEnd(16)} ${c.title}${c.optIn ? ' [opt-in: --case ' + c.name + ']' : ''}: ${c.variants.map((v) => `${v.name} (${v.label})`).join('; ')}`);
       process.exit(0);
     } else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
@@ -95,8 +108,8 @@ function parseArgs(argv: string[]): Options {
   if (rows !== undefined && !(rows > 0)) usage('--rows must be positive');
   const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
   if (unknown.length) usage(`unknown case ${unknown.join(', ')} (one of ${CASES.map((c) => c.name).join(', ')})`);
-  const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
-  return { runs, quick, cases, rows, out: out ?? join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.json') };
+  const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES.filter((c) => !c.optIn);
+  return { runs, runsGiven, quick, cases, rows, out: out ?? join(BENCH_DIR, 'results', quick ? 'latest-quick.json' : 'latest.json') };
 }
 
 function usage(error?: string): never {
@@ -107,9 +120,13 @@ function usage(error?: string): never {
 
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
+function runsOf(c: BenchCase, opts: Options): number {
+  return opts.runsGiven ? opts.runs : c.defaultRuns ?? opts.runs;
+}
+
 function runVariant(c: BenchCase, variant: string, opts: Options): VariantResult {
   const role = c.variants.find((v) => v.name === variant)!.role;
-  const args = ['--import', 'tsx', join(BENCH_DIR, 'one-case.ts'), '--case', c.name, '--variant', variant, '--runs', String(opts.runs), '--size', String(opts.quick ? QUICK_SIZE : 1)];
+  const args = ['--import', 'tsx', join(BENCH_DIR, 'one-case.ts'), '--case', c.name, '--variant', variant, '--runs', String(runsOf(c, opts)), '--size', String(opts.quick ? QUICK_SIZE : 1)];
   if (opts.rows !== undefined) args.push('--rows', String(opts.rows));
   const loadavgBefore = load();
   const t = performance.now();
@@ -126,13 +143,15 @@ function runVariant(c: BenchCase, variant: string, opts: Options): VariantResult
   return { ...r, ...base, medianSeconds, rowsPerSecond: r.rows / medianSeconds };
 }
 
-function runCase(c: BenchCase, opts: Options): CaseResult {
+async function runCase(c: BenchCase, opts: Options): Promise<CaseResult> {
   console.error(`\n${c.title} [${c.name}]${opts.quick ? ' — quick (1/10 size)' : ''}`);
+  const before = c.name === 'workers' ? await measureParallelism() : undefined;
   const variants = c.variants.map((v) => runVariant(c, v.name, opts));
+  const parallelism = before ? { before, after: await measureParallelism() } : undefined;
   const dg = variants.find((v) => v.role === 'datagen');
   const bl = variants.find((v) => v.role === 'baseline');
   const ratio = dg?.rowsPerSecond && bl?.rowsPerSecond ? dg.rowsPerSecond / bl.rowsPerSecond : undefined;
-  return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: opts.runs, targetRatio: c.targetRatio, ratio, variants };
+  return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: runsOf(c, opts), targetRatio: c.targetRatio, ratio, ratioLabel: c.ratioLabel, parallelism, variants };
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -150,7 +169,7 @@ function resultTable(results: CaseResult[]): string {
   for (const c of results) {
     c.variants.forEach((v, i) => {
       const ratio = v.role === 'datagen' && c.ratio !== undefined ? `${c.ratio.toFixed(2)}×` : '';
-      const target = v.role === 'datagen' && c.targetRatio !== undefined ? `≥ ${c.targetRatio.toFixed(1)}×` : '';
+      const target = v.role === 'datagen' && c.targetRatio !== undefined ? `≥ ${c.targetRatio.toFixed(2)}×` : '';
       rows.push(v.error
         ? [i === 0 ? c.name : '', v.variant, 'FAILED', v.error, '', '', '', '', '', '']
         : [
@@ -202,9 +221,10 @@ function packageVersion(name: string): string | undefined {
 const opts = parseArgs(process.argv.slice(2));
 const started = new Date().toISOString();
 const loadStart = load();
-console.error(`bench: ${opts.cases.map((c) => c.name).join(', ')} — ${opts.runs} run(s) each${opts.quick ? ', quick (1/10 size)' : ''}; load average ${loadStart.join(' ')} on ${os.cpus().length} cores`);
+console.error(`bench: ${opts.cases.map((c) => c.name).join(', ')} — ${opts.cases.map((c) => runsOf(c, opts)).join('/')} run(s) each${opts.quick ? ', quick (1/10 size)' : ''}; load average ${loadStart.join(' ')} on ${os.cpus().length} cores`);
 
-const results = opts.cases.map((c) => runCase(c, opts));
+const results: CaseResult[] = [];
+for (const c of opts.cases) results.push(await runCase(c, opts));
 const loadEnd = load();
 
 console.log(`\ndatagen bench — ${started} — ${opts.quick ? 'QUICK (1/10 size)' : 'full size'}, median of ${opts.runs} run(s); load average ${loadStart.join(' ')} → ${loadEnd.join(' ')} (1/5/15 min) on ${os.cpus().length} cores`);
@@ -212,6 +232,10 @@ console.log(resultTable(results));
 for (const c of results) {
   const t = checksTable(c);
   if (t) console.log(`\n${t}`);
+}
+for (const c of results) if (c.ratioLabel && c.ratio !== undefined) console.log(`${c.name}: ratio = ${c.ratioLabel}`);
+for (const c of results) {
+  if (c.parallelism) console.log(`${c.name}: a pure-JS loop on 2 threads ran ${c.parallelism.before.speedup}× (before) / ${c.parallelism.after.speedup}× (after) faster than on 1 — the most any 2-thread ratio could reach on this machine at the time`);
 }
 console.log('\nM rows/s = all rows written (every table) ÷ median wall time (open → generate → checkpoint → close). Peak RSS: the variant\'s own child process.');
 

@@ -1083,6 +1083,10 @@ export interface LifecycleModel {
    */
   stages: LifecycleStage[];
   period_unit?: TimeUnit;
+  /**
+   * Rows written: stages (one per stage interval: stage_name, stage_index, started_at, ended_at; default) or events (one per event: event_type, event_at, stage_name, stage_index). Two facts with the same model over the same parent describe the same lifecycles.
+   */
+  emit?: "stages" | "events";
 }
 /**
  * One stage {stage_name, duration?, events_during_stage?, exit_probability?, next_stages?, churn_probability_per_period?}.
@@ -1145,17 +1149,21 @@ export interface AdoptionModel {
   engagement_frequency?: {
     [k: string]: EngagementTier | undefined;
   };
+  /**
+   * Extension: when diffusion starts (ISO-8601 instant; default the start of the time column's window, else the timeframe start).
+   */
+  launch_at?: string;
 }
 /**
  * One diffusion group.
  */
 export interface DiffusionGroup {
   /**
-   * Share of the population in this group.
+   * Share of the population in this group (default for innovators 0.025, early_adopters 0.135, early_majority 0.34, late_majority 0.34, laggards 0.16); the rest of the population (1 − Σ pct) never adopts.
    */
-  pct: number;
+  pct?: number;
   /**
-   * Typical days from the start until a member adopts.
+   * Milestone: days from the launch by which this group and every earlier one have adopted (members adopt between the previous group's milestone and this one).
    */
   time_to_adopt_days: number;
 }
@@ -1164,17 +1172,21 @@ export interface DiffusionGroup {
  */
 export interface BassModel {
   /**
-   * Coefficient of innovation (per day).
+   * Coefficient of innovation (per time_unit), > 0.
    */
   p: number;
   /**
-   * Coefficient of imitation (per day).
+   * Coefficient of imitation (per time_unit).
    */
   q: number;
   /**
-   * Potential adopters (default: the parent rows).
+   * Potential adopters among the parent rows (default: all of them); scaled by --scale like the rows.
    */
   market_size?: number;
+  /**
+   * Extension: the time unit of p and q (default day).
+   */
+  time_unit?: "day" | "week" | "month" | "year";
 }
 /**
  * One engagement tier.
@@ -1199,12 +1211,34 @@ export interface AttributionChain {
    * @minItems 1
    */
   touchpoint_types: string[];
+  /**
+   * Extension: one non-negative weight per touchpoint type (default equal weights).
+   *
+   * @minItems 1
+   */
+  touchpoint_weights?: number[];
+  /**
+   * Extension: weights of the types for the first touch of a journey (default touchpoint_weights).
+   *
+   * @minItems 1
+   */
+  first_touch_weights?: number[];
+  /**
+   * Extension: weights of the types for the last touch of a journey with at least two touches (default touchpoint_weights).
+   *
+   * @minItems 1
+   */
+  last_touch_weights?: number[];
   touchpoints_per_conversion: Fanout;
   /**
    * All touches of a conversion lie within this many days before it.
    */
   attribution_window_days: number;
   conversion_probability: ConversionProbability;
+  /**
+   * Extension: rows are the touchpoints (default) or the converting journeys; two facts with the same model over the same parent describe the same journeys.
+   */
+  emit?: "touchpoints" | "conversions";
 }
 /**
  * p(convert | n touches) = min(1, base × multiplier_per_touch^(min(n, saturation_at) − 1)).
@@ -1215,11 +1249,11 @@ export interface ConversionProbability {
    */
   base: number;
   /**
-   * Factor per additional touch.
+   * Factor per additional touch (default 1).
    */
   multiplier_per_touch?: number;
   /**
-   * Touch count after which more touches no longer help.
+   * Touch count after which more touches no longer help (default: never).
    */
   saturation_at?: number;
 }
@@ -1232,9 +1266,13 @@ export interface Grain {
    */
   every: "hour" | "day" | "week" | "month";
   /**
-   * Probability that a period is active and gets a row (default 1).
+   * Probability that a period is active and gets a row. Without it the panel is complete (every period of the lifetime); with it, the probability is scaled by the period column's calendar pattern weights (normalised to mean 1) and by the parent's segment fanout multiplier and vintage activity curves.
    */
   active_probability?: number;
+  /**
+   * Extension: a datetime/date column of the primary parent from which its periods start (its lifetime). Default: the parent's vintage created_at_column when declared, else the whole timeframe.
+   */
+  lifetime_from?: string;
 }
 /**
  * Constraints checked by `datagen validate` (may be {}); PK/FK/unique hold by construction.
@@ -1478,7 +1516,7 @@ export interface Tolerance {
   mape?: number;
 }
 /**
- * Extension: an anomaly scenario injected after generation and labelled in _labels.
+ * Extension: an anomaly scenario compiled onto its target column; every value it changes is labelled in _labels (docs/anomalies.md).
  */
 export interface Scenario {
   /**
@@ -1486,62 +1524,68 @@ export interface Scenario {
    */
   id: string;
   /**
-   * Anomaly family, e.g. cost_spike, volume_spike, rate_drop_from_median, funnel_break, level_shift.
+   * Anomaly family: spike, drop, level_shift, cost_spike, volume_spike, rate_drop, rate_spike, funnel_break, mix_shift, data_quality (cap_violation is reserved). The seed tool's names (rate_drop_from_median, absolute_spike_in_event_count, hourly_traffic_mix_shift, instrumentation_data_quality_issue, ...) are accepted as aliases.
    */
   type: string;
   /**
-   * What is changed: a table, or a column "table.column".
+   * The numeric column that is changed, "table.column".
    */
-  target?: string;
+  target: string;
   selection?: ScenarioSelection;
   window?: ScenarioWindow;
+  params?: ScenarioParams;
   /**
-   * Type-specific parameters, e.g. {magnitude: 3} or {exceed_by: 2}.
-   */
-  params?: {
-    [k: string]: unknown | undefined;
-  };
-  /**
-   * Seed of the scenario's own draws (selection, magnitudes).
+   * Seed of the scenario's own draws (selection); default the run's seed.
    */
   seed?: number;
   /**
-   * How hard the anomaly is to detect: easy, medium or hard.
+   * How hard the anomaly is to detect: easy ×1.5, medium ×1 (default), hard ×0.6 of the magnitude's deviation from no change.
    */
   difficulty?: "easy" | "medium" | "hard";
   /**
-   * Human-readable explanation written to the labels; {placeholders} are filled from the scenario.
+   * Text of each label's description; {placeholders}: id, type, table, column, row, entity, start, end, expected, observed, delta, magnitude, severity, difficulty and the params.
    */
   description_template?: string;
 }
 /**
- * Which entities or rows are affected (e.g. {strategy: random_k, k: 5}).
+ * Which entities or rows are affected: {random_k: k}, {share: f} or {where: "expression"} (or the long form {strategy, k | fraction | where}); default all.
  */
 export interface ScenarioSelection {
   /**
-   * Selection strategy, e.g. all, random_k, random_fraction, where.
+   * Exactly k entities (rows of the primary parent; for a parentless table, k rows inside the window).
    */
-  strategy?: string;
+  random_k?: number;
   /**
-   * Table whose rows or entities are selected.
+   * Each entity (or row) independently with this probability.
    */
-  table?: string;
+  share?: number;
   /**
-   * Number of entities or rows (random_k).
+   * An expression over the target row's columns; rows where it is true.
+   */
+  where?: string;
+  /**
+   * Long form: all, random_k, share (alias random_fraction) or where.
+   */
+  strategy?: "all" | "random_k" | "share" | "random_fraction" | "where";
+  /**
+   * Long form of random_k.
    */
   k?: number;
   /**
-   * Share of entities or rows (random_fraction).
+   * Long form of share.
    */
   fraction?: number;
   /**
-   * Expression over the row that selects it.
+   * The entity table: the target's primary parent (default) or the target table itself.
    */
-  where?: string;
-  [k: string]: unknown | undefined;
+  table?: string;
+  /**
+   * With random_k or share: select values of this column of the target row instead (k distinct values, or each value with probability share), e.g. an account id two levels up; labels name the value as entity_key.
+   */
+  key?: string;
 }
 /**
- * When the anomaly is active: {start, end | duration}.
+ * When the anomaly is active, [start, end): a date-only end includes that day; default the whole timeframe (a level_shift without end runs to the timeframe's end).
  */
 export interface ScenarioWindow {
   /**
@@ -1549,8 +1593,14 @@ export interface ScenarioWindow {
    */
   start: string;
   /**
-   * Last instant of the anomaly.
+   * End of the anomaly (a date includes that whole day; a date-time is the first instant after it).
    */
   end?: string;
   duration?: Duration;
+}
+/**
+ * Type-specific parameters (multiplier, denominator, k, factor, shift, boost_hours, reduce_hours, mode, excess, time_reference); unknown names are errors.
+ */
+export interface ScenarioParams {
+  [k: string]: unknown | undefined;
 }

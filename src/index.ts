@@ -17,6 +17,9 @@ export { type Diagnostic, type Severity, SpecError } from './diagnostics/diagnos
 export type { Plan, TablePlan, ColumnPlan } from './plan/types.ts';
 export type { RunOptions, RunResult } from './engine/run.ts';
 export { queryFile } from './sinks/duckdb.ts';
+export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
+export type { LabelRow } from './engine/labels.ts';
+export { withoutScenarios } from './scenarios/strip.ts';
 export { VERSION } from './version.ts';
 
 /** Execute a plan (or compile a spec document first; a spec with errors throws SpecError). */

@@ -2,10 +2,15 @@
 import { compatEcomm, compatGov } from './compat.ts';
 import { quickstart } from './quickstart.ts';
 import { referenceFact } from './reference-fact.ts';
+import { saasFunnel } from './saas-funnel.ts';
+import { saasSubscriptions } from './saas-subscriptions.ts';
+import { scale } from './scale.ts';
 import type { BenchCase } from './types.ts';
 import { usersEvents } from './users-events.ts';
+import { workers } from './workers.ts';
 
-export const CASES: BenchCase[] = [referenceFact, usersEvents, compatEcomm, compatGov, quickstart];
+/** In issue 3's order: 1 reference fact, 2 users/events, 3 scale (opt-in), 4 compat, 5 workers; then quickstart; then issue 4's SaaS funnel and issue 6's SaaS subscriptions. */
+export const CASES: BenchCase[] = [referenceFact, usersEvents, scale, compatEcomm, compatGov, workers, quickstart, saasFunnel, saasSubscriptions];
 
 export function findCase(name: string): BenchCase | undefined {
   return CASES.find((c) => c.name === name);

@@ -39,4 +39,10 @@ export interface BenchCase {
   /** Summary statistics of a generated file (after the last run, outside the timed region) to show that both
    *  variants produce equivalent data: name → a SQL query returning one number. */
   checks?: Record<string, string>;
+  /** Runs per variant when `--runs` is not given (default 3). */
+  defaultRuns?: number;
+  /** Left out of `npm run bench` unless named with `--case` (cases that take minutes). */
+  optIn?: boolean;
+  /** What `ratio` means when it is not datagen ÷ a hand-written baseline (shown in the output). */
+  ratioLabel?: string;
 }

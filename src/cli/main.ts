@@ -3,15 +3,17 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
-import { runPlan } from '../engine/run.ts';
+import { defaultOutput, runPlan } from '../engine/run.ts';
 import { canonicalJson } from '../plan/canonical.ts';
 import { printPlan } from '../plan/print.ts';
 import { queryFile } from '../sinks/duckdb.ts';
+import { formatLabels, readLabels } from '../sinks/labels.ts';
+import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
 import { formatResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
 import { loadPlan } from './load.ts';
-import { parsePositiveInt, parseScale, parseSeed } from './options.ts';
+import { parsePositiveInt, parseScale, parseSeed, parseShard } from './options.ts';
 import { Progress } from './progress.ts';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
@@ -40,35 +42,43 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
     });
 
-  program.command('run').description('execute a spec or a compiled plan into a DuckDB file')
+  program.command('run').description('execute a spec or a compiled plan into a DuckDB file (or Parquet files, optionally one shard)')
     .argument('<input>', 'spec JSON file or plan JSON file (from `datagen compile -o`)')
-    .option('-o, --out <file.duckdb>', 'output DuckDB file (default: <metadata.name as a slug>.duckdb)')
+    .option('-o, --out <file.duckdb|dir>', 'output DuckDB file (default: <metadata.name as a slug>.duckdb), or the folder of --format parquet (default: <slug>-parquet)')
     .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
     .option('--strict', 'treat warnings as errors')
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
     .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB'", '1GB')
     .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this', parsePositiveInt)
+    .option('--without-scenarios', 'leave out the top-level scenarios (every other value is identical: diff against a normal run)')
+    .addOption(new Option('--format <format>', 'output: one DuckDB file, or Parquet files in a folder (<table>/shard=<i>/part-*.parquet)').choices(['duckdb', 'parquet']).default('duckdb'))
+    .option('--shard <i/n>', 'generate only shard i of n (0-based; Parquet only): entity rows by ordinal range, children with their parents', parseShard)
+    .option('--workers <n>', 'generation threads (default: the number of cores; 1 = the main thread only)', parsePositiveInt)
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
-      const plan = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
-      if (!plan) return void (code = 1);
+      const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
+      if (!loaded) return void (code = 1);
+      const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
       const estimate = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
       if (o.maxRows !== undefined && estimate > o.maxRows) {
         throw new UserError(`the plan estimates ${estimate.toLocaleString('en-US')} rows, more than --max-rows ${o.maxRows.toLocaleString('en-US')}; nothing was generated (lower --scale or raise --max-rows)`);
       }
-      const out = resolve(io.cwd, o.out ?? `${plan.slug}.duckdb`);
+      if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
+      const outName = o.out ?? defaultOutput(plan, o.format);
+      const out = resolve(io.cwd, outName);
       const progress = new Progress(io, Boolean(o.quiet));
       try {
         const r = await runPlan(plan, {
-          out, chunkRows: o.chunkRows, memoryLimit: o.memoryLimit,
+          out, chunkRows: o.chunkRows, memoryLimit: o.memoryLimit, format: o.format, shard: o.shard, workers: o.workers,
           onTableStart: (t, est) => progress.start(t, est),
           onProgress: (_t, rows, total) => progress.update(rows, total),
         });
         progress.stop();
         const width = Math.max(...r.tables.map((t) => t.table.length));
         for (const t of r.tables) io.stdout.write(`  ${t.table.padEnd(width)}  ${t.rows.toLocaleString('en-US').padStart(12)} rows  ${t.seconds.toFixed(2)} s\n`);
-        io.stdout.write(`${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(2)} s → ${o.out ?? `${plan.slug}.duckdb`}\n`);
+        const where = r.format === 'parquet' ? `${outName} (Parquet, shard ${r.shard.index}/${r.shard.count})` : outName;
+        io.stdout.write(`${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(2)} s → ${where}\n`);
         for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
       } finally {
         progress.stop();
@@ -81,6 +91,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .action(async (db: string, sql: string, o) => {
       const r = await queryFile(resolve(io.cwd, db), sql);
       io.stdout.write(formatResult(r.columns, r.rows, o.format, r.types));
+    });
+
+  program.command('labels').description('export the ground-truth labels (_labels) of a generated DuckDB file')
+    .argument('<db>', 'DuckDB file written by `datagen run`')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (db: string, o) => {
+      const text = formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
+      if (o.out) writeFileSync(resolve(io.cwd, o.out), text);
+      else io.stdout.write(text);
     });
 
   try {

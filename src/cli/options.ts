@@ -16,3 +16,12 @@ export function parsePositiveInt(v: string): number {
   if (!Number.isSafeInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
   return x;
 }
+
+/** `--shard i/n`: shard i (0-based) of n. */
+export function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index >= count) throw new InvalidArgumentError('expected i/n with 0 ≤ i < n, e.g. --shard 0/4');
+  return { index, count };
+}

@@ -30,4 +30,14 @@ export interface PendingLabel {
   index: number;
   kind: string;
   magnitude: number;
+  /** The window of the decision that changed the value ([start, end) epoch ms), when it has one. */
+  start?: number;
+  end?: number;
+  /** The scenario that changed it (top-level `scenarios[].id`). */
+  scenario?: string;
+  /** The entity it belongs to when the decision chose it by a key column (else the row's own entity). */
+  entity?: string;
+  /** Description template: {table} {column} {row} {entity} {start} {end} {expected} {observed} {delta} {magnitude} {severity} {kind} {scenario} and any extra {name} in `vars`. */
+  description?: string;
+  vars?: Record<string, string | number>;
 }

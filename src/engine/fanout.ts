@@ -1,10 +1,17 @@
-import type { Plan, RowModel, TablePlan } from '../plan/types.ts';
+import { assertNever, type Plan, type RowModel, type TablePlan } from '../plan/types.ts';
 import { type CompiledDist, compileDist, sampleDist } from './distributions.ts';
 import { joinKey } from './column-data.ts';
 import { EffectFunction } from './effects.ts';
 import { uniform } from './rng.ts';
 import { patternPrefix, TimeGrid } from './time-grid.ts';
 import type { Store } from './store.ts';
+import { FunnelModel } from './funnel.ts';
+import { GrainModel } from './grain.ts';
+import { AdoptionModel } from './adoption.ts';
+import { AttributionModel } from './attribution.ts';
+import { StateMachineModel } from './states.ts';
+import { LifecycleModel } from './lifecycle.ts';
+import { segmentMultipliers, VintageModel } from './vintage.ts';
 
 type Fanout = Extract<RowModel, { kind: 'fanout' }>;
 
@@ -14,9 +21,16 @@ type Fanout = Extract<RowModel, { kind: 'fanout' }>;
  * scale the expected count by the time-average of the effect over the child time span.
  */
 export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32Array {
+  if (table.rows.kind !== 'fanout' && table.rows.kind !== 'fixed') {
+    // Behaviour row models: rows per parent from a per-parent simulation (the same one the columns replay).
+    const rowsOf = behaviourRows(plan, table.rows, store);
+    const counts = new Int32Array(store.table(table.rows.parent).rows);
+    for (let p = 0; p < counts.length; p++) counts[p] = rowsOf(p);
+    return counts;
+  }
   const rows = table.rows as Fanout;
   const parents = store.table(rows.parent).rows;
-  const factor = effectFactors(plan, table, rows, store, parents);
+  const factor = behaviourFactors(plan, table, rows, store, parents, effectFactors(plan, table, rows, store, parents));
   const f = rows.fanout;
   const cache = new Map<number, CompiledDist>();
   const counts = new Int32Array(parents);
@@ -44,6 +58,57 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
     counts[p] = c;
   }
   return counts;
+}
+
+type BehaviourRows = Exclude<RowModel, { kind: 'fanout' } | { kind: 'fixed' }>;
+
+/** Rows of parent row p under a behaviour row model. */
+function behaviourRows(plan: Plan, r: BehaviourRows, store: Store): (p: number) => number {
+  switch (r.kind) {
+    case 'stages': {
+      const model = new FunnelModel(plan, r.funnel, r.parent, r.stream, store);
+      const times = new Float64Array(r.funnel.stages.length);
+      return (p) => model.simulate(p, times);
+    }
+    case 'grain': {
+      const model = new GrainModel(r.grain, r.parent, store);
+      const idx = new Int32Array(model.periods.length);
+      return (p) => model.active(p, idx);
+    }
+    case 'states': {
+      const model = new StateMachineModel(r.machine, r.parent, r.stream, store);
+      return (p) => model.rows(p);
+    }
+    case 'lifecycle': {
+      const model = new LifecycleModel(r.lifecycle, r.parent, r.stream, store);
+      return (p) => model.rows(p);
+    }
+    case 'adoption': {
+      const model = new AdoptionModel(r.adoption, r.parent, r.stream, store, plan.scale);
+      return (p) => model.rows(p);
+    }
+    case 'attribution': {
+      const model = new AttributionModel(r.attribution, r.parent, r.stream, store);
+      return (p) => model.rows(p);
+    }
+    default:
+      return assertNever(r);
+  }
+}
+
+/** Segment fanout multipliers of the parent and its vintage factor (age curves over its observable lifetime). */
+function behaviourFactors(plan: Plan, table: TablePlan, rows: Fanout, store: Store, parents: number, factor: Float64Array | null): Float64Array | null {
+  if (rows.segments.length === 0 && !rows.vintage) return factor;
+  const out = factor ?? new Float64Array(parents).fill(1);
+  for (const s of rows.segments) {
+    const m = segmentMultipliers(store, s);
+    for (let p = 0; p < parents; p++) out[p] *= m[p];
+  }
+  if (rows.vintage) {
+    const model = new VintageModel(plan, table, store, rows.vintage);
+    for (let p = 0; p < parents; p++) out[p] *= model.fanoutFactor(p);
+  }
+  return out;
 }
 
 function compileFanout(d: 'poisson' | 'negative_binomial' | 'geometric', mean: number, k: number | null): CompiledDist {

@@ -1,16 +1,43 @@
+import { availableParallelism } from 'node:os';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
-import type { Plan } from '../plan/types.ts';
+import type { Plan, TablePlan } from '../plan/types.ts';
 import { DuckDBFileSink, type ManifestRow } from '../sinks/duckdb.ts';
-import { Store } from './store.ts';
-import { generateTable, type LabelRow } from './table.ts';
+import type { EncodedChunk } from '../sinks/encode.ts';
+import { ParquetSink } from '../sinks/parquet.ts';
+import { ColumnData } from './column-data.ts';
+import { Store, type TableStore } from './store.ts';
+import { chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
+import type { SharedColumn } from './workers/protocol.ts';
+import { WorkerPool, type PoolTask } from './workers/pool.ts';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
+/** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
+export const DEFAULT_WORKER_MIN_ROWS = 200_000;
+
+export type OutputFormat = 'duckdb' | 'parquet';
+
+/** Shard `index` of `count` (0 ≤ index < count). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
 
 export interface RunOptions {
-  /** Output DuckDB file; default `<slug>.duckdb` in the working directory. */
+  /** Output: a DuckDB file (default `<slug>.duckdb`) or, for Parquet, a folder (default `<slug>-parquet`). */
   out?: string;
+  format?: OutputFormat;
+  /** Generate only this shard (Parquet only): entity rows by ordinal range, children with their primary parent. */
+  shard?: ShardSpec;
   chunkRows?: number;
   memoryLimit?: string;
+  /** Parquet: rows per part file (default about 256 MB of estimated row bytes). */
+  parquetPartRows?: number;
+  /** Generation threads (default: the number of cores); 1 generates on the main thread. */
+  workers?: number;
+  /** Tables generating fewer rows run on the main thread (default 200,000; tests use 0). */
+  workerMinRows?: number;
+  /** Rows per worker task, at least chunkRows (default 65,536; tests use small tasks to have many). */
+  workerTaskRows?: number;
   onTableStart?: (table: string, estimatedRows: number) => void;
   onProgress?: (table: string, rows: number, total: number) => void;
   onTableDone?: (table: string, rows: number, seconds: number) => void;
@@ -18,43 +45,243 @@ export interface RunOptions {
 
 export interface RunResult {
   file: string;
+  format: OutputFormat;
+  shard: ShardSpec;
   tables: ManifestRow[];
   rows: number;
   seconds: number;
   labels: number;
+  /** Worker threads actually started (0: everything ran on the main thread). */
+  workers: number;
 }
 
-/** Execute a plan into a DuckDB file, atomically (a failed run leaves any existing file untouched). */
+interface TableOutput {
+  append(columns: ColumnData[], n: number): void;
+  appendEncoded(chunk: EncodedChunk): void;
+  flushIfFull?(): Promise<void>;
+  close(): void | Promise<void>;
+  /** Wait for background work (an insert under way) to end before the output is aborted. */
+  settle?(): Promise<void>;
+}
+
+interface Output {
+  createTable(t: TablePlan): Promise<TableOutput>;
+  /** A table fed by encoded chunks only, inserted off the main thread (DuckDB file output with workers). */
+  createBatchTable?(t: TablePlan): Promise<TableOutput>;
+  writeLabels(labels: LabelRow[]): Promise<void>;
+  writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): void;
+}
+
+export function defaultOutput(plan: Plan, format: OutputFormat = 'duckdb'): string {
+  return format === 'parquet' ? `${plan.slug}-parquet` : `${plan.slug}.duckdb`;
+}
+
+/**
+ * Execute a plan into a DuckDB file or a Parquet folder, atomically (a failed run leaves any existing
+ * output untouched). The output is identical whatever the chunk size and the number of workers, and
+ * the union of the shards of a sharded Parquet run equals the unsharded run.
+ */
 export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunResult> {
-  const file = opts.out ?? `${plan.slug}.duckdb`;
+  const format = opts.format ?? 'duckdb';
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  if (!Number.isSafeInteger(shard.count) || shard.count < 1 || !Number.isSafeInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new Error(`invalid shard ${shard.index}/${shard.count}: expected i/n with 0 ≤ i < n`);
+  }
+  if (shard.count > 1 && format !== 'parquet') throw new Error('sharded runs write Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
+  const file = opts.out ?? defaultOutput(plan, format);
   const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
+  const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
+  const minRows = opts.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS;
   const t0 = performance.now();
-  const sink = await DuckDBFileSink.open(file, opts.memoryLimit);
+  const sink: Output = format === 'parquet'
+    ? await ParquetSink.open(file, { shard: shard.index, shards: shard.count, memoryLimit: opts.memoryLimit, partRows: opts.parquetPartRows })
+    : await DuckDBFileSink.open(file, opts.memoryLimit);
+  // Workers load in the background (~1 s) while the first tables are generated on the main thread.
+  let pool: WorkerPool | null = workers > 1 && plan.tables.some((t) => t.estimatedRows >= minRows) ? WorkerPool.start(plan, workers) : null;
+  let used = 0;
+  let writer: TableOutput | null = null;
   try {
     const store = new Store();
     const memo = new Map<object, unknown>();
     const manifest: ManifestRow[] = [];
     const labels: LabelRow[] = [];
-    for (const table of plan.tables) {
+    /** Rows of each table that this shard writes. */
+    const written = new Map<string, RowRange>();
+    for (const [ti, table] of plan.tables.entries()) {
       const started = performance.now();
-      opts.onTableStart?.(table.id, table.estimatedRows);
-      const writer = await sink.createTable(table);
-      const r = generateTable(plan, table, store, writer, memo, {
-        chunkRows,
-        onProgress: (rows, total) => opts.onProgress?.(table.id, rows, total),
-      });
-      writer.close();
+      opts.onTableStart?.(table.id, shard.count > 1 ? Math.round(table.estimatedRows / shard.count) : table.estimatedRows);
+      const layout = tableLayout(plan, table, store);
+      const tLayout = performance.now();
+      const write = shardRange(table, layout, written, shard);
+      written.set(table.id, write);
+      // Tables that later tables read are generated whole (lookups pick rows anywhere); only `write` is written.
+      const segments = table.retain.length ? splitAround(layout, write) : [{ range: write, write: true }];
+      const total = segments.reduce((a, s) => a + s.range.rowEnd - s.range.rowStart, 0);
+      // A table goes to the workers when it is big enough; a big one waits for them to finish loading.
+      let usePool = pool !== null && total > 0 && total >= minRows && (pool.loaded || total >= 10 * minRows);
+      if (usePool && pool) {
+        await pool.ready;
+        if (pool.failure) {
+          // Workers that cannot even load (an unusual install) must not fail the run: the main thread does it all.
+          process.emitWarning(`datagen: worker threads failed to start (${pool.failure.message}); generating on the main thread`);
+          await pool.close();
+          pool = null;
+          usePool = false;
+        }
+      }
+      const w: TableOutput = usePool && sink.createBatchTable ? await sink.createBatchTable(table) : await sink.createTable(table);
+      writer = w;
+      const retained = new Retained(table, layout.total, pool !== null);
+      const tableLabels: LabelRow[] = [];
+      let done = 0;
+      if (usePool && pool) {
+        used = pool.size;
+        layout.counts = pool.layout(ti, layout); // the shared copy: the original can go
+        // Tasks of at least DEFAULT_CHUNK_ROWS rows (a worker splits them into chunks of chunkRows): small chunks
+        // would make the messages cost more than the rows.
+        const taskRows = Math.max(chunkRows, opts.workerTaskRows ?? DEFAULT_CHUNK_ROWS);
+        const tasks: PoolTask[] = segments.flatMap((s) => [...chunkRanges(layout, s.range, taskRows)].map((range) => ({ table: ti, range, chunkRows, encode: s.write, retain: table.retain })));
+        let appendMs = 0;
+        const tp = performance.now();
+        await pool.run(tasks, async (r, task) => {
+          const ta = performance.now();
+          for (const c of r.chunks) w.appendEncoded(c);
+          appendMs += performance.now() - ta;
+          if (task.encode) await w.flushIfFull?.();
+          retained.add(r.retained, r.rows);
+          for (const l of r.labels) tableLabels.push(l);
+          done += r.rows;
+          opts.onProgress?.(table.id, done, total);
+        });
+        if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: pool ${(performance.now() - tp).toFixed(0)} ms, main appending ${appendMs.toFixed(0)} ms, ${tasks.length} tasks\n`);
+      } else {
+        let genMs = 0;
+        let appendMs = 0;
+        for (const s of segments) {
+          for (const r of chunkRanges(layout, s.range, chunkRows)) {
+            const n = r.rowEnd - r.rowStart;
+            const tg = performance.now();
+            const cols = generateChunk(plan, table, store, memo, layout, r, tableLabels);
+            genMs += performance.now() - tg;
+            if (s.write) {
+              const ta = performance.now();
+              w.append(table.columns.map((c) => cols.get(c.name)!), n);
+              appendMs += performance.now() - ta;
+              await w.flushIfFull?.();
+            }
+            retained.add(table.retain.map((name) => ({ name, num: cols.get(name)!.num, str: cols.get(name)!.str })), n);
+            done += n;
+            opts.onProgress?.(table.id, done, total);
+          }
+        }
+        if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: main thread generating ${genMs.toFixed(0)} ms, encoding + appending ${appendMs.toFixed(0)} ms\n`);
+      }
+      const tClose = performance.now();
+      await w.close();
+      writer = null;
+      if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: layout ${(tLayout - started).toFixed(0)} ms, close ${(performance.now() - tClose).toFixed(0)} ms\n`);
+      const entry: TableStore = { rows: layout.total, columns: retained.columns() };
+      store.set(table.id, entry);
+      pool?.publish(table.id, entry);
+      const kept = tableLabels.filter((l) => l.row >= write.rowStart && l.row < write.rowEnd);
+      sortLabels(kept);
+      for (const l of kept) labels.push(l);
+      const rows = write.rowEnd - write.rowStart;
       const seconds = (performance.now() - started) / 1000;
-      manifest.push({ table: table.id, rows: r.rows, seconds });
-      labels.push(...r.labels);
-      opts.onTableDone?.(table.id, r.rows, seconds);
+      manifest.push({ table: table.id, rows, seconds });
+      opts.onTableDone?.(table.id, rows, seconds);
     }
+    if (pool) await pool.close();
+    pool = null;
+    if (process.env.DATAGEN_PROFILE && sink instanceof DuckDBFileSink) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     await sink.writeLabels(labels);
     await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)) }, manifest);
     await sink.commit();
-    return { file, tables: manifest, rows: manifest.reduce((a, m) => a + m.rows, 0), seconds: (performance.now() - t0) / 1000, labels: labels.length };
+    return { file, format, shard, tables: manifest, rows: manifest.reduce((a, m) => a + m.rows, 0), seconds: (performance.now() - t0) / 1000, labels: labels.length, workers: used };
   } catch (e) {
+    await pool?.close();
+    pool = null;
+    await writer?.settle?.();
     sink.abort();
     throw e;
+  } finally {
+    if (pool) await pool.close();
+  }
+}
+
+/**
+ * The rows of `table` in shard `index` of `count`: a parentless table's row r of N is in shard
+ * floor(r · count / N) (contiguous ranges); a child row is in its primary parent's shard, so a fact's
+ * range is the children of its parent's range (and so on down).
+ */
+export function shardRange(table: TablePlan, layout: TableLayout, written: Map<string, RowRange>, shard: ShardSpec): RowRange {
+  if (shard.count === 1) return wholeRange(layout);
+  const counts = layout.counts;
+  if (!counts) {
+    const n = layout.total;
+    const at = (i: number) => Math.ceil((i * n) / shard.count);
+    return { rowStart: at(shard.index), rowEnd: at(shard.index + 1), parentStart: 0, parentEnd: 0 };
+  }
+  const parent = written.get((table.rows as { parent: string }).parent);
+  if (!parent) throw new Error(`internal: the parent of "${table.id}" was not generated first`);
+  let rowStart = 0;
+  for (let p = 0; p < parent.rowStart; p++) rowStart += counts[p];
+  let rowEnd = rowStart;
+  for (let p = parent.rowStart; p < parent.rowEnd; p++) rowEnd += counts[p];
+  return { rowStart, rowEnd, parentStart: parent.rowStart, parentEnd: parent.rowEnd };
+}
+
+/** The whole table as up to three ranges in row order: before `write`, `write` (written), after it. */
+function splitAround(layout: TableLayout, write: RowRange): { range: RowRange; write: boolean }[] {
+  const all = wholeRange(layout);
+  const out = [
+    { range: { rowStart: 0, rowEnd: write.rowStart, parentStart: 0, parentEnd: write.parentStart }, write: false },
+    { range: write, write: true },
+    { range: { rowStart: write.rowEnd, rowEnd: all.rowEnd, parentStart: write.parentEnd, parentEnd: all.parentEnd }, write: false },
+  ];
+  return out.filter((s) => s.range.rowEnd > s.range.rowStart || s.write);
+}
+
+/**
+ * The columns of a table that later tables read, filled range by range in row order: numbers straight into one
+ * array of the table's size (a SharedArrayBuffer when workers read it), strings into one array.
+ */
+class Retained {
+  private readonly num = new Map<string, Float64Array>();
+  private readonly str = new Map<string, (string | null)[]>();
+  private at = 0;
+
+  constructor(table: TablePlan, private readonly total: number, shared: boolean) {
+    for (const name of table.retain) {
+      const col = table.columns.find((c) => c.name === name)!;
+      if (col.type === 'string' || col.type === 'json') this.str.set(name, new Array<string | null>(total));
+      else this.num.set(name, shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, total * 8)), 0, total) : new Float64Array(total));
+    }
+  }
+
+  /** The next `n` rows of each retained column. */
+  add(cols: SharedColumn[], n: number): void {
+    for (const c of cols) {
+      const num = this.num.get(c.name);
+      if (num) {
+        if (c.num) num.set(c.num.subarray(0, n), this.at);
+        else for (let i = 0; i < n; i++) num[this.at + i] = c.str![i] === null ? NaN : Number(c.str![i]);
+      } else {
+        const str = this.str.get(c.name)!;
+        if (c.str) for (let i = 0; i < n; i++) str[this.at + i] = c.str[i];
+        else for (let i = 0; i < n; i++) str[this.at + i] = Number.isNaN(c.num![i]) ? null : String(c.num![i]);
+      }
+    }
+    this.at += n;
+  }
+
+  columns(): Map<string, ColumnData> {
+    if (this.num.size + this.str.size > 0 && this.at !== this.total) throw new Error(`internal: ${this.at} of ${this.total} retained rows were generated`);
+    const out = new Map<string, ColumnData>();
+    for (const [name, v] of this.num) out.set(name, ColumnData.numbers(v));
+    for (const [name, v] of this.str) out.set(name, ColumnData.strings(v));
+    return out;
   }
 }

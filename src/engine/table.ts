@@ -7,8 +7,13 @@ import { ColumnData } from './column-data.ts';
 import { fanoutCounts } from './fanout.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
+import { segmentMultipliers } from './vintage.ts';
+import { columnDeps } from '../plan/deps.ts';
+import { followLabels, isLabelled, labelRow, type LabelRow } from './labels.ts';
+import { modifiersRowWise, patched, rowRanges, rowWise, sliceOf, subContext } from './shadow.ts';
+import { executeScenario } from '../scenarios/execute.ts';
 
-export interface LabelRow { table: string; column: string; row: number; rowKey: string | null; kind: string; expected: number; observed: number; magnitude: number }
+export { type LabelRow } from './labels.ts';
 
 export interface TableSink {
   append(columns: ColumnData[], n: number): void;
@@ -19,37 +24,89 @@ export interface GenerateOptions {
   onProgress?: (rows: number, total: number) => void;
 }
 
+/** A range of rows of a table: rows [rowStart, rowEnd) and, for a fact, the parents [parentStart, parentEnd) they belong to. */
+export interface RowRange {
+  rowStart: number;
+  rowEnd: number;
+  parentStart: number;
+  parentEnd: number;
+}
+
+/** How many rows a table has: per-parent child counts (facts, from `fanoutCounts`) and the total. */
+export interface TableLayout {
+  counts: Int32Array | null;
+  total: number;
+}
+
+export function tableLayout(plan: Plan, table: TablePlan, store: Store): TableLayout {
+  // Every row model with a primary parent has per-parent counts (fanout, behaviour models); `fixed` has none.
+  const counts = table.rows.kind === 'fixed' ? null : fanoutCounts(plan, table, store);
+  const total = counts ? counts.reduce((a, b) => a + b, 0) : (table.rows as { count: number }).count;
+  return { counts, total };
+}
+
+export function wholeRange(layout: TableLayout): RowRange {
+  return { rowStart: 0, rowEnd: layout.total, parentStart: 0, parentEnd: layout.counts?.length ?? 0 };
+}
+
+/**
+ * Split `range` into chunks of at most `chunkRows` rows; a fact's chunks hold whole parents (at least one),
+ * so a parent's children never straddle chunks. Values never depend on where chunks start.
+ */
+export function* chunkRanges(layout: TableLayout, range: RowRange, chunkRows: number): Generator<RowRange> {
+  const counts = layout.counts;
+  let start = range.rowStart;
+  let parent = range.parentStart;
+  while (start < range.rowEnd) {
+    if (!counts) {
+      const n = Math.min(chunkRows, range.rowEnd - start);
+      yield { rowStart: start, rowEnd: start + n, parentStart: 0, parentEnd: 0 };
+      start += n;
+      continue;
+    }
+    let rows = 0;
+    let p = parent;
+    while (p < range.parentEnd && (rows === 0 || rows + counts[p] <= chunkRows)) rows += counts[p++];
+    yield { rowStart: start, rowEnd: start + rows, parentStart: parent, parentEnd: p };
+    start += rows;
+    parent = p;
+  }
+}
+
+/** Evaluate the rows of one chunk range (every column, in evaluation order); labels of its rows go to `labels`. */
+export function generateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, layout: TableLayout, r: RowRange, labels: LabelRow[]): Map<string, ColumnData> {
+  const n = r.rowEnd - r.rowStart;
+  let parentRow: Float64Array | null = null;
+  if (layout.counts) {
+    const counts = layout.counts;
+    parentRow = new Float64Array(n);
+    let o = 0;
+    for (let q = r.parentStart; q < r.parentEnd; q++) for (let k = 0; k < counts[q]; k++) parentRow[o++] = q;
+  }
+  return evaluateChunk(plan, table, store, memo, r.rowStart, n, parentRow, labels);
+}
+
 /** Generate one table chunk by chunk into `sink`; retains the columns later tables read. */
 export function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSink, memo: Map<object, unknown>, opts: GenerateOptions): { rows: number; labels: LabelRow[] } {
-  const counts = table.rows.kind === 'fanout' ? fanoutCounts(plan, table, store) : null;
-  const total = counts ? counts.reduce((a, b) => a + b, 0) : (table.rows as { count: number }).count;
+  const layout = tableLayout(plan, table, store);
+  const total = layout.total;
   const retained = new Map<string, ColumnData[]>(table.retain.map((c) => [c, []]));
   const labels: LabelRow[] = [];
-  let start = 0;
-  let parent = 0;
-  while (start < total) {
-    let n = Math.min(opts.chunkRows, total - start);
-    let parentRow: Float64Array | null = null;
-    if (counts) {
-      // Whole parents per chunk (at least one), so a parent's children never straddle chunks.
-      let rows = 0;
-      let p = parent;
-      while (p < counts.length && (rows === 0 || rows + counts[p] <= opts.chunkRows)) rows += counts[p++];
-      n = rows;
-      parentRow = new Float64Array(n);
-      let o = 0;
-      for (let q = parent; q < p; q++) for (let k = 0; k < counts[q]; k++) parentRow[o++] = q;
-      parent = p;
-    }
-    const cols = evaluateChunk(plan, table, store, memo, start, n, parentRow, labels);
+  for (const r of chunkRanges(layout, wholeRange(layout), opts.chunkRows)) {
+    const n = r.rowEnd - r.rowStart;
+    const cols = generateChunk(plan, table, store, memo, layout, r, labels);
     sink.append(table.columns.map((c) => cols.get(c.name)!), n);
     for (const [name, parts] of retained) parts.push(cols.get(name)!);
-    start += n;
-    opts.onProgress?.(start, total);
+    opts.onProgress?.(r.rowEnd, total);
   }
   store.set(table.id, { rows: total, columns: new Map([...retained].map(([name, parts]) => [name, ColumnData.concat(parts, total)])) });
-  labels.sort((a, b) => a.row - b.row || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
+  sortLabels(labels);
   return { rows: total, labels };
+}
+
+/** A table's labels in (row, column) order, whatever the chunking (label ids follow this order). */
+export function sortLabels(labels: LabelRow[]): void {
+  labels.sort((a, b) => a.row - b.row || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
 }
 
 function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, start: number, n: number, parentRow: Float64Array | null, labels: LabelRow[]): Map<string, ColumnData> {
@@ -64,7 +121,7 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
       return rows;
     },
     linkedRows(t) {
-      return table.rows.kind === 'fanout' && table.rows.parent === t ? parentRow! : ctx.pick(t);
+      return table.rows.kind !== 'fixed' && table.rows.parent === t ? parentRow! : ctx.pick(t);
     },
     memo<T>(owner: object, build: () => T): T {
       if (!memo.has(owner)) memo.set(owner, build());
@@ -74,29 +131,65 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
       pending.push(l);
     },
   };
+  // Values each column would have without the injected anomalies (outliers, anomaly, scenarios): for a
+  // labelled column its pipeline without them; for a column computed from a changed one (a binomial
+  // step, an expression) its pipeline again on the unchanged inputs. `differs` holds those that differ.
   const shadows = new Map<string, ColumnData>();
+  const differs = new Map<string, ColumnData>();
+  const changedRows = new Map<string, number[]>();
+  const quiet: ChunkContext = { ...ctx, cols: new Map(), label: () => undefined };
   for (const name of table.evalOrder) {
     const col = table.columns.find((c) => c.name === name)!;
     const generated = generatorFor(col.generator.kind).execute(col.generator, col, ctx);
-    if (col.modifiers.some((m) => m.kind === 'outliers')) {
-      // The same pipeline without the injected anomaly gives each label its exact expected value.
-      const quiet: ChunkContext = { ...ctx, label: () => undefined };
-      const shadow = col.modifiers.filter((m) => m.kind !== 'outliers').reduce((d, m) => modifierFor(m.kind).execute(m, d, col, quiet), generated.clone());
-      shadows.set(name, enforceOrder(castColumn(shadow, col, start), col, cols));
-    }
-    const data = col.modifiers.reduce((d, m) => modifierFor(m.kind).execute(m, d, col, ctx), generated);
+    const upstream = differs.size > 0 && columnDeps(col, null).columns.some((c) => differs.has(c));
+    // Labelled modifiers report every change they make: without a report (and no changed input) the shadow equals the data.
+    const pristine = !upstream && col.modifiers.some(isLabelled) ? generated.clone() : null;
+    const reported = pending.length;
+    const data = col.modifiers.reduce((d, m) => (m.kind === 'scenario' ? executeScenario(m, d, col, ctx) : modifierFor(m.kind).execute(m, d, col, ctx)), generated);
     cols.set(name, enforceOrder(castColumn(data, col, start), col, cols));
+    if (upstream || (pristine && pending.length > reported)) {
+      quiet.cols = new Map([...cols, ...differs]);
+      const shadowOf = (c: ChunkContext, base?: ColumnData) => {
+        const d = col.modifiers.filter((m) => !isLabelled(m)).reduce((x, m) => modifierFor(m.kind).execute(m, x, col, c), base ?? generatorFor(col.generator.kind).execute(col.generator, col, c));
+        return enforceOrder(castColumn(d, col, c.start), col, c.cols);
+      };
+      // Row-wise programs differ from their shadow only where an input changed or a labelled modifier reported
+      // a change: re-run just those rows.
+      const ranges = pristine
+        ? modifiersRowWise(col) ? rowRanges(pending.slice(reported).map((l) => l.index), n) : null
+        : !col.modifiers.some(isLabelled) && rowWise(col) ? rowRanges(columnDeps(col, null).columns.flatMap((c) => changedRows.get(c) ?? []), n) : null;
+      const sub = (lo: number, hi: number) => shadowOf(subContext(quiet, lo, hi), pristine ? sliceOf(pristine, lo, hi) : undefined);
+      shadows.set(name, ranges ? patched(cols.get(name)!, ranges, sub) : pristine ? shadowOf(quiet, pristine) : shadowOf(quiet));
+      const rows = diffRows(shadows.get(name)!, cols.get(name)!);
+      if (rows.length) {
+        differs.set(name, shadows.get(name)!);
+        changedRows.set(name, rows);
+      }
+    }
   }
-  const pk = table.pk ? cols.get(table.pk) : undefined;
+  // A label only where the value really changed (a zero cannot spike; a row null in both runs shows nothing);
+  // a column that changed because a column it reads changed is labelled with that decision.
   for (const l of pending) {
-    const expected = shadows.get(l.column)!.key(l.index);
-    const observed = cols.get(l.column)!.key(l.index);
-    // A label only where the value really changed (a zero cannot spike; a nulled row shows nothing).
-    if (expected === null || observed === null || expected === observed) continue;
-    const key = pk?.key(l.index);
-    labels.push({ table: table.id, column: l.column, row: start + l.index, rowKey: key === undefined || key === null ? null : String(key), kind: l.kind, expected: Number(expected), observed: Number(observed), magnitude: l.magnitude });
+    const row = labelRow(plan, table, ctx, l, shadows.get(l.column)!.key(l.index), cols.get(l.column)!.key(l.index));
+    if (row) labels.push(row);
+  }
+  for (const l of followLabels(table, pending, changedRows)) {
+    const row = labelRow(plan, table, ctx, l, differs.get(l.column)!.key(l.index), cols.get(l.column)!.key(l.index));
+    if (row) labels.push(row);
   }
   return cols;
+}
+
+/** Indices whose values differ (nulls equal each other). */
+function diffRows(a: ColumnData, b: ColumnData): number[] {
+  const out: number[] = [];
+  if (a.num && b.num) {
+    const [x, y] = [a.num, b.num];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(x[i] !== x[i] && y[i] !== y[i])) out.push(i);
+    return out;
+  }
+  for (let i = 0; i < a.length; i++) if (a.key(i) !== b.key(i)) out.push(i);
+  return out;
 }
 
 /** An enforced same-row inequality must survive the modifiers (time_jitter) too. */
@@ -120,10 +213,15 @@ function pickRows(ctx: ChunkContext, t: string, memo: Map<object, unknown>): Flo
   const out = new Float64Array(ctx.n);
   const stream = pick?.stream ?? 0;
   let cdf: Float64Array | null = null;
-  if (pick?.weightsBy) {
+  if ((pick?.weightsBy || pick?.segments) && rows > 0) {
     if (!memo.has(pick)) {
-      const w = Float64Array.from(ctx.store.column(t, pick.weightsBy).num!, (x) => (Number.isFinite(x) && x > 0 ? x : 0));
-      if (!w.some((x) => x > 0)) throw new Error(`weights_by "${t}.${pick.weightsBy}" has no positive value, so no row of "${t}" can be picked for "${ctx.table.id}" (weights ≤ 0 and nulls count as 0)`);
+      // Popularity (weights_by) times the segment fanout multiplier of each row (segment_behavior).
+      const w = pick.weightsBy ? Float64Array.from(ctx.store.column(t, pick.weightsBy).num!, (x) => (Number.isFinite(x) && x > 0 ? x : 0)) : new Float64Array(rows).fill(1);
+      if (pick.segments) {
+        const m = segmentMultipliers(ctx.store, pick.segments);
+        for (let r = 0; r < w.length; r++) w[r] *= m[r];
+      }
+      if (!w.some((x) => x > 0)) throw new Error(`${pick.weightsBy ? `weights_by "${t}.${pick.weightsBy}"` : `the segment fanout multipliers of "${t}"`} has no positive value, so no row of "${t}" can be picked for "${ctx.table.id}" (weights ≤ 0 and nulls count as 0)`);
       memo.set(pick, buildCdf(w));
     }
     cdf = memo.get(pick) as Float64Array;

@@ -113,6 +113,18 @@ export function patternPrefix(grid: TimeGrid, patterns: PatternPlan[]): Float64A
   return prefix;
 }
 
+/** Weight of every grid point: Π pattern weights × extra(t) (effects). */
+export function gridWeights(grid: TimeGrid, patterns: PatternPlan[], extra?: (t: number) => number): Float64Array {
+  const w = new Float64Array(grid.count);
+  for (let i = 0; i < grid.count; i++) {
+    const t = grid.point(i);
+    let x = 1;
+    for (const p of patterns) x *= patternWeight(t, p);
+    w[i] = extra ? x * extra(t) : x;
+  }
+  return w;
+}
+
 /** Draws grid points with probability ∝ Π pattern weights × extra weights (effects). */
 export class GridSampler {
   private readonly cdf: Float64Array | null;
@@ -123,13 +135,7 @@ export class GridSampler {
       this.cdf = null;
       return;
     }
-    const w = new Float64Array(grid.count);
-    for (let i = 0; i < grid.count; i++) {
-      const t = grid.point(i);
-      let x = 1;
-      for (const p of patterns) x *= patternWeight(t, p);
-      w[i] = extra ? x * extra(t) : x;
-    }
+    const w = gridWeights(grid, patterns, extra);
     let total = 0;
     for (let i = 0; i < w.length; i++) total += w[i];
     this.cdf = total > 0 ? buildCdf(w) : null;

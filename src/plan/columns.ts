@@ -6,7 +6,7 @@ import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from '
 const SQL_TYPES: Record<ColumnType, string> = {
   int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE', decimal: 'DECIMAL(18,4)', json: 'VARCHAR',
 };
-const NUMERIC_ONLY = new Set(['multiply', 'add', 'clamp', 'jitter', 'trend', 'outliers']);
+const NUMERIC_ONLY = new Set(['multiply', 'add', 'clamp', 'jitter', 'trend', 'outliers', 'anomaly']);
 
 /** Plan one column: generator program, modifier programs (datetime weights folded into the generator), types. */
 export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, column: Json, colIndex: number): ColumnPlan | undefined {

@@ -4,7 +4,9 @@ import { checkDag, resolveGraph } from '../resolve/graph.ts';
 import { schemaDiagnostics } from '../spec/schema-check.ts';
 import { VERSION } from '../version.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
+import { planBehaviours } from './behaviours.ts';
 import { planConstraints } from './constraints.ts';
+import { planScenarios } from '../scenarios/plan.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
 import { assignEnums } from './enums.ts';
@@ -56,11 +58,13 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
     if (t) drafts.set(t.id, t);
   }
   if (drafts.size !== nodes.size) return null;
+  planBehaviours(ctx, drafts);
   const declared = [...nodes.keys()];
   const res = resolveGraph([...drafts.values()], declared, diags);
   if (!res) return null;
   checkDag(doc.dag, [...drafts.values()], diags);
   planConstraints(ctx, doc, drafts);
+  planScenarios(ctx, doc, drafts, unsupported);
   // Enforced inequalities add same-row dependencies: order the columns again.
   for (const d of drafts.values()) d.evalOrder = orderColumns(ctx, nodes.get(d.id)!.node, pointer('nodes', nodes.get(d.id)!.index), d.columns, d.pk) ?? d.evalOrder;
   const tables: TablePlan[] = res.levels.flat().map((id) => ({ ...drafts.get(id)!, level: res.levelOf.get(id)!, estimatedRows: 0, estimatedBytes: 0, retain: [] }));

@@ -2,7 +2,7 @@ import { pointer } from '../diagnostics/diagnostic.ts';
 import { error, findColumn, type Json, type PlanContext, resolveRef, warning } from './context.ts';
 import type { TableDraft } from './tables.ts';
 
-/** Check every reference in `constraints` and `targets`; enforce same-row timestamp inequalities at generation. */
+/** Check every reference in `constraints` and `targets`; enforce numeric ranges and same-row timestamp inequalities at generation. */
 export function planConstraints(ctx: PlanContext, doc: Json, tables: Map<string, TableDraft>): void {
   const c = doc.constraints ?? {};
   const base = pointer('constraints');
@@ -12,7 +12,14 @@ export function planConstraints(ctx: PlanContext, doc: Json, tables: Map<string,
     resolveRef(ctx, fk?.from, `${base}/foreign_keys/${i}/from`, 'foreign_keys.from');
     resolveRef(ctx, fk?.to, `${base}/foreign_keys/${i}/to`, 'foreign_keys.to');
   });
-  list('ranges').forEach((r, i) => resolveRef(ctx, r?.attr, `${base}/ranges/${i}/attr`, 'ranges.attr'));
+  list('ranges').forEach((r, i) => {
+    const ref = resolveRef(ctx, r?.attr, `${base}/ranges/${i}/attr`, 'ranges.attr');
+    // A declared numeric range bounds the final values: a clamp after every modifier and behaviour multiplier.
+    const col = ref && tables.get(ref.table)?.columns.find((x) => x.name === ref.column);
+    const min = typeof r.min === 'number' ? r.min : null;
+    const max = typeof r.max === 'number' ? r.max : null;
+    if (col && ['int', 'float', 'decimal'].includes(col.type) && (min !== null || max !== null) && col.generator.kind !== 'sequence') col.modifiers.push({ kind: 'clamp', min, max });
+  });
   list('pattern').forEach((p, i) => {
     resolveRef(ctx, p?.attr, `${base}/pattern/${i}/attr`, 'pattern.attr');
     try {

@@ -6,13 +6,19 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'sequence':
     case 'choice':
     case 'enum_list':
+    case 'stage':
+    case 'period':
+    case 'adoption':
+    case 'attribution':
+    case 'state':
+    case 'lifecycle':
       return { columns: [], tables: [] };
     case 'choice_ref':
       return { columns: [], tables: [g.table] };
     case 'distribution':
-      return { columns: typeof g.params.n === 'string' ? [g.params.n] : [], tables: [] };
+      return { columns: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.filter((r) => r.table === null).map((r) => r.column)), tables: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.flatMap((r) => (r.table ? [r.table] : []))) };
     case 'datetime':
-      return { columns: g.after ? [g.after.column] : [], tables: g.effects.map((e) => e.table) };
+      return { columns: g.after ? [g.after.column] : [], tables: [...g.effects.map((e) => e.table), ...(g.vintage ? [g.vintage.table] : [])] };
     case 'faker':
       return { columns: g.localeFrom ? [g.localeFrom] : [], tables: [] };
     case 'lookup':
@@ -37,8 +43,20 @@ export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: s
     case 'seasonality':
     case 'trend':
       return { columns: [m.timeRef], tables: [] };
+    case 'segment_value':
+      return { columns: [], tables: [m.scale.table] };
+    case 'state_value':
+      return { columns: [m.column], tables: [] };
+    case 'not_before':
+      return { columns: [], tables: [m.table] };
+    case 'vintage_value':
+      return { columns: [m.timeRef], tables: [m.table] };
     case 'effect':
       return { columns: [...m.effect.on.map((k) => k.local), ...(m.effect.timeRef ? [m.effect.timeRef] : [])], tables: [m.effect.table] };
+    case 'anomaly':
+      return { columns: [m.timeRef, ...m.windows.flatMap((w) => w.scope.map((s) => s.column))], tables: [] };
+    case 'scenario':
+      return { columns: [m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []), ...(m.selection.kind === 'where' ? m.selection.columns : []), ...((m.selection.kind === 'random_k' || m.selection.kind === 'share') && m.selection.key ? [m.selection.key] : [])], tables: [] };
     default:
       return assertNever(m);
   }
@@ -47,7 +65,7 @@ export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: s
 export function columnDeps(c: ColumnPlan, pk: string | null): { columns: string[]; tables: string[] } {
   const parts = [generatorDeps(c.generator), ...c.modifiers.map(modifierDeps)];
   const columns = new Set(parts.flatMap((p) => p.columns));
-  if (pk && c.modifiers.some((m) => m.kind === 'outliers')) columns.add(pk);
+  if (pk && c.modifiers.some((m) => m.kind === 'outliers' || m.kind === 'anomaly' || m.kind === 'scenario')) columns.add(pk);
   columns.delete(c.name);
   return { columns: [...columns], tables: [...new Set(parts.flatMap((p) => p.tables))] };
 }

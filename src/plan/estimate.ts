@@ -1,4 +1,8 @@
-import type { ColumnType, FanoutPlan, TablePlan } from './types.ts';
+import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan } from './types.ts';
+import { curveValue } from './curves.ts';
+import { periodStarts } from '../engine/grain.ts';
+import { AdoptionCurve } from '../engine/adoption.ts';
+import { conversionProbability, CountDist } from '../engine/attribution.ts';
 
 const BYTES: Record<ColumnType, number> = { int: 8, float: 8, string: 16, bool: 1, datetime: 8, date: 4, decimal: 8, json: 32 };
 
@@ -56,10 +60,110 @@ export function logGamma(x: number): number {
 /** Fill estimatedRows / estimatedBytes in dependency order. */
 export function estimate(tables: TablePlan[]): void {
   const rows = new Map<string, number>();
+  const byId = new Map(tables.map((t) => [t.id, t]));
   for (const t of tables) {
-    const n = t.rows.kind === 'fixed' ? t.rows.count : Math.round((rows.get(t.rows.parent) ?? 0) * expectedFanout(t.rows.fanout));
+    const r = t.rows;
+    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedFanout(r.fanout) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1);
+    const n = r.kind === 'fixed' ? r.count : Math.round((rows.get(r.parent) ?? 0) * perParent);
     rows.set(t.id, n);
     t.estimatedRows = n;
     t.estimatedBytes = n * t.columns.reduce((a, c) => a + BYTES[c.type], 0);
   }
+}
+
+/** Mean of a segment multiplier over the segment column's choice weights (1 when they are unknown). */
+function meanMultiplier(s: SegmentScale, tables: Map<string, TablePlan>): number {
+  const g = tables.get(s.table)?.columns.find((c) => c.name === s.column)?.generator;
+  if (g?.kind !== 'choice') return 1;
+  let mean = 0;
+  g.values.forEach((v, i) => (mean += (g.cdf[i] - (i ? g.cdf[i - 1] : 0)) * (s.multipliers[String(v)] ?? 1)));
+  return mean;
+}
+
+/** Expected stages per parent: Σ_k Π_{j≤k} min(1, rate_j × mean multiplier) (censoring ignored). */
+function expectedStages(f: FunnelPlan, tables: Map<string, TablePlan>): number {
+  const m = f.segments ? meanMultiplier(f.segments, tables) : 1;
+  let reach = 1;
+  let total = 1;
+  for (let k = 1; k < f.stages.length; k++) total += reach *= Math.min(1, f.stages[k].rate * m);
+  return total;
+}
+
+/** Rough share of the base fanout a parent created uniformly over a one-year window keeps under the curves. */
+function meanVintage(curves: CurvePlan[]): number {
+  if (curves.length === 0) return 1;
+  const YEAR = 365.25 * 86_400_000;
+  const steps = 240;
+  let sum = 0;
+  for (let i = 0; i < steps; i++) {
+    const age = ((i + 0.5) / steps) * YEAR;
+    const m = curves.reduce((a, c) => a * curveValue(c, Math.floor(age / c.unitMs)), 1);
+    sum += m * (1 - (i + 0.5) / steps);
+  }
+  return sum / steps;
+}
+
+/** Expected active periods per parent: periods in the window (half of them when parents start their lifetime uniformly inside it) × active probability × mean segment multiplier. */
+function expectedPeriods(g: GrainPlan, tables: Map<string, TablePlan>): number {
+  const n = periodStarts(g).length * (g.lifetimeFrom ? 0.5 : 1);
+  return g.activeProbability === null ? n : n * Math.min(1, g.activeProbability * g.segments.reduce((a, s) => a * meanMultiplier(s, tables), 1));
+}
+
+/** Expected rows per parent of a state machine: the expected number of periods (or state changes) before absorption or the window end, for a parent starting mid-window. */
+function expectedStateRows(m: StateMachinePlan): number {
+  const unit = { day: 1, week: 7, month: 30.4375, year: 365.25 }[m.periodUnit] * 86_400_000;
+  const periods = Math.max(1, Math.floor((m.endMs - m.startMs) / unit / 2));
+  let dist: number[] = m.states.map((_, i) => (i === m.initial ? 1 : 0));
+  let rows = 0;
+  for (let k = 0; k < periods; k++) {
+    const next = m.states.map(() => 0);
+    dist.forEach((pr, s) => {
+      if (pr === 0) return;
+      if (m.terminal[s]) return;
+      const total = m.next[s].reduce((a, b) => a + b, 0) || 1;
+      next[s] += pr * (1 - m.leave[s]);
+      m.next[s].forEach((w, t) => (next[t] += (pr * m.leave[s] * w) / total));
+      if (m.emit === 'episodes') rows += pr * m.leave[s];
+    });
+    if (m.emit === 'periods') rows += dist.reduce((a, b) => a + b, 0);
+    dist = next;
+  }
+  return m.emit === 'episodes' ? 1 + rows : rows;
+}
+
+/** Rough rows per parent of a lifecycle: each stage visited once at most; events at their rate over a mean duration (capped by half the window). */
+function expectedLifecycleRows(l: LifecyclePlan): number {
+  if (l.emit === 'stages') return Math.min(l.stages.length, 1 + l.stages.filter((s) => s.next.length).length);
+  const half = (l.endMs - l.startMs) / 2;
+  let events = 0;
+  for (const s of l.stages) {
+    const mean = s.duration ? Math.min(half, 7 * 86_400_000) : s.churnPerPeriod > 0 ? Math.min(half, l.periodMs / s.churnPerPeriod) : half;
+    events += (s.eventsPerWeek * mean) / (7 * 86_400_000);
+  }
+  return events;
+}
+
+/** Expected rows per parent of an adoption fact: Σ over adoption times of P(adopt then) × (1 + mean events until the end). */
+function expectedAdoptionRows(a: AdoptionPlan, parents: number): number {
+  const curve = new AdoptionCurve(a.curve, parents);
+  const days = (a.endMs - a.launchMs) / 86_400_000;
+  if (!(days > 0)) return 0;
+  const perWeek = a.tiers.reduce((s, t) => s + t.share * t.perWeek, 0);
+  const steps = 200;
+  let rows = 0;
+  for (let i = 0; i < steps; i++) {
+    const p = curve.cdf(((i + 1) / steps) * days) - curve.cdf((i / steps) * days);
+    rows += p * (1 + (perWeek * days * (1 - (i + 0.5) / steps)) / 7);
+  }
+  return rows;
+}
+
+/** Expected rows per parent of an attribution fact: journeys × touches, or journeys × E[p(convert | n)] (n from 2,000 keyed draws). */
+function expectedAttributionRows(a: AttributionPlan): number {
+  const journeys = expectedFanout(a.journeys);
+  if (a.emit === 'touchpoints') return journeys * expectedFanout(a.touches);
+  const d = new CountDist(a.touches);
+  let p = 0;
+  for (let i = 0; i < 2000; i++) p += conversionProbability(a, d.draw(0x5eed, i, 0));
+  return (journeys * p) / 2000;
 }

@@ -9,7 +9,7 @@ export function printPlan(plan: Plan): string {
   plan.levels.forEach((l, i) => lines.push(`level ${i}: ${l.join(', ')}`));
   const total = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
   for (const t of plan.tables) {
-    const rows = t.rows.kind === 'fixed' ? `${fmt(t.rows.count)} rows` : `~${fmt(t.estimatedRows)} rows (${t.rows.fanout.distribution} fanout, mean ${round(t.rows.fanout.mean)} per ${t.rows.parent}${t.rows.effects.length ? `, ${t.rows.effects.length} effect(s)` : ''})`;
+    const rows = describeRows(t);
     lines.push('', `${t.id}  [${t.kind}, level ${t.level}${t.pk ? `, pk ${t.pk}` : ''}]  ${rows}`);
     const width = Math.max(...t.columns.map((c) => c.name.length));
     for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}`);
@@ -17,6 +17,23 @@ export function printPlan(plan: Plan): string {
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);
   for (const u of plan.unsupported) lines.push(`not supported yet (ignored): ${u.what} at ${u.path}`);
   return lines.join('\n');
+}
+
+function describeRows(t: Plan['tables'][number]): string {
+  const r = t.rows;
+  if (r.kind === 'fixed') return `${fmt(r.count)} rows`;
+  if (r.kind === 'lifecycle') return `~${fmt(t.estimatedRows)} rows (lifecycle ${r.lifecycle.emit} of ${r.lifecycle.stages.length} stages per ${r.parent})`;
+  if (r.kind === 'adoption') return `~${fmt(t.estimatedRows)} rows (adoption + engagement events per ${r.parent}, ${r.adoption.curve.kind === 'bass' ? `Bass p ${r.adoption.curve.p} q ${r.adoption.curve.q}` : `${r.adoption.curve.groups.length} diffusion groups`})`;
+  if (r.kind === 'attribution') return `~${fmt(t.estimatedRows)} rows (${r.attribution.emit} of journeys per ${r.parent}, ${r.attribution.types.length} touchpoint types, ${round(r.attribution.windowMs / 86_400_000)}-day window)`;
+  if (r.kind === 'states') return `~${fmt(t.estimatedRows)} rows (${r.machine.emit} of a ${r.machine.states.length}-state machine per ${r.parent}, ${r.machine.periodUnit}ly)`;
+  if (r.kind === 'grain') return `~${fmt(t.estimatedRows)} rows (one per ${r.parent} per active ${r.grain.every}${r.grain.activeProbability !== null ? `, p ${r.grain.activeProbability}` : ''})`;
+  if (r.kind === 'stages') return `~${fmt(t.estimatedRows)} rows (funnel of ${r.funnel.stages.length} stages per ${r.parent}${r.funnel.segments ? `, rates by ${r.funnel.segments.table}.${r.funnel.segments.column}` : ''})`;
+  const extra = [
+    r.effects.length ? `${r.effects.length} effect(s)` : '',
+    ...r.segments.map((s) => `×segment ${s.table}.${s.column}`),
+    r.vintage && r.vintage.fanoutCurves.length ? `×vintage of ${r.vintage.table}.${r.vintage.createdAt}` : '',
+  ].filter(Boolean);
+  return `~${fmt(t.estimatedRows)} rows (${r.fanout.distribution} fanout, mean ${round(r.fanout.mean)} per ${r.parent}${extra.map((e) => `, ${e}`).join('')})`;
 }
 
 function describeColumn(c: ColumnPlan): string {
@@ -31,11 +48,17 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'choice': return `choice(${g.values.length} values)`;
     case 'choice_ref': return `choice_ref(${g.table}.${g.column})`;
     case 'distribution': return `${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''}`;
-    case 'datetime': return `datetime(${g.freq}${g.patterns.map((p) => ` ×${p.dimension}`).join('')}${g.effects.map((e) => ` ×effect:${e.table}`).join('')}${g.after ? ` after ${g.after.column}` : ''})`;
+    case 'datetime': return `datetime(${g.freq}${g.patterns.map((p) => ` ×${p.dimension}`).join('')}${g.effects.map((e) => ` ×effect:${e.table}`).join('')}${g.after ? ` after ${g.after.column}` : ''}${g.vintage ? ` after ${g.vintage.table}.${g.vintage.createdAt}${g.vintage.fanoutCurves.length ? ' ×age curve' : ''}` : ''})`;
     case 'faker': return `faker(${g.method}${g.localeFrom ? `, locale from ${g.localeFrom}` : g.locale ? `, ${g.locale}` : ''})`;
     case 'lookup': return `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''})`;
     case 'expression': return `expression(${g.code})`;
     case 'enum_list': return `enum_list(${g.values.length} values)`;
+    case 'stage': return `funnel stage ${g.field}`;
+    case 'period': return 'panel period start';
+    case 'state': return `state machine ${g.field}`;
+    case 'adoption': return `adoption ${g.field}`;
+    case 'attribution': return `attribution ${g.field}`;
+    case 'lifecycle': return `lifecycle ${g.field}`;
     default: return assertNever(g);
   }
 }
@@ -52,6 +75,12 @@ function describeModifier(m: ModifierProgram): string {
     case 'trend': return `trend(${m.type} ${m.growthRate} of ${m.timeRef})`;
     case 'effect': return `effect(${m.effect.table}.${m.effect.field ?? '1'} ${m.effect.op})`;
     case 'outliers': return `outliers(${m.mode} ${m.rate})`;
+    case 'anomaly': return `anomaly(${m.windows.length} window(s) of ${m.timeRef})`;
+    case 'scenario': return `scenario ${m.id}(${m.type})`;
+    case 'state_value': return `×state(${m.column})`;
+    case 'not_before': return `≥ ${m.table}.${m.column}`;
+    case 'segment_value': return `×segment(${m.scale.table}.${m.scale.column})`;
+    case 'vintage_value': return `×age curve(${m.table}.${m.createdAt} at ${m.timeRef})`;
     default: return assertNever(m);
   }
 }

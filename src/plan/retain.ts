@@ -1,4 +1,4 @@
-import type { EffectPlan, TablePlan } from './types.ts';
+import type { EffectPlan, SegmentScale, TablePlan, VintagePlan } from './types.ts';
 
 /** For each table, the columns other tables read from it during a run. */
 export function computeRetain(tables: TablePlan[]): void {
@@ -7,21 +7,55 @@ export function computeRetain(tables: TablePlan[]): void {
     for (const c of cols) if (c) need.get(table)?.add(c);
   };
   const addEffect = (e: EffectPlan) => add(e.table, ...e.on.map((k) => k.remote), e.startCol, e.endCol, e.field);
+  const addScale = (s: SegmentScale | null) => s && add(s.table, s.column);
+  const addVintage = (v: VintagePlan | null) => v && (add(v.table, v.createdAt), addScale(v.decay));
   for (const t of tables) {
     if (t.rows.kind === 'fanout') {
       for (const e of t.rows.effects) {
         addEffect(e);
         add(t.rows.parent, ...e.on.map((k) => k.local));
       }
+      t.rows.segments.forEach(addScale);
+      addVintage(t.rows.vintage);
     }
-    for (const p of t.picks) if (p.weightsBy) add(p.table, p.weightsBy);
+    if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom);
+    if (t.rows.kind === 'adoption') addScale(t.rows.adoption.segments);
+    if (t.rows.kind === 'attribution') (addScale(t.rows.attribution.segments), addScale(t.rows.attribution.conversion));
+    if (t.rows.kind === 'states') {
+      addScale(t.rows.machine.churn);
+      add(t.rows.parent, t.rows.machine.startFrom);
+    }
+    if (t.rows.kind === 'grain') {
+      t.rows.grain.segments.forEach(addScale);
+      addVintage(t.rows.grain.vintage);
+      add(t.rows.parent, t.rows.grain.lifetimeFrom);
+    }
+    if (t.rows.kind === 'stages') {
+      addScale(t.rows.funnel.segments);
+      add(t.rows.parent, t.rows.funnel.startFrom);
+    }
+    for (const p of t.picks) {
+      if (p.weightsBy) add(p.table, p.weightsBy);
+      addScale(p.segments);
+    }
+    // Labels name the entity of a changed row: the primary parent's key.
+    if ('parent' in t.rows && t.columns.some((c) => c.modifiers.some((m) => m.kind === 'outliers' || m.kind === 'anomaly' || m.kind === 'scenario'))) add(t.rows.parent, tables.find((x) => x.id === (t.rows as { parent: string }).parent)?.pk ?? null);
     for (const c of t.columns) {
       const g = c.generator;
       if (g.kind === 'lookup') add(g.table, g.column, ...g.on.map((k) => k.remote));
       if (g.kind === 'choice_ref') add(g.table, g.column);
       if (g.kind === 'expression') for (const r of g.refs) if (r.table) add(r.table, r.column);
-      if (g.kind === 'datetime') g.effects.forEach(addEffect);
-      for (const m of c.modifiers) if (m.kind === 'effect') addEffect(m.effect);
+      if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) for (const r of e.refs) if (r.table) add(r.table, r.column);
+      if (g.kind === 'datetime') {
+        g.effects.forEach(addEffect);
+        addVintage(g.vintage);
+      }
+      for (const m of c.modifiers) {
+        if (m.kind === 'effect') addEffect(m.effect);
+        if (m.kind === 'segment_value') addScale(m.scale);
+        if (m.kind === 'not_before') add(m.table, m.column);
+        if (m.kind === 'vintage_value') (add(m.table, m.createdAt), addScale(m.decay));
+      }
     }
   }
   for (const t of tables) t.retain = t.columns.map((c) => c.name).filter((c) => need.get(t.id)!.has(c));

@@ -7,7 +7,8 @@ import { columnDeps } from './deps.ts';
 import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan } from './types.ts';
 
-export const BEHAVIOUR_KEYS = ['segment_behavior', 'vintage_behavior', 'stage_config', 'state_transition_model', 'lifecycle_model', 'adoption_model', 'attribution_chain', 'grain'];
+/** Behaviour blocks (DSL §5) this version does not execute yet: announced, never ignored silently. */
+export const PLANNED_BEHAVIOURS: string[] = [];
 const FANOUTS = ['poisson', 'uniform', 'negative_binomial', 'geometric', 'fixed'];
 
 export type TableDraft = Omit<TablePlan, 'level' | 'estimatedRows' | 'estimatedBytes' | 'retain'>;
@@ -27,7 +28,7 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
   const pk = typeof node.pk === 'string' ? node.pk : null;
   if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, raw.length ? didYouMean(pk, raw.map((c) => c?.name)) : 'add the key column to "columns"');
   else if (pk !== null) checkPk(ctx, node, path, columns.find((c) => c.name === pk));
-  for (const key of BEHAVIOUR_KEYS) {
+  for (const key of PLANNED_BEHAVIOURS) {
     if (node[key] === undefined) continue;
     warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'remove the block or expect the data not to show this behaviour (--strict refuses it)');
     unsupported.push({ path: `${path}/${key}`, what: key });
@@ -83,7 +84,7 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     const e = planEffect(m.args ?? {}, ctx, node, `${mpath}/args`);
     if (e) effects.push(bindToParent(ctx, `${mpath}/args/on`, e, parents[0], columns));
   });
-  return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout') };
+  return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout'), segments: [], vintage: null };
 }
 
 /**
@@ -104,7 +105,7 @@ function bindToParent(ctx: PlanContext, path: string, e: EffectPlan, parent: str
   return { ...e, on, timeRef: timeCol?.name ?? null };
 }
 
-function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undefined {
+export function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undefined {
   if (f === undefined) return { distribution: 'fixed', mean: 1, k: null, min: null, max: null };
   const d = f.distribution ?? 'poisson';
   if (!FANOUTS.includes(d)) return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/distribution`, `unknown fanout distribution "${d}"`, didYouMean(String(d), FANOUTS));
@@ -159,7 +160,7 @@ function collectPicks(ctx: PlanContext, node: Json, columns: ColumnPlan[]): Pick
     }
     if (g.kind === 'expression') for (const r of g.refs) if (r.table && r.table !== primary && !picks.has(r.table)) picks.set(r.table, null);
   });
-  return [...picks].map(([table, weightsBy]) => ({ table, weightsBy, stream: streamKey(ctx.seed, node.id, '__pick', table) }));
+  return [...picks].map(([table, weightsBy]) => ({ table, weightsBy, stream: streamKey(ctx.seed, node.id, '__pick', table), segments: null }));
 }
 
 function tableDeps(node: Json, columns: ColumnPlan[], rows: RowModel, picks: PickPlan[]): string[] {

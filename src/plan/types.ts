@@ -45,7 +45,156 @@ export interface TablePlan {
 
 export type RowModel =
   | { kind: 'fixed'; count: number }
-  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number };
+  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number; segments: SegmentScale[]; vintage: VintagePlan | null }
+  | { kind: 'stages'; parent: string; stream: number; funnel: FunnelPlan }
+  | { kind: 'grain'; parent: string; stream: number; grain: GrainPlan }
+  | { kind: 'states'; parent: string; stream: number; machine: StateMachinePlan }
+  | { kind: 'lifecycle'; parent: string; stream: number; lifecycle: LifecyclePlan }
+  | { kind: 'adoption'; parent: string; stream: number; adoption: AdoptionPlan }
+  | { kind: 'attribution'; parent: string; stream: number; attribution: AttributionPlan };
+
+/** Adoption per parent row (adoption_model): at most one adoption time, then engagement events. */
+export interface AdoptionPlan {
+  /** Diffusion groups: members of group g adopt between the previous group's milestone and days_g (a monotone cubic through the milestones); or the Bass CDF. */
+  curve:
+    | { kind: 'groups'; groups: { name: string; share: number; days: number }[] }
+    | { kind: 'bass'; p: number; q: number; unitMs: number; marketSize: number | null };
+  /** Diffusion clock origin and the window end (adoptions after it do not happen). */
+  launchMs: number;
+  endMs: number;
+  /** Engagement tiers of adopters (shares sum ≤ 1; the rest has no engagement). */
+  tiers: { name: string; share: number; perWeek: number }[];
+  /** Segment fanout multipliers of the parent scale events_per_week. */
+  segments: SegmentScale | null;
+  dateOnly: boolean;
+}
+
+/** Journeys of touchpoints per parent row (attribution_chain), written as touchpoints or as conversions. */
+export interface AttributionPlan {
+  emit: 'touchpoints' | 'conversions';
+  /** Journeys per parent (the fact's fanout) and touches per journey. */
+  journeys: FanoutPlan;
+  touches: FanoutPlan;
+  types: string[];
+  /** Cumulative touchpoint-type weights; the first touch and the last touch (of journeys with ≥ 2) may have their own. */
+  cdf: number[];
+  firstCdf: number[] | null;
+  lastCdf: number[] | null;
+  windowMs: number;
+  base: number;
+  multiplier: number;
+  /** Touch count after which more touches no longer raise the probability (null: never). */
+  saturation: number | null;
+  /** Grid of the journey end (the conversion time of a converting journey). */
+  startMs: number;
+  endMs: number;
+  freq: Freq;
+  patterns: PatternPlan[];
+  dateOnly: boolean;
+  /** Segment fanout multipliers (journeys per parent) and transition multipliers (conversion probability). */
+  segments: SegmentScale | null;
+  conversion: SegmentScale | null;
+}
+
+/** Lifecycle stages per parent row (lifecycle_model): stage intervals, or the events emitted during them. */
+export interface LifecyclePlan {
+  emit: 'stages' | 'events';
+  stages: LifecycleStagePlan[];
+  /** Period of churn_probability_per_period, in ms (calendar-free: day, week, 30.4375 days, 365.25 days). */
+  periodMs: number;
+  startFrom: string | null;
+  startMs: number;
+  endMs: number;
+}
+
+export interface LifecycleStagePlan {
+  name: string;
+  /** Duration in ms (a distribution × unit), or null: until churn or the window end. */
+  duration: { dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; unitMs: number } | null;
+  eventTypes: string[];
+  /** Events per week while in the stage. */
+  eventsPerWeek: number;
+  exitProbability: number;
+  /** Indexes into stages of the next stages (chosen uniformly); -1 marks an exit that ends the lifecycle. */
+  next: number[];
+  churnPerPeriod: number;
+}
+
+/** A recurring relationship per parent row moving between states once per period (state_transition_model). */
+export interface StateMachinePlan {
+  emit: 'episodes' | 'periods';
+  states: string[];
+  initial: number;
+  /** Per state: probability of leaving it in one period (0 for terminal states). */
+  leave: number[];
+  /** Per state: next-state weights over `states`, normalised (all 0 for terminal states). */
+  next: number[][];
+  terminal: boolean[];
+  periodUnit: 'day' | 'week' | 'month' | 'year';
+  /** Parent column the relationship starts at, or null (the window start). */
+  startFrom: string | null;
+  startMs: number;
+  endMs: number;
+  /** Segment churn multipliers on the hazard of moving to a terminal state. */
+  churn: SegmentScale | null;
+}
+
+/** Panel facts (`grain`): one row per parent (or one series) per active period. */
+export interface GrainPlan {
+  every: 'hour' | 'day' | 'week' | 'month';
+  /** Window: periods whose start lies in [floor_period(startMs), endMs]. */
+  startMs: number;
+  endMs: number;
+  /** null: a complete panel (every period of the lifetime); else the base probability that a period has a row. */
+  activeProbability: number | null;
+  /** Calendar weights of the period column (normalised to mean 1 over the periods) scale the active probability. */
+  patterns: PatternPlan[];
+  /** Parent column a parent's periods start from (its lifetime), or null (the whole window). */
+  lifetimeFrom: string | null;
+  /** Segment fanout multipliers and vintage activity curves of the parent scale the active probability. */
+  segments: SegmentScale[];
+  vintage: VintagePlan | null;
+  stream: number;
+}
+
+/** Per-segment multipliers read from a column of a linked entity (segment_behavior). */
+export interface SegmentScale { table: string; column: string; multipliers: Record<string, number> }
+
+/** Age curves of the primary parent (vintage_behavior): step functions over whole age units. */
+export interface VintagePlan {
+  table: string;
+  createdAt: string;
+  /** Curves applied to the expected child count (their product). */
+  fanoutCurves: CurvePlan[];
+  /** The child datetime column placed in [created_at, end] with density ∝ curve(age) × its own weights. */
+  timeColumn: string | null;
+  /** Segment decay_rate: divides every curve's time unit (2 = ages twice as fast). */
+  decay: SegmentScale | null;
+}
+
+export type CurvePlan =
+  | { kind: 'array'; values: number[]; unitMs: number }
+  | { kind: 'logarithmic' | 'exponential' | 'linear'; a: number; b: number; unitMs: number };
+
+export interface FunnelPlan {
+  stages: { name: string; rate: number; delay: DelayPlan }[];
+  /** Transition multipliers by the primary parent's segment. */
+  segments: SegmentScale | null;
+  /** Parent column the first stage happens at, or null (drawn on the time column's grid). */
+  startFrom: string | null;
+  timeColumn: string;
+  /** Window of the time column: stage 0 is drawn on its grid when there is no startFrom; later stages past endMs are censored. */
+  startMs: number;
+  endMs: number;
+  freq: Freq;
+  patterns: PatternPlan[];
+  /** Stage times are whole days (a date column): each stage at least one day after the previous one. */
+  dateOnly: boolean;
+}
+
+export type DelayPlan =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'dist'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; unitMs: number };
 
 export interface FanoutPlan {
   distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed';
@@ -55,7 +204,7 @@ export interface FanoutPlan {
   max: number | null;
 }
 
-export interface PickPlan { table: string; weightsBy: string | null; stream: number }
+export interface PickPlan { table: string; weightsBy: string | null; stream: number; segments: SegmentScale | null }
 
 export interface ColumnPlan {
   name: string;
@@ -74,12 +223,26 @@ export type GeneratorProgram =
   | { kind: 'sequence'; start: number; step: number }
   | { kind: 'choice'; values: Scalar[]; cdf: number[] }
   | { kind: 'choice_ref'; table: string; column: string }
-  | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null] }
-  | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null }
+  | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
+  | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown> }
   | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on'; on: KeyPair[] }
   | { kind: 'expression'; code: string; refs: { table: string | null; column: string }[] }
-  | { kind: 'enum_list'; values: Scalar[] };
+  | { kind: 'enum_list'; values: Scalar[] }
+  | { kind: 'stage'; field: 'name' | 'index' | 'time' }
+  /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
+  | { kind: 'period'; grain: GrainPlan | null }
+  /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */
+  | { kind: 'state'; field: 'state' | 'from' | 'to' | 'index' | 'period' }
+  /** A lifecycle row's stage name / index / start / end, or an event's type / time. */
+  | { kind: 'lifecycle'; field: 'stage' | 'index' | 'start' | 'end' | 'event_type' | 'event_at' }
+  /** An adoption fact row's event type (adoption / engagement), time, diffusion group or engagement tier. */
+  | { kind: 'adoption'; field: 'type' | 'time' | 'group' | 'tier' }
+  /** An attribution row's journey id, touch index, touchpoint type, time, converted flag, conversion time or touch count. */
+  | { kind: 'attribution'; field: 'journey' | 'index' | 'type' | 'time' | 'converted' | 'converted_at' | 'touches' };
+
+/** A distribution parameter given per row: an expression over earlier columns of the row (and its parents). */
+export interface RowParam { code: string; refs: { table: string | null; column: string }[] }
 
 export interface PatternPlan { dimension: TimeDimension; weights: number[] }
 export interface KeyPair { local: string; remote: string }
@@ -107,7 +270,58 @@ export type ModifierProgram =
   | { kind: 'seasonality'; dimension: TimeDimension; weights: number[]; timeRef: string }
   | { kind: 'trend'; type: 'exponential' | 'linear' | 'logarithmic'; growthRate: number; a: number; b: number; originMs: number; timeRef: string }
   | { kind: 'effect'; effect: EffectPlan }
-  | { kind: 'outliers'; rate: number; mode: 'spike' | 'drop'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; stream: number };
+  | { kind: 'segment_value'; scale: SegmentScale }
+  /** value × a factor per state of the row (state_transition_model amount.state_multipliers). */
+  | { kind: 'state_value'; column: string; multipliers: Record<string, number> }
+  /** A vintage child's time never precedes its parent's creation, whatever its modifiers (the day after, for dates). */
+  | { kind: 'not_before'; table: string; column: string }
+  | { kind: 'vintage_value'; table: string; createdAt: string; timeRef: string; curves: CurvePlan[]; decay: SegmentScale | null }
+  | { kind: 'outliers'; rate: number; mode: 'spike' | 'drop'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; stream: number }
+  | { kind: 'anomaly'; windows: AnomalyWindowPlan[]; timeRef: string }
+  | ScenarioProgram;
+
+/** One dated window of an `anomaly` modifier: rows whose time is in [startMs, endMs) (and in scope) × multiplier. */
+export interface AnomalyWindowPlan {
+  startMs: number;
+  endMs: number;
+  multiplier: number;
+  kind: 'spike' | 'drop' | 'level_shift';
+  /** Rows whose column values are among these (printed keys: numbers, strings; bools as 0/1). */
+  scope: { column: string; values: (string | number | null)[] }[];
+}
+
+/**
+ * A top-level scenario compiled onto its target column: it runs after the column's own modifiers (so
+ * columns computed from the target see the changed value) and labels every value it changes.
+ */
+export interface ScenarioProgram {
+  kind: 'scenario';
+  id: string;
+  type: ScenarioType;
+  /** Scenario index in the spec (for paths) and the keyed stream of its own draws. */
+  index: number;
+  stream: number;
+  startMs: number;
+  endMs: number;
+  timeRef: string;
+  selection: ScenarioSelection;
+  /** The type's parameters after defaults and difficulty scaling. */
+  params: Record<string, number | string | number[]>;
+  /** A second count column the type reads (rate_* / funnel_break / data_quality: the denominator). */
+  denominator: string | null;
+  /** Upper bound of the target per row (a binomial step never exceeds its n), or null. */
+  capColumn: string | null;
+  difficulty: 'easy' | 'medium' | 'hard';
+  description: string;
+}
+
+export type ScenarioType = 'spike' | 'drop' | 'level_shift' | 'cost_spike' | 'volume_spike' | 'rate_drop' | 'rate_spike' | 'funnel_break' | 'mix_shift' | 'data_quality';
+
+export type ScenarioSelection =
+  | { kind: 'all' }
+  | { kind: 'random_k'; k: number; table: string | null; key: string | null }
+  | { kind: 'share'; share: number; table: string | null; key: string | null }
+  | { kind: 'where'; code: string; columns: string[] };
 
 export function assertNever(x: never): never {
   throw new Error(`unhandled kind: ${JSON.stringify(x)}`);

@@ -4,16 +4,15 @@
  * row), then appended. Output is atomic: everything goes to a temporary file renamed on success.
  */
 import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DATE, DECIMAL, DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTableFunction, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBType, ENUM, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import { ChunkEncoder, type EncodedChunk } from './encode.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
 const VECTOR = duckdb.vector_size();
-const DAY = 86_400_000;
-const TWO32 = 4294967296;
 
 const TYPE_IDS: Record<string, duckdb.Type> = {
   BIGINT: duckdb.Type.BIGINT, DOUBLE: duckdb.Type.DOUBLE, VARCHAR: duckdb.Type.VARCHAR, BOOLEAN: duckdb.Type.BOOLEAN,
@@ -35,8 +34,15 @@ export function removeUnfinishedOutputs(): void {
 }
 
 function removeTemp(tmp: string): void {
-  rmSync(tmp, { force: true });
+  if (!tmp) return;
+  rmSync(tmp, { force: true, recursive: true });
   rmSync(`${tmp}.wal`, { force: true });
+}
+
+/** Register a temporary output (file or directory) removed by `removeUnfinishedOutputs`; returns the unregister function. */
+export function trackUnfinished(tmp: string): () => void {
+  unfinished.add(tmp);
+  return () => void unfinished.delete(tmp);
 }
 
 export class DuckDBFileSink {
@@ -56,6 +62,12 @@ export class DuckDBFileSink {
     }
   }
 
+  /** An in-memory database (spilling to `tempDirectory`) used as a staging area; `abort` closes it, `commit` is not for it. */
+  static async memory(memoryLimit: string, tempDirectory: string): Promise<DuckDBFileSink> {
+    const instance = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit, temp_directory: tempDirectory });
+    return new DuckDBFileSink(instance, await instance.connect(), '', '');
+  }
+
   async createTable(t: TablePlan): Promise<TableWriter> {
     const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${sqlTypeText(c)}`);
     await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
@@ -63,22 +75,51 @@ export class DuckDBFileSink {
     return new TableWriter(appender, t.columns);
   }
 
+  /**
+   * A table filled by `INSERT INTO t SELECT * FROM <table function>` statements over batches of chunks encoded
+   * by workers: DuckDB inserts (and compresses) on its own thread, and the JS main thread only copies each
+   * vector's bytes in the table function's callback, so it stays free to receive the workers' results.
+   */
+  async createBatchTable(t: TablePlan): Promise<BatchInsertWriter> {
+    const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${sqlTypeText(c)}`);
+    await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
+    // One transaction for all the table's batches (as the appender does): full row groups are written out
+    // as they fill, nothing goes through the WAL, and a failed run rolls the table back.
+    await this.connection.run('BEGIN TRANSACTION');
+    return new BatchInsertWriter(this.connection, t, `__datagen_rows_${++this.functions}`);
+  }
+
+  private functions = 0;
+
+  /** DuckDB's own memory accounting (duckdb_memory()), for DATAGEN_PROFILE. */
+  async memoryReport(): Promise<string> {
+    const r = await this.connection.runAndReadAll('SELECT tag, memory_usage_bytes // 1048576 AS mb FROM duckdb_memory() WHERE memory_usage_bytes > 1048576');
+    return r.getRowsJS().map(([tag, mb]) => `${String(tag)} ${String(mb)} MB`).join(', ') || 'none';
+  }
+
+  /** `_labels`: one row per labelled change, ids in the engine's order (table order, then row, then column). */
   async writeLabels(labels: LabelRow[]): Promise<void> {
-    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, "table" VARCHAR, "column" VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, magnitude DOUBLE)`);
+    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, "table" VARCHAR, "column" VARCHAR, entity_key VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, delta DOUBLE, magnitude DOUBLE, severity VARCHAR, description VARCHAR)`);
     const a = await this.connection.createAppender('_labels');
+    const text = (s: string | null) => (s === null ? a.appendNull() : a.appendVarchar(s));
+    const double = (x: number | null) => (x === null || Number.isNaN(x) ? a.appendNull() : a.appendDouble(x));
+    const time = (ms: number | null) => (ms === null ? a.appendNull() : a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n)));
     labels.forEach((l, i) => {
       a.appendBigInt(BigInt(i + 1));
-      a.appendNull();
-      a.appendVarchar(l.kind);
-      a.appendVarchar(l.table);
-      a.appendVarchar(l.column);
-      if (l.rowKey === null) a.appendNull();
-      else a.appendVarchar(l.rowKey);
-      a.appendNull();
-      a.appendNull();
-      a.appendDouble(l.expected);
-      a.appendDouble(l.observed);
-      a.appendDouble(l.magnitude);
+      text(l.scenario);
+      text(l.kind);
+      text(l.table);
+      text(l.column);
+      text(l.entityKey);
+      text(l.rowKey);
+      time(l.start);
+      time(l.end);
+      double(l.expected);
+      double(l.observed);
+      double(l.delta);
+      double(l.magnitude);
+      text(l.severity);
+      text(l.description);
       a.endRow();
     });
     a.closeSync();
@@ -117,32 +158,51 @@ export class DuckDBFileSink {
   }
 }
 
-/** Copies chunk columns into one reused native data chunk and appends it, VECTOR rows at a time. */
+/**
+ * Copies encoded chunk columns (src/sinks/encode.ts) into one reused native data chunk and appends it,
+ * VECTOR rows at a time: per vector and column one memcpy, long strings through the string heap.
+ */
 export class TableWriter implements TableSink {
   private readonly chunk: DuckDBDataChunk;
-  private readonly scratch = new ArrayBuffer(VECTOR * 8);
-  private readonly u32 = new Uint32Array(this.scratch);
-  private readonly i32 = new Int32Array(this.scratch);
-  private readonly u8 = new Uint8Array(this.scratch);
+  private readonly encoder: ChunkEncoder;
 
-  constructor(private readonly appender: DuckDBAppender, private readonly columns: ColumnPlan[]) {
+  constructor(private readonly appender: DuckDBAppender, columns: ColumnPlan[]) {
     const types = columns.map((c) =>
       c.enumValues ? duckdb.create_enum_type(c.enumValues)
       : c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4)
       : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR));
     this.chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
-    this.codes = columns.map((c) => (c.enumValues ? new Map(c.enumValues.map((v, i) => [v, i])) : null));
+    this.encoder = new ChunkEncoder(columns, true);
   }
 
-  /** ENUM columns: value → code. */
-  private readonly codes: (Map<string, number> | null)[];
-  private readonly u16 = new Uint16Array(this.scratch);
-
   append(data: ColumnData[], n: number): void {
+    this.appendEncoded(this.encoder.encode(data, n));
+  }
+
+  /** Append a chunk encoded here or in a worker thread. */
+  appendEncoded(enc: EncodedChunk): void {
+    const n = enc.n;
+    const cols = enc.columns;
+    const longAt = new Int32Array(cols.length);
     for (let off = 0; off < n; off += VECTOR) {
       const m = Math.min(VECTOR, n - off);
       duckdb.data_chunk_reset(this.chunk.chunk);
-      for (let c = 0; c < this.columns.length; c++) this.writeColumn(c, data[c], off, m);
+      for (let c = 0; c < cols.length; c++) {
+        const e = cols[c];
+        const vector = duckdb.data_chunk_get_vector(this.chunk.chunk, c);
+        duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
+        if (e.longRows) {
+          const rows = e.longRows;
+          let k = longAt[c];
+          for (; k < rows.length && rows[k] < off + m; k++) duckdb.vector_assign_string_element(vector, rows[k] - off, e.longValues![k]);
+          longAt[c] = k;
+        }
+        if (e.validity && blockHasNull(e.validity, off, m)) {
+          duckdb.vector_ensure_validity_writable(vector);
+          const words = e.validity;
+          duckdb.copy_data_to_vector_validity(vector, 0, words.buffer as ArrayBuffer, words.byteOffset + off / 8, Math.ceil(m / 64) * 8);
+        }
+      }
       duckdb.data_chunk_set_size(this.chunk.chunk, m);
       this.appender.appendDataChunk(this.chunk);
     }
@@ -152,132 +212,129 @@ export class TableWriter implements TableSink {
     this.appender.flushSync();
     this.appender.closeSync();
   }
+}
 
-  private writeColumn(c: number, data: ColumnData, off: number, m: number): void {
-    const vector = duckdb.data_chunk_get_vector(this.chunk.chunk, c);
-    const sql = this.columns[c].sqlType;
-    let nulls = false;
-    const codes = this.codes[c];
-    if (codes && data.str) {
-      nulls = this.writeCodes(vector, codes, data.str, off, m);
-    } else if (data.str) {
-      nulls = this.writeStrings(vector, data.str, off, m);
-    } else {
-      const v = data.num!;
-      if (sql === 'DOUBLE') {
-        for (let i = 0; i < m; i++) if (Number.isNaN(v[off + i])) nulls = true;
-        duckdb.copy_data_to_vector(vector, 0, v.buffer as ArrayBuffer, v.byteOffset + off * 8, m * 8);
-      } else {
-        nulls = this.encode(sql, v, off, m);
-        const width = sql === 'BOOLEAN' ? 1 : sql === 'DATE' ? 4 : 8;
-        duckdb.copy_data_to_vector(vector, 0, this.scratch, 0, m * width);
-      }
-    }
-    if (nulls) this.markNulls(vector, data, off, m);
+/** Rows per INSERT statement of a BatchInsertWriter (two batches at most are held: one inserting, one filling). */
+const BATCH_ROWS = 1 << 18;
+
+export class BatchInsertWriter {
+  private filling: EncodedChunk[] = [];
+  private fillingRows = 0;
+  private inserting: (EncodedChunk | undefined)[] = [];
+  private running: Promise<unknown> | null = null;
+  /** Read position of the table function in `inserting`: chunk and row offset. */
+  private at = 0;
+  private off = 0;
+
+  constructor(private readonly connection: DuckDBConnection, private readonly table: TablePlan, private readonly fn: string) {
+    const types = table.columns.map(duckdbType);
+    const names = table.columns.map((c) => c.name);
+    const f = DuckDBTableFunction.create({
+      name: fn,
+      bindFunction: (b) => names.forEach((n, i) => b.addResultColumn(n, types[i])),
+      initFunction: (i) => i.setMaxThreads(1), // one source thread: rows arrive in order
+      mainFunction: (_info, out) => this.fill(out),
+    });
+    connection.registerTableFunction(f);
   }
 
-  /**
-   * Strings of ≤ 12 UTF-8 bytes are written as inline duckdb_string_t records (uint32 length + 12 bytes)
-   * into the scratch buffer and copied with the rest; longer ones go through the string-heap call.
-   */
-  private writeStrings(vector: duckdb.Vector, str: (string | null)[], off: number, m: number): boolean {
-    const rec = this.records;
-    rec.fill(0, 0, m * 16);
-    let nulls = false;
-    const long: number[] = [];
-    for (let i = 0; i < m; i++) {
-      const s = str[off + i];
-      if (s === null) {
-        nulls = true;
-        continue;
-      }
-      const base = i * 16;
-      if (s.length <= 12 && isAscii(s)) {
-        this.recLen[i * 4] = s.length;
-        for (let k = 0; k < s.length; k++) rec[base + 4 + k] = s.charCodeAt(k);
-        continue;
-      }
-      if (s.length > 12) {
-        long.push(i); // UTF-8 is never shorter than the UTF-16 length
-        continue;
-      }
-      const bytes = this.encoder.encode(s);
-      if (bytes.length <= 12) {
-        this.recLen[i * 4] = bytes.length;
-        rec.set(bytes, base + 4);
-      } else long.push(i);
-    }
-    duckdb.copy_data_to_vector(vector, 0, rec.buffer as ArrayBuffer, 0, m * 16);
-    for (const i of long) duckdb.vector_assign_string_element(vector, i, str[off + i]!);
-    return nulls;
+  append(): void {
+    throw new Error('internal: a batch-insert table takes encoded chunks only');
   }
 
-  /** ENUM codes: 1 byte for up to 255 values, else 2 (DuckDB's own width rule). */
-  private writeCodes(vector: duckdb.Vector, codes: Map<string, number>, str: (string | null)[], off: number, m: number): boolean {
-    const wide = codes.size > 255;
-    let nulls = false;
-    for (let i = 0; i < m; i++) {
-      const s = str[off + i];
-      const code = s === null ? undefined : codes.get(s);
-      if (code === undefined) {
-        if (s !== null) throw new Error(`internal: "${s}" is not in the ENUM of this column`);
-        nulls = true;
-      }
-      if (wide) this.u16[i] = code ?? 0;
-      else this.u8[i] = code ?? 0;
-    }
-    duckdb.copy_data_to_vector(vector, 0, this.scratch, 0, m * (wide ? 2 : 1));
-    return nulls;
+  appendEncoded(chunk: EncodedChunk): void {
+    if (chunk.n === 0) return;
+    this.filling.push(chunk);
+    this.fillingRows += chunk.n;
   }
 
-  private readonly records = new Uint8Array(VECTOR * 16);
-  private readonly recLen = new Uint32Array(this.records.buffer);
-  private readonly encoder = new TextEncoder();
-
-  /** Typed values into the scratch buffer; int64 as (lo, hi) uint32 pairs, no BigInt. Returns whether any is null. */
-  private encode(sql: string, v: Float64Array, off: number, m: number): boolean {
-    let nulls = false;
-    const scale = sql === 'TIMESTAMP' ? 1000 : sql.startsWith('DECIMAL') ? 10000 : 1;
-    for (let i = 0; i < m; i++) {
-      let x = v[off + i];
-      if (Number.isNaN(x)) {
-        nulls = true;
-        x = 0;
-      }
-      if (sql === 'BOOLEAN') this.u8[i] = x ? 1 : 0;
-      else if (sql === 'DATE') this.i32[i] = Math.floor(x / DAY);
-      else {
-        const y = Math.round(x * scale);
-        const hi = Math.floor(y / TWO32);
-        this.u32[2 * i] = (y - hi * TWO32) >>> 0;
-        this.u32[2 * i + 1] = hi >>> 0;
-      }
-    }
-    return nulls;
+  /** Start inserting the filled batch once it is big enough (waiting for the previous insert first). */
+  async flushIfFull(): Promise<void> {
+    if (this.fillingRows >= BATCH_ROWS) await this.startInsert();
   }
 
-  /** Build the validity bitmask (bit set = valid) in JS and copy it into the vector in one call. */
-  private markNulls(vector: duckdb.Vector, data: ColumnData, off: number, m: number): void {
-    duckdb.vector_ensure_validity_writable(vector);
-    const mask = this.validity;
-    mask.fill(0xffffffff);
-    for (let i = 0; i < m; i++) {
-      const isNull = data.str ? data.str[off + i] === null : Number.isNaN(data.num![off + i]);
-      if (isNull) mask[i >>> 5] &= ~(1 << (i & 31));
-    }
-    duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, 0, Math.ceil(m / 64) * 8);
+  async close(): Promise<void> {
+    if (this.fillingRows > 0) await this.startInsert();
+    await this.running;
+    this.running = null;
+    await this.connection.run('COMMIT');
   }
 
-  private readonly validity = new Uint32Array(Math.ceil(VECTOR / 64) * 2);
+  /** Wait for an insert under way to end (successfully or not), e.g. before closing the database after a failure. */
+  async settle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  private async startInsert(): Promise<void> {
+    await this.running;
+    this.inserting = this.filling;
+    this.at = 0;
+    this.off = 0;
+    this.filling = [];
+    this.fillingRows = 0;
+    this.running = this.connection.run(`INSERT INTO ${quoteIdent(this.table.id)} SELECT * FROM ${this.fn}()`);
+    // A failure surfaces at the next await of `running` (flushIfFull / close); keep it from being unhandled meanwhile.
+    this.running.catch(() => undefined);
+  }
+
+  /** The table function's callback: the next ≤ VECTOR rows of the batch being inserted, by memcpy. */
+  private fill(out: DuckDBDataChunk): void {
+    const chunk = this.inserting[this.at];
+    if (!chunk) {
+      duckdb.data_chunk_set_size(out.chunk, 0);
+      return;
+    }
+    const off = this.off;
+    const m = Math.min(VECTOR, chunk.n - off);
+    for (let c = 0; c < chunk.columns.length; c++) {
+      const e = chunk.columns[c];
+      const vector = duckdb.data_chunk_get_vector(out.chunk, c);
+      duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
+      if (e.longRows) {
+        const rows = e.longRows;
+        let k = e.longAt ?? 0; // vectors are visited in order
+        for (; k < rows.length && rows[k] < off + m; k++) duckdb.vector_assign_string_element(vector, rows[k] - off, e.longValues![k]);
+        e.longAt = k;
+      }
+      if (e.validity && blockHasNull(e.validity, off, m)) {
+        duckdb.vector_ensure_validity_writable(vector);
+        duckdb.copy_data_to_vector_validity(vector, 0, e.validity.buffer as ArrayBuffer, e.validity.byteOffset + off / 8, Math.ceil(m / 64) * 8);
+      }
+    }
+    duckdb.data_chunk_set_size(out.chunk, m);
+    this.off += m;
+    if (this.off >= chunk.n) {
+      this.off = 0;
+      this.inserting[this.at++] = undefined; // release it
+    }
+  }
+}
+
+function duckdbType(c: ColumnPlan): DuckDBType {
+  if (c.enumValues) return ENUM(c.enumValues);
+  if (c.sqlType.startsWith('DECIMAL')) return DECIMAL(18, 4);
+  switch (c.sqlType) {
+    case 'BIGINT': return BIGINT;
+    case 'DOUBLE': return DOUBLE;
+    case 'BOOLEAN': return BOOLEAN;
+    case 'TIMESTAMP': return TIMESTAMP;
+    case 'DATE': return DATE;
+    default: return VARCHAR;
+  }
+}
+
+/** Whether any of rows [off, off + m) is null in a validity mask (off a multiple of 32). */
+function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
+  const first = off >>> 5;
+  const full = m >>> 5;
+  for (let w = first; w < first + full; w++) if (words[w] !== 0xffffffff) return true;
+  const rest = m & 31;
+  const mask = (1 << rest) - 1;
+  return rest > 0 && (words[first + full] & mask) !== mask;
 }
 
 function sqlTypeText(c: ColumnPlan): string {
   return c.enumValues ? `ENUM(${c.enumValues.map(quoteString).join(', ')})` : c.sqlType;
-}
-
-function isAscii(s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 127) return false;
-  return true;
 }
 
 /** Run read-only SQL on a database file and return column names and rows as JS values. */

@@ -147,13 +147,6 @@ describe('datagen run', () => {
     expect(await half.value('SELECT DISTINCT scale FROM _datagen_manifest')).toBe(0.5);
   });
 
-  it('reports behaviour blocks that had no effect as notes on stderr, and still succeeds', async () => {
-    const r = await cli('run', 'vintage.json', '-o', 'vintage.duckdb');
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain('warning DG_NOT_SUPPORTED');
-    expect(r.stderr).toContain('note: vintage_behavior at /nodes/0/vintage_behavior is not supported yet and had no effect');
-  });
-
   it('a run into a directory that does not exist fails with exit 1 and a message, no stack trace', async () => {
     const r = await cli('run', 'simple.json', '-o', join('no', 'such', 'dir', 'out.duckdb'));
     expect(r.code).toBe(1);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/plan/compile.ts';
 import { runPlan, type RunResult } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
+import { PLANNED_BEHAVIOURS } from '../../src/plan/tables.ts';
 import { quoteIdent as q, quoteString } from '../../src/sinks/sql.ts';
 import { VERSION } from '../../src/version.ts';
 import { COMPAT_DIR, Db, readJson, tempFile } from '../support/run-spec.ts';
@@ -27,7 +28,7 @@ const CASES: Case[] = [
   // ~1.2 M rows in ~5 s at full scale: fast enough to run as the earlier tool ran it.
   { file: 'ecomm.json', scale: 1 },
   { file: 'gov_scaled.json', scale: 0.01 },
-  // The four with behaviour blocks: they run, the blocks are reported as not supported.
+  // The four with behaviour blocks (segments, vintage, stage funnels): they run with the behaviours applied.
   { file: 'vintage_effects_demo.json', scale: 1 },
   { file: 'saas_subscription_vintage.json', scale: 1 },
   { file: 'ecommerce_conversion_funnel.json', scale: 1 },
@@ -35,8 +36,7 @@ const CASES: Case[] = [
 ];
 
 /** Warnings the compat specs are allowed to produce (anything else, and any error, fails). */
-const EXPECTED_WARNING_CODES = new Set(['DG_UNKNOWN_KEY', 'DG_NOT_SUPPORTED', 'DG_EFFECT_FIELD_MISSING', 'DG_NOT_ENFORCED']);
-const BEHAVIOUR_KEYS = ['segment_behavior', 'vintage_behavior', 'stage_config', 'state_transition_model', 'lifecycle_model', 'adoption_model', 'attribution_chain'];
+const EXPECTED_WARNING_CODES = new Set(['DG_UNKNOWN_KEY', 'DG_NOT_SUPPORTED', 'DG_EFFECT_FIELD_MISSING', 'DG_NOT_ENFORCED', 'DG_IGNORED_OPTION']);
 const SQL_TYPE: Record<string, string> = { int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE' };
 const SQL_OP: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '=', '=': '=', '!=': '<>' };
 
@@ -88,9 +88,8 @@ describe.skipIf(!existsSync(compatDir))('compat specs compile and run unmodified
         // Every block the plan marks unsupported is announced by a DG_NOT_SUPPORTED warning at its path, and vice versa.
         const warned = compiled.diagnostics.filter((d) => d.code === 'DG_NOT_SUPPORTED').map((d) => d.path).sort();
         expect(compiled.plan!.unsupported.map((u) => u.path).sort()).toEqual(warned);
-        // A behaviour block is either executed or announced; it never disappears silently. (This version
-        // executes none of them, so every one present must be announced.)
-        const present = doc.nodes.flatMap((n: any, i: number) => BEHAVIOUR_KEYS.filter((k) => k in n).map((k) => `/nodes/${i}/${k}`)).sort();
+        // A behaviour block is either executed or announced; it never disappears silently.
+        const present = doc.nodes.flatMap((n: any, i: number) => PLANNED_BEHAVIOURS.filter((k) => k in n).map((k) => `/nodes/${i}/${k}`)).sort();
         expect(warned).toEqual(present);
       });
 

@@ -92,7 +92,11 @@ describe('examples/shop_promotions.json', () => {
 
   it('outliers: about 0.2% of orders, each labelled with its true before/after values', async () => {
     const n = await db.value('SELECT count(*) FROM orders');
-    const labels = await db.rows(`SELECT l.*, o.amount FROM _labels l JOIN orders o ON o.order_id = l.row_key::BIGINT WHERE l."table" = 'orders'`);
+    const labels = await db.rows(`SELECT l.*, o.amount FROM _labels l JOIN orders o ON o.order_id = l.row_key::BIGINT WHERE l."table" = 'orders' AND l."column" = 'amount'`);
+    // shipping = if(amount > 100, 0, 4.99) follows a changed amount: those cells are labelled too, with the same decision
+    const follow = await db.rows(`SELECT l.*, o.shipping FROM _labels l JOIN orders o ON o.order_id = l.row_key::BIGINT WHERE l."table" = 'orders' AND l."column" <> 'amount'`);
+    expect(follow.length).toBeGreaterThan(0);
+    for (const f of follow) expect([f.column, f.kind, f.observed, f.expected, f.description.endsWith('(follows amount)')]).toEqual(['shipping', 'outlier_spike', f.shipping, 4.99, true]);
     expect(Math.abs(labels.length - 0.002 * n)).toBeLessThan(5 * Math.sqrt(0.002 * n));
     for (const l of labels) {
       expect(l.kind).toBe('outlier_spike');
@@ -146,5 +150,164 @@ describe('examples/catalog_sales.json', () => {
     const r = await db.rows('SELECT month(sold_at) AS m, count(*) AS c FROM sales GROUP BY 1 ORDER BY 1');
     const ratio = r[11].c / r[3].c / ((1.6 * 31) / (1.0 * 30));
     expect(Math.abs(ratio - 1)).toBeLessThan(5 * Math.sqrt(1 / r[11].c + 1 / r[3].c));
+  });
+});
+
+describe('examples/saas_onboarding.json', () => {
+  const spec = readJson(new URL('saas_onboarding.json', EXAMPLES_DIR));
+  const account = spec.nodes[0];
+  const shares: Record<string, number> = Object.fromEntries(Object.entries<any>(account.segment_behavior.segments).map(([k, v]) => [k, v.base_probability]));
+  const beh: Record<string, any> = account.segment_behavior.behaviors;
+  const stages: any[] = spec.nodes[1].stage_config.stages;
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(spec)));
+  afterAll(() => db?.close());
+
+  it('tier is defined by the segments block (added column, declared shares ±5 SE)', async () => {
+    const rows = await db.rows('SELECT tier, count(*) / 20000 AS s FROM account GROUP BY 1');
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(Math.abs(r.s - shares[r.tier])).toBeLessThan(5 * shareSE(shares[r.tier], 20000));
+  });
+
+  it('usage per account and seats per usage row stand in the tier multipliers (±10%)', async () => {
+    const rows = await db.rows('SELECT a.tier, count(u.usage_id) / count(DISTINCT a.account_id) AS per, avg(u.seats_used) AS seats FROM account a LEFT JOIN usage_day u USING (account_id) GROUP BY 1');
+    const by = Object.fromEntries(rows.map((r) => [r.tier, r]));
+    for (const t of ['team', 'enterprise']) {
+      expect(Math.abs(by[t].per / by.free.per / (beh[t].fanout_multiplier / beh.free.fanout_multiplier) - 1)).toBeLessThan(0.1);
+      expect(Math.abs(by[t].seats / by.free.seats / (beh[t].value_multiplier / beh.free.value_multiplier) - 1)).toBeLessThan(0.1);
+    }
+  });
+
+  it('onboarding: stage conversion per tier = min(1, rate × multiplier) ±3 points (accounts that signed up before November)', async () => {
+    const mult: Record<string, number> = { free: beh.free.transition_multiplier, team: beh.team.transition_multiplier, enterprise: spec.nodes[1].stage_config.segment_variation.enterprise.transition_multiplier };
+    const rows = await db.rows(`SELECT a.tier, o.stage_index AS k, count(*) AS n FROM onboarding_step o JOIN account a USING (account_id) WHERE a.signed_up_at < TIMESTAMP '2024-11-01' GROUP BY 1, 2 ORDER BY 1, 2`);
+    for (const tier of Object.keys(mult)) {
+      const n = rows.filter((r) => r.tier === tier).map((r) => r.n);
+      for (let k = 1; k < stages.length; k++) {
+        // Stage 3's gamma delay (mean 3 days) is censored for late sign-ups only; the window above excludes them.
+        if (n[k - 1] < 500) continue;
+        expect(Math.abs(n[k] / n[k - 1] - Math.min(1, stages[k].transition_rate * mult[tier]))).toBeLessThan(0.03);
+      }
+    }
+  });
+
+  it('usage never precedes the signup and follows the signup-cohort decay', async () => {
+    expect(await db.value('SELECT count(*) FROM usage_day u JOIN account a USING (account_id) WHERE u.used_at < a.signed_up_at')).toBe(0);
+    const curve: number[] = account.vintage_behavior.age_based_multipliers.usage_decay.curve;
+    const rows = await db.rows(`
+      WITH p AS (SELECT floor((epoch(u.used_at) - epoch(a.signed_up_at)) / 2629800)::INT AS k, a.signed_up_at FROM usage_day u JOIN account a USING (account_id))
+      SELECT k, count(*) AS n, count(*) / any_value((SELECT count(*) FROM account WHERE epoch(signed_up_at) <= epoch(TIMESTAMP '2024-12-31 23:59:59') - (k + 1) * 2629800)) AS per
+      FROM p WHERE epoch(signed_up_at) <= epoch(TIMESTAMP '2024-12-31 23:59:59') - (k + 1) * 2629800 AND k < 8 GROUP BY k ORDER BY k`);
+    for (const r of rows.filter((x) => x.n >= 500)) expect(Math.abs(r.per / rows[0].per / curve[r.k] - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe('examples/subscription_box_cohorts.json', () => {
+  const spec = readJson(new URL('subscription_box_cohorts.json', EXAMPLES_DIR));
+  const beh: Record<string, any> = spec.nodes[0].segment_behavior.behaviors;
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(spec)));
+  afterAll(() => db?.close());
+
+  it('gift recipients (a non-primary parent) are picked ∝ fanout_multiplier; their basket value scaled by value_multiplier (±10%)', async () => {
+    const rows = await db.rows(`SELECT c.spend_segment AS s, count(g.gift_id) / count(DISTINCT c.customer_id) AS per, avg(g.basket_value) AS v FROM customer c LEFT JOIN gift_order g ON g.recipient_id = c.customer_id GROUP BY 1`);
+    const by = Object.fromEntries(rows.map((r) => [r.s, r]));
+    for (const s of ['premium', 'bargain']) {
+      expect(Math.abs(by[s].per / by.regular.per / beh[s].fanout_multiplier - 1)).toBeLessThan(0.1);
+      expect(Math.abs(by[s].v / by.regular.v / beh[s].value_multiplier - 1)).toBeLessThan(0.1);
+    }
+  });
+
+  it('basket values stay inside the declared range although segments and age scale them', async () => {
+    const r = (await db.rows('SELECT min(basket_value) AS lo, max(basket_value) AS hi FROM box_order'))[0];
+    expect(r.lo).toBeGreaterThanOrEqual(1);
+    expect(r.hi).toBeLessThanOrEqual(2000);
+  });
+
+  it('orders never precede the customer joining; bargain hunters decay faster than premium customers', async () => {
+    expect(await db.value('SELECT count(*) FROM box_order o JOIN customer c USING (customer_id) WHERE o.ordered_at < c.joined_at')).toBe(0);
+    // Share of a customer's orders in months 3–5 of age relative to month 0, among customers observable that long.
+    const rows = await db.rows(`
+      WITH c AS (SELECT customer_id, spend_segment, joined_at FROM customer WHERE joined_at < TIMESTAMP '2024-06-01'),
+      p AS (SELECT c.spend_segment AS s, floor((epoch(o.ordered_at) - epoch(c.joined_at)) / 2629800)::INT AS k FROM box_order o JOIN c USING (customer_id))
+      SELECT s, count(*) FILTER (WHERE k BETWEEN 3 AND 5) / count(*) FILTER (WHERE k = 0) AS late FROM p GROUP BY 1`);
+    const late = Object.fromEntries(rows.map((r) => [r.s, r.late]));
+    expect(late.bargain).toBeLessThan(late.regular);
+    expect(late.regular).toBeLessThan(late.premium);
+  });
+});
+
+describe('examples/saas_subscriptions.json', () => {
+  const spec = readJson(new URL('saas_subscriptions.json', EXAMPLES_DIR));
+  const churn: Record<string, number> = Object.fromEntries(Object.entries<any>(spec.nodes[0].segment_behavior.behaviors).map(([k, v]) => [k, v.churn_multiplier]));
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(spec)));
+  afterAll(() => db?.close());
+
+  it('episodes and account-months describe the same subscriptions; MRR = basic 29 + pro 99 per live month', async () => {
+    const r = (await db.rows(`SELECT count(*) FILTER (WHERE state = 'basic') AS basic, count(*) FILTER (WHERE state = 'pro') AS pro, sum(mrr) AS mrr FROM account_month`))[0];
+    expect(r.mrr).toBeCloseTo(29 * r.basic + 99 * r.pro, 6);
+    const mismatch = await db.value(`
+      WITH runs AS (SELECT account_id, state, period_start, state IS DISTINCT FROM lag(state) OVER (PARTITION BY account_id ORDER BY period_index) AS new_run FROM account_month)
+      SELECT count(*) FROM (SELECT account_id, state, period_start FROM runs WHERE new_run EXCEPT SELECT account_id, state, valid_from FROM subscription)`);
+    expect(mismatch).toBe(0);
+  });
+
+  it('monthly churn hazard of paying accounts stands in the tier churn multipliers (±10%)', async () => {
+    const rows = await db.rows(`
+      WITH p AS (SELECT a.tier, m.state AS s, lead(m.state) OVER (PARTITION BY m.account_id ORDER BY m.period_index) AS t FROM account_month m JOIN account a USING (account_id))
+      SELECT tier, count(*) FILTER (WHERE t = 'churned') / count(*) AS hazard, count(*) AS n FROM p WHERE s = 'basic' AND t IS NOT NULL GROUP BY 1`);
+    const by = Object.fromEntries(rows.map((r) => [r.tier, r.hazard]));
+    // basic: leaves with 0.08, to churned with share 0.65 → hazard 0.052 × multiplier
+    for (const t of Object.keys(churn)) expect(Math.abs(by[t] / (0.08 * 0.65 * churn[t]) - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe('examples/marketing_attribution.json', () => {
+  const spec = readJson(new URL('marketing_attribution.json', EXAMPLES_DIR));
+  const chain = spec.nodes[2].attribution_chain;
+  const curve = (n: number) => Math.min(1, chain.conversion_probability.base * chain.conversion_probability.multiplier_per_touch ** (Math.min(n, chain.conversion_probability.saturation_at) - 1));
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(spec)));
+  afterAll(() => db?.close());
+
+  it('touchpoints and conversions describe the same journeys; every touch lies in the 21 days before its conversion', async () => {
+    expect(await db.value(`SELECT count(*) FROM touchpoint WHERE converted AND (touch_at > converted_at OR touch_at < converted_at - INTERVAL 21 DAY)`)).toBe(0);
+    const mismatch = await db.value(`
+      WITH t AS (SELECT journey_id, customer_id, converted_at, count(*) AS touch_count FROM touchpoint WHERE converted GROUP BY ALL)
+      SELECT (SELECT count(*) FROM (SELECT * FROM t EXCEPT SELECT journey_id, customer_id, converted_at, touch_count FROM conversion))
+           + (SELECT count(*) FROM (SELECT journey_id, customer_id, converted_at, touch_count FROM conversion EXCEPT SELECT * FROM t))`);
+    expect(mismatch).toBe(0);
+    expect(await db.value(`SELECT count(*) FROM touchpoint t JOIN channel c ON c.channel = t.touchpoint_type WHERE t.cost <> c.cost_per_touch`)).toBe(0);
+  });
+
+  it('journeys per customer and conversion stand in the segment multipliers; prospects convert along the touch curve (±3 points)', async () => {
+    const seg = await db.rows(`
+      WITH j AS (SELECT journey_id, customer_id, count(*) AS n, any_value(converted) AS c FROM touchpoint GROUP BY 1, 2)
+      SELECT lifecycle, count(*) / any_value(k.customers) AS journeys, avg(c::INT) AS rate FROM j JOIN customer USING (customer_id)
+      JOIN (SELECT lifecycle, count(*) AS customers FROM customer GROUP BY 1) k USING (lifecycle) GROUP BY 1`);
+    const by = Object.fromEntries(seg.map((r) => [r.lifecycle, r]));
+    expect(Math.abs(by.returning.journeys / by.prospect.journeys / 1.5 - 1)).toBeLessThan(0.1);
+    expect(Math.abs(by.returning.rate / by.prospect.rate / 1.4 - 1)).toBeLessThan(0.15);
+    const rows = await db.rows(`
+      WITH j AS (SELECT journey_id, customer_id, count(*) AS n, any_value(converted) AS c FROM touchpoint GROUP BY 1, 2)
+      SELECT n, count(*) AS journeys, avg(c::INT) AS rate FROM j JOIN customer USING (customer_id) WHERE lifecycle = 'prospect' GROUP BY 1`);
+    for (const r of rows.filter((x) => x.journeys >= 1500)) expect(Math.abs(r.rate - curve(r.n)), `${r.n} touches`).toBeLessThan(0.03);
+  });
+
+  it('first touches follow first_touch_weights and last touches (journeys of ≥ 2) last_touch_weights', async () => {
+    const rows = await db.rows(`
+      WITH c AS (SELECT touchpoint_type, touch_index, count(*) OVER (PARTITION BY journey_id) AS n FROM touchpoint WHERE converted)
+      SELECT touchpoint_type AS t, count(*) FILTER (WHERE touch_index = 0) / (SELECT count(*) FROM conversion) AS first_share,
+             count(*) FILTER (WHERE n >= 2 AND touch_index = n - 1) / (SELECT count(*) FROM conversion WHERE touch_count >= 2) AS last_share
+      FROM c GROUP BY 1`);
+    const first = normalise(chain.first_touch_weights);
+    const last = normalise(chain.last_touch_weights);
+    const n = await db.value(`SELECT count(*) FROM conversion`);
+    for (const r of rows) {
+      const i = chain.touchpoint_types.indexOf(r.t);
+      expect(Math.abs(r.first_share - first[i]), `${r.t} first`).toBeLessThan(5 * shareSE(first[i], n));
+      expect(Math.abs(r.last_share - last[i]), `${r.t} last`).toBeLessThan(5 * shareSE(last[i], n * 0.9));
+    }
   });
 });

@@ -90,6 +90,18 @@ export class BetaSampler implements Sampler {
   }
 }
 
+/** One negative_binomial(mean, k) draw with a per-row mean over slots [slot, slot + span): the sampler's own draw. */
+export function negativeBinomialDraw(mean: number, k: number, key: number, row: number, slot: number): number {
+  if (!(mean > 0)) return mean === 0 ? 0 : NaN;
+  let c = nbConstants.get(k);
+  if (!c) nbConstants.set(k, (c = mtConstants(k)));
+  const end = slot + DIST_SLOT_SPAN;
+  const lambda = (mean / k) * stdGamma(k, c[0], c[1], key, row, slot, end);
+  return poissonDraw(lambda, key, row, cursor.next, end);
+}
+
+const nbConstants = new Map<number, [number, number]>();
+
 /** negative_binomial{mean, dispersion_k}: Poisson(Gamma(k, mean/k)); variance mean + mean²/k. */
 export class NegativeBinomialSampler implements Sampler {
   readonly type = 'negative_binomial';

@@ -29,7 +29,7 @@ export interface ParamRule {
   readonly def?: number;
   /** Optional without default (zipf n: absent = unbounded). */
   readonly optional?: boolean;
-  /** May be a string naming an earlier column (binomial n). */
+  /** May be a string: an expression over earlier columns of the row (a column name is one), evaluated per row. */
   readonly column?: boolean;
 }
 
@@ -110,7 +110,7 @@ export const DIST_RULES: Readonly<Record<DistName, DistRules>> = {
     cross: orderCheck('low', 'high', false),
   },
   poisson: {
-    params: [{ name: 'lambda', what: 'the expected count', example: 3, range: nonNeg, aliases: al('lam', 'mean', 'mu') }],
+    params: [{ name: 'lambda', what: 'the expected count', example: 3, range: nonNeg, aliases: al('lam', 'mean', 'mu'), column: true }],
   },
   exponential: {
     params: [
@@ -138,14 +138,14 @@ export const DIST_RULES: Readonly<Record<DistName, DistRules>> = {
   },
   negative_binomial: {
     params: [
-      { name: 'mean', what: 'the expected count', example: 5, range: nonNeg, aliases: al('mu', 'lambda') },
+      { name: 'mean', what: 'the expected count', example: 5, range: nonNeg, aliases: al('mu', 'lambda'), column: true },
       { name: 'dispersion_k', what: 'the dispersion k (variance = mean + mean²/k)', example: 2, range: pos, aliases: al('k', 'dispersion', 'size') },
     ],
   },
   binomial: {
     params: [
       { name: 'n', what: 'the number of trials (a number or the name of an earlier column)', example: 10, range: count, aliases: al('trials'), column: true },
-      { name: 'p', what: 'the success probability', example: 0.5, range: prob, aliases: al('prob', 'probability') },
+      { name: 'p', what: 'the success probability', example: 0.5, range: prob, aliases: al('prob', 'probability'), column: true },
     ],
   },
   zipf: {

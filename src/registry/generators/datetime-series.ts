@@ -4,7 +4,9 @@ import { uniform } from '../../engine/rng.ts';
 import { GridSampler, MAX_GRID_POINTS, TimeGrid } from '../../engine/time-grid.ts';
 import { type ColumnContext, error, isNumber } from '../../plan/context.ts';
 import { FREQ_NAMES, parseFreq, parseInstant } from '../../plan/time.ts';
-import type { PatternPlan } from '../../plan/types.ts';
+import type { ColumnPlan, PatternPlan, VintagePlan } from '../../plan/types.ts';
+import type { ChunkContext } from '../../engine/chunk.ts';
+import { VintageModel } from '../../engine/vintage.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
 
@@ -43,9 +45,10 @@ export const datetimeSeries: GeneratorEntry<'datetime'> = {
       if (!p) return undefined;
       patterns.push(p);
     }
-    return { kind: 'datetime', startMs, endMs, freq, patterns, effects: [], after: null };
+    return { kind: 'datetime', startMs, endMs, freq, patterns, effects: [], after: null, vintage: null };
   },
   execute(p, col, ctx) {
+    if (p.vintage) return vintageTimes(p.vintage, col, ctx);
     const sampler = ctx.memo(p, () => {
       const fns = p.effects.map((e) => new EffectFunction(e, ctx.store, []));
       const extra = fns.length ? (t: number) => fns.reduce((acc, f) => acc * f.at('', t), 1) : undefined;
@@ -67,6 +70,15 @@ export const datetimeSeries: GeneratorEntry<'datetime'> = {
     return ColumnData.numbers(out);
   },
 };
+
+/** Child times after the parent's creation, ∝ the column's own weights × the parent's age curves. */
+function vintageTimes(v: VintagePlan, col: ColumnPlan, ctx: ChunkContext): ColumnData {
+  const model = ctx.memo(v, () => new VintageModel(ctx.plan, ctx.table, ctx.store, v));
+  const out = new Float64Array(ctx.n);
+  const rows = ctx.parentRow!;
+  for (let i = 0; i < ctx.n; i++) out[i] = model.sample(rows[i], uniform(col.stream, ctx.start + i, 0), uniform(col.stream, ctx.start + i, 1));
+  return ColumnData.numbers(out);
+}
 
 /** `{dimension: hour|dow|month, weights}` with the right number of non-negative weights. */
 export function planPattern(raw: any, ctx: ColumnContext, path: string): PatternPlan | undefined {

@@ -3,6 +3,13 @@ import { type CompiledDist, compileDist, type DistName, fillDist, normalizeDist 
 import { type ColumnContext, error, findColumn, isNumber } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
+import type { ChunkContext } from '../../engine/chunk.ts';
+import { binomialDraw } from '../../engine/dist/binomial.ts';
+import { negativeBinomialDraw } from '../../engine/dist/gamma.ts';
+import { poissonDraw } from '../../engine/dist/poisson.ts';
+import { DIST_SLOT_SPAN } from '../../engine/dist/types.ts';
+import type { ColumnPlan, RowParam } from '../../plan/types.ts';
+import { expression } from './expression.ts';
 
 const compiled = new WeakMap<object, CompiledDist>();
 const PROBLEM_CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
@@ -17,8 +24,8 @@ export const distribution: GeneratorEntry<'distribution'> = {
   },
   execute(p, col, ctx) {
     const out = new Float64Array(ctx.n);
-    const nCol = typeof p.params.n === 'string' ? ctx.cols.get(p.params.n)?.num ?? undefined : undefined;
-    fillDist(cachedDist(p), out, col.stream, ctx.start, ctx.n, 0, nCol);
+    if (p.exprs && Object.keys(p.exprs).length) fillRowParams(p, p.exprs, out, col, ctx);
+    else fillDist(cachedDist(p), out, col.stream, ctx.start, ctx.n, 0);
     applyClamp(out, p.clamp);
     return ColumnData.numbers(out);
   },
@@ -44,8 +51,8 @@ export function applyClamp(out: Float64Array, clamp: [number | null, number | nu
   }
 }
 
-/** Shared by the generator and by `outliers.magnitude_dist`: {type, params, clamp}. */
-export function planDist(args: any, ctx: ColumnContext, path: string): { dist: string; params: Record<string, number | string>; clamp: [number | null, number | null] } | undefined {
+/** Shared by the generator and by `outliers.magnitude_dist`: {type, params, clamp}; `rowParams` allows expression parameters. */
+export function planDist(args: any, ctx: ColumnContext, path: string, rowParams = true): { dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> } | undefined {
   if (typeof args?.type !== 'string') return error(ctx, 'DG_BAD_PARAM', path, 'distribution needs a "type"', 'e.g. {"type": "normal", "params": {"mean": 0, "std": 1}}');
   if (args.type === 'dirichlet') return error(ctx, 'DG_NOT_SUPPORTED', `${path}/type`, 'dirichlet draws a vector; list columns are not supported yet', 'draw each component with a gamma distribution and normalise them with expressions');
   const norm = normalizeDist(args.type, args.params ?? {});
@@ -59,13 +66,64 @@ export function planDist(args: any, ctx: ColumnContext, path: string): { dist: s
     ctx.diags.push({ code, severity: 'error', path: prob.param ? `${path}/params/${prob.param}` : `${path}/params`, message, hint: prob.hint });
   }
   if (norm.problems.length) return undefined;
-  if (typeof norm.params.n === 'string') {
-    const nCol = findColumn(ctx.node, norm.params.n);
-    if (!nCol) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/params/n`, `binomial n names column "${norm.params.n}", which this table does not have`, 'n is a number or the name of an earlier count column');
-    if (nCol.type !== 'int' && nCol.type !== 'float') return error(ctx, 'DG_TYPE_MISMATCH', `${path}/params/n`, `binomial n names column "${norm.params.n}" of type ${nCol.type}; it must be a count`, 'name an int column');
+  const exprs: Record<string, RowParam> = {};
+  for (const [name, v] of Object.entries(norm.params)) {
+    if (typeof v !== 'string') continue;
+    if (!rowParams) return error(ctx, 'DG_BAD_PARAM', `${path}/params/${name}`, `"${name}" must be a number here (no row to read columns from)`, 'give a number');
+    const e = planRowParam(v, `${norm.type} ${name}`, ctx, `${path}/params/${name}`);
+    if (!e) return undefined;
+    exprs[name] = e;
   }
   const clamp = planClamp(args.clamp, ctx, `${path}/clamp`);
-  return clamp && { dist: norm.type, params: norm.params, clamp };
+  return clamp && { dist: norm.type, params: norm.params, clamp, ...(Object.keys(exprs).length ? { exprs } : {}) };
+}
+
+/** A per-row parameter: a bare name must be a numeric column of the row; anything else is an expression. */
+function planRowParam(code: string, name: string, ctx: ColumnContext, path: string): RowParam | undefined {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(code.trim())) {
+    const c = findColumn(ctx.node, code.trim());
+    if (!c || code.trim() === ctx.column.name) return error(ctx, 'DG_UNKNOWN_COLUMN', path, `${name} names column "${code}", which this table does not have`, `${name.split(' ')[1]} is a number, the name of an earlier numeric column or an expression over the row`);
+    if (c.type !== 'int' && c.type !== 'float' && c.type !== 'decimal') return error(ctx, 'DG_TYPE_MISMATCH', path, `${name} names column "${code}" of type ${c.type}; it must be numeric`, 'name an int or float column');
+    return { code: code.trim(), refs: [{ table: null, column: code.trim() }] };
+  }
+  // Reuse the expression generator's checks; its diagnostics point at …/code, re-pointed here.
+  const before = ctx.diags.length;
+  const e = expression.plan({ code }, ctx, path);
+  for (const d of ctx.diags.slice(before)) if (d.path === `${path}/code`) d.path = path;
+  return e && { code: e.code, refs: e.refs };
+}
+
+/**
+ * Draws with parameters that vary per row (count models whose mean is an expression: base × weekday factor ×
+ * trend; binomial n/p read from the funnel step before). Each row uses the same slots as a fixed-parameter draw.
+ */
+function fillRowParams(p: { dist: string; params: Record<string, number | string> }, exprs: Record<string, RowParam>, out: Float64Array, col: ColumnPlan, ctx: ChunkContext): void {
+  const value = (name: string): ArrayLike<number> | number => {
+    const e = exprs[name];
+    if (!e) return p.params[name] as number;
+    if (e.refs.length === 1 && e.refs[0].table === null && e.refs[0].column === e.code) return ctx.cols.get(e.code)!.num!;
+    return expression.execute({ kind: 'expression', code: e.code, refs: e.refs }, col, ctx).num!;
+  };
+  const at = (v: ArrayLike<number> | number, i: number) => (typeof v === 'number' ? v : v[i]);
+  const key = col.stream;
+  if (p.dist === 'poisson') {
+    const lambda = value('lambda');
+    for (let i = 0; i < ctx.n; i++) {
+      const l = at(lambda, i);
+      out[i] = Number.isNaN(l) || l < 0 ? NaN : poissonDraw(l, key, ctx.start + i, 0, DIST_SLOT_SPAN);
+    }
+  } else if (p.dist === 'negative_binomial') {
+    const mean = value('mean');
+    const k = p.params.dispersion_k as number;
+    for (let i = 0; i < ctx.n; i++) out[i] = negativeBinomialDraw(at(mean, i), k, key, ctx.start + i, 0);
+  } else if (p.dist === 'binomial') {
+    const n = value('n');
+    const prob = value('p');
+    for (let i = 0; i < ctx.n; i++) {
+      const q = at(prob, i);
+      out[i] = Number.isNaN(q) ? NaN : binomialDraw(at(n, i), Math.min(1, Math.max(0, q)), key, ctx.start + i, 0, DIST_SLOT_SPAN);
+    }
+  } else throw new Error(`internal: ${p.dist} has no per-row parameters`);
 }
 
 function planClamp(c: unknown, ctx: ColumnContext, path: string): [number | null, number | null] | undefined {

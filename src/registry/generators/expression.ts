@@ -51,7 +51,7 @@ export const expression: GeneratorEntry<'expression'> = {
       if (!r.ok) throw new Error(`expression no longer parses: ${p.code}`);
       parsed.set(p.code, (expr = r.expr));
     }
-    const parents = ctx.table.rows.kind === 'fanout' ? ctx.table.rows.parent : null;
+    const parents = ctx.table.rows.kind !== 'fixed' ? ctx.table.rows.parent : null;
     const bind = (ref: ExprRef) => {
       if (ref.kind === 'column') return ctx.cols.get(ref.column)!.values();
       const table = ref.table === 'parent' ? parents! : ref.table;

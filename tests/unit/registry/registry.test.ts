@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENERATORS, generatorFor, MODIFIERS, modifierFor, PLANNED_MODIFIERS } from '../../../src/registry/index.ts';
-import { col, compileDoc, entity, idCol, runDoc, spec } from '../../support/harness.ts';
 
 // The registry is the single list of generators and modifiers: one src/registry/<kind>/<stem>.ts per
 // entry (kebab-case stem) beside one schemas/<kind>/<name>.schema.json (snake_case name, the DSL key).
@@ -23,8 +22,8 @@ describe('registry ↔ schemas', () => {
     expect([...GENERATORS.keys()].sort()).toEqual(stems('schemas/generators', '.schema.json'));
   });
 
-  it('modifier names + planned (anomaly) = schemas/modifiers/*.schema.json; planned ones are not executable', () => {
-    expect(PLANNED_MODIFIERS).toEqual(['anomaly']);
+  it('modifier names + planned (none left) = schemas/modifiers/*.schema.json; planned ones are not executable', () => {
+    expect(PLANNED_MODIFIERS).toEqual([]);
     for (const p of PLANNED_MODIFIERS) expect(MODIFIERS.has(p)).toBe(false);
     expect([...MODIFIERS.keys(), ...PLANNED_MODIFIERS].sort()).toEqual(stems('schemas/modifiers', '.schema.json'));
   });
@@ -53,25 +52,5 @@ describe('registry ↔ schemas', () => {
 
   it('choice_ref programs run on the choice entry', () => {
     expect(generatorFor('choice_ref')).toBe(GENERATORS.get('choice'));
-  });
-});
-
-describe('planned modifier: anomaly', () => {
-  const x = (mods: [string, unknown][]) => col('x', 'float', { distribution: { type: 'normal', params: { mean: 10, std: 1 } } }, mods);
-  const doc = (mods: [string, unknown][]) => spec([entity('t', 10_000, [idCol(), col('ts', 'datetime', { datetime_series: {} }), x(mods)])]);
-
-  it('is reported DG_NOT_SUPPORTED (a warning; an error under --strict) and not executed', () => {
-    const d = doc([['anomaly', { spike_dates: ['2024-03-01'], spike_multiplier: 3 }]]);
-    const r = compileDoc(d);
-    const w = r.diagnostics.filter((x) => x.code === 'DG_NOT_SUPPORTED');
-    expect(w).toHaveLength(1);
-    expect(w[0].severity).toBe('warning');
-    expect(w[0].path).toBe('/nodes/0/columns/2/modifiers/0');
-    expect(r.plan!.tables[0].columns.find((c) => c.name === 'x')!.modifiers).toEqual([]);
-    expect(compileDoc(d, { strict: true }).plan).toBeNull();
-    const withIt = runDoc(d);
-    const without = runDoc(doc([]));
-    expect(withIt.table('t').num('x')).toEqual(without.table('t').num('x'));
-    expect(withIt.labels).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('outliers', () => {
       expect(l.observed).toBe(x[l.row]);
       expect(l.magnitude).toBeGreaterThanOrEqual(1);
       expect(l.magnitude).toBeLessThanOrEqual(3);
-      expect(Math.abs(l.observed - l.expected * (1 + l.magnitude))).toBeLessThan(1e-9 * Math.abs(l.observed));
+      expect(Math.abs(l.observed! - l.expected! * (1 + l.magnitude))).toBeLessThan(1e-9 * Math.abs(l.observed!));
     }
     expectWithin(mean(labels.map((l) => l.magnitude)), 2, Math.sqrt(1 / 3) / Math.sqrt(labels.length), 'mean magnitude');
   });
@@ -53,7 +53,7 @@ describe('outliers', () => {
       expect(l.kind).toBe('outlier_drop');
       expect(l.magnitude).toBeGreaterThanOrEqual(0.2);
       expect(l.magnitude).toBeLessThanOrEqual(1);
-      expect(Math.abs(l.observed - l.expected / (1 + l.magnitude))).toBeLessThan(1e-9 * l.expected);
+      expect(Math.abs(l.observed! - l.expected! / (1 + l.magnitude))).toBeLessThan(1e-9 * l.expected!);
     }
     // magnitudes pile up on the clamp bounds: P(m ≤ 0.2) = Φ(−1)
     const p = 0.158655;
@@ -100,7 +100,7 @@ describe('outliers', () => {
   it('label.expected is the value the row would have had (a later modifier applies to it too)', () => {
     const { mod, base } = pair('float', normal, [['outliers', { rate: 0.05 }], ['multiply', { factor: 2 }]]);
     const b = base.table('t').num('x');
-    const wrong = mod.labels.filter((l) => Math.abs(l.expected - b[l.row]) > 1e-9 * b[l.row]);
+    const wrong = mod.labels.filter((l) => Math.abs(l.expected! - b[l.row]) > 1e-9 * b[l.row]);
     expect(wrong.length, `e.g. expected ${wrong[0]?.expected} vs base value ${wrong[0] && b[wrong[0].row]}`).toBe(0);
   });
 

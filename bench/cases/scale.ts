@@ -1,0 +1,45 @@
+/**
+ * Case 3 (issue 3), opt-in (`--case scale`, a few minutes): the reference fact at 10× its size — 10 M accounts +
+ * ~100 M transactions — against the 1× run in the same bench run. Ratio = rows/s at 100 M ÷ rows/s at 10 M:
+ * time linear in rows within 15% means ratio ≥ 1/1.15 ≈ 0.87. Peak RSS (the variant's own process) must stay
+ * ≤ 1 GB with `--memory-limit 256MB` (below); rows stream in chunks; only the accounts' retained key column
+ * (8 bytes per account) and the per-account child counts (4 bytes) stay in JS memory.
+ */
+import { readSpec, runSpec } from './datagen.ts';
+import type { BenchCase } from './types.ts';
+
+const SPEC = new URL('../specs/reference-fact.json', import.meta.url);
+/**
+ * DuckDB's memory_limit for both variants. Most of what DuckDB holds while appending is its cache of the
+ * table's already-written blocks, which grows to the limit: with the default 1GB the process peaks at ~1.6 GB at
+ * 100 M rows, with 256MB at ~0.9 GB (no measurable loss of speed; those blocks are on disk already).
+ */
+const MEMORY_LIMIT = '256MB';
+
+export const scale: BenchCase = {
+  name: 'scale',
+  title: 'reference fact at 100 M rows vs 10 M',
+  targetRatio: 1 / 1.15,
+  ratioLabel: 'rows/s at 10× ÷ rows/s at 1× (linear: ≥ 0.87)',
+  defaultRuns: 1,
+  optIn: true,
+  variants: [
+    {
+      name: '100m',
+      role: 'datagen',
+      label: 'bench/specs/reference-fact.json at --scale 10 --memory-limit 256MB (10 M accounts, ~100 M transactions)',
+      run: (out, ctx) => runSpec(readSpec(SPEC), 10 * ctx.size, out, { memoryLimit: MEMORY_LIMIT }),
+    },
+    {
+      name: '10m',
+      role: 'baseline',
+      label: 'the same at --scale 1 --memory-limit 256MB (1 M accounts, ~10 M transactions)',
+      run: (out, ctx) => runSpec(readSpec(SPEC), ctx.size, out, { memoryLimit: MEMORY_LIMIT }),
+    },
+  ],
+  checks: {
+    transactions: 'SELECT count(*) FROM transactions',
+    mean_fanout: 'SELECT (SELECT count(*) FROM transactions) / (SELECT count(*) FROM accounts)',
+    key_max_minus_count: 'SELECT max(txn_id) - count(*) FROM transactions',
+  },
+};

@@ -1,0 +1,166 @@
+/**
+ * Vintage (DSL §5.2): an entity's age curves are an activity intensity over its age. A child's time is a
+ * grid point t ≥ the parent's created_at, drawn with probability ∝ w(t) × m(age) where w are the time
+ * column's own weights (patterns, seasonality, keyless effects) and m the product of the fanout curves,
+ * each a step function over whole age units. The expected child count is scaled by
+ * I(c) / I_full = Σ_{t ≥ c} w(t)·m(t − c) / Σ_t w(t): a parent alive over the whole window at
+ * multiplier 1 keeps the base fanout, so children per parent at age k (over parents observable at k)
+ * follow the curve whatever the creation date.
+ */
+import { curveValue } from '../plan/curves.ts';
+import type { CurvePlan, Plan, SegmentScale, TablePlan, VintagePlan } from '../plan/types.ts';
+import type { ColumnData } from './column-data.ts';
+import { EffectFunction } from './effects.ts';
+import type { Store } from './store.ts';
+import { gridWeights, TimeGrid } from './time-grid.ts';
+
+/** Per-row multiplier of a segment scale over the rows of its entity (1 for unlisted segments and nulls). */
+export function segmentMultipliers(store: Store, s: SegmentScale): Float64Array {
+  const col = store.column(s.table, s.column);
+  const out = new Float64Array(col.length).fill(1);
+  for (let i = 0; i < out.length; i++) {
+    const k = col.key(i);
+    const m = k === null ? undefined : s.multipliers[String(k)];
+    if (m !== undefined) out[i] = m;
+  }
+  return out;
+}
+
+/** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
+export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
+  let m = 1;
+  const a = Math.max(0, ageMs) * d;
+  for (const c of curves) m *= curveValue(c, Math.floor(a / c.unitMs + 1e-9));
+  return m;
+}
+
+interface Pieces {
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Cumulative weight of pieces 0..j. */
+  cum: Float64Array;
+}
+
+export class VintageModel {
+  readonly grid: TimeGrid;
+  /** prefix[i] = Σ_{j<i} w_j. */
+  private readonly prefix: Float64Array;
+  private readonly cache = new Map<string, Pieces>();
+  readonly created: ColumnData;
+  readonly decay: Float64Array | null;
+
+  constructor(plan: Plan, table: TablePlan, store: Store, readonly v: VintagePlan) {
+    const col = v.timeColumn ? table.columns.find((c) => c.name === v.timeColumn) : undefined;
+    const g = col?.generator.kind === 'datetime' ? col.generator : null;
+    this.grid = g ? new TimeGrid(g.startMs, g.endMs, g.freq) : new TimeGrid(plan.timeframe.startMs, plan.timeframe.endMs, plan.timeframe.freq);
+    const fns = g ? g.effects.map((e) => new EffectFunction(e, store, [])) : [];
+    const w = gridWeights(this.grid, g ? g.patterns : [], fns.length ? (t) => fns.reduce((acc, f) => acc * f.at('', t), 1) : undefined);
+    this.prefix = new Float64Array(w.length + 1);
+    for (let i = 0; i < w.length; i++) this.prefix[i + 1] = this.prefix[i] + w[i];
+    this.created = store.column(v.table, v.createdAt);
+    this.decay = v.decay ? segmentMultipliers(store, v.decay) : null;
+  }
+
+  /** Creation time of parent row p (a null created_at counts as the window start). */
+  createdOf(p: number): number {
+    const c = this.created.num![p];
+    return Number.isNaN(c) ? this.grid.point(0) : c;
+  }
+
+  decayOf(p: number): number {
+    return this.decay ? this.decay[p] : 1;
+  }
+
+  /** Expected-count multiplier of parent row p. */
+  fanoutFactor(p: number): number {
+    const pieces = this.piecesOf(p);
+    const total = this.prefix[this.prefix.length - 1];
+    const mass = pieces.cum.length ? pieces.cum[pieces.cum.length - 1] : 0;
+    if (this.v.fanoutCurves.length === 0) return mass > 0 ? 1 : 0;
+    return total > 0 ? mass / total : 0;
+  }
+
+  /** A child time of parent row p from two uniforms; NaN when no grid point lies after its creation. */
+  sample(p: number, u1: number, u2: number): number {
+    const pieces = this.piecesOf(p);
+    const n = pieces.cum.length;
+    if (n === 0 || !(pieces.cum[n - 1] > 0)) return NaN;
+    const x = u1 * pieces.cum[n - 1];
+    let j = 0;
+    let top = n - 1;
+    while (j < top) {
+      const mid = (j + top) >>> 1;
+      if (pieces.cum[mid] <= x) j = mid + 1;
+      else top = mid;
+    }
+    const lo = pieces.lo[j];
+    const hi = pieces.hi[j];
+    const a = this.prefix[lo];
+    const target = a + u2 * (this.prefix[hi] - a);
+    let l = lo;
+    let h = hi - 1;
+    while (l < h) {
+      const mid = (l + h + 1) >>> 1;
+      if (this.prefix[mid] <= target) l = mid;
+      else h = mid - 1;
+    }
+    // Skip zero-weight points (prefix[l+1] == prefix[l]) so a point of weight 0 is never drawn.
+    while (l < hi - 1 && this.prefix[l + 1] === this.prefix[l]) l++;
+    return this.grid.point(l);
+  }
+
+  private lastParent = -1;
+  private lastPieces: Pieces | null = null;
+
+  /** Pieces of parent row p (children of one parent are consecutive rows: the last one is kept). */
+  private piecesOf(p: number): Pieces {
+    if (p !== this.lastParent || !this.lastPieces) {
+      this.lastPieces = this.pieces(this.createdOf(p), this.decayOf(p));
+      this.lastParent = p;
+    }
+    return this.lastPieces;
+  }
+
+  /** Grid-index ranges of the constant pieces of m(age) after creation time c, with their weights. */
+  private pieces(c: number, d: number): Pieces {
+    const key = `${c}|${d}`;
+    let hit = this.cache.get(key);
+    if (hit) return hit;
+    if (this.cache.size > 65_536) this.cache.clear();
+    const g = this.grid;
+    const first = g.firstAfter(c, false);
+    const lastT = g.point(g.count - 1);
+    const bounds: number[] = [];
+    if (first < g.count && d > 0) {
+      const amin = Math.max(0, g.point(first) - c);
+      const amax = lastT - c;
+      for (const cv of this.v.fanoutCurves) {
+        const step = cv.unitMs / d;
+        const kMax = cv.kind === 'array' ? cv.values.length - 1 : Infinity;
+        for (let k = Math.max(1, Math.floor(amin / step) + 1); k <= kMax && k * step <= amax; k++) bounds.push(c + k * step);
+      }
+      bounds.sort((x, y) => x - y);
+    }
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const cum: number[] = [];
+    let acc = 0;
+    let from = first;
+    const push = (to: number) => {
+      if (to <= from) return;
+      const m = curvesAt(this.v.fanoutCurves, g.point(from) - c, d);
+      acc += m * (this.prefix[to] - this.prefix[from]);
+      lo.push(from);
+      hi.push(to);
+      cum.push(acc);
+      from = to;
+    };
+    if (first < g.count) {
+      for (const b of bounds) push(g.firstAfter(b, false));
+      push(g.count);
+    }
+    hit = { lo: Int32Array.from(lo), hi: Int32Array.from(hi), cum: Float64Array.from(cum) };
+    this.cache.set(key, hit);
+    return hit;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The worker's code as one ES module bundled with esbuild (npm packages stay external imports), cached in
+ * `node_modules/.cache/datagen/` and rebuilt when a source file changes. A worker then starts in ~0.4 s
+ * instead of ~1.3 s through tsx (which resolves and transforms ~100 TypeScript modules per thread). When
+ * esbuild is not available or the cache folder is not writable, workers load through tsx (worker.js).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, '../../..');
+const ENTRY = join(here, 'worker-main.ts');
+
+interface Manifest {
+  file: string;
+  inputs: Record<string, number>;
+}
+
+let cached: URL | null | undefined;
+
+/** URL of the bundled worker module, or null (use the tsx entry point). */
+export function workerBundle(): URL | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (process.env.DATAGEN_WORKER_TSX) return cached;
+  try {
+    const dir = join(ROOT, 'node_modules', '.cache', 'datagen');
+    const manifestFile = join(dir, 'worker.json');
+    try {
+      const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+      if (Object.entries(m.inputs).every(([f, mtime]) => statSync(join(ROOT, f)).mtimeMs === mtime)) {
+        statSync(join(dir, m.file));
+        return (cached = pathToFileURL(join(dir, m.file)));
+      }
+    } catch {
+      // no (valid) bundle yet
+    }
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    const r = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT });
+    const code = r.outputFiles[0].text;
+    const inputs: Record<string, number> = {};
+    for (const f of Object.keys(r.metafile.inputs)) inputs[f] = statSync(join(ROOT, f)).mtimeMs; // paths relative to ROOT
+    const file = `worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${join(dir, file)}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, join(dir, file));
+    const mtmp = `${manifestFile}.${process.pid}.tmp`;
+    writeFileSync(mtmp, JSON.stringify({ file, inputs } satisfies Manifest));
+    renameSync(mtmp, manifestFile);
+    // Bundles of earlier sources: remove those not touched for an hour (a run started before may still load one).
+    for (const f of readdirSync(dir)) {
+      if (f !== file && /^worker-.*\.mjs$/.test(f) && statSync(join(dir, f)).mtimeMs < Date.now() - 3_600_000) rmSync(join(dir, f), { force: true });
+    }
+    return (cached = pathToFileURL(join(dir, file)));
+  } catch {
+    return (cached = null);
+  }
+}

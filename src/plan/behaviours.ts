@@ -1,0 +1,404 @@
+/**
+ * DSL §5.1–5.3: segments, vintage and stage funnels. Planned after every table's own columns, because a
+ * behaviour declared on an entity changes the tables linked to it (its children through the primary
+ * parent and the tables that pick its rows as a non-primary parent).
+ */
+import { pointer } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { normalizeDist } from '../engine/dist/normalize.ts';
+import { streamKey } from '../engine/rng.ts';
+import { cumulative } from '../registry/generators/choice.ts';
+import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import { AGE_UNIT_MS } from './curves.ts';
+import { parseDuration } from './time.ts';
+import type { TableDraft } from './tables.ts';
+import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GeneratorProgram, GrainPlan, SegmentScale, VintagePlan } from './types.ts';
+import { GrainModel } from '../engine/grain.ts';
+import { planStateMachine } from './behaviour-states.ts';
+import { planAdoptions } from './behaviour-adoption.ts';
+import { planAttributions } from './behaviour-attribution.ts';
+import { planLifecycle } from './behaviour-lifecycle.ts';
+
+const DAY = 86_400_000;
+const DELAY_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
+const NUMERIC: ColumnType[] = ['int', 'float', 'decimal'];
+
+/** What an entity's segment_behavior says per segment, for the behaviours of its children. */
+export interface SegmentInfo {
+  column: string;
+  fanout: Record<string, number>;
+  value: Record<string, number>;
+  decay: Record<string, number>;
+  transition: Record<string, number>;
+  churn: Record<string, number>;
+}
+
+export function planBehaviours(ctx: PlanContext, drafts: Map<string, TableDraft>): void {
+  const segments = new Map<string, SegmentInfo>();
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.segment_behavior !== undefined) {
+      const info = planSegmentColumn(ctx, node, pointer('nodes', index, 'segment_behavior'), draft);
+      if (info) segments.set(node.id, info);
+    }
+  }
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.stage_config !== undefined) planFunnel(ctx, node, pointer('nodes', index), draft, drafts, segments);
+  }
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.grain !== undefined) planGrain(ctx, node, pointer('nodes', index), draft, drafts);
+  }
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.state_transition_model !== undefined) planStateMachine(ctx, node, pointer('nodes', index), draft, drafts, segments);
+    if (draft && node.lifecycle_model !== undefined) planLifecycle(ctx, node, pointer('nodes', index), draft, drafts);
+  }
+  planAdoptions(ctx, drafts, segments);
+  planAttributions(ctx, drafts, segments);
+  for (const { node, index } of ctx.nodes.values()) {
+    const info = segments.get(node.id);
+    if (info) linkSegments(ctx, node, pointer('nodes', index, 'segment_behavior'), info, drafts);
+  }
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.vintage_behavior !== undefined) planVintage(ctx, node, pointer('nodes', index, 'vintage_behavior'), draft, drafts, segments.get(node.id));
+  }
+}
+
+// ── Segments ──────────────────────────────────────────────────────────────────────────────────────
+
+function planSegmentColumn(ctx: PlanContext, node: Json, path: string, draft: TableDraft): SegmentInfo | undefined {
+  const sb = node.segment_behavior;
+  const name = sb?.segment_column;
+  if (typeof name !== 'string') return undefined;
+  let col = draft.columns.find((c) => c.name === name);
+  if (sb.segments && typeof sb.segments === 'object') {
+    const names = Object.keys(sb.segments);
+    const probs = names.map((s) => Number(sb.segments[s]?.base_probability));
+    if (!probs.every((p) => p >= 0) || !probs.some((p) => p > 0)) {
+      return error(ctx, 'DG_BAD_WEIGHTS', `${path}/segments`, 'segment base_probability values must be non-negative and not all 0', 'e.g. {"gold": {"base_probability": 0.2}, "basic": {"base_probability": 0.8}}');
+    }
+    if (!col) {
+      // The segments block defines the column: a categorical draw with these shares.
+      col = {
+        name, type: 'string', sqlType: 'VARCHAR', nullable: false, nullRate: 0, enumValues: null,
+        stream: streamKey(ctx.seed, String(node.id), name, 'value'),
+        generator: { kind: 'choice', values: names, cdf: cumulative(probs) },
+        modifiers: [],
+      };
+      draft.columns.push(col);
+      draft.evalOrder.push(name);
+    } else if (col.generator.kind === 'choice') {
+      const g = col.generator;
+      const own = new Map(g.values.map((v, i) => [String(v), g.cdf[i] - (i ? g.cdf[i - 1] : 0)]));
+      const total = probs.reduce((a, b) => a + b, 0);
+      const differs = names.some((s, i) => Math.abs((own.get(s) ?? 0) - probs[i] / total) > 1e-6) || [...own].some(([v, p]) => p > 0 && !names.includes(v));
+      if (differs) {
+        const theirs = names.map((s, i) => `${s} ${round(probs[i] / total)}`).join(', ');
+        const mine = [...own].map(([v, p]) => `${v} ${round(p)}`).join(', ');
+        return error(ctx, 'DG_SEGMENT_MISMATCH', `${path}/segments`, `segments give "${name}" the shares {${theirs}} but its generator draws {${mine}}`, `make the choice weights agree with base_probability, or remove the column's generator so that "segments" defines it`);
+      }
+    } else {
+      warning(ctx, 'DG_NOT_ENFORCED', `${path}/segments`, `"${name}" has its own ${col.generator.kind} generator, so the segments' base_probability shares are not applied`, 'remove the column (then "segments" defines it) or drop base_probability');
+    }
+  } else if (!col) {
+    return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/segment_column`, `segment_column "${name}" is not a column of "${node.id}"`, didYouMean(name, draft.columns.map((c) => c.name)));
+  }
+  const info: SegmentInfo = { column: name, fanout: {}, value: {}, decay: {}, transition: {}, churn: {} };
+  const behaviors = sb.behaviors && typeof sb.behaviors === 'object' ? sb.behaviors : {};
+  const known = col.generator.kind === 'choice' ? col.generator.values.map(String) : null;
+  for (const [seg, b] of Object.entries<Json>(behaviors)) {
+    if (known && !known.includes(seg)) warning(ctx, 'DG_UNKNOWN_SEGMENT', `${path}/behaviors/${seg}`, `segment "${seg}" is never drawn by "${name}" (values: ${known.join(', ')}), so this behaviour applies to no row`, didYouMean(seg, known));
+    if (isNumber(b?.fanout_multiplier)) info.fanout[seg] = b.fanout_multiplier;
+    if (isNumber(b?.value_multiplier)) info.value[seg] = b.value_multiplier;
+    if (isNumber(b?.decay_rate)) info.decay[seg] = b.decay_rate;
+    if (isNumber(b?.transition_multiplier)) info.transition[seg] = b.transition_multiplier;
+    if (isNumber(b?.churn_multiplier)) info.churn[seg] = b.churn_multiplier;
+  }
+  return info;
+}
+
+/** Fanout and value multipliers reach every table linked to the entity: primary children and tables picking its rows. */
+function linkSegments(ctx: PlanContext, node: Json, path: string, info: SegmentInfo, drafts: Map<string, TableDraft>): void {
+  const scale = (m: Record<string, number>): SegmentScale => ({ table: node.id, column: info.column, multipliers: m });
+  const linked = [...drafts.values()].filter((t) => t.id !== node.id && ((t.rows.kind !== 'fixed' && t.rows.parent === node.id) || t.picks.some((p) => p.table === node.id)));
+  if (Object.values(info.fanout).some((m) => m !== 1)) {
+    for (const t of linked) {
+      if (t.rows.kind === 'fanout' && t.rows.parent === node.id) t.rows.segments.push(scale(info.fanout));
+      if (t.rows.kind === 'grain' && t.rows.parent === node.id) t.rows.grain.segments.push(scale(info.fanout));
+      const pick = t.picks.find((p) => p.table === node.id);
+      if (pick) pick.segments = scale(info.fanout);
+    }
+  }
+  const targets: unknown[] = Array.isArray(node.segment_behavior.applies_to_columns) ? node.segment_behavior.applies_to_columns : [];
+  targets.forEach((name, j) => {
+    const hits = linked.flatMap((t) => t.columns.filter((c) => c.name === name).map((c) => ({ t, c })));
+    if (hits.length === 0) {
+      const names = [...new Set(linked.flatMap((t) => t.columns.map((c) => c.name)))];
+      return void warning(ctx, 'DG_IGNORED_OPTION', `${path}/applies_to_columns/${j}`, `no table linked to "${node.id}" (${linked.map((t) => t.id).join(', ') || 'none'}) has a column ${JSON.stringify(name)}, so value_multiplier scales nothing there`, names.length ? didYouMean(String(name), names) : `make "${node.id}" a parent of the table holding the column`);
+    }
+    for (const { t, c } of hits) {
+      if (!NUMERIC.includes(c.type)) return void error(ctx, 'DG_TYPE_MISMATCH', `${path}/applies_to_columns/${j}`, `value_multiplier cannot scale "${t.id}.${c.name}" of type ${c.type}`, 'list numeric (int, float, decimal) child columns only');
+      c.modifiers.push({ kind: 'segment_value', scale: scale(info.value) });
+    }
+  });
+}
+
+// ── Vintage ───────────────────────────────────────────────────────────────────────────────────────
+
+function planVintage(ctx: PlanContext, node: Json, path: string, draft: TableDraft, drafts: Map<string, TableDraft>, seg: SegmentInfo | undefined): void {
+  const vb = node.vintage_behavior;
+  const created = vb?.created_at_column;
+  const createdCol = draft.columns.find((c) => c.name === created);
+  if (!createdCol) return void error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/created_at_column`, `created_at_column ${JSON.stringify(created)} is not a column of "${node.id}"`, didYouMean(String(created), draft.columns.map((c) => c.name)));
+  if (createdCol.type !== 'datetime' && createdCol.type !== 'date') return void error(ctx, 'DG_TYPE_MISMATCH', `${path}/created_at_column`, `created_at_column "${created}" is ${createdCol.type}; it must be a datetime or date`, 'name the column holding when the entity was created');
+  const fanoutCurves: CurvePlan[] = [];
+  const valueCurves: { curve: CurvePlan; columns: string[] | 'all'; path: string }[] = [];
+  for (const [name, m] of Object.entries<Json>(vb.age_based_multipliers ?? {})) {
+    const mpath = `${path}/age_based_multipliers/${name}`;
+    const curve = planCurve(ctx, m, mpath);
+    if (!curve) continue;
+    const a = m.applies_to;
+    if (a === 'fanout') fanoutCurves.push(curve);
+    else if (a === 'all') {
+      fanoutCurves.push(curve);
+      valueCurves.push({ curve, columns: 'all', path: `${mpath}/applies_to` });
+    } else valueCurves.push({ curve, columns: Array.isArray(a) ? a.map(String) : [String(a)], path: `${mpath}/applies_to` });
+  }
+  const decay = seg && Object.values(seg.decay).some((d) => d !== 1) ? { table: node.id, column: seg.column, multipliers: seg.decay } : null;
+  const children = [...drafts.values()].filter((t) => t.rows.kind !== 'fixed' && t.rows.parent === node.id);
+  if (children.length === 0) {
+    warning(ctx, 'DG_IGNORED_OPTION', path, `no fact has "${node.id}" as its primary parent, so its vintage curves change nothing`, `list "${node.id}" first in a fact's "parents"`);
+  }
+  const found = new Set<string>();
+  for (const t of children) {
+    // The child's time: its datetime_series column, a panel's period or a funnel's stage time (stage 0 starts at created_at).
+    const timeCol = t.columns.find((c) => c.generator.kind === 'datetime' || c.generator.kind === 'period' || (c.generator.kind === 'stage' && c.generator.field === 'time'));
+    const vintage: VintagePlan = { table: node.id, createdAt: created, fanoutCurves, timeColumn: timeCol?.name ?? null, decay };
+    if (t.rows.kind === 'grain') t.rows.grain.vintage = vintage;
+    if (t.rows.kind === 'fanout') t.rows.vintage = vintage;
+    if (timeCol?.generator.kind === 'datetime') {
+      timeCol.generator.vintage = vintage;
+      if (timeCol.modifiers.length || timeCol.type === 'date') timeCol.modifiers.push({ kind: 'not_before', table: node.id, column: created });
+    }
+    for (const v of valueCurves) {
+      const cols = v.columns === 'all' ? t.columns.filter((c) => c.generator.kind === 'distribution' && NUMERIC.includes(c.type)) : t.columns.filter((c) => (v.columns as string[]).includes(c.name));
+      for (const c of cols) {
+        found.add(c.name);
+        if (!NUMERIC.includes(c.type)) return void error(ctx, 'DG_TYPE_MISMATCH', v.path, `an age curve cannot scale "${t.id}.${c.name}" of type ${c.type}`, 'list numeric (int, float, decimal) child columns only');
+        if (!timeCol) {
+          warning(ctx, 'DG_NO_TIME_REFERENCE', v.path, `"${t.id}" has no datetime_series column, so the parent's age at each child row is unknown and "${c.name}" is not scaled`, 'give the child a datetime_series column');
+          continue;
+        }
+        c.modifiers.push({ kind: 'vintage_value', table: node.id, createdAt: created, timeRef: timeCol.name, curves: [v.curve], decay });
+      }
+    }
+  }
+  for (const v of valueCurves) {
+    if (v.columns === 'all') continue;
+    const missing = v.columns.filter((c) => !found.has(c));
+    if (missing.length && children.length) {
+      const names = [...new Set(children.flatMap((t) => t.columns.map((c) => c.name)))];
+      warning(ctx, 'DG_IGNORED_OPTION', v.path, `no child of "${node.id}" has a column ${missing.map((m) => JSON.stringify(m)).join(', ')}, so this curve scales nothing there`, didYouMean(missing[0], names));
+    }
+  }
+}
+
+function planCurve(ctx: PlanContext, m: Json, path: string): CurvePlan | undefined {
+  const unit = m?.time_unit ?? 'month';
+  const unitMs = AGE_UNIT_MS[unit];
+  if (!unitMs) return error(ctx, 'DG_BAD_PARAM', `${path}/time_unit`, `unknown time_unit ${JSON.stringify(unit)}`, didYouMean(String(unit), Object.keys(AGE_UNIT_MS)));
+  const c = m?.curve;
+  if (Array.isArray(c)) {
+    if (c.length === 0 || !c.every((x) => isNumber(x) && x >= 0)) return error(ctx, 'DG_BAD_WEIGHTS', `${path}/curve`, 'an array curve needs at least one non-negative number per age bucket', 'e.g. [1.0, 0.8, 0.6]');
+    return { kind: 'array', values: c, unitMs };
+  }
+  const type = c?.curve_type;
+  if (type !== 'logarithmic' && type !== 'exponential' && type !== 'linear') return error(ctx, 'DG_BAD_PARAM', `${path}/curve/curve_type`, `unknown curve_type ${JSON.stringify(type)}`, didYouMean(String(type), ['logarithmic', 'exponential', 'linear']));
+  const a = c.params?.a;
+  const b = c.params?.b;
+  if (!isNumber(a) || !isNumber(b)) return error(ctx, 'DG_MISSING_PARAM', `${path}/curve/params`, `a ${type} curve needs numeric params a and b`, 'e.g. {"a": 1.0, "b": 0.2}');
+  return { kind: type, a, b, unitMs };
+}
+
+// ── Panel facts (grain) ────────────────────────────────────────────────────────────────────────────
+
+const EVERY = ['hour', 'day', 'week', 'month'];
+
+function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, drafts: Map<string, TableDraft>): void {
+  const path = `${nodePath}/grain`;
+  const g = node.grain;
+  if (node.kind !== 'fact') return void error(ctx, 'DG_BAD_PARAM', path, `grain is for facts; "${node.id}" is a ${node.kind}`, 'make the node a fact (with or without parents)');
+  if (!EVERY.includes(g?.every)) return void error(ctx, 'DG_BAD_PARAM', `${path}/every`, `unknown period ${JSON.stringify(g?.every)}`, didYouMean(String(g?.every), EVERY));
+  if (node.stage_config !== undefined) return void error(ctx, 'DG_BAD_PARAM', path, `"${node.id}" cannot be both a stage funnel and a panel`, 'keep one of stage_config and grain');
+  const ap: number | null = g.active_probability ?? null;
+  const parent: string | undefined = Array.isArray(node.parents) ? node.parents[0] : undefined;
+  if (node.fanout !== undefined && parent) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/fanout`, `"${node.id}" is a panel: its rows are the active periods${parent ? ` of each ${parent} row` : ''}, so fanout has no effect`, 'remove fanout; use active_probability to thin the periods');
+  if (!parent && node.rows !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/rows`, `"${node.id}" is a panel: its rows are the active periods of the timeframe, so "rows" has no effect`, 'remove rows');
+  let timeCol = draft.columns.find((c) => c.generator.kind === 'datetime') ?? draft.columns.find((c) => c.type === 'datetime' || c.type === 'date');
+  const dt = timeCol?.generator.kind === 'datetime' ? timeCol.generator : null;
+  if (!timeCol) timeCol = addColumn(ctx, node, draft, 'period_start', 'datetime');
+  const i = node.columns.findIndex((c: Json) => c?.name === timeCol!.name);
+  if (timeCol.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/modifiers`, `"${timeCol.name}" receives the panel's period start; its modifiers are not applied`, 'remove the modifiers (seasonality on the datetime pattern scales active_probability)');
+  let lifetimeFrom: string | null = null;
+  if (parent) {
+    const pdraft = drafts.get(parent)!;
+    const pnode = ctx.nodes.get(parent)!.node;
+    const from = g.lifetime_from ?? pnode.vintage_behavior?.created_at_column ?? null;
+    if (from !== null) {
+      const c = pdraft.columns.find((x) => x.name === from);
+      if (!c || (c.type !== 'datetime' && c.type !== 'date')) return void error(ctx, c ? 'DG_TYPE_MISMATCH' : 'DG_UNKNOWN_COLUMN', `${path}/lifetime_from`, c ? `lifetime_from "${from}" of "${parent}" is ${c.type}; it must be a datetime or date` : `lifetime_from ${JSON.stringify(from)} is not a column of "${parent}"`, didYouMean(String(from), pdraft.columns.filter((x) => x.type === 'datetime' || x.type === 'date').map((x) => x.name)));
+      lifetimeFrom = from;
+    }
+  }
+  const grain = {
+    every: g.every, startMs: dt?.startMs ?? ctx.timeframe.startMs, endMs: dt?.endMs ?? ctx.timeframe.endMs, activeProbability: ap,
+    patterns: dt?.patterns ?? [], lifetimeFrom, segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
+  } as GrainPlan;
+  timeCol.modifiers = [];
+  timeCol.nullRate = 0;
+  if (parent) {
+    timeCol.generator = { kind: 'period', grain: null };
+    draft.rows = { kind: 'grain', parent, stream: grain.stream, grain };
+  } else {
+    // A single series: its row count is the number of active periods (keyed draws, fixed at compile time).
+    const model = new GrainModel(grain, null, null);
+    const count = model.active(0, new Int32Array(model.periods.length));
+    timeCol.generator = { kind: 'period', grain };
+    draft.rows = { kind: 'fixed', count };
+  }
+}
+
+// ── Stage funnels ─────────────────────────────────────────────────────────────────────────────────
+
+function planFunnel(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, drafts: Map<string, TableDraft>, segments: Map<string, SegmentInfo>): void {
+  const path = `${nodePath}/stage_config`;
+  const sc = node.stage_config;
+  const parent: string | undefined = Array.isArray(node.parents) ? node.parents[0] : undefined;
+  if (node.kind !== 'fact' || !parent || !drafts.has(parent)) return void error(ctx, 'DG_NO_PARENT', path, `stage_config on "${node.id}" needs a fact with a parent (one funnel per parent row)`, 'make the node a fact and list the entity that goes through the funnel first in "parents"');
+  if (node.fanout !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/fanout`, `"${node.id}" is a stage funnel: each ${parent} row has one funnel, so fanout has no effect`, 'remove fanout (the number of rows per parent is the number of stages reached)');
+  if (Array.isArray(node.modifiers) && node.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/modifiers`, `table-level effects scale fanout, which a stage funnel does not have`, 'remove the table-level modifiers');
+  const stages: FunnelPlan['stages'] = [];
+  const raw: Json[] = Array.isArray(sc?.stages) ? sc.stages : [];
+  raw.forEach((s, k) => {
+    const delay = planDelay(ctx, s?.delay, `${path}/stages/${k}/delay`);
+    if (delay) stages.push({ name: String(s.stage_name), rate: k === 0 ? 1 : Number(s.transition_rate), delay });
+  });
+  if (stages.length !== raw.length || stages.length === 0) return;
+  const pdraft = drafts.get(parent)!;
+  const info = segments.get(parent);
+  const scale = segmentVariation(ctx, `${path}/segment_variation`, parent, pdraft, info, sc.segment_variation, 'transition');
+  if (scale === undefined) return;
+  // Stage 0 happens when the parent was created (vintage created_at, else its first timestamp), if it has one.
+  const startFrom = parentStart(ctx, parent, pdraft);
+  const nameCol = stageColumn(ctx, node, nodePath, draft, 'stage_name', 'string', 'name');
+  const indexCol = stageColumn(ctx, node, nodePath, draft, 'stage_index', 'int', 'index');
+  let timeCol = draft.columns.find((c) => c.generator.kind === 'datetime') ?? draft.columns.find((c) => c.type === 'datetime' || c.type === 'date');
+  const g = timeCol?.generator.kind === 'datetime' ? timeCol.generator : null;
+  if (timeCol && !g) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${node.columns.findIndex((c: Json) => c?.name === timeCol!.name)}/generator`, `"${timeCol.name}" holds the stage timestamps of the funnel; its own generator is not used`, 'give it a datetime_series generator (its window bounds the funnel)');
+  if (!timeCol) timeCol = addColumn(ctx, node, draft, 'stage_at', 'datetime');
+  stageColumn(ctx, node, nodePath, draft, timeCol.name, timeCol.type, 'time');
+  if (!nameCol || !indexCol) return;
+  const names = [...new Set(stages.map((s) => s.name))];
+  nameCol.enumValues = names;
+  nameCol.sqlType = 'ENUM';
+  draft.rows = {
+    kind: 'stages',
+    parent,
+    stream: streamKey(ctx.seed, String(node.id), '__stages'),
+    funnel: {
+      stages, segments: scale, startFrom, timeColumn: timeCol.name,
+      startMs: g?.startMs ?? ctx.timeframe.startMs, endMs: g?.endMs ?? ctx.timeframe.endMs,
+      freq: g?.freq ?? ctx.timeframe.freq, patterns: g?.patterns ?? [], dateOnly: timeCol.type === 'date',
+    },
+  };
+}
+
+/**
+ * A behaviour's `segment_variation{seg: {<key>_multiplier}}` over the parent's segments, merged over the parent's
+ * segment_behavior multipliers; it reads the parent's segment_column, or else a choice column drawing those
+ * segment names. null: no variation; undefined: an error was reported.
+ */
+export function segmentVariation(ctx: PlanContext, path: string, parent: string, pdraft: TableDraft, info: SegmentInfo | undefined, raw: Json, key: 'transition' | 'churn'): SegmentScale | null | undefined {
+  const variation = raw && typeof raw === 'object' ? raw : null;
+  const base = info?.[key] ?? {};
+  if (variation && Object.keys(variation).length) {
+    const keys = Object.keys(variation);
+    const column = info?.column ?? pdraft.columns.find((c) => c.generator.kind === 'choice' && keys.every((k) => c.generator.kind === 'choice' && c.generator.values.map(String).includes(k)))?.name;
+    if (!column) return error(ctx, 'DG_NO_SEGMENT_COLUMN', path, `"${parent}" has no segment column with the values ${keys.join(', ')}`, `declare segment_behavior {"segment_column": …} on "${parent}", or give it a choice column drawing these segments`);
+    const multipliers: Record<string, number> = { ...base };
+    for (const k of keys) multipliers[k] = Number(variation[k]?.[`${key}_multiplier`] ?? 1);
+    return { table: parent, column, multipliers };
+  }
+  if (info && Object.values(base).some((m) => m !== 1)) return { table: parent, column: info.column, multipliers: base };
+  return null;
+}
+
+/** Where a parent's relationship starts: its vintage created_at, else its first datetime/date column (null: none). */
+export function parentStart(ctx: PlanContext, parent: string, pdraft: TableDraft): string | null {
+  const created = ctx.nodes.get(parent)!.node.vintage_behavior?.created_at_column;
+  const col = pdraft.columns.find((c) => c.name === created && (c.type === 'datetime' || c.type === 'date')) ?? pdraft.columns.find((c) => c.type === 'datetime' || c.type === 'date');
+  return col?.name ?? null;
+}
+
+/** The funnel writes stage_name / stage_index / the timestamp: an existing column is taken over, a missing one added. */
+function stageColumn(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, name: string, type: ColumnType, field: 'name' | 'index' | 'time'): ColumnPlan | undefined {
+  return behaviourColumn(ctx, node, nodePath, draft, name, type, { kind: 'stage', field }, `the funnel's stage ${field}`);
+}
+
+/**
+ * A column a behaviour writes: an existing column of the right type is taken over (its generator replaced,
+ * its modifiers and null_rate dropped with a warning), a missing one is added with `type`.
+ */
+export function behaviourColumn(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, name: string, type: ColumnType, program: GeneratorProgram, what: string): ColumnPlan | undefined {
+  let col = draft.columns.find((c) => c.name === name);
+  if (!col) col = addColumn(ctx, node, draft, name, type);
+  const i = node.columns.findIndex((c: Json) => c?.name === name);
+  const isTime = (t: ColumnType) => t === 'datetime' || t === 'date';
+  const ok = type === 'string' ? col.type === 'string' : NUMERIC.includes(type) ? NUMERIC.includes(col.type) : isTime(col.type);
+  if (!ok) return error(ctx, 'DG_TYPE_MISMATCH', `${nodePath}/columns/${i}/type`, `"${name}" receives ${what} but is ${col.type}`, `make it ${type === 'string' ? 'string' : NUMERIC.includes(type) ? 'int' : 'datetime or date'}`);
+  if (col.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/modifiers`, `"${name}" receives ${what}; its modifiers are not applied`, 'remove the modifiers');
+  if (col.nullRate > 0) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/null_rate`, `"${name}" receives ${what}, which has no random nulls`, 'remove null_rate');
+  col.generator = program;
+  col.modifiers = [];
+  col.nullRate = 0;
+  return col;
+}
+
+export function addColumn(ctx: PlanContext, node: Json, draft: TableDraft, name: string, type: ColumnType): ColumnPlan {
+  const col: ColumnPlan = {
+    name, type, sqlType: type === 'int' ? 'BIGINT' : type === 'datetime' ? 'TIMESTAMP' : type === 'date' ? 'DATE' : 'VARCHAR', nullable: false, nullRate: 0, enumValues: null,
+    stream: streamKey(ctx.seed, String(node.id), name, 'value'), generator: { kind: 'stage', field: 'name' }, modifiers: [],
+  };
+  draft.columns.push(col);
+  draft.evalOrder.push(name);
+  return col;
+}
+
+/** A stage delay: a duration ("2d", number of days) or {distribution, params, clamp?, unit}; default exponential, mean 1 day. */
+function planDelay(ctx: PlanContext, d: Json, path: string): DelayPlan | undefined {
+  if (d === undefined || d === null) return { kind: 'dist', dist: 'exponential', params: { rate: 1 }, clamp: [null, null], unitMs: DAY };
+  if (typeof d === 'string' || typeof d === 'number') {
+    const ms = parseDuration(d);
+    if (ms === undefined || ms < 0) return error(ctx, 'DG_BAD_PARAM', path, `delay ${JSON.stringify(d)} is not a duration`, 'e.g. "2d", "12h", "30m" or a number of days');
+    return { kind: 'fixed', ms };
+  }
+  const unitMs = DELAY_UNITS[d.unit ?? 'day'];
+  if (!unitMs) return error(ctx, 'DG_BAD_PARAM', `${path}/unit`, `unknown delay unit ${JSON.stringify(d.unit)}`, didYouMean(String(d.unit), Object.keys(DELAY_UNITS)));
+  const norm = normalizeDist(String(d.distribution), d.params ?? {});
+  if ('unknownType' in norm) return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/distribution`, `unknown distribution ${JSON.stringify(d.distribution)}`, norm.suggestions.length ? `did you mean "${norm.suggestions[0]}"?` : 'e.g. "exponential", "lognormal", "gamma"');
+  if (norm.problems.length) {
+    const p = norm.problems[0];
+    return error(ctx, p.kind === 'unknown' ? 'DG_UNKNOWN_PARAM' : p.kind === 'missing' ? 'DG_MISSING_PARAM' : p.kind === 'range' ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', p.param ? `${path}/params/${p.param}` : `${path}/params`, p.message, p.hint);
+  }
+  const str = Object.keys(norm.params).find((k) => typeof norm.params[k] === 'string');
+  if (str) return error(ctx, 'DG_BAD_PARAM', `${path}/params/${str}`, 'a delay parameter must be a number (there is no row to read columns from)', 'give a number');
+  const clamp: [number | null, number | null] = Array.isArray(d.clamp) ? [d.clamp[0] ?? null, d.clamp[1] ?? null] : [null, null];
+  return { kind: 'dist', dist: norm.type, params: norm.params, clamp, unitMs };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,19 @@
+import type { ModifierEntry } from '../types.ts';
+
+/** value × the factor of the row's state (state_transition_model amount.state_multipliers; 1 when unlisted). */
+export const stateValue: ModifierEntry<'state_value'> = {
+  name: 'state_value',
+  kind: 'state_value',
+  plan() {
+    return undefined;
+  },
+  execute(p, data, _col, ctx) {
+    const states = ctx.cols.get(p.column)!.str!;
+    const v = data.num!;
+    for (let i = 0; i < v.length; i++) {
+      const f = states[i] === null ? undefined : p.multipliers[states[i]!];
+      if (f !== undefined) v[i] *= f;
+    }
+    return data;
+  },
+};

@@ -1,0 +1,171 @@
+/**
+ * Scenarios at generation: a scenario runs right after its target column's own modifiers, so columns
+ * computed from the target (binomial funnel steps, expressions) see the changed value. Every value it
+ * changes is reported through `ctx.label` — the same decision that changed it.
+ */
+import type { ChunkContext } from '../engine/chunk.ts';
+import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnPlan, ScenarioProgram } from '../plan/types.ts';
+import { DAY_MS } from './window.ts';
+import { scenarioFreeColumns } from './history.ts';
+import { selectionMask } from './select.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Per-run facts a scenario computes once from the scenario-free table. */
+interface State {
+  /** rate_*: multiplier of the target per day (UTC day index) inside the window. */
+  dayFactor?: Map<number, number>;
+  /** mix_shift: the target's new value per row ordinal. */
+  rowValue?: Map<number, number>;
+  vars: Record<string, string | number>;
+}
+
+/** Apply one scenario to its target column's values of a chunk. */
+export function executeScenario(p: ScenarioProgram, data: ColumnData, col: ColumnPlan, ctx: ChunkContext): ColumnData {
+  const v = data.num!;
+  const mask = selectionMask(p, ctx, { start: ctx.start, n: ctx.n, parentRow: ctx.parentRow, cols: ctx.cols }, { target: { name: col.name, data } });
+  const st = ctx.memo(p, () => buildState(p, col, ctx));
+  const t = ctx.cols.get(p.timeRef)!.num!;
+  const cap = p.capColumn && p.type !== 'data_quality' ? ctx.cols.get(p.capColumn)!.num! : null;
+  const den = p.denominator ? ctx.cols.get(p.denominator)!.num! : null;
+  const m = Number(p.params.magnitude);
+  const sel = p.selection;
+  const key = (sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? (sel.key === col.name ? null : ctx.cols.get(sel.key)!) : null;
+  for (let i = 0; i < v.length; i++) {
+    if (!mask[i]) continue;
+    const before = v[i];
+    let after: number;
+    switch (p.type) {
+      case 'spike': case 'drop': case 'level_shift': case 'cost_spike': case 'volume_spike':
+        after = before * Number(p.params.multiplier);
+        break;
+      case 'funnel_break':
+        after = before * Number(p.params.factor);
+        break;
+      case 'rate_drop': case 'rate_spike': {
+        const f = st.dayFactor!.get(Math.floor(t[i] / DAY_MS));
+        if (f === undefined) continue;
+        after = before * f;
+        break;
+      }
+      case 'mix_shift': {
+        const x = st.rowValue!.get(ctx.start + i);
+        if (x === undefined) continue;
+        after = x;
+        break;
+      }
+      case 'data_quality':
+        if (p.params.mode === 'null') after = NaN;
+        else if (Number.isNaN(den![i])) continue;
+        else after = den![i] + Math.max(1, Math.round(den![i] * Number(p.params.excess)));
+        break;
+    }
+    if (cap && !Number.isNaN(cap[i]) && after > cap[i]) after = cap[i];
+    if (after === before || (Number.isNaN(after) && Number.isNaN(before))) continue;
+    v[i] = after;
+    const entity = key?.key(i);
+    ctx.label({ column: col.name, index: i, kind: p.type, magnitude: m, start: p.startMs, end: p.endMs, scenario: p.id, description: p.description, vars: st.vars, ...(entity !== undefined && entity !== null ? { entity: String(entity) } : {}) });
+  }
+  return data;
+}
+
+function buildState(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): State {
+  const vars: Record<string, string | number> = { id: p.id, type: p.type, difficulty: p.difficulty, target: `${ctx.table.id}.${col.name}` };
+  for (const [k, x] of Object.entries(p.params)) vars[k] = Array.isArray(x) ? x.join(',') : x;
+  if (p.denominator) vars.denominator = p.denominator;
+  if (p.type === 'rate_drop' || p.type === 'rate_spike') return { vars, dayFactor: rateFactors(p, col, ctx, vars) };
+  if (p.type === 'mix_shift') return { vars, rowValue: mixValues(p, col, ctx) };
+  return { vars };
+}
+
+/** Scenario-free columns the type reads, over the whole table, with the selection (window ignored for history). */
+function history(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
+  const names = [...new Set([col.name, p.timeRef, ...(p.denominator ? [p.denominator] : []), ...(p.selection.kind === 'where' ? p.selection.columns : [])])];
+  const h = scenarioFreeColumns(ctx, names);
+  const selected = selectionMask(p, ctx, { start: 0, n: h.total, parentRow: h.parentRow, cols: h.cols }, { anyTime: true });
+  return { ...h, selected, t: h.cols.get(p.timeRef)!.num!, x: h.cols.get(col.name)!.num! };
+}
+
+/**
+ * rate_drop / rate_spike: the daily ratio target/denominator of the selected rows has median M and
+ * spread S (root mean square distance from M) over the table's days; inside the window the target is
+ * scaled per day so that the day's ratio becomes M − max(k·S, min_shift) (drop, at least 0) or M + that (spike).
+ */
+function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, vars: State['vars']): Map<number, number> {
+  const h = history(p, col, ctx);
+  const d = h.cols.get(p.denominator!)!.num!;
+  const num = new Map<number, number>();
+  const den = new Map<number, number>();
+  const wnum = new Map<number, number>();
+  const wden = new Map<number, number>();
+  for (let i = 0; i < h.total; i++) {
+    if (!h.selected[i] || Number.isNaN(h.t[i]) || Number.isNaN(h.x[i]) || Number.isNaN(d[i])) continue;
+    const day = Math.floor(h.t[i] / DAY_MS);
+    num.set(day, (num.get(day) ?? 0) + h.x[i]);
+    den.set(day, (den.get(day) ?? 0) + d[i]);
+    if (h.t[i] >= p.startMs && h.t[i] < p.endMs) {
+      wnum.set(day, (wnum.get(day) ?? 0) + h.x[i]);
+      wden.set(day, (wden.get(day) ?? 0) + d[i]);
+    }
+  }
+  const ratios = [...den].filter(([, s]) => s > 0).map(([day, s]) => num.get(day)! / s).sort((a, b) => a - b);
+  const out = new Map<number, number>();
+  if (ratios.length === 0) return out;
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  const spread = Math.sqrt(ratios.reduce((a, r) => a + (r - median) ** 2, 0) / ratios.length);
+  const k = Number(p.params.k);
+  const shift = Math.max(k * spread, Number(p.params.min_shift ?? 0));
+  const target = p.type === 'rate_drop' ? Math.max(0, median - shift) : median + shift;
+  Object.assign(vars, { baseline: round4(median), std: round4(spread), target_rate: round4(target), sign: p.type === 'rate_drop' ? '−' : '+' });
+  for (const [day, s] of wnum) if (s > 0) out.set(day, (target * wden.get(day)!) / s);
+  return out;
+}
+
+/**
+ * mix_shift: per day inside the window, the selected rows' total is kept and redistributed over the
+ * hours: weights × (1 + shift) in boost_hours, × max(0.2, 1 − shift) in reduce_hours (integers by
+ * largest remainder for int columns, ties to the earlier row).
+ */
+function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Map<number, number> {
+  const h = history(p, col, ctx);
+  const shift = Number(p.params.shift);
+  const boost = new Set(p.params.boost_hours as number[]);
+  const reduce = new Set(p.params.reduce_hours as number[]);
+  const days = new Map<number, number[]>();
+  for (let i = 0; i < h.total; i++) {
+    if (!h.selected[i] || !(h.t[i] >= p.startMs && h.t[i] < p.endMs) || Number.isNaN(h.x[i])) continue;
+    const day = Math.floor(h.t[i] / DAY_MS);
+    let rows = days.get(day);
+    if (!rows) days.set(day, (rows = []));
+    rows.push(i);
+  }
+  const out = new Map<number, number>();
+  const integral = col.type === 'int';
+  for (const rows of days.values()) {
+    const total = rows.reduce((a, i) => a + h.x[i], 0);
+    const w = rows.map((i) => {
+      const hour = Math.floor((((h.t[i] % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
+      return Math.max(0, h.x[i]) * (boost.has(hour) ? 1 + shift : reduce.has(hour) ? Math.max(0.2, 1 - shift) : 1);
+    });
+    const sw = w.reduce((a, b) => a + b, 0);
+    if (!(sw > 0)) continue;
+    const raw = w.map((x) => (total * x) / sw);
+    if (!integral) rows.forEach((i, j) => out.set(i, raw[j]));
+    else largestRemainder(Math.round(total), raw).forEach((x, j) => out.set(rows[j], x));
+  }
+  return out;
+}
+
+function largestRemainder(total: number, raw: number[]): number[] {
+  const ints = raw.map(Math.floor);
+  let rest = total - ints.reduce((a, b) => a + b, 0);
+  const order = raw.map((x, j) => [x - ints[j], j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let o = 0; rest > 0 && o < order.length; o++, rest--) ints[order[o][1]]++;
+  return ints;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

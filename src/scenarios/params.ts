@@ -1,0 +1,80 @@
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { error, isNumber, type Json, type PlanContext } from '../plan/context.ts';
+import type { ScenarioType } from '../plan/types.ts';
+
+/** Difficulty scales a magnitude's deviation from "no change": easy ×1.5, medium ×1, hard ×0.6. */
+export const DIFFICULTY: Record<string, number> = { easy: 1.5, medium: 1, hard: 0.6 };
+
+const DEFAULT_MULTIPLIER: Partial<Record<ScenarioType, number>> = { spike: 2, drop: 0.5, level_shift: 1.3, cost_spike: 3, volume_spike: 2.5 };
+const NIGHT = [0, 1, 2, 3, 4, 21, 22, 23];
+const DAYTIME = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+
+/** Parameter names each type accepts (time_reference everywhere). */
+const ALLOWED: Record<ScenarioType, string[]> = {
+  spike: ['multiplier', 'magnitude'], drop: ['multiplier', 'magnitude'], level_shift: ['multiplier', 'magnitude'],
+  cost_spike: ['multiplier', 'magnitude'], volume_spike: ['multiplier', 'magnitude'],
+  rate_drop: ['denominator', 'k', 'min_shift'], rate_spike: ['denominator', 'k', 'min_shift'],
+  funnel_break: ['factor'],
+  mix_shift: ['shift', 'boost_hours', 'reduce_hours'],
+  data_quality: ['mode', 'denominator', 'excess'],
+};
+
+export interface PlannedParams {
+  params: Record<string, number | string | number[]>;
+  denominator: string | null;
+}
+
+/** Check a scenario's params, apply defaults and the difficulty; `magnitude` is what labels report. */
+export function planParams(ctx: PlanContext, type: ScenarioType, raw: Json, path: string, difficulty: string, localColumn: (name: unknown, path: string) => string | undefined): PlannedParams | undefined {
+  const d = DIFFICULTY[difficulty] ?? 1;
+  const tidy = (x: number) => Number(x.toPrecision(12)); // 1 − (1 − 0.2) × 1 is 0.2, not 0.19999999999999996
+  const unknown = Object.keys(raw).find((k) => k !== 'time_reference' && !ALLOWED[type].includes(k));
+  if (unknown) return error(ctx, 'DG_UNKNOWN_PARAM', `${path}/${unknown}`, `scenario type "${type}" has no parameter "${unknown}"`, didYouMean(unknown, [...ALLOWED[type], 'time_reference']));
+  const num = (name: string, dflt: number, ok: (x: number) => boolean, what: string): number | undefined => {
+    const x = raw[name] ?? dflt;
+    return isNumber(x) && ok(x) ? x : error(ctx, 'DG_OUT_OF_RANGE', `${path}/${name}`, `${type} ${name} ${JSON.stringify(raw[name])} is not ${what}`, type === 'drop' ? `e.g. ${dflt}; a drop scales values down (use "spike" to raise them)` : `e.g. ${dflt}`);
+  };
+  switch (type) {
+    case 'spike': case 'drop': case 'level_shift': case 'cost_spike': case 'volume_spike': {
+      const name = raw.multiplier === undefined && raw.magnitude !== undefined ? 'magnitude' : 'multiplier';
+      const m = num(name, DEFAULT_MULTIPLIER[type]!, (x) => (type === 'drop' ? x >= 0 && x < 1 : type === 'level_shift' ? x >= 0 : x > 1), type === 'drop' ? 'a multiplier in [0, 1)' : type === 'level_shift' ? 'a multiplier ≥ 0' : 'a multiplier > 1');
+      if (m === undefined) return undefined;
+      const eff = tidy(m >= 1 ? 1 + (m - 1) * d : Math.max(0, 1 - (1 - m) * d));
+      return { params: { multiplier: eff, magnitude: eff }, denominator: null };
+    }
+    case 'rate_drop': case 'rate_spike': {
+      const den = localColumn(raw.denominator, `${path}/denominator`);
+      const k = num('k', 2.2, (x) => x > 0, 'a positive number of standard deviations');
+      const floor = num('min_shift', 0, (x) => x >= 0, 'a ratio difference ≥ 0');
+      if (!den || k === undefined || floor === undefined) return undefined;
+      return { params: { k: tidy(k * d), min_shift: tidy(floor * d), magnitude: tidy(k * d) }, denominator: den };
+    }
+    case 'funnel_break': {
+      const f = num('factor', 0.3, (x) => x >= 0 && x < 1, 'a share in [0, 1) of the step\'s conversions that remain');
+      if (f === undefined) return undefined;
+      const eff = tidy(Math.max(0, 1 - (1 - f) * d));
+      return { params: { factor: eff, magnitude: eff }, denominator: null };
+    }
+    case 'mix_shift': {
+      const s = num('shift', 0.2, (x) => x > 0 && x < 1, 'a share in (0, 1)');
+      const hours = (name: string, dflt: number[]) => {
+        const h = raw[name] ?? dflt;
+        return Array.isArray(h) && h.every((x) => Number.isInteger(x) && x >= 0 && x < 24) ? (h as number[]) : error(ctx, 'DG_BAD_PARAM', `${path}/${name}`, `${name} must be a list of hours 0–23`, `e.g. ${JSON.stringify(dflt)}`);
+      };
+      const boost = hours('boost_hours', NIGHT);
+      const reduce = hours('reduce_hours', DAYTIME);
+      if (s === undefined || !boost || !reduce) return undefined;
+      return { params: { shift: tidy(Math.min(0.95, s * d)), magnitude: tidy(Math.min(0.95, s * d)), boost_hours: boost, reduce_hours: reduce }, denominator: null };
+    }
+    case 'data_quality': {
+      const mode = raw.mode ?? (raw.denominator !== undefined ? 'exceed' : 'null');
+      if (mode !== 'exceed' && mode !== 'null') return error(ctx, 'DG_BAD_PARAM', `${path}/mode`, `data_quality mode ${JSON.stringify(mode)} is not "exceed" or "null"`, '"exceed": the target above its denominator (impossible counts); "null": missing values');
+      if (mode === 'null') return { params: { mode, magnitude: 1 }, denominator: null };
+      if (raw.denominator === undefined) return error(ctx, 'DG_MISSING_PARAM', path, 'data_quality "exceed" needs "denominator" (the count the target must not exceed)', 'e.g. {"mode": "exceed", "denominator": "app_opens"}');
+      const den = localColumn(raw.denominator, `${path}/denominator`);
+      const e = num('excess', 0.08, (x) => x > 0, 'a positive share of the denominator');
+      if (!den || e === undefined) return undefined;
+      return { params: { mode, excess: tidy(e * d), magnitude: tidy(e * d) }, denominator: den };
+    }
+  }
+}

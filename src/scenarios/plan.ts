@@ -1,0 +1,137 @@
+/**
+ * Top-level `scenarios[]` (issue 5): each one is checked and compiled onto its target column as a
+ * `scenario` modifier program, after the column's own modifiers. Pure: no I/O, no clock.
+ */
+import { pointer } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { parseExpression } from '../engine/expression.ts';
+import { streamKey } from '../engine/rng.ts';
+import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef, warning } from '../plan/context.ts';
+import type { TableDraft } from '../plan/tables.ts';
+import { timeReference } from '../plan/time-reference.ts';
+import type { ColumnPlan, ScenarioProgram, ScenarioSelection, ScenarioType } from '../plan/types.ts';
+import { planParams } from './params.ts';
+import { planWindow } from './window.ts';
+
+export const SCENARIO_TYPES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];
+
+/** The seed tools' family names. */
+const ALIASES: Record<string, ScenarioType> = {
+  rate_drop_from_median: 'rate_drop', rate_spike_from_median: 'rate_spike', absolute_drop_in_event_count: 'drop', absolute_spike_in_event_count: 'spike',
+  hourly_traffic_mix_shift: 'mix_shift', instrumentation_data_quality_issue: 'data_quality', count_drop: 'drop', count_spike: 'spike',
+};
+/** Types the language names but this version does not execute (reported, never silently ignored). */
+const PLANNED = ['cap_violation', 'cap_spike'];
+
+const NUMERIC = ['int', 'float', 'decimal'];
+
+/** Check every scenario and append its program to the target column's modifiers. */
+export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>, unsupported: { path: string; what: string }[]): void {
+  const list: Json[] = Array.isArray(doc.scenarios) ? doc.scenarios : [];
+  const ids = new Set<string>();
+  list.forEach((s, index) => {
+    const path = pointer('scenarios', index);
+    if (typeof s?.id !== 'string' || typeof s?.type !== 'string') return; // the schema reports it
+    if (ids.has(s.id)) return void error(ctx, 'DG_DUPLICATE_SCENARIO', `${path}/id`, `scenario id "${s.id}" is used twice`, 'scenario ids name the labels they write and must be unique');
+    ids.add(s.id);
+    if (PLANNED.includes(s.type)) {
+      warning(ctx, 'DG_NOT_SUPPORTED', `${path}/type`, `scenario type "${s.type}" is not supported by this version of datagen yet; the scenario is skipped`, 'remove it, or expect no rows or labels from it (--strict refuses it)');
+      return void unsupported.push({ path, what: `scenario ${s.type}` });
+    }
+    const type = (SCENARIO_TYPES as string[]).includes(s.type) ? (s.type as ScenarioType) : ALIASES[s.type];
+    if (!type) return void error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', `${path}/type`, `unknown scenario type "${s.type}"`, didYouMean(s.type, [...SCENARIO_TYPES, ...Object.keys(ALIASES)]));
+    const p = planOne(ctx, s, index, path, type, drafts);
+    if (p) drafts.get(s.target.slice(0, s.target.indexOf('.')))!.columns.find((c) => c.name === p.target)!.modifiers.push(p.program);
+  });
+}
+
+function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: ScenarioType, drafts: Map<string, TableDraft>): { target: string; program: ScenarioProgram } | undefined {
+  const ref = resolveRef(ctx, s.target, `${path}/target`, 'scenario target');
+  if (!ref) return undefined;
+  const { node, index: nodeIndex } = ctx.nodes.get(ref.table)!;
+  const draft = drafts.get(ref.table);
+  const col = draft?.columns.find((c) => c.name === ref.column);
+  if (!draft || !col) return undefined; // the node itself has errors
+  if (!NUMERIC.includes(col.type)) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/target`, `scenario "${s.id}" changes "${s.target}", which is ${col.type}; scenarios change numeric columns`, 'target an int, float or decimal column');
+  if (ref.column === draft.pk) return error(ctx, 'DG_BAD_PARAM', `${path}/target`, `scenario "${s.id}" targets "${s.target}", the primary key of "${ref.table}"`, 'keys must stay unique: target a measure column');
+  const colIndex = node.columns.findIndex((c: Json) => c?.name === ref.column);
+  const cctx = columnContext(ctx, node, nodeIndex, node.columns[colIndex], colIndex);
+  const params: Json = s.params ?? {};
+  const timeRef = timeReference(cctx, params.time_reference, `${path}/params`, true);
+  const tf = ctx.timeframe;
+  const window = s.window === undefined ? { startMs: tf.startMs, endMs: tf.endMs + 1 } : planWindow(ctx, s.window, `${path}/window`, type === 'level_shift' ? tf.endMs + 1 : null);
+  const difficulty = s.difficulty ?? 'medium';
+  const planned = planParams(ctx, type, params, `${path}/params`, difficulty, (name, p) => checkLocalColumn({ ...ctx, node }, name, p, `scenario "${s.id}"`));
+  const selection = planSelection(ctx, s.selection, `${path}/selection`, node, draft);
+  if (!timeRef || !window || !planned || !selection) return undefined;
+  if (planned.denominator === ref.column) return error(ctx, 'DG_BAD_PARAM', `${path}/params/denominator`, `the denominator of scenario "${s.id}" is its own target "${ref.column}"`, 'name the count column the target is a share of (the previous funnel step)');
+  return {
+    target: ref.column,
+    program: {
+      kind: 'scenario', id: s.id, type, index, stream: streamKey(Number.isInteger(s.seed) ? s.seed : ctx.seed, ref.table, '__scenario', s.id),
+      ...window, timeRef, selection, params: planned.params, denominator: planned.denominator, capColumn: capOf(col, node), difficulty,
+      description: typeof s.description_template === 'string' ? s.description_template : DEFAULT_DESCRIPTION[type] ?? DEFAULT_DESCRIPTION.spike!,
+    },
+  };
+}
+
+const WHERE = 'on {table}.{column} row {row} in [{start}, {end})';
+const DEFAULT_DESCRIPTION: Partial<Record<ScenarioType, string>> = {
+  spike: `{type} "{id}" ×{multiplier} ${WHERE}: {expected} → {observed} ({severity})`,
+  rate_drop: `{type} "{id}": {column}/{denominator} set to median {baseline} {sign} {k}·{std} = {target_rate} ${WHERE}: {expected} → {observed} ({severity})`,
+  funnel_break: `{type} "{id}": {column} keeps {factor} of its conversions ${WHERE}: {expected} → {observed} ({severity})`,
+  mix_shift: `{type} "{id}": the day's {column} moved towards hours {boost_hours} (shift {shift}) ${WHERE}: {expected} → {observed}`,
+  data_quality: `{type} "{id}" ({mode}) ${WHERE}: {expected} → {observed}`,
+};
+for (const t of ['drop', 'level_shift', 'cost_spike', 'volume_spike'] as const) DEFAULT_DESCRIPTION[t] = DEFAULT_DESCRIPTION.spike;
+DEFAULT_DESCRIPTION.rate_spike = DEFAULT_DESCRIPTION.rate_drop;
+
+/** A binomial step never exceeds its n: scenarios (other than data_quality) keep the target ≤ that column. */
+function capOf(col: ColumnPlan, node: Json): string | null {
+  const g = col.generator;
+  const n = g.kind === 'distribution' && g.dist === 'binomial' ? g.params.n : undefined;
+  // n may be a column name or an expression: only a plain column of the row is a cap
+  return typeof n === 'string' && /^[A-Za-z_]\w*$/.test(n.trim()) && findColumn(node, n.trim()) ? n.trim() : null;
+}
+
+function planSelection(ctx: PlanContext, sel: Json, path: string, node: Json, draft: TableDraft): ScenarioSelection | undefined {
+  if (sel === undefined) return { kind: 'all' };
+  const forms = ['random_k', 'share', 'where'].filter((k) => sel[k] !== undefined);
+  if (forms.length > 1) return error(ctx, 'DG_BAD_SELECTION', path, `a selection has one form, found ${forms.map((f) => `"${f}"`).join(' and ')}`, 'keep one of random_k, share, where');
+  const strategy = sel.strategy === 'random_fraction' ? 'share' : sel.strategy ?? forms[0] ?? 'all';
+  const parent: string | null = 'parent' in draft.rows ? draft.rows.parent : null;
+  const table = sel.table ?? (sel.key !== undefined ? node.id : parent ?? node.id);
+  if (table !== node.id && table !== parent) return error(ctx, 'DG_BAD_SELECTION', `${path}/table`, `selection table "${table}" is neither "${node.id}" nor its primary parent`, parent ? `use "${parent}" (entities) or "${node.id}" (rows)` : `use "${node.id}" (rows)`);
+  const entity = table === node.id ? null : table;
+  let key: string | null = null;
+  if (sel.key !== undefined) {
+    if (strategy !== 'random_k' && strategy !== 'share') return error(ctx, 'DG_BAD_SELECTION', `${path}/key`, '"key" goes with random_k or share (k values, or each value with probability share)', 'e.g. {"random_k": 3, "key": "account_id"}');
+    if (sel.table !== undefined) return error(ctx, 'DG_BAD_SELECTION', `${path}/key`, 'a selection has "table" or "key", not both', '"key" selects values of a column of the row; "table" selects entities of the primary parent');
+    if (!findColumn(node, sel.key)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/key`, `selection key "${sel.key}" is not a column of "${node.id}"`, didYouMean(String(sel.key), columnNames(node)));
+    key = sel.key;
+  }
+  switch (strategy) {
+    case 'all':
+      return { kind: 'all' };
+    case 'random_k': {
+      const k = sel.random_k ?? sel.k;
+      if (!Number.isInteger(k) || k < 1) return error(ctx, 'DG_BAD_SELECTION', `${path}/${sel.random_k !== undefined ? 'random_k' : 'k'}`, `random_k needs a whole number of ${entity ? 'entities' : 'rows'} ≥ 1, got ${JSON.stringify(k)}`, 'e.g. {"random_k": 5}');
+      return { kind: 'random_k', k, table: key ? null : entity, key };
+    }
+    case 'share': {
+      const f = sel.share ?? sel.fraction;
+      if (!isNumber(f) || f < 0 || f > 1) return error(ctx, 'DG_BAD_SELECTION', `${path}/${sel.share !== undefined ? 'share' : 'fraction'}`, `share ${JSON.stringify(f)} is not a probability in [0, 1]`, 'e.g. {"share": 0.1} for 10% of the entities');
+      return { kind: 'share', share: f, table: key ? null : entity, key };
+    }
+    case 'where': {
+      const r = typeof sel.where === 'string' ? parseExpression(sel.where) : undefined;
+      if (!r) return error(ctx, 'DG_BAD_SELECTION', path, 'the "where" selection needs an expression', 'e.g. {"where": "hour(ts) >= 18"}');
+      if (!r.ok) return error(ctx, 'DG_BAD_EXPRESSION', `${path}/where`, r.errors[0].message, r.errors[0].hint);
+      const bad = r.expr.refs.find((x) => x.kind !== 'column' || !findColumn(node, x.column));
+      if (bad) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/where`, `the selection reads "${bad.kind === 'column' ? bad.column : `${bad.table}.${bad.column}`}", which is not a column of "${node.id}"`, didYouMean(bad.column, columnNames(node)));
+      return { kind: 'where', code: sel.where, columns: [...new Set(r.expr.refs.map((x) => x.column))] };
+    }
+    default:
+      return error(ctx, 'DG_BAD_SELECTION', `${path}/strategy`, `unknown selection strategy ${JSON.stringify(sel.strategy)}`, 'one of all, random_k, share, where');
+  }
+}

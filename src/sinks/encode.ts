@@ -1,0 +1,193 @@
+/**
+ * Encoding chunk columns into DuckDB's in-memory vector layouts, in plain JS (no DuckDB import), so it can
+ * run in worker threads: the thread that owns the database then only copies the buffers into a native data
+ * chunk (memcpy per column and vector) and appends it.
+ *
+ * Layouts (per row): BIGINT / TIMESTAMP (µs) / DECIMAL(18,4) as int64 little-endian (lo, hi) uint32 pairs —
+ * no BigInt; DOUBLE as float64; DATE as int32 days; BOOLEAN as one byte; ENUM as uint8 (≤ 255 values) or
+ * uint16 codes; VARCHAR as 16-byte `duckdb_string_t` records, inline for ≤ 12 UTF-8 bytes, longer strings
+ * listed separately (they go through DuckDB's string heap). Nulls: a validity bitmask (bit set = valid) in
+ * uint64 words, so the mask of a vector starting at row `off` (a multiple of the vector size) starts at byte off/8.
+ */
+import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnPlan } from '../plan/types.ts';
+
+const DAY = 86_400_000;
+const TWO32 = 4294967296;
+
+export interface EncodedColumn {
+  /** Values in the vector layout, row i at byte offset + i · width. */
+  buf: ArrayBuffer;
+  offset: number;
+  width: number;
+  /** Validity bitmask words (bit set = valid), or null when no value is null. */
+  validity: Uint32Array | null;
+  /** Rows (ascending) whose string is longer than 12 UTF-8 bytes, and those strings. */
+  longRows: Int32Array | null;
+  longValues: string[] | null;
+  /** Reader's position in longRows (set by the consumer). */
+  longAt?: number;
+}
+
+export interface EncodedChunk {
+  n: number;
+  columns: EncodedColumn[];
+}
+
+/** Reusable buffers for encoding many chunks of one table (in-process); workers encode into fresh ones. */
+export class ChunkEncoder {
+  private readonly codes: (Map<string, number> | null)[];
+  private readonly encoder = new TextEncoder();
+  private bufs: ArrayBuffer[] = [];
+  private masks: Uint32Array[] = [];
+
+  /** `reuse`: keep buffers between chunks (the previous chunk's encoding is overwritten by the next). */
+  constructor(private readonly columns: ColumnPlan[], private readonly reuse: boolean) {
+    this.codes = columns.map((c) => (c.enumValues ? new Map(c.enumValues.map((v, i) => [v, i])) : null));
+  }
+
+  encode(data: ColumnData[], n: number): EncodedChunk {
+    return { n, columns: this.columns.map((c, i) => this.column(i, c.sqlType, data[i], n)) };
+  }
+
+  /** Buffer `slot` of at least `bytes`, zeroed when asked. */
+  private buffer(slot: number, bytes: number): ArrayBuffer {
+    if (!this.reuse) return new ArrayBuffer(Math.max(8, bytes));
+    let b = this.bufs[slot];
+    if (!b || b.byteLength < bytes) this.bufs[slot] = b = new ArrayBuffer(Math.max(8, bytes));
+    return b;
+  }
+
+  private mask(slot: number, n: number): Uint32Array {
+    const words = Math.ceil(n / 64) * 2;
+    if (!this.reuse) return new Uint32Array(words).fill(0xffffffff);
+    let m = this.masks[slot];
+    if (!m || m.length < words) this.masks[slot] = m = new Uint32Array(words);
+    m.fill(0xffffffff, 0, words);
+    return m;
+  }
+
+  private column(c: number, sql: string, data: ColumnData, n: number): EncodedColumn {
+    const codes = this.codes[c];
+    if (codes && data.str) return this.enumCodes(c, codes, data.str, n);
+    if (data.str) return this.strings(c, data.str, n);
+    const v = data.num!;
+    if (sql === 'DOUBLE') {
+      let validity: Uint32Array | null = null;
+      for (let i = 0; i < n; i++) if (Number.isNaN(v[i])) (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+      if (this.reuse) return { buf: v.buffer as ArrayBuffer, offset: v.byteOffset, width: 8, validity, longRows: null, longValues: null };
+      // A worker transfers its buffers: copy, so no array the engine may still hold is detached.
+      return { buf: v.slice(0, n).buffer, offset: 0, width: 8, validity, longRows: null, longValues: null };
+    }
+    const width = sql === 'BOOLEAN' ? 1 : sql === 'DATE' ? 4 : 8;
+    const buf = this.buffer(c, n * width);
+    let validity: Uint32Array | null = null;
+    if (sql === 'BOOLEAN') {
+      const u8 = new Uint8Array(buf);
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (Number.isNaN(x)) {
+          (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+          u8[i] = 0;
+        } else u8[i] = x ? 1 : 0;
+      }
+    } else if (sql === 'DATE') {
+      const i32 = new Int32Array(buf);
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (Number.isNaN(x)) {
+          (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+          i32[i] = 0;
+        } else i32[i] = Math.floor(x / DAY);
+      }
+    } else {
+      const u32 = new Uint32Array(buf);
+      const scale = sql === 'TIMESTAMP' ? 1000 : sql.startsWith('DECIMAL') ? 10000 : 1;
+      for (let i = 0; i < n; i++) {
+        let x = v[i];
+        if (Number.isNaN(x)) {
+          (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+          x = 0;
+        }
+        const y = scale === 1 ? Math.round(x) : Math.round(x * scale);
+        const hi = Math.floor(y / TWO32);
+        u32[2 * i] = (y - hi * TWO32) >>> 0;
+        u32[2 * i + 1] = hi >>> 0;
+      }
+    }
+    return { buf, offset: 0, width, validity, longRows: null, longValues: null };
+  }
+
+  /** ENUM codes: 1 byte for up to 255 values, else 2 (DuckDB's own width rule). */
+  private enumCodes(c: number, codes: Map<string, number>, str: (string | null)[], n: number): EncodedColumn {
+    const wide = codes.size > 255;
+    const buf = this.buffer(c, n * (wide ? 2 : 1));
+    const out = wide ? new Uint16Array(buf) : new Uint8Array(buf);
+    let validity: Uint32Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const s = str[i];
+      const code = s === null ? undefined : codes.get(s);
+      if (code === undefined) {
+        if (s !== null) throw new Error(`internal: "${s}" is not in the ENUM of this column`);
+        (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+      }
+      out[i] = code ?? 0;
+    }
+    return { buf, offset: 0, width: wide ? 2 : 1, validity, longRows: null, longValues: null };
+  }
+
+  /** Strings of ≤ 12 UTF-8 bytes as inline records (uint32 length + 12 bytes); longer ones listed. */
+  private strings(c: number, str: (string | null)[], n: number): EncodedColumn {
+    const buf = this.buffer(c, n * 16);
+    const rec = new Uint8Array(buf);
+    const len = new Uint32Array(buf);
+    rec.fill(0, 0, n * 16);
+    let validity: Uint32Array | null = null;
+    const longRows: number[] = [];
+    const longValues: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = str[i];
+      if (s === null) {
+        (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+        continue;
+      }
+      const base = i * 16;
+      if (s.length <= 12 && isAscii(s)) {
+        len[i * 4] = s.length;
+        for (let k = 0; k < s.length; k++) rec[base + 4 + k] = s.charCodeAt(k);
+        continue;
+      }
+      if (s.length <= 12) {
+        const bytes = this.encoder.encode(s);
+        if (bytes.length <= 12) {
+          len[i * 4] = bytes.length;
+          rec.set(bytes, base + 4);
+          continue;
+        }
+      }
+      // UTF-8 is never shorter than the UTF-16 length: > 12 code units is > 12 bytes.
+      longRows.push(i);
+      longValues.push(s);
+    }
+    return {
+      buf, offset: 0, width: 16, validity,
+      longRows: longRows.length ? Int32Array.from(longRows) : null, longValues: longRows.length ? longValues : null,
+    };
+  }
+}
+
+/** The ArrayBuffers of an encoded chunk (to transfer it to another thread). */
+export function encodedBuffers(chunk: EncodedChunk): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const c of chunk.columns) {
+    out.add(c.buf);
+    if (c.validity) out.add(c.validity.buffer as ArrayBuffer);
+    if (c.longRows) out.add(c.longRows.buffer as ArrayBuffer);
+  }
+  return [...out];
+}
+
+function isAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 127) return false;
+  return true;
+}
