@@ -3,17 +3,14 @@
  * during them. See docs/behaviours.md.
  */
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { normalizeDist } from '../engine/dist/normalize.ts';
 import { streamKey } from '../engine/rng.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { behaviourColumn, parentStart } from './behaviours.ts';
+import { behaviourColumn, parentStart, planDurationDist } from './behaviours.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
 import type { TableDraft } from './tables.ts';
 import type { LifecyclePlan, LifecycleStagePlan } from './types.ts';
 
-const DAY = 86_400_000;
-const DURATION_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
 /** Events per week for the named frequencies. */
 export const FREQUENCY_PER_WEEK: Record<string, number> = { high: 7, medium: 2, low: 0.5 };
 
@@ -32,18 +29,8 @@ export function planLifecycle(ctx: PlanContext, node: Json, nodePath: string, dr
     const spath = `${path}/stages/${k}`;
     let duration: LifecycleStagePlan['duration'] = null;
     if (s.duration) {
-      const unitMs = DURATION_UNITS[s.duration.unit ?? 'day'];
-      if (!unitMs) return void error(ctx, 'DG_BAD_PARAM', `${spath}/duration/unit`, `unknown duration unit ${JSON.stringify(s.duration.unit)}`, didYouMean(String(s.duration.unit), Object.keys(DURATION_UNITS)));
-      const norm = normalizeDist(String(s.duration.distribution), s.duration.params ?? {});
-      if ('unknownType' in norm) return void error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${spath}/duration/distribution`, `unknown distribution ${JSON.stringify(s.duration.distribution)}`, norm.suggestions.length ? `did you mean "${norm.suggestions[0]}"?` : 'e.g. "lognormal", "gamma", "exponential"');
-      if (norm.problems.length) {
-        const pr = norm.problems[0];
-        return void error(ctx, pr.kind === 'unknown' ? 'DG_UNKNOWN_PARAM' : pr.kind === 'missing' ? 'DG_MISSING_PARAM' : pr.kind === 'range' ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', pr.param ? `${spath}/duration/params/${pr.param}` : `${spath}/duration/params`, pr.message, pr.hint);
-      }
-      const str = Object.keys(norm.params).find((k) => typeof norm.params[k] === 'string');
-      if (str) return void error(ctx, 'DG_BAD_PARAM', `${spath}/duration/params/${str}`, 'a duration parameter must be a number (there is no row to read columns from)', 'give a number');
-      const c = s.duration.clamp;
-      duration = { dist: norm.type, params: norm.params, clamp: Array.isArray(c) ? [c[0] ?? null, c[1] ?? null] : [null, null], unitMs };
+      duration = planDurationDist(ctx, s.duration, `${spath}/duration`, 'duration') ?? null;
+      if (!duration) return;
     }
     const ev = s.events_during_stage;
     const f = ev?.frequency ?? 'medium';

@@ -8,6 +8,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { normalizeDist } from '../engine/dist/normalize.ts';
 import { streamKey } from '../engine/rng.ts';
 import { cumulative } from '../registry/generators/choice.ts';
+import { PROBLEM_CODES } from '../registry/generators/distribution.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
 import { parseDuration } from './time.ts';
@@ -20,7 +21,7 @@ import { planAttributions } from './behaviour-attribution.ts';
 import { planLifecycle } from './behaviour-lifecycle.ts';
 
 const DAY = 86_400_000;
-const DELAY_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
+const DURATION_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
 const NUMERIC: ColumnType[] = ['int', 'float', 'decimal'];
 
 /** What an entity's segment_behavior says per segment, for the behaviours of its children. */
@@ -385,18 +386,27 @@ function planDelay(ctx: PlanContext, d: Json, path: string): DelayPlan | undefin
     if (ms === undefined || ms < 0) return error(ctx, 'DG_BAD_PARAM', path, `delay ${JSON.stringify(d)} is not a duration`, 'e.g. "2d", "12h", "30m" or a number of days');
     return { kind: 'fixed', ms };
   }
-  const unitMs = DELAY_UNITS[d.unit ?? 'day'];
-  if (!unitMs) return error(ctx, 'DG_BAD_PARAM', `${path}/unit`, `unknown delay unit ${JSON.stringify(d.unit)}`, didYouMean(String(d.unit), Object.keys(DELAY_UNITS)));
+  const dist = planDurationDist(ctx, d, path, 'delay');
+  return dist && { kind: 'dist', ...dist };
+}
+
+/**
+ * A random duration `{distribution, params, clamp?, unit}` (funnel delays, lifecycle stage durations): unit
+ * minute/hour/day (default)/week/month; parameters must be numbers (there is no row to read columns from).
+ */
+export function planDurationDist(ctx: PlanContext, d: Json, path: string, what: string): { dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; unitMs: number } | undefined {
+  const unitMs = DURATION_UNITS[d.unit ?? 'day'];
+  if (!unitMs) return error(ctx, 'DG_BAD_PARAM', `${path}/unit`, `unknown ${what} unit ${JSON.stringify(d.unit)}`, didYouMean(String(d.unit), Object.keys(DURATION_UNITS)));
   const norm = normalizeDist(String(d.distribution), d.params ?? {});
   if ('unknownType' in norm) return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/distribution`, `unknown distribution ${JSON.stringify(d.distribution)}`, norm.suggestions.length ? `did you mean "${norm.suggestions[0]}"?` : 'e.g. "exponential", "lognormal", "gamma"');
   if (norm.problems.length) {
     const p = norm.problems[0];
-    return error(ctx, p.kind === 'unknown' ? 'DG_UNKNOWN_PARAM' : p.kind === 'missing' ? 'DG_MISSING_PARAM' : p.kind === 'range' ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', p.param ? `${path}/params/${p.param}` : `${path}/params`, p.message, p.hint);
+    return error(ctx, PROBLEM_CODES[p.kind], p.param ? `${path}/params/${p.param}` : `${path}/params`, p.message, p.hint);
   }
   const str = Object.keys(norm.params).find((k) => typeof norm.params[k] === 'string');
-  if (str) return error(ctx, 'DG_BAD_PARAM', `${path}/params/${str}`, 'a delay parameter must be a number (there is no row to read columns from)', 'give a number');
+  if (str) return error(ctx, 'DG_BAD_PARAM', `${path}/params/${str}`, `a ${what} parameter must be a number (there is no row to read columns from)`, 'give a number');
   const clamp: [number | null, number | null] = Array.isArray(d.clamp) ? [d.clamp[0] ?? null, d.clamp[1] ?? null] : [null, null];
-  return { kind: 'dist', dist: norm.type, params: norm.params, clamp, unitMs };
+  return { dist: norm.type, params: norm.params, clamp, unitMs };
 }
 
 function round(x: number): number {

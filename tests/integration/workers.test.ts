@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';
 import { COMPAT_DIR, compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
+import { noPositiveWeightsSpec } from '../support/specs.ts';
 
 const opened: Db[] = [];
 afterAll(() => opened.forEach((d) => d.close()));
@@ -61,20 +62,7 @@ describe('workers: identical output for 1 vs 2 workers and any chunk size', () =
 
 describe('workers: errors', () => {
   it('an error inside a worker fails the run with its message and leaves no output', async () => {
-    const spec = {
-      version: '1.0', metadata: { name: 'w' }, constraints: {},
-      timeframe: { start: '2024-01-01T00:00:00Z', end: '2024-01-02T00:00:00Z', freq: 'H' },
-      nodes: [
-        { id: 'shop', kind: 'entity', pk: 'id', rows: 5, columns: [
-          { name: 'id', type: 'int', generator: { sequence: {} } },
-          { name: 'w', type: 'float', generator: { choice: { choices: [0, -1] } } },
-        ] },
-        { id: 'visit', kind: 'entity', pk: 'id', rows: 5000, columns: [
-          { name: 'id', type: 'int', generator: { sequence: {} } },
-          { name: 'shop_id', type: 'int', generator: { lookup: { from: 'shop.id', weights_by: 'shop.w' } } },
-        ] },
-      ],
-    };
+    const spec = noPositiveWeightsSpec(5000);
     const out = tempFile('w.duckdb');
     await expect(runPlan(compileOrThrow(spec), { out, workers: 2, workerMinRows: 0, chunkRows: 1000 })).rejects.toThrow(/weights_by "shop.w"/);
     expect(existsSync(out)).toBe(false);

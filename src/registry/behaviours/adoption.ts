@@ -2,6 +2,7 @@ import { AdoptionModel } from '../../engine/adoption.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { ColumnData } from '../../engine/column-data.ts';
 import type { GeneratorEntry } from '../types.ts';
+import { perChunk } from './per-chunk.ts';
 
 interface ChunkRows {
   /** 0 adoption, 1 engagement. */
@@ -11,7 +12,6 @@ interface ChunkRows {
   tier: Int32Array;
 }
 
-const perChunk = new WeakMap<Float64Array, ChunkRows>();
 const TYPES = ['adoption', 'engagement'];
 
 /**
@@ -37,10 +37,9 @@ export const adoption: GeneratorEntry<'adoption'> = {
   },
 };
 
-function rowsOf(ctx: ChunkContext): ChunkRows {
+const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const parentRow = ctx.parentRow!;
-  let hit = perChunk.get(parentRow);
-  if (hit) return hit;
+  let hit: ChunkRows;
   const rows = ctx.table.rows;
   if (rows.kind !== 'adoption') throw new Error('internal: not an adoption fact');
   const model = ctx.memo(rows, () => new AdoptionModel(rows.adoption, rows.parent, rows.stream, ctx.store, ctx.plan.scale));
@@ -59,6 +58,5 @@ function rowsOf(ctx: ChunkContext): ChunkRows {
     }
     if (i < n && parentRow[i] === p) throw new Error(`internal: adoption rows of parent ${p} do not fill the chunk`);
   }
-  perChunk.set(parentRow, hit);
   return hit;
-}
+});

@@ -2,6 +2,7 @@ import { AttributionModel } from '../../engine/attribution.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { ColumnData } from '../../engine/column-data.ts';
 import type { GeneratorEntry } from '../types.ts';
+import { perChunk } from './per-chunk.ts';
 
 interface ChunkRows {
   journey: Float64Array;
@@ -12,8 +13,6 @@ interface ChunkRows {
   convertedAt: Float64Array;
   touches: Float64Array;
 }
-
-const perChunk = new WeakMap<Float64Array, ChunkRows>();
 
 /**
  * Rows of an attribution fact: a parent's touches journey by journey (journey id, touch index, type, time,
@@ -43,10 +42,9 @@ export const attribution: GeneratorEntry<'attribution'> = {
   },
 };
 
-function rowsOf(ctx: ChunkContext): ChunkRows {
+const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const parentRow = ctx.parentRow!;
-  let hit = perChunk.get(parentRow);
-  if (hit) return hit;
+  let hit: ChunkRows;
   const rows = ctx.table.rows;
   if (rows.kind !== 'attribution') throw new Error('internal: not an attribution fact');
   const a = rows.attribution;
@@ -80,6 +78,5 @@ function rowsOf(ctx: ChunkContext): ChunkRows {
     }
     if (i > n || (i < n && parentRow[i] === p)) throw new Error(`internal: attribution rows of parent ${p} do not fill the chunk`);
   }
-  perChunk.set(parentRow, hit);
   return hit;
-}
+});

@@ -2,6 +2,7 @@ import { ColumnData } from '../../engine/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { LifecycleModel } from '../../engine/lifecycle.ts';
 import type { GeneratorEntry } from '../types.ts';
+import { perChunk } from './per-chunk.ts';
 
 interface ChunkRows {
   stage: Int32Array;
@@ -11,8 +12,6 @@ interface ChunkRows {
   type: (string | null)[];
   at: Float64Array;
 }
-
-const perChunk = new WeakMap<Float64Array, ChunkRows>();
 
 /**
  * Rows of a lifecycle: a parent's stage intervals (stage, index, started_at, ended_at — null while still in
@@ -40,10 +39,9 @@ export const lifecycle: GeneratorEntry<'lifecycle'> = {
   },
 };
 
-function rowsOf(ctx: ChunkContext): ChunkRows {
+const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const parentRow = ctx.parentRow!;
-  let hit = perChunk.get(parentRow);
-  if (hit) return hit;
+  let hit: ChunkRows;
   const rows = ctx.table.rows;
   if (rows.kind !== 'lifecycle') throw new Error('internal: not a lifecycle');
   const l = rows.lifecycle;
@@ -73,6 +71,5 @@ function rowsOf(ctx: ChunkContext): ChunkRows {
     }
     if (i < n && parentRow[i] === p) throw new Error(`internal: lifecycle rows of parent ${p} do not fill the chunk`);
   }
-  perChunk.set(parentRow, hit);
   return hit;
-}
+});

@@ -2,13 +2,12 @@ import { ColumnData } from '../../engine/column-data.ts';
 import { FunnelModel } from '../../engine/funnel.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import type { GeneratorEntry } from '../types.ts';
+import { perChunk } from './per-chunk.ts';
 
 interface ChunkStages {
   index: Float64Array;
   time: Float64Array;
 }
-
-const perChunk = new WeakMap<Float64Array, ChunkStages>();
 
 /**
  * The rows of a stage funnel: stage k of a parent is its k-th row (chunks hold whole parents), with the
@@ -32,10 +31,9 @@ export const stage: GeneratorEntry<'stage'> = {
   },
 };
 
-function stagesOf(ctx: ChunkContext): ChunkStages {
+const stagesOf = perChunk((ctx: ChunkContext): ChunkStages => {
   const parentRow = ctx.parentRow!;
-  let hit = perChunk.get(parentRow);
-  if (hit) return hit;
+  let hit: ChunkStages;
   const rows = ctx.table.rows;
   if (rows.kind !== 'stages') throw new Error('internal: not a funnel');
   const model = ctx.memo(rows, () => new FunnelModel(ctx.plan, rows.funnel, rows.parent, rows.stream, ctx.store));
@@ -52,6 +50,5 @@ function stagesOf(ctx: ChunkContext): ChunkStages {
     }
   }
   hit = { index, time };
-  perChunk.set(parentRow, hit);
   return hit;
-}
+});

@@ -2,6 +2,7 @@ import { ColumnData } from '../../engine/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { PeriodClock, StateMachineModel } from '../../engine/states.ts';
 import type { GeneratorEntry } from '../types.ts';
+import { perChunk } from './per-chunk.ts';
 
 interface ChunkRows {
   state: Int32Array;
@@ -9,8 +10,6 @@ interface ChunkRows {
   to: Float64Array;
   index: Float64Array;
 }
-
-const perChunk = new WeakMap<Float64Array, ChunkRows>();
 
 /**
  * Rows of a state machine: a parent's rows are its episodes (runs of one state: valid_from, valid_to — null
@@ -34,10 +33,9 @@ export const state: GeneratorEntry<'state'> = {
   },
 };
 
-function rowsOf(ctx: ChunkContext): ChunkRows {
+const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const parentRow = ctx.parentRow!;
-  let hit = perChunk.get(parentRow);
-  if (hit) return hit;
+  let hit: ChunkRows;
   const rows = ctx.table.rows;
   if (rows.kind !== 'states') throw new Error('internal: not a state machine');
   const m = rows.machine;
@@ -68,6 +66,5 @@ function rowsOf(ctx: ChunkContext): ChunkRows {
     }
     if (i < ctx.n && parentRow[i] === p) throw new Error(`internal: state rows of parent ${p} do not fill the chunk`);
   }
-  perChunk.set(parentRow, hit);
   return hit;
-}
+});

@@ -12,7 +12,8 @@ import type { ColumnPlan, RowParam } from '../../plan/types.ts';
 import { expression } from './expression.ts';
 
 const compiled = new WeakMap<object, CompiledDist>();
-const PROBLEM_CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
+/** Diagnostic code of each kind of distribution-parameter problem. */
+export const PROBLEM_CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
 
 /** Draw from a named distribution (inverse CDF / exact samplers on keyed uniforms), then clamp. */
 export const distribution: GeneratorEntry<'distribution'> = {
