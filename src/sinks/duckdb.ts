@@ -5,7 +5,8 @@
  */
 import duckdb from '@duckdb/node-bindings';
 import { BIGINT, BOOLEAN, DATE, DECIMAL, DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTableFunction, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBType, ENUM, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../plan/types.ts';
@@ -33,11 +34,18 @@ export function removeUnfinishedOutputs(): void {
   unfinished.clear();
 }
 
+/**
+ * A run's temporary files live in one directory (`<out>.tmp-<pid>-<time>/`: the database, its WAL and DuckDB's
+ * spill directory). Removing the directory is what makes an interruption clean: DuckDB's threads may still
+ * be writing when a signal arrives, and once the directory is gone they cannot create a file beside the
+ * output any more (a retry covers a file created while the directory was being emptied).
+ */
 function removeTemp(tmp: string): void {
   if (!tmp) return;
-  rmSync(tmp, { force: true, recursive: true });
-  rmSync(`${tmp}.wal`, { force: true });
+  rmSync(tmp, { force: true, recursive: true, maxRetries: 20, retryDelay: 5 });
 }
+
+const TEMP_DB = 'data.duckdb';
 
 /** Register a temporary output (file or directory) removed by `removeUnfinishedOutputs`; returns the unregister function. */
 export function trackUnfinished(tmp: string): () => void {
@@ -53,7 +61,8 @@ export class DuckDBFileSink {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     unfinished.add(tmp);
     try {
-      const instance = await DuckDBInstance.create(tmp, { memory_limit: memoryLimit });
+      mkdirSync(tmp);
+      const instance = await DuckDBInstance.create(join(tmp, TEMP_DB), { memory_limit: memoryLimit });
       return new DuckDBFileSink(instance, await instance.connect(), tmp, path);
     } catch (e) {
       unfinished.delete(tmp);
@@ -136,8 +145,9 @@ export class DuckDBFileSink {
     await this.connection.run('CHECKPOINT');
     this.close();
     rmSync(`${this.finalPath}.wal`, { force: true });
-    renameSync(this.tmpPath, this.finalPath);
+    renameSync(join(this.tmpPath, TEMP_DB), this.finalPath);
     unfinished.delete(this.tmpPath);
+    removeTemp(this.tmpPath);
   }
 
   /** Drop the temporary file; an existing output stays exactly as it was. */
