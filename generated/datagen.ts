@@ -1524,11 +1524,11 @@ export interface Scenario {
    */
   id: string;
   /**
-   * Anomaly family: spike, drop, level_shift, cost_spike, volume_spike, rate_drop, rate_spike, funnel_break, mix_shift, data_quality (cap_violation is reserved). The seed tool's names (rate_drop_from_median, absolute_spike_in_event_count, hourly_traffic_mix_shift, instrumentation_data_quality_issue, ...) are accepted as aliases.
+   * Anomaly family: spike, drop, level_shift, cost_spike, volume_spike, rate_drop, rate_spike, funnel_break, mix_shift, data_quality, cap_violation. The seed tool's names (rate_drop_from_median, absolute_spike_in_event_count, hourly_traffic_mix_shift, instrumentation_data_quality_issue, ...) are accepted as aliases.
    */
   type: string;
   /**
-   * The numeric column that is changed, "table.column".
+   * The numeric column that is changed, "table.column"; for scenarios that add rows (cap_violation, data_quality with mode duplicate) the table, written "table" or "table.column".
    */
   target: string;
   selection?: ScenarioSelection;
@@ -1599,7 +1599,7 @@ export interface ScenarioWindow {
   duration?: Duration;
 }
 /**
- * Type-specific parameters (multiplier, denominator, k, factor, shift, boost_hours, reduce_hours, mode, excess, time_reference); unknown names are errors.
+ * Type-specific parameters (multiplier, denominator, k, factor, shift, boost_hours, reduce_hours, mode, excess, share, cap, exceed_by, period, time_reference); unknown names are errors.
  */
 export interface ScenarioParams {
   [k: string]: unknown | undefined;

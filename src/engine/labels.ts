@@ -9,7 +9,8 @@ import { columnDeps } from '../plan/deps.ts';
 
 export interface LabelRow {
   table: string;
-  column: string;
+  /** The changed cell's column; null for a label about a whole row (a row a scenario added). */
+  column: string | null;
   /** Row ordinal in its table (sort key; not written). */
   row: number;
   rowKey: string | null;
@@ -79,7 +80,7 @@ export function renderDescription(template: string, l: LabelRow, vars: Record<st
   const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().replace('.000Z', 'Z'));
   const num = (x: number | null) => (x === null ? 'null' : String(Math.round(x * 1e4) / 1e4));
   const own: Record<string, string> = {
-    table: l.table, column: l.column, row: l.rowKey ?? String(l.row), entity: l.entityKey ?? '', kind: l.kind, scenario: l.scenario ?? '',
+    table: l.table, column: l.column ?? '', row: l.rowKey ?? String(l.row), entity: l.entityKey ?? '', kind: l.kind, scenario: l.scenario ?? '',
     start: iso(l.start), end: iso(l.end), expected: num(l.expected), observed: num(l.observed), delta: num(l.delta),
     magnitude: num(l.magnitude), severity: l.severity,
   };

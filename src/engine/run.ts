@@ -9,6 +9,7 @@ import { Store, type TableStore } from './store.ts';
 import { chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
 import type { SharedColumn } from './workers/protocol.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
+import { addedRows } from '../scenarios/add-rows.ts';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
@@ -131,7 +132,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
           usePool = false;
         }
       }
-      const w: TableOutput = usePool && sink.createBatchTable ? await sink.createBatchTable(table) : await sink.createTable(table);
+      // Added rows are appended from the main thread: a table with such scenarios keeps the appender.
+      const w: TableOutput = usePool && sink.createBatchTable && !table.addRows ? await sink.createBatchTable(table) : await sink.createTable(table);
       writer = w;
       const retained = new Retained(table, layout.total, pool !== null);
       const tableLabels: LabelRow[] = [];
@@ -178,6 +180,9 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
         }
         if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: main thread generating ${genMs.toFixed(0)} ms, encoding + appending ${appendMs.toFixed(0)} ms\n`);
       }
+      // Rows scenarios add come after the table's own rows (those whose template this run writes).
+      const added = table.addRows ? addedRows(plan, table, store, memo, layout, write) : null;
+      if (added?.n) w.append(added.columns, added.n);
       const tClose = performance.now();
       await w.close();
       writer = null;
@@ -187,8 +192,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       pool?.publish(table.id, entry);
       const kept = tableLabels.filter((l) => l.row >= write.rowStart && l.row < write.rowEnd);
       sortLabels(kept);
-      for (const l of kept) labels.push(l);
-      const rows = write.rowEnd - write.rowStart;
+      for (const l of [...kept, ...(added?.labels ?? [])]) labels.push(l);
+      const rows = write.rowEnd - write.rowStart + (added?.n ?? 0);
       const seconds = (performance.now() - started) / 1000;
       manifest.push({ table: table.id, rows, seconds });
       opts.onTableDone?.(table.id, rows, seconds);

@@ -12,6 +12,7 @@ import { columnDeps } from '../plan/deps.ts';
 import { followLabels, isLabelled, labelRow, type LabelRow } from './labels.ts';
 import { modifiersRowWise, patched, rowRanges, rowWise, sliceOf, subContext } from './shadow.ts';
 import { executeScenario } from '../scenarios/execute.ts';
+import { addedRows } from '../scenarios/add-rows.ts';
 
 export { type LabelRow } from './labels.ts';
 
@@ -101,12 +102,22 @@ export function generateTable(plan: Plan, table: TablePlan, store: Store, sink: 
   }
   store.set(table.id, { rows: total, columns: new Map([...retained].map(([name, parts]) => [name, ColumnData.concat(parts, total)])) });
   sortLabels(labels);
-  return { rows: total, labels };
+  const added = table.addRows ? addedRows(plan, table, store, memo, layout, wholeRange(layout)) : null;
+  if (added?.n) {
+    sink.append(added.columns, added.n);
+    labels.push(...added.labels);
+  }
+  return { rows: total + (added?.n ?? 0), labels };
 }
 
 /** A table's labels in (row, column) order, whatever the chunking (label ids follow this order). */
 export function sortLabels(labels: LabelRow[]): void {
-  labels.sort((a, b) => a.row - b.row || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
+  labels.sort((a, b) => a.row - b.row || ((a.column ?? '') < (b.column ?? '') ? -1 : (a.column ?? '') > (b.column ?? '') ? 1 : 0));
+}
+
+/** Columns `names` (which read no other column of the row) at rows [start, start + n), without a parent. */
+export function evaluateRows(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, start: number, n: number, names: string[]): Map<string, ColumnData> {
+  return evaluateChunk(plan, { ...table, evalOrder: names }, store, memo, start, n, null, []);
 }
 
 function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, start: number, n: number, parentRow: Float64Array | null, labels: LabelRow[]): Map<string, ColumnData> {

@@ -13,6 +13,7 @@ export function printPlan(plan: Plan): string {
     lines.push('', `${t.id}  [${t.kind}, level ${t.level}${t.pk ? `, pk ${t.pk}` : ''}]  ${rows}`);
     const width = Math.max(...t.columns.map((c) => c.name.length));
     for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}`);
+    for (const a of t.addRows ?? []) lines.push(`  + rows added by scenario ${a.id}(${a.type === 'cap_violation' ? `cap_violation: ${a.cap ?? 'table max'} + ${a.exceedBy} per ${a.period}` : `data_quality duplicate ${a.share}`})`);
   }
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);
   for (const u of plan.unsupported) lines.push(`not supported yet (ignored): ${u.what} at ${u.path}`);

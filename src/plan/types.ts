@@ -41,6 +41,8 @@ export interface TablePlan {
   picks: PickPlan[];
   /** Columns other tables read from this one (kept in memory during the run). */
   retain: string[];
+  /** Scenarios that add rows after the table's own rows (cap_violation, data_quality duplicates); absent when none. */
+  addRows?: RowScenarioProgram[];
 }
 
 export type RowModel =
@@ -311,6 +313,31 @@ export interface ScenarioProgram {
   denominator: string | null;
   /** Upper bound of the target per row (a binomial step never exceeds its n), or null. */
   capColumn: string | null;
+  difficulty: 'easy' | 'medium' | 'hard';
+  description: string;
+}
+
+/**
+ * A top-level scenario that adds rows to a table (written after its own rows, labelled one label per added
+ * row): `cap_violation` copies rows of an entity's period with new keys until the period has more rows than
+ * the cap; `data_quality` with mode `duplicate` writes selected rows a second time, key included.
+ */
+export interface RowScenarioProgram {
+  id: string;
+  type: 'cap_violation' | 'data_quality';
+  index: number;
+  stream: number;
+  startMs: number;
+  endMs: number;
+  timeRef: string;
+  selection: ScenarioSelection;
+  /** cap_violation: rows per entity and period allowed (null: the most the table has without scenarios). */
+  cap: number | null;
+  /** cap_violation: rows beyond max(cap, rows in the period) after the scenario. */
+  exceedBy: number;
+  period: 'hour' | 'day' | 'week' | 'month';
+  /** data_quality duplicate: probability that a selected row is written twice. */
+  share: number;
   difficulty: 'easy' | 'medium' | 'hard';
   description: string;
 }

@@ -44,6 +44,11 @@ function scenarioInputs(table: TablePlan): string[] {
       if ((m.selection.kind === 'random_k' || m.selection.kind === 'share') && m.selection.key) out.push(m.selection.key);
     }
   }
+  for (const p of table.addRows ?? []) {
+    out.push(p.timeRef);
+    if (p.selection.kind === 'where') out.push(...p.selection.columns);
+    if ((p.selection.kind === 'random_k' || p.selection.kind === 'share') && p.selection.key) out.push(p.selection.key);
+  }
   return out;
 }
 

@@ -9,15 +9,21 @@ const DEFAULT_MULTIPLIER: Partial<Record<ScenarioType, number>> = { spike: 2, dr
 const NIGHT = [0, 1, 2, 3, 4, 21, 22, 23];
 const DAYTIME = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
 
+/** Column scenarios and the scenario type that adds rows. */
+export type ParamsType = ScenarioType | 'cap_violation';
+
 /** Parameter names each type accepts (time_reference everywhere). */
-const ALLOWED: Record<ScenarioType, string[]> = {
+const ALLOWED: Record<ParamsType, string[]> = {
   spike: ['multiplier', 'magnitude'], drop: ['multiplier', 'magnitude'], level_shift: ['multiplier', 'magnitude'],
   cost_spike: ['multiplier', 'magnitude'], volume_spike: ['multiplier', 'magnitude'],
   rate_drop: ['denominator', 'k', 'min_shift'], rate_spike: ['denominator', 'k', 'min_shift'],
   funnel_break: ['factor'],
   mix_shift: ['shift', 'boost_hours', 'reduce_hours'],
-  data_quality: ['mode', 'denominator', 'excess'],
+  data_quality: ['mode', 'denominator', 'excess', 'share'],
+  cap_violation: ['cap', 'exceed_by', 'period'],
 };
+
+const PERIODS = ['hour', 'day', 'week', 'month'];
 
 export interface PlannedParams {
   params: Record<string, number | string | number[]>;
@@ -25,7 +31,7 @@ export interface PlannedParams {
 }
 
 /** Check a scenario's params, apply defaults and the difficulty; `magnitude` is what labels report. */
-export function planParams(ctx: PlanContext, type: ScenarioType, raw: Json, path: string, difficulty: string, localColumn: (name: unknown, path: string) => string | undefined): PlannedParams | undefined {
+export function planParams(ctx: PlanContext, type: ParamsType, raw: Json, path: string, difficulty: string, localColumn: (name: unknown, path: string) => string | undefined): PlannedParams | undefined {
   const d = DIFFICULTY[difficulty] ?? 1;
   const tidy = (x: number) => Number(x.toPrecision(12)); // 1 − (1 − 0.2) × 1 is 0.2, not 0.19999999999999996
   const unknown = Object.keys(raw).find((k) => k !== 'time_reference' && !ALLOWED[type].includes(k));
@@ -68,13 +74,30 @@ export function planParams(ctx: PlanContext, type: ScenarioType, raw: Json, path
     }
     case 'data_quality': {
       const mode = raw.mode ?? (raw.denominator !== undefined ? 'exceed' : 'null');
-      if (mode !== 'exceed' && mode !== 'null') return error(ctx, 'DG_BAD_PARAM', `${path}/mode`, `data_quality mode ${JSON.stringify(mode)} is not "exceed" or "null"`, '"exceed": the target above its denominator (impossible counts); "null": missing values');
+      if (mode !== 'exceed' && mode !== 'null' && mode !== 'duplicate') return error(ctx, 'DG_BAD_PARAM', `${path}/mode`, `data_quality mode ${JSON.stringify(mode)} is not "exceed", "null" or "duplicate"`, '"exceed": the target above its denominator (impossible counts); "null": missing values; "duplicate": rows written twice');
+      const extra = Object.keys(raw).find((k) => (mode === 'duplicate' ? ['denominator', 'excess'] : ['share']).includes(k));
+      if (extra) return error(ctx, 'DG_UNKNOWN_PARAM', `${path}/${extra}`, `data_quality mode "${mode}" has no parameter "${extra}"`, mode === 'duplicate' ? '"share" is the probability that a selected row is duplicated' : '"share" goes with mode "duplicate"');
       if (mode === 'null') return { params: { mode, magnitude: 1 }, denominator: null };
+      if (mode === 'duplicate') {
+        const f = num('share', 0.02, (x) => x > 0 && x <= 1, 'a probability in (0, 1]');
+        if (f === undefined) return undefined;
+        const eff = tidy(Math.min(1, f * d));
+        return { params: { mode, share: eff, magnitude: eff }, denominator: null };
+      }
       if (raw.denominator === undefined) return error(ctx, 'DG_MISSING_PARAM', path, 'data_quality "exceed" needs "denominator" (the count the target must not exceed)', 'e.g. {"mode": "exceed", "denominator": "app_opens"}');
       const den = localColumn(raw.denominator, `${path}/denominator`);
       const e = num('excess', 0.08, (x) => x > 0, 'a positive share of the denominator');
       if (!den || e === undefined) return undefined;
       return { params: { mode, excess: tidy(e * d), magnitude: tidy(e * d) }, denominator: den };
+    }
+    case 'cap_violation': {
+      const cap = raw.cap === undefined ? undefined : num('cap', 1, (x) => Number.isInteger(x) && x >= 0, 'a whole number of rows ≥ 0');
+      const by = num('exceed_by', 2, (x) => Number.isInteger(x) && x >= 1, 'a whole number of rows ≥ 1');
+      const period = raw.period ?? 'day';
+      if (!PERIODS.includes(period)) return error(ctx, 'DG_BAD_PARAM', `${path}/period`, `cap_violation period ${JSON.stringify(period)} is not one of ${PERIODS.join(', ')}`, 'the cap counts rows per entity and period, e.g. "day"');
+      if ((raw.cap !== undefined && cap === undefined) || by === undefined) return undefined;
+      const exceed = Math.max(1, Math.round(by * d));
+      return { params: { ...(cap === undefined ? {} : { cap }), exceed_by: exceed, period, magnitude: exceed }, denominator: null };
     }
   }
 }

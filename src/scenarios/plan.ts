@@ -6,10 +6,11 @@ import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { parseExpression } from '../engine/expression.ts';
 import { streamKey } from '../engine/rng.ts';
-import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef, warning } from '../plan/context.ts';
+import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef } from '../plan/context.ts';
 import type { TableDraft } from '../plan/tables.ts';
 import { timeReference } from '../plan/time-reference.ts';
-import type { ColumnPlan, ScenarioProgram, ScenarioSelection, ScenarioType } from '../plan/types.ts';
+import { columnDeps } from '../plan/deps.ts';
+import type { ColumnPlan, RowScenarioProgram, ScenarioProgram, ScenarioSelection, ScenarioType } from '../plan/types.ts';
 import { planParams } from './params.ts';
 import { planWindow } from './window.ts';
 
@@ -20,13 +21,13 @@ const ALIASES: Record<string, ScenarioType> = {
   rate_drop_from_median: 'rate_drop', rate_spike_from_median: 'rate_spike', absolute_drop_in_event_count: 'drop', absolute_spike_in_event_count: 'spike',
   hourly_traffic_mix_shift: 'mix_shift', instrumentation_data_quality_issue: 'data_quality', count_drop: 'drop', count_spike: 'spike',
 };
-/** Types the language names but this version does not execute (reported, never silently ignored). */
-const PLANNED = ['cap_violation', 'cap_spike'];
+/** Scenario types that add rows to their table instead of changing a column (with their aliases). */
+const ROW_TYPES: Record<string, 'cap_violation'> = { cap_violation: 'cap_violation', cap_spike: 'cap_violation' };
 
 const NUMERIC = ['int', 'float', 'decimal'];
 
 /** Check every scenario and append its program to the target column's modifiers. */
-export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>, unsupported: { path: string; what: string }[]): void {
+export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>): void {
   const list: Json[] = Array.isArray(doc.scenarios) ? doc.scenarios : [];
   const ids = new Set<string>();
   list.forEach((s, index) => {
@@ -34,12 +35,13 @@ export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, T
     if (typeof s?.id !== 'string' || typeof s?.type !== 'string') return; // the schema reports it
     if (ids.has(s.id)) return void error(ctx, 'DG_DUPLICATE_SCENARIO', `${path}/id`, `scenario id "${s.id}" is used twice`, 'scenario ids name the labels they write and must be unique');
     ids.add(s.id);
-    if (PLANNED.includes(s.type)) {
-      warning(ctx, 'DG_NOT_SUPPORTED', `${path}/type`, `scenario type "${s.type}" is not supported by this version of datagen yet; the scenario is skipped`, 'remove it, or expect no rows or labels from it (--strict refuses it)');
-      return void unsupported.push({ path, what: `scenario ${s.type}` });
-    }
     const type = (SCENARIO_TYPES as string[]).includes(s.type) ? (s.type as ScenarioType) : ALIASES[s.type];
-    if (!type) return void error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', `${path}/type`, `unknown scenario type "${s.type}"`, didYouMean(s.type, [...SCENARIO_TYPES, ...Object.keys(ALIASES)]));
+    if (ROW_TYPES[s.type] || (type === 'data_quality' && s.params?.mode === 'duplicate')) {
+      const p = planRowScenario(ctx, s, index, path, ROW_TYPES[s.type] ?? 'data_quality', drafts);
+      if (p) (drafts.get(p.table)!.addRows ??= []).push(p.program);
+      return;
+    }
+    if (!type) return void error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', `${path}/type`, `unknown scenario type "${s.type}"`, didYouMean(s.type, [...SCENARIO_TYPES, ...Object.keys(ALIASES), ...Object.keys(ROW_TYPES)]));
     const p = planOne(ctx, s, index, path, type, drafts);
     if (p) drafts.get(s.target.slice(0, s.target.indexOf('.')))!.columns.find((c) => c.name === p.target)!.modifiers.push(p.program);
   });
@@ -74,6 +76,45 @@ function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: S
     },
   };
 }
+
+/** A scenario that adds rows: target "table" or "table.column" (the column only names the table). */
+function planRowScenario(ctx: PlanContext, s: Json, index: number, path: string, type: RowScenarioProgram['type'], drafts: Map<string, TableDraft>): { table: string; program: RowScenarioProgram } | undefined {
+  const target = String(s.target);
+  const table = target.includes('.') ? resolveRef(ctx, target, `${path}/target`, 'scenario target')?.table : target;
+  if (table === undefined) return undefined;
+  const entry = ctx.nodes.get(table);
+  if (!entry) return error(ctx, 'DG_UNKNOWN_TABLE', `${path}/target`, `scenario "${s.id}" adds rows to table "${table}", which is not a node of this spec`, didYouMean(table, [...ctx.nodes.keys()]));
+  const { node, index: nodeIndex } = entry;
+  const draft = drafts.get(table);
+  if (!draft) return undefined;
+  if (type === 'cap_violation' && draft.pk) {
+    // Added rows get the key of new row numbers: the key must come from the row number alone.
+    const pk = draft.columns.find((c) => c.name === draft.pk)!;
+    const reads = columnDeps(pk, null);
+    if (reads.columns.length || reads.tables.length) return error(ctx, 'DG_BAD_PARAM', `${path}/target`, `cap_violation adds rows with new keys, but the key "${draft.pk}" of "${table}" is computed from ${[...reads.columns.map((c) => `column "${c}"`), ...reads.tables.map((t) => `table "${t}"`)].join(', ')}`, 'generate the key from the row number (sequence, uuid), or use data_quality with mode "duplicate" to repeat rows');
+  }
+  const params: Json = s.params ?? {};
+  const cctx = columnContext(ctx, node, nodeIndex, { name: '' }, -1);
+  const timeRef = timeReference(cctx, params.time_reference, `${path}/params`, true);
+  const tf = ctx.timeframe;
+  const window = s.window === undefined ? { startMs: tf.startMs, endMs: tf.endMs + 1 } : planWindow(ctx, s.window, `${path}/window`, null);
+  const difficulty = s.difficulty ?? 'medium';
+  const planned = planParams(ctx, type, params, `${path}/params`, difficulty, (name, p) => checkLocalColumn({ ...ctx, node }, name, p, `scenario "${s.id}"`));
+  const selection = planSelection(ctx, s.selection, `${path}/selection`, node, draft);
+  if (!timeRef || !window || !planned || !selection) return undefined;
+  const q = planned.params;
+  return {
+    table,
+    program: {
+      id: s.id, type, index, stream: streamKey(Number.isInteger(s.seed) ? s.seed : ctx.seed, table, '__scenario', s.id), ...window, timeRef, selection,
+      cap: typeof q.cap === 'number' ? q.cap : null, exceedBy: Number(q.exceed_by ?? 0), period: (q.period ?? 'day') as RowScenarioProgram['period'], share: Number(q.share ?? 0), difficulty,
+      description: typeof s.description_template === 'string' ? s.description_template : type === 'cap_violation' ? CAP_DESCRIPTION : DUPLICATE_DESCRIPTION,
+    },
+  };
+}
+
+const CAP_DESCRIPTION = '{type} "{id}": {entity} has {observed} rows in {table} in [{start}, {end}) (cap {cap}; {expected} without the scenario): row {row} added';
+const DUPLICATE_DESCRIPTION = '{type} "{id}" (duplicate): row {row} of {table} written twice';
 
 const WHERE = 'on {table}.{column} row {row} in [{start}, {end})';
 const DEFAULT_DESCRIPTION: Partial<Record<ScenarioType, string>> = {

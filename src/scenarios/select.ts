@@ -4,6 +4,9 @@ import type { ColumnData } from '../engine/column-data.ts';
 import { compileExpression, parseExpression, type ParsedExpression } from '../engine/expression.ts';
 import { hashString, uniform } from '../engine/rng.ts';
 import type { ScenarioProgram } from '../plan/types.ts';
+
+/** What selecting rows needs of a scenario (column scenarios and scenarios that add rows). */
+export type Selecting = Pick<ScenarioProgram, 'timeRef' | 'startMs' | 'endMs' | 'selection' | 'stream'>;
 import { scenarioFreeColumns } from './history.ts';
 
 /** Rows [start, start + n) of a table with the columns evaluated for them. */
@@ -20,7 +23,7 @@ const parsed = new Map<string, ParsedExpression>();
  * 1 for rows inside the window and the selection. random_k picks the k entities (or, for a table's own
  * rows, the k rows inside the window) with the smallest keyed uniforms: the same ones in every chunk.
  */
-export function selectionMask(p: ScenarioProgram, ctx: ChunkContext, rows: Rows, o: { target?: { name: string; data: ColumnData }; anyTime?: boolean } = {}): Uint8Array {
+export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { target?: { name: string; data: ColumnData }; anyTime?: boolean } = {}): Uint8Array {
   const t = rows.cols.get(p.timeRef)!.num!;
   const out = new Uint8Array(rows.n);
   for (let i = 0; i < rows.n; i++) out[i] = o.anyTime ? 1 : t[i] >= p.startMs && t[i] < p.endMs ? 1 : 0;
@@ -78,7 +81,7 @@ function range(n: number): number[] {
 }
 
 /** Ordinals of the table's rows inside the scenario's window (from the scenario-free time column). */
-function rowsInWindow(p: ScenarioProgram, ctx: ChunkContext): number[] {
+function rowsInWindow(p: Selecting, ctx: ChunkContext): number[] {
   const t = scenarioFreeColumns(ctx, [p.timeRef]).cols.get(p.timeRef)!.num!;
   const out: number[] = [];
   for (let i = 0; i < t.length; i++) if (t[i] >= p.startMs && t[i] < p.endMs) out.push(i);

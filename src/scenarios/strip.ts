@@ -7,7 +7,7 @@ import type { Plan } from '../plan/types.ts';
 export function withoutScenarios(plan: Plan): Plan {
   return {
     ...plan,
-    tables: plan.tables.map((t) => ({
+    tables: plan.tables.map(({ addRows: _added, ...t }) => ({
       ...t,
       columns: t.columns.map((c) => (c.modifiers.some((m) => m.kind === 'scenario') ? { ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') } : c)),
     })),

@@ -6,7 +6,7 @@ export interface Label {
   scenario: string | null;
   kind: string;
   table: string;
-  column: string;
+  column: string | null;
   entity_key: string | null;
   row_key: string | null;
   /** ISO-8601 instants (UTC) of the decision's window [start, end), or null. */

@@ -83,7 +83,7 @@ describe('scenarios: exactness over random scenario sets', () => {
       const labelled = new Set(scenarioLabels.map((l) => `${l.table}/${l.row}/${l.column}`));
       expect(labelled, JSON.stringify(scenarios)).toEqual(cells(mod, base));
       // modifiers' own labels are the same in both runs except on cells the scenarios changed
-      const key = (l: { table: string; row: number; column: string }) => `${l.table}/${l.row}/${l.column}`;
+      const key = (l: { table: string; row: number; column: string | null }) => `${l.table}/${l.row}/${l.column}`;
       const own = (r: MemRun) => r.labels.filter((l) => l.scenario === null && !labelled.has(key(l))).map((l) => ({ ...l, description: '' }));
       expect(own(mod)).toEqual(own(base));
       const small = runPlanInMemory(plan, 37);

@@ -42,7 +42,7 @@ function expectExact(mod: MemRun, base: MemRun, table: string, columns: string[]
   expect(labelled.length).toBe(cells.size); // one label per changed cell
   const [m, b] = [mod.table(table), base.table(table)];
   for (const l of labelled) {
-    const [bv, mv] = [b.num(l.column)[l.row], m.num(l.column)[l.row]];
+    const [bv, mv] = [b.num(l.column!)[l.row], m.num(l.column!)[l.row]];
     expect(l.expected).toBe(Number.isNaN(bv) ? null : bv);
     expect(l.observed).toBe(Number.isNaN(mv) ? null : mv);
   }
@@ -287,16 +287,17 @@ describe('scenarios: selection by a key column (entities above the primary paren
 });
 
 describe('scenarios: compile checks', () => {
-  it('a non-numeric target, the primary key, a target without a time column, cap_violation (not supported) and --strict', () => {
+  it('a non-numeric target, the primary key, a target without a time column; cap_violation adds rows to its table', () => {
     const d = funnelDoc([{ id: 'x', type: 'spike', target: 'funnel.ts', window: { start: '2025-03-05', duration: '1d' } }]);
     expect(errorCodes(d)).toEqual(['DG_TYPE_MISMATCH']);
     expect(errorCodes(funnelDoc([{ id: 'k', type: 'spike', target: 'funnel.hour_id' }]))).toEqual(['DG_BAD_PARAM']);
     const noTime = { ...spec([entity('t', 10, [idCol(), col('x', 'float', { distribution: { type: 'normal', params: { mean: 1, std: 1 } } })])]), scenarios: [{ id: 's', type: 'spike', target: 't.x' }] };
     expect(errorCodes(noTime)).toEqual(['DG_NO_TIME_REFERENCE']);
     const cap = funnelDoc([{ id: 'c', type: 'cap_violation', target: 'funnel.orders' }]);
-    const r = compileDoc(cap);
-    expect(r.plan!.unsupported).toEqual([{ path: '/scenarios/0', what: 'scenario cap_violation' }]);
-    expect(compileDoc(cap, { strict: true }).plan).toBeNull();
+    const r = compileDoc(cap, { strict: true });
+    expect(r.plan!.unsupported).toEqual([]);
+    expect(r.plan!.tables[0].addRows!.map((a) => [a.id, a.type, a.cap, a.exceedBy, a.period])).toEqual([['c', 'cap_violation', null, 2, 'day']]);
+    expect(r.plan!.tables[0].columns.every((c) => c.modifiers.every((m) => m.kind !== 'scenario'))).toBe(true);
   });
 
   it('the plan shows each scenario after its target column\'s modifiers; withoutScenarios removes only them', () => {
