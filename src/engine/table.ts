@@ -13,6 +13,7 @@ import { followLabels, isLabelled, labelRow, type LabelRow } from './labels.ts';
 import { modifiersRowWise, patched, rowRanges, rowWise, sliceOf, subContext } from './shadow.ts';
 import { executeScenario } from '../scenarios/execute.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
+import { reusableColumns } from '../scenarios/history.ts';
 
 export { type LabelRow } from './labels.ts';
 
@@ -149,9 +150,17 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
   const differs = new Map<string, ColumnData>();
   const changedRows = new Map<string, number[]>();
   const quiet: ChunkContext = { ...ctx, cols: new Map(), label: () => undefined };
+  // A table whose scenarios evaluate it once without them (history) takes the unchanged columns from there.
+  const reuse = reusableColumns(ctx);
   for (const name of table.evalOrder) {
     const col = table.columns.find((c) => c.name === name)!;
-    const generated = generatorFor(col.generator.kind).execute(col.generator, col, ctx);
+    const known = reuse?.values.get(name);
+    if (known) {
+      cols.set(name, copyOf(known, start, start + n));
+      continue;
+    }
+    const before = reuse?.generated.get(name);
+    const generated = before ? copyOf(before, start, start + n) : generatorFor(col.generator.kind).execute(col.generator, col, ctx);
     const upstream = differs.size > 0 && columnDeps(col, null).columns.some((c) => differs.has(c));
     // Labelled modifiers report every change they make: without a report (and no changed input) the shadow equals the data.
     const pristine = !upstream && col.modifiers.some(isLabelled) ? generated.clone() : null;
@@ -189,6 +198,11 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
     if (row) labels.push(row);
   }
   return cols;
+}
+
+/** Rows [lo, hi) of a column, copied (chunk columns are the chunk's own). */
+function copyOf(c: ColumnData, lo: number, hi: number): ColumnData {
+  return c.num ? ColumnData.numbers(c.num.slice(lo, hi)) : ColumnData.strings(c.str!.slice(lo, hi));
 }
 
 /** Indices whose values differ (nulls equal each other). */

@@ -8,6 +8,7 @@ import type { ChunkContext } from '../engine/chunk.ts';
 import { ColumnData } from '../engine/column-data.ts';
 import { chunkRanges, generateChunk, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
+import { isLabelled } from '../engine/labels.ts';
 import type { TablePlan } from '../plan/types.ts';
 
 export interface History {
@@ -18,19 +19,81 @@ export interface History {
 }
 
 const CHUNK = 65_536;
-/** Per-table keys of the run's memo (the table object itself may be a memo key elsewhere). */
-const tokens = new WeakMap<TablePlan, object>();
+/** Per-table keys of the run's memo, by table id (copies of a table plan share its history). */
+const tokens = new Map<string, object>();
 
 /**
  * Scenario-free values of `names` over the whole table of `ctx`. One evaluation per table and run serves
  * every scenario of the table: it covers all the columns they read.
  */
 export function scenarioFreeColumns(ctx: ChunkContext, names: string[]): History {
-  let token = tokens.get(ctx.table);
-  if (!token) tokens.set(ctx.table, (token = {}));
+  let token = tokens.get(ctx.table.id);
+  if (!token) tokens.set(ctx.table.id, (token = {}));
   const cache = ctx.memo(token, () => ({ history: null as History | null }));
   if (!cache.history || names.some((n) => !cache.history!.cols.has(n))) cache.history = evaluate(ctx, [...new Set([...names, ...scenarioInputs(ctx.table), ...(cache.history ? cache.history.cols.keys() : [])])]);
   return cache.history;
+}
+
+/** Whether the table's scenarios evaluate its history (whole-table statistics, or selections among its rows or key values). */
+export function needsHistory(table: TablePlan): boolean {
+  if (table.addRows?.length) return true;
+  return table.columns.some((c) => c.modifiers.some((m) => m.kind === 'scenario'
+    && (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift' || (m.selection.kind === 'random_k' && (m.selection.key !== null || m.selection.table === null)))));
+}
+
+/** Columns of a chunk the run takes from the history instead of evaluating them. */
+export interface Reusable {
+  /** Final values: no scenario or other labelled modifier (outliers, anomaly) changes them or what they read. */
+  values: Map<string, ColumnData>;
+  /**
+   * Generator outputs of scenario targets: a target whose modifiers are all scenarios, which reads no changed
+   * column, has no null_rate and whose generator gives values the type cast keeps (counts, floats) has, as
+   * its value without scenarios, exactly what its generator gives: the run applies the scenarios to it.
+   */
+  generated: Map<string, ColumnData>;
+}
+
+/**
+ * What a chunk of the run can take from the history instead of evaluating it again (the table's values
+ * with and without scenarios agree there); null when the table has no history.
+ */
+export function reusableColumns(ctx: ChunkContext): Reusable | null {
+  const table = ctx.table;
+  const affected = ctx.memo(affectedKey(table.id), () => (needsHistory(table) ? affectedColumns(table) : null));
+  if (!affected) return null;
+  const h = scenarioFreeColumns(ctx, []);
+  return ctx.memo(h, () => ({
+    values: new Map([...h.cols].filter(([name]) => !affected.has(name))),
+    generated: new Map([...h.cols].filter(([name]) => affected.has(name) && castKeepsGenerated(table.columns.find((c) => c.name === name)!, affected))),
+  }));
+}
+
+/** Generators whose values are whole numbers (the int cast keeps them). */
+const COUNTS = new Set(['poisson', 'binomial', 'negative_binomial']);
+
+function castKeepsGenerated(c: TablePlan['columns'][number], affected: Set<string>): boolean {
+  if (c.nullRate > 0 || c.modifiers.length === 0 || c.modifiers.some((m) => m.kind !== 'scenario')) return false;
+  if (columnDeps(c, null).columns.some((d) => affected.has(d))) return false;
+  const g = c.generator;
+  if (c.type === 'float') return true; // finite values stay, the others were null already
+  return c.type === 'int' && g.kind === 'distribution' && COUNTS.has(g.dist) && g.clamp.every((x) => x === null || Number.isInteger(x));
+}
+
+const affectedKeys = new Map<string, object>();
+function affectedKey(id: string): object {
+  let k = affectedKeys.get(id);
+  if (!k) affectedKeys.set(id, (k = {}));
+  return k;
+}
+
+/** Columns with a labelled modifier and every column that reads one of them (transitively). */
+function affectedColumns(table: TablePlan): Set<string> {
+  const out = new Set<string>();
+  for (const name of table.evalOrder) {
+    const c = table.columns.find((x) => x.name === name)!;
+    if (c.modifiers.some(isLabelled) || columnDeps(c, null).columns.some((d) => out.has(d))) out.add(name);
+  }
+  return out;
 }
 
 /** Every column a scenario of the table reads. */
@@ -62,14 +125,16 @@ function evaluate(ctx: ChunkContext, names: string[]): History {
     if (c) for (const d of columnDeps({ ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') }, null).columns) visit(d);
   };
   names.forEach(visit);
+  const { addRows: _added, ...rest } = table;
   const stripped: TablePlan = {
-    ...table,
+    ...rest,
     columns: table.columns.map((c) => ({ ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') })),
     evalOrder: table.evalOrder.filter((n) => need.has(n)),
   };
   const layout = tableLayout(ctx.plan, stripped, ctx.store);
   const memo = new Map<object, unknown>();
-  const parts = new Map<string, ColumnData[]>(names.map((n) => [n, []]));
+  // Every column evaluated is kept (not only `names`): chunks of the run reuse the unchanged ones.
+  const parts = new Map<string, ColumnData[]>([...need].filter((n) => stripped.columns.some((c) => c.name === n)).map((n) => [n, []]));
   for (const r of chunkRanges(layout, wholeRange(layout), CHUNK)) {
     const cols = generateChunk(ctx.plan, stripped, ctx.store, memo, layout, r, []);
     for (const [n, p] of parts) p.push(cols.get(n)!);

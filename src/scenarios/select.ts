@@ -42,7 +42,16 @@ export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { 
     case 'all':
       break;
     case 'share':
-      for (let i = 0; i < rows.n; i++) if (out[i] && (entity(i) < 0 || uniform(p.stream, entity(i), 1) >= sel.share)) out[i] = 0;
+      if (sel.table !== null && !sel.key) {
+        // primary-parent rows: one draw per parent, kept for the run
+        const flags = ctx.memo(sel, () => {
+          const f = new Uint8Array(ctx.store.table(sel.table!).rows);
+          for (let e = 0; e < f.length; e++) f[e] = uniform(p.stream, e, 1) < sel.share ? 1 : 0;
+          return f;
+        });
+        const parent = rows.parentRow!;
+        for (let i = 0; i < rows.n; i++) if (out[i] && !flags[parent[i]]) out[i] = 0;
+      } else for (let i = 0; i < rows.n; i++) if (out[i] && (entity(i) < 0 || uniform(p.stream, entity(i), 1) >= sel.share)) out[i] = 0;
       break;
     case 'random_k': {
       const chosen = ctx.memo(sel, () => (sel.key ? smallestK(p.stream, keyValues(ctx, sel.key), sel.k) : sel.table !== null ? smallestK(p.stream, range(ctx.store.table(sel.table).rows), sel.k) : smallestK(p.stream, rowsInWindow(p, ctx), sel.k)));
