@@ -17,6 +17,8 @@ export interface LabelRow {
   /** The entity the row belongs to: the primary parent's key for a fact, the row's own key for an entity. */
   entityKey: string | null;
   kind: string;
+  /** What the label is about: one changed value (`cell`), a row a scenario added (`row`), or a scenario's window aggregate (`window`). */
+  level: LabelLevel;
   scenario: string | null;
   /** Window [start, end) of the decision, epoch ms, or null. */
   start: number | null;
@@ -31,6 +33,7 @@ export interface LabelRow {
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type LabelLevel = 'cell' | 'row' | 'window';
 
 /** Modifiers whose changes are labelled (and left out of the shadow pipeline that gives `expected`). */
 export function isLabelled(m: ModifierProgram): boolean {
@@ -58,7 +61,7 @@ export function labelRow(plan: Plan, table: TablePlan, ctx: ChunkContext, l: Pen
   const delta = expected === null || observed === null ? null : observed - expected;
   const row: LabelRow = {
     table: table.id, column: l.column, row: ctx.start + l.index, rowKey, entityKey: l.entity ?? entityKey(plan, table, ctx, l.index, rowKey),
-    kind: l.kind, scenario: l.scenario ?? null, start: l.start ?? null, end: l.end ?? null,
+    kind: l.kind, level: 'cell', scenario: l.scenario ?? null, start: l.start ?? null, end: l.end ?? null,
     expected, observed, delta, magnitude: l.magnitude, severity: severityOf(expected, observed), description: '',
   };
   row.description = renderDescription(l.description ?? '{kind} on {table}.{column} row {row}: {expected} → {observed}', row, l.vars ?? {});

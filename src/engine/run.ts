@@ -10,6 +10,7 @@ import { chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, t
 import type { SharedColumn } from './workers/protocol.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
+import { windowLabels } from '../scenarios/execute.ts';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
@@ -192,7 +193,9 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       pool?.publish(table.id, entry);
       const kept = tableLabels.filter((l) => l.row >= write.rowStart && l.row < write.rowEnd);
       sortLabels(kept);
-      for (const l of [...kept, ...(added?.labels ?? [])]) labels.push(l);
+      // Window labels summarise the whole table: the first shard writes them.
+      const windows = shard.index === 0 ? windowLabels(plan, table, store, memo, layout.total) : [];
+      for (const l of [...kept, ...(added?.labels ?? []), ...windows]) labels.push(l);
       const rows = write.rowEnd - write.rowStart + (added?.n ?? 0);
       const seconds = (performance.now() - started) / 1000;
       manifest.push({ table: table.id, rows, seconds });

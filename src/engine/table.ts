@@ -11,7 +11,7 @@ import { segmentMultipliers } from './vintage.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { followLabels, isLabelled, labelRow, type LabelRow } from './labels.ts';
 import { modifiersRowWise, patched, rowRanges, rowWise, sliceOf, subContext } from './shadow.ts';
-import { executeScenario } from '../scenarios/execute.ts';
+import { executeScenario, windowLabels } from '../scenarios/execute.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
 import { reusableColumns } from '../scenarios/history.ts';
 
@@ -108,6 +108,7 @@ export function generateTable(plan: Plan, table: TablePlan, store: Store, sink: 
     sink.append(added.columns, added.n);
     labels.push(...added.labels);
   }
+  labels.push(...windowLabels(plan, table, store, memo, total));
   return { rows: total + (added?.n ?? 0), labels };
 }
 

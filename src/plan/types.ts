@@ -315,6 +315,8 @@ export interface ScenarioProgram {
   capColumn: string | null;
   difficulty: 'easy' | 'medium' | 'hard';
   description: string;
+  /** rate_*: description of the per-day window labels. */
+  windowDescription?: string;
 }
 
 /**

@@ -17,7 +17,7 @@ import { hashString, uniform } from '../engine/rng.ts';
 import type { Store } from '../engine/store.ts';
 import { evaluateRows, generateChunk, type RowRange, type TableLayout } from '../engine/table.ts';
 import type { Plan, RowScenarioProgram, TablePlan } from '../plan/types.ts';
-import { scenarioFreeColumns } from './history.ts';
+import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
 
 /** One row a scenario adds: a copy of row `template` (with a new key unless it is a duplicate). */
@@ -70,7 +70,7 @@ export function addedRows(plan: Plan, table: TablePlan, store: Store, memo: Map<
     const pk = table.pk ? cols.get(table.pk)!.key(j) : null;
     const [expected, observed] = a.newKey ? [a.expected, a.observed] : [1, 1 + copies.get(a.template)!];
     const row: LabelRow = {
-      table: table.id, column: null, row: ordinal, rowKey: pk === null ? null : String(pk), entityKey: a.entity, kind: a.p.type, scenario: a.p.id,
+      table: table.id, column: null, row: ordinal, rowKey: pk === null ? null : String(pk), entityKey: a.entity, kind: a.p.type, level: 'row', scenario: a.p.id,
       start: a.start, end: a.end, expected, observed, delta: observed - expected, magnitude: a.p.type === 'cap_violation' ? a.p.exceedBy : a.p.share,
       severity: severityOf(expected, observed), description: '',
     };
@@ -82,20 +82,6 @@ export function addedRows(plan: Plan, table: TablePlan, store: Store, memo: Map<
 
 function vars(p: RowScenarioProgram, table: TablePlan): Record<string, string | number> {
   return { id: p.id, type: p.type, difficulty: p.difficulty, target: table.id, cap: p.cap ?? 'the table maximum', exceed_by: p.exceedBy, period: p.period, share: p.share, mode: 'duplicate' };
-}
-
-/** A context over the whole table for the history and the selection (no chunk of its own). */
-function wholeTableContext(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): ChunkContext {
-  const none = (): never => {
-    throw new Error('internal: the whole-table context of added rows has no picks');
-  };
-  return {
-    plan, table, store, start: 0, n: total, parentRow: null, cols: new Map(), pick: none, linkedRows: none, label: () => undefined,
-    memo<T>(owner: object, build: () => T): T {
-      if (!memo.has(owner)) memo.set(owner, build());
-      return memo.get(owner) as T;
-    },
-  };
 }
 
 /** The table without scenarios, the selection mask and each row's entity (key value, parent row or the table). */

@@ -5,9 +5,12 @@
  */
 import type { ChunkContext } from '../engine/chunk.ts';
 import type { ColumnData } from '../engine/column-data.ts';
-import type { ColumnPlan, ScenarioProgram } from '../plan/types.ts';
+import { castColumn } from '../engine/cast.ts';
+import { renderDescription, severityOf, type LabelRow } from '../engine/labels.ts';
+import type { Store } from '../engine/store.ts';
+import type { ColumnPlan, Plan, ScenarioProgram, TablePlan } from '../plan/types.ts';
 import { DAY_MS } from './window.ts';
-import { scenarioFreeColumns } from './history.ts';
+import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
 
 const HOUR_MS = 3_600_000;
@@ -79,9 +82,52 @@ function buildState(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Sta
   return { vars };
 }
 
+/**
+ * Window labels of the table's rate scenarios (`rate_drop` / `rate_spike`): one per UTC day of the window with
+ * selected rows, about the day's ratio Σtarget / Σdenominator over the selected rows — `expected` without the
+ * scenario, `observed` with it (the scenario applied to the table without scenarios, as the run applies it:
+ * the ratio SQL computes on the data when no other scenario changes those two columns). `row_key` is null.
+ */
+export function windowLabels(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): LabelRow[] {
+  const out: LabelRow[] = [];
+  for (const col of table.columns) {
+    for (const p of col.modifiers) {
+      if (p.kind !== 'scenario' || (p.type !== 'rate_drop' && p.type !== 'rate_spike')) continue;
+      const whole = wholeTableContext(plan, table, store, memo, total);
+      const h = history(p, col, whole);
+      const st = whole.memo(p, () => buildState(p, col, whole));
+      const ctx: ChunkContext = { ...whole, parentRow: h.parentRow, cols: h.cols };
+      const inWindow = selectionMask(p, ctx, { start: 0, n: h.total, parentRow: h.parentRow, cols: h.cols });
+      const after = castColumn(executeScenario(p, h.cols.get(col.name)!.clone(), col, ctx), col, 0).num!;
+      const d = h.cols.get(p.denominator!)!.num!;
+      const days = new Map<number, [number, number, number]>();
+      for (let i = 0; i < h.total; i++) {
+        if (!inWindow[i] || Number.isNaN(h.x[i]) || Number.isNaN(d[i]) || Number.isNaN(after[i])) continue;
+        const day = Math.floor(h.t[i] / DAY_MS);
+        const s = days.get(day) ?? [0, 0, 0];
+        s[0] += h.x[i];
+        s[1] += after[i];
+        s[2] += d[i];
+        days.set(day, s);
+      }
+      for (const [day, [before, now, den]] of [...days].sort((a, b) => a[0] - b[0])) {
+        if (!(den > 0)) continue;
+        const [expected, observed] = [before / den, now / den];
+        const row: LabelRow = {
+          table: table.id, column: col.name, row: total, rowKey: null, entityKey: null, kind: p.type, level: 'window', scenario: p.id, start: day * DAY_MS, end: (day + 1) * DAY_MS,
+          expected, observed, delta: observed - expected, magnitude: Number(p.params.magnitude), severity: severityOf(expected, observed), description: '',
+        };
+        row.description = renderDescription(p.windowDescription ?? p.description, row, st.vars);
+        out.push(row);
+      }
+    }
+  }
+  return out;
+}
+
 /** Scenario-free columns the type reads, over the whole table, with the selection (window ignored for history). */
 function history(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
-  const names = [...new Set([col.name, p.timeRef, ...(p.denominator ? [p.denominator] : []), ...(p.selection.kind === 'where' ? p.selection.columns : [])])];
+  const names = [...new Set([col.name, p.timeRef, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : []), ...(p.selection.kind === 'where' ? p.selection.columns : [])])];
   const h = scenarioFreeColumns(ctx, names);
   const selected = selectionMask(p, ctx, { start: 0, n: h.total, parentRow: h.parentRow, cols: h.cols }, { anyTime: true });
   return { ...h, selected, t: h.cols.get(p.timeRef)!.num!, x: h.cols.get(col.name)!.num! };

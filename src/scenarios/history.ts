@@ -9,7 +9,8 @@ import { ColumnData } from '../engine/column-data.ts';
 import { chunkRanges, generateChunk, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { Plan, TablePlan } from '../plan/types.ts';
+import type { Store } from '../engine/store.ts';
 
 export interface History {
   total: number;
@@ -32,6 +33,20 @@ export function scenarioFreeColumns(ctx: ChunkContext, names: string[]): History
   const cache = ctx.memo(token, () => ({ history: null as History | null }));
   if (!cache.history || names.some((n) => !cache.history!.cols.has(n))) cache.history = evaluate(ctx, [...new Set([...names, ...scenarioInputs(ctx.table), ...(cache.history ? cache.history.cols.keys() : [])])]);
   return cache.history;
+}
+
+/** A context over the whole table for the history and the selection (no chunk of its own). */
+export function wholeTableContext(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): ChunkContext {
+  const none = (): never => {
+    throw new Error('internal: the whole-table context has no picks');
+  };
+  return {
+    plan, table, store, start: 0, n: total, parentRow: null, cols: new Map(), pick: none, linkedRows: none, label: () => undefined,
+    memo<T>(owner: object, build: () => T): T {
+      if (!memo.has(owner)) memo.set(owner, build());
+      return memo.get(owner) as T;
+    },
+  };
 }
 
 /** Whether the table's scenarios evaluate its history (whole-table statistics, or selections among its rows or key values). */
@@ -102,7 +117,7 @@ function scenarioInputs(table: TablePlan): string[] {
   for (const c of table.columns) {
     for (const m of c.modifiers) {
       if (m.kind !== 'scenario') continue;
-      out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []));
+      out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []));
       if (m.selection.kind === 'where') out.push(...m.selection.columns);
       if ((m.selection.kind === 'random_k' || m.selection.kind === 'share') && m.selection.key) out.push(m.selection.key);
     }

@@ -73,6 +73,7 @@ function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: S
       kind: 'scenario', id: s.id, type, index, stream: streamKey(Number.isInteger(s.seed) ? s.seed : ctx.seed, ref.table, '__scenario', s.id),
       ...window, timeRef, selection, params: planned.params, denominator: planned.denominator, capColumn: capOf(col, node), difficulty,
       description: typeof s.description_template === 'string' ? s.description_template : DEFAULT_DESCRIPTION[type] ?? DEFAULT_DESCRIPTION.spike!,
+      ...(type === 'rate_drop' || type === 'rate_spike' ? { windowDescription: typeof s.description_template === 'string' ? s.description_template : RATE_WINDOW_DESCRIPTION } : {}),
     },
   };
 }
@@ -117,6 +118,7 @@ const CAP_DESCRIPTION = '{type} "{id}": {entity} has {observed} rows in {table} 
 const DUPLICATE_DESCRIPTION = '{type} "{id}" (duplicate): row {row} of {table} written twice';
 
 const WHERE = 'on {table}.{column} row {row} in [{start}, {end})';
+const RATE_WINDOW_DESCRIPTION = '{type} "{id}": Σ{column}/Σ{denominator} of the selected rows of {table} on [{start}, {end}) is {observed}, {expected} without the scenario (median {baseline}, target {target_rate}; {severity})';
 const DEFAULT_DESCRIPTION: Partial<Record<ScenarioType, string>> = {
   spike: `{type} "{id}" ×{multiplier} ${WHERE}: {expected} → {observed} ({severity})`,
   rate_drop: `{type} "{id}": {column}/{denominator} set to median {baseline} {sign} {k}·{std} = {target_rate} ${WHERE}: {expected} → {observed} ({severity})`,

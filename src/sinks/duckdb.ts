@@ -108,7 +108,7 @@ export class DuckDBFileSink {
 
   /** `_labels`: one row per labelled change, ids in the engine's order (table order, then row, then column). */
   async writeLabels(labels: LabelRow[]): Promise<void> {
-    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, "table" VARCHAR, "column" VARCHAR, entity_key VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, delta DOUBLE, magnitude DOUBLE, severity VARCHAR, description VARCHAR)`);
+    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, level VARCHAR, "table" VARCHAR, "column" VARCHAR, entity_key VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, delta DOUBLE, magnitude DOUBLE, severity VARCHAR, description VARCHAR)`);
     const a = await this.connection.createAppender('_labels');
     const text = (s: string | null) => (s === null ? a.appendNull() : a.appendVarchar(s));
     const double = (x: number | null) => (x === null || Number.isNaN(x) ? a.appendNull() : a.appendDouble(x));
@@ -117,6 +117,7 @@ export class DuckDBFileSink {
       a.appendBigInt(BigInt(i + 1));
       text(l.scenario);
       text(l.kind);
+      text(l.level);
       text(l.table);
       text(l.column);
       text(l.entityKey);

@@ -5,6 +5,8 @@ export interface Label {
   label_id: number;
   scenario: string | null;
   kind: string;
+  /** cell (one changed value), row (a row a scenario added) or window (a scenario's aggregate over a window). */
+  level: string;
   table: string;
   column: string | null;
   entity_key: string | null;
@@ -20,7 +22,7 @@ export interface Label {
   description: string;
 }
 
-export const LABEL_COLUMNS: (keyof Label)[] = ['label_id', 'scenario', 'kind', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description'];
+export const LABEL_COLUMNS: (keyof Label)[] = ['label_id', 'scenario', 'kind', 'level', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description'];
 
 /** Every label of a datagen output file, by label_id. */
 export async function readLabels(file: string): Promise<Label[]> {

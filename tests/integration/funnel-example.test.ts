@@ -81,7 +81,7 @@ describe('examples/funnel_metrics.json', () => {
   });
 
   it('the scenarios change exactly the labelled cells; funnel counts only increase down the funnel where a data_quality label says so', async () => {
-    const labels = await db.rows(`SELECT row_key, "column", expected, observed, scenario, kind FROM _labels`);
+    const labels = await db.rows(`SELECT row_key, "column", expected, observed, scenario, kind FROM _labels WHERE level = 'cell'`);
     const byCell = new Map(labels.map((l) => [`${l.row_key}/${l.column}`, l]));
     const [mine, theirs] = [await db.rows(`SELECT * FROM funnel_hourly ORDER BY hour_id`), await base.rows(`SELECT * FROM funnel_hourly ORDER BY hour_id`)];
     let changed = 0;
@@ -106,10 +106,27 @@ describe('examples/funnel_metrics.json', () => {
 
   it('rate scenarios: the day\'s conversion is the target rate their labels state (up to hourly rounding)', async () => {
     for (const [id, num, den, day] of [['cart_to_order_drop', 'orders_placed', 'product_added_to_cart', '2025-03-11'], ['menu_rate_spike', 'menu_opens', 'app_opens', '2025-03-13']]) {
-      const [l] = await db.rows(`SELECT description FROM _labels WHERE scenario = '${id}' LIMIT 1`);
+      const [l] = await db.rows(`SELECT description FROM _labels WHERE scenario = '${id}' AND level = 'cell' LIMIT 1`);
       const target = Number(/to ([\d.]+)/.exec(l.description)![1]);
       const [r] = await db.rows(`SELECT sum(${num}) / sum(${den}) AS rate, sum(${den}) AS d FROM funnel_hourly WHERE hour_start::DATE = DATE '${day}'`);
       expect(Math.abs(r.rate - target), id).toBeLessThan(1e-4 + 12 / r.d);
+    }
+  });
+
+  it('rate scenarios write one window label per day: the day\'s ratio with and without the scenario, as SQL computes it', async () => {
+    for (const [id, num, den] of [['cart_to_order_drop', 'orders_placed', 'product_added_to_cart'], ['menu_rate_spike', 'menu_opens', 'app_opens']]) {
+      const windows = await db.rows(`SELECT "start", "end", expected, observed, delta, severity, row_key, "column", description FROM _labels WHERE scenario = '${id}' AND level = 'window' ORDER BY "start"`);
+      expect(windows.length, id).toBeGreaterThanOrEqual(1);
+      for (const w of windows) {
+        const day = `hour_start >= TIMESTAMP '${new Date(Number(w.start)).toISOString().slice(0, 19)}' AND hour_start < TIMESTAMP '${new Date(Number(w.end)).toISOString().slice(0, 19)}'`;
+        const [now] = await db.rows(`SELECT sum(${num})::DOUBLE / sum(${den}) AS r FROM funnel_hourly WHERE ${day}`);
+        const [before] = await base.rows(`SELECT sum(${num})::DOUBLE / sum(${den}) AS r FROM funnel_hourly WHERE ${day}`);
+        expect(w.observed).toBeCloseTo(now.r, 12);
+        expect(w.expected).toBeCloseTo(before.r, 12);
+        expect(w.delta).toBeCloseTo(w.observed - w.expected, 12);
+        expect([w.row_key, w.column]).toEqual([null, num]);
+        expect(w.description.length).toBeGreaterThan(10); // the scenario's description_template
+      }
     }
   });
 

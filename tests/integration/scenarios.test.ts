@@ -77,16 +77,16 @@ describe('--without-scenarios: the diff is exactly the labelled cells', () => {
     expect(n.n).toBeGreaterThan(150);
     const unlabelled = await rows(`SELECT * FROM diff d WHERE NOT EXISTS (SELECT 1 FROM w._labels l WHERE l."table" = d.t AND l.row_key = d.k AND l."column" = d.c)`);
     expect(unlabelled, JSON.stringify(unlabelled[0])).toEqual([]);
-    const unchanged = await rows(`SELECT * FROM w._labels l WHERE NOT EXISTS (SELECT 1 FROM diff d WHERE l."table" = d.t AND l.row_key = d.k AND l."column" = d.c AND d.before IS NOT DISTINCT FROM l.expected AND d.after IS NOT DISTINCT FROM l.observed)`);
+    const unchanged = await rows(`SELECT * FROM w._labels l WHERE level = 'cell' AND NOT EXISTS (SELECT 1 FROM diff d WHERE l."table" = d.t AND l.row_key = d.k AND l."column" = d.c AND d.before IS NOT DISTINCT FROM l.expected AND d.after IS NOT DISTINCT FROM l.observed)`);
     expect(unchanged, JSON.stringify(unchanged[0])).toEqual([]);
-    const [dup] = await rows(`SELECT count(*) - count(DISTINCT ("table", row_key, "column")) AS d FROM w._labels`);
+    const [dup] = await rows(`SELECT count(*) - count(DISTINCT ("table", row_key, "column")) AS d FROM w._labels WHERE level = 'cell'`);
     expect(dup.d).toBe(0);
     expect(await rows(`SELECT count(*) AS n FROM b._labels`)).toEqual([{ n: 0 }]);
   });
 
   it('every label names its scenario, its window contains the row, delta and severity are what SQL computes', async () => {
     const bad = await rows(`
-      SELECT l.* FROM w._labels l LEFT JOIN w.funnel f ON l."table" = 'funnel' AND f.hour_id::VARCHAR = l.row_key
+      SELECT l.* FROM (FROM w._labels WHERE level = 'cell') l LEFT JOIN w.funnel f ON l."table" = 'funnel' AND f.hour_id::VARCHAR = l.row_key
         LEFT JOIN w.usage u ON l."table" = 'usage' AND u.usage_id::VARCHAR = l.row_key
       WHERE l.scenario NOT IN ('opens_spike', 'conv_drop', 'night_mix', 'impossible', 'vol')
          OR NOT (coalesce(f.ts, u.day::TIMESTAMP) >= l."start" AND coalesce(f.ts, u.day::TIMESTAMP) < l."end")

@@ -37,7 +37,7 @@ function changedCells(a: MemRun, b: MemRun, table: string, columns: string[]): S
 
 function expectExact(mod: MemRun, base: MemRun, table: string, columns: string[]): void {
   const cells = changedCells(mod, base, table, columns);
-  const labelled = mod.labels.filter((l) => l.table === table);
+  const labelled = mod.labels.filter((l) => l.table === table && l.level === 'cell');
   expect(new Set(labelled.map((l) => `${l.row}/${l.column}`))).toEqual(cells);
   expect(labelled.length).toBe(cells.size); // one label per changed cell
   const [m, b] = [mod.table(table), base.table(table)];
@@ -75,6 +75,7 @@ describe('scenarios: exactness (DSL §5.7, issue 5)', () => {
     for (const l of mod.labels) {
       const s = ALL_TYPES.find((x) => x.id === l.scenario)!;
       expect(l.kind).toBe(s.type === 'rate_spike_from_median' ? 'rate_spike' : s.type);
+      if (l.level === 'window') continue; // checked below
       expect(t.num('ts')[l.row]).toBeGreaterThanOrEqual(l.start!);
       expect(t.num('ts')[l.row]).toBeLessThan(l.end!);
       expect(l.rowKey).toBe(String(l.row));
@@ -131,8 +132,15 @@ describe('scenarios: each type', () => {
       // each hour rounds to a whole count: the day's ratio is within 0.5 × 24 / Σ denominator of the target
       expect(Math.abs(after - target)).toBeLessThanOrEqual((0.5 * 24) / sum(m.num(den), rows) + 1e-12);
       expect(Math.abs(after - median)).toBeGreaterThan(0.5 * k * spread);
-      const labels = own(id);
+      const labels = own(id).filter((l) => l.level === 'cell');
       expect(labels.length).toBeGreaterThan(12);
+      // one window label for the day: its ratio without and with the scenario
+      const [w, ...more] = own(id).filter((l) => l.level === 'window');
+      expect(more).toEqual([]);
+      expect([w.start, w.end, w.column, w.rowKey]).toEqual([day(dayS), day(dayS) + 24 * HOUR, num, null]);
+      expect(w.expected).toBeCloseTo(sum(b.num(num), rows) / sum(b.num(den), rows), 12);
+      expect(w.observed).toBeCloseTo(after, 12);
+      expect(w.magnitude).toBe(k);
       expect(labels[0].description).toContain(`set to median ${Math.round(median * 1e4) / 1e4} ${sign < 0 ? '−' : '+'} ${k}·${Math.round(spread * 1e4) / 1e4} = ${Math.round(target * 1e4) / 1e4}`);
     }
   });
