@@ -9,7 +9,7 @@ import { ColumnData } from '../engine/column-data.ts';
 import { chunkRanges, generateChunk, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
-import type { Plan, TablePlan } from '../plan/types.ts';
+import type { Plan, ScenarioSelection, TablePlan } from '../plan/types.ts';
 import type { Store } from '../engine/store.ts';
 
 export interface History {
@@ -49,11 +49,11 @@ export function wholeTableContext(plan: Plan, table: TablePlan, store: Store, me
   };
 }
 
-/** Whether the table's scenarios evaluate its history (whole-table statistics, or selections among its rows or key values). */
+/** Whether the table's scenarios evaluate its history (whole-table statistics, or random_k choosing among what has rows in the window). */
 export function needsHistory(table: TablePlan): boolean {
   if (table.addRows?.length) return true;
   return table.columns.some((c) => c.modifiers.some((m) => m.kind === 'scenario'
-    && (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift' || (m.selection.kind === 'random_k' && (m.selection.key !== null || m.selection.table === null)))));
+    && (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift' || m.selection.kind === 'random_k')));
 }
 
 /** Columns of a chunk the run takes from the history instead of evaluating them. */
@@ -111,21 +111,25 @@ function affectedColumns(table: TablePlan): Set<string> {
   return out;
 }
 
-/** Every column a scenario of the table reads. */
+/** Every column the table's scenarios read from its history (nothing else is evaluated twice). */
 function scenarioInputs(table: TablePlan): string[] {
   const out: string[] = [];
+  const key = (sel: ScenarioSelection) => ((sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? [sel.key] : []);
   for (const c of table.columns) {
     for (const m of c.modifiers) {
       if (m.kind !== 'scenario') continue;
-      out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []));
-      if (m.selection.kind === 'where') out.push(...m.selection.columns);
-      if ((m.selection.kind === 'random_k' || m.selection.kind === 'share') && m.selection.key) out.push(m.selection.key);
+      // random_k: the time and the key of the rows (what has rows in the window)
+      if (m.selection.kind === 'random_k') out.push(m.timeRef, ...key(m.selection));
+      // whole-table statistics: the target, what it is compared with, and the selection's inputs
+      if (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift') {
+        out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []), ...key(m.selection));
+        if (m.selection.kind === 'where') out.push(...m.selection.columns);
+      }
     }
   }
   for (const p of table.addRows ?? []) {
-    out.push(p.timeRef);
+    out.push(p.timeRef, ...key(p.selection));
     if (p.selection.kind === 'where') out.push(...p.selection.columns);
-    if ((p.selection.kind === 'random_k' || p.selection.kind === 'share') && p.selection.key) out.push(p.selection.key);
   }
   return out;
 }

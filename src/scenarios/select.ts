@@ -3,7 +3,7 @@ import type { ChunkContext } from '../engine/chunk.ts';
 import type { ColumnData } from '../engine/column-data.ts';
 import { compileExpression, parseExpression, type ParsedExpression } from '../engine/expression.ts';
 import { hashString, uniform } from '../engine/rng.ts';
-import type { ScenarioProgram } from '../plan/types.ts';
+import type { ScenarioProgram, ScenarioSelection } from '../plan/types.ts';
 
 /** What selecting rows needs of a scenario (column scenarios and scenarios that add rows). */
 export type Selecting = Pick<ScenarioProgram, 'timeRef' | 'startMs' | 'endMs' | 'selection' | 'stream'>;
@@ -54,7 +54,7 @@ export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { 
       } else for (let i = 0; i < rows.n; i++) if (out[i] && (entity(i) < 0 || uniform(p.stream, entity(i), 1) >= sel.share)) out[i] = 0;
       break;
     case 'random_k': {
-      const chosen = ctx.memo(sel, () => (sel.key ? smallestK(p.stream, keyValues(ctx, sel.key), sel.k) : sel.table !== null ? smallestK(p.stream, range(ctx.store.table(sel.table).rows), sel.k) : smallestK(p.stream, rowsInWindow(p, ctx), sel.k)));
+      const chosen = ctx.memo(sel, () => smallestK(p.stream, candidates(p, ctx, sel), sel.k));
       if (sel.table !== null && !sel.key) {
         // primary-parent rows: a flag per parent (the hot path of entity scenarios on big facts)
         const flags = ctx.memo(chosen, () => {
@@ -85,25 +85,21 @@ export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { 
   return out;
 }
 
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
-
-/** Ordinals of the table's rows inside the scenario's window (from the scenario-free time column). */
-function rowsInWindow(p: Selecting, ctx: ChunkContext): number[] {
-  const t = scenarioFreeColumns(ctx, [p.timeRef]).cols.get(p.timeRef)!.num!;
-  const out: number[] = [];
-  for (let i = 0; i < t.length; i++) if (t[i] >= p.startMs && t[i] < p.endMs) out.push(i);
-  return out;
-}
-
-/** Hashes of the distinct non-null values of a column over the whole table (without scenarios). */
-function keyValues(ctx: ChunkContext, key: string): number[] {
-  const c = scenarioFreeColumns(ctx, [key]).cols.get(key)!;
+/**
+ * What random_k chooses among: the entities (primary-parent rows), key values or rows that have at least one
+ * row inside the window in the table without scenarios — so the k chosen ones show the anomaly.
+ */
+function candidates(p: Selecting, ctx: ChunkContext, sel: Extract<ScenarioSelection, { kind: 'random_k' }>): number[] {
+  const h = scenarioFreeColumns(ctx, [p.timeRef, ...(sel.key ? [sel.key] : [])]);
+  const t = h.cols.get(p.timeRef)!.num!;
+  const key = sel.key ? h.cols.get(sel.key)! : null;
   const out = new Set<number>();
-  for (let i = 0; i < c.length; i++) {
-    const v = c.key(i);
-    if (v !== null) out.add(hashString(String(v)));
+  for (let i = 0; i < t.length; i++) {
+    if (!(t[i] >= p.startMs && t[i] < p.endMs)) continue;
+    if (key) {
+      const v = key.key(i);
+      if (v !== null) out.add(hashString(String(v)));
+    } else out.add(sel.table !== null ? h.parentRow![i] : i);
   }
   return [...out];
 }
