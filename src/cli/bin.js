@@ -14,4 +14,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     process.kill(process.pid, 'SIGKILL');
   });
 }
+// A reader that stops early (`datagen labels out.duckdb | head`) is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -7,7 +7,6 @@ import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { normalizeDist } from '../engine/dist/normalize.ts';
 import { streamKey } from '../engine/rng.ts';
-import { cumulative } from '../registry/generators/choice.ts';
 import { PROBLEM_CODES } from '../registry/generators/distribution.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
@@ -70,28 +69,35 @@ export function planBehaviours(ctx: PlanContext, drafts: Map<string, TableDraft>
 
 // ── Segments ──────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A node whose `segment_behavior.segments` defines its segment column (the column is not declared) gets that
+ * column as a declared `choice` with the base_probability weights, before its columns are planned: so
+ * expressions, lookups and constraints can read it like any other column. The spec itself is not changed.
+ */
+export function withSegmentColumn(node: Json): Json {
+  const sb = node?.segment_behavior;
+  const name = sb?.segment_column;
+  if (typeof name !== 'string' || !sb.segments || typeof sb.segments !== 'object' || Array.isArray(sb.segments) || !Array.isArray(node.columns)) return node;
+  if (node.columns.some((c: Json) => c?.name === name)) return node;
+  const names = Object.keys(sb.segments);
+  const weights = names.map((k) => sb.segments[k]?.base_probability);
+  if (!weights.every((w) => isNumber(w) && w >= 0) || !weights.some((w) => w > 0)) return node; // reported by planSegmentColumn
+  return { ...node, columns: [...node.columns, { name, type: 'string', nullable: false, generator: { choice: { choices: names, weights } } }] };
+}
+
 function planSegmentColumn(ctx: PlanContext, node: Json, path: string, draft: TableDraft): SegmentInfo | undefined {
   const sb = node.segment_behavior;
   const name = sb?.segment_column;
   if (typeof name !== 'string') return undefined;
-  let col = draft.columns.find((c) => c.name === name);
+  const col = draft.columns.find((c) => c.name === name);
   if (sb.segments && typeof sb.segments === 'object') {
     const names = Object.keys(sb.segments);
     const probs = names.map((s) => Number(sb.segments[s]?.base_probability));
     if (!probs.every((p) => p >= 0) || !probs.some((p) => p > 0)) {
       return error(ctx, 'DG_BAD_WEIGHTS', `${path}/segments`, 'segment base_probability values must be non-negative and not all 0', 'e.g. {"gold": {"base_probability": 0.2}, "basic": {"base_probability": 0.8}}');
     }
-    if (!col) {
-      // The segments block defines the column: a categorical draw with these shares.
-      col = {
-        name, type: 'string', sqlType: 'VARCHAR', nullable: false, nullRate: 0, enumValues: null,
-        stream: streamKey(ctx.seed, String(node.id), name, 'value'),
-        generator: { kind: 'choice', values: names, cdf: cumulative(probs) },
-        modifiers: [],
-      };
-      draft.columns.push(col);
-      draft.evalOrder.push(name);
-    } else if (col.generator.kind === 'choice') {
+    if (!col) return undefined; // the column of `withSegmentColumn` failed to plan: its errors are reported
+    if (col.generator.kind === 'choice') {
       const g = col.generator;
       const own = new Map(g.values.map((v, i) => [String(v), g.cdf[i] - (i ? g.cdf[i - 1] : 0)]));
       const total = probs.reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@ import { checkDag, resolveGraph } from '../resolve/graph.ts';
 import { schemaDiagnostics } from '../spec/schema-check.ts';
 import { VERSION } from '../version.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { planBehaviours } from './behaviours.ts';
+import { planBehaviours, withSegmentColumn } from './behaviours.ts';
 import { planConstraints } from './constraints.ts';
 import { planScenarios } from '../scenarios/plan.ts';
 import type { Json, PlanContext } from './context.ts';
@@ -45,8 +45,9 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
   const timeframe = planTimeframe(doc.timeframe, diags);
   if (!Array.isArray(doc.nodes) || !timeframe) return null;
   const nodes = new Map<string, { node: Json; index: number }>();
-  doc.nodes.forEach((node: Json, index: number) => {
-    if (typeof node?.id !== 'string') return;
+  doc.nodes.forEach((declared: Json, index: number) => {
+    if (typeof declared?.id !== 'string') return;
+    const node = withSegmentColumn(declared);
     if (nodes.has(node.id)) diags.push(diag('DG_DUPLICATE_NODE', pointer('nodes', index, 'id'), `node id "${node.id}" is used twice`, 'node ids name tables and must be unique'));
     else nodes.set(node.id, { node, index });
   });

@@ -28,7 +28,9 @@ export const LABEL_COLUMNS: (keyof Label)[] = ['label_id', 'scenario', 'kind', '
 export async function readLabels(file: string): Promise<Label[]> {
   const tables = await queryFile(file, `SELECT count(*) FROM information_schema.tables WHERE table_name = '_labels'`);
   if (Number(tables.rows[0][0]) === 0) throw new Error(`"${file}" has no _labels table (is it a datagen output?)`);
-  const r = await queryFile(file, `SELECT ${LABEL_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM _labels ORDER BY label_id`);
+  // Files written before `level` existed hold cell labels only.
+  const has = new Set((await queryFile(file, `SELECT column_name FROM information_schema.columns WHERE table_name = '_labels'`)).rows.map((r) => String(r[0])));
+  const r = await queryFile(file, `SELECT ${LABEL_COLUMNS.map((c) => (has.has(c) ? `"${c}"` : c === 'level' ? `'cell' AS level` : `NULL AS "${c}"`)).join(', ')} FROM _labels ORDER BY label_id`);
   return r.rows.map((row) => Object.fromEntries(LABEL_COLUMNS.map((c, i) => [c, jsValue(row[i])])) as unknown as Label);
 }
 

@@ -67,7 +67,11 @@ describe('segments form: base_probability defines a missing segment column', () 
     nodes: [{
       id: 'user', kind: 'entity', pk: 'user_id', rows: 20000,
       segment_behavior: { segment_column: 'intent', segments: { high: { base_probability: 0.15 }, medium: { base_probability: 0.55 }, low: { base_probability: 0.3 } } },
-      columns: [seq('user_id')],
+      // the defined column is a column like any other: expressions and lookups read it
+      columns: [seq('user_id'), { name: 'is_high', type: 'bool', generator: { expression: { code: 'intent == "high"' } } }],
+    }, {
+      id: 'visit', kind: 'fact', pk: 'visit_id', parents: ['user'], fanout: { distribution: 'poisson', lambda: 1 },
+      columns: [seq('visit_id'), { name: 'user_id', type: 'int', generator: { lookup: { from: 'user.user_id' } } }, { name: 'user_intent', type: 'string', generator: { lookup: { from: 'user.intent' } } }],
     }],
   };
   let db: Db;
@@ -79,6 +83,11 @@ describe('segments form: base_probability defines a missing segment column', () 
     const want: Record<string, number> = { high: 0.15, medium: 0.55, low: 0.3 };
     expect(rows).toHaveLength(3);
     for (const r of rows) expect(Math.abs(r.share - want[r.intent])).toBeLessThan(5 * Math.sqrt((want[r.intent] * (1 - want[r.intent])) / 20000));
+  });
+
+  it('expressions and lookups read the column the segments define', async () => {
+    expect(await db.rows(`SELECT count(*) AS n FROM "user" WHERE is_high <> (intent = 'high')`)).toEqual([{ n: 0 }]);
+    expect(await db.rows(`SELECT count(*) AS n FROM visit v JOIN "user" u ON u.user_id = v.user_id WHERE v.user_intent <> u.intent`)).toEqual([{ n: 0 }]);
   });
 });
 
