@@ -125,8 +125,17 @@ export function windowLabels(plan: Plan, table: TablePlan, store: Store, memo: M
   return out;
 }
 
-/** Scenario-free columns the type reads, over the whole table, with the selection (window ignored for history). */
+/** Per-scenario keys of the run's memo for its history. */
+const historyKeys = new WeakMap<ScenarioProgram, object>();
+
+/** Scenario-free columns the type reads, over the whole table, with the selection (window ignored for history); once per run. */
 function history(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
+  let key = historyKeys.get(p);
+  if (!key) historyKeys.set(p, (key = {}));
+  return ctx.memo(key, () => historyOf(p, col, ctx));
+}
+
+function historyOf(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
   const names = [...new Set([col.name, p.timeRef, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : []), ...(p.selection.kind === 'where' ? p.selection.columns : [])])];
   const h = scenarioFreeColumns(ctx, names);
   const selected = selectionMask(p, ctx, { start: 0, n: h.total, parentRow: h.parentRow, cols: h.cols }, { anyTime: true });
@@ -141,22 +150,36 @@ function history(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
 function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, vars: State['vars']): Map<number, number> {
   const h = history(p, col, ctx);
   const d = h.cols.get(p.denominator!)!.num!;
-  const num = new Map<number, number>();
-  const den = new Map<number, number>();
-  const wnum = new Map<number, number>();
-  const wden = new Map<number, number>();
+  const [lo, hi] = [p.startMs, p.endMs];
+  // Sums per UTC day (typed arrays indexed from the first day: the hot loop runs over every row of the table).
+  let first = Infinity;
+  let last = -Infinity;
   for (let i = 0; i < h.total; i++) {
-    if (!h.selected[i] || Number.isNaN(h.t[i]) || Number.isNaN(h.x[i]) || Number.isNaN(d[i])) continue;
+    if (!h.selected[i] || !(h.t[i] === h.t[i])) continue;
     const day = Math.floor(h.t[i] / DAY_MS);
-    num.set(day, (num.get(day) ?? 0) + h.x[i]);
-    den.set(day, (den.get(day) ?? 0) + d[i]);
-    if (h.t[i] >= p.startMs && h.t[i] < p.endMs) {
-      wnum.set(day, (wnum.get(day) ?? 0) + h.x[i]);
-      wden.set(day, (wden.get(day) ?? 0) + d[i]);
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const out = new Map<number, number>();
+  if (first > last) return out;
+  const span = last - first + 1;
+  const [num, den, wnum, wden] = [new Float64Array(span), new Float64Array(span), new Float64Array(span), new Float64Array(span)];
+  const seen = new Uint8Array(span);
+  for (let i = 0; i < h.total; i++) {
+    const t = h.t[i];
+    if (!h.selected[i] || Number.isNaN(t) || Number.isNaN(h.x[i]) || Number.isNaN(d[i])) continue;
+    const k = Math.floor(t / DAY_MS) - first;
+    num[k] += h.x[i];
+    den[k] += d[i];
+    seen[k] = 1;
+    if (t >= lo && t < hi) {
+      wnum[k] += h.x[i];
+      wden[k] += d[i];
     }
   }
-  const ratios = [...den].filter(([, s]) => s > 0).map(([day, s]) => num.get(day)! / s).sort((a, b) => a - b);
-  const out = new Map<number, number>();
+  const ratios: number[] = [];
+  for (let k = 0; k < span; k++) if (seen[k] && den[k] > 0) ratios.push(num[k] / den[k]);
+  ratios.sort((a, b) => a - b);
   if (ratios.length === 0) return out;
   const mid = ratios.length >> 1;
   const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
@@ -165,15 +188,10 @@ function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, var
   const shift = Math.max(k * spread, Number(p.params.min_shift ?? 0));
   const target = p.type === 'rate_drop' ? Math.max(0, median - shift) : median + shift;
   Object.assign(vars, { baseline: round4(median), std: round4(spread), target_rate: round4(target), sign: p.type === 'rate_drop' ? '−' : '+' });
-  for (const [day, s] of wnum) if (s > 0) out.set(day, (target * wden.get(day)!) / s);
+  for (let j = 0; j < span; j++) if (wnum[j] > 0) out.set(first + j, (target * wden[j]) / wnum[j]);
   return out;
 }
 
-/**
- * mix_shift: per day inside the window, the selected rows' total is kept and redistributed over the
- * hours: weights × (1 + shift) in boost_hours, × max(0.2, 1 − shift) in reduce_hours (integers by
- * largest remainder for int columns, ties to the earlier row).
- */
 function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Map<number, number> {
   const h = history(p, col, ctx);
   const shift = Number(p.params.shift);

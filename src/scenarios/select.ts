@@ -26,7 +26,9 @@ const parsed = new Map<string, ParsedExpression>();
 export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { target?: { name: string; data: ColumnData }; anyTime?: boolean } = {}): Uint8Array {
   const t = rows.cols.get(p.timeRef)!.num!;
   const out = new Uint8Array(rows.n);
-  for (let i = 0; i < rows.n; i++) out[i] = o.anyTime ? 1 : t[i] >= p.startMs && t[i] < p.endMs ? 1 : 0;
+  const [lo, hi, n] = [p.startMs, p.endMs, rows.n];
+  if (o.anyTime) out.fill(1);
+  else for (let i = 0; i < n; i++) out[i] = t[i] >= lo && t[i] < hi ? 1 : 0;
   const target = o.target;
   const sel = p.selection;
   const keyCol = (sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? (target && sel.key === target.name ? target.data : rows.cols.get(sel.key)!) : null;
