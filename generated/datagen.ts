@@ -1273,6 +1273,10 @@ export interface Grain {
    * Extension: a datetime/date column of the primary parent from which its periods start (its lifetime). Default: the parent's vintage created_at_column when declared, else the whole timeframe.
    */
   lifetime_from?: string;
+  /**
+   * Extension: a datetime/date column of the primary parent at which its lifetime ends (e.g. churned_at): the period containing it is the parent's last; a null value runs to the window end.
+   */
+  lifetime_to?: string;
 }
 /**
  * Constraints checked by `datagen validate` (may be {}); PK/FK/unique hold by construction.

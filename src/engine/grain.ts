@@ -46,6 +46,7 @@ export class GrainModel {
   /** Calendar weight of each period, normalised to mean 1 (null: all 1). */
   private readonly weight: Float64Array | null;
   private readonly lifetime: Float64Array | null;
+  private readonly ends: Float64Array | null;
   private readonly mult: Float64Array | null;
   private readonly created: Float64Array | null;
   private readonly decay: Float64Array | null;
@@ -60,6 +61,7 @@ export class GrainModel {
     } else this.weight = null;
     const col = (c: string) => store!.column(parent!, c).num!;
     this.lifetime = parent && g.lifetimeFrom ? col(g.lifetimeFrom) : null;
+    this.ends = parent && g.lifetimeTo ? col(g.lifetimeTo) : null;
     this.mult = null;
     if (parent && g.segments.length) {
       const m = new Float64Array(store!.table(parent).rows).fill(1);
@@ -77,11 +79,16 @@ export class GrainModel {
 
   /** Indexes of the active periods of parent row p (row 0 for a parentless series) into `out`; returns how many. */
   active(p: number, out: Int32Array): number {
-    const n = this.periods.length;
+    let n = this.periods.length;
     let from = 0;
     if (this.lifetime) {
       const c = this.lifetime[p];
       if (!Number.isNaN(c)) from = lowerBound(this.periods, floorPeriod(c, this.g.every));
+    }
+    if (this.ends) {
+      // the period containing the lifetime's end is its last
+      const e = this.ends[p];
+      if (!Number.isNaN(e)) n = Math.min(n, lowerBound(this.periods, floorPeriod(e, this.g.every) + 1));
     }
     let k = 0;
     if (this.always) {

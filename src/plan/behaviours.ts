@@ -250,19 +250,25 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
   const i = node.columns.findIndex((c: Json) => c?.name === timeCol!.name);
   if (timeCol.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/modifiers`, `"${timeCol.name}" receives the panel's period start; its modifiers are not applied`, 'remove the modifiers (seasonality on the datetime pattern scales active_probability)');
   let lifetimeFrom: string | null = null;
+  let lifetimeTo: string | null = null;
   if (parent) {
     const pdraft = drafts.get(parent)!;
     const pnode = ctx.nodes.get(parent)!.node;
-    const from = g.lifetime_from ?? pnode.vintage_behavior?.created_at_column ?? null;
-    if (from !== null) {
-      const c = pdraft.columns.find((x) => x.name === from);
-      if (!c || (c.type !== 'datetime' && c.type !== 'date')) return void error(ctx, c ? 'DG_TYPE_MISMATCH' : 'DG_UNKNOWN_COLUMN', `${path}/lifetime_from`, c ? `lifetime_from "${from}" of "${parent}" is ${c.type}; it must be a datetime or date` : `lifetime_from ${JSON.stringify(from)} is not a column of "${parent}"`, didYouMean(String(from), pdraft.columns.filter((x) => x.type === 'datetime' || x.type === 'date').map((x) => x.name)));
-      lifetimeFrom = from;
-    }
-  }
+    // A datetime/date column of the parent bounding its lifetime.
+    const bound = (key: 'lifetime_from' | 'lifetime_to', name: unknown): string | null | undefined => {
+      if (name === null || name === undefined) return null;
+      const c = pdraft.columns.find((x) => x.name === name);
+      if (!c || (c.type !== 'datetime' && c.type !== 'date')) return error(ctx, c ? 'DG_TYPE_MISMATCH' : 'DG_UNKNOWN_COLUMN', `${path}/${key}`, c ? `${key} "${name}" of "${parent}" is ${c.type}; it must be a datetime or date` : `${key} ${JSON.stringify(name)} is not a column of "${parent}"`, didYouMean(String(name), pdraft.columns.filter((x) => x.type === 'datetime' || x.type === 'date').map((x) => x.name)));
+      return c.name;
+    };
+    const from = bound('lifetime_from', g.lifetime_from ?? pnode.vintage_behavior?.created_at_column);
+    const to = bound('lifetime_to', g.lifetime_to);
+    if (from === undefined || to === undefined) return;
+    [lifetimeFrom, lifetimeTo] = [from, to];
+  } else if (g.lifetime_to !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/lifetime_to`, 'a panel without a parent is one series over the window: lifetime_to does not apply', 'remove lifetime_to, or give the fact a parent');
   const grain = {
     every: g.every, startMs: dt?.startMs ?? ctx.timeframe.startMs, endMs: dt?.endMs ?? ctx.timeframe.endMs, activeProbability: ap,
-    patterns: dt?.patterns ?? [], lifetimeFrom, segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
+    patterns: dt?.patterns ?? [], lifetimeFrom, ...(lifetimeTo ? { lifetimeTo } : {}), segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
   } as GrainPlan;
   timeCol.modifiers = [];
   timeCol.nullRate = 0;

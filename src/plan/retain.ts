@@ -29,6 +29,7 @@ export function computeRetain(tables: TablePlan[]): void {
       t.rows.grain.segments.forEach(addScale);
       addVintage(t.rows.grain.vintage);
       add(t.rows.parent, t.rows.grain.lifetimeFrom);
+      add(t.rows.parent, t.rows.grain.lifetimeTo ?? null);
     }
     if (t.rows.kind === 'stages') {
       addScale(t.rows.funnel.segments);

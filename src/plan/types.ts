@@ -153,6 +153,8 @@ export interface GrainPlan {
   patterns: PatternPlan[];
   /** Parent column a parent's periods start from (its lifetime), or null (the whole window). */
   lifetimeFrom: string | null;
+  /** Parent column whose value is the last instant of its lifetime (its period is the last; null value = to the window end). */
+  lifetimeTo?: string;
   /** Segment fanout multipliers and vintage activity curves of the parent scale the active probability. */
   segments: SegmentScale[];
   vintage: VintagePlan | null;

@@ -14,6 +14,15 @@ const spec = {
       columns: [
         { name: 'account_id', type: 'int', generator: { sequence: {} } },
         { name: 'created_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe', freq: 'H' } } },
+        { name: 'churned_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe', freq: 'H' } }, null_rate: 0.4 },
+      ],
+    },
+    {
+      id: 'alive', kind: 'fact', pk: 'alive_id', parents: ['account'], grain: { every: 'week', lifetime_from: 'created_at', lifetime_to: 'churned_at' },
+      columns: [
+        { name: 'alive_id', type: 'int', generator: { sequence: {} } },
+        { name: 'account_id', type: 'int', generator: { lookup: { from: 'account.account_id' } } },
+        { name: 'week', type: 'date', generator: { datetime_series: { within: 'timeframe', freq: 'D' } } },
       ],
     },
     {
@@ -50,6 +59,20 @@ describe('panel facts (grain)', () => {
   let db: Db;
   beforeAll(async () => ({ db } = await generate(spec)));
   afterAll(() => db?.close());
+
+  it('lifetime_from … lifetime_to: every week from the one containing created_at to the one containing churned_at (null: to the end)', async () => {
+    const bad = await db.rows(`
+      WITH want AS (
+        SELECT account_id, date_trunc('week', created_at) AS first, date_trunc('week', coalesce(churned_at, TIMESTAMP '2024-06-30 23:59:59')) AS last FROM account),
+      got AS (SELECT account_id, count(*) AS n, min(week) AS lo, max(week) AS hi FROM alive GROUP BY 1)
+      SELECT * FROM want w LEFT JOIN got g USING (account_id)
+      WHERE coalesce(g.n, 0) <> greatest(0, datediff('week', w.first, w.last) + 1)
+         OR (g.n > 0 AND (g.lo <> w.first OR g.hi <> w.last))`);
+    expect(bad, JSON.stringify(bad[0])).toEqual([]);
+    const [r] = await db.rows(`SELECT count(*) FILTER (WHERE churned_at IS NULL) AS open, count(*) FILTER (WHERE churned_at < date_trunc('week', created_at)) AS never FROM account`);
+    expect(r.open).toBeGreaterThan(1000);
+    expect(r.never).toBeGreaterThan(500); // churned before the week it was created in: no rows
+  });
 
   it('a parentless panel has exactly one row per period of the timeframe, in order', async () => {
     const r = (await db.rows(`SELECT count(*) AS n, count(DISTINCT hour_start) AS d, min(hour_start) AS lo, max(hour_start) AS hi FROM hourly`))[0];
