@@ -103,9 +103,14 @@ function meanVintage(curves: CurvePlan[]): number {
   return sum / steps;
 }
 
-/** Expected active periods per parent: periods in the window (half of them when parents start their lifetime uniformly inside it) × active probability × mean segment multiplier. */
+/**
+ * Expected active periods per parent: periods in the window × the share a parent's lifetime covers (half when
+ * parents start uniformly inside it; with vintage activity curves, their mean over the remaining window) ×
+ * active probability × mean segment multiplier.
+ */
 function expectedPeriods(g: GrainPlan, tables: Map<string, TablePlan>): number {
-  const n = periodStarts(g).length * (g.lifetimeFrom ? 0.5 : 1);
+  const curves = g.vintage?.fanoutCurves ?? [];
+  const n = periodStarts(g).length * (curves.length ? meanVintage(curves) : g.lifetimeFrom ? 0.5 : 1);
   return g.activeProbability === null ? n : n * Math.min(1, g.activeProbability * g.segments.reduce((a, s) => a * meanMultiplier(s, tables), 1));
 }
 
