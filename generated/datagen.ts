@@ -1274,6 +1274,21 @@ export interface Grain {
    */
   lifetime_from?: string;
   /**
+   * Extension: a trend of the period start ({type: exponential|linear|logarithmic, growth_rate per year, origin?, params?}, as the trend modifier) that scales the active probability with the calendar weights.
+   */
+  trend?: {
+    type?: "exponential" | "linear" | "logarithmic";
+    growth_rate: number;
+    /**
+     * An ISO-8601 date or date-time (trailing Z or offset allowed).
+     */
+    origin?: string;
+    params?: {
+      a?: number;
+      b?: number;
+    };
+  };
+  /**
    * Extension: a datetime/date column of the primary parent at which its lifetime ends (e.g. churned_at): the period containing it is the parent's last; a null value runs to the window end.
    */
   lifetime_to?: string;

@@ -9,11 +9,13 @@
 import type { GrainPlan } from '../plan/types.ts';
 import type { Store } from './store.ts';
 import { patternWeight } from './time-grid.ts';
+import { trendFactor } from '../registry/modifiers/trend.ts';
 import { uniform } from './rng.ts';
 import { curvesAt, segmentMultipliers } from './vintage.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const YEAR = 365.25 * DAY;
 /** 1970-01-05 was a Monday. */
 const MONDAY = 4 * DAY;
 
@@ -54,8 +56,9 @@ export class GrainModel {
 
   constructor(readonly g: GrainPlan, parent: string | null, store: Store | null) {
     this.periods = periodStarts(g);
-    if (g.patterns.length && this.periods.length) {
-      const w = this.periods.map((t) => g.patterns.reduce((a, p) => a * patternWeight(t, p), 1));
+    if ((g.patterns.length || g.trend) && this.periods.length) {
+      const tr = g.trend;
+      const w = this.periods.map((t) => g.patterns.reduce((a, p) => a * patternWeight(t, p), 1) * (tr ? Math.max(0, trendFactor(tr.type, tr.growthRate, tr.a, tr.b, (t - tr.originMs) / YEAR)) : 1));
       const mean = w.reduce((a, b) => a + b, 0) / w.length;
       this.weight = mean > 0 ? w.map((x) => x / mean) : w;
     } else this.weight = null;

@@ -14,6 +14,7 @@ import { parseDuration } from './time.ts';
 import type { TableDraft } from './tables.ts';
 import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GeneratorProgram, GrainPlan, SegmentScale, VintagePlan } from './types.ts';
 import { GrainModel } from '../engine/grain.ts';
+import { planTrendShape } from '../registry/modifiers/trend.ts';
 import { planStateMachine } from './behaviour-states.ts';
 import { planAdoptions } from './behaviour-adoption.ts';
 import { planAttributions } from './behaviour-attribution.ts';
@@ -234,6 +235,12 @@ function planCurve(ctx: PlanContext, m: Json, path: string): CurvePlan | undefin
 
 const EVERY = ['hour', 'day', 'week', 'month'];
 
+/** grain.trend {type, growth_rate, origin?, params?}: the trend modifier's factor of the period start scales the active probability. */
+function planGrainTrend(ctx: PlanContext, t: Json, path: string): GrainPlan['trend'] | undefined {
+  if (!t || typeof t !== 'object' || Array.isArray(t)) return error(ctx, 'DG_BAD_PARAM', path, 'grain.trend must be an object', 'e.g. {"type": "linear", "growth_rate": 0.2}');
+  return planTrendShape(t, ctx, path);
+}
+
 function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, drafts: Map<string, TableDraft>): void {
   const path = `${nodePath}/grain`;
   const g = node.grain;
@@ -248,7 +255,11 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
   const dt = timeCol?.generator.kind === 'datetime' ? timeCol.generator : null;
   if (!timeCol) timeCol = addColumn(ctx, node, draft, 'period_start', 'datetime');
   const i = node.columns.findIndex((c: Json) => c?.name === timeCol!.name);
-  if (timeCol.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/modifiers`, `"${timeCol.name}" receives the panel's period start; its modifiers are not applied`, 'remove the modifiers (seasonality on the datetime pattern scales active_probability)');
+  // Seasonality on the period column scales the active probability like the datetime pattern; nothing else applies.
+  const seasons = timeCol.modifiers.flatMap((m) => (m.kind === 'seasonality' ? [{ dimension: m.dimension, weights: m.weights }] : []));
+  if (seasons.length < timeCol.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/columns/${i}/modifiers`, `"${timeCol.name}" receives the panel's period start; its modifiers other than seasonality are not applied`, 'remove them (seasonality and the datetime pattern scale active_probability; grain.trend adds a trend)');
+  const trend = g.trend === undefined ? null : planGrainTrend(ctx, g.trend, `${path}/trend`);
+  if (trend === undefined) return;
   let lifetimeFrom: string | null = null;
   let lifetimeTo: string | null = null;
   if (parent) {
@@ -268,7 +279,7 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
   } else if (g.lifetime_to !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/lifetime_to`, 'a panel without a parent is one series over the window: lifetime_to does not apply', 'remove lifetime_to, or give the fact a parent');
   const grain = {
     every: g.every, startMs: dt?.startMs ?? ctx.timeframe.startMs, endMs: dt?.endMs ?? ctx.timeframe.endMs, activeProbability: ap,
-    patterns: dt?.patterns ?? [], lifetimeFrom, ...(lifetimeTo ? { lifetimeTo } : {}), segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
+    patterns: [...(dt?.patterns ?? []), ...seasons], lifetimeFrom, ...(lifetimeTo ? { lifetimeTo } : {}), ...(trend ? { trend } : {}), segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
   } as GrainPlan;
   timeCol.modifiers = [];
   timeCol.nullRate = 0;

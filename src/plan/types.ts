@@ -142,6 +142,15 @@ export interface StateMachinePlan {
 }
 
 /** Panel facts (`grain`): one row per parent (or one series) per active period. */
+/** A trend's factor over years since its origin: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t). */
+export interface TrendShape {
+  type: 'exponential' | 'linear' | 'logarithmic';
+  growthRate: number;
+  a: number;
+  b: number;
+  originMs: number;
+}
+
 export interface GrainPlan {
   every: 'hour' | 'day' | 'week' | 'month';
   /** Window: periods whose start lies in [floor_period(startMs), endMs]. */
@@ -155,6 +164,8 @@ export interface GrainPlan {
   lifetimeFrom: string | null;
   /** Parent column whose value is the last instant of its lifetime (its period is the last; null value = to the window end). */
   lifetimeTo?: string;
+  /** grain.trend: a factor of the period start (years since origin) that scales the active probability with the calendar weights. */
+  trend?: TrendShape;
   /** Segment fanout multipliers and vintage activity curves of the parent scale the active probability. */
   segments: SegmentScale[];
   vintage: VintagePlan | null;
@@ -272,7 +283,7 @@ export type ModifierProgram =
   | { kind: 'time_jitter'; stdMinutes: number; stream: number }
   | { kind: 'map_values'; mapping: Record<string, Scalar> }
   | { kind: 'seasonality'; dimension: TimeDimension; weights: number[]; timeRef: string }
-  | { kind: 'trend'; type: 'exponential' | 'linear' | 'logarithmic'; growthRate: number; a: number; b: number; originMs: number; timeRef: string }
+  | ({ kind: 'trend'; timeRef: string } & TrendShape)
   | { kind: 'effect'; effect: EffectPlan }
   | { kind: 'segment_value'; scale: SegmentScale }
   /** value × a factor per state of the row (state_transition_model amount.state_multipliers). */

@@ -35,6 +35,14 @@ const spec = {
       ],
     },
     {
+      // grain.trend and a seasonality modifier on the period column scale the active probability
+      id: 'trended', kind: 'fact', pk: 'trended_id', parents: ['account'], grain: { every: 'day', active_probability: 0.3, trend: { type: 'linear', growth_rate: 0.6 } },
+      columns: [
+        { name: 'trended_id', type: 'int', generator: { sequence: {} } },
+        { name: 'day', type: 'date', generator: { datetime_series: { within: 'timeframe', freq: 'D' } }, modifiers: [{ transform: 'seasonality', args: { dimension: 'dow', weights: DOW } }] },
+      ],
+    },
+    {
       id: 'weekly', kind: 'fact', pk: 'week_id', parents: ['account'], grain: { every: 'week' },
       columns: [{ name: 'week_id', type: 'int', generator: { sequence: {} } }, { name: 'account_id', type: 'int', generator: { lookup: { from: 'account.account_id' } } }],
     },
@@ -72,6 +80,27 @@ describe('panel facts (grain)', () => {
     const [r] = await db.rows(`SELECT count(*) FILTER (WHERE churned_at IS NULL) AS open, count(*) FILTER (WHERE churned_at < date_trunc('week', created_at)) AS never FROM account`);
     expect(r.open).toBeGreaterThan(1000);
     expect(r.never).toBeGreaterThan(500); // churned before the week it was created in: no rows
+  });
+
+  it('grain.trend: the fitted growth of active rows is growth_rate (±10 %); seasonality on the period column scales the weekdays', async () => {
+    const days = await db.rows(`SELECT datediff('day', DATE '2024-01-01', day) AS d, isodow(day) AS dow, count(*) AS n FROM trended GROUP BY ALL ORDER BY 1`);
+    // detrend the weekday factor, fit n = a + b·years: b / a is the growth per year
+    const x = days.map((r) => r.d / 365.25);
+    const y = days.map((r) => r.n / DOW[r.dow - 1]);
+    const mx = x.reduce((a, b) => a + b, 0) / x.length;
+    const my = y.reduce((a, b) => a + b, 0) / y.length;
+    const b = x.reduce((s, v, i) => s + (v - mx) * (y[i] - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    const a = my - b * mx;
+    expect(Math.abs(b / a / 0.6 - 1)).toBeLessThan(0.1);
+    // weekend ÷ weekday activity = 0.5 / 1.2 (after the trend: mean of n / (a + b·t))
+    const level = (pred: (dow: number) => boolean) => {
+      const r = days.filter((v) => pred(v.dow)).map((v) => v.n / (a + b * (v.d / 365.25)));
+      return r.reduce((s, v) => s + v, 0) / r.length;
+    };
+    expect(Math.abs(level((d) => d >= 6) / level((d) => d <= 5) / (0.5 / 1.2) - 1)).toBeLessThan(0.05);
+    // the mean active share is active_probability (weights normalised to mean 1) × the mean tier multiplier (1.5 + 0.75) / 2
+    const [r] = await db.rows(`SELECT count(*) / (4000 * 182) AS share FROM trended`);
+    expect(Math.abs(r.share - 0.3 * 1.125)).toBeLessThan(0.005);
   });
 
   it('a parentless panel has exactly one row per period of the timeframe, in order', async () => {

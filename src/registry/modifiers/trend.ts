@@ -1,6 +1,7 @@
-import { error, isNumber } from '../../plan/context.ts';
+import { error, isNumber, type Json, type PlanContext } from '../../plan/context.ts';
 import { parseInstant } from '../../plan/time.ts';
 import { timeReference } from '../../plan/time-reference.ts';
+import type { TrendShape } from '../../plan/types.ts';
 import type { ModifierEntry } from '../types.ts';
 
 const YEAR_MS = 365.25 * 86_400_000;
@@ -10,24 +11,9 @@ export const trend: ModifierEntry<'trend'> = {
   name: 'trend',
   kind: 'trend',
   plan(args, ctx, path) {
-    const type = args?.type ?? 'exponential';
-    if (!['exponential', 'linear', 'logarithmic'].includes(type)) {
-      return error(ctx, 'DG_BAD_PARAM', `${path}/type`, `unknown trend type ${JSON.stringify(type)}`, 'use "exponential", "linear" or "logarithmic"');
-    }
-    const g = args.growth_rate ?? 0;
-    if (!isNumber(g)) return error(ctx, 'DG_BAD_PARAM', `${path}/growth_rate`, 'growth_rate must be a number', 'e.g. 0.08 for +8% a year');
-    if (type === 'exponential' && g <= -1) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/growth_rate`, `growth_rate ${g} ≤ -1 makes (1+g)^t undefined`, 'use a rate above -1');
-    const timeRef = timeReference(ctx, args.time_reference, path, true);
-    if (!timeRef) return undefined;
-    let originMs = ctx.timeframe.startMs;
-    if (args.origin !== undefined) {
-      const o = parseInstant(args.origin);
-      if (o === undefined) return error(ctx, 'DG_BAD_DATETIME', `${path}/origin`, `origin ${JSON.stringify(args.origin)} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"');
-      originMs = o;
-    }
-    const a = isNumber(args.params?.a) ? args.params.a : g;
-    const b = isNumber(args.params?.b) ? args.params.b : 1;
-    return { kind: 'trend', type, growthRate: g, a, b, originMs, timeRef };
+    const shape = planTrendShape(args, ctx, path);
+    const timeRef = shape && timeReference(ctx, args.time_reference, path, true);
+    return shape && timeRef ? { kind: 'trend', ...shape, timeRef } : undefined;
   },
   execute(p, data, _col, ctx) {
     const v = data.num!;
@@ -40,6 +26,26 @@ export const trend: ModifierEntry<'trend'> = {
     return data;
   },
 };
+
+/** A trend's type, rate, curve parameters and origin (the trend modifier and grain.trend). */
+export function planTrendShape(args: Json, ctx: PlanContext, path: string): TrendShape | undefined {
+  const type = args?.type ?? 'exponential';
+  if (!['exponential', 'linear', 'logarithmic'].includes(type)) {
+    return error(ctx, 'DG_BAD_PARAM', `${path}/type`, `unknown trend type ${JSON.stringify(type)}`, 'use "exponential", "linear" or "logarithmic"');
+  }
+  const g = args.growth_rate ?? 0;
+  if (!isNumber(g)) return error(ctx, 'DG_BAD_PARAM', `${path}/growth_rate`, 'growth_rate must be a number', 'e.g. 0.08 for +8% a year');
+  if (type === 'exponential' && g <= -1) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/growth_rate`, `growth_rate ${g} ≤ -1 makes (1+g)^t undefined`, 'use a rate above -1');
+  let originMs = ctx.timeframe.startMs;
+  if (args.origin !== undefined) {
+    const o = parseInstant(args.origin);
+    if (o === undefined) return error(ctx, 'DG_BAD_DATETIME', `${path}/origin`, `origin ${JSON.stringify(args.origin)} is not an ISO-8601 instant`, 'e.g. "2024-01-01T00:00:00Z"');
+    originMs = o;
+  }
+  const a = isNumber(args.params?.a) ? args.params.a : g;
+  const b = isNumber(args.params?.b) ? args.params.b : 1;
+  return { type, growthRate: g, a, b, originMs };
+}
 
 export function trendFactor(type: string, g: number, a: number, b: number, years: number): number {
   if (type === 'exponential') return Math.pow(1 + g, years);
