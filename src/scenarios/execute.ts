@@ -151,12 +151,13 @@ function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, var
   const h = history(p, col, ctx);
   const d = h.cols.get(p.denominator!)!.num!;
   const [lo, hi] = [p.startMs, p.endMs];
-  // Sums per UTC day (typed arrays indexed from the first day: the hot loop runs over every row of the table).
+  // Sums per UTC day (typed arrays indexed from the first day: the hot loops run over every row of the table).
+  const [t, x, selected, total] = [h.t, h.x, h.selected, h.total];
   let first = Infinity;
   let last = -Infinity;
-  for (let i = 0; i < h.total; i++) {
-    if (!h.selected[i] || !(h.t[i] === h.t[i])) continue;
-    const day = Math.floor(h.t[i] / DAY_MS);
+  for (let i = 0; i < total; i++) {
+    if (!selected[i] || Number.isNaN(t[i])) continue;
+    const day = Math.floor(t[i] / DAY_MS);
     if (day < first) first = day;
     if (day > last) last = day;
   }
@@ -165,15 +166,15 @@ function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, var
   const span = last - first + 1;
   const [num, den, wnum, wden] = [new Float64Array(span), new Float64Array(span), new Float64Array(span), new Float64Array(span)];
   const seen = new Uint8Array(span);
-  for (let i = 0; i < h.total; i++) {
-    const t = h.t[i];
-    if (!h.selected[i] || Number.isNaN(t) || Number.isNaN(h.x[i]) || Number.isNaN(d[i])) continue;
-    const k = Math.floor(t / DAY_MS) - first;
-    num[k] += h.x[i];
+  for (let i = 0; i < total; i++) {
+    const ti = t[i];
+    if (!selected[i] || Number.isNaN(ti) || Number.isNaN(x[i]) || Number.isNaN(d[i])) continue;
+    const k = Math.floor(ti / DAY_MS) - first;
+    num[k] += x[i];
     den[k] += d[i];
     seen[k] = 1;
-    if (t >= lo && t < hi) {
-      wnum[k] += h.x[i];
+    if (ti >= lo && ti < hi) {
+      wnum[k] += x[i];
       wden[k] += d[i];
     }
   }

@@ -52,7 +52,7 @@ export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { 
           return f;
         });
         const parent = rows.parentRow!;
-        for (let i = 0; i < rows.n; i++) if (out[i] && !flags[parent[i]]) out[i] = 0;
+        for (let i = 0; i < n; i++) if (out[i] && !flags[parent[i] | 0]) out[i] = 0;
       } else for (let i = 0; i < rows.n; i++) if (out[i] && (entity(i) < 0 || uniform(p.stream, entity(i), 1) >= sel.share)) out[i] = 0;
       break;
     case 'random_k': {
@@ -65,7 +65,7 @@ export function selectionMask(p: Selecting, ctx: ChunkContext, rows: Rows, o: { 
           return f;
         });
         const parent = rows.parentRow!;
-        for (let i = 0; i < rows.n; i++) if (out[i] && !flags[parent[i]]) out[i] = 0;
+        for (let i = 0; i < n; i++) if (out[i] && !flags[parent[i] | 0]) out[i] = 0;
       } else for (let i = 0; i < rows.n; i++) if (out[i] && !chosen.has(entity(i))) out[i] = 0;
       break;
     }
