@@ -1277,14 +1277,29 @@ export interface Grain {
    * Extension: a trend of the period start ({type: exponential|linear|logarithmic, growth_rate per year, origin?, params?}, as the trend modifier) that scales the active probability with the calendar weights.
    */
   trend?: {
+    /**
+     * Shape of the factor over years t since origin: exponential (1+g)^t (default), linear 1+g·t, logarithmic 1+a·ln(1+b·t).
+     */
     type?: "exponential" | "linear" | "logarithmic";
+    /**
+     * g: growth per year (0.2 = +20% a year).
+     */
     growth_rate: number;
     /**
-     * An ISO-8601 date or date-time (trailing Z or offset allowed).
+     * Instant where the factor is 1 (default: timeframe.start).
      */
     origin?: string;
+    /**
+     * Logarithmic shape: a (default growth_rate) and b (default 1).
+     */
     params?: {
+      /**
+       * Scale of the logarithm.
+       */
       a?: number;
+      /**
+       * Rate inside the logarithm.
+       */
       b?: number;
     };
   };

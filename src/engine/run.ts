@@ -15,6 +15,8 @@ import { windowLabels } from '../scenarios/execute.ts';
 export const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
 export const DEFAULT_WORKER_MIN_ROWS = 200_000;
+/** A table of at least this many times the minimum waits for the workers to load; smaller ones use them if loaded. */
+const POOL_WAIT_FACTOR = 10;
 
 export type OutputFormat = 'duckdb' | 'parquet';
 
@@ -100,8 +102,10 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   const sink: Output = format === 'parquet'
     ? await ParquetSink.open(file, { shard: shard.index, shards: shard.count, memoryLimit: opts.memoryLimit, partRows: opts.parquetPartRows })
     : await DuckDBFileSink.open(file, opts.memoryLimit);
-  // Workers load in the background (~1 s) while the first tables are generated on the main thread.
-  let pool: WorkerPool | null = workers > 1 && plan.tables.some((t) => t.estimatedRows >= minRows) ? WorkerPool.start(plan, workers) : null;
+  // Workers load in the background (~0.3 s of CPU each) while the first tables are generated on the main thread;
+  // they are started only when the tables big enough for them add up to what a table waits for them for.
+  const poolRows = plan.tables.reduce((a, t) => a + (t.estimatedRows >= minRows ? t.estimatedRows : 0), 0);
+  let pool: WorkerPool | null = workers > 1 && poolRows > 0 && poolRows >= POOL_WAIT_FACTOR * minRows ? WorkerPool.start(plan, workers) : null;
   let used = 0;
   let writer: TableOutput | null = null;
   try {
@@ -122,7 +126,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       const segments = table.retain.length ? splitAround(layout, write) : [{ range: write, write: true }];
       const total = segments.reduce((a, s) => a + s.range.rowEnd - s.range.rowStart, 0);
       // A table goes to the workers when it is big enough; a big one waits for them to finish loading.
-      let usePool = pool !== null && total > 0 && total >= minRows && (pool.loaded || total >= 10 * minRows);
+      let usePool = pool !== null && total > 0 && total >= minRows && (pool.loaded || total >= POOL_WAIT_FACTOR * minRows);
       if (usePool && pool) {
         await pool.ready;
         if (pool.failure) {

@@ -4,7 +4,8 @@
  * value is a pure function of (key, row, method, args, locale). Date methods use a fixed
  * reference date so they do not drift with the wall clock.
  */
-import { Faker, type Randomizer, allFakers } from '@faker-js/faker';
+import type { Faker, Randomizer } from '@faker-js/faker';
+import { fakerLib } from './lib.ts';
 import { mix } from '../rng.ts';
 import { type Draw, type Gen, SLOT_FAKER } from './draw.ts';
 
@@ -51,6 +52,7 @@ export function keyedFaker(localeId: string): KeyedFaker {
   let k = INSTANCES.get(localeId);
   if (!k) {
     const rnd = new KeyedRandomizer();
+    const { Faker, allFakers } = fakerLib();
     const src = allFakers[localeId as keyof typeof allFakers] ?? allFakers.en;
     const faker = new Faker({ locale: src.rawDefinitions, randomizer: rnd });
     faker.setDefaultRefDate(() => new Date(REF.ms));
@@ -73,7 +75,7 @@ export function stringify(v: unknown): string {
 let DOTTED: string[] | undefined;
 export function dottedMethodNames(): string[] {
   if (DOTTED) return DOTTED;
-  const f = allFakers.en as unknown as Record<string, unknown>;
+  const f = fakerLib().allFakers.en as unknown as Record<string, unknown>;
   const out: string[] = [];
   for (const mod of Object.keys(f)) {
     const m = f[mod];

@@ -2,7 +2,7 @@
  * Locale resolution: a per-row country code ('DE', 'UK', 'USA'), a locale ('de_DE', 'pt-BR') or a
  * language ('de') → a faker-js locale id. Unknown or empty codes fall back to 'en'.
  */
-import { allFakers } from '@faker-js/faker';
+import { fakerLib } from './lib.ts';
 
 export const FALLBACK_LOCALE = 'en';
 export const DEFAULT_LOCALE = 'en_US';
@@ -34,16 +34,23 @@ const ALPHA3: Record<string, string> = {
   CHN: 'CN', TWN: 'TW', JPN: 'JP', KOR: 'KR', VNM: 'VN', ZAF: 'ZA', NGA: 'NG',
 };
 
-const LOCALES = new Map<string, string>();
-for (const id of Object.keys(allFakers)) if (id !== 'base') LOCALES.set(id.toLowerCase(), id);
+/** faker-js locale ids by lower-case id (built on first use). */
+let LOCALES: Map<string, string> | undefined;
+function locales(): Map<string, string> {
+  if (!LOCALES) {
+    LOCALES = new Map();
+    for (const id of Object.keys(fakerLib().allFakers)) if (id !== 'base') LOCALES.set(id.toLowerCase(), id);
+  }
+  return LOCALES;
+}
 
 function viaLanguage(code: string): string | undefined {
   const norm = code.replace(/-/g, '_').toLowerCase();
-  const exact = LOCALES.get(norm);
+  const exact = locales().get(norm);
   if (exact) return exact;
   const parts = norm.split('_');
   if (parts.length >= 2) {
-    const lang = LOCALES.get(parts[0]);
+    const lang = locales().get(parts[0]);
     if (lang) return lang;
     const byRegion = COUNTRY[parts[parts.length - 1].toUpperCase()];
     if (byRegion) return byRegion;

@@ -39,7 +39,8 @@ export function workerBundle(): URL | null {
       // no (valid) bundle yet
     }
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const r = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT });
+    // __DATAGEN_WORKER_BUNDLE__: the faker-js library is loaded only by workers whose plan needs it (faker/lib.ts).
+    const r = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, define: { __DATAGEN_WORKER_BUNDLE__: 'true' } });
     const code = r.outputFiles[0].text;
     const inputs: Record<string, number> = {};
     for (const f of Object.keys(r.metafile.inputs)) inputs[f] = statSync(join(ROOT, f)).mtimeMs; // paths relative to ROOT

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../../plan/types.ts';
 import { ChunkEncoder, encodedBuffers, type EncodedChunk } from '../../sinks/encode.ts';
 import { ColumnData } from '../column-data.ts';
+import { loadFaker } from '../faker/lib.ts';
 import { Store } from '../store.ts';
 import { chunkRanges, generateChunk, type LabelRow, type TableLayout } from '../table.ts';
 import type { FromWorker, SharedColumn, ToWorker } from './protocol.ts';
@@ -64,4 +65,13 @@ function runTask(m: Extract<ToWorker, { type: 'task' }>): void {
   port.postMessage({ type: 'done', seq: m.seq, chunks, retained, labels, rows } satisfies FromWorker, [...transfer]);
 }
 
+/** Whether any program of the plan is a faker generator (`{kind: 'faker', method}`, wherever it is nested). */
+function usesFaker(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(usesFaker);
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return (o.kind === 'faker' && typeof o.method === 'string') || Object.values(o).some(usesFaker);
+}
+
+if (usesFaker(plan.tables)) await loadFaker();
 port.postMessage({ type: 'ready' } satisfies FromWorker);
