@@ -2,15 +2,16 @@ import { availableParallelism } from 'node:os';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
 import { DuckDBFileSink, type ManifestRow } from '../sinks/duckdb.ts';
-import type { EncodedChunk } from '../sinks/encode.ts';
+import { ChunkEncoder, type EncodedChunk } from '../sinks/encode.ts';
 import { ParquetSink } from '../sinks/parquet.ts';
 import { ColumnData } from './column-data.ts';
 import { Store, type TableStore } from './store.ts';
-import { chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
+import { chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
 import type { SharedColumn } from './workers/protocol.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
 import { windowLabels } from '../scenarios/execute.ts';
+import { sharedHistory } from '../scenarios/history.ts';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
@@ -119,6 +120,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       const started = performance.now();
       opts.onTableStart?.(table.id, shard.count > 1 ? Math.round(table.estimatedRows / shard.count) : table.estimatedRows);
       const layout = tableLayout(plan, table, store);
+      memo.set(layoutKey(table.id), layout); // the scenarios' history reuses it
       const tLayout = performance.now();
       const write = shardRange(table, layout, written, shard);
       written.set(table.id, write);
@@ -137,8 +139,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
           usePool = false;
         }
       }
-      // Added rows are appended from the main thread: a table with such scenarios keeps the appender.
-      const w: TableOutput = usePool && sink.createBatchTable && !table.addRows ? await sink.createBatchTable(table) : await sink.createTable(table);
+      const w: TableOutput = usePool && sink.createBatchTable ? await sink.createBatchTable(table) : await sink.createTable(table);
       writer = w;
       const retained = new Retained(table, layout.total, pool !== null);
       const tableLabels: LabelRow[] = [];
@@ -146,6 +147,9 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       if (usePool && pool) {
         used = pool.size;
         layout.counts = pool.layout(ti, layout); // the shared copy: the original can go
+        // The scenarios' history of the table is evaluated once, here, and shared with the workers.
+        const history = sharedHistory(plan, table, store, memo, layout.total);
+        if (history) pool.publish(history.id, history.entry);
         // Tasks of at least DEFAULT_CHUNK_ROWS rows (a worker splits them into chunks of chunkRows): small chunks
         // would make the messages cost more than the rows.
         const taskRows = Math.max(chunkRows, opts.workerTaskRows ?? DEFAULT_CHUNK_ROWS);
@@ -187,7 +191,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       }
       // Rows scenarios add come after the table's own rows (those whose template this run writes).
       const added = table.addRows ? addedRows(plan, table, store, memo, layout, write) : null;
-      if (added?.n) w.append(added.columns, added.n);
+      // (encoded like the workers' chunks: a batch-insert table takes nothing else)
+      if (added?.n) w.appendEncoded(new ChunkEncoder(table.columns, false).encode(added.columns, added.n));
       const tClose = performance.now();
       await w.close();
       writer = null;

@@ -13,6 +13,10 @@ export class Store {
     this.tables.set(table, entry);
   }
 
+  has(table: string): boolean {
+    return this.tables.has(table);
+  }
+
   table(table: string): TableStore {
     const t = this.tables.get(table);
     if (!t) throw new Error(`internal: table "${table}" was not generated before it was read`);

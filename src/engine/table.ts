@@ -47,6 +47,14 @@ export function tableLayout(plan: Plan, table: TablePlan, store: Store): TableLa
   return { counts, total };
 }
 
+/** Per-table keys of a run's memo under which the layout the run uses is kept (the scenarios' history reuses it). */
+const layoutKeys = new Map<string, object>();
+export function layoutKey(id: string): object {
+  let k = layoutKeys.get(id);
+  if (!k) layoutKeys.set(id, (k = {}));
+  return k;
+}
+
 export function wholeRange(layout: TableLayout): RowRange {
   return { rowStart: 0, rowEnd: layout.total, parentStart: 0, parentEnd: layout.counts?.length ?? 0 };
 }
@@ -85,6 +93,7 @@ export function generateChunk(plan: Plan, table: TablePlan, store: Store, memo: 
     let o = 0;
     for (let q = r.parentStart; q < r.parentEnd; q++) for (let k = 0; k < counts[q]; k++) parentRow[o++] = q;
   }
+  memo.set(layoutKey(table.id), layout);
   return evaluateChunk(plan, table, store, memo, r.rowStart, n, parentRow, labels);
 }
 

@@ -6,11 +6,11 @@
  */
 import type { ChunkContext } from '../engine/chunk.ts';
 import { ColumnData } from '../engine/column-data.ts';
-import { chunkRanges, generateChunk, tableLayout, wholeRange } from '../engine/table.ts';
+import { chunkRanges, generateChunk, layoutKey, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
 import type { Plan, ScenarioSelection, TablePlan } from '../plan/types.ts';
-import type { Store } from '../engine/store.ts';
+import type { Store, TableStore } from '../engine/store.ts';
 
 export interface History {
   total: number;
@@ -30,7 +30,7 @@ const tokens = new Map<string, object>();
 export function scenarioFreeColumns(ctx: ChunkContext, names: string[]): History {
   let token = tokens.get(ctx.table.id);
   if (!token) tokens.set(ctx.table.id, (token = {}));
-  const cache = ctx.memo(token, () => ({ history: null as History | null }));
+  const cache = ctx.memo(token, () => ({ history: published(ctx) }));
   if (!cache.history || names.some((n) => !cache.history!.cols.has(n))) cache.history = evaluate(ctx, [...new Set([...names, ...scenarioInputs(ctx.table), ...(cache.history ? cache.history.cols.keys() : [])])]);
   return cache.history;
 }
@@ -47,6 +47,41 @@ export function wholeTableContext(plan: Plan, table: TablePlan, store: Store, me
       return memo.get(owner) as T;
     },
   };
+}
+
+/** Store name under which the main thread hands a table's history to the generation workers. */
+const SHARED = '__history__:';
+const PARENT_ROW = '__parent_row__';
+
+/** The history the main thread published for this table (workers), or null. */
+function published(ctx: ChunkContext): History | null {
+  return ctx.store.has(SHARED + ctx.table.id) ? fromEntry(ctx.store.table(SHARED + ctx.table.id)) : null;
+}
+
+function fromEntry(e: TableStore): History {
+  const cols = new Map([...e.columns].filter(([name]) => name !== PARENT_ROW));
+  return { total: e.rows, cols, parentRow: e.columns.get(PARENT_ROW)?.num ?? null };
+}
+
+/**
+ * The table's history as a store entry for the workers (numbers in SharedArrayBuffers: shared, not copied), so
+ * that it is evaluated once per run instead of once per worker. Null when the table's scenarios need none.
+ */
+export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): { id: string; entry: TableStore } | null {
+  if (!needsHistory(table)) return null;
+  const ctx = wholeTableContext(plan, table, store, memo, total);
+  const h = scenarioFreeColumns(ctx, []);
+  const shared = (v: Float64Array) => {
+    const out = new Float64Array(new SharedArrayBuffer(Math.max(8, v.byteLength)), 0, v.length);
+    out.set(v);
+    return ColumnData.numbers(out);
+  };
+  const columns = new Map([...h.cols].map(([name, c]) => [name, c.num ? shared(c.num) : c]));
+  if (h.parentRow) columns.set(PARENT_ROW, shared(h.parentRow));
+  // the main thread keeps the shared copy too (the first one can go)
+  const entry = { rows: h.total, columns };
+  ctx.memo(tokens.get(table.id)!, () => ({ history: null as History | null })).history = fromEntry(entry);
+  return { id: SHARED + table.id, entry };
 }
 
 /** Whether the table's scenarios evaluate its history (whole-table statistics, or random_k choosing among what has rows in the window). */
@@ -150,7 +185,8 @@ function evaluate(ctx: ChunkContext, names: string[]): History {
     columns: table.columns.map((c) => ({ ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') })),
     evalOrder: table.evalOrder.filter((n) => need.has(n)),
   };
-  const layout = tableLayout(ctx.plan, stripped, ctx.store);
+  // The run's layout of the table (its row counts do not depend on scenarios): a panel's layout costs a pass.
+  const layout = ctx.memo(layoutKey(table.id), () => tableLayout(ctx.plan, stripped, ctx.store));
   const memo = new Map<object, unknown>();
   // Every column evaluated is kept (not only `names`): chunks of the run reuse the unchanged ones.
   const parts = new Map<string, ColumnData[]>([...need].filter((n) => stripped.columns.some((c) => c.name === n)).map((n) => [n, []]));
