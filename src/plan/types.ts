@@ -305,14 +305,9 @@ export interface AnomalyWindowPlan {
   scope: { column: string; values: (string | number | null)[] }[];
 }
 
-/**
- * A top-level scenario compiled onto its target column: it runs after the column's own modifiers (so
- * columns computed from the target see the changed value) and labels every value it changes.
- */
-export interface ScenarioProgram {
-  kind: 'scenario';
+/** What every top-level scenario has: its id, keyed draws, window, time reference, selection and description. */
+export interface ScenarioCommon {
   id: string;
-  type: ScenarioType;
   /** Scenario index in the spec (for paths) and the keyed stream of its own draws. */
   index: number;
   stream: number;
@@ -320,14 +315,23 @@ export interface ScenarioProgram {
   endMs: number;
   timeRef: string;
   selection: ScenarioSelection;
+  difficulty: 'easy' | 'medium' | 'hard';
+  description: string;
+}
+
+/**
+ * A top-level scenario compiled onto its target column: it runs after the column's own modifiers (so
+ * columns computed from the target see the changed value) and labels every value it changes.
+ */
+export interface ScenarioProgram extends ScenarioCommon {
+  kind: 'scenario';
+  type: ScenarioType;
   /** The type's parameters after defaults and difficulty scaling. */
   params: Record<string, number | string | number[]>;
   /** A second count column the type reads (rate_* / funnel_break / data_quality: the denominator). */
   denominator: string | null;
   /** Upper bound of the target per row (a binomial step never exceeds its n), or null. */
   capColumn: string | null;
-  difficulty: 'easy' | 'medium' | 'hard';
-  description: string;
   /** rate_*: description of the per-day window labels. */
   windowDescription?: string;
 }
@@ -337,15 +341,8 @@ export interface ScenarioProgram {
  * row): `cap_violation` copies rows of an entity's period with new keys until the period has more rows than
  * the cap; `data_quality` with mode `duplicate` writes selected rows a second time, key included.
  */
-export interface RowScenarioProgram {
-  id: string;
+export interface RowScenarioProgram extends ScenarioCommon {
   type: 'cap_violation' | 'data_quality';
-  index: number;
-  stream: number;
-  startMs: number;
-  endMs: number;
-  timeRef: string;
-  selection: ScenarioSelection;
   /** cap_violation: rows per entity and period allowed (null: the most the table has without scenarios). */
   cap: number | null;
   /** cap_violation: rows beyond max(cap, rows in the period) after the scenario. */
@@ -353,8 +350,6 @@ export interface RowScenarioProgram {
   period: 'hour' | 'day' | 'week' | 'month';
   /** data_quality duplicate: probability that a selected row is written twice. */
   share: number;
-  difficulty: 'easy' | 'medium' | 'hard';
-  description: string;
 }
 
 export type ScenarioType = 'spike' | 'drop' | 'level_shift' | 'cost_spike' | 'volume_spike' | 'rate_drop' | 'rate_spike' | 'funnel_break' | 'mix_shift' | 'data_quality';

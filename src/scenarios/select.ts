@@ -3,10 +3,10 @@ import type { ChunkContext } from '../engine/chunk.ts';
 import type { ColumnData } from '../engine/column-data.ts';
 import { compileExpression, parseExpression, type ParsedExpression } from '../engine/expression.ts';
 import { hashString, uniform } from '../engine/rng.ts';
-import type { ScenarioProgram, ScenarioSelection } from '../plan/types.ts';
+import type { ScenarioCommon, ScenarioSelection } from '../plan/types.ts';
 
 /** What selecting rows needs of a scenario (column scenarios and scenarios that add rows). */
-export type Selecting = Pick<ScenarioProgram, 'timeRef' | 'startMs' | 'endMs' | 'selection' | 'stream'>;
+export type Selecting = Pick<ScenarioCommon, 'timeRef' | 'startMs' | 'endMs' | 'selection' | 'stream'>;
 import { scenarioFreeColumns } from './history.ts';
 
 /** Rows [start, start + n) of a table with the columns evaluated for them. */
