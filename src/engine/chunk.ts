@@ -24,6 +24,19 @@ export interface ChunkContext {
   label(l: PendingLabel): void;
 }
 
+const tableKeys = new Map<string, object>();
+
+/**
+ * The memo key (see `ChunkContext.memo`) of a per-table structure, by purpose and table id: copies of a table
+ * plan (the history's table without scenarios, a table restricted to some columns) share it.
+ */
+export function tableKey(purpose: string, table: string): object {
+  const id = `${purpose}\u0001${table}`;
+  let k = tableKeys.get(id);
+  if (!k) tableKeys.set(id, (k = {}));
+  return k;
+}
+
 export interface PendingLabel {
   column: string;
   /** Row index inside the chunk. */

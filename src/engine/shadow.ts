@@ -20,9 +20,9 @@ export function modifiersRowWise(col: ColumnPlan): boolean {
   return col.modifiers.every((m) => isLabelled(m) || ROW_WISE_MODIFIERS.has(m.kind));
 }
 
-/** Rows [lo, hi) of a column (a view for numbers). */
-export function sliceOf(c: ColumnData, lo: number, hi: number): ColumnData {
-  return c.num ? ColumnData.numbers(c.num.subarray(lo, hi)) : ColumnData.strings(c.str!.slice(lo, hi));
+/** Rows [lo, hi) of a column (a view for numbers unless `copy`). */
+export function sliceOf(c: ColumnData, lo: number, hi: number, copy = false): ColumnData {
+  return c.num ? ColumnData.numbers(copy ? c.num.slice(lo, hi) : c.num.subarray(lo, hi)) : ColumnData.strings(c.str!.slice(lo, hi));
 }
 
 /** Changed rows merged into ranges [lo, hi) (gaps up to `gap` rows joined); null when they cover over half the chunk. */

@@ -2,7 +2,7 @@ import type { Plan, TablePlan } from '../plan/types.ts';
 import { generatorFor, modifierFor } from '../registry/index.ts';
 import { buildCdf, pickIndex } from './cdf.ts';
 import { castColumn } from './cast.ts';
-import type { ChunkContext, PendingLabel } from './chunk.ts';
+import { type ChunkContext, type PendingLabel, tableKey } from './chunk.ts';
 import { ColumnData } from './column-data.ts';
 import { fanoutCounts } from './fanout.ts';
 import { uniform } from './rng.ts';
@@ -47,12 +47,9 @@ export function tableLayout(plan: Plan, table: TablePlan, store: Store): TableLa
   return { counts, total };
 }
 
-/** Per-table keys of a run's memo under which the layout the run uses is kept (the scenarios' history reuses it). */
-const layoutKeys = new Map<string, object>();
+/** Memo key of the layout the run uses for a table (the scenarios' history reuses it). */
 export function layoutKey(id: string): object {
-  let k = layoutKeys.get(id);
-  if (!k) layoutKeys.set(id, (k = {}));
-  return k;
+  return tableKey('layout', id);
 }
 
 export function wholeRange(layout: TableLayout): RowRange {
@@ -166,11 +163,11 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
     const col = table.columns.find((c) => c.name === name)!;
     const known = reuse?.values.get(name);
     if (known) {
-      cols.set(name, copyOf(known, start, start + n));
+      cols.set(name, sliceOf(known, start, start + n, true));
       continue;
     }
     const before = reuse?.generated.get(name);
-    const generated = before ? copyOf(before, start, start + n) : generatorFor(col.generator.kind).execute(col.generator, col, ctx);
+    const generated = before ? sliceOf(before, start, start + n, true) : generatorFor(col.generator.kind).execute(col.generator, col, ctx);
     const upstream = differs.size > 0 && columnDeps(col, null).columns.some((c) => differs.has(c));
     // Labelled modifiers report every change they make: without a report (and no changed input) the shadow equals the data.
     const pristine = !upstream && col.modifiers.some(isLabelled) ? generated.clone() : null;
@@ -208,11 +205,6 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
     if (row) labels.push(row);
   }
   return cols;
-}
-
-/** Rows [lo, hi) of a column, copied (chunk columns are the chunk's own). */
-function copyOf(c: ColumnData, lo: number, hi: number): ColumnData {
-  return c.num ? ColumnData.numbers(c.num.slice(lo, hi)) : ColumnData.strings(c.str!.slice(lo, hi));
 }
 
 /** Indices whose values differ (nulls equal each other). */

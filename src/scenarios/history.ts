@@ -4,7 +4,7 @@
  * without any scenario, evaluated once per run over every row (only the columns needed and what they
  * read). Values never depend on chunking, so this equals what a run without scenarios writes.
  */
-import type { ChunkContext } from '../engine/chunk.ts';
+import { type ChunkContext, tableKey } from '../engine/chunk.ts';
 import { ColumnData } from '../engine/column-data.ts';
 import { chunkRanges, generateChunk, layoutKey, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
@@ -20,17 +20,13 @@ export interface History {
 }
 
 const CHUNK = 65_536;
-/** Per-table keys of the run's memo, by table id (copies of a table plan share its history). */
-const tokens = new Map<string, object>();
 
 /**
  * Scenario-free values of `names` over the whole table of `ctx`. One evaluation per table and run serves
  * every scenario of the table: it covers all the columns they read.
  */
 export function scenarioFreeColumns(ctx: ChunkContext, names: string[]): History {
-  let token = tokens.get(ctx.table.id);
-  if (!token) tokens.set(ctx.table.id, (token = {}));
-  const cache = ctx.memo(token, () => ({ history: published(ctx) }));
+  const cache = ctx.memo(tableKey('history', ctx.table.id), () => ({ history: published(ctx) }));
   if (!cache.history || names.some((n) => !cache.history!.cols.has(n))) cache.history = evaluate(ctx, [...new Set([...names, ...scenarioInputs(ctx.table), ...(cache.history ? cache.history.cols.keys() : [])])]);
   return cache.history;
 }
@@ -80,7 +76,7 @@ export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: 
   if (h.parentRow) columns.set(PARENT_ROW, shared(h.parentRow));
   // the main thread keeps the shared copy too (the first one can go)
   const entry = { rows: h.total, columns };
-  ctx.memo(tokens.get(table.id)!, () => ({ history: null as History | null })).history = fromEntry(entry);
+  ctx.memo(tableKey('history', table.id), () => ({ history: null as History | null })).history = fromEntry(entry);
   return { id: SHARED + table.id, entry };
 }
 
@@ -109,7 +105,7 @@ export interface Reusable {
  */
 export function reusableColumns(ctx: ChunkContext): Reusable | null {
   const table = ctx.table;
-  const affected = ctx.memo(affectedKey(table.id), () => (needsHistory(table) ? affectedColumns(table) : null));
+  const affected = ctx.memo(tableKey('affected', table.id), () => (needsHistory(table) ? affectedColumns(table) : null));
   if (!affected) return null;
   const h = scenarioFreeColumns(ctx, []);
   return ctx.memo(h, () => ({
@@ -127,13 +123,6 @@ function castKeepsGenerated(c: TablePlan['columns'][number], affected: Set<strin
   const g = c.generator;
   if (c.type === 'float') return true; // finite values stay, the others were null already
   return c.type === 'int' && g.kind === 'distribution' && COUNTS.has(g.dist) && g.clamp.every((x) => x === null || Number.isInteger(x));
-}
-
-const affectedKeys = new Map<string, object>();
-function affectedKey(id: string): object {
-  let k = affectedKeys.get(id);
-  if (!k) affectedKeys.set(id, (k = {}));
-  return k;
 }
 
 /** Columns with a labelled modifier and every column that reads one of them (transitively). */

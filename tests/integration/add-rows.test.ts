@@ -5,14 +5,12 @@
  * added rows carry their template's written values, and the output is the same for any chunking, worker
  * count and shard split.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { runPlan } from '../../src/engine/run.ts';
 import { col, compileDoc, entity, fact, idCol, planOf, spec } from '../support/harness.ts';
+import { ScenarioPair } from '../support/run-spec.ts';
 
 const DOC = {
   ...spec([
@@ -35,34 +33,16 @@ const DOC = {
   ],
 };
 
+let pair: ScenarioPair;
 let cwd: string;
-let instance: DuckDBInstance;
-let conn: Awaited<ReturnType<DuckDBInstance['connect']>>;
-
-async function cli(...argv: string[]): Promise<number> {
-  return main(argv, { stdout: { write: () => undefined }, stderr: { write: () => undefined }, isTTY: false, cwd });
-}
-async function rows(sql: string): Promise<Record<string, any>[]> {
-  const r = await conn.runAndReadAll(sql);
-  return (r.getRowObjectsJS() as Record<string, any>[]).map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-}
-async function one(sql: string): Promise<any> {
-  return Object.values((await rows(sql))[0])[0];
-}
+const rows = (sql: string) => pair.rows(sql);
+const one = (sql: string) => pair.one(sql);
 
 beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), 'datagen-add-rows-'));
-  writeFileSync(join(cwd, 'spec.json'), JSON.stringify(DOC));
-  expect(await cli('run', 'spec.json', '-o', 'with.duckdb', '-q')).toBe(0);
-  expect(await cli('run', 'spec.json', '-o', 'without.duckdb', '-q', '--without-scenarios')).toBe(0);
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-  await conn.run(`ATTACH '${join(cwd, 'with.duckdb')}' AS w (READ_ONLY); ATTACH '${join(cwd, 'without.duckdb')}' AS b (READ_ONLY)`);
+  pair = await ScenarioPair.run(DOC, 'datagen-add-rows-');
+  cwd = pair.cwd;
 }, 60_000);
-afterAll(() => {
-  conn?.closeSync();
-  instance?.closeSync();
-});
+afterAll(() => pair?.close());
 
 describe('rows added by scenarios', () => {
   it('the run without scenarios differs by exactly the rows labelled as added (plus the labelled cells)', async () => {
@@ -139,11 +119,11 @@ describe('rows added by scenarios', () => {
 
   it('the same tables and labels for any chunk size and worker count; shards add the rows of their own templates', async () => {
     const digest = async (file: string) => {
-      await conn.run(`ATTACH '${file}' AS x (READ_ONLY)`);
+      await pair.run(`ATTACH '${file}' AS x (READ_ONLY)`);
       const out = [];
       for (const t of ['chats', 'chat_days']) out.push(await one(`SELECT md5(string_agg(md5(CAST(r AS VARCHAR)), '' ORDER BY r.rowid)) || ':' || count(*) FROM x.${t} r`));
       out.push(await one(`SELECT md5(string_agg(md5(CAST(r AS VARCHAR)), '' ORDER BY label_id)) FROM x._labels r`));
-      await conn.run('DETACH x');
+      await pair.run('DETACH x');
       return out;
     };
     const ref = await digest(join(cwd, 'with.duckdb'));

@@ -4,13 +4,10 @@
  * names for the scenarios — no unlabelled change, no label without a change — with the label's
  * expected/observed values, delta and severity as SQL computes them.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { col, entity, fact, idCol, spec } from '../support/harness.ts';
+import { ScenarioPair } from '../support/run-spec.ts';
 
 const START = Date.parse('2025-03-03T00:00:00Z');
 const DOC = {
@@ -39,31 +36,14 @@ const DOC = {
   ],
 };
 
-let cwd: string;
-let conn: Awaited<ReturnType<DuckDBInstance['connect']>>;
-let instance: DuckDBInstance;
-
-async function cli(...argv: string[]): Promise<number> {
-  return main(argv, { stdout: { write: () => undefined }, stderr: { write: () => undefined }, isTTY: false, cwd });
-}
-async function rows(sql: string): Promise<Record<string, any>[]> {
-  const r = await conn.runAndReadAll(sql);
-  return (r.getRowObjectsJS() as Record<string, any>[]).map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-}
+let pair: ScenarioPair;
+const rows = (sql: string) => pair.rows(sql);
+const cli = (...argv: string[]) => pair.cli(...argv);
 
 beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), 'datagen-scenarios-'));
-  writeFileSync(join(cwd, 'spec.json'), JSON.stringify(DOC));
-  expect(await cli('run', 'spec.json', '-o', 'with.duckdb', '-q')).toBe(0);
-  expect(await cli('run', 'spec.json', '-o', 'without.duckdb', '-q', '--without-scenarios')).toBe(0);
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-  await conn.run(`ATTACH '${join(cwd, 'with.duckdb')}' AS w (READ_ONLY); ATTACH '${join(cwd, 'without.duckdb')}' AS b (READ_ONLY)`);
+  pair = await ScenarioPair.run(DOC, 'datagen-scenarios-');
 });
-afterAll(() => {
-  conn?.closeSync();
-  instance?.closeSync();
-});
+afterAll(() => pair?.close());
 
 /** Every (table, row key, column, before, after) whose value differs between the files. */
 function diffSql(table: string, pk: string, columns: string[]): string {
@@ -72,7 +52,7 @@ function diffSql(table: string, pk: string, columns: string[]): string {
 
 describe('--without-scenarios: the diff is exactly the labelled cells', () => {
   it('no unlabelled change, no label without a change, label values = the two files', async () => {
-    await conn.run(`CREATE TEMP TABLE diff AS ${diffSql('funnel', 'hour_id', ['hour_id', 'ts', 'app_opens', 'menu_opens', 'orders'])} UNION ALL ${diffSql('usage', 'usage_id', ['usage_id', 'account_id', 'day', 'events', 'cost'])}`);
+    await pair.run(`CREATE TEMP TABLE diff AS ${diffSql('funnel', 'hour_id', ['hour_id', 'ts', 'app_opens', 'menu_opens', 'orders'])} UNION ALL ${diffSql('usage', 'usage_id', ['usage_id', 'account_id', 'day', 'events', 'cost'])}`);
     const [n] = await rows(`SELECT count(*) AS n FROM diff`);
     expect(n.n).toBeGreaterThan(150);
     const unlabelled = await rows(`SELECT * FROM diff d WHERE NOT EXISTS (SELECT 1 FROM w._labels l WHERE l."table" = d.t AND l.row_key = d.k AND l."column" = d.c)`);
@@ -114,7 +94,7 @@ describe('--without-scenarios: the diff is exactly the labelled cells', () => {
 
   it('datagen labels exports the scenario labels', async () => {
     expect(await cli('labels', 'with.duckdb', '-o', 'labels.jsonl')).toBe(0);
-    const [n] = await rows(`SELECT count(*) AS n FROM read_json_auto('${join(cwd, 'labels.jsonl')}') WHERE scenario IS NOT NULL`);
+    const [n] = await rows(`SELECT count(*) AS n FROM read_json_auto('${join(pair.cwd, 'labels.jsonl')}') WHERE scenario IS NOT NULL`);
     const [m] = await rows(`SELECT count(*) AS n FROM w._labels`);
     expect(n.n).toBe(m.n);
   });

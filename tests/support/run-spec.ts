@@ -1,10 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
+import { main } from '../../src/cli/main.ts';
 
 /** The earlier tool's specs: ../shared/compat when it exists (acceptance may update it), else the copies in tests/fixtures. */
 const SHARED_COMPAT = new URL('../../../shared/compat/', import.meta.url);
@@ -68,4 +69,52 @@ export async function generate(doc: unknown, opts: CompileOptions & RunOptions =
   const out = opts.out ?? tempFile(`${plan.slug}.duckdb`);
   await runPlan(plan, { ...opts, out });
   return { plan, db: await Db.open(out) };
+}
+
+/**
+ * A spec run twice through the CLI in a temporary folder — `with.duckdb` and `without.duckdb`
+ * (`--without-scenarios`) — both attached read-only to one in-memory connection as `w` and `b`.
+ */
+export class ScenarioPair {
+  private constructor(readonly cwd: string, private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
+
+  static async run(doc: unknown, prefix: string): Promise<ScenarioPair> {
+    const cwd = mkdtempSync(join(tmpdir(), prefix));
+    writeFileSync(join(cwd, 'spec.json'), JSON.stringify(doc));
+    const quiet = { write: () => undefined };
+    for (const args of [['-o', 'with.duckdb'], ['-o', 'without.duckdb', '--without-scenarios']]) {
+      const code = await main(['run', 'spec.json', '-q', ...args], { stdout: quiet, stderr: quiet, isTTY: false, cwd });
+      if (code !== 0) throw new Error(`datagen run ${args.join(' ')} exited ${code}`);
+    }
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run(`ATTACH '${join(cwd, 'with.duckdb')}' AS w (READ_ONLY); ATTACH '${join(cwd, 'without.duckdb')}' AS b (READ_ONLY)`);
+    return new ScenarioPair(cwd, instance, conn);
+  }
+
+  /** The CLI in the pair's folder, output discarded; its exit code. */
+  cli(...argv: string[]): Promise<number> {
+    const quiet = { write: () => undefined };
+    return main(argv, { stdout: quiet, stderr: quiet, isTTY: false, cwd: this.cwd });
+  }
+
+  /** Rows as objects (BIGINT as number). */
+  async rows(sql: string): Promise<Record<string, any>[]> {
+    const r = await this.conn.runAndReadAll(sql);
+    return (r.getRowObjectsJS() as Record<string, any>[]).map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  }
+
+  /** The first value of the first row. */
+  async one(sql: string): Promise<any> {
+    return Object.values((await this.rows(sql))[0])[0];
+  }
+
+  run(sql: string): Promise<unknown> {
+    return this.conn.run(sql);
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
 }
