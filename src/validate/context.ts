@@ -1,0 +1,63 @@
+/**
+ * Open a generated database for validation: read its manifest, compile the spec with the seed and scale
+ * the file was generated with, and check that the file came from this spec (plan hash, with or without
+ * scenarios).
+ */
+import { canonicalJson, sha256 } from '../plan/canonical.ts';
+import { compile } from '../plan/compile.ts';
+import type { Plan } from '../plan/types.ts';
+import { withoutScenarios } from '../scenarios/strip.ts';
+import { SpecError } from '../diagnostics/diagnostic.ts';
+import { openReadOnly } from '../sinks/duckdb.ts';
+import { n } from './sql.ts';
+import type { CheckResult, ValidateContext } from './types.ts';
+
+export interface Opened {
+  ctx: ValidateContext;
+  /** Checks about the file itself (its manifest matches the spec). */
+  checks: CheckResult[];
+}
+
+export interface OpenOptions { threads?: number }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function openContext(doc: any, dbPath: string, o: OpenOptions = {}): Promise<Opened> {
+  const db = await openReadOnly(dbPath, o.threads);
+  try {
+    const present = new Set(await db.tables());
+    const manifest = present.has('_datagen_manifest') ? await db.all(`SELECT table_name, "rows", seed, scale, plan_hash FROM _datagen_manifest`) : [];
+    const seed = manifest.length ? n(manifest[0].seed) : undefined;
+    const scale = manifest.length ? n(manifest[0].scale) : undefined;
+    const compiled = compile(doc, { seed, scale });
+    if (!compiled.plan) throw new SpecError(compiled.diagnostics);
+    let plan: Plan = compiled.plan;
+    const checks: CheckResult[] = [];
+    const fileHash = manifest.length ? String(manifest[0].plan_hash) : null;
+    const full = sha256(canonicalJson(plan));
+    const stripped = withoutScenarios(plan);
+    let how = 'the spec';
+    if (fileHash !== null && fileHash !== full && fileHash === sha256(canonicalJson(stripped))) {
+      plan = stripped;
+      how = 'the spec without its scenarios (--without-scenarios)';
+    }
+    const matches = fileHash === null ? null : fileHash === sha256(canonicalJson(plan));
+    checks.push({
+      check: 'manifest_matches_spec', category: 'structural', table: '_datagen_manifest', hard: false,
+      status: matches === true ? 'pass' : 'warn',
+      expected: sha256(canonicalJson(plan)), observed: fileHash, tolerance: 'equal plan hash', examples: [],
+      message: matches === true ? `the file was generated from ${how} (seed ${plan.seed}, scale ${plan.scale})`
+        : matches === null ? 'the file has no _datagen_manifest: checked against the spec with its own seed and scale'
+        : `the file's plan hash differs from this spec's (seed ${plan.seed}, scale ${plan.scale}): was the spec edited after the run? Behavioural checks may not apply`,
+    });
+    const rows = new Map<string, number>();
+    for (const t of plan.tables) {
+      if (present.has(t.id)) rows.set(t.id, n((await db.all(`SELECT count(*) AS c FROM "${t.id.replace(/"/g, '""')}"`))[0].c));
+    }
+    const byId = new Map(plan.tables.map((t) => [t.id, t]));
+    const ctx: ValidateContext = { plan, doc, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
+    return { ctx, checks };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

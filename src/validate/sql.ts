@@ -1,0 +1,46 @@
+/** SQL text helpers for checks: identifiers and literals always go through the sink's quoting helpers. */
+import { quoteIdent, quoteString } from '../sinks/sql.ts';
+import type { ValidateContext } from './types.ts';
+
+export const ident = quoteIdent;
+export const lit = quoteString;
+
+/** A number as SQL text (finite; integers exactly). */
+export function num(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+  return Number.isInteger(x) ? String(x) : x.toPrecision(17);
+}
+
+/** First row of a query (empty object when none). */
+export async function one(ctx: ValidateContext, sql: string): Promise<Record<string, unknown>> {
+  return (await ctx.db.all(sql))[0] ?? {};
+}
+
+/** A numeric result column as a JS number (null → NaN). */
+export function n(v: unknown): number {
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return v.getTime();
+  return Number(v);
+}
+
+/** Epoch milliseconds of a TIMESTAMP/DATE expression, as SQL. */
+export function epochMs(expr: string): string {
+  return `epoch_ms(${expr}::TIMESTAMP)`;
+}
+
+/** Up to five example values of a query's first column (as printed text). */
+export async function examples(ctx: ValidateContext, sql: string): Promise<unknown[]> {
+  const rows = await ctx.db.all(`${sql} LIMIT 5`);
+  return rows.map((r) => {
+    const v = Object.values(r)[0];
+    return v instanceof Date ? v.toISOString() : v;
+  });
+}
+
+/** The SQL expression of a table's row key as text (its pk, else the row number), for examples and label joins. */
+export function keyExpr(ctx: ValidateContext, table: string): string {
+  const pk = ctx.table(table)?.pk;
+  return pk ? `CAST(${ident(pk)} AS VARCHAR)` : `CAST(rowid AS VARCHAR)`;
+}

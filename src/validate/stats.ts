@@ -1,0 +1,99 @@
+/**
+ * Statistics for validation: tolerances come from the sample size (standard errors, confidence bands),
+ * with a small model slack where the expectation is computed approximately (documented per check).
+ */
+import type { CheckStatus } from './types.ts';
+
+/** |z| up to PASS_Z passes; up to FAIL_Z warns; beyond fails (6 SE: no false alarm in millions of checks). */
+export const PASS_Z = 4;
+export const FAIL_Z = 6;
+
+export interface Judgement { status: CheckStatus; tolerance: number; z: number }
+
+/**
+ * Compare one estimate with its expectation: pass when within PASS_Z·se + slack, fail beyond FAIL_Z·se + 2·slack.
+ * `se` is the standard error of the observed estimate under the model.
+ */
+export function judge(observed: number, expected: number, se: number, slack = 0): Judgement {
+  const d = Math.abs(observed - expected);
+  if (!Number.isFinite(observed)) return { status: 'fail', tolerance: PASS_Z * se + slack, z: Infinity };
+  const z = se > 0 ? (observed - expected) / se : d === 0 ? 0 : Infinity;
+  const status: CheckStatus = d <= PASS_Z * se + slack ? 'pass' : d <= FAIL_Z * se + 2 * slack ? 'warn' : 'fail';
+  return { status, tolerance: PASS_Z * se + slack, z };
+}
+
+/** Worst of several statuses. */
+export function worst(statuses: CheckStatus[]): CheckStatus {
+  return statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'pass';
+}
+
+/** Binomial standard error of a share p estimated from n draws. */
+export function shareSE(p: number, n: number): number {
+  return n > 0 ? Math.sqrt(Math.max(p * (1 - p), 0) / n) : Infinity;
+}
+
+export function normalise(w: number[]): number[] {
+  const s = w.reduce((a, b) => a + b, 0);
+  return s > 0 ? w.map((x) => x / s) : w.map(() => 0);
+}
+
+export interface SharesJudgement {
+  status: CheckStatus;
+  /** Observed shares (counts normalised). */
+  observed: number[];
+  /** Largest |observed − expected| share and its allowed value (PASS_Z binomial SEs of that bucket + slack). */
+  maxDeviation: number;
+  tolerance: number;
+  /** Pearson chi-square, its degrees of freedom and the Wilson–Hilferty z of it. */
+  chi2: number;
+  df: number;
+  z: number;
+}
+
+/**
+ * Do bucket counts follow expected shares? Each bucket's share is judged with its binomial SE (so the test
+ * reacts to a shifted pattern even when every bucket is only slightly off), and the chi-square statistic is
+ * reported. The worst bucket decides: the status of `judge` on it.
+ */
+export function judgeShares(counts: number[], expectedShares: number[], slack = 0): SharesJudgement {
+  const n = counts.reduce((a, b) => a + b, 0);
+  const exp = normalise(expectedShares);
+  const obs = counts.map((c) => (n > 0 ? c / n : 0));
+  let chi2 = 0;
+  let df = -1;
+  let status: CheckStatus = 'pass';
+  let maxDeviation = 0;
+  let tolerance = 0;
+  let worstScore = -Infinity;
+  for (let i = 0; i < counts.length; i++) {
+    const e = exp[i] * n;
+    if (e > 0) {
+      chi2 += (counts[i] - e) ** 2 / e;
+      df++;
+    }
+    const se = shareSE(exp[i], n);
+    const j = judge(obs[i], exp[i], se, slack);
+    const score = Math.abs(obs[i] - exp[i]) / (PASS_Z * se + slack || 1e-12);
+    if (score > worstScore) {
+      worstScore = score;
+      maxDeviation = Math.abs(obs[i] - exp[i]);
+      tolerance = j.tolerance;
+    }
+    status = worst([status, j.status]);
+  }
+  df = Math.max(df, 1);
+  return { status, observed: obs, maxDeviation, tolerance, chi2, df, z: wilsonHilferty(chi2, df) };
+}
+
+/** z of a chi-square statistic (Wilson–Hilferty cube-root approximation). */
+export function wilsonHilferty(chi2: number, df: number): number {
+  const c = 2 / (9 * df);
+  return (Math.cbrt(chi2 / df) - (1 - c)) / Math.sqrt(c);
+}
+
+/** Round for reports: a few significant digits, stable text. */
+export function round(x: number, digits = 4): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const p = Math.pow(10, digits - Math.ceil(Math.log10(Math.abs(x))));
+  return Math.round(x * p) / p;
+}

@@ -1,0 +1,59 @@
+/**
+ * `datagen validate`: run every check the spec implies against a generated DuckDB file and score them.
+ */
+import { BEHAVIOUR_CHECKS } from './behaviour/index.ts';
+import { openContext } from './context.ts';
+import { score } from './score.ts';
+import { STRUCTURAL_CHECKS } from './structural.ts';
+import { TARGET_CHECKS } from './targets.ts';
+import type { CheckModule, CheckResult, ValidationReport } from './types.ts';
+import { VALUE_CHECKS } from './values.ts';
+import { profileTables } from './profile.ts';
+import { VERSION } from '../version.ts';
+
+export interface ValidateOptions {
+  /** Minimum quality score for success (default 80). */
+  threshold?: number;
+  /** Also compute column profiles (histograms, top values, nulls) for the HTML report. */
+  profiles?: boolean;
+  threads?: number;
+  specName?: string;
+  dbName?: string;
+}
+
+export const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
+
+/** Validate a database against a spec document; never throws for data problems (they are failed checks). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}): Promise<ValidationReport> {
+  const t0 = performance.now();
+  const threshold = o.threshold ?? 80;
+  const { ctx, checks } = await openContext(doc, dbPath, { threads: o.threads });
+  try {
+    for (const m of MODULES) {
+      try {
+        checks.push(...(await m.run(ctx)));
+      } catch (e) {
+        checks.push(crashed(m.name, e));
+      }
+    }
+    const profiles = o.profiles ? await profileTables(ctx) : undefined;
+    const s = score(checks);
+    const order = { fail: 0, warn: 1, pass: 2 } as const;
+    const sorted = checks.map((c, i) => ({ c, i })).sort((a, b) => order[a.c.status] - order[b.c.status] || a.i - b.i).map((x) => x.c);
+    return {
+      spec: o.specName ?? '', database: o.dbName ?? dbPath, datagenVersion: VERSION, name: ctx.plan.name, seed: ctx.plan.seed, scale: ctx.plan.scale,
+      ...s, threshold, ok: s.hardFailures === 0 && s.score >= threshold, checks: sorted,
+      tables: ctx.plan.tables.map((t) => ({ table: t.id, rows: ctx.rows.get(t.id) ?? 0, dependsOn: t.dependsOn, level: t.level, kind: t.kind })),
+      profiles, seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** A check module that threw: reported as a failed check (a bug of datagen or a file it cannot read), not a crash of validate. */
+function crashed(name: string, e: unknown): CheckResult {
+  const msg = e instanceof Error ? e.message : String(e);
+  return { check: `${name}_error`, category: 'structural', table: '*', status: 'fail', hard: true, expected: 'the check to run', observed: msg, tolerance: null, examples: [], message: `the ${name} checks could not run: ${msg}` };
+}
