@@ -10,10 +10,11 @@ import { queryFile } from '../sinks/duckdb.ts';
 import { formatLabels, readLabels } from '../sinks/labels.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
+import { validateCommand } from './validate.ts';
 import { formatResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
 import { loadPlan } from './load.ts';
-import { parsePositiveInt, parseScale, parseSeed, parseShard } from './options.ts';
+import { parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } from './options.ts';
 import { Progress } from './progress.ts';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
@@ -101,6 +102,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const text = formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
       if (o.out) writeFileSync(resolve(io.cwd, o.out), text);
       else io.stdout.write(text);
+    });
+
+  program.command('validate').description('check a generated DuckDB file against every promise of its spec (structure, values, behaviour, targets) and score it')
+    .argument('<spec>', 'the spec JSON file the database was generated from').argument('<db>', 'DuckDB file written by `datagen run`')
+    .option('--report <file.json>', 'write every check result as JSON')
+    .option('--html <file.html>', 'write a self-contained visual report (charts of expected vs observed)')
+    .option('--threshold <score>', 'minimum quality score (0-100) for exit code 0', parseThreshold, 80)
+    .option('-v, --verbose', 'list passing checks too')
+    .option('-q, --quiet', 'print only the verdict line')
+    .action(async (spec: string, db: string, o) => {
+      code = await validateCommand(spec, db, o, io);
     });
 
   try {

@@ -25,3 +25,9 @@ export function parseShard(v: string): { index: number; count: number } {
   if (!m || !Number.isSafeInteger(count) || count < 1 || index >= count) throw new InvalidArgumentError('expected i/n with 0 ≤ i < n, e.g. --shard 0/4');
   return { index, count };
 }
+
+export function parseThreshold(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || x > 100) throw new InvalidArgumentError('the threshold is a quality score from 0 to 100, e.g. --threshold 80');
+  return x;
+}

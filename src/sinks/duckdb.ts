@@ -352,7 +352,8 @@ function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
   return rest > 0 && (words[first + full] & mask) !== mask;
 }
 
-function sqlTypeText(c: ColumnPlan): string {
+/** The DuckDB type a column is created with (ENUM with its dictionary for categorical strings). */
+export function sqlTypeText(c: ColumnPlan): string {
   return c.enumValues ? `ENUM(${c.enumValues.map(quoteString).join(', ')})` : c.sqlType;
 }
 

@@ -55,5 +55,5 @@ export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}
 /** A check module that threw: reported as a failed check (a bug of datagen or a file it cannot read), not a crash of validate. */
 function crashed(name: string, e: unknown): CheckResult {
   const msg = e instanceof Error ? e.message : String(e);
-  return { check: `${name}_error`, category: 'structural', table: '*', status: 'fail', hard: true, expected: 'the check to run', observed: msg, tolerance: null, examples: [], message: `the ${name} checks could not run: ${msg}` };
+  return { check: `${name}_error`, category: 'structural', table: '*', status: 'fail', hard: false, expected: 'the check to run', observed: msg, tolerance: null, examples: [], message: `the ${name} checks could not run: ${msg}` };
 }

@@ -1,0 +1,21 @@
+/** SQL fragments about labelled rows, so checks of "clean" promises leave out what an anomaly changed on purpose. */
+import { ident, lit } from './sql.ts';
+import type { ValidateContext } from './types.ts';
+
+/**
+ * A condition on a row of `table` (its key expression `key`) that is true when no label names the row
+ * (any level; a column label only when `column` is given or is null in the label).
+ */
+export function notLabelled(ctx: ValidateContext, table: string, key: string, column?: string): string {
+  if (!ctx.hasLabels) return 'TRUE';
+  const col = column === undefined ? '' : ` AND ("column" IS NULL OR "column" = ${lit(column)})`;
+  return `${key} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND row_key IS NOT NULL${col})`;
+}
+
+/** Keys the scenarios wrote twice on purpose (data_quality duplicates, level 'row'). */
+export function duplicatedKeys(ctx: ValidateContext, table: string): string {
+  if (!ctx.hasLabels) return '(SELECT NULL::VARCHAR WHERE FALSE)';
+  return `(SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND level = 'row' AND row_key IS NOT NULL)`;
+}
+
+export { ident };
