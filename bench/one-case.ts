@@ -8,7 +8,7 @@
  * Progress goes to stderr; the result is the last stdout line: `@@result {json}` with per-run seconds, rows,
  * the checks of the last run's file and `maxRssMB` (process.resourceUsage().maxRSS: this process's peak).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   let checks: Record<string, number | null> | undefined;
   let fileMB = 0;
   try {
+    if (variant.prepare) await variant.prepare(dir, ctx);
     for (let i = 0; i < runs; i++) {
       const out = join(dir, `${bench.name}-${variant.name}-${i}.duckdb`);
       const t = performance.now();
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       seconds.push(s);
       process.stderr.write(`  ${bench.name}/${variant.name} run ${i + 1}/${runs}: ${last.rows.toLocaleString('en-US')} rows in ${s.toFixed(2)} s (${(last.rows / s / 1e6).toFixed(2)} M rows/s)\n`);
       if (i === runs - 1) {
-        fileMB = statSync(out).size / 2 ** 20;
+        fileMB = existsSync(out) ? statSync(out).size / 2 ** 20 : 0;
         if (bench.checks) checks = await runChecks(out, bench.checks);
       }
       rmSync(out, { force: true });

@@ -26,6 +26,8 @@ export interface Variant {
   role: 'datagen' | 'baseline';
   /** One line: what this variant does. */
   label: string;
+  /** Once per process before the timed runs, in the run's temporary directory (e.g. the file a validate case reads). */
+  prepare?(dir: string, ctx: CaseContext): Promise<void>;
   /** Generate into a new DuckDB file `out`; the timed region is exactly this call. */
   run(out: string, ctx: CaseContext): Promise<VariantRun>;
 }

@@ -2,6 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
+import { compile } from '../plan/compile.ts';
 import { loadSpec } from '../spec/load.ts';
 import { formatReport } from '../validate/format.ts';
 import { renderHtml } from '../validate/report/html.ts';
@@ -12,7 +13,9 @@ export interface ValidateFlags { report?: string; html?: string; threshold: numb
 
 export async function validateCommand(specFile: string, dbFile: string, o: ValidateFlags, io: Io): Promise<number> {
   const spec = loadSpec(resolve(io.cwd, specFile), specFile);
-  if (spec.diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec.map.annotate(spec.diagnostics), specFile);
+  // The spec is checked before the database is opened: its problems come first, with their paths.
+  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc);
+  if (!compiled.plan) throw new SpecError(spec.map.annotate(compiled.diagnostics), specFile);
   const db = resolve(io.cwd, dbFile);
   if (!existsSync(db)) throw new UserError(`database file "${dbFile}" does not exist (generate it with: datagen run ${specFile} -o ${dbFile})`);
   let report;

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { score } from '../../../src/validate/score.ts';
+import { judge, judgeShares, shareSE } from '../../../src/validate/stats.ts';
+import type { Category, CheckResult, CheckStatus } from '../../../src/validate/types.ts';
+
+function check(category: Category, status: CheckStatus, hard = true): CheckResult {
+  return { check: 'x', category, table: 't', status, hard, expected: 0, observed: 0, tolerance: 0, examples: [], message: '' };
+}
+
+describe('quality score', () => {
+  it('leaves out categories without checks instead of counting them as perfect', () => {
+    const s = score([check('structural', 'pass'), check('structural', 'fail')]);
+    expect(s.categories.structural.score).toBe(50);
+    expect(s.categories.targets.score).toBeNull();
+    expect(s.score).toBe(50);
+    expect(s.hardFailures).toBe(1);
+  });
+
+  it('weights categories 0.3 / 0.2 / 0.35 / 0.15 and counts a warning as half', () => {
+    const s = score([check('structural', 'pass'), check('value', 'warn'), check('behavioural', 'pass'), check('targets', 'fail', false)]);
+    expect(s.categories.value.score).toBe(50);
+    expect(s.score).toBeCloseTo(0.3 * 100 + 0.2 * 50 + 0.35 * 100, 1);
+    expect(s.hardFailures).toBe(0);
+  });
+});
+
+describe('judgements from sample size', () => {
+  it('passes within 4 SE, warns to 6 SE, fails beyond', () => {
+    expect(judge(0.5 + 3.9 * 0.01, 0.5, 0.01).status).toBe('pass');
+    expect(judge(0.5 + 5 * 0.01, 0.5, 0.01).status).toBe('warn');
+    expect(judge(0.5 + 7 * 0.01, 0.5, 0.01).status).toBe('fail');
+    expect(judge(NaN, 0.5, 0.01).status).toBe('fail');
+  });
+
+  it('shares: a pattern shifted by one bucket fails, a sample of the right one passes', () => {
+    const w = [1, 1.1, 1.1, 1.05, 1, 0.6, 0.5];
+    const total = w.reduce((a, b) => a + b, 0);
+    const n = 100_000;
+    const exact = w.map((x) => Math.round((x / total) * n));
+    expect(judgeShares(exact, w).status).toBe('pass');
+    const shifted = [exact[6], ...exact.slice(0, 6)];
+    expect(judgeShares(shifted, w).status).toBe('fail');
+    expect(shareSE(0.5, 100)).toBeCloseTo(0.05, 10);
+  });
+});
