@@ -21,6 +21,10 @@ export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
 export type { LabelRow } from './engine/labels.ts';
 export { withoutScenarios } from './scenarios/strip.ts';
 export { VERSION } from './version.ts';
+export { validate, type ValidateOptions } from './validate/validate.ts';
+export { renderHtml } from './validate/report/html.ts';
+export { formatReport } from './validate/format.ts';
+export type { CheckResult, ChartData, ValidationReport } from './validate/types.ts';
 
 /** Execute a plan (or compile a spec document first; a spec with errors throws SpecError). */
 export async function run(planOrSpec: Plan | unknown, opts: RunOptions & CompileOptions = {}): Promise<RunResult> {
