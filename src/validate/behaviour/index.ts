@@ -1,5 +1,8 @@
 /** The behavioural check modules, derived from the plan (each one skips tables it does not apply to). */
 import type { CheckModule } from '../types.ts';
+import { COHORT_CHECKS } from './cohorts.ts';
+import { DISTRIBUTION_CHECKS } from './distributions.ts';
+import { LABEL_CHECKS } from './labels.ts';
+import { MACHINE_CHECKS } from './machines.ts';
 
-export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [
-];
+export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [...DISTRIBUTION_CHECKS, ...COHORT_CHECKS, ...MACHINE_CHECKS, ...LABEL_CHECKS];
