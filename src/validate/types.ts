@@ -64,6 +64,8 @@ export interface ColumnProfile {
   type: string;
   nulls: number;
   distinct: number;
+  /** True when `distinct` is an estimate (large tables). */
+  distinctApprox?: boolean;
   min?: number | string | null;
   max?: number | string | null;
   mean?: number | null;

@@ -40,7 +40,7 @@ export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}
     const profiles = o.profiles ? await profileTables(ctx) : undefined;
     const s = score(checks);
     const order = { fail: 0, warn: 1, pass: 2 } as const;
-    const sorted = checks.map((c, i) => ({ c, i })).sort((a, b) => order[a.c.status] - order[b.c.status] || a.i - b.i).map((x) => x.c);
+    const sorted = checks.map((c, i) => ({ c, i })).sort((a, b) => order[a.c.status] - order[b.c.status] || Number(b.c.hard) - Number(a.c.hard) || a.i - b.i).map((x) => x.c);
     return {
       spec: o.specName ?? '', database: o.dbName ?? dbPath, datagenVersion: VERSION, name: ctx.plan.name, seed: ctx.plan.seed, scale: ctx.plan.scale,
       ...s, threshold, ok: s.hardFailures === 0 && s.score >= threshold, checks: sorted,
