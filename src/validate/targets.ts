@@ -29,9 +29,11 @@ const weekendShare: CheckModule = async (ctx) => {
   const share = n(r.w) / total;
   const min = typeof w.min === 'number' ? w.min : 0;
   const max = typeof w.max === 'number' ? w.max : 1;
-  const s = intervalStatus(share, min, max, shareSE(share, total));
+  // The SE of the share at the nearest edge of the target: an observed 0 % (or 100 %) has no spread of its own.
+  const se = shareSE(Math.min(Math.max(share, min), max), total);
+  const s = intervalStatus(share, min, max, se);
   return [{ check: 'weekend_share', category: 'targets', table: x.t.id, column: x.c.name, hard: false, specPath: '/targets/weekend_share', status: s.status,
-    expected: [min, max], observed: round(share), tolerance: round(PASS_Z * shareSE(share, total)), examples: [],
+    expected: [min, max], observed: round(share), tolerance: round(PASS_Z * se), examples: [],
     message: `${(share * 100).toFixed(2)} % of ${x.t.id} rows fall on Saturday or Sunday (target ${min * 100}–${max * 100} %)` }];
 };
 

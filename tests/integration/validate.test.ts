@@ -96,6 +96,13 @@ describe('corrupted copies fail with the right check', () => {
     const strict = await cli('validate', specFile, bad, '--threshold', '100');
     expect(strict.code).toBe(1);
   });
+
+  it('a tiny sample with no weekend row only warns: the SE is taken at the target edge, not at the observed 0 %', async () => {
+    const tiny = await corruptCopy(file, ['DELETE FROM events WHERE event_id > 30', 'DELETE FROM events WHERE isodow(occurred_at) >= 6']);
+    const ws = pick((await validateFile({ ...doc, targets: { weekend_share: { table: 'events', timestamp: 'occurred_at', min: 0.05, max: 0.4 } } }, tiny)).checks, 'weekend_share')[0];
+    expect(ws.observed).toBe(0);
+    expect(ws.status).toBe('warn');
+  });
 });
 
 describe('files and inputs', () => {
