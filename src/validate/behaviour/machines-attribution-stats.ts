@@ -1,0 +1,178 @@
+/**
+ * Attribution statistics: attribution_conversion (conversion rate by touch count; for a conversions fact, the
+ * number of conversions and their touch counts), attribution_touches (touches per journey and journeys per
+ * parent) and attribution_types (touchpoint types by position: first, middle, last).
+ */
+import type { AttributionPlan } from '../../plan/types.ts';
+import { n } from '../sql.ts';
+import { judge, round, worst } from '../stats.ts';
+import type { CheckResult, ValidateContext } from '../types.ts';
+import { type Attr, attributions } from './machines-attribution.ts';
+import { blockPath, segMultiplier } from './machines-common.ts';
+import { countPmf, judgeCount, pmfMoments } from './machines-stats.ts';
+
+/** p(convert | n touches, segment multiplier m) = min(1, base × multiplier^(min(n, saturation) − 1) × m). */
+function pConvert(a: AttributionPlan, k: number, m: number): number {
+  if (k <= 0) return 0;
+  return Math.min(1, a.base * Math.pow(a.multiplier, Math.min(k, a.saturation ?? k) - 1) * m);
+}
+
+/** Parents per segment value (text, null for no segment): the population of journeys. */
+async function parentsBySeg(ctx: ValidateContext, x: Attr): Promise<{ seg: string | null; parents: number }[]> {
+  return (await ctx.db.all(`${x.withSql} SELECT seg, count(*) AS c FROM p GROUP BY 1`)).map((r) => ({ seg: r.seg === null ? null : String(r.seg), parents: n(r.c) }));
+}
+
+/** attribution_conversion. */
+export async function attributionConversion(ctx: ValidateContext): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const x of await attributions(ctx)) {
+    if (x.a.conversion && x.segUnknown) continue;
+    const r = x.a.emit === 'touchpoints' ? await byTouches(ctx, x) : await conversions(ctx, x);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+async function byTouches(ctx: ValidateContext, x: Attr): Promise<CheckResult | null> {
+  const { a } = x;
+  const rows = await ctx.db.all(`${x.withSql} SELECT seg, n, count(*) AS journeys, count(*) FILTER (WHERE conv) AS conv FROM (SELECT j, any_value(seg) AS seg, count(*) AS n, bool_or(cv) AS conv FROM r GROUP BY j) GROUP BY ALL ORDER BY n`);
+  const byN = new Map<number, { j: number; c: number; e: number }>();
+  for (const r of rows) {
+    const k = n(r.n);
+    const b = byN.get(k) ?? { j: 0, c: 0, e: 0 };
+    b.j += n(r.journeys);
+    b.c += n(r.conv);
+    b.e += n(r.journeys) * pConvert(a, k, segMultiplier(a.conversion, r.seg));
+    byN.set(k, b);
+  }
+  if (!byN.size) return null;
+  const pts = [...byN.entries()].sort((p, q) => p[0] - q[0]).map(([k, b]) => ({ k, ...b, jd: judgeCount(b.c, b.e, b.j) }));
+  const w = pts.reduce((p, q) => (Math.abs(q.jd.z) > Math.abs(p.jd.z) ? q : p));
+  const journeys = pts.reduce((s, p) => s + p.j, 0);
+  // All journeys together: a change spread over every touch count shows here before it shows in one of them.
+  const all = judgeCount(pts.reduce((s, p) => s + p.c, 0), pts.reduce((s, p) => s + p.e, 0), journeys);
+  return {
+    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/conversion_probability'),
+    status: worst([all.status, ...pts.map((p) => p.jd.status)]), expected: { touches: w.k, rate: round(w.e / w.j) }, observed: { touches: w.k, rate: round(w.c / w.j), journeys: w.j, z: round(w.jd.z, 3) }, tolerance: round(w.jd.tolerance / w.j), examples: [],
+    message: `conversion rate (${pct(pts.reduce((s, p) => s + p.c, 0) / journeys)} overall, z ${round(all.z, 3)}) by touch count of ${journeys.toLocaleString('en-US')} journeys against base × multiplier_per_touch^(n − 1)${a.saturation ? ` (saturating at ${a.saturation})` : ''}${a.conversion ? ' × segment multipliers' : ''}: largest deviation at ${w.k} touches ${pct(w.c / w.j)} vs ${pct(w.e / w.j)}`,
+    chart: { kind: 'line', title: `${x.t.id}: conversion rate by touches per journey`, x: pts.map((p) => p.k), expected: pts.map((p) => round(p.e / p.j)), observed: pts.map((p) => round(p.c / p.j)), xLabel: 'touches', unit: 'share' },
+  };
+}
+
+/** Expected journeys per parent and conversions by touch count, per segment (the model's two count distributions). */
+function journeyModel(a: AttributionPlan, segs: { seg: string | null; parents: number }[]) {
+  const touches = countPmf(a.touches);
+  return segs.map((s) => {
+    const jm = pmfMoments(countPmf(a.journeys, segMultiplier(a.segments, s.seg)));
+    const conv = touches.map((w, k) => w * pConvert(a, k, segMultiplier(a.conversion, s.seg)));
+    return { ...s, jm, touches, conv, pi: conv.reduce((p, q) => p + q, 0) };
+  });
+}
+
+async function conversions(ctx: ValidateContext, x: Attr): Promise<CheckResult | null> {
+  const { a } = x;
+  if (x.segUnknown) return null;
+  const model = journeyModel(a, await parentsBySeg(ctx, x));
+  // Every conversion counts once (copies a scenario wrote share the journey id).
+  const rows = await ctx.db.all(`${x.withSql} SELECT nt, count(*) AS c FROM (SELECT j, any_value(nt) AS nt FROM ra GROUP BY j) GROUP BY 1 ORDER BY 1`);
+  const total = rows.reduce((s, r) => s + n(r.c), 0);
+  const expTotal = model.reduce((s, m) => s + m.parents * m.jm.mean * m.pi, 0);
+  const varTotal = model.reduce((s, m) => s + m.parents * (m.jm.mean * m.pi * (1 - m.pi) + m.jm.variance * m.pi * m.pi), 0);
+  const jt = judge(total, expTotal, Math.sqrt(varTotal));
+  const K = Math.max(...model.map((m) => m.conv.length), ...rows.map((r) => n(r.nt) + 1));
+  const expBy = Array.from({ length: K }, (_, k) => model.reduce((s, m) => s + m.parents * m.jm.mean * (m.conv[k] ?? 0), 0));
+  const shares = expBy.map((e) => (expTotal > 0 ? e / expTotal : 0));
+  const ks = expBy.map((_, k) => k).filter((k) => shares[k] > 1e-9 || rows.some((r) => n(r.nt) === k));
+  const obsBy = (k: number) => n(rows.find((r) => n(r.nt) === k)?.c ?? 0);
+  const pts = ks.map((k) => ({ k, obs: obsBy(k), share: shares[k], jd: judgeCount(obsBy(k), shares[k] * total, total) }));
+  return {
+    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/conversion_probability'),
+    status: worst([jt.status, ...pts.map((p) => p.jd.status)]), expected: { conversions: Math.round(expTotal) }, observed: { conversions: total, z: round(jt.z, 3) }, tolerance: round(jt.tolerance), examples: [],
+    message: `${total.toLocaleString('en-US')} conversions vs ${Math.round(expTotal).toLocaleString('en-US')} expected from journeys per ${x.parent} × touches per journey × the conversion curve; touch counts of conversions ${worst(pts.map((p) => p.jd.status))}`,
+    chart: { kind: 'bars', title: `${x.t.id}: touch count of converting journeys (share)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
+  };
+}
+
+/** attribution_touches (touchpoints): touches per journey (journeys with none have no rows) and journeys per parent. */
+export async function attributionTouches(ctx: ValidateContext): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const x of await attributions(ctx)) {
+    const { a } = x;
+    if (a.emit !== 'touchpoints' || (a.segments && x.segUnknown)) continue;
+    const model = journeyModel(a, await parentsBySeg(ctx, x));
+    const pmf = model[0]?.touches ?? countPmf(a.touches);
+    const p1 = 1 - (pmf[0] ?? 0);
+    if (!(p1 > 0)) continue;
+    const seen = n((await ctx.db.all(`${x.withSql} SELECT count(DISTINCT j) AS c FROM ra`))[0]?.c);
+    const expJ = model.reduce((s, m) => s + m.parents * m.jm.mean * p1, 0);
+    const varJ = model.reduce((s, m) => s + m.parents * (m.jm.mean * p1 * (1 - p1) + m.jm.variance * p1 * p1), 0);
+    const jj = judge(seen, expJ, Math.sqrt(varJ));
+    const rows = await ctx.db.all(`${x.withSql} SELECT n, count(*) AS c FROM (SELECT j, count(*) AS n FROM r GROUP BY j) GROUP BY 1 ORDER BY 1`);
+    const total = rows.reduce((s, r) => s + n(r.c), 0);
+    const ks = pmf.map((_, k) => k).filter((k) => k > 0 && (pmf[k] > 1e-9 || rows.some((r) => n(r.n) === k)));
+    for (const r of rows) if (!ks.includes(n(r.n))) ks.push(n(r.n));
+    ks.sort((p, q) => p - q);
+    const pts = ks.map((k) => {
+      const obs = n(rows.find((r) => n(r.n) === k)?.c ?? 0);
+      const share = (pmf[k] ?? 0) / p1;
+      return { k, obs, share, jd: judgeCount(obs, share * total, total) };
+    });
+    out.push({
+      check: 'attribution_touches', category: 'behavioural', table: x.t.id, column: fieldColumn(x), hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/touchpoints_per_conversion'),
+      status: worst([jj.status, ...pts.map((p) => p.jd.status)]), expected: { journeys: Math.round(expJ) }, observed: { journeys: seen, z: round(jj.z, 3) }, tolerance: round(jj.tolerance), examples: [],
+      message: `${seen.toLocaleString('en-US')} journeys with touches vs ${Math.round(expJ).toLocaleString('en-US')} expected from the fanout; touches per journey against touchpoints_per_conversion (given ≥ 1) ${worst(pts.map((p) => p.jd.status))}`,
+      chart: { kind: 'bars', title: `${x.t.id}: touches per journey (share of journeys)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
+    });
+  }
+  return out;
+}
+
+function fieldColumn(x: Attr): string {
+  return x.t.columns.find((c) => c.generator.kind === 'attribution' && c.generator.field === 'index')?.name ?? x.journey;
+}
+
+/** Weights of a cumulative distribution. */
+function weights(cdf: number[]): number[] {
+  return cdf.map((c, i) => c - (i ? cdf[i - 1] : 0));
+}
+
+/** attribution_types (touchpoints): the touchpoint type shares of first, middle and last touches against their weights. */
+export async function attributionTypes(ctx: ValidateContext): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const x of await attributions(ctx)) {
+    const { a } = x;
+    if (a.emit !== 'touchpoints') continue;
+    const rows = await ctx.db.all(`${x.withSql}, w AS (SELECT ty, k, count(*) OVER (PARTITION BY j) AS n FROM r)
+      SELECT CASE WHEN k = 0 THEN 'first' WHEN k = n - 1 THEN 'last' ELSE 'middle' END AS pos, ty, count(*) AS c FROM w GROUP BY ALL`);
+    const positions = [
+      { pos: 'first', w: weights(a.firstCdf ?? a.cdf) },
+      { pos: 'middle', w: weights(a.cdf) },
+      { pos: 'last', w: weights(a.lastCdf ?? a.cdf) },
+    ].map((p) => {
+      const mine = rows.filter((r) => r.pos === p.pos);
+      const total = mine.reduce((s, r) => s + n(r.c), 0);
+      const sum = p.w.reduce((s, v) => s + v, 0) || 1;
+      const cells = a.types.map((t, i) => {
+        const obs = n(mine.find((r) => r.ty === t)?.c ?? 0);
+        return { t, obs, share: p.w[i] / sum, jd: judgeCount(obs, (p.w[i] / sum) * total, total) };
+      });
+      return { ...p, total, cells };
+    }).filter((p) => p.total > 0);
+    if (!positions.length) continue;
+    const all = positions.flatMap((p) => p.cells.map((c) => ({ ...c, pos: p.pos, total: p.total })));
+    const w = all.reduce((p, q) => (Math.abs(q.jd.z) > Math.abs(p.jd.z) ? q : p));
+    out.push({
+      check: 'attribution_types', category: 'behavioural', table: x.t.id, column: x.t.columns.find((c) => c.generator.kind === 'attribution' && c.generator.field === 'type')?.name, hard: false,
+      specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/touchpoint_weights'), status: worst(all.map((c) => c.jd.status)),
+      expected: { position: w.pos, type: w.t, share: round(w.share) }, observed: { position: w.pos, type: w.t, share: round(w.obs / w.total), z: round(w.jd.z, 3) }, tolerance: round(w.jd.tolerance / w.total), examples: [],
+      message: `touchpoint types of first, middle and last touches against ${a.firstCdf || a.lastCdf ? 'first/last_touch_weights and ' : ''}touchpoint_weights: largest deviation ${w.pos} ${w.t} ${pct(w.obs / w.total)} vs ${pct(w.share)}`,
+      chart: { kind: 'heatmap', title: `${x.t.id}: touchpoint type shares by position`, rows: positions.map((p) => p.pos), cols: a.types,
+        observed: positions.map((p) => p.cells.map((c) => round(c.obs / p.total))), expected: positions.map((p) => p.cells.map((c) => round(c.share))), unit: 'share' },
+    });
+  }
+  return out;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)} %`;
+}

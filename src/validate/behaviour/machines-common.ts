@@ -1,0 +1,138 @@
+/**
+ * Shared pieces of the behaviour II checks (state machines, lifecycles, adoption, attribution): the columns a
+ * behaviour writes, the fact column that names the entity (the primary parent's key), the entities whose rows a
+ * scenario changed on purpose, and a rule-based hard check that counts offending rows per rule in one pass.
+ */
+import type { ColumnPlan, GeneratorProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
+import { ident, lit, n, num } from '../sql.ts';
+import { nodePath } from '../structural.ts';
+import type { CheckResult, ValidateContext } from '../types.ts';
+
+export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
+
+type Kind = 'state' | 'lifecycle' | 'adoption' | 'attribution';
+
+/** The column a behaviour writes for `field` (e.g. state/from/to/index/period), if the table has it. */
+export function fieldColumn(t: TablePlan, kind: Kind, field: string): ColumnPlan | undefined {
+  return t.columns.find((c) => c.generator.kind === kind && (c.generator as Extract<GeneratorProgram, { field: string }>).field === field);
+}
+
+/** Names of every column the behaviour writes (labels on them make the entity's rows unusable for a clean check). */
+export function behaviourColumns(t: TablePlan, kind: Kind): string[] {
+  return t.columns.filter((c) => c.generator.kind === kind).map((c) => c.name);
+}
+
+/**
+ * The fact column holding the primary parent's key: a plain lookup of the parent's pk through the parent
+ * relation. null when there is none (entity-level checks then skip the table).
+ */
+export function entityColumn(ctx: ValidateContext, t: TablePlan, parent: string): string | null {
+  const p = ctx.table(parent);
+  if (!p?.pk || !ctx.present.has(parent)) return null;
+  const c = t.columns.find((x) => x.generator.kind === 'lookup' && x.generator.via === 'parent' && x.generator.table === parent && x.generator.column === p.pk && x.modifiers.length === 0);
+  return c?.name ?? null;
+}
+
+/**
+ * SQL condition on an entity key `e` (the parent key's own type) that is true unless a scenario touched the entity's rows in `table`:
+ * a row it added or duplicated (level `row`), or a changed cell of a column the behaviour writes.
+ */
+export function cleanEntity(ctx: ValidateContext, t: TablePlan, entityCol: string, cols: string[], e = 'e'): string {
+  if (!ctx.hasLabels) return 'TRUE';
+  const touched = `(("column" IS NULL AND level = 'row')${cols.length ? ` OR "column" IN (${cols.map(lit).join(', ')})` : ''})`;
+  const key = t.pk ? `CAST(${ident(t.pk)} AS VARCHAR)` : null;
+  const byRow = key ? ` UNION SELECT CAST(${ident(entityCol)} AS VARCHAR) FROM ${ident(t.id)} WHERE ${key} IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL AND ${touched})` : '';
+  return `CAST(${e} AS VARCHAR) NOT IN (SELECT entity_key FROM _labels WHERE "table" = ${lit(t.id)} AND entity_key IS NOT NULL AND ${touched}${byRow})`;
+}
+
+/** SQL condition on a text key `k` of the table's rows: not named by a label of the kinds `cleanEntity` uses. */
+export function cleanRowKey(ctx: ValidateContext, t: TablePlan, cols: string[], k: string): string {
+  if (!ctx.hasLabels) return 'TRUE';
+  const touched = `(("column" IS NULL AND level = 'row')${cols.length ? ` OR "column" IN (${cols.map(lit).join(', ')})` : ''})`;
+  return `${k} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL AND ${touched})`;
+}
+
+/**
+ * The parent rows as a subquery `(e, t0, seg)`: the key (one row per key: copies a scenario wrote are the
+ * same row), the relationship start (the start column, else `defaultMs`) and the segment value as text. Rows a
+ * scenario added to the parent (labelled, level `row`, with keys of their own) are left out: the engine
+ * generated nothing for them.
+ */
+export function parentRows(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number): string {
+  const p = ctx.table(parent)!;
+  const pk = ident(p.pk!);
+  const start = startCol ? `coalesce(any_value(${ident(startCol)})::TIMESTAMP, ${tsLit(defaultMs)})` : tsLit(defaultMs);
+  const seg = segCol ? `CAST(any_value(${ident(segCol)}) AS VARCHAR)` : 'NULL::VARCHAR';
+  const added = ctx.hasLabels && p.addRows?.length
+    ? ` WHERE CAST(${pk} AS VARCHAR) NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(parent)} AND level = 'row' AND row_key IS NOT NULL AND "column" IS NULL AND kind IN ('cap_violation'))`
+    : '';
+  return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg FROM ${ident(parent)}${added} GROUP BY ${pk})`;
+}
+
+/** Does the parent table have the columns a check reads (the file may have lost one)? */
+export async function hasColumns(ctx: ValidateContext, table: string, cols: (string | null)[]): Promise<boolean> {
+  const names = new Set((await ctx.db.describe(table)).map((c) => c.name));
+  return cols.every((c) => c === null || names.has(c));
+}
+
+/** A TIMESTAMP literal of epoch milliseconds. */
+export function tsLit(ms: number): string {
+  return `make_timestamp(${num(Math.round(ms) * 1000)}::BIGINT)`;
+}
+
+/** JSON pointer of a table's behaviour block. */
+export function blockPath(ctx: ValidateContext, table: string, block: string, rest = ''): string | undefined {
+  const p = nodePath(ctx, table);
+  return p ? `${p}/${block}${rest}` : undefined;
+}
+
+/** Per-segment multiplier of a segment value (null value or a segment without one: 1). */
+export function segMultiplier(s: SegmentScale | null, seg: unknown): number {
+  if (!s || seg === null || seg === undefined) return 1;
+  return s.multipliers[String(seg)] ?? 1;
+}
+
+export interface Rule {
+  /** What the row breaks, e.g. "a transition the machine does not declare". */
+  what: string;
+  /** SQL condition on the rows of `from`: true when the row breaks the rule (NULL counts as not breaking). */
+  bad: string;
+}
+
+export interface RulePart {
+  /** `WITH …` text the part's query starts with ('' when none). */
+  withSql: string;
+  /** The rows the rules look at (a table, subquery or CTE name). */
+  from: string;
+  /** A text expression naming a row for the examples, e.g. 'account 12, period 3'. */
+  example: string;
+  rules: Rule[];
+}
+
+/**
+ * A hard check made of rules over rows: every rule of a part counted in one scan, with up to five examples
+ * overall. Fails when any rule is broken; the message lists the broken rules with their counts.
+ */
+export async function ruleCheck(ctx: ValidateContext, base: Base, parts: RulePart[], okText: string): Promise<CheckResult> {
+  const broken: { what: string; count: number; ex: unknown[] }[] = [];
+  for (const part of parts) {
+    if (!part.rules.length) continue;
+    const cols = part.rules.map((r, i) => `count(*) FILTER (WHERE ${r.bad}) AS n${i}, min(${part.example}, 5) FILTER (WHERE ${r.bad}) AS x${i}`).join(',\n  ');
+    const row = (await ctx.db.all(`${part.withSql} SELECT ${cols} FROM ${part.from}`))[0] ?? {};
+    part.rules.forEach((r, i) => {
+      const count = n(row[`n${i}`]) || 0;
+      if (count > 0) broken.push({ what: r.what, count, ex: (row[`x${i}`] as unknown[] | null) ?? [] });
+    });
+  }
+  const total = broken.reduce((a, b) => a + b.count, 0);
+  const examples = [...new Set(broken.flatMap((b) => b.ex.map(String)))].slice(0, 5);
+  return {
+    ...base, status: total ? 'fail' : 'pass', expected: 0, observed: total, tolerance: 0, examples,
+    message: total ? broken.map((b) => `${b.count.toLocaleString('en-US')} ${b.what}`).join('; ') : okText,
+  };
+}
+
+/** Text of an SQL list of string literals, for `x IN (...)` (a never-matching list when empty). */
+export function inList(values: string[]): string {
+  return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
+}
