@@ -180,17 +180,24 @@ const uniques: CheckModule = async (ctx) => {
   return out;
 };
 
-/** A declared null_rate: the share of nulls is a keyed Bernoulli draw per row (binomial SE). */
+/** A declared null_rate: the share of nulls is a keyed Bernoulli draw per row (binomial SE), without the cells scenarios nulled or added. */
 const nullRates: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const t of ctx.plan.tables) {
     const cols = t.columns.filter((c) => c.nullRate > 0);
     const rows = ctx.rows.get(t.id) ?? 0;
     if (!cols.length || rows < 30) continue;
-    const r = await one(ctx, `SELECT ${cols.map((c, i) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL) AS n${i}`).join(', ')} FROM ${ident(t.id)}`);
+    // Cells a scenario nulled on purpose (a label whose observed is null) and rows it added (row labels) are
+    // left out of both counts; cells other labels changed keep their nullness and stay in.
+    const clean = (c: ColumnPlan) => (ctx.hasLabels
+      ? `${keyExpr(ctx, t.id)} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL AND (level = 'row' OR ("column" = ${lit(c.name)} AND observed IS NULL AND expected IS NOT NULL)))`
+      : 'TRUE');
+    const r = await one(ctx, `SELECT ${cols.map((c, i) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL AND ${clean(c)}) AS n${i}, count(*) FILTER (WHERE ${clean(c)}) AS r${i}`).join(', ')} FROM ${ident(t.id)}`);
     for (const [i, c] of cols.entries()) {
-      const share = n(r[`n${i}`]) / rows;
-      const j = judge(share, c.nullRate, shareSE(c.nullRate, rows), 0.002);
+      const total = n(r[`r${i}`]);
+      if (total < 30) continue;
+      const share = n(r[`n${i}`]) / total;
+      const j = judge(share, c.nullRate, shareSE(c.nullRate, total), 0.002);
       out.push({ check: 'null_rate', category: 'value', table: t.id, column: c.name, hard: false, specPath: nodePath(ctx, t.id), status: j.status, expected: c.nullRate, observed: round(share),
         tolerance: round(j.tolerance), examples: [], message: `${(share * 100).toFixed(2)} % nulls, null_rate ${(c.nullRate * 100).toFixed(2)} % (±${(j.tolerance * 100).toFixed(2)} points)` });
     }

@@ -185,6 +185,15 @@ describe('synthetic specs with every scenario kind', () => {
     }
   }, 60_000);
 
+  it('null_rate leaves out the cells a data_quality scenario nulled on purpose (and the rows scenarios added)', async () => {
+    const { VALUE_CHECKS } = await import('../../src/validate/values.ts');
+    for (const seed of [1, 2, 3, 4]) {
+      const nr = pick(await runChecks(CLINICS, await generateFile(CLINICS, { seed }), VALUE_CHECKS), 'null_rate', 'visits', 'wait_min');
+      expect(nr.length).toBe(1);
+      expect(nr[0].status, nr[0].message).toBe('pass');
+    }
+  });
+
   it('random_k is exactly k, window coverage is checked where the engine makes it certain', async () => {
     const checks = await labelChecks(SENSORS, await generateFile(SENSORS));
     const drop = pick(checks, 'labels_rows', 'readings', 'energy').find((c) => c.message.includes('site_drop'))!;
