@@ -158,7 +158,9 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
   const changedRows = new Map<string, number[]>();
   const quiet: ChunkContext = { ...ctx, cols: new Map(), label: () => undefined };
   // A table whose scenarios evaluate it once without them (history) takes the unchanged columns from there.
-  const reuse = reusableColumns(ctx);
+  // Rows past the table's end (the new keys of rows a scenario adds) are not in the history: computed afresh.
+  const history = reusableColumns(ctx);
+  const reuse = history && [...history.values.values(), ...history.generated.values()].every((c) => start + n <= c.length) ? history : null;
   for (const name of table.evalOrder) {
     const col = table.columns.find((c) => c.name === name)!;
     const known = reuse?.values.get(name);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { runPlan } from '../../src/engine/run.ts';
 import { col, compileDoc, entity, fact, idCol, planOf, spec } from '../support/harness.ts';
-import { ScenarioPair } from '../support/run-spec.ts';
+import { generate, ScenarioPair } from '../support/run-spec.ts';
 
 const DOC = {
   ...spec([
@@ -141,6 +141,26 @@ describe('rows added by scenarios', () => {
     const labels = (from: string) => one(`SELECT md5(string_agg(h, '' ORDER BY h)) FROM (SELECT md5(CAST(ROW(scenario, kind, "table", "column", entity_key, row_key, "start", "end", expected, observed) AS VARCHAR)) AS h FROM ${from})`);
     expect(await labels(`read_parquet('${join(cwd, 'parts', '_labels')}/*/*.parquet')`)).toBe(await labels('w._labels'));
   }, 60_000);
+});
+
+describe('rows added to tables without a parent', () => {
+  it.each([['an entity', true], ['a fact without a parent', false]] as const)('cap_violation on %s: the new keys continue the sequence, labels name them', async (_what, isEntity) => {
+    const cols = [idCol('tick_id'), col('at', 'datetime', { expression: { code: '1709251200000 + tick_id * 3600000' } })];
+    const doc = {
+      ...spec([isEntity ? entity('ticks', 72, cols) : fact('ticks', [], cols, { rows: 72 })], { start: '2024-03-01T00:00:00Z', end: '2024-03-05T00:00:00Z', seed: 3 }),
+      scenarios: [{ id: 'over', type: 'cap_violation', target: 'ticks', window: { start: '2024-03-02', duration: '1d' }, params: { cap: 1, exceed_by: 1 } }],
+    };
+    const { db } = await generate(doc);
+    try {
+      const added = await db.rows(`SELECT tick_id FROM ticks WHERE rowid >= 72 ORDER BY rowid`);
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.map((r) => Number(r.tick_id))).toEqual(added.map((_r, j) => 73 + j));
+      const labels = await db.rows(`SELECT row_key FROM _labels WHERE scenario = 'over' ORDER BY row_key::BIGINT`);
+      expect(labels.map((r) => r.row_key)).toEqual(added.map((r) => String(r.tick_id)));
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('checks of scenarios that add rows', () => {
