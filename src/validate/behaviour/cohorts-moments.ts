@@ -1,0 +1,97 @@
+/**
+ * Moments the cohort checks need from the spec's models: the children count of a parent whose expected count
+ * is scaled by a factor (the fanout model of src/engine/fanout.ts with its min/max), and the exact mean of an
+ * int column drawn from a discrete distribution, multiplied and rounded half-to-even (src/engine/cast.ts).
+ */
+import { distPmf, isDiscrete, type DistName } from '../../engine/distributions.ts';
+import { roundHalfEven } from '../../engine/cast.ts';
+import type { FanoutPlan } from '../../plan/types.ts';
+
+export interface Moments { mean: number; variance: number }
+
+/** Mean and variance of the children count of a parent with fanout factor m (segment × vintage), or null when not modelled. */
+export function countMoments(f: FanoutPlan, m: number): Moments | null {
+  const lo = f.min ?? 0;
+  const hi = f.max ?? Infinity;
+  if (f.distribution === 'uniform') {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return null;
+    const size = hi - lo + 1;
+    const mean = (m * (lo + hi)) / 2;
+    if (size > 100_000) return { mean, variance: (m * m * (size * size - 1)) / 12 + 1 / 6 };
+    let v = 0;
+    for (let j = lo; j <= hi; j++) {
+      const x = j * m;
+      const fr = x - Math.floor(x);
+      v += (x - mean) ** 2 + fr * (1 - fr);
+    }
+    return { mean, variance: v / size };
+  }
+  if (f.distribution === 'fixed') {
+    const x = f.mean * m;
+    const fr = x - Math.floor(x);
+    return { mean: x, variance: fr * (1 - fr) };
+  }
+  const mean = f.mean * m;
+  if (!(mean > 0)) {
+    const c = Math.min(hi, Math.max(lo, 0));
+    return { mean: c, variance: 0 };
+  }
+  const k = f.k ?? 1;
+  if (lo <= 0 && hi === Infinity) {
+    const variance = f.distribution === 'poisson' ? mean : f.distribution === 'negative_binomial' ? mean + (mean * mean) / k : mean * (1 + mean);
+    return { mean, variance };
+  }
+  const [type, params]: [DistName, Record<string, number>] = f.distribution === 'poisson' ? ['poisson', { lambda: mean }]
+    : f.distribution === 'negative_binomial' ? ['negative_binomial', { mean, dispersion_k: k }] : ['geometric', { p: 1 / (1 + mean) }];
+  return clampedMoments(type, params, lo, hi, (x) => x);
+}
+
+/**
+ * E and Var of g(min(hi, max(lo, X))) for a discrete X (pmf summed until the remaining mass is below 1e-14 or
+ * hi is reached: beyond hi every value is g(hi)).
+ */
+export function clampedMoments(type: DistName, params: Record<string, number>, lo: number, hi: number, g: (x: number) => number): Moments | null {
+  let cdf = 0;
+  let s1 = 0;
+  let s2 = 0;
+  const limit = 2_000_000;
+  for (let x = 0; x < limit; x++) {
+    if (x >= hi) {
+      const rest = Math.max(0, 1 - cdf);
+      const v = g(hi);
+      s1 += rest * v;
+      s2 += rest * v * v;
+      cdf = 1;
+      break;
+    }
+    const p = distPmf(type, params, x);
+    if (!Number.isFinite(p)) return null;
+    const v = g(Math.max(lo, x));
+    s1 += p * v;
+    s2 += p * v * v;
+    cdf += p;
+    // Past the bulk (the summed pmf may never reach 1 − 1e-14 in floating point): stop once terms are negligible.
+    if (x > 10 && (1 - cdf < 1e-14 || (cdf > 1 - 1e-9 && p < 1e-18))) break;
+  }
+  if (!(cdf > 1 - 1e-9)) return null;
+  return { mean: s1, variance: Math.max(0, s2 - s1 * s1) };
+}
+
+/**
+ * Mean of an int column whose value is round_half_even(clamp_T(m · clamp_P(X))) for a discrete distribution X with
+ * numeric parameters (P: the generator's clamp and clamp modifiers before the multiplier, in order; T: the clamps
+ * after it): the exact expectation, or null when not modelled.
+ */
+export function roundedMean(dist: string, params: Record<string, number | string>, pre: { min: number | null; max: number | null }[], m: number, trailing: { min: number | null; max: number | null }[]): number | null {
+  if (!isDiscrete(dist as DistName) || Object.values(params).some((v) => typeof v !== 'number')) return null;
+  const clamp = (v: number, cs: { min: number | null; max: number | null }[]) => {
+    for (const c of cs) {
+      if (c.min !== null && v < c.min) v = c.min;
+      if (c.max !== null && v > c.max) v = c.max;
+    }
+    return v;
+  };
+  const g = (x: number) => roundHalfEven(clamp(m * clamp(x, pre), trailing));
+  const r = clampedMoments(dist as DistName, params as Record<string, number>, -Infinity, Infinity, g);
+  return r ? r.mean : null;
+}
