@@ -29,7 +29,14 @@ export function formatReport(r: ValidationReport, verbose = false): string {
     const s = r.categories[k];
     lines.push(`  ${k.padEnd(12)} ${s.score === null ? '    –' : s.score.toFixed(1).padStart(5)}  ${s.checks} checks: ${s.pass} passed, ${s.warn} warned, ${s.fail} failed`);
   }
-  const verdict = r.ok ? 'valid' : r.hardFailures ? `INVALID: ${r.hardFailures} hard check(s) failed` : `INVALID: score below the threshold ${r.threshold}`;
+  const verdict = verdictText(r).replace(/^invalid/, 'INVALID');
   lines.push(`quality score ${r.score.toFixed(1)} / 100 (threshold ${r.threshold}) — ${verdict} (${r.checks.length} checks in ${r.seconds.toFixed(2)} s)`);
   return lines.join('\n') + '\n';
+}
+
+/** The verdict in words; a valid file with failed soft checks says so (they only lowered the score). */
+export function verdictText(r: ValidationReport): string {
+  if (!r.ok) return r.hardFailures ? `invalid: ${r.hardFailures} hard check(s) failed` : `invalid: score below the threshold ${r.threshold}`;
+  const soft = r.checks.filter((c) => c.status === 'fail').length;
+  return soft ? `valid, but ${soft} soft check(s) failed (they lower the score; --threshold 100 makes every check count)` : 'valid';
 }

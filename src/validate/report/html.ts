@@ -5,6 +5,7 @@
  * profiles. Charts are Vega-Lite specifications rendered in the page by vega-embed, whose builds are inlined.
  */
 import { CATEGORIES, type CheckResult, type TableProfile, type ValidationReport } from '../types.ts';
+import { verdictText } from '../format.ts';
 import { chartLibraries } from './assets.ts';
 import { checkChart, graphChart, profileChart } from './charts.ts';
 
@@ -80,7 +81,7 @@ export function renderHtml(r: ValidationReport): string {
   const charts = new Charts();
   const problems = r.checks.filter((c) => c.status !== 'pass');
   const passed = r.checks.filter((c) => c.status === 'pass');
-  const verdict = r.ok ? 'valid' : r.hardFailures ? `invalid: ${r.hardFailures} hard check(s) failed` : `invalid: score below the threshold ${r.threshold}`;
+  const verdict = verdictText(r);
   const cats = CATEGORIES.map((k) => {
     const s = r.categories[k];
     return `<tr><td>${k}</td><td>${s.score === null ? '–' : s.score.toFixed(1)}</td><td>${s.checks}</td><td>${s.pass}</td><td>${s.warn}</td><td>${s.fail}</td></tr>`;

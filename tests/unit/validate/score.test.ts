@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { verdictText } from '../../../src/validate/format.ts';
 import { score } from '../../../src/validate/score.ts';
 import { judge, judgeShares, shareSE } from '../../../src/validate/stats.ts';
-import type { Category, CheckResult, CheckStatus } from '../../../src/validate/types.ts';
+import type { Category, CheckResult, CheckStatus, ValidationReport } from '../../../src/validate/types.ts';
 
 function check(category: Category, status: CheckStatus, hard = true): CheckResult {
   return { check: 'x', category, table: 't', status, hard, expected: 0, observed: 0, tolerance: 0, examples: [], message: '' };
@@ -41,5 +42,18 @@ describe('judgements from sample size', () => {
     const shifted = [exact[6], ...exact.slice(0, 6)];
     expect(judgeShares(shifted, w).status).toBe('fail');
     expect(shareSE(0.5, 100)).toBeCloseTo(0.05, 10);
+  });
+});
+
+describe('verdict', () => {
+  const report = (checks: CheckResult[], threshold = 80): ValidationReport => {
+    const s = score(checks);
+    return { ...s, checks, threshold, ok: s.hardFailures === 0 && s.score >= threshold } as ValidationReport;
+  };
+  it('names hard failures, a score below the threshold, and soft failures of a valid file', () => {
+    expect(verdictText(report([check('structural', 'fail')]))).toBe('invalid: 1 hard check(s) failed');
+    expect(verdictText(report([check('behavioural', 'fail', false)]))).toBe('invalid: score below the threshold 80');
+    expect(verdictText(report([...Array(9).fill(check('behavioural', 'pass', false)), check('behavioural', 'fail', false)]))).toMatch(/^valid, but 1 soft check\(s\) failed/);
+    expect(verdictText(report([check('structural', 'pass')]))).toBe('valid');
   });
 });
