@@ -12,10 +12,23 @@ export function notLabelled(ctx: ValidateContext, table: string, key: string, co
   return `${key} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND row_key IS NOT NULL${col})`;
 }
 
+/**
+ * Keys of the rows of `table` that row-level labels name (rows scenarios added or duplicated), optionally only
+ * those whose label meets `cond` (SQL on `_labels`), as a subquery for `key IN …` (empty without labels).
+ */
+export function rowLabelKeys(ctx: ValidateContext, table: string, cond?: string): string {
+  if (!ctx.hasLabels) return '(SELECT NULL::VARCHAR WHERE FALSE)';
+  return `(SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND level = 'row' AND row_key IS NOT NULL${cond ? ` AND ${cond}` : ''})`;
+}
+
 /** Keys the scenarios wrote twice on purpose (data_quality duplicates, level 'row'). */
 export function duplicatedKeys(ctx: ValidateContext, table: string): string {
-  if (!ctx.hasLabels) return '(SELECT NULL::VARCHAR WHERE FALSE)';
-  return `(SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND level = 'row' AND row_key IS NOT NULL)`;
+  return rowLabelKeys(ctx, table);
+}
+
+/** A condition on a row key `key` of `table`: not a row a cap_violation scenario added (with a key of its own). */
+export function notAddedRow(ctx: ValidateContext, table: string, key: string): string {
+  return ctx.hasLabels ? `${key} NOT IN ${rowLabelKeys(ctx, table, `kind = 'cap_violation'`)}` : 'TRUE';
 }
 
 export { ident };

@@ -5,10 +5,20 @@ import type { ValidateContext } from './types.ts';
 export const ident = quoteIdent;
 export const lit = quoteString;
 
-/** A number as SQL text (finite; integers exactly). */
+/**
+ * A number as SQL text (finite): integers as integer literals, anything else as a DOUBLE literal (`dbl`). A plain
+ * decimal literal would be a DECIMAL in DuckDB: slow in arithmetic, and products of them grow scales it refuses.
+ */
 export function num(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
-  return Number.isInteger(x) ? String(x) : x.toPrecision(17);
+  return Number.isInteger(x) ? String(x) : dbl(x);
+}
+
+/** A number as a DOUBLE literal, integers too (exponent form of the shortest text that reads back as x: `1.25e0`, `3e-7`). */
+export function dbl(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+  const s = String(x);
+  return /e/i.test(s) ? s : `${s}e0`;
 }
 
 /** First row of a query (empty object when none). */

@@ -2,6 +2,8 @@
  * Statistics for validation: tolerances come from the sample size (standard errors, confidence bands),
  * with a small model slack where the expectation is computed approximately (documented per check).
  */
+import { betaI, gammaP, gammaQ } from '../engine/dist/special.ts';
+import { normalQuantilePrecise } from '../engine/dist/normal-quantile.ts';
 import type { CheckStatus } from './types.ts';
 
 /** |z| up to PASS_Z passes; up to FAIL_Z warns; beyond fails (6 SE: no false alarm in millions of checks). */
@@ -20,6 +22,67 @@ export function judge(observed: number, expected: number, se: number, slack = 0)
   const z = se > 0 ? (observed - expected) / se : d === 0 ? 0 : Infinity;
   const status: CheckStatus = d <= PASS_Z * se + slack ? 'pass' : d <= FAIL_Z * se + 2 * slack ? 'warn' : 'fail';
   return { status, tolerance: PASS_Z * se + slack, z };
+}
+
+/** Status of a z score: within PASS_Z passes, within FAIL_Z warns, beyond fails. */
+export function zStatus(z: number): CheckStatus {
+  const a = Math.abs(z);
+  return a <= PASS_Z ? 'pass' : a <= FAIL_Z ? 'warn' : 'fail';
+}
+
+/** The z (≥ 0) of a one-sided tail probability: the normal quantile of it; 0 from 0.5 up, Infinity at 0. */
+export function tailZ(tail: number): number {
+  if (!(tail > 0)) return Infinity;
+  if (tail >= 0.5) return 0;
+  return -normalQuantilePrecise(tail);
+}
+
+/**
+ * Exact binomial tail of X ~ Binomial(n, p): P(X ≥ k) when `upper`, else P(X ≤ k) (via the regularised
+ * incomplete beta function, relative accuracy ~1e-14; k a count).
+ */
+export function binomialTail(k: number, n: number, p: number, upper: boolean): number {
+  if (k > n) return upper ? 0 : 1;
+  if (k < 0) return upper ? 1 : 0;
+  if (upper) return k <= 0 ? 1 : p <= 0 ? 0 : p >= 1 ? 1 : betaI(k, n - k + 1, p);
+  return k >= n ? 1 : p <= 0 ? 1 : p >= 1 ? 0 : betaI(n - k, k + 1, 1 - p);
+}
+
+/** Exact Poisson tail of X ~ Poisson(mean): P(X ≥ k) when `upper`, else P(X ≤ k) (incomplete gamma function). */
+export function poissonTail(k: number, mean: number, upper: boolean): number {
+  if (k < 0) return upper ? 1 : 0;
+  if (mean <= 0) return upper ? (k <= 0 ? 1 : 0) : 1;
+  return upper ? (k <= 0 ? 1 : gammaP(Math.ceil(k), mean)) : gammaQ(Math.floor(k) + 1, mean);
+}
+
+/**
+ * Signed z of x successes in n draws against a share anywhere in [pLo, pHi] (a share band: the expected share
+ * ± a model slack), from the exact binomial tail P(X ≥ x) or P(X ≤ x) at the nearer end of the band.
+ */
+export function binomialZ(x: number, n: number, pLo: number, pHi: number): number {
+  if (n <= 0) return 0;
+  const share = x / n;
+  if (share > pHi) return pHi <= 0 ? Infinity : tailZ(binomialTail(x, n, pHi, true));
+  if (share < pLo) return pLo >= 1 ? -Infinity : -tailZ(binomialTail(x, n, pLo, false));
+  return 0;
+}
+
+/**
+ * Is a count `obs` consistent with its expectation `exp`? Out of `trials` draws (a sum of binomials, judged as
+ * one binomial with the pooled probability — its variance is at least the sum's, so the test is conservative),
+ * or a Poisson count when `trials` is Infinity. z is the normal quantile of the one-sided exact tail
+ * probability; `tolerance` is PASS_Z standard errors in the unit of the count.
+ */
+export function judgeCount(obs: number, exp: number, trials = Infinity): Judgement {
+  const p = Number.isFinite(trials) && trials > 0 ? Math.min(1, Math.max(0, exp / trials)) : NaN;
+  const se = Number.isFinite(trials) ? Math.sqrt(trials * p * (1 - p)) : Math.sqrt(Math.max(exp, 0));
+  const tolerance = PASS_Z * se;
+  if (!Number.isFinite(obs)) return { status: 'fail', tolerance, z: Infinity };
+  if (obs === exp) return { status: 'pass', tolerance, z: 0 };
+  const upper = obs > exp;
+  const tail = Number.isFinite(trials) ? binomialTail(obs, trials, p, upper) : poissonTail(obs, exp, upper);
+  const z = upper ? tailZ(tail) : -tailZ(tail);
+  return { status: zStatus(z), tolerance, z };
 }
 
 /** Worst of several statuses. */
@@ -89,6 +152,11 @@ export function judgeShares(counts: number[], expectedShares: number[], slack = 
 export function wilsonHilferty(chi2: number, df: number): number {
   const c = 2 / (9 * df);
   return (Math.cbrt(chi2 / df) - (1 - c)) / Math.sqrt(c);
+}
+
+/** A share as percent text for messages (`12.34 %`). */
+export function pct(x: number, digits = 2): string {
+  return `${(x * 100).toFixed(digits)} %`;
 }
 
 /** Round for reports: a few significant digits, stable text. */

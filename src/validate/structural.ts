@@ -18,9 +18,34 @@ function countCheck(base: Base, bad: number, ex: unknown[], what: string, okText
     message: bad === 0 ? okText : `${bad.toLocaleString('en-US')} ${what}` };
 }
 
-export function nodePath(ctx: ValidateContext, table: string): string | undefined {
-  const i = Array.isArray(ctx.doc?.nodes) ? ctx.doc.nodes.findIndex((x: { id?: unknown }) => x?.id === table) : -1;
-  return i >= 0 ? `/nodes/${i}` : undefined;
+/** Index of a table's node in the spec document (-1 when the document has none). */
+export function nodeIndex(ctx: ValidateContext, table: string): number {
+  return Array.isArray(ctx.doc?.nodes) ? ctx.doc.nodes.findIndex((x: { id?: unknown }) => x?.id === table) : -1;
+}
+
+/** JSON pointer of a table's node in the spec, optionally further in (`nodePath(ctx, t, 'fanout')` → `/nodes/2/fanout`); undefined without the node. */
+export function nodePath(ctx: ValidateContext, table: string, ...rest: string[]): string | undefined {
+  const i = nodeIndex(ctx, table);
+  return i >= 0 ? ['', 'nodes', String(i), ...rest].join('/') : undefined;
+}
+
+/** A column of the spec document and its JSON pointer, or null. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function docColumn(ctx: ValidateContext, table: string, column: string): { path: string; col: any } | null {
+  const i = nodeIndex(ctx, table);
+  const cols = i >= 0 ? ctx.doc.nodes[i].columns : null;
+  const j = Array.isArray(cols) ? cols.findIndex((c: { name?: unknown }) => c?.name === column) : -1;
+  return j >= 0 ? { path: `/nodes/${i}/columns/${j}`, col: cols[j] } : null;
+}
+
+/** JSON pointer of the k-th modifier `transform` of a column (the plan keeps their order); the column's when not found, undefined without the column. */
+export function modifierPath(ctx: ValidateContext, table: string, column: string, transform: string, k: number): string | undefined {
+  const d = docColumn(ctx, table, column);
+  if (!d) return undefined;
+  const mods = Array.isArray(d.col.modifiers) ? d.col.modifiers : [];
+  let seen = 0;
+  for (let i = 0; i < mods.length; i++) if (mods[i]?.transform === transform && seen++ === k) return `${d.path}/modifiers/${i}`;
+  return d.path;
 }
 
 const tablesAndColumns: CheckModule = async (ctx) => {

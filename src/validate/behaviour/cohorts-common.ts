@@ -8,7 +8,8 @@ import { TimeGrid } from '../../engine/time-grid.ts';
 import { normalCdf } from '../../engine/dist/special.ts';
 import { normalQuantilePrecise } from '../../engine/distributions.ts';
 import { PASS_Z } from '../stats.ts';
-import { ident, lit, n, one } from '../sql.ts';
+import { notLabelled, rowLabelKeys } from '../labelled.ts';
+import { dbl, ident, lit, n, one } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 
 export type DatetimeGen = Extract<GeneratorProgram, { kind: 'datetime' }>;
@@ -17,23 +18,6 @@ export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'toler
 
 /** Work budget of one check: (parent, bucket) or (parent, period) cells materialised at most (a deterministic subset of parents beyond). */
 export const CELL_BUDGET = 3_000_000;
-
-/** A number as a DOUBLE literal (a plain decimal literal would be a DECIMAL in DuckDB, slow in arithmetic). */
-export function num(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
-  const s = String(x);
-  return /[e]/i.test(s) ? s : `${s}e0`;
-}
-
-/** JSON pointer of a node of the spec (by id). */
-export function nodeIndex(ctx: ValidateContext, id: string): number {
-  return Array.isArray(ctx.doc?.nodes) ? ctx.doc.nodes.findIndex((x: { id?: unknown }) => x?.id === id) : -1;
-}
-
-export function nodePointer(ctx: ValidateContext, id: string, ...rest: string[]): string | undefined {
-  const i = nodeIndex(ctx, id);
-  return i >= 0 ? ['', 'nodes', String(i), ...rest].join('/') : undefined;
-}
 
 /**
  * The column of `t` that holds the key of the linked row of `other` (its primary parent through `parent`,
@@ -72,7 +56,7 @@ export async function ownRows(ctx: ValidateContext, t: TablePlan): Promise<strin
   if (!l.rows) return T;
   if (!t.pk) return null;
   const key = `CAST(${ident(t.pk)} AS VARCHAR)`;
-  const labels = (cond: string) => `(SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND level = 'row' AND row_key IS NOT NULL AND ${cond})`;
+  const labels = (cond: string) => rowLabelKeys(ctx, t.id, cond);
   return `(SELECT * FROM ${T} WHERE ${key} NOT IN ${labels(`kind <> 'data_quality'`)} AND ${key} NOT IN ${labels(`kind = 'data_quality'`)}
     UNION ALL SELECT DISTINCT ON (${ident(t.pk)}) * FROM ${T} WHERE ${key} IN ${labels(`kind = 'data_quality'`)} AND ${key} NOT IN ${labels(`kind <> 'data_quality'`)})`;
 }
@@ -81,8 +65,7 @@ export async function ownRows(ctx: ValidateContext, t: TablePlan): Promise<strin
 export async function unlabelled(ctx: ValidateContext, t: TablePlan, alias: string, column?: string): Promise<string> {
   const l = await labelsOf(ctx, t.id);
   if (!l.any || !t.pk) return 'TRUE';
-  const col = column === undefined ? '' : ` AND ("column" IS NULL OR "column" = ${lit(column)})`;
-  return `CAST(${alias}.${ident(t.pk)} AS VARCHAR) NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL${col})`;
+  return notLabelled(ctx, t.id, `CAST(${alias}.${ident(t.pk)} AS VARCHAR)`, column);
 }
 
 /** Epoch milliseconds (DOUBLE) of a datetime/date expression. */
@@ -111,19 +94,19 @@ export function segKey(ctx: ValidateContext, scale: { table: string; column: str
 export function segmentCase(key: string, multipliers: Record<string, number>): string {
   const entries = Object.entries(multipliers).filter(([, m]) => Number.isFinite(m));
   if (!entries.length) return '1.0';
-  return `(CASE ${key} ${entries.map(([k, m]) => `WHEN ${lit(k)} THEN ${num(m)}`).join(' ')} ELSE 1.0 END)::DOUBLE`;
+  return `(CASE ${key} ${entries.map(([k, m]) => `WHEN ${lit(k)} THEN ${dbl(m)}`).join(' ')} ELSE 1.0 END)::DOUBLE`;
 }
 
 /** A list of doubles as a SQL literal. */
 export function listLit(xs: ArrayLike<number>): string {
-  return `[${Array.from(xs, (x) => num(x)).join(', ')}]::DOUBLE[]`;
+  return `[${Array.from(xs, (x) => dbl(x)).join(', ')}]::DOUBLE[]`;
 }
 
 /** curveValue(c, k) of src/plan/curves.ts as SQL, for an integer bucket expression k. */
 export function curveSql(c: CurvePlan, k: string): string {
   if (c.kind === 'array') return `list_extract(${listLit(c.values)}, least(${c.values.length - 1}, greatest(0, ${k})) + 1)`;
-  const a = num(c.a);
-  const b = num(c.b);
+  const a = dbl(c.a);
+  const b = dbl(c.b);
   if (c.kind === 'logarithmic') return `(CASE WHEN 1 + ${b} * (${k}) > 0 THEN greatest(0.0, 1 + ${a} * ln(1 + ${b} * (${k}))) ELSE 0.0 END)`;
   if (c.kind === 'exponential') return `(CASE WHEN ${b} * (${k}) > 700 THEN 0.0 ELSE greatest(0.0, ${a} * exp(${b} * (${k}))) END)`;
   return `greatest(0.0, ${a} + ${b} * (${k}))`;
@@ -131,7 +114,7 @@ export function curveSql(c: CurvePlan, k: string): string {
 
 /** The age bucket of curvesAt (src/engine/vintage.ts): floor(max(0, age)·d / unit + 1e-9). */
 export function bucketSql(ageMs: string, decay: string, unitMs: number): string {
-  return `CAST(floor(greatest(0.0, ${ageMs}) * (${decay}) / ${num(unitMs)} + 1e-9) AS BIGINT)`;
+  return `CAST(floor(greatest(0.0, ${ageMs}) * (${decay}) / ${dbl(unitMs)} + 1e-9) AS BIGINT)`;
 }
 
 /** Product of the curves at an age (curvesAt), as SQL. */
@@ -176,12 +159,12 @@ export function gridSql(g: DatetimeGen): GridSql | null {
   const t0 = grid.point(0);
   const step = grid.stepMs;
   const count = grid.count;
-  const w = patternWeightSql(g.patterns, `${num(t0)} + i * ${num(step)}`);
+  const w = patternWeightSql(g.patterns, `${dbl(t0)} + i * ${dbl(step)}`);
   const prefix = `SELECT i, coalesce(sum(w) OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum FROM (SELECT i, ${w} AS w FROM range(0, ${count + 1}) r(i))`;
   // the extra point i = count carries the total (its own weight is never used)
   return {
     t0, step, count, last: grid.point(count - 1), prefix,
-    idx: (x) => `CAST(least(${count}.0, greatest(0.0, ceil(((${x}) - ${num(t0)}) / ${num(step)}))) AS BIGINT)`,
+    idx: (x) => `CAST(least(${count}.0, greatest(0.0, ceil(((${x}) - ${dbl(t0)}) / ${dbl(step)}))) AS BIGINT)`,
   };
 }
 
@@ -206,8 +189,4 @@ export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   return a !== 0 && (a >= 1e6 || a < 1e-3) ? x.toExponential(2) : String(Math.round(x * 10 ** digits) / 10 ** digits);
-}
-
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)} %`;
 }

@@ -6,9 +6,9 @@
  * bucket k with probability B_pk / Σ_j B_pj, and the expected count is the base fanout × Σ_j B_pj / Σ_t w(t).
  */
 import type { ColumnPlan, CurvePlan, TablePlan, VintagePlan } from '../../plan/types.ts';
-import { ident, n, one } from '../sql.ts';
+import { dbl, ident, n, one } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
-import { curveSql, gridSql, ms, num, ownRows, sampleOf, segKey, segmentCase, type DatetimeGen, type GridSql } from './cohorts-common.ts';
+import { curveSql, gridSql, ms, ownRows, sampleOf, segKey, segmentCase, type DatetimeGen, type GridSql } from './cohorts-common.ts';
 
 export interface VintageFrame {
   v: VintagePlan;
@@ -55,12 +55,12 @@ export async function vintageFrame(ctx: ValidateContext, t: TablePlan, v: Vintag
   if (!created) return { skip: `the parent has no column ${v.createdAt}` };
   const P = await ownRows(ctx, parent);
   if (!P) return { skip: 'the parent has rows added by scenarios and no key' };
-  const c = `coalesce(${ms(`p.${ident(v.createdAt)}`)}, ${num(grid.t0)})`;
+  const c = `coalesce(${ms(`p.${ident(v.createdAt)}`)}, ${dbl(grid.t0)})`;
   const d = v.decay ? segmentCase(segKey(ctx, v.decay, 'p'), v.decay.multipliers) : '1.0';
   const parBase = `SELECT p.${ident(parent.pk)} AS pkey, ${c} AS c, ${d} AS d${extra.length ? ', ' + extra.join(', ') : ''} FROM ${P} p`;
-  const par1 = `SELECT *, CASE WHEN d > 0 THEN ${num(unitMs)} / d ELSE 'inf'::DOUBLE END AS s FROM (${parBase})`;
-  const par2 = `SELECT *, CASE WHEN c > ${num(grid.last)} THEN -1 WHEN d > 0 THEN CAST(floor((${num(grid.last)} - c) / s) AS BIGINT) ELSE 0 END AS kmax,
-      CASE WHEN d > 0 AND c < ${num(grid.t0)} THEN CAST(floor((${num(grid.t0)} - c) / s) AS BIGINT) ELSE 0 END AS kmin FROM (${par1})`;
+  const par1 = `SELECT *, CASE WHEN d > 0 THEN ${dbl(unitMs)} / d ELSE 'inf'::DOUBLE END AS s FROM (${parBase})`;
+  const par2 = `SELECT *, CASE WHEN c > ${dbl(grid.last)} THEN -1 WHEN d > 0 THEN CAST(floor((${dbl(grid.last)} - c) / s) AS BIGINT) ELSE 0 END AS kmax,
+      CASE WHEN d > 0 AND c < ${dbl(grid.t0)} THEN CAST(floor((${dbl(grid.t0)} - c) / s) AS BIGINT) ELSE 0 END AS kmin FROM (${par1})`;
   // How many buckets: a deterministic subset of parents when they exceed the budget.
   const cells = n((await one(ctx, `SELECT coalesce(sum(kmax - kmin + 1) FILTER (WHERE kmax >= kmin), 0) AS n FROM (${par2})`)).n);
   const sample = sampleOf('pkey', cells);
@@ -70,7 +70,7 @@ export async function vintageFrame(ctx: ValidateContext, t: TablePlan, v: Vintag
     bk0 AS (SELECT pkey, k, ${m} AS m,
         CASE WHEN k = 0 THEN ${grid.idx('c')} ELSE ${grid.idx('c + k * s')} END AS lo,
         CASE WHEN k = kmax THEN ${grid.count} ELSE ${grid.idx('c + (k + 1) * s')} END AS hi,
-        (c + k * s >= ${num(gen.startMs)} AND c + (k + 1) * s <= ${num(gen.endMs)}) AS full
+        (c + k * s >= ${dbl(gen.startMs)} AND c + (k + 1) * s <= ${dbl(gen.endMs)}) AS full
       FROM (SELECT pkey, c, s, kmax, unnest(range(kmin, kmax + 1)) AS k FROM par WHERE kmax >= kmin)),
     bk AS (SELECT bk0.pkey, bk0.k, bk0.m, bk0.m * (ph.cum - pl.cum) AS b, bk0.full FROM bk0 JOIN prefix pl ON pl.i = bk0.lo JOIN prefix ph ON ph.i = bk0.hi),
     mass AS (SELECT pkey, sum(b) AS mass FROM bk GROUP BY 1)`;

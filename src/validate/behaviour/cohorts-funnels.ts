@@ -6,10 +6,11 @@
  */
 import { distCdf, type DistName } from '../../engine/distributions.ts';
 import type { DelayPlan, FunnelPlan, TablePlan } from '../../plan/types.ts';
-import { ident, lit, n } from '../sql.ts';
-import { judge, PASS_Z, round, shareSE, worst } from '../stats.ts';
+import { dbl, ident, lit, n } from '../sql.ts';
+import { judge, PASS_Z, pct, round, shareSE, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
-import { familyFactor, fmt, linkColumn, listLit, ms, nodePointer, num, ownRows, segKey, unlabelled } from './cohorts-common.ts';
+import { familyFactor, fmt, linkColumn, listLit, ms, ownRows, segKey, unlabelled } from './cohorts-common.ts';
+import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
 /** A stage is judged only on parents whose previous stage leaves time for the delay's 1 − 1e-10 quantile before the window end. */
@@ -84,7 +85,7 @@ const funnelConversion: CheckModule = async (ctx) => {
     const seg = f.segments ? segKey(ctx, f.segments, 'p') : 'NULL';
     const rows = await ctx.db.all(`WITH s AS (SELECT x.${ident(ft.fk)} AS pkey, CAST(x.${ident(ft.index)} AS BIGINT) AS k, ${ms(`x.${ident(ft.time)}`)} AS t FROM ${ft.own} x WHERE ${await unlabelled(ctx, t, 'x')}),
       d AS (SELECT a.pkey, a.k + 1 AS k, b.pkey IS NOT NULL AS hit FROM s a LEFT JOIN s b ON b.pkey = a.pkey AND b.k = a.k + 1
-            WHERE a.k >= 0 AND a.k < ${K - 1} AND a.t + list_extract(${listLit(margins as number[])}, a.k + 2) <= ${num(f.endMs)})
+            WHERE a.k >= 0 AND a.k < ${K - 1} AND a.t + list_extract(${listLit(margins as number[])}, a.k + 2) <= ${dbl(f.endMs)})
       SELECT d.k, ${seg} AS seg, count(*) AS den, count(*) FILTER (WHERE hit) AS num FROM d JOIN ${ft.parentRows} p ON p.${ident(parent.pk!)} = d.pkey GROUP BY ALL ORDER BY 1, 2`);
     const mult = (s: unknown) => (f.segments && s !== null ? f.segments.multipliers[String(s)] ?? 1 : 1);
     const stages = f.stages.slice(1).map((s, i) => ({ k: i + 1, name: s.name, den: 0, num: 0, e: 0, v: 0 }));
@@ -102,7 +103,7 @@ const funnelConversion: CheckModule = async (ctx) => {
       st.e += den * p;
       st.v += den * p * (1 - p);
       // A segment's cell is judged alone when the normal approximation holds (or the rate is 0 or 1: exact).
-      if (f.segments && (p === 0 || p === 1 || den * Math.min(p, 1 - p) >= 10)) cells.push({ obs: hit / den, p, se: shareSE(p, den), what: `${st.name} (${f.segments.column} ${r.seg ?? 'null'}): ${pct(hit / den)} vs ${pct(p)}` });
+      if (f.segments && (p === 0 || p === 1 || den * Math.min(p, 1 - p) >= 10)) cells.push({ obs: hit / den, p, se: shareSE(p, den), what: `${st.name} (${f.segments.column} ${r.seg ?? 'null'}): ${pct(hit / den, 1)} vs ${pct(p, 1)}` });
     }
     const judged = stages.filter((s) => s.den >= 20);
     if (!judged.length) continue;
@@ -110,7 +111,7 @@ const funnelConversion: CheckModule = async (ctx) => {
       const p = s.e / s.den;
       const se = Math.sqrt(s.v) / s.den;
       // the normal approximation needs some variance (or none at all: every rate 0 or 1)
-      if (s.v >= 10 || s.v === 0) cells.push({ obs: s.num / s.den, p, se, what: `${s.name}: ${pct(s.num / s.den)} vs ${pct(p)}` });
+      if (s.v >= 10 || s.v === 0) cells.push({ obs: s.num / s.den, p, se, what: `${s.name}: ${pct(s.num / s.den, 1)} vs ${pct(p, 1)}` });
       return { s, p, se, obs: s.num / s.den };
     });
     const family = familyFactor(cells.length);
@@ -119,7 +120,7 @@ const funnelConversion: CheckModule = async (ctx) => {
     const bad = verdicts.filter((v) => v.status !== 'pass').sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     const names = (i: number) => `${f.stages[pooled[i].s.k - 1].name} → ${pooled[i].s.name}`;
     out.push({
-      check: 'funnel_conversion', category: 'behavioural', table: t.id, column: ft.index, hard: false, status, specPath: nodePointer(ctx, t.id, 'stage_config', 'stages'),
+      check: 'funnel_conversion', category: 'behavioural', table: t.id, column: ft.index, hard: false, status, specPath: nodePath(ctx, t.id, 'stage_config', 'stages'),
       expected: Object.fromEntries(pooled.map((x) => [x.s.name, round(x.p)])), observed: Object.fromEntries(pooled.map((x) => [x.s.name, round(x.obs)])),
       tolerance: Object.fromEntries(pooled.map((x) => [x.s.name, round(PASS_Z * x.se * family)])), examples: bad.slice(0, 5).map((v) => v.what),
       message: `stage-to-stage conversion against transition_rate${f.segments ? ` × the ${f.segments.column} multiplier` : ''} (parents whose previous stage leaves room for the delay before the window end): ${status === 'pass' ? `${pooled.length} stages${f.segments ? ' and their segments' : ''} within tolerance` : bad[0].what}`,
@@ -144,14 +145,14 @@ const funnelOrder: CheckModule = async (ctx) => {
         SELECT pkey, 'stage indexes are not 0..r−1 once each' AS why FROM g WHERE c <> dk OR k0 <> 0 OR k1 <> c - 1 OR k1 >= ${K}
         UNION ALL SELECT pkey, 'a stage name differs from its index' FROM s WHERE k BETWEEN 0 AND ${K - 1} AND nm IS DISTINCT FROM list_extract(${names}, k + 1)
         UNION ALL SELECT pkey, 'a stage is not later than the one before' FROM o WHERE pk IS NOT NULL AND (t IS NULL OR pt IS NULL OR t < pt + ${gap})
-        UNION ALL SELECT pkey, 'a later stage is past the window end' FROM s WHERE k > 0 AND t > ${num(f.endMs)}
+        UNION ALL SELECT pkey, 'a later stage is past the window end' FROM s WHERE k > 0 AND t > ${dbl(f.endMs)}
         UNION ALL SELECT p.${ident(parent.pk!)}, 'the parent has no funnel' FROM ${ft.parentRows} p ANTI JOIN g ON g.pkey = p.${ident(parent.pk!)}
         ${start ? `UNION ALL SELECT s.pkey, 'stage 0 is not at the parent''s ${f.startFrom}' FROM s JOIN ${ft.parentRows} p ON p.${ident(parent.pk!)} = s.pkey WHERE s.k = 0 AND ${start} IS NOT NULL AND s.t IS DISTINCT FROM ${start}` : ''})`;
     const counts = await ctx.db.all(`${viol} SELECT why, count(DISTINCT pkey) AS n FROM v GROUP BY 1 ORDER BY 2 DESC`);
     const bad = counts.reduce((a, r) => a + n(r.n), 0);
     const ex = bad ? (await ctx.db.all(`${viol} SELECT DISTINCT CAST(pkey AS VARCHAR) AS k, why FROM v ORDER BY 1 LIMIT 5`)).map((r) => `${parent.id} ${r.k}: ${r.why}`) : [];
     out.push({
-      check: 'funnel_order', category: 'behavioural', table: t.id, column: ft.time, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePointer(ctx, t.id, 'stage_config'),
+      check: 'funnel_order', category: 'behavioural', table: t.id, column: ft.time, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, t.id, 'stage_config'),
       expected: 0, observed: bad, tolerance: 0, examples: ex,
       message: bad ? `${counts.map((r) => `${fmt(n(r.n), 0)} ${parent.id} rows: ${r.why}`).join('; ')}`
         : `every ${parent.id} row has one funnel: stages 0..r−1 in order, named as declared, strictly later each${start ? `, stage 0 at its ${f.startFrom}` : ''}, none past the window end`,
@@ -159,11 +160,6 @@ const funnelOrder: CheckModule = async (ctx) => {
   }
   return out;
 };
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)} %`;
-}
-
 export const FUNNEL_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'funnel_conversion', run: funnelConversion },
   { name: 'funnel_order', run: funnelOrder },

@@ -1,50 +1,10 @@
 /**
- * Moments the cohort checks need from the spec's models: the children count of a parent whose expected count
- * is scaled by a factor (the fanout model of src/engine/fanout.ts with its min/max), and the exact mean of an
- * int column drawn from a discrete distribution, multiplied and rounded half-to-even (src/engine/cast.ts).
+ * Moments the cohort checks need from the spec's models: the exact mean of an int column drawn from a discrete
+ * distribution, multiplied and rounded half-to-even (src/engine/cast.ts). (Children counts: ../fanout-model.ts.)
  */
 import { distPmf, isDiscrete, type DistName } from '../../engine/distributions.ts';
 import { roundHalfEven } from '../../engine/cast.ts';
-import type { FanoutPlan } from '../../plan/types.ts';
-
-export interface Moments { mean: number; variance: number }
-
-/** Mean and variance of the children count of a parent with fanout factor m (segment × vintage), or null when not modelled. */
-export function countMoments(f: FanoutPlan, m: number): Moments | null {
-  const lo = f.min ?? 0;
-  const hi = f.max ?? Infinity;
-  if (f.distribution === 'uniform') {
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return null;
-    const size = hi - lo + 1;
-    const mean = (m * (lo + hi)) / 2;
-    if (size > 100_000) return { mean, variance: (m * m * (size * size - 1)) / 12 + 1 / 6 };
-    let v = 0;
-    for (let j = lo; j <= hi; j++) {
-      const x = j * m;
-      const fr = x - Math.floor(x);
-      v += (x - mean) ** 2 + fr * (1 - fr);
-    }
-    return { mean, variance: v / size };
-  }
-  if (f.distribution === 'fixed') {
-    const x = f.mean * m;
-    const fr = x - Math.floor(x);
-    return { mean: x, variance: fr * (1 - fr) };
-  }
-  const mean = f.mean * m;
-  if (!(mean > 0)) {
-    const c = Math.min(hi, Math.max(lo, 0));
-    return { mean: c, variance: 0 };
-  }
-  const k = f.k ?? 1;
-  if (lo <= 0 && hi === Infinity) {
-    const variance = f.distribution === 'poisson' ? mean : f.distribution === 'negative_binomial' ? mean + (mean * mean) / k : mean * (1 + mean);
-    return { mean, variance };
-  }
-  const [type, params]: [DistName, Record<string, number>] = f.distribution === 'poisson' ? ['poisson', { lambda: mean }]
-    : f.distribution === 'negative_binomial' ? ['negative_binomial', { mean, dispersion_k: k }] : ['geometric', { p: 1 / (1 + mean) }];
-  return clampedMoments(type, params, lo, hi, (x) => x);
-}
+import type { Moments } from '../fanout-model.ts';
 
 /**
  * E and Var of g(min(hi, max(lo, X))) for a discrete X (pmf summed until the remaining mass is below 1e-14 or

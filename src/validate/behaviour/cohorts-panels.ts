@@ -12,10 +12,11 @@ import { GrainModel, periodStarts } from '../../engine/grain.ts';
 import { patternWeight } from '../../engine/time-grid.ts';
 import { trendFactor } from '../../registry/modifiers/trend.ts';
 import type { GrainPlan, TablePlan } from '../../plan/types.ts';
-import { examples, ident, n, one } from '../sql.ts';
-import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
+import { dbl, examples, ident, n, one } from '../sql.ts';
+import { FAIL_Z, judge, PASS_Z, pct, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { bucketSql, curvesAtSql, familyFactor, fmt, linkColumn, listLit, ms, nodePointer, num, ownRows, pct, sampleOf, segKey, segmentCase } from './cohorts-common.ts';
+import { bucketSql, curvesAtSql, familyFactor, fmt, linkColumn, listLit, ms, ownRows, sampleOf, segKey, segmentCase } from './cohorts-common.ts';
+import { nodePath } from '../structural.ts';
 import { segmentRatios } from './cohorts-segments.ts';
 import { ageHeatmap, cohortGrain, judgeAges, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
 
@@ -57,14 +58,14 @@ export function periodIndexSql(p: Periods, x: string): string {
     return `((year(${ts}) - ${d.getUTCFullYear()}) * 12 + month(${ts}) - ${d.getUTCMonth() + 1})`;
   }
   const L = p.every === 'hour' ? HOUR : p.every === 'day' ? DAY : 7 * DAY;
-  return `CAST(floor((${x} - ${num(p0)}) / ${L}) AS BIGINT)`;
+  return `CAST(floor((${x} - ${dbl(p0)}) / ${L}) AS BIGINT)`;
 }
 
 /** SQL: is instant x (ms) exactly the start of its period? */
 export function isPeriodStartSql(p: Periods, x: string): string {
   if (p.every === 'month') return `${x} = ${ms(`date_trunc('month', epoch_ms(CAST(${x} AS BIGINT)))`)}`;
   const L = p.every === 'hour' ? HOUR : p.every === 'day' ? DAY : 7 * DAY;
-  return `${x} = ${num(p.starts[0])} + ${periodIndexSql(p, x)} * ${L}`;
+  return `${x} = ${dbl(p.starts[0])} + ${periodIndexSql(p, x)} * ${L}`;
 }
 
 interface Panel {
@@ -128,7 +129,7 @@ const panelPeriods: CheckModule = async (ctx) => {
     const counts = await ctx.db.all(`${viol} SELECT why, count(*) AS n FROM v GROUP BY 1 ORDER BY 2 DESC`);
     const bad = counts.reduce((a, r) => a + n(r.n), 0);
     out.push({
-      check: 'panel_periods', category: 'behavioural', table: t.id, column: pn.period, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePointer(ctx, t.id, 'grain'),
+      check: 'panel_periods', category: 'behavioural', table: t.id, column: pn.period, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, t.id, 'grain'),
       expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `${viol} SELECT DISTINCT rk FROM v ORDER BY 1`) : [],
       message: bad ? counts.map((r) => `${fmt(n(r.n), 0)} rows: ${r.why}`).join('; ') : `every ${t.id} row is at the start of a ${pn.g.every} of its ${parent.id}'s lifetime, one per ${parent.id} and ${pn.g.every}`,
     });
@@ -154,7 +155,7 @@ const panelPeriods: CheckModule = async (ctx) => {
     const ex = bad ? await examples(ctx, `WITH w AS (SELECT unnest(${listLit(want)}) AS t), r AS (SELECT DISTINCT ${ms(`x.${ident(col.name)}`)} AS t FROM ${own} x)
       SELECT strftime(epoch_ms(CAST(coalesce(w.t, r.t) AS BIGINT)), '%Y-%m-%dT%H:%M:%SZ') AS p FROM w FULL JOIN r ON r.t = w.t WHERE w.t IS NULL OR r.t IS NULL ORDER BY 1`) : [];
     out.push({
-      check: 'panel_periods', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePointer(ctx, t.id, 'grain'),
+      check: 'panel_periods', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, t.id, 'grain'),
       expected: { periods: k }, observed: { extra, missing, duplicated: dup }, tolerance: 0, examples: ex,
       message: bad ? `${fmt(missing, 0)} active ${g.every}s missing, ${fmt(extra, 0)} rows at other instants, ${fmt(dup, 0)} repeated` : `one row per active ${g.every} of the series (${k.toLocaleString('en-US')}), none elsewhere`,
     });
@@ -167,7 +168,7 @@ const panelActivity: CheckModule = async (ctx) => {
   for (const pn of await panels(ctx)) {
     const { t, g, parent, p } = pn;
     const N = p.starts.length;
-    const specPath = nodePointer(ctx, t.id, 'grain');
+    const specPath = nodePath(ctx, t.id, 'grain');
     if (g.activeProbability === null) {
       // Complete panel: each parent has a row for every period of its lifetime (with panel_periods, counts suffice).
       const r = await one(ctx, `WITH par AS (${parentSql(ctx, pn)}), r AS (SELECT DISTINCT pkey, j FROM (${rowSql(pn)}) WHERE valid),
@@ -200,7 +201,7 @@ const panelActivity: CheckModule = async (ctx) => {
       par AS (SELECT *, ${cohort} AS cohort FROM (${parentSql(ctx, pn)}) WHERE hi > lo AND ${sample.cond}),
       c0 AS (SELECT pkey, sm, seg, cr, d, cohort, unnest(range(lo, hi)) AS j FROM par),
       r AS (SELECT DISTINCT pkey, j FROM (${rowSql(pn)}) WHERE valid),
-      e AS (SELECT c0.j, c0.seg, c0.cohort, ${age} AS age, least(1.0, ${num(g.activeProbability)} * c0.sm * per.w * ${vint}) AS p FROM c0 JOIN per ON per.j = c0.j),
+      e AS (SELECT c0.j, c0.seg, c0.cohort, ${age} AS age, least(1.0, ${dbl(g.activeProbability)} * c0.sm * per.w * ${vint}) AS p FROM c0 JOIN per ON per.j = c0.j),
       o AS (SELECT r.j, c0.seg, c0.cohort, ${age} AS age FROM r JOIN par c0 ON c0.pkey = r.pkey AND r.j >= c0.lo AND r.j < c0.hi JOIN per ON per.j = r.j),
       c AS (SELECT j, seg, cohort, age, p, FALSE AS hit FROM e UNION ALL SELECT j, seg, cohort, age, NULL, TRUE FROM o)
       SELECT grouping(j, seg, cohort, age) AS gid, j, seg, cohort, age, count(*) FILTER (WHERE NOT hit) AS cells, count(*) FILTER (WHERE hit) AS o, sum(p) AS e, sum(p * (1 - p)) AS v
@@ -214,7 +215,7 @@ const panelActivity: CheckModule = async (ctx) => {
     if (E < 20 || (V > 0 && V < 10)) continue;
     const verdicts: { status: CheckStatus; what: string; z: number }[] = [];
     const jt = judge(O, E, Math.sqrt(V));
-    verdicts.push({ status: jt.status, what: `active share ${pct(O / C)} vs ${pct(E / C)}`, z: jt.z });
+    verdicts.push({ status: jt.status, what: `active share ${pct(O / C, 1)} vs ${pct(E / C, 1)}`, z: jt.z });
     // χ² over the periods that expect at least 10 active rows.
     let chi2 = 0;
     let df = 0;
@@ -259,14 +260,14 @@ const panelActivity: CheckModule = async (ctx) => {
       check: 'panel_activity', category: 'behavioural', table: t.id, column: pn.period, hard: false, status, specPath,
       expected: { active: round(E), share: round(E / C) }, observed: { active: O, share: round(O / C) }, tolerance: { active: round(jt.tolerance), chi2_df: df, chi2_z: round(zc, 3) },
       examples: bad.slice(0, 5).map((x) => x.what),
-      message: `active ${g.every}s per ${parent.id} lifetime against min(1, active_probability × calendar weight${g.segments.length ? ' × segment multiplier' : ''}${v ? ' × vintage curve' : ''})${sample.modulus > 1 ? ` (1 in ${sample.modulus} parents)` : ''}: ${status === 'pass' ? `${pct(O / C)} active (expected ${pct(E / C)}), every ${g.every} and calendar bucket within tolerance` : bad[0].what}`,
+      message: `active ${g.every}s per ${parent.id} lifetime against min(1, active_probability × calendar weight${g.segments.length ? ' × segment multiplier' : ''}${v ? ' × vintage curve' : ''})${sample.modulus > 1 ? ` (1 in ${sample.modulus} parents)` : ''}: ${status === 'pass' ? `${pct(O / C, 1)} active (expected ${pct(E / C, 1)}), every ${g.every} and calendar bucket within tolerance` : bad[0].what}`,
       chart: { kind: 'line', title: `${t.id}: share of ${parent.id} × ${g.every} cells with a row`, x: pts.map((x) => x.x), expected: pts.map((x) => round(x.e)), observed: pts.map((x) => round(x.o)), xLabel: g.every, unit: '%' },
     });
     // Segments: active share by the parent's segment relative to the largest one.
     if (g.segments.length) {
       const cells = rows.filter((r) => n(r.gid) === 11)
         .map((r) => ({ seg: r.seg === null ? '(null)' : String(r.seg), units: n(r.cells), observed: n(r.o), expected: n(r.e), variance: n(r.v) }));
-      const res = segmentRatios({ check: 'segment_ratio', category: 'behavioural', table: t.id, column: g.segments[0].column, hard: false, specPath: nodePointer(ctx, g.segments[0].table, 'segment_behavior', 'behaviors') }, cells, g.segments[0], 'active periods', `${parent.id} × ${g.every}`);
+      const res = segmentRatios({ check: 'segment_ratio', category: 'behavioural', table: t.id, column: g.segments[0].column, hard: false, specPath: nodePath(ctx, g.segments[0].table, 'segment_behavior', 'behaviors') }, cells, g.segments[0], 'active periods', `${parent.id} × ${g.every}`);
       if (res) out.push(res);
     }
     // Vintage: active share by the parent's age (cohort × age cells).
@@ -277,12 +278,12 @@ const panelActivity: CheckModule = async (ctx) => {
         const unitName = UNIT_NAMES[unit] ?? `${fmt(unit / DAY)} days`;
         const badAge = [...res.ages].sort((a, b) => Math.abs(b.z) - Math.abs(a.z))[0];
         out.push({
-          check: 'vintage_curve', category: 'behavioural', table: t.id, column: pn.period, hard: false, status: res.status, specPath: nodePointer(ctx, v.table, 'vintage_behavior', 'age_based_multipliers'),
+          check: 'vintage_curve', category: 'behavioural', table: t.id, column: pn.period, hard: false, status: res.status, specPath: nodePath(ctx, v.table, 'vintage_behavior', 'age_based_multipliers'),
           expected: Object.fromEntries(res.ages.map((a) => [a.label, round(a.e / a.parents)])), observed: Object.fromEntries(res.ages.map((a) => [a.label, round(a.o / a.parents)])),
           tolerance: { per_age: Object.fromEntries(res.ages.map((a) => [a.label, round(a.tol / a.parents)])), chi2: round(res.chi2), df: res.df, z: round(res.z, 3) },
-          examples: res.ages.filter((a) => a.status !== 'pass').slice(0, 5).map((a) => `age ${a.label}: ${pct(a.o / a.parents)} vs ${pct(a.e / a.parents)}`),
+          examples: res.ages.filter((a) => a.status !== 'pass').slice(0, 5).map((a) => `age ${a.label}: ${pct(a.o / a.parents, 1)} vs ${pct(a.e / a.parents, 1)}`),
           message: `active share of ${parent.id} × ${g.every} cells by the ${parent.id}'s age (${unitName}s since ${v.createdAt}${v.decay ? ' × decay_rate' : ''}) against the activity curve: ${res.status === 'pass' ? `${res.ages.length} ages within tolerance, cohort × age χ² z = ${fmt(res.z, 2)}`
-            : Math.abs(badAge.z) > PASS_Z ? `age ${badAge.label}: ${pct(badAge.o / badAge.parents)} active, expected ${pct(badAge.e / badAge.parents)} (z = ${fmt(badAge.z, 1)})` : `cohort × age χ² z = ${fmt(res.z, 1)}`}`,
+            : Math.abs(badAge.z) > PASS_Z ? `age ${badAge.label}: ${pct(badAge.o / badAge.parents, 1)} active, expected ${pct(badAge.e / badAge.parents, 1)} (z = ${fmt(badAge.z, 1)})` : `cohort × age χ² z = ${fmt(res.z, 1)}`}`,
           chart: ageHeatmap(cells, res.ages, `${t.id}: active share by cohort × age (${unitName}s)`, '%'),
         });
       }

@@ -6,11 +6,12 @@
  */
 import type { SegmentScale, TablePlan } from '../../plan/types.ts';
 import { ident, n } from '../sql.ts';
-import { judge, judgeShares, round, worst } from '../stats.ts';
+import { judge, judgeShares, pct, round, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { type Base, familyFactor, fmt, linkColumn, nodePointer, ownRows, segKey, segmentCase } from './cohorts-common.ts';
+import { type Base, familyFactor, fmt, linkColumn, ownRows, segKey, segmentCase } from './cohorts-common.ts';
+import { nodePath } from '../structural.ts';
 import { vintageFrame } from './cohorts-frame.ts';
-import { countMoments } from './cohorts-moments.ts';
+import { fanoutMoments } from '../fanout-model.ts';
 
 /** Segments with fewer expected children (or active periods) than this are left out (normal approximation). */
 export const MIN_EXPECTED = 20;
@@ -91,7 +92,7 @@ async function fanoutSegmentRatio(ctx: ValidateContext, t: TablePlan, scale: Seg
   for (const b of bins) {
     const key = b.seg === null ? '(null)' : String(b.seg);
     const np = n(b.np);
-    const mom = countMoments(rows.fanout, np > 0 ? n(b.m) / np : 0);
+    const mom = fanoutMoments(rows.fanout, np > 0 ? n(b.m) / np : 0);
     if (!mom) return null;
     const s = by.get(key) ?? { units: 0, observed: 0, expected: 0, variance: 0 };
     s.units += np;
@@ -100,7 +101,7 @@ async function fanoutSegmentRatio(ctx: ValidateContext, t: TablePlan, scale: Seg
     s.variance += np * mom.variance;
     by.set(key, s);
   }
-  const base: Base = { check: 'segment_ratio', category: 'behavioural', table: t.id, column: scale.column, hard: false, specPath: nodePointer(ctx, scale.table, 'segment_behavior', 'behaviors') };
+  const base: Base = { check: 'segment_ratio', category: 'behavioural', table: t.id, column: scale.column, hard: false, specPath: nodePath(ctx, scale.table, 'segment_behavior', 'behaviors') };
   const res = segmentRatios(base, [...by].map(([s, c]) => ({ seg: s, ...c })), scale, 'children', `${parent.id} row`);
   if (res && rows.vintage) res.message += ' (each parent\'s expected count includes its vintage factor)';
   return res;
@@ -135,7 +136,7 @@ const pickShares: CheckModule = async (ctx) => {
       const worstI = exp.map((e, i) => Math.abs(j.observed[i] - e)).reduce((bi, d, i, a) => (d > a[bi] ? i : bi), 0);
       out.push({
         check: 'segment_share', category: 'behavioural', table: t.id, column: link.name, hard: false, status: j.status,
-        specPath: nodePointer(ctx, sc.table, 'segment_behavior', 'behaviors'),
+        specPath: nodePath(ctx, sc.table, 'segment_behavior', 'behaviors'),
         expected: Object.fromEntries(labels.map((l, i) => [l, round(exp[i])])), observed: Object.fromEntries(labels.map((l, i) => [l, round(j.observed[i])])),
         tolerance: round(j.tolerance), examples: j.status === 'pass' ? [] : [labels[worstI]],
         message: `${t.id} rows picking a ${q.id} row by its ${sc.column} (∝ ${pick.weightsBy ? `${pick.weightsBy} × ` : ''}fanout_multiplier): largest deviation ${pct(j.maxDeviation)} ("${labels[worstI]}" ${pct(j.observed[worstI])} vs ${pct(exp[worstI])}), allowed ${pct(j.tolerance)}`,
@@ -145,11 +146,6 @@ const pickShares: CheckModule = async (ctx) => {
   }
   return out;
 };
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
-}
-
 export const SEGMENT_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'segment_ratio', run: fanoutSegments },
   { name: 'segment_share', run: pickShares },

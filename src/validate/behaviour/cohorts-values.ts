@@ -12,10 +12,11 @@
  */
 import { isDiscrete, type DistName } from '../../engine/distributions.ts';
 import type { ColumnPlan, CurvePlan, ModifierProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
-import { ident, n } from '../sql.ts';
+import { dbl, ident, n } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { bucketSql, curveSql, familyFactor, fmt, linkColumn, ms, nodePointer, num, ownRows, segKey, segmentCase, unlabelled } from './cohorts-common.ts';
+import { bucketSql, curveSql, familyFactor, fmt, linkColumn, ms, ownRows, segKey, segmentCase, unlabelled } from './cohorts-common.ts';
+import { nodePath } from '../structural.ts';
 import { roundedMean } from './cohorts-moments.ts';
 import { cohortGrain, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
 
@@ -95,8 +96,8 @@ function clampSql(vm: ValueModel, v: string, f: string): { low: string; high: st
   const lo = Math.max(...vm.trailing.map((c) => c.min ?? -Infinity));
   const hi = Math.min(...vm.trailing.map((c) => c.max ?? Infinity));
   return {
-    low: Number.isFinite(lo) ? `sum(CASE WHEN ${v} <= ${num(lo)} THEN abs(${num(lo)}) / ${f} ELSE 0 END)` : '0',
-    high: Number.isFinite(hi) ? `count(*) FILTER (WHERE ${v} >= ${num(hi)})` : '0',
+    low: Number.isFinite(lo) ? `sum(CASE WHEN ${v} <= ${dbl(lo)} THEN abs(${dbl(lo)}) / ${f} ELSE 0 END)` : '0',
+    high: Number.isFinite(hi) ? `count(*) FILTER (WHERE ${v} >= ${dbl(hi)})` : '0',
   };
 }
 
@@ -207,7 +208,7 @@ const segmentValueRatio: CheckModule = async (ctx) => {
     const status = worst(res.map((r) => r.j.status));
     const bad = [...res].sort((x, y) => Math.abs(y.j.z) - Math.abs(x.j.z))[0];
     out.push({
-      check: 'segment_value_ratio', category: 'behavioural', table: t.id, column: vm.col.name, hard: false, status, specPath: nodePointer(ctx, scale.table, 'segment_behavior', 'applies_to_columns'),
+      check: 'segment_value_ratio', category: 'behavioural', table: t.id, column: vm.col.name, hard: false, status, specPath: nodePath(ctx, scale.table, 'segment_behavior', 'applies_to_columns'),
       expected: Object.fromEntries(res.map((r) => [r.c.seg, round(r.exp)])), observed: Object.fromEntries(res.map((r) => [r.c.seg, round(r.obs)])),
       tolerance: Object.fromEntries(res.map((r) => [r.c.seg, round(r.j.tolerance)])), examples: res.filter((r) => r.j.status !== 'pass').slice(0, 5).map((r) => r.c.seg),
       message: `mean ${vm.col.name}${vm.vints.length ? ' ÷ its value curve' : ''} by ${scale.table}.${scale.column} relative to "${b.seg}" against value_multiplier${exact && !mults.every(isInt) ? ' (int rounding computed exactly)' : ''}: ${status === 'pass' ? 'all within tolerance' : `"${bad.c.seg}" is ${fmt(bad.obs)}, expected ${fmt(bad.exp)} (z = ${fmt(bad.j.z, 1)})`}`,
@@ -332,7 +333,7 @@ const valueCurve: CheckModule = async (ctx) => {
       a.em += r.n * r.m * rk.get(r.k)!;
     }
     out.push({
-      check: 'vintage_curve', category: 'behavioural', table: t.id, column: vm.col.name, hard: false, status, specPath: nodePointer(ctx, v0.table, 'vintage_behavior', 'age_based_multipliers'),
+      check: 'vintage_curve', category: 'behavioural', table: t.id, column: vm.col.name, hard: false, status, specPath: nodePath(ctx, v0.table, 'vintage_behavior', 'age_based_multipliers'),
       expected: Object.fromEntries(judged.map((x) => [x.gr.label, round(x.gr.em / x.gr.n)])), observed: Object.fromEntries(judged.map((x) => [x.gr.label, round(x.gr.sv / x.gr.n / mu)])),
       tolerance: { per_age: Object.fromEntries(judged.map((x) => [x.gr.label, round(x.j.tolerance)])), chi2: round(chi2), df, z: round(z, 3) },
       examples: judged.filter((x) => x.j.status !== 'pass').slice(0, 5).map((x) => `age ${x.gr.label}: ${fmt(x.ratio)} × the curve`),

@@ -8,10 +8,11 @@
  * is not judged on ages it could not reach yet).
  */
 import type { TablePlan } from '../../plan/types.ts';
-import { examples, ident, n, one } from '../sql.ts';
+import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { familyFactor, fmt, linkColumn, ms, nodePointer, num, ownRows, unlabelled } from './cohorts-common.ts';
+import { familyFactor, fmt, linkColumn, ms, ownRows, unlabelled } from './cohorts-common.ts';
+import { nodePath } from '../structural.ts';
 import { childBucket, vintageFrame } from './cohorts-frame.ts';
 
 /** Ages beyond this are pooled into one bucket. */
@@ -43,7 +44,7 @@ const vintageOrder: CheckModule = async (ctx) => {
     const bad = n((await one(ctx, `SELECT count(*) AS c ${from}`)).c);
     const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk.name)} AS VARCHAR)`;
     out.push({
-      check: 'vintage_order', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePointer(ctx, v.table, 'vintage_behavior', 'created_at_column'),
+      check: 'vintage_order', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, v.table, 'vintage_behavior', 'created_at_column'),
       expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT ${key} AS k ${from} ORDER BY 1`) : [],
       message: bad ? `${bad.toLocaleString('en-US')} ${t.id} rows have ${col.name} before their ${parent.id}'s ${v.createdAt}` : `no ${t.id} row has ${col.name} before its ${parent.id}'s ${v.createdAt}`,
     });
@@ -150,7 +151,7 @@ const activityCurve: CheckModule = async (ctx) => {
     if (!f.timeCol || f.timeCol.modifiers.some((m) => m.kind !== 'not_before')) continue;
     // A date column keeps the day of a sub-day grid point (moved to the next midnight when before the creation).
     if (f.timeCol.type === 'date' && f.grid.step < 86_400_000) continue;
-    const created = `coalesce(${ms(`${ident(v.createdAt)}`)}, ${num(f.grid.t0)})`;
+    const created = `coalesce(${ms(`${ident(v.createdAt)}`)}, ${dbl(f.grid.t0)})`;
     const span = await one(ctx, `SELECT min(${created}) AS lo, max(${created}) AS hi FROM ${ident(f.parent.id)}`);
     const g = cohortGrain(n(span.hi) - n(span.lo));
     const timeCol = f.timeCol;
@@ -171,7 +172,7 @@ const activityCurve: CheckModule = async (ctx) => {
     const badAge = [...res.ages].sort((a, b) => Math.abs(b.z) - Math.abs(a.z))[0];
     out.push({
       check: 'vintage_curve', category: 'behavioural', table: t.id, column: timeCol.name, hard: false, status: res.status,
-      specPath: nodePointer(ctx, v.table, 'vintage_behavior', 'age_based_multipliers'),
+      specPath: nodePath(ctx, v.table, 'vintage_behavior', 'age_based_multipliers'),
       expected: Object.fromEntries(res.ages.map((a) => [a.label, round(a.e / a.parents)])), observed: Object.fromEntries(res.ages.map((a) => [a.label, round(a.o / a.parents)])),
       tolerance: { per_age: Object.fromEntries(res.ages.map((a) => [a.label, round(a.tol / a.parents)])), chi2: round(res.chi2), df: res.df, z: round(res.z, 3) },
       examples: res.ages.filter((a) => a.status !== 'pass').slice(0, 5).map((a) => `age ${a.label}: ${fmt(a.o / a.parents)} vs ${fmt(a.e / a.parents)}`),

@@ -4,42 +4,8 @@
  * a curve of ratios judged bucket by bucket plus the fitted scale of its shape.
  */
 import { betaI } from '../../engine/dist/special.ts';
-import { normalQuantilePrecise } from '../../engine/dist/normal-quantile.ts';
-import { FAIL_Z, judge, judgeShares, PASS_Z, worst } from '../stats.ts';
+import { binomialZ, judge, judgeShares, tailZ, worst, zStatus } from '../stats.ts';
 import type { CheckStatus } from '../types.ts';
-
-/** Status of a z score: within PASS_Z passes, within FAIL_Z warns, beyond fails. */
-export function zStatus(z: number): CheckStatus {
-  const a = Math.abs(z);
-  return a <= PASS_Z ? 'pass' : a <= FAIL_Z ? 'warn' : 'fail';
-}
-
-/** z of a tail probability (the normal quantile of it, sign given by the side). */
-function tailZ(tail: number): number {
-  if (!(tail > 0)) return Infinity;
-  if (tail >= 0.5) return 0;
-  return -normalQuantilePrecise(tail);
-}
-
-/**
- * Signed z of x successes in n draws against a share anywhere in [pLo, pHi] (a share band: the expected share
- * ± a model slack), from the exact binomial tail P(X ≥ x) or P(X ≤ x) at the nearer end of the band.
- */
-export function binomialZ(x: number, n: number, pLo: number, pHi: number): number {
-  if (n <= 0) return 0;
-  const share = x / n;
-  if (share > pHi) {
-    const p = Math.max(0, pHi);
-    if (p <= 0) return Infinity;
-    return tailZ(betaI(x, n - x + 1, p)); // P(X ≥ x)
-  }
-  if (share < pLo) {
-    const p = Math.min(1, pLo);
-    if (p >= 1) return -Infinity;
-    return -tailZ(betaI(n - x, x + 1, 1 - p)); // P(X ≤ x)
-  }
-  return 0;
-}
 
 export interface CountsJudgement {
   status: CheckStatus;

@@ -12,10 +12,11 @@ import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
 import type { ColumnPlan, EffectPlan, ModifierProgram, Scalar, TablePlan, TimeDimension } from '../../plan/types.ts';
 import { notLabelled } from '../labelled.ts';
 import { ident, keyExpr, n, num } from '../sql.ts';
-import { judge, PASS_Z, round } from '../stats.ts';
+import { judge, PASS_Z, pct, round, zStatus } from '../stats.ts';
+import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { dispersionSE, fanoutModel, type CountModel } from './distributions-fanout.ts';
-import { judgeCounts, judgeCurve, zStatus } from './distributions-stats.ts';
+import { dispersionSE, fanoutModel, type CountModel } from '../fanout-model.ts';
+import { judgeCounts, judgeCurve } from './distributions-stats.ts';
 import { DIM_LABELS, DIM_SIZE, DIM_SQL, effectSteps, effectStepsSql, type EffectSteps, expectedBuckets, stepAt } from './distributions-time.ts';
 
 /** Fewest parents for fanout_mean, and for fanout_dispersion (the sample variance needs more to be near normal). */
@@ -26,31 +27,6 @@ const MIN_ROWS = 30;
 const MIN_BUCKET_ROWS = 10;
 const YEAR_MS = 365.25 * 86_400_000;
 const DAY_MS = 86_400_000;
-
-// ---------------------------------------------------------------------------------------------------------
-// Spec paths
-
-function nodeIndex(ctx: ValidateContext, table: string): number {
-  return Array.isArray(ctx.doc?.nodes) ? ctx.doc.nodes.findIndex((x: { id?: unknown }) => x?.id === table) : -1;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function docColumn(ctx: ValidateContext, table: string, column: string): { path: string; col: any } | null {
-  const i = nodeIndex(ctx, table);
-  const cols = i >= 0 ? ctx.doc.nodes[i].columns : null;
-  const j = Array.isArray(cols) ? cols.findIndex((c: { name?: unknown }) => c?.name === column) : -1;
-  return j >= 0 ? { path: `/nodes/${i}/columns/${j}`, col: cols[j] } : null;
-}
-
-/** Path of the k-th modifier `transform` of a column in the document (the plan keeps their order). */
-function modifierPath(ctx: ValidateContext, table: string, column: string, transform: string, k: number): string | undefined {
-  const d = docColumn(ctx, table, column);
-  if (!d) return undefined;
-  const mods = Array.isArray(d.col.modifiers) ? d.col.modifiers : [];
-  let seen = 0;
-  for (let i = 0; i < mods.length; i++) if (mods[i]?.transform === transform && seen++ === k) return `${d.path}/modifiers/${i}`;
-  return d.path;
-}
 
 function present(ctx: ValidateContext): TablePlan[] {
   return ctx.plan.tables.filter((t) => ctx.present.has(t.id));
@@ -69,7 +45,6 @@ async function guarded(out: CheckResult[], check: string, table: string, column:
   }
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
 // ---------------------------------------------------------------------------------------------------------
 // fanout_mean, fanout_dispersion
@@ -181,7 +156,7 @@ const fanoutChecks: CheckModule = async (ctx) => {
     for (const [k, c] of counts) ss += c * (k - mean) ** 2;
     const variance = ss / (parents - 1);
     const i = nodeIndex(ctx, t.id);
-    const specPath = i >= 0 ? (ctx.doc.nodes[i].fanout !== undefined ? `/nodes/${i}/fanout` : `/nodes/${i}`) : undefined;
+    const specPath = i >= 0 && ctx.doc.nodes[i].fanout !== undefined ? nodePath(ctx, t.id, 'fanout') : nodePath(ctx, t.id);
     const f = rows.fanout;
     const what = `${f.distribution}${f.distribution === 'uniform' ? `[${f.min}, ${f.max}]` : f.distribution === 'fixed' ? `(${f.mean})` : `(mean ${f.mean}${f.k !== null ? `, k ${f.k}` : ''})`}${f.distribution !== 'uniform' && f.distribution !== 'fixed' && (f.min !== null || f.max !== null) ? ` bounded to [${f.min ?? 0}, ${f.max ?? '∞'}]` : ''}${m !== 1 ? ` × effect factor ${round(m)}` : ''}`;
     const se = Math.sqrt(model.variance / parents);
@@ -350,8 +325,8 @@ function choicePath(ctx: ValidateContext, table: string, column: string): string
   const i = nodeIndex(ctx, table);
   if (i < 0) return undefined;
   const sb = ctx.doc.nodes[i].segment_behavior;
-  if (sb?.segment_column === column && sb.segments !== undefined) return `/nodes/${i}/segment_behavior/segments`;
-  return d?.path ?? `/nodes/${i}`;
+  if (sb?.segment_column === column && sb.segments !== undefined) return nodePath(ctx, table, 'segment_behavior', 'segments');
+  return d?.path ?? nodePath(ctx, table);
 }
 
 const choiceWeights: CheckModule = async (ctx) => {

@@ -11,7 +11,8 @@
 import { isDiscrete } from '../../engine/distributions.ts';
 import type { DistName } from '../../engine/dist/types.ts';
 import type { ColumnPlan, ModifierProgram, Plan, RowScenarioProgram, ScenarioProgram, TablePlan } from '../../plan/types.ts';
-import { ident, lit, num } from '../sql.ts';
+import { dbl, ident, lit, num } from '../sql.ts';
+import { modifierPath, nodePath } from '../structural.ts';
 import type { ValidateContext } from '../types.ts';
 
 export type Outliers = Extract<ModifierProgram, { kind: 'outliers' }>;
@@ -64,7 +65,7 @@ export function decisions(ctx: ValidateContext): Decision[] {
         const ambiguous = list.length > 1 || upstream.some((u) => hasModifierKind(t, u, kind));
         const d: OutliersDecision = {
           what: 'outliers', name: `outliers (${mode}) on ${t.id}.${c.name}`, t, c, o: list.map((x) => x[0]), index: list[0][1], kind, ambiguous,
-          path: modifierPath(ctx, t.id, c.name, 'outliers', outliers.findIndex(([m]) => m === list[0][0])), labels: '',
+          path: specPointer(ctx, t.id, c.name, 'outliers', outliers.findIndex(([m]) => m === list[0][0])), labels: '',
         };
         (families.get(kind) ?? families.set(kind, []).get(kind)!).push(c.name);
         if (!firstOfKind.has(kind)) firstOfKind.set(kind, d);
@@ -75,7 +76,7 @@ export function decisions(ctx: ValidateContext): Decision[] {
         const ambiguous = anomalies.length > 1 || upstream.some((u) => ANOMALY_KINDS.some((k) => hasModifierKind(t, u, k)));
         const d: AnomalyDecision = {
           what: 'anomaly', name: `anomaly on ${t.id}.${c.name}`, t, c, a: anomalies.map((x) => x[0]), index: anomalies[0][1], ambiguous,
-          path: modifierPath(ctx, t.id, c.name, 'anomaly', 0), labels: '',
+          path: specPointer(ctx, t.id, c.name, 'anomaly', 0), labels: '',
         };
         for (const k of ANOMALY_KINDS) {
           (families.get(k) ?? families.set(k, []).get(k)!).push(c.name);
@@ -126,23 +127,14 @@ function readsOf(c: ColumnPlan): string[] {
   return refs;
 }
 
+/** JSON pointer of a labelled modifier of a column: the modifier, else its column, else its node ('' without one). */
+function specPointer(ctx: ValidateContext, table: string, column: string, transform: string, ordinal: number): string {
+  return modifierPath(ctx, table, column, transform, ordinal) ?? nodePath(ctx, table) ?? '';
+}
+
 function hasModifierKind(t: TablePlan, column: string, kind: string): boolean {
   const c = t.columns.find((x) => x.name === column);
   return !!c?.modifiers.some((m) => (m.kind === 'outliers' && `outlier_${m.mode}` === kind) || (m.kind === 'anomaly' && ANOMALY_KINDS.includes(kind)));
-}
-
-/** JSON pointer of the ordinal-th modifier `transform` of a column in the spec document. */
-function modifierPath(ctx: ValidateContext, table: string, column: string, transform: string, ordinal: number): string {
-  const nodes = Array.isArray(ctx.doc?.nodes) ? ctx.doc.nodes : [];
-  const ni = nodes.findIndex((x: { id?: unknown }) => x?.id === table);
-  if (ni < 0) return '';
-  const cols = Array.isArray(nodes[ni].columns) ? nodes[ni].columns : [];
-  const ci = cols.findIndex((x: { name?: unknown }) => x?.name === column);
-  if (ci < 0) return `/nodes/${ni}`;
-  const mods = Array.isArray(cols[ci].modifiers) ? cols[ci].modifiers : [];
-  let seen = -1;
-  const mi = mods.findIndex((m: { transform?: unknown; kind?: unknown }) => (m?.transform ?? m?.kind) === transform && ++seen === ordinal);
-  return mi < 0 ? `/nodes/${ni}/columns/${ci}` : `/nodes/${ni}/columns/${ci}/modifiers/${mi}`;
 }
 
 /**
@@ -165,11 +157,6 @@ export function touchedByOthers(all: Decision[], d: Decision, columns: string[])
 
 // ---------------------------------------------------------------------------------------------
 // SQL pieces
-
-/** A number as a DOUBLE literal (decimal literals multiply into scales DuckDB refuses). */
-export function dbl(x: number): string {
-  return `CAST(${num(x)} AS DOUBLE)`;
-}
 
 /** The join condition of a label key column `lk` (text) with the row of table `t` aliased `x`. */
 export function keyOn(t: TablePlan, lk: string, x = 'x'): string {
@@ -303,33 +290,4 @@ export function outlierFloor(o: Outliers): number | null {
 export function outlierNeverZero(o: Outliers): boolean {
   // a clamp at 0 gives m = 0 (no change) with positive probability, as does a discrete magnitude
   return outlierFloor(o) !== null || (!isDiscrete(o.dist as DistName) && o.clamp[0] !== 0 && o.clamp[1] !== 0);
-}
-
-/** Binomial tail P(X ≥ x) (upper) or P(X ≤ x) (lower), computed exactly (log-space terms). */
-export function binomialTail(n: number, p: number, x: number, upper: boolean): number {
-  if (p <= 0) return upper ? (x <= 0 ? 1 : 0) : 1;
-  if (p >= 1) return upper ? 1 : (x >= n ? 1 : 0);
-  const lp = Math.log(p);
-  const lq = Math.log1p(-p);
-  const lchoose = (k: number) => lgammaInt(n + 1) - lgammaInt(k + 1) - lgammaInt(n - k + 1);
-  let s = 0;
-  const [from, to] = upper ? [Math.max(0, Math.ceil(x)), n] : [0, Math.min(n, Math.floor(x))];
-  for (let k = from; k <= to; k++) {
-    const term = Math.exp(lchoose(k) + k * lp + (n - k) * lq);
-    s += term;
-    if (term < s * 1e-17 && ((upper && k > n * p) || (!upper && k < n * p))) break;
-  }
-  return Math.min(1, s);
-}
-
-const lgCache: number[] = [0, 0];
-function lgammaInt(k: number): number {
-  // log((k − 1)!) for whole k ≥ 1
-  if (k < lgCache.length) return lgCache[k];
-  if (k > 1e6) {
-    const x = k;
-    return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3);
-  }
-  for (let i = lgCache.length; i <= k; i++) lgCache[i] = lgCache[i - 1] + Math.log(i - 1);
-  return lgCache[k];
 }

@@ -16,11 +16,11 @@
  *   decision is certain to have changed.
  */
 import type { TablePlan } from '../../plan/types.ts';
-import { ident, lit, n, num, one } from '../sql.ts';
-import { FAIL_Z, PASS_Z, round } from '../stats.ts';
+import { dbl, ident, lit, n, num, one } from '../sql.ts';
+import { binomialTail, FAIL_Z, PASS_Z, round } from '../stats.ts';
 import type { ChartData, CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import {
-  anomalyFactor, binomialTail, cellNumber, DAY_MS, dbl, decisions, entityOf, halfUnit, integralBefore, outlierFloor,
+  anomalyFactor, cellNumber, DAY_MS, decisions, entityOf, halfUnit, integralBefore, outlierFloor,
   outlierNeverZero, parentKeyColumn, proportionalAfter, timeMs, timesTolerance, touchedByOthers, visibleTimes,
   type AnomalyDecision, type CellDecision, type Decision, type RowsDecision, type ScenarioDecision,
 } from './labels-model.ts';
@@ -686,7 +686,7 @@ const labelsRows: CheckModule = async (ctx) => {
 function binomialResult(b: Base, name: string, x: number, N: number, p: number, what: string, rule: string): CheckResult {
   const mean = N * p;
   const se = Math.sqrt(N * p * (1 - p));
-  const tail = x > mean ? binomialTail(N, p, x, true) : x < mean ? binomialTail(N, p, x, false) : 1;
+  const tail = x > mean ? binomialTail(x, N, p, true) : x < mean ? binomialTail(x, N, p, false) : 1;
   const status: CheckStatus = tail >= P_PASS ? 'pass' : tail >= P_FAIL ? 'warn' : 'fail';
   return {
     ...b, status, expected: round(mean), observed: x, tolerance: round(PASS_Z * se), examples: [],

@@ -7,11 +7,12 @@
  */
 import { AdoptionCurve } from '../../engine/adoption.ts';
 import type { AdoptionPlan, TablePlan } from '../../plan/types.ts';
+import { notAddedRow } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
-import { round, worst } from '../stats.ts';
+import { judgeCount, pct, round, worst } from '../stats.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
-import { behaviourColumns, blockPath, cleanEntity, cleanRowKey, entityColumn, fieldColumn, hasColumns, inList, parentRows, type Rule, type RulePart, ruleCheck, segMultiplier, tsLit } from './machines-common.ts';
-import { judgeCount } from './machines-stats.ts';
+import { behaviourColumns, cleanEntity, cleanRowKey, entityColumn, fieldColumn, hasColumns, inList, parentRows, type Rule, type RulePart, ruleCheck, segMultiplier, tsLit } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -47,9 +48,8 @@ async function adoptions(ctx: ValidateContext): Promise<Adopt[]> {
     const key = t.pk ? `CAST(f.${ident(t.pk)} AS VARCHAR)` : 'CAST(f.rowid AS VARCHAR)';
     const clean = entity ? cleanEntity(ctx, t, entity, cols, 'e') : cleanRowKey(ctx, t, cols, 'rk');
     const tr = tier ? `CAST(f.${ident(tier.name)} AS VARCHAR)` : 'NULL::VARCHAR';
-    const added = ctx.hasLabels ? `${key} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND level = 'row' AND kind = 'cap_violation' AND row_key IS NOT NULL)` : 'TRUE';
     const ra = `SELECT ${E} AS e, ${key} AS rk, CAST(f.${ident(type.name)} AS VARCHAR) AS ty, f.${ident(time.name)}::TIMESTAMP AS tm, CAST(f.${ident(group.name)} AS VARCHAR) AS g, ${tr} AS tr, p.seg
-      FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${added}`;
+      FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
     out.push({ t, a, parent, entity, time: time.name, dateOnly: time.type === 'date', seg, withSql: `WITH p AS ${parentRows(ctx, parent, null, seg, a.launchMs)}, ra AS (${ra}), r AS (SELECT * FROM ra WHERE ${clean})` });
   }
   return out;
@@ -101,7 +101,7 @@ export async function adoptionOnce(ctx: ValidateContext): Promise<CheckResult[]>
         { what: 'adopters without an engaging tier that have engagement events', bad: `ne > 0 AND (tr IS NULL OR tr IN ${inList(zero)})` },
       ] });
     }
-    out.push(await ruleCheck(ctx, { check: 'adoption_once', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: blockPath(ctx, x.t.id, 'adoption_model') }, parts,
+    out.push(await ruleCheck(ctx, { check: 'adoption_once', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: nodePath(ctx, x.t.id, 'adoption_model') }, parts,
       `${x.entity ? 'every entity adopts at most once, before its engagement events, ' : 'every adoption is '}inside the launch window${a.curve.kind === 'groups' ? " and its group's milestones" : ''}`));
   }
   return out;
@@ -144,7 +144,7 @@ export async function adoptionCurve(ctx: ValidateContext): Promise<CheckResult[]
     });
     const w = pts.reduce((p, q) => (Math.abs(q.j.z) > Math.abs(p.j.z) ? q : p));
     out.push({
-      check: 'adoption_curve', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: blockPath(ctx, x.t.id, 'adoption_model', a.curve.kind === 'bass' ? '/bass' : '/innovation_diffusion'),
+      check: 'adoption_curve', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'adoption_model', a.curve.kind === 'bass' ? 'bass' : 'innovation_diffusion'),
       status: worst(pts.map((p) => p.j.status)), expected: { day: w.day, share: round(w.exp) }, observed: { day: w.day, share: round(w.obs), z: round(w.j.z, 3) }, tolerance: round(w.j.tolerance / pop), examples: [],
       message: `cumulative adoption of ${pop.toLocaleString('en-US')} ${x.parent} rows at ${pts.length} checkpoints against the declared ${a.curve.kind === 'bass' ? 'Bass curve' : 'diffusion milestones'}: largest deviation day ${w.day} ${pct(w.obs)} vs ${pct(w.exp)}`,
       chart: { kind: 'line', title: `${x.t.id}: cumulative share adopted`, x: pts.map((p) => p.day), expected: pts.map((p) => round(p.exp)), observed: pts.map((p) => round(p.obs)), xLabel: 'days since launch', unit: 'share' },
@@ -175,7 +175,7 @@ export async function adoptionEngagement(ctx: ValidateContext): Promise<CheckRes
     }).filter((r) => r.weeks > 0);
     const w = rates.length ? rates.reduce((p, q) => (Math.abs(q.j.z) > Math.abs(p.j.z) ? q : p)) : null;
     out.push({
-      check: 'adoption_engagement', category: 'behavioural', table: x.t.id, column: fieldColumn(x.t, 'adoption', 'tier')?.name, hard: false, specPath: blockPath(ctx, x.t.id, 'adoption_model', '/engagement_frequency'),
+      check: 'adoption_engagement', category: 'behavioural', table: x.t.id, column: fieldColumn(x.t, 'adoption', 'tier')?.name, hard: false, specPath: nodePath(ctx, x.t.id, 'adoption_model', 'engagement_frequency'),
       status: worst([...shareJ.map((j) => j.status), ...rates.map((r) => r.j.status)]),
       expected: w ? { tier: w.t.name, events: round(w.exp) } : shares.map((s) => round(s.share)), observed: w ? { tier: w.t.name, events: w.events, z: round(w.j.z, 3) } : null,
       tolerance: w ? round(w.j.tolerance) : null, examples: [],
@@ -217,7 +217,7 @@ export async function adoptionGroups(ctx: ValidateContext): Promise<CheckResult[
     const judged = groups.map((q) => ({ ...q, j: judgeCount(q.inn, q.exp, q.n) }));
     const w = judged.reduce((p, q) => (Math.abs(q.j.z) > Math.abs(p.j.z) ? q : p));
     out.push({
-      check: 'adoption_groups', category: 'behavioural', table: x.t.id, column: fieldColumn(x.t, 'adoption', 'group')?.name, hard: false, specPath: blockPath(ctx, x.t.id, 'adoption_model', '/bass'),
+      check: 'adoption_groups', category: 'behavioural', table: x.t.id, column: fieldColumn(x.t, 'adoption', 'group')?.name, hard: false, specPath: nodePath(ctx, x.t.id, 'adoption_model', 'bass'),
       status: worst(judged.map((q) => q.j.status)), expected: { until_day: round(w.day, 4), innovators: round(w.exp / w.n) }, observed: { until_day: round(w.day, 4), innovators: round(w.inn / w.n), z: round(w.j.z, 3) },
       tolerance: round(w.j.tolerance / w.n), examples: [],
       message: `innovator share of ${total.toLocaleString('en-US')} adopters over time against p / (p + q·F(t)): largest deviation up to day ${round(w.day, 4)} ${pct(w.inn / w.n)} vs ${pct(w.exp / w.n)}`,
@@ -225,8 +225,4 @@ export async function adoptionGroups(ctx: ValidateContext): Promise<CheckResult[
     });
   }
   return out;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
 }

@@ -3,13 +3,14 @@
  * number of conversions and their touch counts), attribution_touches (touches per journey and journeys per
  * parent) and attribution_types (touchpoint types by position: first, middle, last).
  */
-import type { AttributionPlan } from '../../plan/types.ts';
+import type { AttributionPlan, FanoutPlan } from '../../plan/types.ts';
+import { countPmf, pmfMoments } from '../fanout-model.ts';
 import { n } from '../sql.ts';
-import { judge, round, worst } from '../stats.ts';
+import { judge, judgeCount, pct, round, worst } from '../stats.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { type Attr, attributions } from './machines-attribution.ts';
-import { blockPath, segMultiplier } from './machines-common.ts';
-import { countPmf, judgeCount, pmfMoments } from './machines-stats.ts';
+import { segMultiplier } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 
 /** p(convert | n touches, segment multiplier m) = min(1, base × multiplier^(min(n, saturation) − 1) × m). */
 function pConvert(a: AttributionPlan, k: number, m: number): number {
@@ -52,27 +53,39 @@ async function byTouches(ctx: ValidateContext, x: Attr): Promise<CheckResult | n
   // All journeys together: a change spread over every touch count shows here before it shows in one of them.
   const all = judgeCount(pts.reduce((s, p) => s + p.c, 0), pts.reduce((s, p) => s + p.e, 0), journeys);
   return {
-    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/conversion_probability'),
+    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'conversion_probability'),
     status: worst([all.status, ...pts.map((p) => p.jd.status)]), expected: { touches: w.k, rate: round(w.e / w.j) }, observed: { touches: w.k, rate: round(w.c / w.j), journeys: w.j, z: round(w.jd.z, 3) }, tolerance: round(w.jd.tolerance / w.j), examples: [],
     message: `conversion rate (${pct(pts.reduce((s, p) => s + p.c, 0) / journeys)} overall, z ${round(all.z, 3)}) by touch count of ${journeys.toLocaleString('en-US')} journeys against base × multiplier_per_touch^(n − 1)${a.saturation ? ` (saturating at ${a.saturation})` : ''}${a.conversion ? ' × segment multipliers' : ''}: largest deviation at ${w.k} touches ${pct(w.c / w.j)} vs ${pct(w.e / w.j)}`,
     chart: { kind: 'line', title: `${x.t.id}: conversion rate by touches per journey`, x: pts.map((p) => p.k), expected: pts.map((p) => round(p.e / p.j)), observed: pts.map((p) => round(p.c / p.j)), xLabel: 'touches', unit: 'share' },
   };
 }
 
-/** Expected journeys per parent and conversions by touch count, per segment (the model's two count distributions). */
+/** The pmf of a count as a plain array (null when it cannot be tabulated). */
+function pmfOf(f: FanoutPlan, m = 1): number[] | null {
+  const p = countPmf(f, m);
+  return p ? Array.from(p) : null;
+}
+
+/** Expected journeys per parent and conversions by touch count, per segment (the model's two count distributions); null when a count cannot be tabulated. */
 function journeyModel(a: AttributionPlan, segs: { seg: string | null; parents: number }[]) {
-  const touches = countPmf(a.touches);
-  return segs.map((s) => {
-    const jm = pmfMoments(countPmf(a.journeys, segMultiplier(a.segments, s.seg)));
+  const touches = pmfOf(a.touches);
+  if (!touches) return null;
+  const out = [];
+  for (const s of segs) {
+    const journeys = countPmf(a.journeys, segMultiplier(a.segments, s.seg));
+    if (!journeys) return null;
+    const jm = pmfMoments(journeys);
     const conv = touches.map((w, k) => w * pConvert(a, k, segMultiplier(a.conversion, s.seg)));
-    return { ...s, jm, touches, conv, pi: conv.reduce((p, q) => p + q, 0) };
-  });
+    out.push({ ...s, jm, touches, conv, pi: conv.reduce((p, q) => p + q, 0) });
+  }
+  return out;
 }
 
 async function conversions(ctx: ValidateContext, x: Attr): Promise<CheckResult | null> {
   const { a } = x;
   if (x.segUnknown) return null;
   const model = journeyModel(a, await parentsBySeg(ctx, x));
+  if (!model) return null;
   // Every conversion counts once (copies a scenario wrote share the journey id).
   const rows = await ctx.db.all(`${x.withSql} SELECT nt, count(*) AS c FROM (SELECT j, any_value(nt) AS nt FROM ra GROUP BY j) GROUP BY 1 ORDER BY 1`);
   const total = rows.reduce((s, r) => s + n(r.c), 0);
@@ -86,7 +99,7 @@ async function conversions(ctx: ValidateContext, x: Attr): Promise<CheckResult |
   const obsBy = (k: number) => n(rows.find((r) => n(r.nt) === k)?.c ?? 0);
   const pts = ks.map((k) => ({ k, obs: obsBy(k), share: shares[k], jd: judgeCount(obsBy(k), shares[k] * total, total) }));
   return {
-    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/conversion_probability'),
+    check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'conversion_probability'),
     status: worst([jt.status, ...pts.map((p) => p.jd.status)]), expected: { conversions: Math.round(expTotal) }, observed: { conversions: total, z: round(jt.z, 3) }, tolerance: round(jt.tolerance), examples: [],
     message: `${total.toLocaleString('en-US')} conversions vs ${Math.round(expTotal).toLocaleString('en-US')} expected from journeys per ${x.parent} × touches per journey × the conversion curve; touch counts of conversions ${worst(pts.map((p) => p.jd.status))}`,
     chart: { kind: 'bars', title: `${x.t.id}: touch count of converting journeys (share)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
@@ -100,7 +113,8 @@ export async function attributionTouches(ctx: ValidateContext): Promise<CheckRes
     const { a } = x;
     if (a.emit !== 'touchpoints' || (a.segments && x.segUnknown)) continue;
     const model = journeyModel(a, await parentsBySeg(ctx, x));
-    const pmf = model[0]?.touches ?? countPmf(a.touches);
+    const pmf = model?.[0]?.touches ?? pmfOf(a.touches);
+    if (!model || !pmf) continue;
     const p1 = 1 - (pmf[0] ?? 0);
     if (!(p1 > 0)) continue;
     const seen = n((await ctx.db.all(`${x.withSql} SELECT count(DISTINCT j) AS c FROM ra`))[0]?.c);
@@ -118,7 +132,7 @@ export async function attributionTouches(ctx: ValidateContext): Promise<CheckRes
       return { k, obs, share, jd: judgeCount(obs, share * total, total) };
     });
     out.push({
-      check: 'attribution_touches', category: 'behavioural', table: x.t.id, column: fieldColumn(x), hard: false, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/touchpoints_per_conversion'),
+      check: 'attribution_touches', category: 'behavioural', table: x.t.id, column: fieldColumn(x), hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'touchpoints_per_conversion'),
       status: worst([jj.status, ...pts.map((p) => p.jd.status)]), expected: { journeys: Math.round(expJ) }, observed: { journeys: seen, z: round(jj.z, 3) }, tolerance: round(jj.tolerance), examples: [],
       message: `${seen.toLocaleString('en-US')} journeys with touches vs ${Math.round(expJ).toLocaleString('en-US')} expected from the fanout; touches per journey against touchpoints_per_conversion (given ≥ 1) ${worst(pts.map((p) => p.jd.status))}`,
       chart: { kind: 'bars', title: `${x.t.id}: touches per journey (share of journeys)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
@@ -163,7 +177,7 @@ export async function attributionTypes(ctx: ValidateContext): Promise<CheckResul
     const w = all.reduce((p, q) => (Math.abs(q.jd.z) > Math.abs(p.jd.z) ? q : p));
     out.push({
       check: 'attribution_types', category: 'behavioural', table: x.t.id, column: x.t.columns.find((c) => c.generator.kind === 'attribution' && c.generator.field === 'type')?.name, hard: false,
-      specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/touchpoint_weights'), status: worst(all.map((c) => c.jd.status)),
+      specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'touchpoint_weights'), status: worst(all.map((c) => c.jd.status)),
       expected: { position: w.pos, type: w.t, share: round(w.share) }, observed: { position: w.pos, type: w.t, share: round(w.obs / w.total), z: round(w.jd.z, 3) }, tolerance: round(w.jd.tolerance / w.total), examples: [],
       message: `touchpoint types of first, middle and last touches against ${a.firstCdf || a.lastCdf ? 'first/last_touch_weights and ' : ''}touchpoint_weights: largest deviation ${w.pos} ${w.t} ${pct(w.obs / w.total)} vs ${pct(w.share)}`,
       chart: { kind: 'heatmap', title: `${x.t.id}: touchpoint type shares by position`, rows: positions.map((p) => p.pos), cols: a.types,
@@ -171,8 +185,4 @@ export async function attributionTypes(ctx: ValidateContext): Promise<CheckResul
     });
   }
   return out;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
 }

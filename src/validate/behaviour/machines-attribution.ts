@@ -5,9 +5,11 @@
  * end; a journey with 0 touches has no rows and cannot convert. See src/engine/attribution.ts.
  */
 import type { AttributionPlan, TablePlan } from '../../plan/types.ts';
+import { notAddedRow } from '../labelled.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
-import { behaviourColumns, blockPath, cleanRowKey, entityColumn, fieldColumn, hasColumns, inList, parentRows, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
+import { behaviourColumns, cleanRowKey, entityColumn, fieldColumn, hasColumns, inList, parentRows, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
 
@@ -51,8 +53,7 @@ export async function attributions(ctx: ValidateContext): Promise<Attr[]> {
     const fields = a.emit === 'touchpoints'
       ? `${col('index')} AS k, CAST(${col('type')} AS VARCHAR) AS ty, ${col('converted')} AS cv, ${col('converted_at')}::TIMESTAMP AS ca`
       : `${col('touches')} AS nt`;
-    const added = ctx.hasLabels ? `${key} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND level = 'row' AND kind = 'cap_violation' AND row_key IS NOT NULL)` : 'TRUE';
-    const ra = `SELECT ${col('journey')} AS j, ${E} AS e, ${key} AS rk, ${col('time')}::TIMESTAMP AS tm, ${fields}, p.seg FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${added}`;
+    const ra = `SELECT ${col('journey')} AS j, ${E} AS e, ${key} AS rk, ${col('time')}::TIMESTAMP AS tm, ${fields}, p.seg FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
     const clean = cleanRowKey(ctx, t, behaviourColumns(t, 'attribution'), 'rk');
     const unclean = ctx.hasLabels ? `(SELECT j FROM ra WHERE NOT (${clean}) AND j IS NOT NULL)` : '(SELECT NULL AS j WHERE FALSE)';
     const r = `SELECT * FROM ra WHERE j NOT IN ${unclean}`;
@@ -116,7 +117,7 @@ export async function attributionWindow(ctx: ValidateContext): Promise<CheckResu
       ] });
       if (x.sibling) parts.push(siblingPart(x, x.sibling));
     }
-    out.push(await ruleCheck(ctx, { check: 'attribution_window', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: blockPath(ctx, x.t.id, 'attribution_chain', '/attribution_window_days') }, parts,
+    out.push(await ruleCheck(ctx, { check: 'attribution_window', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'attribution_window_days') }, parts,
       a.emit === 'touchpoints' ? `every touch lies in the ${a.windowMs / DAY}-day window before its journey's conversion, in order, and every journey is consistent`
         : `every conversion is one journey with ${lo}+ touches inside the time window${x.sibling ? `, as the converted journeys of ${x.sibling.t.id}` : ''}`));
   }

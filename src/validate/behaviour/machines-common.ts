@@ -4,8 +4,8 @@
  * scenario changed on purpose, and a rule-based hard check that counts offending rows per rule in one pass.
  */
 import type { ColumnPlan, GeneratorProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
+import { rowLabelKeys } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
-import { nodePath } from '../structural.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 
 export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
@@ -33,13 +33,18 @@ export function entityColumn(ctx: ValidateContext, t: TablePlan, parent: string)
   return c?.name ?? null;
 }
 
+/** SQL on `_labels`: the label is a row-level one (rows added or duplicated) or names a cell of one of `cols`. */
+function touchedLabel(cols: string[]): string {
+  return `(("column" IS NULL AND level = 'row')${cols.length ? ` OR "column" IN (${cols.map(lit).join(', ')})` : ''})`;
+}
+
 /**
  * SQL condition on an entity key `e` (the parent key's own type) that is true unless a scenario touched the entity's rows in `table`:
  * a row it added or duplicated (level `row`), or a changed cell of a column the behaviour writes.
  */
 export function cleanEntity(ctx: ValidateContext, t: TablePlan, entityCol: string, cols: string[], e = 'e'): string {
   if (!ctx.hasLabels) return 'TRUE';
-  const touched = `(("column" IS NULL AND level = 'row')${cols.length ? ` OR "column" IN (${cols.map(lit).join(', ')})` : ''})`;
+  const touched = touchedLabel(cols);
   const key = t.pk ? `CAST(${ident(t.pk)} AS VARCHAR)` : null;
   const byRow = key ? ` UNION SELECT CAST(${ident(entityCol)} AS VARCHAR) FROM ${ident(t.id)} WHERE ${key} IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL AND ${touched})` : '';
   return `CAST(${e} AS VARCHAR) NOT IN (SELECT entity_key FROM _labels WHERE "table" = ${lit(t.id)} AND entity_key IS NOT NULL AND ${touched}${byRow})`;
@@ -48,7 +53,7 @@ export function cleanEntity(ctx: ValidateContext, t: TablePlan, entityCol: strin
 /** SQL condition on a text key `k` of the table's rows: not named by a label of the kinds `cleanEntity` uses. */
 export function cleanRowKey(ctx: ValidateContext, t: TablePlan, cols: string[], k: string): string {
   if (!ctx.hasLabels) return 'TRUE';
-  const touched = `(("column" IS NULL AND level = 'row')${cols.length ? ` OR "column" IN (${cols.map(lit).join(', ')})` : ''})`;
+  const touched = touchedLabel(cols);
   return `${k} NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(t.id)} AND row_key IS NOT NULL AND ${touched})`;
 }
 
@@ -64,7 +69,7 @@ export function parentRows(ctx: ValidateContext, parent: string, startCol: strin
   const start = startCol ? `coalesce(any_value(${ident(startCol)})::TIMESTAMP, ${tsLit(defaultMs)})` : tsLit(defaultMs);
   const seg = segCol ? `CAST(any_value(${ident(segCol)}) AS VARCHAR)` : 'NULL::VARCHAR';
   const added = ctx.hasLabels && p.addRows?.length
-    ? ` WHERE CAST(${pk} AS VARCHAR) NOT IN (SELECT row_key FROM _labels WHERE "table" = ${lit(parent)} AND level = 'row' AND row_key IS NOT NULL AND "column" IS NULL AND kind IN ('cap_violation'))`
+    ? ` WHERE CAST(${pk} AS VARCHAR) NOT IN ${rowLabelKeys(ctx, parent, `"column" IS NULL AND kind IN ('cap_violation')`)}`
     : '';
   return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg FROM ${ident(parent)}${added} GROUP BY ${pk})`;
 }
@@ -78,12 +83,6 @@ export async function hasColumns(ctx: ValidateContext, table: string, cols: (str
 /** A TIMESTAMP literal of epoch milliseconds. */
 export function tsLit(ms: number): string {
   return `make_timestamp(${num(Math.round(ms) * 1000)}::BIGINT)`;
-}
-
-/** JSON pointer of a table's behaviour block. */
-export function blockPath(ctx: ValidateContext, table: string, block: string, rest = ''): string | undefined {
-  const p = nodePath(ctx, table);
-  return p ? `${p}/${block}${rest}` : undefined;
 }
 
 /** Per-segment multiplier of a segment value (null value or a segment without one: 1). */

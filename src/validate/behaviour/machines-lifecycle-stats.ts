@@ -6,11 +6,11 @@ import { distCdf } from '../../engine/dist/cdf.ts';
 import type { DistName } from '../../engine/dist/types.ts';
 import type { LifecycleStagePlan } from '../../plan/types.ts';
 import { ident, lit, n, num } from '../sql.ts';
-import { judge, round, worst } from '../stats.ts';
+import { judge, judgeCount, pct, round, worst } from '../stats.ts';
 import type { CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { blockPath, tsLit } from './machines-common.ts';
+import { tsLit } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 import { type Life, lifecycles } from './machines-lifecycle.ts';
-import { judgeCount } from './machines-stats.ts';
 
 const END = '\u001fend';
 const WEEK = 7 * 86_400_000;
@@ -39,7 +39,7 @@ export async function lifecycleTransitions(ctx: ValidateContext): Promise<CheckR
     const name = (j: number) => (cols[j] === END ? 'end' : cols[j]);
     const label = `${from[w.r].s.name}→${name(w.j)}`;
     out.push({
-      check: 'lifecycle_transitions', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: blockPath(ctx, x.t.id, 'lifecycle_model', '/stages'), status,
+      check: 'lifecycle_transitions', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: nodePath(ctx, x.t.id, 'lifecycle_model', 'stages'), status,
       expected: { move: label, share: round(exp[w.r][w.j]) }, observed: { move: label, share: round(obs[w.r][w.j] / tot[w.r]), z: round(w.z, 3) }, tolerance: round(w.tol), examples: [],
       message: `${tot.reduce((a, b) => a + b, 0).toLocaleString('en-US')} completed visits against exit_probability and next_stages: largest deviation ${label} ${pct(obs[w.r][w.j] / tot[w.r])} vs ${pct(exp[w.r][w.j])}`,
       chart: { kind: 'heatmap', title: `${x.t.id}: where completed visits go (share per stage)`, rows: from.map(({ s }) => s.name), cols: cols.map((_, j) => name(j)),
@@ -129,7 +129,7 @@ async function durationCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePla
   const status = worst([jm.status, ...points.map((p) => p.j.status)]);
   const u = unitName(unit);
   return {
-    check: 'lifecycle_duration', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: blockPath(ctx, x.t.id, 'lifecycle_model', `/stages/${k}/duration`), status,
+    check: 'lifecycle_duration', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: nodePath(ctx, x.t.id, 'lifecycle_model', `stages/${k}/duration`), status,
     expected: { stage: s.name, restricted_mean: round(expMean / unit), horizon: round(h / unit) }, observed: { stage: s.name, restricted_mean: round(n(row.mean) / unit), visits: cnt },
     tolerance: round(jm.tolerance / unit), examples: [],
     message: `${s.name}: ${d.dist} durations of ${cnt.toLocaleString('en-US')} visits observed for ${round(h / unit, 3)} ${u}s: mean of min(duration, ${round(h / unit, 3)}) ${round(n(row.mean) / unit, 4)} vs ${round(expMean / unit, 4)} ${u}s; survival at ${POINTS} points ${worst(points.map((p) => p.j.status))}`,
@@ -147,7 +147,7 @@ async function churnCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, 
   const churned = n(row.churned);
   const j = judgeCount(churned, s.churnPerPeriod * exposure, exposure);
   return {
-    check: 'lifecycle_duration', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: blockPath(ctx, x.t.id, 'lifecycle_model', `/stages/${k}/churn_probability_per_period`), status: j.status,
+    check: 'lifecycle_duration', category: 'behavioural', table: x.t.id, column: x.stage, hard: false, specPath: nodePath(ctx, x.t.id, 'lifecycle_model', `stages/${k}/churn_probability_per_period`), status: j.status,
     expected: { stage: s.name, churn_per_period: s.churnPerPeriod }, observed: { stage: s.name, churn_per_period: round(churned / exposure), periods: exposure }, tolerance: round(j.tolerance / exposure), examples: [],
     message: `${s.name}: ${churned.toLocaleString('en-US')} churns in ${exposure.toLocaleString('en-US')} periods survived: ${pct(churned / exposure)} per period vs ${pct(s.churnPerPeriod)}`,
     chart: { kind: 'bars', title: `${x.t.id}: ${s.name} churn per period`, labels: [s.name], expected: [s.churnPerPeriod], observed: [round(churned / exposure)], unit: 'share' },
@@ -179,7 +179,7 @@ export async function lifecycleEvents(ctx: ValidateContext): Promise<CheckResult
     if (!judged.length) continue;
     const w = judged.reduce((a, b) => (Math.abs(b.rate.z) > Math.abs(a.rate.z) ? b : a));
     out.push({
-      check: 'lifecycle_events', category: 'behavioural', table: x.t.id, column: x.type, hard: false, specPath: blockPath(ctx, x.t.id, 'lifecycle_model', '/stages'), status: worst(judged.map((j) => j.status)),
+      check: 'lifecycle_events', category: 'behavioural', table: x.t.id, column: x.type, hard: false, specPath: nodePath(ctx, x.t.id, 'lifecycle_model', 'stages'), status: worst(judged.map((j) => j.status)),
       expected: { stage: w.s.name, events_per_week: w.s.eventsPerWeek }, observed: { stage: w.s.name, events_per_week: round(w.count / w.weeks), z: round(w.rate.z, 3) }, tolerance: round(w.rate.tolerance / w.weeks), examples: [],
       message: `events per week in each stage (time in stage from ${v.t.id}) and event types uniform per stage: largest rate deviation ${w.s.name} ${round(w.count / w.weeks, 4)} vs ${w.s.eventsPerWeek}`,
       chart: { kind: 'bars', title: `${x.t.id}: events per week by stage`, labels: judged.map((j) => j.s.name), expected: judged.map((j) => j.s.eventsPerWeek), observed: judged.map((j) => round(j.count / j.weeks)), unit: 'events per week' },
@@ -190,8 +190,4 @@ export async function lifecycleEvents(ctx: ValidateContext): Promise<CheckResult
 
 function unitName(ms: number): string {
   return ({ 60000: 'minute', 3600000: 'hour', 86400000: 'day', 604800000: 'week' } as Record<number, string>)[ms] ?? `${round(ms / 86_400_000, 4)}-day unit`;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
 }

@@ -9,7 +9,8 @@ import { MAX_VISITS } from '../../engine/lifecycle.ts';
 import type { LifecyclePlan, TablePlan } from '../../plan/types.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
-import { behaviourColumns, blockPath, cleanEntity, entityColumn, fieldColumn, hasColumns, inList, parentRows, type Rule, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
+import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, hasColumns, inList, parentRows, type Rule, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 
 const SEP = '\u001f';
 const DAY = 86_400_000;
@@ -172,7 +173,7 @@ export async function lifecycleOrder(ctx: ValidateContext): Promise<CheckResult[
     } else {
       parts.push(...eventParts(x));
     }
-    out.push(await ruleCheck(ctx, { check: 'lifecycle_order', category: 'behavioural', table: x.t.id, column: x.stage, hard: true, specPath: blockPath(ctx, x.t.id, 'lifecycle_model', '/stages') }, parts,
+    out.push(await ruleCheck(ctx, { check: 'lifecycle_order', category: 'behavioural', table: x.t.id, column: x.stage, hard: true, specPath: nodePath(ctx, x.t.id, 'lifecycle_model', 'stages') }, parts,
       x.l.emit === 'stages' ? `every lifecycle starts in ${x.l.stages[0].name} at its parent's start and moves through declared stages, each visit starting when the previous one ends`
         : `events follow their lifecycle's visits in order and have their stage's event types${x.sibling ? `, inside the visit's interval in ${x.sibling.t.id}` : ''}`));
   }

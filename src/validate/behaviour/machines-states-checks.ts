@@ -3,11 +3,11 @@
  * for the model and docs/validate.md for the table of checks.
  */
 import { ident, lit } from '../sql.ts';
-import { round } from '../stats.ts';
+import { judgeCount, pct, round } from '../stats.ts';
 import type { CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { blockPath, inList, type Rule, ruleCheck, segMultiplier, tsLit } from './machines-common.ts';
+import { inList, type Rule, ruleCheck, segMultiplier, tsLit } from './machines-common.ts';
+import { nodePath } from '../structural.ts';
 import { canMove, canStay, churnAffects, type Machine, machineOf, moveProbabilities, periodAt, periodOf, runs, sameInstant } from './machines-states.ts';
-import { judgeCount } from './machines-stats.ts';
 
 const SEP = '\u001f';
 
@@ -60,7 +60,7 @@ export async function stateValid(ctx: ValidateContext): Promise<CheckResult[]> {
       { withSql: w, from: 'w', example: ex, rules },
       { withSql: x.withSql, from: missing, example: `${lit(`${x.entity} `)} || CAST(e AS VARCHAR)`, rules: [{ what: `${x.parent} rows that start before the timeframe end but have no relationship`, bad: 'TRUE' }] },
     ];
-    out.push(await ruleCheck(ctx, { check: 'state_valid', category: 'behavioural', table: x.t.id, column: x.state, hard: true, specPath: blockPath(ctx, x.t.id, 'state_transition_model') }, parts,
+    out.push(await ruleCheck(ctx, { check: 'state_valid', category: 'behavioural', table: x.t.id, column: x.state, hard: true, specPath: nodePath(ctx, x.t.id, 'state_transition_model') }, parts,
       `every relationship starts in ${m.states[m.initial]} at its parent's start, moves only as declared once per ${m.periodUnit}, and ends in a terminal state or at the timeframe end`));
   }
   return out;
@@ -130,7 +130,7 @@ export async function stateTransitions(ctx: ValidateContext): Promise<CheckResul
     const total = fromStates.reduce((a, i) => a + nFrom[i], 0);
     const skipped = x.segUnknown ? m.states.filter((_, i) => nFrom[i] > 0 && churnAffects(m, i)) : [];
     out.push({
-      check: 'state_transitions', category: 'behavioural', table: x.t.id, column: x.state, hard: false, specPath: blockPath(ctx, x.t.id, 'state_transition_model', '/states'), status,
+      check: 'state_transitions', category: 'behavioural', table: x.t.id, column: x.state, hard: false, specPath: nodePath(ctx, x.t.id, 'state_transition_model', 'states'), status,
       expected: { transition: label, share: round(share(exp, worst.i, worst.j)) }, observed: { transition: label, share: round(share(obs, worst.i, worst.j)), z: round(worst.score, 3) },
       tolerance: round(worst.tol), examples: [],
       message: `${total.toLocaleString('en-US')} draws (one per relationship and ${m.periodUnit}) against the declared transition probabilities${m.churn ? ' (× churn multipliers by segment)' : ''}: largest deviation ${label} ${pct(share(obs, worst.i, worst.j))} vs ${pct(share(exp, worst.i, worst.j))}${skipped.length ? `; ${skipped.join(', ')} skipped (segment column missing)` : ''}`,
@@ -190,7 +190,7 @@ export async function stateSojourn(ctx: ValidateContext): Promise<CheckResult[]>
       const name = m.states[s];
       out.push({
         check: 'state_sojourn', category: 'behavioural', table: x.t.id, column: x.state, hard: false,
-        specPath: blockPath(ctx, x.t.id, 'state_transition_model', `/states/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`), status,
+        specPath: nodePath(ctx, x.t.id, 'state_transition_model', `states/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`), status,
         expected: { state: name, periods: label(w.i), hazard: round(w.expLeft / w.atRisk) }, observed: { state: name, periods: label(w.i), hazard: round(w.left / w.atRisk), z: round(w.j.z, 3) },
         tolerance: round(w.j.tolerance / w.atRisk), examples: [],
         message: `${name}: hazard of leaving by ${m.periodUnit}s spent in it against the declared flat hazard (geometric sojourns); largest deviation at ${label(w.i)} ${m.periodUnit}s ${pct(w.left / w.atRisk)} vs ${pct(w.expLeft / w.atRisk)} of ${w.atRisk.toLocaleString('en-US')} at risk`,
@@ -199,8 +199,4 @@ export async function stateSojourn(ctx: ValidateContext): Promise<CheckResult[]>
     }
   }
   return out;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)} %`;
 }

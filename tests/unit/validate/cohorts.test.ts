@@ -13,8 +13,10 @@ import { floorPeriod } from '../../../src/engine/grain.ts';
 import { roundHalfEven } from '../../../src/engine/cast.ts';
 import { distPmf } from '../../../src/engine/distributions.ts';
 import type { CurvePlan, GrainPlan } from '../../../src/plan/types.ts';
-import { curvesAtSql, curveSql, familyFactor, gridSql, num } from '../../../src/validate/behaviour/cohorts-common.ts';
-import { countMoments, roundedMean } from '../../../src/validate/behaviour/cohorts-moments.ts';
+import { curvesAtSql, curveSql, familyFactor, gridSql } from '../../../src/validate/behaviour/cohorts-common.ts';
+import { dbl as num } from '../../../src/validate/sql.ts';
+import { roundedMean } from '../../../src/validate/behaviour/cohorts-moments.ts';
+import { fanoutMoments } from '../../../src/validate/fanout-model.ts';
 import { delayMargin } from '../../../src/validate/behaviour/cohorts-funnels.ts';
 import { isPeriodStartSql, periodIndexSql, periodsOf } from '../../../src/validate/behaviour/cohorts-panels.ts';
 
@@ -95,13 +97,13 @@ describe('panel periods', () => {
 
 describe('children per parent', () => {
   it('closed forms without bounds', () => {
-    expect(countMoments({ distribution: 'poisson', mean: 4, k: null, min: null, max: null }, 1.5)).toEqual({ mean: 6, variance: 6 });
-    expect(countMoments({ distribution: 'negative_binomial', mean: 8, k: 2, min: null, max: null }, 0.5)).toEqual({ mean: 4, variance: 12 });
-    expect(countMoments({ distribution: 'geometric', mean: 3, k: null, min: null, max: null }, 1)).toEqual({ mean: 3, variance: 12 });
+    expect(fanoutMoments({ distribution: 'poisson', mean: 4, k: null, min: null, max: null }, 1.5)).toEqual({ mean: 6, variance: 6 });
+    expect(fanoutMoments({ distribution: 'negative_binomial', mean: 8, k: 2, min: null, max: null }, 0.5)).toEqual({ mean: 4, variance: 12 });
+    expect(fanoutMoments({ distribution: 'geometric', mean: 3, k: null, min: null, max: null }, 1)).toEqual({ mean: 3, variance: 12 });
   });
 
   it('min/max clamp the draw (the engine clamps, it does not redraw)', () => {
-    const m = countMoments({ distribution: 'poisson', mean: 9, k: null, min: 1, max: 20 }, 0.4)!;
+    const m = fanoutMoments({ distribution: 'poisson', mean: 9, k: null, min: 1, max: 20 }, 0.4)!;
     let mean = 0;
     let m2 = 0;
     for (let x = 0; x < 200; x++) {
@@ -112,13 +114,13 @@ describe('children per parent', () => {
     }
     expect(m.mean).toBeCloseTo(mean, 10);
     expect(m.variance).toBeCloseTo(m2 - mean * mean, 9);
-    expect(countMoments({ distribution: 'poisson', mean: 9, k: null, min: 2, max: 20 }, 0)).toEqual({ mean: 2, variance: 0 });
+    expect(fanoutMoments({ distribution: 'poisson', mean: 9, k: null, min: 2, max: 20 }, 0)).toEqual({ mean: 2, variance: 0 });
   });
 
   it('uniform and fixed counts are stochastically rounded', () => {
-    const u = countMoments({ distribution: 'uniform', mean: 5, k: null, min: 2, max: 8 }, 1.3)!;
+    const u = fanoutMoments({ distribution: 'uniform', mean: 5, k: null, min: 2, max: 8 }, 1.3)!;
     expect(u.mean).toBeCloseTo(1.3 * 5, 12);
-    const f = countMoments({ distribution: 'fixed', mean: 3, k: null, min: null, max: null }, 1.25)!;
+    const f = fanoutMoments({ distribution: 'fixed', mean: 3, k: null, min: null, max: null }, 1.25)!;
     expect(f.mean).toBeCloseTo(3.75, 12);
     expect(f.variance).toBeCloseTo(0.1875, 12);
   });

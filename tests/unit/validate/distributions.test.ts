@@ -8,8 +8,9 @@ import { normalQuantile } from '../../../src/engine/distributions.ts';
 import { distCdf } from '../../../src/engine/dist/cdf.ts';
 import { uniform } from '../../../src/engine/rng.ts';
 import { GridSampler, TimeGrid } from '../../../src/engine/time-grid.ts';
-import { dispersionSE, fanoutModel } from '../../../src/validate/behaviour/distributions-fanout.ts';
-import { binomialZ, judgeCounts, judgeCurve, tToZ } from '../../../src/validate/behaviour/distributions-stats.ts';
+import { dispersionSE, fanoutModel } from '../../../src/validate/fanout-model.ts';
+import { judgeCounts, judgeCurve, tToZ } from '../../../src/validate/behaviour/distributions-stats.ts';
+import { binomialZ } from '../../../src/validate/stats.ts';
 import { bucketOf, expectedBuckets } from '../../../src/validate/behaviour/distributions-time.ts';
 
 const ms = (s: string) => Date.parse(s);

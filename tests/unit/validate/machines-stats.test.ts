@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { StateMachinePlan } from '../../../src/plan/types.ts';
 import { restrictedMean, survival } from '../../../src/validate/behaviour/machines-lifecycle-stats.ts';
 import { moveProbabilities } from '../../../src/validate/behaviour/machines-states.ts';
-import { countPmf, judgeCount, pmfMoments } from '../../../src/validate/behaviour/machines-stats.ts';
+import { countPmf as pmfOrNull, pmfMoments } from '../../../src/validate/fanout-model.ts';
+import { judgeCount } from '../../../src/validate/stats.ts';
 
 /** A small deterministic generator (mulberry32). */
 function rng(seed: number): () => number {
@@ -53,6 +54,7 @@ describe('judgeCount', () => {
 });
 
 describe('countPmf', () => {
+  const countPmf = (...a: Parameters<typeof pmfOrNull>) => pmfOrNull(...a)!;
   it('poisson clamped to [min, max] keeps all mass inside', () => {
     const p = countPmf({ distribution: 'poisson', mean: 3.5, k: null, min: 1, max: 15 });
     expect(p.length).toBe(16);

@@ -1,28 +1,28 @@
 /**
- * The exact distribution of children per parent under a fanout model, as src/engine/fanout.ts draws it:
- * poisson / negative_binomial / geometric counts with mean λ·m, then bounded to [min, max] (mass beyond a
- * bound piles up on it — the engine clamps, it does not redraw); uniform: min + ⌊u·(max − min + 1)⌋, × m and
- * stochastically rounded (no clamp); fixed: value·m stochastically rounded (no clamp). `m` is a constant
- * behaviour factor (1 without table-level effects).
+ * The exact distribution of a count in the fanout form (children per parent, journeys per parent, touches per
+ * journey), as src/engine/fanout.ts and attribution's CountDist draw it: poisson / negative_binomial / geometric
+ * counts with mean λ·m, then bounded to [min, max] (mass beyond a bound piles up on it — the engine clamps, it
+ * does not redraw); uniform: min + ⌊u·(max − min + 1)⌋, × m and stochastically rounded (no clamp); fixed:
+ * value·m stochastically rounded (no clamp). `m` is the behaviour factor of the parent (1 without one).
  */
-import { distPmf } from '../../engine/dist/cdf.ts';
-import type { FanoutPlan } from '../../plan/types.ts';
+import { distPmf } from '../engine/dist/cdf.ts';
+import type { FanoutPlan } from '../plan/types.ts';
 
-export interface CountModel {
+export interface Moments { mean: number; variance: number }
+
+export interface CountModel extends Moments {
   /** P(count = k) for k = 0 … pmf.length − 1. */
   pmf: Float64Array;
-  mean: number;
-  variance: number;
   /** Third and fourth central moments. */
   mu3: number;
   mu4: number;
 }
 
-/** Largest pmf the checks tabulate (a count model wider than this is not checked). */
+/** Largest pmf tabulated (a count model wider than this is not modelled). */
 const MAX_SUPPORT = 5_000_000;
 
-/** The count model of `f` with the expected count scaled by `m`, or null when it cannot be tabulated. */
-export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
+/** P(count = k) of `f` with the expected count scaled by `m`, or null when it cannot be tabulated. */
+export function countPmf(f: FanoutPlan, m = 1): Float64Array | null {
   const lo = f.min ?? 0;
   const hi = f.max ?? Infinity;
   const mass = new Map<number, number>();
@@ -48,7 +48,7 @@ export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
       add(Math.min(hi, Math.max(lo, 0)), 1);
     } else {
       const params: Record<string, number> = f.distribution === 'poisson' ? { lambda: mean } : f.distribution === 'negative_binomial' ? { mean, dispersion_k: f.k ?? 1 } : { p: 1 / (1 + mean) };
-      const variance = f.distribution === 'poisson' ? mean : f.distribution === 'negative_binomial' ? mean + (mean * mean) / (f.k ?? 1) : mean * (1 + mean);
+      const variance = unboundedVariance(f, mean);
       let cum = 0;
       let below = 0;
       const limit = Math.min(hi, MAX_SUPPORT);
@@ -72,6 +72,11 @@ export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
   for (const [k, p] of mass) pmf[k] += p;
   const total = pmf.reduce((a, b) => a + b, 0);
   for (let k = 0; k < pmf.length; k++) pmf[k] /= total;
+  return pmf;
+}
+
+/** Mean, variance and third and fourth central moments of a pmf over 0 … K. */
+export function pmfMoments(pmf: ArrayLike<number>): Omit<CountModel, 'pmf'> {
   let mean = 0;
   for (let k = 0; k < pmf.length; k++) mean += k * pmf[k];
   let variance = 0;
@@ -84,7 +89,28 @@ export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
     mu3 += d2 * d * pmf[k];
     mu4 += d2 * d2 * pmf[k];
   }
-  return { pmf, mean, variance, mu3, mu4 };
+  return { mean, variance, mu3, mu4 };
+}
+
+/** The count model of `f` with the expected count scaled by `m` (pmf and moments), or null when it cannot be tabulated. */
+export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
+  const pmf = countPmf(f, m);
+  return pmf ? { pmf, ...pmfMoments(pmf) } : null;
+}
+
+/**
+ * Mean and variance of the count with factor m: closed forms for the unbounded poisson / negative_binomial /
+ * geometric counts (no pmf to tabulate, however large the mean), else the moments of `countPmf`.
+ */
+export function fanoutMoments(f: FanoutPlan, m = 1): Moments | null {
+  const mean = f.mean * m;
+  if (f.distribution !== 'uniform' && f.distribution !== 'fixed' && mean > 0 && (f.min ?? 0) <= 0 && f.max === null) return { mean, variance: unboundedVariance(f, mean) };
+  const model = fanoutModel(f, m);
+  return model ? { mean: model.mean, variance: model.variance } : null;
+}
+
+function unboundedVariance(f: FanoutPlan, mean: number): number {
+  return f.distribution === 'poisson' ? mean : f.distribution === 'negative_binomial' ? mean + (mean * mean) / (f.k ?? 1) : mean * (1 + mean);
 }
 
 /**
