@@ -65,7 +65,7 @@ export function checkChart(c: ChartData): TopLevelSpec {
       width: cellW * c.cols.length, height: Math.max(8, Math.min(24, Math.floor(300 / Math.max(1, c.rows.length)))) * c.rows.length,
       mark: { type: 'rect', tooltip: true },
       encoding: {
-        x: { field: 'col', type: 'ordinal', sort: { field: 'ci' }, title: null, axis: { labelOverlap: 'parity', labelAngle: c.cols.length > 12 ? -90 : 0 } },
+        x: { field: 'col', type: 'ordinal', sort: { field: 'ci' }, title: null, axis: { labelOverlap: c.cols.length > 12 ? 'parity' : false, labelAngle: c.cols.length > 12 ? -90 : c.cols.some((l) => l.length * 6 > cellW) ? -45 : 0 } },
         y: { field: 'row', type: 'ordinal', sort: { field: 'ri' }, title: null },
         color: { field: 'value', type: 'quantitative', title: c.unit ?? null, scale: { scheme: 'blues' } },
       },
