@@ -21,11 +21,6 @@ export function rowLabelKeys(ctx: ValidateContext, table: string, cond?: string)
   return `(SELECT row_key FROM _labels WHERE "table" = ${lit(table)} AND level = 'row' AND row_key IS NOT NULL${cond ? ` AND ${cond}` : ''})`;
 }
 
-/** Keys the scenarios wrote twice on purpose (data_quality duplicates, level 'row'). */
-export function duplicatedKeys(ctx: ValidateContext, table: string): string {
-  return rowLabelKeys(ctx, table);
-}
-
 /** A condition on a row key `key` of `table`: not a row a cap_violation scenario added (with a key of its own). */
 export function notAddedRow(ctx: ValidateContext, table: string, key: string): string {
   return ctx.hasLabels ? `${key} NOT IN ${rowLabelKeys(ctx, table, `kind = 'cap_violation'`)}` : 'TRUE';

@@ -3,7 +3,7 @@
  * a 20-bin equal-width histogram for numeric and datetime columns and the ten most frequent values for the others.
  * Everything is aggregated in DuckDB; only the bins and top values come back.
  */
-import { ident, n, num } from './sql.ts';
+import { dbl, ident, n } from './sql.ts';
 import type { ColumnProfile, TableProfile, ValidateContext } from './types.ts';
 
 export const HISTOGRAM_BINS = 20;
@@ -12,6 +12,9 @@ export const TOP_VALUES = 10;
 export const EXACT_DISTINCT_ROWS = 2_000_000;
 
 type Kind = 'numeric' | 'datetime' | 'other';
+
+/** A numeric or datetime column to bin: its profile, column index, finite range and non-null count. */
+interface Binned { p: ColumnProfile; k: Kind; i: number; lo: number; hi: number; count: number }
 
 function kindOf(type: string): Kind {
   const t = type.toUpperCase();
@@ -55,6 +58,7 @@ async function profileColumns(ctx: ValidateContext, table: string, cols: { name:
   });
   const r = (await ctx.db.all(`SELECT ${parts.join(', ')} FROM ${from}`))[0] ?? {};
   const profiles: ColumnProfile[] = [];
+  const binned: Binned[] = [];
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i];
     const k = kindOf(c.type);
@@ -65,28 +69,41 @@ async function profileColumns(ctx: ValidateContext, table: string, cols: { name:
     }
     if (k === 'numeric') p.mean = Number.isFinite(n(r[`m${i}`])) ? n(r[`m${i}`]) : null;
     if (n(r[`n${i}`]) > 0) {
-      if (k === 'numeric' || k === 'datetime') p.histogram = await histogram(ctx, table, c.name, k, r[`lo${i}`], r[`hi${i}`]);
-      else p.top = await topValues(ctx, table, c.name);
+      const lo = n(r[`lo${i}`]);
+      const hi = n(r[`hi${i}`]);
+      if (k === 'other') p.top = await topValues(ctx, table, c.name);
+      else if (Number.isFinite(lo) && Number.isFinite(hi)) binned.push({ p, k, i, lo, hi, count: n(r[`n${i}`]) });
     }
     profiles.push(p);
   }
+  await histograms(ctx, table, cols, binned);
   return profiles;
 }
 
-/** Equal-width bins between min and max (datetimes binned on epoch milliseconds, edges reported as ISO text). */
-async function histogram(ctx: ValidateContext, table: string, column: string, k: Kind, loV: unknown, hiV: unknown): Promise<ColumnProfile['histogram']> {
-  const lo = n(loV);
-  const hi = n(hiV);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
-  const x = k === 'datetime' ? `epoch_ms(${ident(column)}::TIMESTAMP)::DOUBLE` : `${ident(column)}::DOUBLE`;
-  const width = (hi - lo) / HISTOGRAM_BINS;
-  const bin = width > 0 ? `least(${HISTOGRAM_BINS - 1}, floor((${x} - ${num(lo)}) / ${num(width)}))::INTEGER` : '0';
-  const rows = await ctx.db.all(`SELECT ${bin} AS b, count(*) AS c FROM ${ident(table)} WHERE ${ident(column)} IS NOT NULL AND isfinite(${x}) GROUP BY 1 ORDER BY 1`);
-  const bins = width > 0 ? HISTOGRAM_BINS : 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const row of rows) counts[Math.max(0, Math.min(bins - 1, n(row.b)))] += n(row.c);
-  const edge = (v: number) => (k === 'datetime' ? new Date(v).toISOString() : v);
-  return counts.map((count, i) => ({ from: edge(lo + i * width), to: edge(width > 0 ? lo + (i + 1) * width : hi), count }));
+/**
+ * Equal-width bins between min and max of every numeric and datetime column, in one scan (DuckDB's
+ * `histogram(x, boundaries)`: bins are (from, to], the first includes the minimum). Datetimes are binned on
+ * epoch milliseconds and their edges reported as ISO text; a column of one value has one bin.
+ */
+async function histograms(ctx: ValidateContext, table: string, cols: { name: string }[], binned: Binned[]): Promise<void> {
+  const spread = binned.filter((b) => b.hi > b.lo);
+  const value = (b: Binned) => (b.k === 'datetime' ? `epoch_ms(${ident(cols[b.i].name)}::TIMESTAMP)::DOUBLE` : `${ident(cols[b.i].name)}::DOUBLE`);
+  const bounds = (b: Binned) => Array.from({ length: HISTOGRAM_BINS - 1 }, (_, j) => b.lo + ((j + 1) * (b.hi - b.lo)) / HISTOGRAM_BINS);
+  const r = spread.length
+    ? (await ctx.db.all(`SELECT ${spread.map((b) => `map_values(histogram(CASE WHEN isfinite(${value(b)}) THEN ${value(b)} END, [${bounds(b).map(dbl).join(', ')}])) AS h${b.i}`).join(', ')} FROM ${ident(table)}`))[0] ?? {}
+    : {};
+  for (const b of binned) {
+    const edge = (v: number) => (b.k === 'datetime' ? new Date(v).toISOString() : v);
+    if (b.hi === b.lo) {
+      b.p.histogram = [{ from: edge(b.lo), to: edge(b.hi), count: b.count }];
+      continue;
+    }
+    const width = (b.hi - b.lo) / HISTOGRAM_BINS;
+    // One entry per boundary (zero counts included), then one for the values above the last boundary.
+    const got = (r[`h${b.i}`] as unknown[] | null) ?? [];
+    const counts = Array.from({ length: HISTOGRAM_BINS }, (_, j) => (j < HISTOGRAM_BINS - 1 ? n(got[j] ?? 0) : got.slice(HISTOGRAM_BINS - 1).reduce<number>((a, v) => a + n(v), 0)));
+    b.p.histogram = counts.map((count, j) => ({ from: edge(b.lo + j * width), to: edge(j === HISTOGRAM_BINS - 1 ? b.hi : b.lo + (j + 1) * width), count }));
+  }
 }
 
 async function topValues(ctx: ValidateContext, table: string, column: string): Promise<ColumnProfile['top']> {

@@ -5,7 +5,7 @@
  */
 import { sqlTypeText } from '../sinks/duckdb.ts';
 import type { TablePlan } from '../plan/types.ts';
-import { duplicatedKeys } from './labelled.ts';
+import { rowLabelKeys } from './labelled.ts';
 import { relations } from './relations.ts';
 import { examples, ident, keyExpr, n, one } from './sql.ts';
 import type { CheckModule, CheckResult, ValidateContext } from './types.ts';
@@ -92,7 +92,7 @@ const primaryKeys: CheckModule = async (ctx) => {
     const pk = ident(t.pk);
     const base: Base = { check: 'pk_unique', category: 'structural', table: t.id, column: t.pk, hard: true, specPath: nodePath(ctx, t.id) };
     // Keys a data_quality scenario duplicated on purpose are labelled; every other key occurs once.
-    const dupSql = `SELECT k FROM (SELECT CAST(${pk} AS VARCHAR) AS k, count(*) AS c FROM ${T} WHERE ${pk} IS NOT NULL GROUP BY 1 HAVING c > 1) WHERE k NOT IN ${duplicatedKeys(ctx, t.id)}`;
+    const dupSql = `SELECT k FROM (SELECT CAST(${pk} AS VARCHAR) AS k, count(*) AS c FROM ${T} WHERE ${pk} IS NOT NULL GROUP BY 1 HAVING c > 1) WHERE k NOT IN ${rowLabelKeys(ctx, t.id)}`;
     const dups = n((await one(ctx, `SELECT count(*) AS c FROM (${dupSql})`)).c);
     out.push(countCheck(base, dups, dups ? await examples(ctx, `${dupSql} ORDER BY k`) : [], `duplicated ${t.pk} values (not labelled as scenario duplicates)`, `every ${t.pk} is unique`));
     const nulls = n((await one(ctx, `SELECT count(*) AS c FROM ${T} WHERE ${pk} IS NULL`)).c);

@@ -174,6 +174,29 @@ describe('HTML report in headless Chromium', () => {
     }
   });
 
+  it('column profiles: histogram bins hold every non-null value, each bin what SQL counts in (from, to]; top values by count', async () => {
+    const report = await validateFile(doc, clean, { profiles: true });
+    const users = report.profiles!.find((p) => p.table === 'users')!;
+    for (const c of report.profiles!.flatMap((p) => p.columns.map((x) => ({ ...x, rows: p.rows })))) {
+      if (c.histogram) expect(c.histogram.reduce((a, b) => a + b.count, 0), c.name).toBe(c.rows - c.nulls);
+    }
+    const age = users.columns.find((c) => c.name === 'age')!;
+    expect(age.histogram).toHaveLength(20);
+    const { Db } = await import('../support/run-spec.ts');
+    const db = await Db.open(clean);
+    try {
+      for (const [j, b] of age.histogram!.entries()) {
+        const cond = j === 0 ? `age <= ${b.to}` : `age > ${b.from} AND age <= ${b.to}`;
+        expect(Number((await db.rows(`SELECT count(*) AS c FROM users WHERE ${cond}`))[0].c), `bin ${j}`).toBe(b.count);
+      }
+      const plan = users.columns.find((c) => c.name === 'plan')!;
+      const top = await db.rows(`SELECT plan::VARCHAR AS v, count(*) AS c FROM users GROUP BY 1 ORDER BY 2 DESC, 1`);
+      expect(plan.top).toEqual(top.map((r) => ({ value: r.v, count: Number(r.c) })));
+    } finally {
+      db.close();
+    }
+  });
+
   it('scriptJson never lets markup out of a <script> element', () => {
     const s = scriptJson({ a: '</script><!-- x', b: '\u2028' });
     expect(s).not.toMatch(/<\/script|<!--/i);
