@@ -17,6 +17,7 @@ import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { dispersionSE, fanoutModel, type CountModel } from '../fanout-model.ts';
 import { judgeCounts, judgeCurve } from './distributions-stats.ts';
+import { DAY_MS, halfUnit } from './labels-model.ts';
 import { DIM_LABELS, DIM_SIZE, DIM_SQL, effectSteps, effectStepsSql, type EffectSteps, expectedBuckets, stepAt } from './distributions-time.ts';
 
 /** Fewest parents for fanout_mean, and for fanout_dispersion (the sample variance needs more to be near normal). */
@@ -26,7 +27,6 @@ const MIN_PARENTS_DISPERSION = 100;
 const MIN_ROWS = 30;
 const MIN_BUCKET_ROWS = 10;
 const YEAR_MS = 365.25 * 86_400_000;
-const DAY_MS = 86_400_000;
 
 function present(ctx: ValidateContext): TablePlan[] {
   return ctx.plan.tables.filter((t) => ctx.present.has(t.id));
@@ -313,7 +313,7 @@ function keyLabel(k: Key, type: string): string {
   return String(k);
 }
 
-/** Rows kept by the label exclusion and all rows with a non-null value, as SQL aggregates. */
+/** SQL condition: the row's cell of `column` is not labelled (the label exclusion). */
 function keptSql(ctx: ValidateContext, t: TablePlan, column: string): string {
   return notLabelled(ctx, t.id, keyExpr(ctx, t.id), column);
 }
@@ -339,11 +339,11 @@ const choiceWeights: CheckModule = async (ctx) => {
       if (!expected || !keySql || expected.size === 0) return;
       const q = ident(c.name);
       const kept = keptSql(ctx, t, c.name);
-      const totals = await ctx.db.all(`SELECT count(*) AS total, count(*) FILTER (WHERE ${kept}) AS kept FROM ${ident(t.id)} WHERE ${q} IS NOT NULL`);
-      const total = n(totals[0]?.total);
-      const keptRows = n(totals[0]?.kept);
+      // One scan: kept rows per value (the 500 most frequent), with the totals of all and of kept non-null rows.
+      const rows = await ctx.db.all(`SELECT * FROM (SELECT v, c, sum(c) OVER () AS kept, sum(a) OVER () AS total FROM (SELECT ${keySql} AS v, count(*) FILTER (WHERE ${kept}) AS c, count(*) AS a FROM ${ident(t.id)} WHERE ${q} IS NOT NULL GROUP BY 1)) WHERE c > 0 ORDER BY c DESC, v LIMIT 500`);
+      const total = n(rows[0]?.total);
+      const keptRows = n(rows[0]?.kept);
       if (!(keptRows >= MIN_ROWS)) return;
-      const rows = await ctx.db.all(`SELECT ${keySql} AS v, count(*) AS c FROM ${ident(t.id)} WHERE ${q} IS NOT NULL AND ${kept} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 500`);
       const keys = [...expected.keys()];
       const counts = new Array(keys.length).fill(0);
       const unexpected: { v: Key; c: number }[] = [];
@@ -522,7 +522,7 @@ function numericModel(t: TablePlan, c: ColumnPlan): NumericModel | null {
     }
   }
   if (!factors.some((f) => f.kind !== 'effect')) return null;
-  return { factors, clamps, halfUnit: c.type === 'int' ? 0.5 : c.type === 'decimal' ? 0.00005 : 0 };
+  return { factors, clamps, halfUnit: halfUnit(c) };
 }
 
 function factorRef(f: TimeFactor): string {

@@ -19,7 +19,6 @@ export type Outliers = Extract<ModifierProgram, { kind: 'outliers' }>;
 export type Anomaly = Extract<ModifierProgram, { kind: 'anomaly' }>;
 
 export const DAY_MS = 86_400_000;
-export const OUTLIER_KINDS = ['outlier_spike', 'outlier_drop'];
 export const ANOMALY_KINDS = ['anomaly_spike', 'anomaly_drop', 'anomaly_level_shift'];
 
 interface Base {
@@ -157,12 +156,6 @@ export function touchedByOthers(all: Decision[], d: Decision, columns: string[])
 
 // ---------------------------------------------------------------------------------------------
 // SQL pieces
-
-/** The join condition of a label key column `lk` (text) with the row of table `t` aliased `x`. */
-export function keyOn(t: TablePlan, lk: string, x = 'x'): string {
-  const pk = t.columns.find((c) => c.name === t.pk)!;
-  return pk.type === 'int' ? `${x}.${ident(pk.name)} = TRY_CAST(${lk} AS BIGINT)` : `CAST(${x}.${ident(pk.name)} AS VARCHAR) = ${lk}`;
-}
 
 /** Epoch ms of a row's time column. */
 export function timeMs(col: string, x = 'x'): string {

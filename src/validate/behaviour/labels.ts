@@ -17,7 +17,7 @@
  */
 import type { TablePlan } from '../../plan/types.ts';
 import { dbl, ident, lit, n, num, one } from '../sql.ts';
-import { binomialTail, FAIL_Z, PASS_Z, round } from '../stats.ts';
+import { binomialTail, PASS_Z, round, tailZ, zStatus } from '../stats.ts';
 import type { ChartData, CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import {
   anomalyFactor, cellNumber, DAY_MS, decisions, entityOf, halfUnit, integralBefore, outlierFloor,
@@ -28,16 +28,13 @@ import {
 type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
 
 const MULTIPLY = new Set(['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'funnel_break']);
-/** A tail probability below this (4 SE of a normal) warns, below the FAIL_Z one fails. */
-const P_PASS = tailOfZ(PASS_Z);
-const P_FAIL = tailOfZ(FAIL_Z);
 /** A decision "must" label something when the chance that it labels nothing is below this. */
 const P_NONE = 1e-9;
 
 // ---------------------------------------------------------------------------------------------
 // Shared per-run facts (decisions and their row statistics), computed once per context
 
-interface Shared { decisions: Decision[]; stats: Map<Decision, Promise<Stats | null>> }
+interface Shared { decisions: Decision[]; stats: Map<Decision, Promise<Stats | null>>; labelCounts?: Promise<Map<Decision, number>> }
 const shared = new WeakMap<ValidateContext, Shared>();
 
 function state(ctx: ValidateContext): Shared {
@@ -50,6 +47,18 @@ function state(ctx: ValidateContext): Shared {
 function checkable(ctx: ValidateContext): Decision[] {
   if (!ctx.hasLabels) return [];
   return state(ctx).decisions.filter((d) => ctx.present.has(d.t.id) && d.t.pk !== null);
+}
+
+/** Labels of each checkable decision (its `labels` condition), counted in one scan of `_labels` per run. */
+async function labelCount(ctx: ValidateContext, d: Decision): Promise<number> {
+  const s = state(ctx);
+  s.labelCounts ??= (async () => {
+    const ds = checkable(ctx);
+    if (!ds.length) return new Map<Decision, number>();
+    const r = await one(ctx, `SELECT ${ds.map((x, i) => `count(*) FILTER (WHERE ${orFalse(x.labels)}) AS d${i}`).join(', ')} FROM _labels`);
+    return new Map(ds.map((x, i) => [x, n(r[`d${i}`])]));
+  })();
+  return (await s.labelCounts).get(d) ?? 0;
 }
 
 function base(check: string, d: Decision, hard: boolean): Base {
@@ -81,13 +90,6 @@ const col = (t: TablePlan, name: string | null) => (name === null ? undefined : 
 const orFalse = (sql: string) => `coalesce((${sql}), FALSE)`;
 const plural = (k: number, w: string) => `${k.toLocaleString('en-US')} ${k === 1 ? w : w.endsWith('y') && !/[aeiou]y$/.test(w) ? `${w.slice(0, -1)}ies` : `${w}s`}`;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-function tailOfZ(z: number): number {
-  // upper tail of the standard normal (Abramowitz–Stegun 26.2.17), enough for thresholds
-  const t = 1 / (1 + 0.2316419 * z);
-  const d = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
-  return d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Rows a cell decision may touch: window, selection, and which rows it is certain to change
@@ -294,7 +296,7 @@ const labelsPresent: CheckModule = async (ctx) => {
   });
   // Each decision that is certain to change something has labels.
   for (const d of checkable(ctx)) {
-    const has = n((await one(ctx, `SELECT count(*) AS c FROM _labels WHERE ${orFalse(d.labels)}`)).c);
+    const has = await labelCount(ctx, d);
     const must = await mustLabel(ctx, d);
     const status: CheckStatus = has === 0 && must.must ? 'fail' : 'pass';
     out.push({
@@ -371,7 +373,14 @@ async function rowsMust(ctx: ValidateContext, d: RowsDecision): Promise<{ must: 
 }
 
 /** Rows inside the window that no scenario added (a duplicate's original counts, its copy does not), and their entities. */
-async function inWindowRows(ctx: ValidateContext, d: RowsDecision, m: RowsModel): Promise<{ rows: number; entities: number }> {
+const inWindowMemo = new WeakMap<RowsDecision, Promise<{ rows: number; entities: number }>>();
+function inWindowRows(ctx: ValidateContext, d: RowsDecision, m: RowsModel): Promise<{ rows: number; entities: number }> {
+  let r = inWindowMemo.get(d);
+  if (!r) inWindowMemo.set(d, (r = countInWindow(ctx, d, m)));
+  return r;
+}
+
+async function countInWindow(ctx: ValidateContext, d: RowsDecision, m: RowsModel): Promise<{ rows: number; entities: number }> {
   const r = await one(ctx, `SELECT count(*) AS c, count(DISTINCT ${m.entity ?? 'NULL'}) AS e FROM ${ident(d.t.id)} x WHERE NOT ${isAdded(d.t)} AND coalesce(${m.inWindow}, FALSE)`);
   return { rows: n(r.c), entities: n(r.e) };
 }
@@ -392,7 +401,7 @@ function addProblems(p: Problems, rows: Record<string, unknown>[], what: (r: Rec
 const labelsMatchData: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const d of checkable(ctx)) {
-    const total = n((await one(ctx, `SELECT count(*) AS c FROM _labels WHERE ${orFalse(d.labels)}`)).c);
+    const total = await labelCount(ctx, d);
     if (!total) continue;
     const p: Problems = { counts: new Map(), examples: [] };
     const rules: string[] = ['the labelled row exists'];
@@ -682,12 +691,12 @@ const labelsRows: CheckModule = async (ctx) => {
   return out;
 };
 
-/** A count against Binomial(N, p): exact tails (pass above the 4-SE tail probability, fail below the 6-SE one). */
+/** A count against Binomial(N, p): the exact tail's normal z judged by zStatus (PASS_Z / FAIL_Z). */
 function binomialResult(b: Base, name: string, x: number, N: number, p: number, what: string, rule: string): CheckResult {
   const mean = N * p;
   const se = Math.sqrt(N * p * (1 - p));
   const tail = x > mean ? binomialTail(x, N, p, true) : x < mean ? binomialTail(x, N, p, false) : 1;
-  const status: CheckStatus = tail >= P_PASS ? 'pass' : tail >= P_FAIL ? 'warn' : 'fail';
+  const status = zStatus(tailZ(tail));
   return {
     ...b, status, expected: round(mean), observed: x, tolerance: round(PASS_Z * se), examples: [],
     message: `${name}: ${plural(x, 'label')} among ${N.toLocaleString('en-US')} ${what}, ${round(mean)} expected (${rule}; tail probability ${round(tail, 3)})`,
@@ -707,8 +716,7 @@ async function rowsCount(ctx: ValidateContext, d: RowsDecision): Promise<CheckRe
   }
   if (m.entity === undefined || !m.wholeGroups || sel.kind === 'all' || sel.kind === 'where') return null;
   const t = d.t;
-  const r = await one(ctx, `SELECT count(DISTINCT ${m.entity}) AS n FROM ${ident(t.id)} x WHERE NOT ${isAdded(t)} AND coalesce(${m.inWindow}, FALSE)`);
-  const N = n(r.n);
+  const N = (await inWindowRows(ctx, d, m)).entities;
   const L = n((await one(ctx, `SELECT count(DISTINCT ${m.entity}) AS c FROM _labels l JOIN ${ident(t.id)} x ON ${rowKey(t)} = ${labelKey(t, 'l.row_key')} WHERE l.level = 'row' AND l.scenario = ${lit(d.r.id)}`)).c);
   const unit = sel.key ? `${sel.key} value` : 'entity';
   if (sel.kind === 'share') return N ? binomialResult(base('labels_rows', d, false), d.name, L, N, sel.share, `${unit}s with rows in the window`, `share ${sel.share}`) : null;
@@ -737,7 +745,7 @@ async function cellWindows(ctx: ValidateContext, d: ScenarioDecision | AnomalyDe
   const s = await cellStats(ctx, d);
   if (!s) return null;
   const t = d.t;
-  const total = n((await one(ctx, `SELECT count(*) AS c FROM _labels WHERE ${orFalse(d.labels)}`)).c);
+  const total = await labelCount(ctx, d);
   // every cell label (own and the cells that follow): the row's time inside the window, the label naming the window
   const window = d.what === 'scenario'
     ? { inside: `(${timeMs(d.p.timeRef)} >= ${num(d.p.startMs)} AND ${timeMs(d.p.timeRef)} < ${num(d.p.endMs)})`, named: `epoch_ms(l."start") IS NOT DISTINCT FROM ${num(d.p.startMs)} AND epoch_ms(l."end") IS NOT DISTINCT FROM ${num(d.p.endMs)}` }
