@@ -61,6 +61,19 @@ export async function ownRows(ctx: ValidateContext, t: TablePlan): Promise<strin
     UNION ALL SELECT DISTINCT ON (${ident(t.pk)}) * FROM ${T} WHERE ${key} IN ${labels(`kind = 'data_quality'`)} AND ${key} NOT IN ${labels(`kind <> 'data_quality'`)})`;
 }
 
+/** A child's link to its primary parent `parentId`: the link column, the child's own rows and the parent's (FROM items). */
+export interface ParentLink { parent: TablePlan; fk: string; own: string; parentRows: string }
+
+/** The child's ParentLink, or null when the parent has no key or is absent, there is no link column, or own rows cannot be told apart. */
+export async function parentLink(ctx: ValidateContext, t: TablePlan, parentId: string): Promise<ParentLink | null> {
+  const parent = ctx.table(parentId);
+  const fk = linkColumn(ctx, t, parentId, 'parent');
+  if (!parent?.pk || !fk || !ctx.present.has(parent.id)) return null;
+  const own = await ownRows(ctx, t);
+  const parentRows = own ? await ownRows(ctx, parent) : null;
+  return own && parentRows ? { parent, fk: fk.name, own, parentRows } : null;
+}
+
 /** A condition (on alias `a` of the table) true when no label names the row or, with `column`, that cell. */
 export async function unlabelled(ctx: ValidateContext, t: TablePlan, alias: string, column?: string): Promise<string> {
   const l = await labelsOf(ctx, t.id);

@@ -9,40 +9,37 @@ import type { DelayPlan, FunnelPlan, TablePlan } from '../../plan/types.ts';
 import { dbl, ident, lit, n } from '../sql.ts';
 import { judge, PASS_Z, pct, round, shareSE, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
-import { familyFactor, fmt, linkColumn, listLit, ms, ownRows, segKey, unlabelled } from './cohorts-common.ts';
+import { familyFactor, fmt, listLit, ms, parentLink, segKey, unlabelled, type ParentLink } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
 /** A stage is judged only on parents whose previous stage leaves time for the delay's 1 − 1e-10 quantile before the window end. */
 export const CENSOR_TAIL = 1e-10;
 
-interface FunnelTable {
+interface FunnelTable extends ParentLink {
   t: TablePlan;
   f: FunnelPlan;
-  parent: TablePlan;
-  fk: string;
   name: string;
   index: string;
   time: string;
-  own: string;
-  /** The parent's own rows (FROM item). */
-  parentRows: string;
 }
 
 async function funnelTables(ctx: ValidateContext): Promise<FunnelTable[]> {
   const out: FunnelTable[] = [];
   for (const t of ctx.plan.tables) {
     if (t.rows.kind !== 'stages' || !ctx.present.has(t.id)) continue;
-    const parent = ctx.table(t.rows.parent);
-    const fk = linkColumn(ctx, t, t.rows.parent, 'parent');
     const col = (field: string) => t.columns.find((c) => c.generator.kind === 'stage' && c.generator.field === field)?.name;
     const [name, index, time] = [col('name'), col('index'), col('time')];
-    const own = await ownRows(ctx, t);
-    const parentRows = parent?.pk && ctx.present.has(parent.id) ? await ownRows(ctx, parent) : null;
-    if (!parent?.pk || !fk || !name || !index || !time || !own || !parentRows) continue;
-    out.push({ t, f: t.rows.funnel, parent, fk: fk.name, name, index, time, own, parentRows });
+    const link = name && index && time ? await parentLink(ctx, t, t.rows.parent) : null;
+    if (!link || !name || !index || !time) continue;
+    out.push({ t, f: t.rows.funnel, name, index, time, ...link });
   }
   return out;
+}
+
+/** The funnel's stage rows (pkey, k, nm, t: epoch ms) that meet `where` (on alias x), as a subquery. */
+function stageRows(ft: FunnelTable, where = 'TRUE'): string {
+  return `(SELECT x.${ident(ft.fk)} AS pkey, CAST(x.${ident(ft.index)} AS BIGINT) AS k, CAST(x.${ident(ft.name)} AS VARCHAR) AS nm, ${ms(`x.${ident(ft.time)}`)} AS t FROM ${ft.own} x WHERE ${where})`;
 }
 
 /** Upper bound of the time from stage k − 1 to stage k (delay quantile 1 − CENSOR_TAIL, rounding included), or null. */
@@ -83,7 +80,7 @@ const funnelConversion: CheckModule = async (ctx) => {
     const margins = f.stages.map((s, k) => (k === 0 ? 0 : delayMargin(s.delay, f.dateOnly)));
     if (margins.some((m) => m === null)) continue;
     const seg = f.segments ? segKey(ctx, f.segments, 'p') : 'NULL';
-    const rows = await ctx.db.all(`WITH s AS (SELECT x.${ident(ft.fk)} AS pkey, CAST(x.${ident(ft.index)} AS BIGINT) AS k, ${ms(`x.${ident(ft.time)}`)} AS t FROM ${ft.own} x WHERE ${await unlabelled(ctx, t, 'x')}),
+    const rows = await ctx.db.all(`WITH s AS ${stageRows(ft, await unlabelled(ctx, t, 'x'))},
       d AS (SELECT a.pkey, a.k + 1 AS k, b.pkey IS NOT NULL AS hit FROM s a LEFT JOIN s b ON b.pkey = a.pkey AND b.k = a.k + 1
             WHERE a.k >= 0 AND a.k < ${K - 1} AND a.t + list_extract(${listLit(margins as number[])}, a.k + 2) <= ${dbl(f.endMs)})
       SELECT d.k, ${seg} AS seg, count(*) AS den, count(*) FILTER (WHERE hit) AS num FROM d JOIN ${ft.parentRows} p ON p.${ident(parent.pk!)} = d.pkey GROUP BY ALL ORDER BY 1, 2`);
@@ -138,7 +135,7 @@ const funnelOrder: CheckModule = async (ctx) => {
     const gap = f.dateOnly ? DAY : 1;
     const start = f.startFrom ? (f.dateOnly ? `floor(${ms(`p.${ident(f.startFrom)}`)} / ${DAY}) * ${DAY}` : ms(`p.${ident(f.startFrom)}`)) : null;
     const names = `[${f.stages.map((s) => lit(s.name)).join(', ')}]`;
-    const viol = `WITH s AS (SELECT x.${ident(ft.fk)} AS pkey, CAST(x.${ident(ft.index)} AS BIGINT) AS k, CAST(x.${ident(ft.name)} AS VARCHAR) AS nm, ${ms(`x.${ident(ft.time)}`)} AS t FROM ${ft.own} x),
+    const viol = `WITH s AS ${stageRows(ft)},
       o AS (SELECT *, lag(t) OVER (PARTITION BY pkey ORDER BY k) AS pt, lag(k) OVER (PARTITION BY pkey ORDER BY k) AS pk FROM s),
       g AS (SELECT pkey, count(*) AS c, count(DISTINCT k) AS dk, min(k) AS k0, max(k) AS k1 FROM s GROUP BY 1),
       v AS (

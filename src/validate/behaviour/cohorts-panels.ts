@@ -15,7 +15,7 @@ import type { GrainPlan, TablePlan } from '../../plan/types.ts';
 import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, pct, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { bucketSql, curvesAtSql, familyFactor, fmt, linkColumn, listLit, ms, ownRows, sampleOf, segKey, segmentCase } from './cohorts-common.ts';
+import { bucketSql, curvesAtSql, familyFactor, fmt, listLit, ms, ownRows, parentLink, sampleOf, segKey, segmentCase, type ParentLink } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
 import { segmentRatios } from './cohorts-segments.ts';
 import { ageHeatmap, cohortGrain, judgeAges, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
@@ -68,15 +68,10 @@ export function isPeriodStartSql(p: Periods, x: string): string {
   return `${x} = ${dbl(p.starts[0])} + ${periodIndexSql(p, x)} * ${L}`;
 }
 
-interface Panel {
+interface Panel extends ParentLink {
   t: TablePlan;
   g: GrainPlan;
-  parent: TablePlan;
-  fk: string;
   period: string;
-  own: string;
-  /** The parent's own rows (FROM item). */
-  parentRows: string;
   p: Periods;
 }
 
@@ -85,14 +80,12 @@ async function panels(ctx: ValidateContext): Promise<Panel[]> {
   for (const t of ctx.plan.tables) {
     if (t.rows.kind !== 'grain' || !ctx.present.has(t.id)) continue;
     const g = t.rows.grain;
-    const parent = ctx.table(t.rows.parent);
-    const fk = linkColumn(ctx, t, t.rows.parent, 'parent');
     const period = t.columns.find((c) => c.generator.kind === 'period')?.name;
-    const own = await ownRows(ctx, t);
     const nPeriods = periodStarts({ every: g.every, startMs: g.startMs, endMs: Math.min(g.endMs, g.startMs + MAX_PERIODS * 32 * DAY) }).length;
-    const parentRows = parent?.pk && ctx.present.has(parent.id) ? await ownRows(ctx, parent) : null;
-    if (!parent?.pk || !fk || !period || !own || !parentRows || nPeriods === 0 || nPeriods > MAX_PERIODS) continue;
-    out.push({ t, g, parent, fk: fk.name, period, own, parentRows, p: periodsOf(g) });
+    if (!period || nPeriods === 0 || nPeriods > MAX_PERIODS) continue;
+    const link = await parentLink(ctx, t, t.rows.parent);
+    if (!link) continue;
+    out.push({ t, g, period, ...link, p: periodsOf(g) });
   }
   return out;
 }

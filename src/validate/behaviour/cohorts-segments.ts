@@ -8,7 +8,7 @@ import type { SegmentScale, TablePlan } from '../../plan/types.ts';
 import { ident, n } from '../sql.ts';
 import { judge, judgeShares, pct, round, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { type Base, familyFactor, fmt, linkColumn, ownRows, segKey, segmentCase } from './cohorts-common.ts';
+import { type Base, familyFactor, fmt, ownRows, parentLink, segKey, segmentCase } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
 import { vintageFrame } from './cohorts-frame.ts';
 import { fanoutMoments } from '../fanout-model.ts';
@@ -67,11 +67,9 @@ async function fanoutSegmentRatio(ctx: ValidateContext, t: TablePlan, scale: Seg
   const rows = t.rows as Extract<TablePlan['rows'], { kind: 'fanout' }>;
   // Table-level effects scale each parent's count by effect values we do not model here.
   if (rows.effects.length || scale.table !== rows.parent) return null;
-  const parent = ctx.table(rows.parent);
-  const fk = linkColumn(ctx, t, rows.parent, 'parent');
-  const own = await ownRows(ctx, t);
-  const P = parent?.pk && ctx.present.has(parent.id) ? await ownRows(ctx, parent) : null;
-  if (!parent?.pk || !fk || !own || !P) return null;
+  const link = await parentLink(ctx, t, rows.parent);
+  if (!link) return null;
+  const { parent, fk, own, parentRows: P } = link;
   const seg = `${segKey(ctx, scale, 'p')} AS seg`;
   const fm = `${rows.segments.map((s) => segmentCase(segKey(ctx, s, 'p'), s.multipliers)).join(' * ')} AS fm`;
   let sql: string;
@@ -82,9 +80,9 @@ async function fanoutSegmentRatio(ctx: ValidateContext, t: TablePlan, scale: Seg
     const factor = f.curves.length ? `coalesce(mass.mass, 0) / ${f.total}` : `CASE WHEN coalesce(mass.mass, 0) > 0 THEN 1.0 ELSE 0.0 END`;
     sql = `WITH ${f.ctes}, lam AS (SELECT par.pkey, par.seg, par.fm * ${factor} AS m FROM par LEFT JOIN mass USING (pkey))`;
   } else {
-    sql = `WITH lam AS (SELECT p.${ident(parent.pk)} AS pkey, ${seg}, ${fm.replace(/ AS fm$/, '')} AS m FROM ${P} p)`;
+    sql = `WITH lam AS (SELECT p.${ident(parent.pk!)} AS pkey, ${seg}, ${fm.replace(/ AS fm$/, '')} AS m FROM ${P} p)`;
   }
-  sql += `, obs AS (SELECT ${ident(fk.name)} AS pkey, count(*) AS o FROM ${own} x GROUP BY 1)
+  sql += `, obs AS (SELECT ${ident(fk)} AS pkey, count(*) AS o FROM ${own} x GROUP BY 1)
     SELECT seg, CASE WHEN m > 0 THEN round(ln(m) * 2000) END AS bin, count(*) AS np, sum(m) AS m, sum(coalesce(obs.o, 0)) AS o
     FROM lam LEFT JOIN obs USING (pkey) GROUP BY ALL`;
   const bins = await ctx.db.all(sql);

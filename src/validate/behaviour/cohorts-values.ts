@@ -18,7 +18,7 @@ import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../
 import { bucketSql, curveSql, familyFactor, fmt, linkColumn, ms, ownRows, segKey, segmentCase, unlabelled } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
 import { roundedMean } from './cohorts-moments.ts';
-import { cohortGrain, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
+import { ageHeatmap, cohortGrain, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
 
 type VintageValue = Extract<ModifierProgram, { kind: 'vintage_value' }>;
 type Clamp = { min: number | null; max: number | null };
@@ -317,21 +317,8 @@ const valueCurve: CheckModule = async (ctx) => {
     const status = worst([...judged.map((x) => x.j.status), z <= PASS_Z ? 'pass' : z <= FAIL_Z ? 'warn' : 'fail']);
     const bad = [...judged].sort((a, b) => Math.abs(b.j.z) - Math.abs(a.j.z))[0];
     const unit = UNIT_NAMES[cf.unit] ?? `${fmt(cf.unit / 86_400_000)} days`;
-    const cohorts = [...new Set(rows.map((r) => r.cohort))].sort();
-    const cols = judged.map((x) => x.gr);
-    const colOf = (k: number) => {
-      const age = Math.min(k, MAX_AGE);
-      let j = 0;
-      while (j + 1 < cols.length && cols[j + 1].age <= age) j++;
-      return j;
-    };
-    const acc = cohorts.map(() => cols.map(() => ({ n: 0, sv: 0, em: 0 })));
-    for (const r of rows) {
-      const a = acc[cohorts.indexOf(r.cohort)][colOf(r.k)];
-      a.n += r.n;
-      a.sv += r.sv;
-      a.em += r.n * r.m * rk.get(r.k)!;
-    }
+    // the heatmap's cells: y ÷ level per cohort × age, rows as the weight
+    const cells = rows.map((r) => ({ cohort: r.cohort, age: Math.min(r.k, MAX_AGE), parents: r.n, o: r.sv / mu, e: r.n * r.m * rk.get(r.k)!, v: 0 }));
     out.push({
       check: 'vintage_curve', category: 'behavioural', table: t.id, column: vm.col.name, hard: false, status, specPath: nodePath(ctx, v0.table, 'vintage_behavior', 'age_based_multipliers'),
       expected: Object.fromEntries(judged.map((x) => [x.gr.label, round(x.gr.em / x.gr.n)])), observed: Object.fromEntries(judged.map((x) => [x.gr.label, round(x.gr.sv / x.gr.n / mu)])),
@@ -339,10 +326,7 @@ const valueCurve: CheckModule = async (ctx) => {
       examples: judged.filter((x) => x.j.status !== 'pass').slice(0, 5).map((x) => `age ${x.gr.label}: ${fmt(x.ratio)} × the curve`),
       message: `mean ${vm.col.name}${seg ? ` ÷ the ${seg.column} value_multiplier` : ''} by the ${ctx.table(v0.table)?.id ?? v0.table}'s age (${unit}s${v0.decay ? ' × decay_rate' : ''}) against the value curve (level fitted): ${status === 'pass' ? `${judged.length} ages within tolerance, cohort × age χ² z = ${fmt(z, 2)}`
         : Math.abs(bad.j.z) > PASS_Z ? `age ${bad.gr.label} is ${fmt(bad.ratio)} × the curve (z = ${fmt(bad.j.z, 1)})` : `cohort × age χ² = ${fmt(chi2, 1)} on ${df + 1} cells (z = ${fmt(z, 1)})`}`,
-      chart: {
-        kind: 'heatmap', title: `${t.id}: mean ${vm.col.name} ÷ level by cohort × age (${unit}s)`, rows: cohorts, cols: cols.map((c) => c.label),
-        observed: acc.map((r) => r.map((a) => (a.n > 0 ? round(a.sv / a.n / mu) : NaN))), expected: acc.map((r) => r.map((a) => (a.n > 0 ? round(a.em / a.n) : NaN))),
-      },
+      chart: ageHeatmap(cells, judged.map((x) => x.gr), `${t.id}: mean ${vm.col.name} ÷ level by cohort × age (${unit}s)`),
     });
   }
   return out;

@@ -11,7 +11,7 @@ import type { TablePlan } from '../../plan/types.ts';
 import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { familyFactor, fmt, linkColumn, ms, ownRows, unlabelled } from './cohorts-common.ts';
+import { familyFactor, fmt, linkColumn, ms, ownRows, parentLink, unlabelled } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
 import { childBucket, vintageFrame } from './cohorts-frame.ts';
 
@@ -34,15 +34,14 @@ const vintageOrder: CheckModule = async (ctx) => {
   for (const { t, rows } of vintageChildren(ctx)) {
     const v = rows.vintage!;
     const col = t.columns.find((c) => c.name === v.timeColumn);
-    const parent = ctx.table(v.table);
-    const fk = linkColumn(ctx, t, v.table, 'parent');
-    const own = await ownRows(ctx, t);
-    const P = parent?.pk && ctx.present.has(parent.id) ? await ownRows(ctx, parent) : null;
-    if (col?.generator.kind !== 'datetime' || !col.generator.vintage || !parent?.pk || !fk || !own || !P) continue;
-    const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk)} = x.${ident(fk.name)}
+    if (col?.generator.kind !== 'datetime' || !col.generator.vintage) continue;
+    const link = await parentLink(ctx, t, v.table);
+    if (!link) continue;
+    const { parent, fk, own, parentRows: P } = link;
+    const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk!)} = x.${ident(fk)}
       WHERE x.${ident(col.name)} IS NOT NULL AND p.${ident(v.createdAt)} IS NOT NULL AND CAST(x.${ident(col.name)} AS TIMESTAMP) < CAST(p.${ident(v.createdAt)} AS TIMESTAMP) AND ${await unlabelled(ctx, t, 'x', col.name)}`;
     const bad = n((await one(ctx, `SELECT count(*) AS c ${from}`)).c);
-    const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk.name)} AS VARCHAR)`;
+    const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk)} AS VARCHAR)`;
     out.push({
       check: 'vintage_order', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, v.table, 'vintage_behavior', 'created_at_column'),
       expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT ${key} AS k ${from} ORDER BY 1`) : [],

@@ -74,10 +74,16 @@ export function parentRows(ctx: ValidateContext, parent: string, startCol: strin
   return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg FROM ${ident(parent)}${added} GROUP BY ${pk})`;
 }
 
-/** Does the parent table have the columns a check reads (the file may have lost one)? */
+const COLUMNS = new WeakMap<ValidateContext, Map<string, Promise<Set<string>>>>();
+
+/** Does the table have the columns a check reads (the file may have lost one)? One describe() per table and run. */
 export async function hasColumns(ctx: ValidateContext, table: string, cols: (string | null)[]): Promise<boolean> {
-  const names = new Set((await ctx.db.describe(table)).map((c) => c.name));
-  return cols.every((c) => c === null || names.has(c));
+  let m = COLUMNS.get(ctx);
+  if (!m) COLUMNS.set(ctx, (m = new Map()));
+  let names = m.get(table);
+  if (!names) m.set(table, (names = ctx.db.describe(table).then((d) => new Set(d.map((c) => c.name)))));
+  const have = await names;
+  return cols.every((c) => c === null || have.has(c));
 }
 
 /** A TIMESTAMP literal of epoch milliseconds. */

@@ -99,20 +99,28 @@ export async function lifecycleDuration(ctx: ValidateContext): Promise<CheckResu
   const out: CheckResult[] = [];
   for (const x of await lifecycles(ctx)) {
     if (x.l.emit !== 'stages' || x.dateOnly) continue;
+    if (!x.l.stages.some((s) => s.duration || s.churnPerPeriod > 0)) continue;
+    const P = x.l.periodMs;
+    // One scan for every stage: the median time left after a visit starts (durations), churns and periods survived (churn only).
+    const rows = await ctx.db.all(`${x.withSql} SELECT st, median(${num(x.l.endMs)} - epoch_ms(sa)) AS c, count(*) FILTER (WHERE ea IS NOT NULL) AS churned,
+        sum(CASE WHEN ea IS NOT NULL THEN (epoch_ms(ea) - epoch_ms(sa)) / ${num(P)} ELSE floor((${num(x.l.endMs)} - epoch_ms(sa)) / ${num(P)}) END) AS exposure
+      FROM r WHERE sa <= ${tsLit(x.l.endMs)} GROUP BY 1`);
+    const byStage = new Map(rows.map((r) => [String(r.st), r]));
     for (const [k, s] of x.l.stages.entries()) {
-      const r = s.duration ? await durationCheck(ctx, x, s, k) : s.churnPerPeriod > 0 ? await churnCheck(ctx, x, s, k) : null;
+      const row = byStage.get(s.name) ?? {};
+      const r = s.duration ? await durationCheck(ctx, x, s, k, n(row.c)) : s.churnPerPeriod > 0 ? churnCheck(ctx, x, s, k, row) : null;
       if (r) out.push(r);
     }
   }
   return out;
 }
 
-async function durationCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, k: number): Promise<CheckResult | null> {
+/** `left`: the median time to the timeframe end of the stage's visits (started by then). */
+async function durationCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, k: number, left: number): Promise<CheckResult | null> {
   const d = s.duration!;
   const endMs = x.l.endMs;
   const dur = `(epoch_ms(ea) - epoch_ms(sa))`;
-  const left = await ctx.db.all(`${x.withSql} SELECT median(${num(endMs)} - epoch_ms(sa)) AS c FROM r WHERE st = ${lit(s.name)} AND sa <= ${tsLit(endMs)}`);
-  const h = Math.min(quantile99(d), n(left[0]?.c));
+  const h = Math.min(quantile99(d), left);
   if (!(h > 1000)) return null;
   const ts = Array.from({ length: POINTS }, (_, i) => (h * (i + 1)) / POINTS);
   const surv = ts.map((t, i) => `count(*) FILTER (WHERE coalesce(${dur}, 1e18) > ${num(t)}) AS s${i}`).join(', ');
@@ -137,11 +145,8 @@ async function durationCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePla
   };
 }
 
-async function churnCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, k: number): Promise<CheckResult | null> {
-  const P = x.l.periodMs;
-  const row = (await ctx.db.all(`${x.withSql} SELECT count(*) FILTER (WHERE ea IS NOT NULL) AS churned,
-      sum(CASE WHEN ea IS NOT NULL THEN (epoch_ms(ea) - epoch_ms(sa)) / ${num(P)} ELSE floor((${num(x.l.endMs)} - epoch_ms(sa)) / ${num(P)}) END) AS exposure
-    FROM r WHERE st = ${lit(s.name)} AND sa <= ${tsLit(x.l.endMs)}`))[0] ?? {};
+/** `row`: the stage's churned visits and periods survived (started by the timeframe end). */
+function churnCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, k: number, row: Record<string, unknown>): CheckResult | null {
   const exposure = Math.round(n(row.exposure));
   if (!(exposure > 0)) return null;
   const churned = n(row.churned);
