@@ -16,7 +16,7 @@ export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';
 export { type Diagnostic, type Severity, SpecError } from './diagnostics/diagnostic.ts';
 export type { Plan, TablePlan, ColumnPlan } from './plan/types.ts';
 export type { RunOptions, RunResult } from './engine/run.ts';
-export { queryFile } from './sinks/duckdb.ts';
+export { queryFile } from './sinks/read.ts';
 export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
 export type { LabelRow } from './engine/labels.ts';
 export { withoutScenarios } from './scenarios/strip.ts';

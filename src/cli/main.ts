@@ -6,7 +6,7 @@ import { formatDiagnostic } from '../diagnostics/format.ts';
 import { defaultOutput, runPlan } from '../engine/run.ts';
 import { canonicalJson } from '../plan/canonical.ts';
 import { printPlan } from '../plan/print.ts';
-import { queryFile } from '../sinks/duckdb.ts';
+import { queryFile } from '../sinks/read.ts';
 import { formatLabels, readLabels } from '../sinks/labels.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';

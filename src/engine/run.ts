@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
-import { DuckDBFileSink, type ManifestRow } from '../sinks/duckdb.ts';
-import { ChunkEncoder, type EncodedChunk } from '../sinks/encode.ts';
-import { ParquetSink } from '../sinks/parquet.ts';
+import { ChunkEncoder } from '../sinks/encode.ts';
+import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
+import { OutputThread } from '../sinks/output-thread.ts';
 import { ColumnData } from './column-data.ts';
 import { Store, type TableStore } from './store.ts';
 import { chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
@@ -18,8 +18,10 @@ export const DEFAULT_CHUNK_ROWS = 65_536;
 export const DEFAULT_WORKER_MIN_ROWS = 200_000;
 /** A table of at least this many times the minimum waits for the workers to load; smaller ones use them if loaded. */
 const POOL_WAIT_FACTOR = 10;
+/** With more than one thread, plans of at least this many rows write on the output thread (starting it costs ~0.2 s of CPU). */
+export const OUTPUT_THREAD_MIN_ROWS = 250_000;
 
-export type OutputFormat = 'duckdb' | 'parquet';
+export type { OutputFormat } from '../sinks/output.ts';
 
 /** Shard `index` of `count` (0 ≤ index < count). */
 export interface ShardSpec {
@@ -37,8 +39,10 @@ export interface RunOptions {
   memoryLimit?: string;
   /** Parquet: rows per part file (default about 256 MB of estimated row bytes). */
   parquetPartRows?: number;
-  /** Generation threads (default: the number of cores); 1 generates on the main thread. */
+  /** Threads (default: the number of cores); 1 generates and writes on the main thread. */
   workers?: number;
+  /** Append into DuckDB on a thread of its own (default: with workers > 1, for plans of OUTPUT_THREAD_MIN_ROWS rows or more, or any plan the generation workers take part in). */
+  outputThread?: boolean;
   /** Tables generating fewer rows run on the main thread (default 200,000; tests use 0). */
   workerMinRows?: number;
   /** Rows per worker task, at least chunkRows (default 65,536; tests use small tasks to have many). */
@@ -58,25 +62,8 @@ export interface RunResult {
   labels: number;
   /** Worker threads actually started (0: everything ran on the main thread). */
   workers: number;
-}
-
-interface TableOutput {
-  append(columns: ColumnData[], n: number): void;
-  appendEncoded(chunk: EncodedChunk): void;
-  flushIfFull?(): Promise<void>;
-  close(): void | Promise<void>;
-  /** Wait for background work (an insert under way) to end before the output is aborted. */
-  settle?(): Promise<void>;
-}
-
-interface Output {
-  createTable(t: TablePlan): Promise<TableOutput>;
-  /** A table fed by encoded chunks only, inserted off the main thread (DuckDB file output with workers). */
-  createBatchTable?(t: TablePlan): Promise<TableOutput>;
-  writeLabels(labels: LabelRow[]): Promise<void>;
-  writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void>;
-  commit(): Promise<void>;
-  abort(): void;
+  /** Whether DuckDB appended on the output thread (false: on the main thread). */
+  outputThread: boolean;
 }
 
 export function defaultOutput(plan: Plan, format: OutputFormat = 'duckdb'): string {
@@ -100,15 +87,16 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
   const minRows = opts.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS;
   const t0 = performance.now();
-  const sink: Output = format === 'parquet'
-    ? await ParquetSink.open(file, { shard: shard.index, shards: shard.count, memoryLimit: opts.memoryLimit, partRows: opts.parquetPartRows })
-    : await DuckDBFileSink.open(file, opts.memoryLimit);
   // Workers load in the background (~0.3 s of CPU each) while the first tables are generated on the main thread;
   // they are started only when the tables big enough for them add up to what a table waits for them for.
   const poolRows = plan.tables.reduce((a, t) => a + (t.estimatedRows >= minRows ? t.estimatedRows : 0), 0);
-  let pool: WorkerPool | null = workers > 1 && poolRows > 0 && poolRows >= POOL_WAIT_FACTOR * minRows ? WorkerPool.start(plan, workers) : null;
+  const startPool = workers > 1 && poolRows > 0 && poolRows >= POOL_WAIT_FACTOR * minRows;
+  const planRows = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
+  const threaded = opts.outputThread ?? (workers > 1 && (startPool || planRows >= OUTPUT_THREAD_MIN_ROWS));
+  const outputOptions = { format, path: file, memoryLimit: opts.memoryLimit, shard: shard.index, shards: shard.count, parquetPartRows: opts.parquetPartRows };
+  const sink: Output = threaded ? new OutputThread(outputOptions) : await openOutput(outputOptions);
+  let pool: WorkerPool | null = startPool ? WorkerPool.start(plan, workers) : null;
   let used = 0;
-  let writer: TableOutput | null = null;
   try {
     const store = new Store();
     const memo = new Map<object, unknown>();
@@ -139,8 +127,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
           usePool = false;
         }
       }
-      const w: TableOutput = usePool && sink.createBatchTable ? await sink.createBatchTable(table) : await sink.createTable(table);
-      writer = w;
+      const w: TableOutput = await sink.createTable(table);
       const retained = new Retained(table, layout.total, pool !== null);
       const tableLabels: LabelRow[] = [];
       let done = 0;
@@ -195,7 +182,6 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       if (added?.n) w.appendEncoded(new ChunkEncoder(table.columns, false).encode(added.columns, added.n));
       const tClose = performance.now();
       await w.close();
-      writer = null;
       if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: layout ${(tLayout - started).toFixed(0)} ms, close ${(performance.now() - tClose).toFixed(0)} ms\n`);
       const entry: TableStore = { rows: layout.total, columns: retained.columns() };
       store.set(table.id, entry);
@@ -212,16 +198,17 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     }
     if (pool) await pool.close();
     pool = null;
-    if (process.env.DATAGEN_PROFILE && sink instanceof DuckDBFileSink) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
+    if (process.env.DATAGEN_PROFILE && sink.memoryReport) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     await sink.writeLabels(labels);
     await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)) }, manifest);
+    const tCommit = performance.now();
     await sink.commit();
-    return { file, format, shard, tables: manifest, rows: manifest.reduce((a, m) => a + m.rows, 0), seconds: (performance.now() - t0) / 1000, labels: labels.length, workers: used };
+    if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] commit ${(performance.now() - tCommit).toFixed(0)} ms (run ${(performance.now() - t0).toFixed(0)} ms)\n`);
+    return { file, format, shard, tables: manifest, rows: manifest.reduce((a, m) => a + m.rows, 0), seconds: (performance.now() - t0) / 1000, labels: labels.length, workers: used, outputThread: threaded };
   } catch (e) {
     await pool?.close();
     pool = null;
-    await writer?.settle?.();
-    sink.abort();
+    await sink.abort();
     throw e;
   } finally {
     if (pool) await pool.close();

@@ -1,16 +1,18 @@
 /**
- * The only module that talks to DuckDB (STYLE.md habit 9). Rows arrive as whole columns of a chunk
- * and are copied into one reused native data chunk per table (memcpy from typed arrays; strings per
- * row), then appended. Output is atomic: everything goes to a temporary file renamed on success.
+ * Writing DuckDB databases (with read.ts, the only modules that talk to DuckDB: STYLE.md habit 9), through the
+ * bare C-API bindings (@duckdb/node-bindings; @duckdb/node-api's value layer is not needed to write, and loading
+ * it costs ~150 ms per thread). Rows arrive as whole columns of a chunk and are copied into one reused native
+ * data chunk per table (memcpy from typed arrays; strings per row), then appended. Output is atomic: everything
+ * goes to a temporary file renamed on success.
  */
 import duckdb from '@duckdb/node-bindings';
-import { BIGINT, BOOLEAN, DATE, DECIMAL, DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTableFunction, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBType, ENUM, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnData } from '../engine/column-data.ts';
+import { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../plan/types.ts';
 import { ChunkEncoder, type EncodedChunk } from './encode.ts';
+import type { ManifestRow, Output } from './output.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
 const VECTOR = duckdb.vector_size();
@@ -20,7 +22,6 @@ const TYPE_IDS: Record<string, duckdb.Type> = {
   TIMESTAMP: duckdb.Type.TIMESTAMP, DATE: duckdb.Type.DATE,
 };
 
-export interface ManifestRow { table: string; rows: number; seconds: number }
 
 /** Temporary files of runs in progress (from before the database is created until commit/abort). */
 const unfinished = new Set<string>();
@@ -53,20 +54,34 @@ export function trackUnfinished(tmp: string): () => void {
   return () => void unfinished.delete(tmp);
 }
 
-export class DuckDBFileSink {
-  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly tmpPath: string, readonly finalPath: string) {}
+export class DuckDBFileSink implements Output {
+  private constructor(private readonly db: duckdb.Database, private readonly connection: duckdb.Connection, readonly tmpPath: string, readonly finalPath: string) {}
 
-  /** Open a temporary database next to `path`; nothing touches `path` until `commit`. */
-  static async open(path: string, memoryLimit = '1GB'): Promise<DuckDBFileSink> {
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  private static async create(path: string, options: Record<string, string>, tmpPath: string, finalPath: string): Promise<DuckDBFileSink> {
+    const config = duckdb.create_config();
+    for (const [k, v] of Object.entries(options)) duckdb.set_config(config, k, v);
+    const db = await duckdb.open(path, config);
+    return new DuckDBFileSink(db, await duckdb.connect(db), tmpPath, finalPath);
+  }
+
+  /** Run a statement (its result, if any, is dropped). */
+  async run(sql: string): Promise<void> {
+    await duckdb.query(this.connection, sql);
+  }
+
+  /** The temporary directory a run writing `path` works in (beside it, so the final rename stays on one file system). */
+  static tempPath(path: string): string {
+    return `${path}.tmp-${process.pid}-${Date.now()}`;
+  }
+
+  /** Open a temporary database (in `tmp`, beside `path`); nothing touches `path` until `commit`. */
+  static async open(path: string, memoryLimit = '1GB', tmp = DuckDBFileSink.tempPath(path)): Promise<DuckDBFileSink> {
     unfinished.add(tmp);
     try {
       mkdirSync(tmp);
-      // One DuckDB thread: every statement of a run is serial (appends, one-source inserts, small tables), and a
-      // second thread only spins while an insert waits for the JS callback of its table function (~1 s of CPU
-      // per 5 M rows taken from the generation workers on a 2-core machine).
-      const instance = await DuckDBInstance.create(join(tmp, TEMP_DB), { memory_limit: memoryLimit, threads: '1' });
-      return new DuckDBFileSink(instance, await instance.connect(), tmp, path);
+      // One DuckDB thread: every statement of a run is serial (appends, then small tables), and the cores are for
+      // generation.
+      return await DuckDBFileSink.create(join(tmp, TEMP_DB), { memory_limit: memoryLimit, threads: '1' }, tmp, path);
     } catch (e) {
       unfinished.delete(tmp);
       removeTemp(tmp);
@@ -76,77 +91,60 @@ export class DuckDBFileSink {
 
   /** An in-memory database (spilling to `tempDirectory`) used as a staging area; `abort` closes it, `commit` is not for it. */
   static async memory(memoryLimit: string, tempDirectory: string): Promise<DuckDBFileSink> {
-    const instance = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit, temp_directory: tempDirectory });
-    return new DuckDBFileSink(instance, await instance.connect(), '', '');
+    return DuckDBFileSink.create(':memory:', { memory_limit: memoryLimit, temp_directory: tempDirectory }, '', '');
   }
 
   async createTable(t: TablePlan): Promise<TableWriter> {
     const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${sqlTypeText(c)}`);
-    await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
-    const appender = await this.connection.createAppender(t.id);
-    return new TableWriter(appender, t.columns);
+    await this.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
+    return new TableWriter(duckdb.appender_create(this.connection, null, t.id), t.columns);
   }
-
-  /**
-   * A table filled by `INSERT INTO t SELECT * FROM <table function>` statements over batches of chunks encoded
-   * by workers: DuckDB inserts (and compresses) on its own thread, and the JS main thread only copies each
-   * vector's bytes in the table function's callback, so it stays free to receive the workers' results.
-   */
-  async createBatchTable(t: TablePlan): Promise<BatchInsertWriter> {
-    const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${sqlTypeText(c)}`);
-    await this.connection.run(`CREATE TABLE ${quoteIdent(t.id)} (${cols.join(', ')})`);
-    // One transaction for all the table's batches (as the appender does): full row groups are written out
-    // as they fill, nothing goes through the WAL, and a failed run rolls the table back.
-    await this.connection.run('BEGIN TRANSACTION');
-    return new BatchInsertWriter(this.connection, t, `__datagen_rows_${++this.functions}`);
-  }
-
-  private functions = 0;
 
   /** DuckDB's own memory accounting (duckdb_memory()), for DATAGEN_PROFILE. */
   async memoryReport(): Promise<string> {
-    const r = await this.connection.runAndReadAll('SELECT tag, memory_usage_bytes // 1048576 AS mb FROM duckdb_memory() WHERE memory_usage_bytes > 1048576');
-    return r.getRowsJS().map(([tag, mb]) => `${String(tag)} ${String(mb)} MB`).join(', ') || 'none';
+    const r = await duckdb.query(this.connection, "SELECT string_agg(tag || ' ' || (memory_usage_bytes // 1048576) || ' MB', ', ') FROM duckdb_memory() WHERE memory_usage_bytes > 1048576");
+    const chunk = await duckdb.fetch_chunk(r);
+    const text = chunk && duckdb.data_chunk_get_size(chunk) > 0 ? readVarchar(duckdb.data_chunk_get_vector(chunk, 0)) : null;
+    return text ?? 'none';
   }
 
   /** `_labels`: one row per labelled change, ids in the engine's order (table order, then row, then column). */
   async writeLabels(labels: LabelRow[]): Promise<void> {
-    await this.connection.run(`CREATE TABLE _labels (label_id BIGINT, scenario VARCHAR, kind VARCHAR, level VARCHAR, "table" VARCHAR, "column" VARCHAR, entity_key VARCHAR, row_key VARCHAR, "start" TIMESTAMP, "end" TIMESTAMP, expected DOUBLE, observed DOUBLE, delta DOUBLE, magnitude DOUBLE, severity VARCHAR, description VARCHAR)`);
-    const a = await this.connection.createAppender('_labels');
-    const text = (s: string | null) => (s === null ? a.appendNull() : a.appendVarchar(s));
-    const double = (x: number | null) => (x === null || Number.isNaN(x) ? a.appendNull() : a.appendDouble(x));
-    const time = (ms: number | null) => (ms === null ? a.appendNull() : a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n)));
-    labels.forEach((l, i) => {
-      a.appendBigInt(BigInt(i + 1));
-      text(l.scenario);
-      text(l.kind);
-      text(l.level);
-      text(l.table);
-      text(l.column);
-      text(l.entityKey);
-      text(l.rowKey);
-      time(l.start);
-      time(l.end);
-      double(l.expected);
-      double(l.observed);
-      double(l.delta);
-      double(l.magnitude);
-      text(l.severity);
-      text(l.description);
-      a.endRow();
-    });
-    a.closeSync();
+    const text = (f: (l: LabelRow) => string | null) => ColumnData.strings(labels.map(f));
+    const number = (f: (l: LabelRow) => number | null) => ColumnData.numbers(Float64Array.from(labels, (l) => f(l) ?? NaN));
+    const time = (f: (l: LabelRow) => number | null) => number((l) => { const ms = f(l); return ms === null ? null : Math.round(ms); });
+    const columns: [string, string, ColumnData][] = [
+      ['label_id', 'BIGINT', ColumnData.numbers(Float64Array.from(labels, (_, i) => i + 1))],
+      ['scenario', 'VARCHAR', text((l) => l.scenario)],
+      ['kind', 'VARCHAR', text((l) => l.kind)],
+      ['level', 'VARCHAR', text((l) => l.level)],
+      ['table', 'VARCHAR', text((l) => l.table)],
+      ['column', 'VARCHAR', text((l) => l.column)],
+      ['entity_key', 'VARCHAR', text((l) => l.entityKey)],
+      ['row_key', 'VARCHAR', text((l) => l.rowKey)],
+      ['start', 'TIMESTAMP', time((l) => l.start)],
+      ['end', 'TIMESTAMP', time((l) => l.end)],
+      ['expected', 'DOUBLE', number((l) => l.expected)],
+      ['observed', 'DOUBLE', number((l) => l.observed)],
+      ['delta', 'DOUBLE', number((l) => l.delta)],
+      ['magnitude', 'DOUBLE', number((l) => l.magnitude)],
+      ['severity', 'VARCHAR', text((l) => l.severity)],
+      ['description', 'VARCHAR', text((l) => l.description)],
+    ];
+    const w = await this.createTable({ id: '_labels', columns: columns.map(([name, sqlType]) => ({ name, sqlType })) as ColumnPlan[] } as TablePlan);
+    if (labels.length) w.append(columns.map((c) => c[2]), labels.length);
+    w.close();
   }
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {
-    await this.connection.run(`CREATE TABLE _datagen_manifest (table_name VARCHAR, "rows" BIGINT, seconds DOUBLE, spec_hash VARCHAR, seed BIGINT, scale DOUBLE, datagen_version VARCHAR, algorithm_version INTEGER, plan_hash VARCHAR)`);
+    await this.run(`CREATE TABLE _datagen_manifest (table_name VARCHAR, "rows" BIGINT, seconds DOUBLE, spec_hash VARCHAR, seed BIGINT, scale DOUBLE, datagen_version VARCHAR, algorithm_version INTEGER, plan_hash VARCHAR)`);
     const values = rows.map((r) => `(${quoteString(r.table)}, ${r.rows}, ${r.seconds.toFixed(6)}, ${quoteString(String(meta.specHash))}, ${meta.seed}, ${meta.scale}, ${quoteString(String(meta.datagenVersion))}, ${meta.algorithmVersion}, ${quoteString(String(meta.planHash))})`);
-    if (values.length) await this.connection.run(`INSERT INTO _datagen_manifest VALUES ${values.join(', ')}`);
+    if (values.length) await this.run(`INSERT INTO _datagen_manifest VALUES ${values.join(', ')}`);
   }
 
   /** Checkpoint, close and atomically move the file into place. */
   async commit(): Promise<void> {
-    await this.connection.run('CHECKPOINT');
+    await this.run('CHECKPOINT');
     this.close();
     rmSync(`${this.finalPath}.wal`, { force: true });
     renameSync(join(this.tmpPath, TEMP_DB), this.finalPath);
@@ -167,8 +165,8 @@ export class DuckDBFileSink {
   }
 
   private close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
+    duckdb.disconnect_sync(this.connection);
+    duckdb.close_sync(this.db);
   }
 }
 
@@ -177,15 +175,15 @@ export class DuckDBFileSink {
  * VECTOR rows at a time: per vector and column one memcpy, long strings through the string heap.
  */
 export class TableWriter implements TableSink {
-  private readonly chunk: DuckDBDataChunk;
+  private readonly chunk: duckdb.DataChunk;
   private readonly encoder: ChunkEncoder;
 
-  constructor(private readonly appender: DuckDBAppender, columns: ColumnPlan[]) {
+  constructor(private readonly appender: duckdb.Appender, columns: ColumnPlan[]) {
     const types = columns.map((c) =>
       c.enumValues ? duckdb.create_enum_type(c.enumValues)
       : c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4)
       : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR));
-    this.chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    this.chunk = duckdb.create_data_chunk(types);
     this.encoder = new ChunkEncoder(columns, true);
   }
 
@@ -200,10 +198,10 @@ export class TableWriter implements TableSink {
     const longAt = new Int32Array(cols.length);
     for (let off = 0; off < n; off += VECTOR) {
       const m = Math.min(VECTOR, n - off);
-      duckdb.data_chunk_reset(this.chunk.chunk);
+      duckdb.data_chunk_reset(this.chunk);
       for (let c = 0; c < cols.length; c++) {
         const e = cols[c];
-        const vector = duckdb.data_chunk_get_vector(this.chunk.chunk, c);
+        const vector = duckdb.data_chunk_get_vector(this.chunk, c);
         duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
         if (e.longRows) {
           const rows = e.longRows;
@@ -217,128 +215,14 @@ export class TableWriter implements TableSink {
           duckdb.copy_data_to_vector_validity(vector, 0, words.buffer as ArrayBuffer, words.byteOffset + off / 8, Math.ceil(m / 64) * 8);
         }
       }
-      duckdb.data_chunk_set_size(this.chunk.chunk, m);
-      this.appender.appendDataChunk(this.chunk);
+      duckdb.data_chunk_set_size(this.chunk, m);
+      duckdb.append_data_chunk(this.appender, this.chunk);
     }
   }
 
   close(): void {
-    this.appender.flushSync();
-    this.appender.closeSync();
-  }
-}
-
-/** Rows per INSERT statement of a BatchInsertWriter (two batches at most are held: one inserting, one filling). */
-const BATCH_ROWS = 1 << 18;
-
-export class BatchInsertWriter {
-  private filling: EncodedChunk[] = [];
-  private fillingRows = 0;
-  private inserting: (EncodedChunk | undefined)[] = [];
-  private running: Promise<unknown> | null = null;
-  /** Time spent waiting for the previous insert to end before starting the next (DATAGEN_PROFILE). */
-  private waitMs = 0;
-  /** Read position of the table function in `inserting`: chunk and row offset. */
-  private at = 0;
-  private off = 0;
-
-  constructor(private readonly connection: DuckDBConnection, private readonly table: TablePlan, private readonly fn: string) {
-    const types = table.columns.map(duckdbType);
-    const names = table.columns.map((c) => c.name);
-    const f = DuckDBTableFunction.create({
-      name: fn,
-      bindFunction: (b) => names.forEach((n, i) => b.addResultColumn(n, types[i])),
-      initFunction: (i) => i.setMaxThreads(1), // one source thread: rows arrive in order
-      mainFunction: (_info, out) => this.fill(out),
-    });
-    connection.registerTableFunction(f);
-  }
-
-  append(): void {
-    throw new Error('internal: a batch-insert table takes encoded chunks only');
-  }
-
-  appendEncoded(chunk: EncodedChunk): void {
-    if (chunk.n === 0) return;
-    this.filling.push(chunk);
-    this.fillingRows += chunk.n;
-  }
-
-  /** Start inserting the filled batch once it is big enough (waiting for the previous insert first). */
-  async flushIfFull(): Promise<void> {
-    if (this.fillingRows >= BATCH_ROWS) await this.startInsert();
-  }
-
-  async close(): Promise<void> {
-    if (this.fillingRows > 0) await this.startInsert();
-    await this.running;
-    this.running = null;
-    await this.connection.run('COMMIT');
-    if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${this.table.id}: waiting for the previous insert ${this.waitMs.toFixed(0)} ms\n`);
-  }
-
-  /** Wait for an insert under way to end (successfully or not), e.g. before closing the database after a failure. */
-  async settle(): Promise<void> {
-    await this.running?.catch(() => undefined);
-  }
-
-  private async startInsert(): Promise<void> {
-    const tw = performance.now();
-    await this.running;
-    this.waitMs += performance.now() - tw;
-    this.inserting = this.filling;
-    this.at = 0;
-    this.off = 0;
-    this.filling = [];
-    this.fillingRows = 0;
-    this.running = this.connection.run(`INSERT INTO ${quoteIdent(this.table.id)} SELECT * FROM ${this.fn}()`);
-    // A failure surfaces at the next await of `running` (flushIfFull / close); keep it from being unhandled meanwhile.
-    this.running.catch(() => undefined);
-  }
-
-  /** The table function's callback: the next ≤ VECTOR rows of the batch being inserted, by memcpy. */
-  private fill(out: DuckDBDataChunk): void {
-    const chunk = this.inserting[this.at];
-    if (!chunk) {
-      duckdb.data_chunk_set_size(out.chunk, 0);
-      return;
-    }
-    const off = this.off;
-    const m = Math.min(VECTOR, chunk.n - off);
-    for (let c = 0; c < chunk.columns.length; c++) {
-      const e = chunk.columns[c];
-      const vector = duckdb.data_chunk_get_vector(out.chunk, c);
-      duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
-      if (e.longRows) {
-        const rows = e.longRows;
-        let k = e.longAt ?? 0; // vectors are visited in order
-        for (; k < rows.length && rows[k] < off + m; k++) duckdb.vector_assign_string_element(vector, rows[k] - off, e.longValues![k]);
-        e.longAt = k;
-      }
-      if (e.validity && blockHasNull(e.validity, off, m)) {
-        duckdb.vector_ensure_validity_writable(vector);
-        duckdb.copy_data_to_vector_validity(vector, 0, e.validity.buffer as ArrayBuffer, e.validity.byteOffset + off / 8, Math.ceil(m / 64) * 8);
-      }
-    }
-    duckdb.data_chunk_set_size(out.chunk, m);
-    this.off += m;
-    if (this.off >= chunk.n) {
-      this.off = 0;
-      this.inserting[this.at++] = undefined; // release it
-    }
-  }
-}
-
-function duckdbType(c: ColumnPlan): DuckDBType {
-  if (c.enumValues) return ENUM(c.enumValues);
-  if (c.sqlType.startsWith('DECIMAL')) return DECIMAL(18, 4);
-  switch (c.sqlType) {
-    case 'BIGINT': return BIGINT;
-    case 'DOUBLE': return DOUBLE;
-    case 'BOOLEAN': return BOOLEAN;
-    case 'TIMESTAMP': return TIMESTAMP;
-    case 'DATE': return DATE;
-    default: return VARCHAR;
+    duckdb.appender_flush_sync(this.appender);
+    duckdb.appender_close_sync(this.appender);
   }
 }
 
@@ -357,55 +241,13 @@ export function sqlTypeText(c: ColumnPlan): string {
   return c.enumValues ? `ENUM(${c.enumValues.map(quoteString).join(', ')})` : c.sqlType;
 }
 
-/** Run read-only SQL on a database file and return column names and rows as JS values. */
-export async function queryFile(path: string, sql: string): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }> {
-  if (!existsSync(path)) throw new Error(`database file "${path}" does not exist`);
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const conn = await instance.connect();
-  try {
-    const reader = await conn.runAndReadAll(sql);
-    return { columns: reader.columnNames(), types: reader.columnTypes().map((t) => t.toString()), rows: reader.getRowsJS() as unknown[][] };
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
-
-/** A read-only connection to a generated file, kept open for many queries (validate runs all its checks through one). */
-export interface ReadOnlyDb {
-  /** Rows as plain objects: BIGINT/HUGEINT as numbers (strings beyond 2^53), TIMESTAMP/DATE as Date, DECIMAL as numbers. */
-  all(sql: string): Promise<Record<string, unknown>[]>;
-  /** Column names and their DuckDB types of a table. */
-  describe(table: string): Promise<{ name: string; type: string }[]>;
-  tables(): Promise<string[]>;
-  close(): void;
-}
-
-export async function openReadOnly(path: string, threads?: number): Promise<ReadOnlyDb> {
-  if (!existsSync(path)) throw new Error(`database file "${path}" does not exist`);
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', ...(threads ? { threads: String(threads) } : {}) });
-  const conn = await instance.connect();
-  const all = async (sql: string) => {
-    const reader = await conn.runAndReadAll(sql);
-    return reader.getRowObjectsJS().map((r) => {
-      const o: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) o[k] = plainValue(v);
-      return o;
-    });
-  };
-  return {
-    all,
-    describe: async (table) => (await all(`SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${quoteString(table)} ORDER BY ordinal_position`)) as { name: string; type: string }[],
-    tables: async () => (await all(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`)).map((r) => String(r.t)),
-    close: () => {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-}
-
-function plainValue(v: unknown): unknown {
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) && 'toDouble' in v && typeof (v as { toDouble: unknown }).toDouble === 'function') return (v as { toDouble(): number }).toDouble();
-  return v;
+/** Row 0 of a VARCHAR vector (null when it is null). */
+function readVarchar(vector: duckdb.Vector): string | null {
+  const validity = duckdb.vector_get_validity(vector, 1);
+  if (validity && !(validity[0] & 1)) return null;
+  const rec = duckdb.vector_get_data(vector, 16);
+  const len = new DataView(rec.buffer, rec.byteOffset, 16).getUint32(0, true);
+  // duckdb_string_t: uint32 length, then 12 bytes inline, or a 4-byte prefix and a pointer to the bytes
+  const bytes = len <= 12 ? rec.subarray(4, 4 + len) : duckdb.get_data_from_pointer(rec.buffer as ArrayBuffer, rec.byteOffset + 8, len);
+  return new TextDecoder().decode(bytes);
 }

@@ -1,5 +1,5 @@
 /** Ground-truth labels of a generated file: read `_labels` and render them as JSON Lines or CSV. */
-import { queryFile } from './duckdb.ts';
+import { queryFile } from './read.ts';
 
 export interface Label {
   label_id: number;

@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import type { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow } from '../engine/table.ts';
 import type { TablePlan } from '../plan/types.ts';
-import { DuckDBFileSink, type ManifestRow, type TableWriter, trackUnfinished } from './duckdb.ts';
+import { DuckDBFileSink, type TableWriter, trackUnfinished } from './duckdb.ts';
 import type { EncodedChunk } from './encode.ts';
+import type { ManifestRow, Output } from './output.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
 export interface ParquetSinkOptions {
@@ -25,6 +26,8 @@ export interface ParquetSinkOptions {
   memoryLimit?: string;
   /** Rows per part file (default: about 256 MB of estimated row bytes, 2^16 … 2^23 rows). */
   partRows?: number;
+  /** The temporary folder inside `dir` (default ParquetSink.tempPath). */
+  tmp?: string;
 }
 
 /** Rows staged before a part file is written: about 256 MB of estimated row bytes, between 2^16 and 2^23 rows. */
@@ -33,12 +36,17 @@ function partRowsFor(t: TablePlan): number {
   return Math.max(1 << 16, Math.min(1 << 23, Math.floor((256 << 20) / rowBytes)));
 }
 
-export class ParquetSink {
+export class ParquetSink implements Output {
   private constructor(private readonly staging: DuckDBFileSink, private readonly dir: string, private readonly tmp: string, private readonly opts: ParquetSinkOptions, private readonly untrack: () => void) {}
+
+  /** The temporary folder a run writing shard `shard` into `dir` works in. */
+  static tempPath(dir: string, shard: number): string {
+    return join(dir, `.datagen-tmp-${shard}-${process.pid}-${Date.now()}`);
+  }
 
   static async open(dir: string, opts: ParquetSinkOptions): Promise<ParquetSink> {
     mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.datagen-tmp-${opts.shard}-${process.pid}-${Date.now()}`);
+    const tmp = opts.tmp ?? ParquetSink.tempPath(dir, opts.shard);
     const untrack = trackUnfinished(tmp);
     try {
       mkdirSync(join(tmp, '.spill'), { recursive: true });
@@ -69,7 +77,7 @@ export class ParquetSink {
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {
     await this.staging.writeManifest(meta, rows);
-    const c = this.staging.connection;
+    const c = this.staging;
     await c.run(`ALTER TABLE _datagen_manifest ADD COLUMN shard INTEGER DEFAULT ${this.opts.shard}`);
     await c.run(`ALTER TABLE _datagen_manifest ADD COLUMN shards INTEGER DEFAULT ${this.opts.shards}`);
     await this.copyOut('_datagen_manifest');
@@ -78,8 +86,8 @@ export class ParquetSink {
   private async copyOut(table: string): Promise<void> {
     const folder = this.folder(table);
     mkdirSync(folder, { recursive: true });
-    await this.staging.connection.run(`COPY ${quoteIdent(table)} TO ${quoteString(join(folder, 'part-00000.parquet'))} (FORMAT parquet)`);
-    await this.staging.connection.run(`DROP TABLE ${quoteIdent(table)}`);
+    await this.staging.run(`COPY ${quoteIdent(table)} TO ${quoteString(join(folder, 'part-00000.parquet'))} (FORMAT parquet)`);
+    await this.staging.run(`DROP TABLE ${quoteIdent(table)}`);
   }
 
   /** Move every `<table>/shard=<i>` folder into place (replacing the old one), then remove the temporary folder. */
@@ -134,12 +142,12 @@ export class ParquetTableWriter {
   async close(): Promise<void> {
     if (this.staged > 0 || this.part === 0) await this.writePart(false);
     else this.writer.close();
-    await this.staging.connection.run(`DROP TABLE ${quoteIdent(this.table.id)}`);
+    await this.staging.run(`DROP TABLE ${quoteIdent(this.table.id)}`);
   }
 
   private async writePart(more: boolean): Promise<void> {
     this.writer.close();
-    const c = this.staging.connection;
+    const c = this.staging;
     const file = join(this.folder, `part-${String(this.part++).padStart(5, '0')}.parquet`);
     await c.run(`COPY ${quoteIdent(this.table.id)} TO ${quoteString(file)} (FORMAT parquet)`);
     this.staged = 0;

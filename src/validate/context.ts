@@ -8,7 +8,7 @@ import { compile } from '../plan/compile.ts';
 import type { Plan } from '../plan/types.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { SpecError } from '../diagnostics/diagnostic.ts';
-import { openReadOnly } from '../sinks/duckdb.ts';
+import { openReadOnly } from '../sinks/read.ts';
 import { n } from './sql.ts';
 import type { CheckResult, ValidateContext } from './types.ts';
 

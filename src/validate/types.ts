@@ -2,7 +2,7 @@
  * Validation results (issue 7): every check `datagen validate` runs yields one `CheckResult`, computed by
  * SQL in DuckDB from what the spec promises (no table is pulled into JS).
  */
-import type { ReadOnlyDb } from '../sinks/duckdb.ts';
+import type { ReadOnlyDb } from '../sinks/read.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';

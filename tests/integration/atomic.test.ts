@@ -37,8 +37,8 @@ function failOnSecondTable(plan: Plan, where: 'start' | 'progress'): RunOptions 
 }
 
 describe('atomic output', () => {
-  for (const where of ['start', 'progress'] as const) {
-    it(`a run failing at the ${where} of the second table leaves the existing file byte-identical and no temp files`, async () => {
+  for (const [where, outputThread] of [['start', false], ['progress', false], ['start', true], ['progress', true]] as const) {
+    it(`a run failing at the ${where} of the second table leaves the existing file byte-identical and no temp files${outputThread ? ' (output thread)' : ''}`, async () => {
       const out = tempFile('out.duckdb');
       await runPlan(compileOrThrow(SPEC, { seed: 1 }), { out });
       const before = sha(out);
@@ -46,7 +46,7 @@ describe('atomic output', () => {
 
       const plan = compileOrThrow(SPEC, { seed: 2 });
       // small chunks so the failure happens with the second table's appender open and rows written
-      await expect(runPlan(plan, { out, chunkRows: 100, ...failOnSecondTable(plan, where) })).rejects.toBeInstanceOf(Boom);
+      await expect(runPlan(plan, { out, chunkRows: 100, outputThread, ...failOnSecondTable(plan, where) })).rejects.toBeInstanceOf(Boom);
 
       expect(sha(out)).toBe(before);
       expect(leftovers(out)).toEqual([]);

@@ -181,19 +181,21 @@ describe('parquet shards', () => {
     expect(await value(`SELECT bool_and(event_id = rn) FROM (SELECT event_id, row_number() OVER (ORDER BY filename, file_row_number) rn FROM ${glob(dir, 'events')})`)).toBe(true);
   });
 
-  it('a failed Parquet run leaves the earlier shard files as they were and no temporary folder', async () => {
-    const dir = tempFile('out');
-    await runPlan(plan, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1 });
-    const before = readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet'));
-    const plan2 = compileOrThrow(SPEC, { seed: 99 });
-    await expect(runPlan(plan2, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1, onProgress: (t) => { if (t === 'order_line') throw new Error('boom'); } })).rejects.toThrow('boom');
-    expect(readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet')).equals(before)).toBe(true);
-    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
-    // A later successful run replaces the shard.
-    await runPlan(plan2, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1 });
-    expect(readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet')).equals(before)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
-  });
+  for (const outputThread of [false, true]) {
+    it(`a failed Parquet run leaves the earlier shard files as they were and no temporary folder${outputThread ? ' (output thread)' : ''}`, async () => {
+      const dir = tempFile('out');
+      await runPlan(plan, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1 });
+      const before = readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet'));
+      const plan2 = compileOrThrow(SPEC, { seed: 99 });
+      await expect(runPlan(plan2, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1, outputThread, onProgress: (t) => { if (t === 'order_line') throw new Error('boom'); } })).rejects.toThrow('boom');
+      expect(readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet')).equals(before)).toBe(true);
+      expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+      // A later successful run replaces the shard.
+      await runPlan(plan2, { out: dir, format: 'parquet', shard: { index: 1, count: 2 }, workers: 1 });
+      expect(readFileSync(join(dir, 'order', 'shard=1', 'part-00000.parquet')).equals(before)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    });
+  }
 
   it('--shard needs --format parquet', async () => {
     await expect(runPlan(plan, { out: tempFile('x.duckdb'), shard: { index: 0, count: 2 } })).rejects.toThrow(/Parquet/);

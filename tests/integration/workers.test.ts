@@ -16,7 +16,7 @@ const opened: Db[] = [];
 afterAll(() => opened.forEach((d) => d.close()));
 
 /** Order-sensitive digest (insertion order = rowid) of every node table and _labels. */
-async function digests(doc: unknown, opts: RunOptions): Promise<{ digests: Record<string, string>; workers: number }> {
+async function digests(doc: unknown, opts: RunOptions): Promise<{ digests: Record<string, string>; workers: number; outputThread: boolean }> {
   const plan = compileOrThrow(doc);
   const out = tempFile(`${plan.slug}.duckdb`);
   const r = await runPlan(plan, { ...opts, out });
@@ -27,7 +27,7 @@ async function digests(doc: unknown, opts: RunOptions): Promise<{ digests: Recor
     const cols = (await db.rows(`SELECT column_name FROM information_schema.columns WHERE table_name = '${t}' ORDER BY ordinal_position`)).map((r) => r.column_name as string);
     result[t] = String(await db.value(`SELECT md5(string_agg(md5(CAST(ROW(${cols.map(q).join(', ')}) AS VARCHAR)), '' ORDER BY rowid)) || ':' || count(*) FROM ${q(t)}`));
   }
-  return { digests: result, workers: r.workers };
+  return { digests: result, workers: r.workers, outputThread: r.outputThread };
 }
 
 const INPUTS: [string, unknown][] = [
@@ -42,12 +42,19 @@ describe('workers: identical output for 1 vs 2 workers and any chunk size', () =
     it(name, async () => {
       const base = await digests(doc, { workers: 1 });
       expect(base.workers).toBe(0);
+      expect(base.outputThread).toBe(false);
       for (const chunkRows of [1000, undefined]) { // undefined: the default, 65,536 (64 k)
         // Many small tasks (1 or 3 chunks each) so results really come back out of order.
         const r = await digests(doc, { workers: 2, workerMinRows: 0, chunkRows, workerTaskRows: chunkRows === 1000 ? 3000 : undefined });
         expect(r.workers, `chunkRows ${chunkRows}`).toBe(2);
+        expect(r.outputThread, 'the generation workers feed the output thread').toBe(true);
         expect(r.digests, `2 workers, chunkRows ${chunkRows}`).toEqual(base.digests);
       }
+      // Generation on the main thread, DuckDB appending on the output thread.
+      const threaded = await digests(doc, { workers: 1, outputThread: true, chunkRows: 1000 });
+      expect(threaded.workers).toBe(0);
+      expect(threaded.outputThread).toBe(true);
+      expect(threaded.digests, 'output thread').toEqual(base.digests);
       const oneChunk = await digests(doc, { workers: 1, chunkRows: 1000 });
       expect(oneChunk.digests).toEqual(base.digests);
     });
@@ -57,6 +64,7 @@ describe('workers: identical output for 1 vs 2 workers and any chunk size', () =
     const doc = readJson(new URL('simple_users_events.json', COMPAT_DIR));
     const r = await digests(doc, { workers: 2 });
     expect(r.workers).toBe(0);
+    expect(r.outputThread, 'a small plan writes on the main thread').toBe(false);
   });
 });
 
@@ -68,4 +76,13 @@ describe('workers: errors', () => {
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dirname(out))).toEqual([]);
   });
+
+  for (const outputThread of [false, true]) {
+    it(`an output that cannot be opened fails the run with the file system's message (output thread: ${outputThread})`, async () => {
+      const out = `${tempFile('gone')}/missing/w.duckdb`;
+      const plan = compileOrThrow(readJson(new URL('simple_users_events.json', COMPAT_DIR)));
+      await expect(runPlan(plan, { out, workers: 2, outputThread })).rejects.toThrow(/ENOENT|no such file/);
+      expect(existsSync(dirname(out))).toBe(false);
+    });
+  }
 });

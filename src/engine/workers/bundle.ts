@@ -12,39 +12,46 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
-const ENTRY = join(here, 'worker-main.ts');
+/** Worker entry points by bundle name: generation workers, and the output thread (src/sinks/output-worker.ts). */
+const ENTRIES = { worker: join(here, 'worker-main.ts'), output: join(ROOT, 'src', 'sinks', 'output-worker.ts') } as const;
+export type BundleName = keyof typeof ENTRIES;
 
 interface Manifest {
   file: string;
   inputs: Record<string, number>;
 }
 
-let cached: URL | null | undefined;
+const cache = new Map<BundleName, URL | null>();
 
 /** URL of the bundled worker module, or null (use the tsx entry point). */
-export function workerBundle(): URL | null {
-  if (cached !== undefined) return cached;
-  cached = null;
-  if (process.env.DATAGEN_WORKER_TSX) return cached;
+export function workerBundle(name: BundleName = 'worker'): URL | null {
+  if (cache.has(name)) return cache.get(name)!;
+  const url = buildBundle(name);
+  cache.set(name, url);
+  return url;
+}
+
+function buildBundle(name: BundleName): URL | null {
+  if (process.env.DATAGEN_WORKER_TSX) return null;
   try {
     const dir = join(ROOT, 'node_modules', '.cache', 'datagen');
-    const manifestFile = join(dir, 'worker.json');
+    const manifestFile = join(dir, `${name}.json`);
     try {
       const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
       if (Object.entries(m.inputs).every(([f, mtime]) => statSync(join(ROOT, f)).mtimeMs === mtime)) {
         statSync(join(dir, m.file));
-        return (cached = pathToFileURL(join(dir, m.file)));
+        return pathToFileURL(join(dir, m.file));
       }
     } catch {
       // no (valid) bundle yet
     }
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     // __DATAGEN_WORKER_BUNDLE__: the faker-js library is loaded only by workers whose plan needs it (faker/lib.ts).
-    const r = esbuild.buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, define: { __DATAGEN_WORKER_BUNDLE__: 'true' } });
+    const r = esbuild.buildSync({ entryPoints: [ENTRIES[name]], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, define: { __DATAGEN_WORKER_BUNDLE__: 'true' } });
     const code = r.outputFiles[0].text;
     const inputs: Record<string, number> = {};
     for (const f of Object.keys(r.metafile.inputs)) inputs[f] = statSync(join(ROOT, f)).mtimeMs; // paths relative to ROOT
-    const file = `worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
+    const file = `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
     mkdirSync(dir, { recursive: true });
     const tmp = `${join(dir, file)}.${process.pid}.tmp`;
     writeFileSync(tmp, code);
@@ -54,10 +61,35 @@ export function workerBundle(): URL | null {
     renameSync(mtmp, manifestFile);
     // Bundles of earlier sources: remove those not touched for an hour (a run started before may still load one).
     for (const f of readdirSync(dir)) {
-      if (f !== file && /^worker-.*\.mjs$/.test(f) && statSync(join(dir, f)).mtimeMs < Date.now() - 3_600_000) rmSync(join(dir, f), { force: true });
+      if (f !== file && f.startsWith(`${name}-`) && f.endsWith('.mjs') && statSync(join(dir, f)).mtimeMs < Date.now() - 3_600_000) rmSync(join(dir, f), { force: true });
     }
-    return (cached = pathToFileURL(join(dir, file)));
+    return pathToFileURL(join(dir, file));
   } catch {
-    return (cached = null);
+    return null;
   }
+}
+
+/**
+ * How to start a worker of bundle `name`: the bundle without the TypeScript loader (plain JavaScript: `--import tsx`
+ * costs ~0.3 s per thread), or else worker.js, which loads `tsxEntry` (its workerData field) through tsx.
+ */
+export function workerEntry(name: BundleName): { url: URL; execArgv: string[] | undefined; tsxEntry: string } {
+  const bundle = workerBundle(name);
+  const tsxEntry = pathToFileURL(ENTRIES[name]).href;
+  return bundle ? { url: bundle, execArgv: withoutTsx(process.execArgv), tsxEntry } : { url: new URL('./worker.js', import.meta.url), execArgv: undefined, tsxEntry };
+}
+
+/** Node options without `--import tsx` / `--loader tsx` (and their `=` forms). */
+function withoutTsx(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if ((a === '--import' || a === '--loader' || a === '--require' || a === '-r') && /tsx/.test(args[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    if (/^--(import|loader|require)=.*tsx/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../plan/types.ts';
 import type { TableStore } from '../store.ts';
-import { workerBundle } from './bundle.ts';
+import { workerEntry } from './bundle.ts';
 import type { RowRange, TableLayout } from '../table.ts';
 import type { FromWorker, SharedColumn, TaskResult, ToWorker } from './protocol.ts';
 
@@ -45,11 +45,8 @@ export class WorkerPool {
   private onReady: () => void = () => undefined;
 
   private constructor(plan: Plan, size: number) {
-    const bundle = workerBundle();
-    const url = bundle ?? new URL('./worker.js', import.meta.url);
-    // The bundle is plain JavaScript: the worker needs no TypeScript loader (`--import tsx` costs ~0.3 s per thread).
-    const execArgv = bundle ? withoutTsx(process.execArgv) : undefined;
-    this.workers = Array.from({ length: size }, () => new Worker(url, { workerData: { plan }, execArgv }));
+    const { url, execArgv, tsxEntry } = workerEntry('worker');
+    this.workers = Array.from({ length: size }, () => new Worker(url, { workerData: { plan, tsxEntry }, execArgv }));
     this.busy = this.workers.map(() => 0);
     this.ready = new Promise<void>((resolve) => (this.onReady = resolve));
     this.workers.forEach((w, i) => {
@@ -183,19 +180,4 @@ export class WorkerPool {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** Node options without `--import tsx` / `--loader tsx` (and their `=` forms). */
-function withoutTsx(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if ((a === '--import' || a === '--loader' || a === '--require' || a === '-r') && /tsx/.test(args[i + 1] ?? '')) {
-      i++;
-      continue;
-    }
-    if (/^--(import|loader|require)=.*tsx/.test(a)) continue;
-    out.push(a);
-  }
-  return out;
 }

@@ -1,6 +1,8 @@
-// Entry point of a generation worker thread: loads the TypeScript sources through tsx (whatever loader the
-// main thread runs under: the CLI, vitest, `node --import tsx`), then serves tasks (worker-main.ts).
+// Entry point of a worker thread when its esbuild bundle is not available (bundle.ts): loads the TypeScript sources
+// through tsx (whatever loader the main thread runs under: the CLI, vitest, `node --import tsx`), then runs the
+// worker's own entry, `workerData.tsxEntry` (worker-main.ts for generation, src/sinks/output-worker.ts for output).
+import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./worker-main.ts');
+await import(workerData?.tsxEntry ?? './worker-main.ts');
