@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../plan/types.ts';
-import { ChunkEncoder, type EncodedChunk } from './encode.ts';
+import { ChunkEncoder, type EncodedChunk, type EncodedColumn } from './encode.ts';
 import type { ManifestRow, Output } from './output.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
@@ -202,13 +202,8 @@ export class TableWriter implements TableSink {
       for (let c = 0; c < cols.length; c++) {
         const e = cols[c];
         const vector = duckdb.data_chunk_get_vector(this.chunk, c);
+        if (e.longRows) longAt[c] = copyLongStrings(vector, e, off, m, longAt[c]);
         duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
-        if (e.longRows) {
-          const rows = e.longRows;
-          let k = longAt[c];
-          for (; k < rows.length && rows[k] < off + m; k++) duckdb.vector_assign_string_element(vector, rows[k] - off, e.longValues![k]);
-          longAt[c] = k;
-        }
         if (e.validity && blockHasNull(e.validity, off, m)) {
           duckdb.vector_ensure_validity_writable(vector);
           const words = e.validity;
@@ -224,6 +219,37 @@ export class TableWriter implements TableSink {
     duckdb.appender_flush_sync(this.appender);
     duckdb.appender_close_sync(this.appender);
   }
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * The long strings of rows [off, off + m) of a VARCHAR column (before its records are copied into the vector):
+ * their bytes go into DuckDB's string heap in one call — as the string of the first long row — and each long
+ * row's record gets the address of its own bytes in that copy (the C API's `duckdb_string_t`: length, prefix,
+ * pointer). One call per vector instead of one per string. Returns the position in `e.longRows` after the vector.
+ */
+function copyLongStrings(vector: duckdb.Vector, e: EncodedColumn, off: number, m: number, from: number): number {
+  const rows = e.longRows!;
+  let k = from;
+  while (k < rows.length && rows[k] < off + m) k++;
+  if (k === from) return k;
+  const rec = new Uint32Array(e.buf, e.offset, (off + m) * 4);
+  const first = rows[from];
+  const last = rows[k - 1];
+  const start = rec[first * 4 + 2];
+  duckdb.vector_assign_string_element_len(vector, first - off, e.heap!.subarray(start, rec[last * 4 + 2] + rec[last * 4]));
+  const data = duckdb.vector_get_data(vector, (first - off + 1) * 16);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const lo = view.getUint32((first - off) * 16 + 8, true);
+  const hi = view.getUint32((first - off) * 16 + 12, true);
+  for (let j = from; j < k; j++) {
+    const r = rows[j] * 4;
+    const a = lo + (rec[r + 2] - start);
+    rec[r + 2] = a >>> 0;
+    rec[r + 3] = a >= TWO32 ? hi + 1 : hi;
+  }
+  return k;
 }
 
 /** Whether any of rows [off, off + m) is null in a validity mask (off a multiple of 32). */

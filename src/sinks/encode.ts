@@ -5,8 +5,10 @@
  *
  * Layouts (per row): BIGINT / TIMESTAMP (µs) / DECIMAL(18,4) as int64 little-endian (lo, hi) uint32 pairs —
  * no BigInt; DOUBLE as float64; DATE as int32 days; BOOLEAN as one byte; ENUM as uint8 (≤ 255 values) or
- * uint16 codes; VARCHAR as 16-byte `duckdb_string_t` records, inline for ≤ 12 UTF-8 bytes, longer strings
- * listed separately (they go through DuckDB's string heap). Nulls: a validity bitmask (bit set = valid) in
+ * uint16 codes; VARCHAR as 16-byte `duckdb_string_t` records (uint32 length, then 12 bytes): inline for ≤ 12
+ * UTF-8 bytes; a longer string's record holds its length, its first 4 bytes (the prefix) and, where DuckDB keeps
+ * a pointer, the string's offset in the chunk's `heap` of UTF-8 bytes (the consumer copies each vector's part of
+ * the heap into DuckDB in one call and turns offsets into pointers). Nulls: a validity bitmask (bit set = valid) in
  * uint64 words, so the mask of a vector starting at row `off` (a multiple of the vector size) starts at byte off/8.
  */
 import type { ColumnData } from '../engine/column-data.ts';
@@ -22,11 +24,9 @@ export interface EncodedColumn {
   width: number;
   /** Validity bitmask words (bit set = valid), or null when no value is null. */
   validity: Uint32Array | null;
-  /** Rows (ascending) whose string is longer than 12 UTF-8 bytes, and those strings. */
+  /** Rows (ascending) whose string is longer than 12 UTF-8 bytes, and the UTF-8 bytes of those strings in row order. */
   longRows: Int32Array | null;
-  longValues: string[] | null;
-  /** Reader's position in longRows (set by the consumer). */
-  longAt?: number;
+  heap: Uint8Array | null;
 }
 
 export interface EncodedChunk {
@@ -40,6 +40,8 @@ export class ChunkEncoder {
   private readonly encoder = new TextEncoder();
   private bufs: ArrayBuffer[] = [];
   private masks: Uint32Array[] = [];
+  /** Per column: the buffer long strings are encoded into (kept between chunks). */
+  private heaps: Uint8Array[] = [];
 
   /** `reuse`: keep buffers between chunks (the previous chunk's encoding is overwritten by the next). */
   constructor(private readonly columns: ColumnPlan[], private readonly reuse: boolean) {
@@ -75,9 +77,9 @@ export class ChunkEncoder {
     if (sql === 'DOUBLE') {
       let validity: Uint32Array | null = null;
       for (let i = 0; i < n; i++) if (Number.isNaN(v[i])) (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
-      if (this.reuse) return { buf: v.buffer as ArrayBuffer, offset: v.byteOffset, width: 8, validity, longRows: null, longValues: null };
+      if (this.reuse) return { buf: v.buffer as ArrayBuffer, offset: v.byteOffset, width: 8, validity, longRows: null, heap: null };
       // A worker transfers its buffers: copy, so no array the engine may still hold is detached.
-      return { buf: v.slice(0, n).buffer, offset: 0, width: 8, validity, longRows: null, longValues: null };
+      return { buf: v.slice(0, n).buffer, offset: 0, width: 8, validity, longRows: null, heap: null };
     }
     const width = sql === 'BOOLEAN' ? 1 : sql === 'DATE' ? 4 : 8;
     const buf = this.buffer(c, n * width);
@@ -115,7 +117,7 @@ export class ChunkEncoder {
         u32[2 * i + 1] = hi >>> 0;
       }
     }
-    return { buf, offset: 0, width, validity, longRows: null, longValues: null };
+    return { buf, offset: 0, width, validity, longRows: null, heap: null };
   }
 
   /** ENUM codes: 1 byte for up to 255 values, else 2 (DuckDB's own width rule). */
@@ -133,10 +135,13 @@ export class ChunkEncoder {
       }
       out[i] = code ?? 0;
     }
-    return { buf, offset: 0, width: wide ? 2 : 1, validity, longRows: null, longValues: null };
+    return { buf, offset: 0, width: wide ? 2 : 1, validity, longRows: null, heap: null };
   }
 
-  /** Strings of ≤ 12 UTF-8 bytes as inline records (uint32 length + 12 bytes); longer ones listed. */
+  /**
+   * Strings of ≤ 12 UTF-8 bytes as inline records (uint32 length + 12 bytes); longer ones as (length, prefix,
+   * heap offset) records, their bytes appended to the heap.
+   */
   private strings(c: number, str: (string | null)[], n: number): EncodedColumn {
     const buf = this.buffer(c, n * 16);
     const rec = new Uint8Array(buf);
@@ -144,7 +149,8 @@ export class ChunkEncoder {
     rec.fill(0, 0, n * 16);
     let validity: Uint32Array | null = null;
     const longRows: number[] = [];
-    const longValues: string[] = [];
+    let heap = this.heaps[c] ?? new Uint8Array(1 << 16);
+    let at = 0;
     for (let i = 0; i < n; i++) {
       const s = str[i];
       if (s === null) {
@@ -152,26 +158,53 @@ export class ChunkEncoder {
         continue;
       }
       const base = i * 16;
-      if (s.length <= 12 && isAscii(s)) {
-        len[i * 4] = s.length;
-        for (let k = 0; k < s.length; k++) rec[base + 4 + k] = s.charCodeAt(k);
-        continue;
-      }
       if (s.length <= 12) {
-        const bytes = this.encoder.encode(s);
-        if (bytes.length <= 12) {
-          len[i * 4] = bytes.length;
-          rec.set(bytes, base + 4);
+        let k = 0;
+        for (; k < s.length; k++) {
+          const ch = s.charCodeAt(k);
+          if (ch > 127) break;
+          rec[base + 4 + k] = ch;
+        }
+        if (k === s.length) {
+          len[i * 4] = k;
           continue;
         }
+        rec.fill(0, base + 4, base + 16); // not ASCII: its UTF-8 length decides
       }
-      // UTF-8 is never shorter than the UTF-16 length: > 12 code units is > 12 bytes.
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (heap.length - at < 3 * s.length) {
+        const grown = new Uint8Array(Math.max(2 * heap.length, at + 3 * s.length));
+        grown.set(heap.subarray(0, at));
+        heap = grown;
+      }
+      // ASCII bytes as they are (one pass); anything else through the TextEncoder.
+      let bytes = s.length;
+      let k = 0;
+      for (; k < bytes; k++) {
+        const ch = s.charCodeAt(k);
+        if (ch > 127) break;
+        heap[at + k] = ch;
+      }
+      if (k < bytes) bytes = this.encoder.encodeInto(s, heap.subarray(at)).written;
+      len[i * 4] = bytes;
+      if (bytes <= 12) {
+        for (let b = 0; b < bytes; b++) rec[base + 4 + b] = heap[at + b];
+        continue;
+      }
+      rec[base + 4] = heap[at];
+      rec[base + 5] = heap[at + 1];
+      rec[base + 6] = heap[at + 2];
+      rec[base + 7] = heap[at + 3];
+      len[i * 4 + 2] = at;
       longRows.push(i);
-      longValues.push(s);
+      at += bytes;
     }
+    if (at > 0xffffffff) throw new Error('internal: more than 4 GB of strings in one chunk');
+    this.heaps[c] = heap; // grown once, kept for the next chunks (a worker sends a copy of the used part)
     return {
       buf, offset: 0, width: 16, validity,
-      longRows: longRows.length ? Int32Array.from(longRows) : null, longValues: longRows.length ? longValues : null,
+      longRows: longRows.length ? Int32Array.from(longRows) : null,
+      heap: longRows.length ? (this.reuse ? heap.subarray(0, at) : heap.slice(0, at)) : null,
     };
   }
 }
@@ -183,11 +216,7 @@ export function encodedBuffers(chunk: EncodedChunk): ArrayBuffer[] {
     out.add(c.buf);
     if (c.validity) out.add(c.validity.buffer as ArrayBuffer);
     if (c.longRows) out.add(c.longRows.buffer as ArrayBuffer);
+    if (c.heap) out.add(c.heap.buffer as ArrayBuffer);
   }
   return [...out];
-}
-
-function isAscii(s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 127) return false;
-  return true;
 }

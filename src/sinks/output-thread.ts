@@ -9,10 +9,10 @@
  * commit); abort removes the temporary directory whatever state the thread is in.
  */
 import { rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
-import { workerEntry } from '../engine/workers/bundle.ts';
+import { startWorker } from '../engine/workers/bundle.ts';
 import type { TablePlan } from '../plan/types.ts';
 import { trackUnfinished } from './duckdb.ts';
 import { ChunkEncoder, type EncodedChunk, encodedBuffers } from './encode.ts';
@@ -40,8 +40,7 @@ export class OutputThread implements Output {
   constructor(options: OutputOpenOptions) {
     this.tmp = outputTempPath(options);
     this.untrack = trackUnfinished(this.tmp);
-    const { url, execArgv, tsxEntry } = workerEntry('output');
-    this.worker = new Worker(url, { workerData: { tsxEntry }, execArgv });
+    this.worker = startWorker('output', {});
     this.worker.on('message', (m: FromOutput) => this.onMessage(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
@@ -100,7 +99,6 @@ export class OutputThread implements Output {
     const buffers = encodedBuffers(chunk);
     let bytes = 0;
     for (const b of buffers) bytes += b.byteLength;
-    for (const s of chunk.columns) if (s.longValues) for (const v of s.longValues) bytes += 2 * v.length;
     this.queued += bytes;
     this.worker.postMessage({ type: 'chunk', table, chunk, bytes } satisfies ToOutput, buffers);
   }

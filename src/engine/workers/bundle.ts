@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
@@ -70,13 +71,20 @@ function buildBundle(name: BundleName): URL | null {
 }
 
 /**
- * How to start a worker of bundle `name`: the bundle without the TypeScript loader (plain JavaScript: `--import tsx`
- * costs ~0.3 s per thread), or else worker.js, which loads `tsxEntry` (its workerData field) through tsx.
+ * Start a worker of bundle `name` with `data` as its workerData: the bundle without the TypeScript loader (plain
+ * JavaScript: `--import tsx` costs ~0.3 s per thread), or else worker.js, which loads the entry through tsx.
+ * Node options a worker does not accept (`--trace-gc`, ...) are left out rather than failing the run.
  */
-export function workerEntry(name: BundleName): { url: URL; execArgv: string[] | undefined; tsxEntry: string } {
+export function startWorker(name: BundleName, data: Record<string, unknown>): Worker {
   const bundle = workerBundle(name);
-  const tsxEntry = pathToFileURL(ENTRIES[name]).href;
-  return bundle ? { url: bundle, execArgv: withoutTsx(process.execArgv), tsxEntry } : { url: new URL('./worker.js', import.meta.url), execArgv: undefined, tsxEntry };
+  const workerData = { ...data, tsxEntry: pathToFileURL(ENTRIES[name]).href };
+  if (!bundle) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  try {
+    return new Worker(bundle, { workerData, execArgv: withoutTsx(process.execArgv) });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(bundle, { workerData, execArgv: [] });
+  }
 }
 
 /** Node options without `--import tsx` / `--loader tsx` (and their `=` forms). */

@@ -3,10 +3,10 @@
  * at most `2 × workers` at a time, and consumes the results strictly in task order, so the output is the
  * same as one thread's whatever the number of workers or which worker finishes first.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Plan } from '../../plan/types.ts';
 import type { TableStore } from '../store.ts';
-import { workerEntry } from './bundle.ts';
+import { startWorker } from './bundle.ts';
 import type { RowRange, TableLayout } from '../table.ts';
 import type { FromWorker, SharedColumn, TaskResult, ToWorker } from './protocol.ts';
 
@@ -45,8 +45,7 @@ export class WorkerPool {
   private onReady: () => void = () => undefined;
 
   private constructor(plan: Plan, size: number) {
-    const { url, execArgv, tsxEntry } = workerEntry('worker');
-    this.workers = Array.from({ length: size }, () => new Worker(url, { workerData: { plan, tsxEntry }, execArgv }));
+    this.workers = Array.from({ length: size }, () => startWorker('worker', { plan }));
     this.busy = this.workers.map(() => 0);
     this.ready = new Promise<void>((resolve) => (this.onReady = resolve));
     this.workers.forEach((w, i) => {
