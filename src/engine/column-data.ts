@@ -1,9 +1,46 @@
+/** Codes into a dictionary: value i is dict[codes[i]]. */
+export interface CodedStrings {
+  codes: Uint8Array | Uint16Array | Uint32Array;
+  dict: readonly (string | null)[];
+}
+
 /**
  * Column values of one chunk (or of a whole retained table): numbers in a Float64Array (NaN = null;
- * timestamps are epoch milliseconds, booleans 0/1) or strings in an array (null = null).
+ * timestamps are epoch milliseconds, booleans 0/1) or strings in an array (null = null). Strings drawn from a
+ * short list (choice) may arrive coded, as indices into the list: the sink then writes ENUM codes without
+ * looking strings up, and the first read of `str` turns them into strings (after which they are plain strings,
+ * so whoever writes into `str` is never contradicted by stale codes).
  */
 export class ColumnData {
-  private constructor(readonly num: Float64Array | null, readonly str: (string | null)[] | null) {}
+  private strings: (string | null)[] | null;
+  private codedStrings: CodedStrings | null = null;
+
+  private constructor(readonly num: Float64Array | null, str: (string | null)[] | null) {
+    this.strings = str;
+  }
+
+  get str(): (string | null)[] | null {
+    const c = this.codedStrings;
+    if (c) {
+      const out = new Array<string | null>(c.codes.length);
+      for (let i = 0; i < out.length; i++) out[i] = c.dict[c.codes[i]];
+      this.strings = out;
+      this.codedStrings = null;
+    }
+    return this.strings;
+  }
+
+  /** The codes and their dictionary while the strings are still coded (nothing has read `str`). */
+  get coded(): CodedStrings | null {
+    return this.codedStrings;
+  }
+
+  /** Strings given as codes into `dict` (value i = dict[codes[i]]). */
+  static coded(codes: Uint8Array | Uint16Array | Uint32Array, dict: readonly (string | null)[]): ColumnData {
+    const d = new ColumnData(null, null);
+    d.codedStrings = { codes, dict };
+    return d;
+  }
 
   static numbers(n: number | Float64Array): ColumnData {
     return new ColumnData(typeof n === 'number' ? new Float64Array(n) : n, null);
@@ -18,7 +55,7 @@ export class ColumnData {
   }
 
   get length(): number {
-    return this.num ? this.num.length : this.str!.length;
+    return this.num ? this.num.length : this.codedStrings ? this.codedStrings.codes.length : this.str!.length;
   }
 
   get isNumeric(): boolean {

@@ -11,7 +11,7 @@
  * the heap into DuckDB in one call and turns offsets into pointers). Nulls: a validity bitmask (bit set = valid) in
  * uint64 words, so the mask of a vector starting at row `off` (a multiple of the vector size) starts at byte off/8.
  */
-import type { ColumnData } from '../engine/column-data.ts';
+import type { CodedStrings, ColumnData } from '../engine/column-data.ts';
 import type { ColumnPlan } from '../plan/types.ts';
 
 const DAY = 86_400_000;
@@ -71,6 +71,8 @@ export class ChunkEncoder {
 
   private column(c: number, sql: string, data: ColumnData, n: number): EncodedColumn {
     const codes = this.codes[c];
+    const coded = data.coded;
+    if (codes && coded) return this.enumFromCodes(c, codes, coded, n);
     if (codes && data.str) return this.enumCodes(c, codes, data.str, n);
     if (data.str) return this.strings(c, data.str, n);
     const v = data.num!;
@@ -134,6 +136,30 @@ export class ChunkEncoder {
         (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
       }
       out[i] = code ?? 0;
+    }
+    return { buf, offset: 0, width: wide ? 2 : 1, validity, longRows: null, heap: null };
+  }
+
+  /** ENUM codes from coded strings: the dictionary is translated once, then one array lookup per row. */
+  private enumFromCodes(c: number, codes: Map<string, number>, coded: CodedStrings, n: number): EncodedColumn {
+    const wide = codes.size > 255;
+    const NULL = -1;
+    const table = coded.dict.map((s) => {
+      if (s === null) return NULL;
+      const code = codes.get(s);
+      if (code === undefined) throw new Error(`internal: "${s}" is not in the ENUM of this column`);
+      return code;
+    });
+    const buf = this.buffer(c, n * (wide ? 2 : 1));
+    const out = wide ? new Uint16Array(buf) : new Uint8Array(buf);
+    const src = coded.codes;
+    let validity: Uint32Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const code = table[src[i]];
+      if (code === NULL) {
+        (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+        out[i] = 0;
+      } else out[i] = code;
     }
     return { buf, offset: 0, width: wide ? 2 : 1, validity, longRows: null, heap: null };
   }

@@ -33,14 +33,19 @@ export const choice: GeneratorEntry<'choice' | 'choice_ref'> = {
       return source.gather(picked);
     }
     const numeric = p.values.every((v) => typeof v !== 'string');
-    const num = numeric ? new Float64Array(ctx.n) : null;
-    const str: (string | null)[] | null = numeric ? null : new Array(ctx.n);
+    if (!numeric) {
+      // Strings as codes into the list (the sink writes ENUM codes from them; reading `str` spells them out).
+      const dict = ctx.memo(p.values, () => p.values.map((v) => (v === null ? null : String(v))));
+      const codes = dict.length <= 256 ? new Uint8Array(ctx.n) : dict.length <= 65536 ? new Uint16Array(ctx.n) : new Uint32Array(ctx.n);
+      for (let i = 0; i < ctx.n; i++) codes[i] = pickIndex(p.cdf, uniform(col.stream, ctx.start + i, 0));
+      return ColumnData.coded(codes, dict);
+    }
+    const num = new Float64Array(ctx.n);
     for (let i = 0; i < ctx.n; i++) {
       const v = p.values[pickIndex(p.cdf, uniform(col.stream, ctx.start + i, 0))];
-      if (num) num[i] = v === null ? NaN : Number(v);
-      else str![i] = v === null ? null : String(v);
+      num[i] = v === null ? NaN : Number(v);
     }
-    return num ? ColumnData.numbers(num) : ColumnData.strings(str!);
+    return ColumnData.numbers(num);
   },
 };
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ColumnData } from '../../../src/engine/column-data.ts';
 import type { TablePlan } from '../../../src/plan/types.ts';
 import { DuckDBFileSink } from '../../../src/sinks/duckdb.ts';
+import { ChunkEncoder } from '../../../src/sinks/encode.ts';
 import type { Output } from '../../../src/sinks/output.ts';
 import { OutputThread } from '../../../src/sinks/output-thread.ts';
 import { Db, tempFile } from '../../support/run-spec.ts';
@@ -65,5 +66,29 @@ describe('string records', () => {
   it('come back exactly when appended on the output thread', async () => {
     const out = tempFile('s.duckdb');
     await roundTrip(new OutputThread({ format: 'duckdb', path: out, shard: 0, shards: 1 }), out, chunks);
+  });
+});
+
+describe('coded strings (choice columns)', () => {
+  const dict = ['a', null, 'ccc'];
+  const enumCols = [{ name: 'e', type: 'string', sqlType: 'VARCHAR', enumValues: ['ccc', 'a', 'zz'] }] as never;
+  const codes = Uint8Array.from({ length: 100 }, (_, i) => i % 3);
+  const bytes = (d: ColumnData) => {
+    const e = new ChunkEncoder(enumCols, false).encode([d], 100).columns[0];
+    return { codes: [...new Uint8Array(e.buf, 0, 100)], validity: e.validity ? [...e.validity] : null };
+  };
+
+  it('encode to the same ENUM codes and nulls as the strings they stand for', () => {
+    const spelled = Array.from(codes, (c) => dict[c]);
+    expect(bytes(ColumnData.coded(codes, dict))).toEqual(bytes(ColumnData.strings(spelled)));
+    expect(bytes(ColumnData.coded(codes, dict)).codes.slice(0, 3)).toEqual([1, 0, 0]);
+  });
+
+  it('become plain strings once read: a change made through `str` is what gets written', () => {
+    const d = ColumnData.coded(codes, dict);
+    expect(d.length).toBe(100);
+    d.str![0] = 'zz';
+    expect(d.coded).toBeNull();
+    expect(bytes(d).codes[0]).toBe(2);
   });
 });
