@@ -7,7 +7,7 @@ export const RESULT_PREFIX = '@@result ';
 export interface OneCaseResult {
   case: string;
   variant: string;
-  role: 'datagen' | 'baseline';
+  role: 'datagen' | 'baseline' | 'extra';
   label: string;
   runs: number;
   size: number;

@@ -41,7 +41,7 @@ const QUICK_SIZE = 0.1;
 
 interface VariantResult extends Partial<OneCaseResult> {
   variant: string;
-  role: 'datagen' | 'baseline';
+  role: 'datagen' | 'baseline' | 'extra';
   medianSeconds?: number;
   rowsPerSecond?: number;
   loadavgBefore: number[];

@@ -23,7 +23,8 @@ export interface VariantRun {
 export interface Variant {
   /** `datagen` or the baseline's short name (`sql`, `faker-loop`). */
   name: string;
-  role: 'datagen' | 'baseline';
+  /** `extra`: shown beside the comparison, not part of the ratio. */
+  role: 'datagen' | 'baseline' | 'extra';
   /** One line: what this variant does. */
   label: string;
   /** Once per process before the timed runs, in the run's temporary directory (e.g. the file a validate case reads). */

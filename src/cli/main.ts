@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--without-scenarios', 'leave out the top-level scenarios (every other value is identical: diff against a normal run)')
     .addOption(new Option('--format <format>', 'output: one DuckDB file, or Parquet files in a folder (<table>/shard=<i>/part-*.parquet)').choices(['duckdb', 'parquet']).default('duckdb'))
     .option('--shard <i/n>', 'generate only shard i of n (0-based; Parquet only): entity rows by ordinal range, children with their parents', parseShard)
-    .option('--workers <n>', 'generation threads (default: the number of cores; 1 = the main thread only)', parsePositiveInt)
+    .option('--workers <n>', 'threads (default: the number of cores): 1 = the main thread only; 2 = the main thread generates, an output thread writes; N > 2 = N − 1 generation threads and the output thread', parsePositiveInt)
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);

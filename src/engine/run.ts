@@ -39,7 +39,10 @@ export interface RunOptions {
   memoryLimit?: string;
   /** Parquet: rows per part file (default about 256 MB of estimated row bytes). */
   parquetPartRows?: number;
-  /** Threads (default: the number of cores); 1 generates and writes on the main thread. */
+  /**
+   * Threads (default: the number of cores). 1: the main thread generates and writes; 2: the main thread generates
+   * and the output thread writes; N > 2: N − 1 worker threads generate the big tables, the output thread writes.
+   */
   workers?: number;
   /** Append into DuckDB on a thread of its own (default: with workers > 1, for plans of OUTPUT_THREAD_MIN_ROWS rows or more, or any plan the generation workers take part in). */
   outputThread?: boolean;
@@ -87,15 +90,19 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
   const minRows = opts.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS;
   const t0 = performance.now();
-  // Workers load in the background (~0.3 s of CPU each) while the first tables are generated on the main thread;
-  // they are started only when the tables big enough for them add up to what a table waits for them for.
+  // The threads: DuckDB's appending is about half the CPU of a run, so with two threads the main thread generates
+  // and the output thread writes; with more, N − 1 generation workers feed the output thread (a pool of one would
+  // only do what the main thread does, at the cost of loading a worker). Workers load in the background (~0.3 s
+  // of CPU each) while the first tables are generated on the main thread; they are started only when the tables
+  // big enough for them add up to what a table waits for them for.
+  const generators = workers - 1;
   const poolRows = plan.tables.reduce((a, t) => a + (t.estimatedRows >= minRows ? t.estimatedRows : 0), 0);
-  const startPool = workers > 1 && poolRows > 0 && poolRows >= POOL_WAIT_FACTOR * minRows;
+  const startPool = generators > 1 && poolRows > 0 && poolRows >= POOL_WAIT_FACTOR * minRows;
   const planRows = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
   const threaded = opts.outputThread ?? (workers > 1 && (startPool || planRows >= OUTPUT_THREAD_MIN_ROWS));
   const outputOptions = { format, path: file, memoryLimit: opts.memoryLimit, shard: shard.index, shards: shard.count, parquetPartRows: opts.parquetPartRows };
   const sink: Output = threaded ? new OutputThread(outputOptions) : await openOutput(outputOptions);
-  let pool: WorkerPool | null = startPool ? WorkerPool.start(plan, workers) : null;
+  let pool: WorkerPool | null = startPool ? WorkerPool.start(plan, generators) : null;
   let used = 0;
   try {
     const store = new Store();

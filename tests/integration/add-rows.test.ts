@@ -129,7 +129,7 @@ describe('rows added by scenarios', () => {
     const ref = await digest(join(cwd, 'with.duckdb'));
     const plan = planOf(DOC);
     await runPlan(plan, { out: join(cwd, 'small.duckdb'), chunkRows: 500, workers: 1 });
-    await runPlan(plan, { out: join(cwd, 'workers.duckdb'), workers: 2, workerMinRows: 0, workerTaskRows: 2000, chunkRows: 1000 });
+    await runPlan(plan, { out: join(cwd, 'workers.duckdb'), workers: 3, workerMinRows: 0, workerTaskRows: 2000, chunkRows: 1000 });
     expect(await digest(join(cwd, 'small.duckdb'))).toEqual(ref);
     expect(await digest(join(cwd, 'workers.duckdb'))).toEqual(ref);
     for (let i = 0; i < 3; i++) await runPlan(plan, { out: join(cwd, 'parts'), format: 'parquet', shard: { index: i, count: 3 } });

@@ -264,7 +264,7 @@ describe('attribution_chain', () => {
 /** Rows that differ (both ways) between the single run and the union of 3 Parquet shards made by 2 worker threads. */
 async function shardDiff(db: Db, plan: Plan, tables: string[]): Promise<number[]> {
   const dir = tempFile('shards');
-  for (let i = 0; i < 3; i++) await runPlan(plan, { out: dir, format: 'parquet', shard: { index: i, count: 3 }, workers: 2, workerMinRows: 0, chunkRows: 500 });
+  for (let i = 0; i < 3; i++) await runPlan(plan, { out: dir, format: 'parquet', shard: { index: i, count: 3 }, workers: 3, workerMinRows: 0, chunkRows: 500 });
   const out: number[] = [];
   for (const t of tables) {
     const shards = `(SELECT * EXCLUDE (shard) FROM read_parquet('${dir}/${t}/*/*.parquet', hive_partitioning = true))`;

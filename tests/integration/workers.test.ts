@@ -1,7 +1,8 @@
 /*
- * Workers (issue 3): `--workers N` generates (table, row range) tasks on worker_threads; the main thread
- * consumes the results in task order, so table contents, row order and labels are identical for 1 vs 2
- * workers and chunk sizes 1 k / 64 k / default. Retained columns reach the workers as SharedArrayBuffers
+ * Workers (issue 3): `--workers N` is the number of threads. With N > 2, N − 1 worker threads generate (table,
+ * row range) tasks and the main thread consumes the results in task order; with 2, the main thread generates and
+ * the output thread appends. Table contents, row order and labels are identical for 1, 2 and 3 threads and chunk
+ * sizes 1 k / 64 k / default. Retained columns reach the workers as SharedArrayBuffers
  * (numbers) or copies (strings). A failing task fails the run with its message and leaves no file behind.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -45,13 +46,13 @@ describe('workers: identical output for 1 vs 2 workers and any chunk size', () =
       expect(base.outputThread).toBe(false);
       for (const chunkRows of [1000, undefined]) { // undefined: the default, 65,536 (64 k)
         // Many small tasks (1 or 3 chunks each) so results really come back out of order.
-        const r = await digests(doc, { workers: 2, workerMinRows: 0, chunkRows, workerTaskRows: chunkRows === 1000 ? 3000 : undefined });
+        const r = await digests(doc, { workers: 3, workerMinRows: 0, chunkRows, workerTaskRows: chunkRows === 1000 ? 3000 : undefined });
         expect(r.workers, `chunkRows ${chunkRows}`).toBe(2);
         expect(r.outputThread, 'the generation workers feed the output thread').toBe(true);
         expect(r.digests, `2 workers, chunkRows ${chunkRows}`).toEqual(base.digests);
       }
       // Generation on the main thread, DuckDB appending on the output thread.
-      const threaded = await digests(doc, { workers: 1, outputThread: true, chunkRows: 1000 });
+      const threaded = await digests(doc, { workers: 2, outputThread: true, chunkRows: 1000 });
       expect(threaded.workers).toBe(0);
       expect(threaded.outputThread).toBe(true);
       expect(threaded.digests, 'output thread').toEqual(base.digests);
@@ -72,7 +73,7 @@ describe('workers: errors', () => {
   it('an error inside a worker fails the run with its message and leaves no output', async () => {
     const spec = noPositiveWeightsSpec(5000);
     const out = tempFile('w.duckdb');
-    await expect(runPlan(compileOrThrow(spec), { out, workers: 2, workerMinRows: 0, chunkRows: 1000 })).rejects.toThrow(/weights_by "shop.w"/);
+    await expect(runPlan(compileOrThrow(spec), { out, workers: 3, workerMinRows: 0, chunkRows: 1000 })).rejects.toThrow(/weights_by "shop.w"/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dirname(out))).toEqual([]);
   });
