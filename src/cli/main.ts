@@ -50,7 +50,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
     .option('--strict', 'treat warnings as errors')
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
-    .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB'", '1GB')
+    .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB' (default: 128MB for a DuckDB file, 1GB for Parquet staging)")
     .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this', parsePositiveInt)
     .option('--without-scenarios', 'leave out the top-level scenarios (every other value is identical: diff against a normal run)')
     .addOption(new Option('--format <format>', 'output: one DuckDB file, or Parquet files in a folder (<table>/shard=<i>/part-*.parquet)').choices(['duckdb', 'parquet']).default('duckdb'))

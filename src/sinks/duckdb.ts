@@ -48,6 +48,14 @@ function removeTemp(tmp: string): void {
 
 const TEMP_DB = 'data.duckdb';
 
+/**
+ * DuckDB's memory_limit for a database file a run writes (`--memory-limit`). A run only appends: what DuckDB
+ * holds beyond the rows being appended is its cache of blocks already written, and a bigger cache made appending
+ * slower at scale (reference fact at 100 M rows: 22 s with 64–128MB, 28.5 s with 256MB, 32.5 s and 1.44 GB RSS
+ * with 1GB; no difference at 10 M rows). Temporary data beyond the limit spills into the run's temporary directory.
+ */
+export const DEFAULT_FILE_MEMORY_LIMIT = '128MB';
+
 /** Register a temporary output (file or directory) removed by `removeUnfinishedOutputs`; returns the unregister function. */
 export function trackUnfinished(tmp: string): () => void {
   unfinished.add(tmp);
@@ -75,7 +83,7 @@ export class DuckDBFileSink implements Output {
   }
 
   /** Open a temporary database (in `tmp`, beside `path`); nothing touches `path` until `commit`. */
-  static async open(path: string, memoryLimit = '1GB', tmp = DuckDBFileSink.tempPath(path)): Promise<DuckDBFileSink> {
+  static async open(path: string, memoryLimit = DEFAULT_FILE_MEMORY_LIMIT, tmp = DuckDBFileSink.tempPath(path)): Promise<DuckDBFileSink> {
     unfinished.add(tmp);
     try {
       mkdirSync(tmp);
