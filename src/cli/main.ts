@@ -18,6 +18,9 @@ import { parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } f
 import { Progress } from './progress.ts';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
+/** For bin.js: the temporary outputs of this module graph's runs (an interrupt removes them). */
+export { removeUnfinishedOutputs } from '../sinks/duckdb.ts';
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   const program = new Command('datagen')

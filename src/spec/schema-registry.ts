@@ -4,8 +4,8 @@
  * (never the cwd), and every part schema is registered under its $id so relative $refs resolve.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.ts';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
 
@@ -20,7 +20,7 @@ export const DOCUMENT_SCHEMA_ID = 'https://datagen.dev/schemas/datagen.schema.js
 export const SCHEMA_ID_BASE = 'https://datagen.dev/schemas/';
 
 /** Absolute path of the schemas/ directory. */
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas') + sep;
 
 let cachedSchemas: AnySchemaObject[] | undefined;
 let cachedValidator: ValidateFunction | undefined;
