@@ -6,7 +6,7 @@ import { type ManifestRow, openOutput, type Output, type OutputFormat, type Tabl
 import { OutputThread } from '../sinks/output-thread.ts';
 import { ColumnData } from './column-data.ts';
 import { Store, type TableStore } from './store.ts';
-import { chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
+import { ChunkSizer, chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
 import type { SharedColumn } from './workers/protocol.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
@@ -164,12 +164,14 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       } else {
         let genMs = 0;
         let appendMs = 0;
+        const sizer = new ChunkSizer(chunkRows, opts.chunkRows === undefined);
         for (const s of segments) {
-          for (const r of chunkRanges(layout, s.range, chunkRows)) {
+          for (const r of chunkRanges(layout, s.range, () => sizer.rows)) {
             const n = r.rowEnd - r.rowStart;
             const tg = performance.now();
             const cols = generateChunk(plan, table, store, memo, layout, r, tableLabels);
             genMs += performance.now() - tg;
+            sizer.observe(cols.values(), n);
             if (s.write) {
               const ta = performance.now();
               w.append(table.columns.map((c) => cols.get(c.name)!), n);

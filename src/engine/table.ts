@@ -60,11 +60,12 @@ export function wholeRange(layout: TableLayout): RowRange {
  * Split `range` into chunks of at most `chunkRows` rows; a fact's chunks hold whole parents (at least one),
  * so a parent's children never straddle chunks. Values never depend on where chunks start.
  */
-export function* chunkRanges(layout: TableLayout, range: RowRange, chunkRows: number): Generator<RowRange> {
+export function* chunkRanges(layout: TableLayout, range: RowRange, rowsPerChunk: number | (() => number)): Generator<RowRange> {
   const counts = layout.counts;
   let start = range.rowStart;
   let parent = range.parentStart;
   while (start < range.rowEnd) {
+    const chunkRows = typeof rowsPerChunk === 'number' ? rowsPerChunk : rowsPerChunk();
     if (!counts) {
       const n = Math.min(chunkRows, range.rowEnd - start);
       yield { rowStart: start, rowEnd: start + n, parentStart: 0, parentEnd: 0 };
@@ -78,6 +79,43 @@ export function* chunkRanges(layout: TableLayout, range: RowRange, chunkRows: nu
     start += rows;
     parent = p;
   }
+}
+
+/** Bytes a chunk of rows aims at when the chunk size is not given (`ChunkSizer`). */
+export const CHUNK_BYTES = 32 << 20;
+/** The fewest rows an adaptive chunk has, and the size of the first chunk, which measures the row width. */
+const MIN_CHUNK_ROWS = 1024;
+const PROBE_ROWS = 4096;
+
+/**
+ * Rows per chunk, adapted to the width of the rows when the chunk size is the default: after each chunk, the
+ * next one takes as many rows as fit in CHUNK_BYTES at the width measured (strings counted as JS strings plus
+ * their UTF-8 copy), between MIN_CHUNK_ROWS and the default. Tables of kilobytes of text per row then hold tens
+ * of MB per chunk instead of GBs; narrow tables keep the default. Output never depends on the chunk size.
+ */
+export class ChunkSizer {
+  rows: number;
+
+  constructor(private readonly max: number, private readonly adaptive: boolean) {
+    this.rows = adaptive ? Math.min(max, PROBE_ROWS) : max; // a first, small chunk measures the width
+  }
+
+  /** Measure the chunk just generated (its columns, n rows). */
+  observe(columns: Iterable<ColumnData>, n: number): void {
+    if (!this.adaptive || n === 0) return;
+    let bytes = 0;
+    for (const c of columns) bytes += c.num || c.coded ? 8 : stringBytes(c.str!, n);
+    this.rows = Math.max(MIN_CHUNK_ROWS, Math.min(this.max, Math.floor(CHUNK_BYTES / Math.max(1, bytes))));
+  }
+}
+
+/** Bytes per row of a string column, from up to 256 evenly spaced values: UTF-16 in JS, UTF-8, the record, headers. */
+function stringBytes(str: (string | null)[], n: number): number {
+  const step = Math.max(1, Math.floor(n / 256));
+  let chars = 0;
+  let seen = 0;
+  for (let i = 0; i < n; i += step, seen++) chars += str[i]?.length ?? 0;
+  return (3 * chars) / seen + 40;
 }
 
 /** Evaluate the rows of one chunk range (every column, in evaluation order); labels of its rows go to `labels`. */
