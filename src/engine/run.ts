@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
-import { ChunkEncoder } from '../sinks/encode.ts';
 import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
 import { OutputThread } from '../sinks/output-thread.ts';
 import { ColumnData } from './column-data.ts';
@@ -187,8 +186,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       }
       // Rows scenarios add come after the table's own rows (those whose template this run writes).
       const added = table.addRows ? addedRows(plan, table, store, memo, layout, write) : null;
-      // (encoded like the workers' chunks: a batch-insert table takes nothing else)
-      if (added?.n) w.appendEncoded(new ChunkEncoder(table.columns, false).encode(added.columns, added.n));
+      if (added?.n) w.append(added.columns, added.n);
       const tClose = performance.now();
       await w.close();
       if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: layout ${(tLayout - started).toFixed(0)} ms, close ${(performance.now() - tClose).toFixed(0)} ms\n`);

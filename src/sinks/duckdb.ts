@@ -2,7 +2,8 @@
  * Writing DuckDB databases (with read.ts, the only modules that talk to DuckDB: STYLE.md habit 9), through the
  * bare C-API bindings (@duckdb/node-bindings; @duckdb/node-api's value layer is not needed to write, and loading
  * it costs ~150 ms per thread). Rows arrive as whole columns of a chunk and are copied into one reused native
- * data chunk per table (memcpy from typed arrays; strings per row), then appended. Output is atomic: everything
+ * data chunk per table (memcpy from typed arrays and string records; each vector's long strings in one call),
+ * then appended. Output is atomic: everything
  * goes to a temporary file renamed on success.
  */
 import duckdb from '@duckdb/node-bindings';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../plan/types.ts';
-import { ChunkEncoder, type EncodedChunk, type EncodedColumn } from './encode.ts';
+import { ChunkEncoder, type EncodedChunk, type EncodedColumn, TWO32 } from './encode.ts';
 import type { ManifestRow, Output } from './output.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
@@ -41,7 +42,7 @@ export function removeUnfinishedOutputs(): void {
  * be writing when a signal arrives, and once the directory is gone they cannot create a file beside the
  * output any more (a retry covers a file created while the directory was being emptied).
  */
-function removeTemp(tmp: string): void {
+export function removeTemp(tmp: string): void {
   if (!tmp) return;
   rmSync(tmp, { force: true, recursive: true, maxRetries: 20, retryDelay: 5 });
 }
@@ -229,7 +230,6 @@ export class TableWriter implements TableSink {
   }
 }
 
-const TWO32 = 4294967296;
 
 /**
  * The long strings of rows [off, off + m) of a VARCHAR column (before its records are copied into the vector):

@@ -15,7 +15,7 @@ import type { CodedStrings, ColumnData } from '../engine/column-data.ts';
 import type { ColumnPlan } from '../plan/types.ts';
 
 const DAY = 86_400_000;
-const TWO32 = 4294967296;
+export const TWO32 = 4294967296;
 
 export interface EncodedColumn {
   /** Values in the vector layout, row i at byte offset + i · width. */
@@ -184,6 +184,7 @@ export class ChunkEncoder {
         continue;
       }
       const base = i * 16;
+      // Short ASCII strings straight into their record (going through the heap costs ~13 ns more per string).
       if (s.length <= 12) {
         let k = 0;
         for (; k < s.length; k++) {

@@ -8,13 +8,12 @@
  * Failures: an error on the output thread is reported back and fails the run's next wait (a queue wait,
  * commit); abort removes the temporary directory whatever state the thread is in.
  */
-import { rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { ColumnData } from '../engine/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
 import { startWorker } from '../engine/workers/bundle.ts';
 import type { TablePlan } from '../plan/types.ts';
-import { trackUnfinished } from './duckdb.ts';
+import { removeTemp, trackUnfinished } from './duckdb.ts';
 import { ChunkEncoder, type EncodedChunk, encodedBuffers } from './encode.ts';
 import { type ManifestRow, type Output, type OutputOpenOptions, outputTempPath, type TableOutput } from './output.ts';
 import type { FromOutput, OutputRequest, ToOutput } from './output-protocol.ts';
@@ -84,7 +83,7 @@ export class OutputThread implements Output {
     } finally {
       this.done = true;
       await this.worker.terminate();
-      rmSync(this.tmp, { force: true, recursive: true, maxRetries: 20, retryDelay: 5 });
+      removeTemp(this.tmp);
       this.untrack();
     }
   }
