@@ -1,30 +1,29 @@
 /*
- * The HTML report of `datagen validate --html` in headless Chromium (Debian's /usr/bin/chromium driven by
- * playwright-core): it loads from a file without console errors or network requests, renders every chart it
+ * The HTML report of `datagen validate --html` in headless Chromium (driven by playwright-core; the browser comes
+ * from tests/support/browser.ts: /usr/bin/chromium or CHROMIUM_PATH when present, else the one inside the
+ * @sparticuz/chromium dev dependency): it loads from a file without console errors or network requests, renders every chart it
  * announces (dependency graph, one per column profile, one per check with expected-vs-observed data), puts failed
  * checks first with their examples, keeps hostile text inert, and a screenshot of it is a real picture.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { renderHtml, scriptJson } from '../../src/validate/report/html.ts';
 import type { CheckResult, ValidationReport } from '../../src/validate/types.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { EXAMPLES_DIR, readJson } from '../support/run-spec.ts';
 import { corruptCopy, generateFile, validateFile } from '../support/validate.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const dir = mkdtempSync(join(tmpdir(), 'datagen-report-'));
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  ({ browser } = await launchBrowser());
 });
 afterAll(async () => {
   await browser?.close();
