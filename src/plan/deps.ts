@@ -1,4 +1,4 @@
-import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram } from './types.ts';
+import { assertNever, type ColumnPlan, type ColumnRef, type GeneratorProgram, type ModifierProgram } from './types.ts';
 
 /** Same-row columns and other tables a generator program reads. */
 export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {
@@ -16,7 +16,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'choice_ref':
       return { columns: [], tables: [g.table] };
     case 'distribution':
-      return { columns: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.filter((r) => r.table === null).map((r) => r.column)), tables: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.flatMap((r) => (r.table ? [r.table] : []))) };
+      return { columns: Object.values(g.exprs ?? {}).flatMap((e) => refColumns(e.refs)), tables: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.flatMap((r) => (r.table ? [r.table] : []))) };
     case 'datetime':
       return { columns: g.after ? [g.after.column] : [], tables: [...g.effects.map((e) => e.table), ...(g.vintage ? [g.vintage.table] : [])] };
     case 'faker':
@@ -24,10 +24,15 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'lookup':
       return { columns: g.on.map((k) => k.local), tables: [g.table] };
     case 'expression':
-      return { columns: g.refs.filter((r) => r.table === null).map((r) => r.column), tables: g.refs.flatMap((r) => (r.table ? [r.table] : [])) };
+      return { columns: refColumns(g.refs), tables: g.refs.flatMap((r) => (r.table ? [r.table] : [])) };
     default:
       return assertNever(g);
   }
+}
+
+/** Columns of the row that references read: their own, and the keys of the keyed picks they go through. */
+function refColumns(refs: ColumnRef[]): string[] {
+  return refs.flatMap((r) => (r.table === null ? [r.column] : r.pick ? r.pick.on.map((k) => k.local) : []));
 }
 
 export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: string[] } {

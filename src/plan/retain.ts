@@ -1,4 +1,4 @@
-import type { EffectPlan, SegmentScale, TablePlan, VintagePlan } from './types.ts';
+import type { ColumnRef, EffectPlan, KeyedPick, SegmentScale, TablePlan, VintagePlan } from './types.ts';
 
 /** For each table, the columns other tables read from it during a run. */
 export function computeRetain(tables: TablePlan[]): void {
@@ -8,6 +8,8 @@ export function computeRetain(tables: TablePlan[]): void {
   };
   const addEffect = (e: EffectPlan) => add(e.table, ...e.on.map((k) => k.remote), e.startCol, e.endCol, e.field);
   const addScale = (s: SegmentScale | null) => s && add(s.table, s.column);
+  const addPick = (p: KeyedPick | undefined) => p && add(p.table, ...p.on.map((k) => k.remote), p.weightsBy);
+  const addRefs = (refs: ColumnRef[]) => refs.forEach((r) => r.table && (add(r.table, r.column), addPick(r.pick)));
   const addVintage = (v: VintagePlan | null) => v && (add(v.table, v.createdAt), addScale(v.decay));
   for (const t of tables) {
     if (t.rows.kind === 'fanout') {
@@ -43,10 +45,10 @@ export function computeRetain(tables: TablePlan[]): void {
     if ('parent' in t.rows && t.columns.some((c) => c.modifiers.some((m) => m.kind === 'outliers' || m.kind === 'anomaly' || m.kind === 'scenario'))) add(t.rows.parent, tables.find((x) => x.id === (t.rows as { parent: string }).parent)?.pk ?? null);
     for (const c of t.columns) {
       const g = c.generator;
-      if (g.kind === 'lookup') add(g.table, g.column, ...g.on.map((k) => k.remote));
+      if (g.kind === 'lookup') (add(g.table, g.column, ...g.on.map((k) => k.remote)), addPick(g.pick));
       if (g.kind === 'choice_ref') add(g.table, g.column);
-      if (g.kind === 'expression') for (const r of g.refs) if (r.table) add(r.table, r.column);
-      if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) for (const r of e.refs) if (r.table) add(r.table, r.column);
+      if (g.kind === 'expression') addRefs(g.refs);
+      if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) addRefs(e.refs);
       if (g.kind === 'datetime') {
         g.effects.forEach(addEffect);
         addVintage(g.vintage);

@@ -241,8 +241,9 @@ export type GeneratorProgram =
   | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
   | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown> }
-  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on'; on: KeyPair[] }
-  | { kind: 'expression'; code: string; refs: { table: string | null; column: string }[] }
+  /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
+  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on'; on: KeyPair[]; pick?: KeyedPick }
+  | { kind: 'expression'; code: string; refs: ColumnRef[] }
   | { kind: 'enum_list'; values: Scalar[] }
   | { kind: 'stage'; field: 'name' | 'index' | 'time' }
   /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
@@ -257,7 +258,16 @@ export type GeneratorProgram =
   | { kind: 'attribution'; field: 'journey' | 'index' | 'type' | 'time' | 'converted' | 'converted_at' | 'touches' };
 
 /** A distribution parameter given per row: an expression over earlier columns of the row (and its parents). */
-export interface RowParam { code: string; refs: { table: string | null; column: string }[] }
+export interface RowParam { code: string; refs: ColumnRef[] }
+
+/**
+ * A column an expression reads: of the row itself (table null), of the primary parent's row, of the table's plain
+ * pick, or — `pick` set — of the row that the row's keyed lookups from that table picked.
+ */
+export interface ColumnRef { table: string | null; column: string; pick?: KeyedPick }
+
+/** A row of `table` matched on `on` (local = remote), uniform among the matches or ∝ `weightsBy`; drawn from `stream`. */
+export interface KeyedPick { table: string; on: KeyPair[]; weightsBy: string | null; stream: number }
 
 export interface PatternPlan { dimension: TimeDimension; weights: number[] }
 export interface KeyPair { local: string; remote: string }

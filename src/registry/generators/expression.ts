@@ -2,6 +2,10 @@ import { ColumnData } from '../../engine/column-data.ts';
 import { compileExpression, type ExprRef, type ExprType, parseExpression, type ParsedExpression, typeCheckExpression } from '../../engine/expression.ts';
 import { columnNames, error, findColumn } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
+import { keyedRows } from '../../engine/keyed-pick.ts';
+import type { ColumnContext } from '../../plan/context.ts';
+import { pickGroups } from '../../plan/picks.ts';
+import type { ColumnRef, KeyedPick } from '../../plan/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 const parsed = new Map<string, ParsedExpression>();
@@ -18,7 +22,8 @@ export const expression: GeneratorEntry<'expression'> = {
       return undefined;
     }
     const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
-    const refs: { table: string | null; column: string }[] = [];
+    const refs: ColumnRef[] = [];
+    const linked = new Map<string, KeyedPick | null>();
     for (const ref of r.expr.refs) {
       if (ref.kind === 'column') {
         if (!findColumn(ctx.node, ref.column) || ref.column === ctx.column.name) {
@@ -32,7 +37,16 @@ export const expression: GeneratorEntry<'expression'> = {
       const entry = ctx.nodes.get(table);
       if (!entry) return error(ctx, 'DG_UNKNOWN_TABLE', `${path}/code`, `expression uses table "${table}", which is not a node of this spec`, didYouMean(table, [...ctx.nodes.keys()]));
       if (!findColumn(entry.node, ref.column)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/code`, `expression uses "${table}.${ref.column}", which does not exist`, didYouMean(ref.column, columnNames(entry.node)));
-      refs.push({ table, column: ref.column });
+      if (table === ctx.node.id) {
+        return error(ctx, 'DG_SELF_REFERENCE', `${path}/code`, `expression uses "${table}.${ref.column}", a column of its own table "${table}" read as another table`, ref.column === ctx.column.name ? 'a column cannot read itself' : `write "${ref.column}" to read the same row's value`);
+      }
+      if (!linked.has(table)) {
+        const pick = table === parents[0] ? null : linkedPick(ctx, table, `${path}/code`);
+        if (pick === undefined) return undefined;
+        linked.set(table, pick);
+      }
+      const pick = linked.get(table);
+      refs.push(pick ? { table, column: ref.column, pick } : { table, column: ref.column });
     }
     const typeOf = (ref: ExprRef): ExprType => {
       const node = ref.kind === 'column' ? ctx.node : ctx.nodes.get(ref.table === 'parent' ? parents[0] : ref.table)?.node;
@@ -55,7 +69,8 @@ export const expression: GeneratorEntry<'expression'> = {
     const bind = (ref: ExprRef) => {
       if (ref.kind === 'column') return ctx.cols.get(ref.column)!.values();
       const table = ref.table === 'parent' ? parents! : ref.table;
-      return ctx.store.column(table, ref.column).gather(ctx.linkedRows(table), ctx.n).values();
+      const pick = p.refs.find((r) => r.table === table && r.pick)?.pick;
+      return ctx.store.column(table, ref.column).gather(pick ? keyedRows(pick, ctx) : ctx.linkedRows(table), ctx.n).values();
     };
     const fn = compileExpression(expr, bind);
     if (col.type === 'string' || col.type === 'json') {
@@ -74,3 +89,19 @@ export const expression: GeneratorEntry<'expression'> = {
     return ColumnData.numbers(out);
   },
 };
+
+/**
+ * The row an expression reads in `table` (not the primary parent): the keyed pick when the row's lookups from
+ * that table all go through one `on` match (null: the table's plain pick, shared with its plain lookups).
+ * Several picks of that table make the reference ambiguous: an error, never an independent draw.
+ */
+function linkedPick(ctx: ColumnContext, table: string, path: string): KeyedPick | null | undefined {
+  const groups = pickGroups(ctx, ctx.node, table);
+  if (groups.keyed.length === 0) return null;
+  if (groups.keyed.length === 1 && groups.plain.length === 0) return groups.keyed[0].pick;
+  const describe = [
+    ...groups.keyed.map((g) => `${g.columns.join(', ')} (on ${g.pick.on.map((k) => `${k.local}=${k.remote}`).join(', ')}${g.pick.weightsBy ? `, weights_by ${g.pick.weightsBy}` : ''})`),
+    ...(groups.plain.length ? [`${groups.plain.join(', ')} (no "on")`] : []),
+  ];
+  return error(ctx, 'DG_AMBIGUOUS_PICK', path, `expression reads "${table}", but this row picks rows of "${table}" in ${describe.length} ways: ${describe.join('; ')}`, `add a lookup column with the same "on" as the row you mean (e.g. {"lookup": {"from": "${table}.<column>", "on": {...}}}) and use that column in the expression`);
+}

@@ -1,12 +1,13 @@
-import { ColumnData, joinKey } from '../../engine/column-data.ts';
-import { uniform } from '../../engine/rng.ts';
+import { keyedRows } from '../../engine/keyed-pick.ts';
 import { checkLocalColumn, type ColumnContext, error, findColumn, resolveRef, warning } from '../../plan/context.ts';
+import { keyedPickOf, normalizeOn } from '../../plan/picks.ts';
 import type { KeyPair } from '../../plan/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /**
- * A value from another table: the primary parent's own row (the FK), the row matching `on`, or a row
- * picked once per child row for that table (uniform or `weights_by`), shared by all lookups from it.
+ * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the
+ * matches or ∝ `weights_by`), or a row picked once per child row for that table (uniform or `weights_by`).
+ * Lookups through the same pick — same table, same `on` keys, same `weights_by` — read the same row (src/plan/picks.ts).
  */
 export const lookup: GeneratorEntry<'lookup'> = {
   name: 'lookup',
@@ -25,64 +26,38 @@ export const lookup: GeneratorEntry<'lookup'> = {
     }
     const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
     const via = on.length > 0 ? 'on' : parents[0] === ref.table ? 'parent' : 'pick';
-    if (args.weights_by !== undefined && via !== 'pick') {
-      warning(ctx, 'DG_IGNORED_OPTION', `${path}/weights_by`, `weights_by has no effect here: the row comes from ${via === 'parent' ? `the primary parent "${ref.table}"` : 'the "on" match'}`, 'remove weights_by, or look up a table that is not the primary parent');
+    if (args.weights_by !== undefined && via === 'parent') {
+      warning(ctx, 'DG_IGNORED_OPTION', `${path}/weights_by`, `weights_by has no effect here: the row comes from the primary parent "${ref.table}"`, 'remove weights_by, or look up a table that is not the primary parent');
     }
-    return { kind: 'lookup', table: ref.table, column: ref.column, via, on };
+    if (via !== 'on') return { kind: 'lookup', table: ref.table, column: ref.column, via, on };
+    const weightsBy = typeof args.weights_by === 'string' ? args.weights_by.slice(ref.table.length + 1) : null;
+    const pick = keyedPickOf(ctx, ctx.node, ref.table, on, weightsBy);
+    if (!pick) throw new Error(`internal: no keyed pick of "${ref.table}" for ${path}`);
+    return { kind: 'lookup', table: ref.table, column: ref.column, via, on, pick };
   },
-  execute(p, col, ctx) {
+  execute(p, _col, ctx) {
     const source = ctx.store.column(p.table, p.column);
     if (p.via === 'parent') return source.gather(ctx.parentRow!, ctx.n);
     if (p.via === 'pick') return source.gather(ctx.pick(p.table), ctx.n);
-    const index = ctx.memo(p, () => buildIndex(ctx.store.table(p.table).rows, p.on.map((k) => ctx.store.column(p.table, k.remote))));
-    const locals = p.on.map((k) => ctx.cols.get(k.local)!);
-    const rows = new Float64Array(ctx.n);
-    for (let i = 0; i < ctx.n; i++) {
-      const k = indexKey(locals, i);
-      const hits = k === null ? undefined : index.get(k);
-      rows[i] = !hits ? -1 : hits.length === 1 ? hits[0] : hits[Math.floor(uniform(col.stream, ctx.start + i, 1) * hits.length)];
-    }
-    return source.gather(rows);
+    return source.gather(keyedRows(p.pick!, ctx));
   },
 };
-
-/** One key column: its value itself (numbers stay numbers: no string per row); several: a joined string. */
-function indexKey(keys: ColumnData[], i: number): string | number | null {
-  return keys.length === 1 ? keys[0].key(i) : joinKey(keys, i);
-}
-
-function buildIndex(rows: number, keys: ColumnData[]): Map<string | number | null, number[]> {
-  const index = new Map<string | number | null, number[]>();
-  for (let r = 0; r < rows; r++) {
-    const k = indexKey(keys, r);
-    const list = index.get(k);
-    if (list) list.push(r);
-    else index.set(k, [r]);
-  }
-  return index;
-}
 
 /** `on: {local: remote}`; the earlier tool's form `{this_key: X, other_key?: Y}` is accepted too. */
 function planOn(raw: unknown, table: string, ctx: ColumnContext, path: string): KeyPair[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (typeof raw !== 'object' || Array.isArray(raw)) return error(ctx, 'DG_BAD_PARAM', path, 'on must be an object {this_column: other_column}', 'e.g. {"course_id": "course_id"}');
-  const obj = raw as Record<string, unknown>;
   const other = ctx.nodes.get(table)!.node;
-  let pairs: { local: unknown; remote: unknown; path: string }[];
-  if ('this_key' in obj) {
-    const remote = obj.other_key ?? (findColumn(other, String(obj.this_key)) ? obj.this_key : other.pk);
-    pairs = [{ local: obj.this_key, remote, path }];
-  } else {
-    pairs = Object.entries(obj).map(([local, remote]) => ({ local, remote, path: `${path}/${local}` }));
+  const legacy = 'this_key' in raw;
+  const pairs = normalizeOn(raw, other);
+  if (!pairs) {
+    const bad = legacy ? undefined : Object.entries(raw).find(([, v]) => typeof v !== 'string');
+    return error(ctx, 'DG_UNKNOWN_COLUMN', bad ? `${path}/${bad[0]}` : path, `on names column ${JSON.stringify(bad ? bad[1] : raw)}, which table "${table}" does not have`, `use a column of "${table}"`);
   }
-  const out: KeyPair[] = [];
   for (const pr of pairs) {
-    const local = checkLocalColumn(ctx, pr.local, pr.path, 'on');
-    if (!local) return undefined;
-    if (typeof pr.remote !== 'string' || !findColumn(other, pr.remote)) {
-      return error(ctx, 'DG_UNKNOWN_COLUMN', pr.path, `on names column ${JSON.stringify(pr.remote)}, which table "${table}" does not have`, `use a column of "${table}"`);
-    }
-    out.push({ local, remote: pr.remote });
+    const at = legacy ? path : `${path}/${pr.local}`;
+    if (!checkLocalColumn(ctx, pr.local, at, 'on')) return undefined;
+    if (!findColumn(other, pr.remote)) return error(ctx, 'DG_UNKNOWN_COLUMN', at, `on names column ${JSON.stringify(pr.remote)}, which table "${table}" does not have`, `use a column of "${table}"`);
   }
-  return out;
+  return pairs;
 }
