@@ -17,11 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { compile } from '../../src/plan/compile.ts';
+import { updateGolden } from '../support/golden.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REL_DIR = 'tests/golden/diagnostics';
 const DIR = join(ROOT, REL_DIR);
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const UPDATE = updateGolden();
 
 interface CliResult {
   code: number;

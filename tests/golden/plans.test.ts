@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/plan/canonical.ts';
 import { validatePlan } from '../../src/plan/plan-schema.ts';
+import { updateGolden } from '../support/golden.ts';
 import { compileOrThrow, EXAMPLES_DIR, readJson } from '../support/run-spec.ts';
 
 /**
@@ -9,6 +10,7 @@ import { compileOrThrow, EXAMPLES_DIR, readJson } from '../support/run-spec.ts';
  *   UPDATE_GOLDEN=1 npm test -- tests/golden/plans.test.ts
  */
 const GOLDEN = new URL('./plans/', import.meta.url);
+const UPDATE = updateGolden();
 const examples = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
 
 describe('golden plans of the examples', () => {
@@ -20,7 +22,7 @@ describe('golden plans of the examples', () => {
       expect(validatePlan(plan)).toEqual([]);
       const text = canonicalJson(plan, 2) + '\n';
       const golden = new URL(file.replace(/\.json$/, '.plan.json'), GOLDEN);
-      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+      if (UPDATE) writeFileSync(golden, text);
       expect(existsSync(golden), `missing golden plan for ${file}: run with UPDATE_GOLDEN=1`).toBe(true);
       expect(text).toBe(readFileSync(golden, 'utf8'));
     });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -90,14 +90,23 @@ describe('atomic output', () => {
   it('the run writes to a temporary file beside the output while it works', async () => {
     const out = tempFile('watch.duckdb');
     const seen: string[][] = [];
-    await runPlan(compileOrThrow(SPEC), { out, onTableStart: () => void seen.push(readdirSync(dirname(out))) });
-    // While running, the output name does not exist yet; only `<out>.tmp-*` (and its WAL) do.
+    const plan = compileOrThrow(SPEC);
+    await runPlan(plan, { out, onTableStart: () => void seen.push(readdirSync(dirname(out))) });
+    // Looked at once per table: while running, the output name does not exist yet; only `<out>.tmp-*` (and its WAL) do.
+    expect(seen).toHaveLength(plan.tables.length);
     for (const files of seen) {
       expect(files).not.toContain(basename(out));
       expect(files.some((f) => f.startsWith(`${basename(out)}.tmp-`))).toBe(true);
     }
+    // Afterwards only the output is left, and it is the finished database (its manifest is written last).
     expect(readdirSync(dirname(out))).toEqual([basename(out)]);
-    expect(join(dirname(out), basename(out))).toBe(out);
+    expect(await manifestSeed(out)).toBe(42);
+    const db = await Db.open(out);
+    try {
+      for (const t of plan.tables) expect(Number(await db.value(`SELECT count(*) FROM "${t.id}"`)), t.id).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   });
 });
 
@@ -105,19 +114,25 @@ describe('an interrupted CLI run (SIGINT)', () => {
   it('stops, removes its temporary file and leaves the earlier output byte-identical', async () => {
     const { spawn } = await import('node:child_process');
     const out = tempFile('interrupted.duckdb');
-    writeFileSync(out, 'earlier output');
-    const before = createHash('sha256').update(readFileSync(out)).digest('hex');
+    await runPlan(compileOrThrow(SPEC, { seed: 7 }), { out }); // an earlier datagen output under the same name
+    const before = sha(out);
     const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
     const spec = new URL('gov_scaled.json', COMPAT_DIR).pathname;
     const child = spawn(process.execPath, [bin, 'run', spec, '-o', out, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<string>((res) => child.on('exit', (code, signal) => res(`${code}/${signal}`)));
-    // Wait until the run has really started writing (its temporary file exists), then interrupt it.
+    // Wait until the run has really started writing (its temporary file exists), then interrupt it. No clock: the
+    // wait ends when the file appears or the child exits (a run that ends before writing fails the test).
     const dir = dirname(out);
-    const deadline = Date.now() + 60_000;
-    while (!readdirSync(dir).some((f) => f.startsWith(`${basename(out)}.tmp-`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    let ended = false;
+    void exited.then(() => (ended = true));
+    while (!readdirSync(dir).some((f) => f.startsWith(`${basename(out)}.tmp-`)) && !ended) await new Promise((r) => setTimeout(r, 50));
+    expect(ended, `the run ended before it created its temporary file: ${stderr}`).toBe(false);
     child.kill('SIGINT');
     expect(await exited).not.toBe('0/null'); // it did not run to completion
     expect(readdirSync(dir)).toEqual([basename(out)]);
-    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(before);
+    expect(sha(out)).toBe(before);
+    expect(await manifestSeed(out)).toBe(7);
   });
 });

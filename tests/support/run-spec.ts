@@ -1,5 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
@@ -7,9 +7,11 @@ import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import { main } from '../../src/cli/main.ts';
 
-/** The earlier tool's specs: ../shared/compat when it exists (acceptance may update it), else the copies in tests/fixtures. */
-const SHARED_COMPAT = new URL('../../../shared/compat/', import.meta.url);
-export const COMPAT_DIR = existsSync(SHARED_COMPAT) ? SHARED_COMPAT : new URL('../fixtures/compat/', import.meta.url);
+/**
+ * The earlier tool's specs, as copied into the repository (tests/fixtures/compat/README.md). Tests read inputs from
+ * tests/fixtures only, never from outside the checkout: a new version of these specs is copied in and committed.
+ */
+export const COMPAT_DIR = new URL('../fixtures/compat/', import.meta.url);
 export const EXAMPLES_DIR = new URL('../../examples/', import.meta.url);
 
 export function readJson(url: URL): any {

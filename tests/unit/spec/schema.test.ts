@@ -8,8 +8,8 @@ import { GENERATED_TYPES_PATH, generateTypes } from '../../../src/spec/gen-types
 import { DOCUMENT_SCHEMA_ID, SCHEMA_ID_BASE, createAjv, getDocumentValidator, loadSchemas, schemaFiles } from '../../../src/spec/schema-registry.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-/** The earlier tool's specs (DSL 1.0): the first of these directories that exists. */
-const COMPAT_DIR = [join(REPO, 'tests/fixtures/compat'), join(REPO, 'examples/compat'), '/work/shared/compat'].find(existsSync);
+/** The earlier tool's specs (DSL 1.0), as copied into tests/fixtures. */
+const COMPAT_DIR = join(REPO, 'tests/fixtures/compat');
 const UNKNOWN_NODE_OR_COLUMN_KEY = /^\/nodes\/\d+(\/columns\/\d+)?$/;
 
 type Err = Pick<ErrorObject, 'instancePath' | 'keyword' | 'params'>;
@@ -132,14 +132,14 @@ describe('schema registry', () => {
 });
 
 describe('document schema: compatibility specs', () => {
-  const files = COMPAT_DIR ? readdirSync(COMPAT_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = readdirSync(COMPAT_DIR).filter((f) => f.endsWith('.json')).sort();
 
   it('finds the 8 compat specs', () => {
     expect(files).toHaveLength(8);
   });
 
   it.each(files)('%s has no errors except unknown keys on nodes/columns', (file) => {
-    const errors = errorsOf(JSON.parse(readFileSync(join(COMPAT_DIR!, file), 'utf8')));
+    const errors = errorsOf(JSON.parse(readFileSync(join(COMPAT_DIR, file), 'utf8')));
     const others = errors.filter((e) => !(e.keyword === 'additionalProperties' && UNKNOWN_NODE_OR_COLUMN_KEY.test(e.instancePath)));
     expect(others).toEqual([]);
     if (file === 'test_patterns.json') {
