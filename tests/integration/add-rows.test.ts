@@ -41,7 +41,7 @@ const one = (sql: string) => pair.one(sql);
 beforeAll(async () => {
   pair = await ScenarioPair.run(DOC, 'datagen-add-rows-');
   cwd = pair.cwd;
-}, 60_000);
+});
 afterAll(() => pair?.close());
 
 describe('rows added by scenarios', () => {
@@ -140,7 +140,7 @@ describe('rows added by scenarios', () => {
     }
     const labels = (from: string) => one(`SELECT md5(string_agg(h, '' ORDER BY h)) FROM (SELECT md5(CAST(ROW(scenario, kind, "table", "column", entity_key, row_key, "start", "end", expected, observed) AS VARCHAR)) AS h FROM ${from})`);
     expect(await labels(`read_parquet('${join(cwd, 'parts', '_labels')}/*/*.parquet')`)).toBe(await labels('w._labels'));
-  }, 60_000);
+  });
 });
 
 describe('rows added to tables without a parent', () => {

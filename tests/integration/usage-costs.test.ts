@@ -56,7 +56,7 @@ beforeAll(async () => {
   mem = await DuckDBInstance.create(':memory:');
   both = await mem.connect();
   await both.run(`ATTACH '${join(dir, 'with.duckdb')}' AS w (READ_ONLY); ATTACH '${join(dir, 'without.duckdb')}' AS b (READ_ONLY)`);
-}, 60_000);
+});
 afterAll(() => {
   db?.close();
   base?.close();
@@ -152,7 +152,7 @@ describe('examples/usage_costs.json', () => {
       FROM (SELECT day, count(*) AS n FROM chat_day GROUP BY 1)`);
     expect(dip.weekend).toBeLessThan(0.5);
     expect(dip.summer).toBeLessThan(0.85);
-  }, 30_000);
+  });
 
   it('event counts are negative binomial per chat type: mean and variance μ + μ²/k (SE from 20 batches)', async () => {
     for (const col of COUNTS) {

@@ -171,7 +171,7 @@ describe('every example with anomalies passes the label checks (default scale, s
       expectClean(checks, decisions);
       expect(pick(checks, 'labels_match_data').length).toBe(decisions);
     }
-  }, 60_000);
+  });
 });
 
 describe('synthetic specs with every scenario kind', () => {
@@ -183,7 +183,7 @@ describe('synthetic specs with every scenario kind', () => {
       // exact promises are hard checks
       for (const c of pick(checks, 'labels_windows')) expect(c.hard).toBe(true);
     }
-  }, 60_000);
+  });
 
   it('null_rate leaves out the cells a data_quality scenario nulled on purpose (and the rows scenarios added)', async () => {
     const { VALUE_CHECKS } = await import('../../src/validate/values.ts');
@@ -231,7 +231,7 @@ describe('corrupted copies fail with the right check', () => {
   let sensors: string;
   beforeAll(async () => {
     [clinics, usage, funnel, sensors] = await Promise.all([generateFile(CLINICS), generateFile(example('usage_costs.json'), { scale: 0.4 }), generateFile(example('funnel_metrics.json')), generateFile(SENSORS)]);
-  }, 60_000);
+  });
 
   it('the clean files pass', async () => {
     expect(notPassing(await labelChecks(CLINICS, clinics))).toBe('');

@@ -44,7 +44,7 @@ async function load(file: string): Promise<Loaded> {
     if (!r.url().startsWith('file:')) requests.push(r.url());
   });
   await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-rendered]', { timeout: 60_000 });
+  await page.waitForSelector('body[data-rendered]', { timeout: 0 }); // bounded by the test's own timeout (tests/vitest.config.ts)
   const announced = Number(await page.getAttribute('body', 'data-charts'));
   const rendered = Number(await page.getAttribute('body', 'data-rendered'));
   return { page, errors, requests, announced, rendered };

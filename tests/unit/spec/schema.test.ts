@@ -235,5 +235,5 @@ describe('generated/datagen.ts', () => {
   it('matches the schemas (run `npm run gen:types` after changing them)', async () => {
     const current = existsSync(GENERATED_TYPES_PATH) ? readFileSync(GENERATED_TYPES_PATH, 'utf8') : '';
     expect(current === (await generateTypes()), 'generated/datagen.ts is stale: run `npm run gen:types`').toBe(true);
-  }, 30_000);
+  });
 });
