@@ -9,6 +9,7 @@ import { planConstraints } from './constraints.ts';
 import { planScenarios } from '../scenarios/plan.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
+import { checkIgnoredRows, checkNames, checkSeed, explainEarlyYears } from './spec-checks.ts';
 import { assignEnums } from './enums.ts';
 import { computeRetain } from './retain.ts';
 import { orderColumns, planTable, type TableDraft } from './tables.ts';
@@ -33,7 +34,7 @@ export interface CompileResult {
 export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult {
   const diags: Diagnostic[] = schemaDiagnostics(doc);
   const plan = isObject(doc) ? build(doc, opts, diags) : null;
-  const all = mergeDiagnostics(diags).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
+  const all = mergeDiagnostics(explainEarlyYears(doc, diags)).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
   const sorted = sortDiagnostics(all);
   return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };
 }
@@ -41,7 +42,9 @@ export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult 
 function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | null {
   const scale = opts.scale ?? 1;
   if (!(scale > 0)) diags.push(diag('DG_OUT_OF_RANGE', '', `scale ${scale} must be positive`, 'e.g. --scale 0.01'));
-  const seed = opts.seed ?? (Number.isInteger(doc.seed) ? doc.seed : 42);
+  checkSeed(doc, diags);
+  checkIgnoredRows(doc, diags);
+  const seed = opts.seed ?? (Number.isSafeInteger(doc.seed) ? doc.seed : 42);
   const timeframe = planTimeframe(doc.timeframe, diags);
   if (!Array.isArray(doc.nodes) || !timeframe) return null;
   const nodes = new Map<string, { node: Json; index: number }>();
@@ -51,7 +54,9 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
     if (nodes.has(node.id)) diags.push(diag('DG_DUPLICATE_NODE', pointer('nodes', index, 'id'), `node id "${node.id}" is used twice`, 'node ids name tables and must be unique'));
     else nodes.set(node.id, { node, index });
   });
-  const ctx: PlanContext = { doc, seed, diags, nodes, timeframe };
+  checkNames(doc, nodes, diags);
+  // User-supplied calls (faker probes) run only on a document the schema accepts.
+  const ctx: PlanContext = { doc, seed, diags, nodes, timeframe, schemaValid: !hasErrors(diags) };
   const unsupported: { path: string; what: string }[] = [];
   const drafts = new Map<string, TableDraft>();
   for (const { node, index } of nodes.values()) {
@@ -90,6 +95,8 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
 }
 
 function planTimeframe(tf: Json, diags: Diagnostic[]): PlanContext['timeframe'] | undefined {
+  // A missing or malformed timeframe (or start/end) is the schema's DG_MISSING_KEY / DG_SCHEMA.
+  if (!isObject(tf) || tf.start === undefined || tf.end === undefined) return undefined;
   const startMs = parseInstant(tf?.start);
   const endMs = parseInstant(tf?.end);
   const freq = parseFreq(tf?.freq ?? 'H');

@@ -13,6 +13,8 @@ export interface PlanContext {
   diags: Diagnostic[];
   nodes: Map<string, { node: Json; index: number }>;
   timeframe: { startMs: number; endMs: number; freq: Freq };
+  /** The document passed the JSON Schema: only then may planning call user-supplied code (faker probes). */
+  schemaValid?: boolean;
 }
 
 export interface ColumnContext extends PlanContext {

@@ -9,7 +9,10 @@ export function parseFreq(s: unknown): Freq | undefined {
   return typeof s === 'string' ? FREQ_ALIASES[s] : undefined;
 }
 
-/** ISO-8601 instant → epoch ms (UTC when no zone is given). */
+/** The first year an instant may have: JavaScript's Date.UTC (used by the month grids) reads years 0–99 as 1900–1999. */
+export const MIN_YEAR = 100;
+
+/** ISO-8601 instant → epoch ms (UTC when no zone is given); years 0100–9999 (compile explains earlier years). */
 export function parseInstant(s: unknown): number | undefined {
   if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
   const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + 'Z';
@@ -17,6 +20,7 @@ export function parseInstant(s: unknown): number | undefined {
   if (!Number.isFinite(ms)) return undefined;
   // Date.parse rolls impossible dates over (2024-02-30 → 2024-03-01); refuse them instead.
   const [y, mo, d] = s.slice(0, 10).split('-').map(Number);
+  if (y < MIN_YEAR) return undefined;
   const check = new Date(Date.UTC(y, mo - 1, d));
   return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d ? ms : undefined;
 }

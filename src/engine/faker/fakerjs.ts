@@ -8,6 +8,7 @@ import type { Faker, Randomizer } from '@faker-js/faker';
 import { fakerLib } from './lib.ts';
 import { mix } from '../rng.ts';
 import { type Draw, type Gen, SLOT_FAKER } from './draw.ts';
+import { guardFaker } from './limits.ts';
 
 const TWO_POW_21 = 2097152;
 const INV_TWO_POW_53 = 1 / 9007199254740992;
@@ -56,6 +57,7 @@ export function keyedFaker(localeId: string): KeyedFaker {
     const src = allFakers[localeId as keyof typeof allFakers] ?? allFakers.en;
     const faker = new Faker({ locale: src.rawDefinitions, randomizer: rnd });
     faker.setDefaultRefDate(() => new Date(REF.ms));
+    guardFaker(faker); // every call's arguments are bounded (limits.ts)
     k = { faker, rnd };
     INSTANCES.set(localeId, k);
   }

@@ -13,6 +13,9 @@ export const choice: GeneratorEntry<'choice' | 'choice_ref'> = {
   plan(args, ctx, path) {
     if (args?.choices_ref !== undefined) {
       const ref = resolveRef(ctx, args.choices_ref, `${path}/choices_ref`, 'choices_ref');
+      if (ref && ref.table === ctx.node.id) {
+        return error(ctx, 'DG_SELF_LOOKUP', `${path}/choices_ref`, `choices_ref names this table ("${ref.table}"): it draws from the rows of another table, which must be generated before this one`, 'list the values in "choices", or draw them from another table');
+      }
       return ref && { kind: 'choice_ref', table: ref.table, column: ref.column };
     }
     const choices: unknown = args?.choices;

@@ -1,5 +1,6 @@
 import { ColumnData } from '../../engine/column-data.ts';
 import { FakerColumn, resolveFakerMethod } from '../../engine/faker.ts';
+import { FAKER_LIMITS, fakerArgsProblem } from '../../engine/faker/limits.ts';
 import { checkLocalColumn, error } from '../../plan/context.ts';
 import type { GeneratorEntry } from '../types.ts';
 
@@ -23,6 +24,10 @@ export const faker: GeneratorEntry<'faker'> = {
     const { method: _m, locale: _l, locale_from: _lf, args: nested, ...flat } = args;
     const extra: Record<string, unknown> = { ...flat, ...(nested && typeof nested === 'object' ? nested : {}) };
     const locale = typeof args.locale === 'string' ? args.locale : null;
+    const tooBig = fakerArgsProblem(r.canonical, extra);
+    if (tooBig) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/${nested && typeof nested === 'object' ? 'args' : 'method'}`, tooBig.startsWith(`${r.canonical}:`) ? tooBig : `${r.canonical}: ${tooBig}`, `faker arguments are bounded (lengths ≤ ${FAKER_LIMITS.length.toLocaleString('en-US')}, counts ≤ ${FAKER_LIMITS.count.toLocaleString('en-US')}; see docs/diagnostics.md)`);
+    // Never run a user-supplied call on a document the schema rejected (its arguments were not checked).
+    if (ctx.schemaValid === false) return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
     try {
       // One draw at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
       const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: extra }, 0);
