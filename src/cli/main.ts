@@ -1,25 +1,47 @@
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
 import { defaultOutput, runPlan } from '../engine/run.ts';
 import { canonicalJson } from '../plan/canonical.ts';
 import { printPlan } from '../plan/print.ts';
-import { queryFile } from '../sinks/read.ts';
+import { parquetShardCounts, ReadError, streamQuery } from '../sinks/read.ts';
+import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { formatLabels, readLabels } from '../sinks/labels.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
 import { validateCommand } from './validate.ts';
-import { formatResult } from './format-result.ts';
+import { DEFAULT_TABLE_LIMIT, writeResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
 import { loadPlan } from './load.ts';
-import { parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } from './options.ts';
+import { parseMemoryLimit, parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } from './options.ts';
+import { checkOutputTarget, type OutputKind } from './output-target.ts';
+import { describeErrno, onInterrupt } from './signals.ts';
 import { Progress } from './progress.ts';
 
-/** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
 /** For bin.js: the temporary outputs of this module graph's runs (an interrupt removes them). */
 export { removeUnfinishedOutputs } from '../sinks/duckdb.ts';
+import { removeUnfinishedOutputs } from '../sinks/duckdb.ts';
+import { installSignalHandlers as install } from './signals.ts';
+/** For bin.js: signals and stdout errors end the process cleanly (src/cli/signals.ts), in this module graph. */
+export const installSignalHandlers = (): void => install(removeUnfinishedOutputs);
+
+/**
+ * Write a small output (plan, labels, report) atomically after checking what it may replace
+ * (output-target.ts); a failed write names the option and leaves an existing file as it was.
+ */
+function writeOutput(io: Io, given: string, data: string, t: { option: string; kind: OutputKind; force?: boolean; inputs: string[] }): void {
+  const path = checkOutputTarget(given, io.cwd, t);
+  removeStaleTemps(path);
+  try {
+    writeFileAtomic(path, data);
+  } catch (e) {
+    throw new UserError(`${t.option} ${JSON.stringify(given)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
+  }
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
@@ -35,13 +57,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
     .option('--strict', 'treat warnings (unknown keys, unsupported blocks) as errors')
+    .option('--force', 'replace an existing -o file that is not a datagen plan')
     .option('-q, --quiet', 'print only diagnostics')
     .action((spec: string, o) => {
+      // The output is checked first: a refusal comes before any work and leaves everything as it was.
+      if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
       const plan = loadPlan(spec, { seed: o.seed, scale: o.scale, strict: o.strict }, io);
       if (!plan) return void (code = 1);
       if (!o.quiet) io.stdout.write(printPlan(plan) + '\n');
-      if (o.out) {
-        writeFileSync(resolve(io.cwd, o.out), canonicalJson(plan, 2) + '\n');
+      if (o.out !== undefined) {
+        writeOutput(io, o.out, canonicalJson(plan, 2) + '\n', { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
         if (!o.quiet) io.stdout.write(`plan written to ${o.out}\n`);
       }
     });
@@ -53,14 +78,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
     .option('--strict', 'treat warnings as errors')
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
-    .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB' (default: 128MB for a DuckDB file, 1GB for Parquet staging)")
+    .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB' (default: 128MB for a DuckDB file, 1GB for Parquet staging)", parseMemoryLimit)
     .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this', parsePositiveInt)
     .option('--without-scenarios', 'leave out the top-level scenarios (every other value is identical: diff against a normal run)')
     .addOption(new Option('--format <format>', 'output: one DuckDB file, or Parquet files in a folder (<table>/shard=<i>/part-*.parquet)').choices(['duckdb', 'parquet']).default('duckdb'))
     .option('--shard <i/n>', 'generate only shard i of n (0-based; Parquet only): entity rows by ordinal range, children with their parents', parseShard)
     .option('--workers <n>', 'threads (default: the number of cores): 1 = the main thread only; 2 = the main thread generates, an output thread writes; N > 2 = N − 1 generation threads and the output thread', parsePositiveInt)
+    .option('--force', 'replace an existing -o file that is not a DuckDB database, or write Parquet into a folder datagen did not write')
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
+      if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);
       const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
@@ -70,7 +97,28 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
       const outName = o.out ?? defaultOutput(plan, o.format);
-      const out = resolve(io.cwd, outName);
+      const out = checkOutputTarget(outName, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
+      if (o.format === 'parquet' && existsSync(out)) {
+        const counts = await parquetShardCounts(out);
+        const n = o.shard?.count ?? 1;
+        const other = counts.filter((c) => c !== n);
+        if (other.length) {
+          throw new UserError(`-o ${JSON.stringify(outName)}: the folder holds shards of a ${other[0]}-shard run; this run writes ${n === 1 ? 'an unsharded output' : `shard ${o.shard.index}/${n}`}, and mixing shard counts would leave rows twice or missing`, 'DG_PARQUET_SHARD_COUNT', `write into a new folder, or run with --shard i/${other[0]}`);
+        }
+      }
+      removeStaleTemps(out);
+      // A Parquet folder this run creates is removed again when the run fails or is interrupted (when still empty).
+      const created = o.format === 'parquet' && !existsSync(out);
+      const removeCreated = () => {
+        if (created) {
+          try {
+            if (readdirSync(out).length === 0) rmdirSync(out);
+          } catch {
+            // not there, or not empty: leave it
+          }
+        }
+      };
+      const unregister = onInterrupt(removeCreated);
       const progress = new Progress(io, Boolean(o.quiet));
       try {
         const r = await runPlan(plan, {
@@ -84,26 +132,38 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         const where = r.format === 'parquet' ? `${outName} (Parquet, shard ${r.shard.index}/${r.shard.count})` : outName;
         io.stdout.write(`${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows in ${r.seconds.toFixed(2)} s → ${where}\n`);
         for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
+      } catch (e) {
+        removeCreated();
+        throw e;
       } finally {
+        unregister();
         progress.stop();
       }
     });
 
   program.command('query').description('run SQL on a generated DuckDB file and print the result')
     .argument('<db>', 'DuckDB file').argument('<sql>', 'SQL query')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format (csv and json stream every row; table shows the first --limit rows)').choices(['table', 'csv', 'json']).default('table'))
+    .option('--limit <n>', `rows the table format shows (it says how many it left out)`, parsePositiveInt, DEFAULT_TABLE_LIMIT)
     .action(async (db: string, sql: string, o) => {
-      const r = await queryFile(resolve(io.cwd, db), sql);
-      io.stdout.write(formatResult(r.columns, r.rows, o.format, r.types));
+      const q = await streamQuery(resolve(io.cwd, db), sql);
+      try {
+        await writeResult(q, o.format, io.stdout, o.limit);
+      } finally {
+        q.close();
+      }
     });
 
   program.command('labels').description('export the ground-truth labels (_labels) of a generated DuckDB file')
     .argument('<db>', 'DuckDB file written by `datagen run`')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('--force', 'replace an existing -o file that is not a labels export')
     .action(async (db: string, o) => {
+      const target = { option: '-o', kind: 'labels' as const, force: o.force, inputs: [db] };
+      if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, target);
       const text = formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
-      if (o.out) writeFileSync(resolve(io.cwd, o.out), text);
+      if (o.out !== undefined) writeOutput(io, o.out, text, target);
       else io.stdout.write(text);
     });
 
@@ -111,7 +171,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('<spec>', 'the spec JSON file the database was generated from').argument('<db>', 'DuckDB file written by `datagen run`')
     .option('--report <file.json>', 'write every check result as JSON')
     .option('--html <file.html>', 'write a self-contained visual report (charts of expected vs observed)')
-    .option('--threshold <score>', 'minimum quality score (0-100) for exit code 0', parseThreshold, 80)
+    .option('--threshold <score>', 'judge soft failures by the quality score: exit 0 when no hard check failed and the score (0-100) is at least this', parseThreshold)
+    .option('--allow-soft-failures', 'soft checks that fail only lower the score: exit 0 when no hard check failed and the score is at least --threshold (default 80)')
+    .option('--force', 'replace existing --report/--html files that are not datagen reports')
     .option('-v, --verbose', 'list passing checks too')
     .option('-q, --quiet', 'print only the verdict line')
     .action(async (spec: string, db: string, o) => {
@@ -135,8 +197,16 @@ function handleError(e: unknown, io: Io): number {
     for (const d of e.diagnostics) io.stderr.write(formatDiagnostic(d, e.file) + '\n');
     return 1;
   }
+  if (e instanceof UserError) {
+    io.stderr.write(`error: ${e.text()}\n`);
+    return 1;
+  }
+  if (e instanceof ReadError) {
+    io.stderr.write(`error: ${e.code}: ${e.message} (hint: ${e.hint})\n`);
+    return 1;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   io.stderr.write(`error: ${msg}\n`);
-  if (!(e instanceof UserError) && process.env.DATAGEN_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
+  if (process.env.DATAGEN_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
   return 1;
 }

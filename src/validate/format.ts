@@ -30,13 +30,20 @@ export function formatReport(r: ValidationReport, verbose = false): string {
     lines.push(`  ${k.padEnd(12)} ${s.score === null ? '    –' : s.score.toFixed(1).padStart(5)}  ${s.checks} checks: ${s.pass} passed, ${s.warn} warned, ${s.fail} failed`);
   }
   const verdict = verdictText(r).replace(/^invalid/, 'INVALID');
-  lines.push(`quality score ${r.score.toFixed(1)} / 100 (threshold ${r.threshold}) — ${verdict} (${r.checks.length} checks in ${r.seconds.toFixed(2)} s)`);
+  lines.push(`quality score ${r.score.toFixed(1)} / 100${r.softFailuresAllowed ? ` (threshold ${r.threshold})` : ''} — ${verdict} (${r.checks.length} checks in ${r.seconds.toFixed(2)} s)`);
   return lines.join('\n') + '\n';
 }
 
-/** The verdict in words; a valid file with failed soft checks says so (they only lowered the score). */
+/**
+ * The verdict in words. By default any failed check makes the file invalid; with soft failures allowed a valid
+ * file with failed soft checks says so (they only lowered the score). Warnings never make a file invalid.
+ */
 export function verdictText(r: ValidationReport): string {
-  if (!r.ok) return r.hardFailures ? `invalid: ${r.hardFailures} hard check(s) failed` : `invalid: score below the threshold ${r.threshold}`;
-  const soft = r.checks.filter((c) => c.status === 'fail').length;
-  return soft ? `valid, but ${soft} soft check(s) failed (they lower the score; --threshold 100 makes every check count)` : 'valid';
+  const soft = r.softFailures ?? r.checks.filter((c) => c.status === 'fail' && !c.hard).length;
+  if (!r.ok) {
+    if (r.hardFailures) return `invalid: ${r.hardFailures} hard check(s) failed`;
+    if (!r.softFailuresAllowed) return `invalid: ${soft} soft check(s) failed (--allow-soft-failures judges them by the score instead)`;
+    return `invalid: score below the threshold ${r.threshold}`;
+  }
+  return soft ? `valid, but ${soft} soft check(s) failed (allowed: they lower the score)` : 'valid';
 }

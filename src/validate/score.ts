@@ -6,7 +6,7 @@ import { CATEGORIES, type Category, type CheckResult, type ValidationReport } fr
 
 export const CATEGORY_WEIGHTS: Record<Category, number> = { structural: 0.3, value: 0.2, behavioural: 0.35, targets: 0.15 };
 
-export function score(checks: CheckResult[]): Pick<ValidationReport, 'score' | 'categories' | 'hardFailures'> {
+export function score(checks: CheckResult[]): Pick<ValidationReport, 'score' | 'categories' | 'hardFailures' | 'softFailures'> {
   const categories = {} as ValidationReport['categories'];
   let sum = 0;
   let weights = 0;
@@ -23,5 +23,5 @@ export function score(checks: CheckResult[]): Pick<ValidationReport, 'score' | '
     }
   }
   const total = weights ? sum / weights : 0;
-  return { score: Math.round(total * 10) / 10, categories, hardFailures: checks.filter((x) => x.hard && x.status === 'fail').length };
+  return { score: Math.round(total * 10) / 10, categories, hardFailures: checks.filter((x) => x.hard && x.status === 'fail').length, softFailures: checks.filter((x) => !x.hard && x.status === 'fail').length };
 }

@@ -2,7 +2,7 @@
  * Statistics for validation: tolerances come from the sample size (standard errors, confidence bands),
  * with a small model slack where the expectation is computed approximately (documented per check).
  */
-import { betaI, gammaP, gammaQ } from '../engine/dist/special.ts';
+import { betaI, gammaP, gammaQ, normalCdf } from '../engine/dist/special.ts';
 import { normalQuantilePrecise } from '../engine/dist/normal-quantile.ts';
 import type { CheckStatus } from './types.ts';
 
@@ -164,4 +164,18 @@ export function round(x: number, digits = 4): number {
   if (!Number.isFinite(x) || x === 0) return x;
   const p = Math.pow(10, digits - Math.ceil(Math.log10(Math.abs(x))));
   return Math.round(x * p) / p;
+}
+
+/**
+ * A z for a message: `z 2.1` within PASS_Z; beyond it also the one-sided tail probability of a deviation at least
+ * that large (`z 7.3, tail probability 1.4e-13`), and for a deviation too far out for any z (an exact tail that
+ * underflowed, or an observation where the model allows none) `tail probability < 1e-300` instead of z Infinity.
+ */
+export function zText(z: number): string {
+  if (Number.isNaN(z)) return 'z not computable';
+  if (!Number.isFinite(z)) return 'tail probability < 1e-300: impossible under the model';
+  const a = Math.abs(z);
+  if (a <= PASS_Z) return `z ${round(z, 3)}`;
+  const tail = normalCdf(-a);
+  return `z ${round(z, 3)}, tail probability ${tail > 0 ? tail.toExponential(1) : '< 1e-300'}`;
 }

@@ -90,6 +90,10 @@ export interface ValidationReport {
   /** Per category: checks run, passed, warned, failed and the category score (null when it has no checks). */
   categories: Record<Category, { checks: number; pass: number; warn: number; fail: number; score: number | null }>;
   hardFailures: number;
+  /** Failed checks that are not hard: they fail the file unless soft failures are allowed (then only the score counts). */
+  softFailures: number;
+  /** Whether soft failures were judged by the score (`--allow-soft-failures` or a `--threshold`) instead of failing the file. */
+  softFailuresAllowed: boolean;
   ok: boolean;
   checks: CheckResult[];
   tables: { table: string; rows: number; dependsOn: string[]; level: number; kind: string }[];

@@ -35,7 +35,7 @@ describe('every example validates', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(json.ok).toBe(true);
     expect(json.score).toBe(100);
-    expect(r.stdout).toMatch(/quality score 100\.0 \/ 100 \(threshold 80\) — valid/);
+    expect(r.stdout).toMatch(/quality score 100\.0 \/ 100 — valid \(/);
   });
 });
 
@@ -95,6 +95,23 @@ describe('corrupted copies fail with the right check', () => {
     expect(report.categories.targets.score).toBeLessThan(100);
     const strict = await cli('validate', specFile, bad, '--threshold', '100');
     expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/\(threshold 100\) — INVALID: score below the threshold 100/);
+  });
+
+  it('a failed soft check fails the file (exit 1) unless --allow-soft-failures or a --threshold judges it by the score (warnings alone: tests/unit/validate/score.test.ts)', async () => {
+    const bad = await corruptCopy(file, ['UPDATE events SET occurred_at = occurred_at - INTERVAL 2 DAY WHERE isodow(occurred_at) >= 6']);
+    const report = await validateFile(doc, bad);
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.check)).toContain('weekend_share');
+    expect(failed.every((c) => !c.hard)).toBe(true);
+    const byDefault = await cli('validate', specFile, bad);
+    expect(byDefault.code).toBe(1);
+    expect(byDefault.stdout).toContain(`— INVALID: ${failed.length} soft check(s) failed (--allow-soft-failures judges them by the score instead)`);
+    const allowed = await cli('validate', specFile, bad, '--allow-soft-failures');
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(allowed.stdout).toContain(`(threshold 80) — valid, but ${failed.length} soft check(s) failed (allowed`);
+    expect((await cli('validate', specFile, bad, '--threshold', '50')).code).toBe(0);
+    expect((await cli('validate', specFile, bad, '--allow-soft-failures', '--threshold', '99')).code).toBe(1);
   });
 
   it('a tiny sample with no weekend row only warns: the SE is taken at the target edge, not at the observed 0 %', async () => {
@@ -126,7 +143,7 @@ describe('files and inputs', () => {
     const spec = new URL('quickstart.json', EXAMPLES_DIR).pathname;
     const missing = await cli('validate', spec, 'nope.duckdb');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/database file "nope\.duckdb" does not exist \(generate it with: datagen run/);
+    expect(missing.stderr).toMatch(/^error: DG_DB_MISSING: database file "nope\.duckdb" does not exist \(hint: generate it with: datagen run/);
     writeFileSync(join(cwd, 'broken.json'), '{"version": "1.0", "metadata": {"name": "x"}, "timeframe": {"start": "2024-01-01", "end": "2024-02-01", "freq": "D"}, "nodes": [{"id": "t", "kind": "entity", "rows": 5, "pk": "id", "columns": [{"name": "id", "type": "int", "generator": {"sequense": {}}}]}], "constraints": {}}');
     writeFileSync(join(cwd, 'empty.duckdb'), '');
     const broken = await cli('validate', 'broken.json', 'empty.duckdb');

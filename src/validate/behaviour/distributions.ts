@@ -12,7 +12,7 @@ import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
 import type { ColumnPlan, EffectPlan, ModifierProgram, Scalar, TablePlan, TimeDimension } from '../../plan/types.ts';
 import { notLabelled } from '../labelled.ts';
 import { ident, keyExpr, n, num } from '../sql.ts';
-import { judge, PASS_Z, pct, round, zStatus } from '../stats.ts';
+import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
 import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { dispersionSE, fanoutModel, type CountModel } from '../fanout-model.ts';
@@ -164,7 +164,7 @@ const fanoutChecks: CheckModule = async (ctx) => {
     out.push({
       check: 'fanout_mean', category: 'behavioural', table: t.id, hard: false, specPath, status: j.status,
       expected: round(model.mean), observed: round(mean), tolerance: round(j.tolerance), examples: [],
-      message: `${round(mean)} ${t.id} rows per ${parent.id} row over ${parents} parents; the model ${what} gives ${round(model.mean)} (z ${round(j.z, 3)})`,
+      message: `${round(mean)} ${t.id} rows per ${parent.id} row over ${parents} parents; the model ${what} gives ${round(model.mean)} (${zText(j.z)})`,
       chart: countChart(`${t.id} rows per ${parent.id} row`, model, counts, parents),
     });
     if (parents < MIN_PARENTS_DISPERSION || !(model.mean > 0)) return;
@@ -186,7 +186,7 @@ const fanoutChecks: CheckModule = async (ctx) => {
     out.push({
       check: 'fanout_dispersion', category: 'behavioural', table: t.id, hard: false, specPath, status,
       expected: round(dExp), observed: round(dObs), tolerance: round(PASS_Z * dSE), examples: [],
-      message: `variance / mean of ${t.id} rows per ${parent.id} row is ${round(dObs)} over ${parents} parents; the model ${what} gives ${round(dExp)} (z ${round(z, 3)})`,
+      message: `variance / mean of ${t.id} rows per ${parent.id} row is ${round(dObs)} over ${parents} parents; the model ${what} gives ${round(dExp)} (${zText(z)})`,
     });
   });
   return out;
@@ -375,7 +375,7 @@ const choiceWeights: CheckModule = async (ctx) => {
         tolerance: round(j.tolerance), examples: unexpected.slice(0, 5).map((u) => keyLabel(u.v, c.type)),
         message: other > 0
           ? `${other} of ${keptRows} ${c.name} values are none of the choices (e.g. ${unexpected.slice(0, 3).map((u) => JSON.stringify(keyLabel(u.v, c.type))).join(', ')})`
-          : `shares of ${c.name} over ${keptRows} rows against the choice weights: largest deviation ${pct(j.maxDeviation)} at ${JSON.stringify(worstLabel)} (z ${round(j.z, 3)})`,
+          : `shares of ${c.name} over ${keptRows} rows against the choice weights: largest deviation ${pct(j.maxDeviation)} at ${JSON.stringify(worstLabel)} (${zText(j.z)})`,
         chart: { kind: 'bars', title: `${t.id}.${c.name}: share per value`, labels, expected: expShares.map((x) => round(x)), observed: j.observed.map((x) => round(x)), unit: 'share' },
       });
     });
@@ -442,7 +442,7 @@ const timePatterns: CheckModule = async (ctx) => {
           check: `${d}_pattern`, category: 'behavioural', table: t.id, column: c.name, hard: false,
           specPath: patternPath(ctx, t, c, d), status: j.status,
           expected: expShares.map((x) => round(x)), observed: j.observed.map((x) => round(x)), tolerance: round(j.tolerance), examples: [],
-          message: `${d} shares of ${c.name} over ${keptRows} rows against the declared weights × the ${g.freq} grid's slots per ${d}${jitterMs ? ` (time_jitter ${jitters[0].kind === 'time_jitter' ? jitters[0].stdMinutes : 0} min)` : ''}${steps.length ? ' × effects' : ''}: largest deviation ${pct(j.maxDeviation)} at ${labels[j.worstBucket]} (z ${round(j.z, 3)})`,
+          message: `${d} shares of ${c.name} over ${keptRows} rows against the declared weights × the ${g.freq} grid's slots per ${d}${jitterMs ? ` (time_jitter ${jitters[0].kind === 'time_jitter' ? jitters[0].stdMinutes : 0} min)` : ''}${steps.length ? ' × effects' : ''}: largest deviation ${pct(j.maxDeviation)} at ${labels[j.worstBucket]} (${zText(j.z)})`,
           chart: { kind: 'bars', title: `${t.id}.${c.name}: share per ${d}`, labels, expected: expShares.map((x) => round(x)), observed: j.observed.map((x) => round(x)), unit: 'share' },
         });
       }
@@ -622,7 +622,7 @@ async function curveCheck(ctx: ValidateContext, t: TablePlan, c: ColumnPlan, mod
     observed: { fitted_scale: round(j.beta), ratios: Object.fromEntries(labels.map((l, i) => [l, round(obs[i])])) },
     tolerance: { worst_bucket: round(j.tolerance), fitted_scale: round(PASS_Z * j.betaSE) },
     examples: [],
-    message: `mean ${c.name} per ${target.kind === 'trend' ? unit : m.kind === 'seasonality' ? m.dimension : ''} over the overall mean${divided}, ${N} rows, against the declared ${shape}: fitted ${round(j.beta, 3)} × the declared shape, worst ${worstLabel} ${round(obs[j.worstBucket] ?? NaN)} vs ${round(exp[j.worstBucket] ?? NaN)} (z ${round(j.z, 3)})`,
+    message: `mean ${c.name} per ${target.kind === 'trend' ? unit : m.kind === 'seasonality' ? m.dimension : ''} over the overall mean${divided}, ${N} rows, against the declared ${shape}: fitted ${round(j.beta, 3)} × the declared shape, worst ${worstLabel} ${round(obs[j.worstBucket] ?? NaN)} vs ${round(exp[j.worstBucket] ?? NaN)} (${zText(j.z)})`,
     chart: target.kind === 'trend'
       ? { kind: 'line', title: `${t.id}.${c.name}: mean per ${unit} / overall mean`, x: labels, expected: exp.map((x) => round(x)), observed: obs.map((x) => round(x)), xLabel: unit ?? undefined, unit: 'ratio to the mean' }
       : { kind: 'bars', title: `${t.id}.${c.name}: mean per ${target.mod.dimension} / overall mean`, labels, expected: exp.map((x) => round(x)), observed: obs.map((x) => round(x)), unit: 'ratio to the mean' },

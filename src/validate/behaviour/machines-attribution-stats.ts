@@ -6,7 +6,7 @@
 import type { AttributionPlan, FanoutPlan } from '../../plan/types.ts';
 import { countPmf, pmfMoments } from '../fanout-model.ts';
 import { n } from '../sql.ts';
-import { judge, judgeCount, pct, round, worst } from '../stats.ts';
+import { judge, judgeCount, pct, round, worst, zText } from '../stats.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { type Attr, attributions } from './machines-attribution.ts';
 import { segMultiplier } from './machines-common.ts';
@@ -55,7 +55,7 @@ async function byTouches(ctx: ValidateContext, x: Attr): Promise<CheckResult | n
   return {
     check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'conversion_probability'),
     status: worst([all.status, ...pts.map((p) => p.jd.status)]), expected: { touches: w.k, rate: round(w.e / w.j) }, observed: { touches: w.k, rate: round(w.c / w.j), journeys: w.j, z: round(w.jd.z, 3) }, tolerance: round(w.jd.tolerance / w.j), examples: [],
-    message: `conversion rate (${pct(pts.reduce((s, p) => s + p.c, 0) / journeys)} overall, z ${round(all.z, 3)}) by touch count of ${journeys.toLocaleString('en-US')} journeys against base × multiplier_per_touch^(n − 1)${a.saturation ? ` (saturating at ${a.saturation})` : ''}${a.conversion ? ' × segment multipliers' : ''}: largest deviation at ${w.k} touches ${pct(w.c / w.j)} vs ${pct(w.e / w.j)}`,
+    message: `conversion rate (${pct(pts.reduce((s, p) => s + p.c, 0) / journeys)} overall, ${zText(all.z)}) by touch count of ${journeys.toLocaleString('en-US')} journeys against base × multiplier_per_touch^(n − 1)${a.saturation ? ` (saturating at ${a.saturation})` : ''}${a.conversion ? ' × segment multipliers' : ''}: largest deviation at ${w.k} touches ${pct(w.c / w.j)} vs ${pct(w.e / w.j)}`,
     chart: { kind: 'line', title: `${x.t.id}: conversion rate by touches per journey`, x: pts.map((p) => p.k), expected: pts.map((p) => round(p.e / p.j)), observed: pts.map((p) => round(p.c / p.j)), xLabel: 'touches', unit: 'share' },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verdictText } from '../../../src/validate/format.ts';
 import { score } from '../../../src/validate/score.ts';
-import { judge, judgeShares, shareSE } from '../../../src/validate/stats.ts';
+import { judge, judgeShares, shareSE, zText } from '../../../src/validate/stats.ts';
 import type { Category, CheckResult, CheckStatus, ValidationReport } from '../../../src/validate/types.ts';
 
 function check(category: Category, status: CheckStatus, hard = true): CheckResult {
@@ -46,14 +46,31 @@ describe('judgements from sample size', () => {
 });
 
 describe('verdict', () => {
-  const report = (checks: CheckResult[], threshold = 80): ValidationReport => {
+  /** As validate() judges: soft failures fail the file unless allowed; then the score decides. */
+  const report = (checks: CheckResult[], softFailuresAllowed = true, threshold = 80): ValidationReport => {
     const s = score(checks);
-    return { ...s, checks, threshold, ok: s.hardFailures === 0 && s.score >= threshold } as ValidationReport;
+    const ok = s.hardFailures === 0 && (softFailuresAllowed ? s.score >= threshold : s.softFailures === 0);
+    return { ...s, checks, threshold, softFailuresAllowed, ok } as ValidationReport;
   };
   it('names hard failures, a score below the threshold, and soft failures of a valid file', () => {
     expect(verdictText(report([check('structural', 'fail')]))).toBe('invalid: 1 hard check(s) failed');
     expect(verdictText(report([check('behavioural', 'fail', false)]))).toBe('invalid: score below the threshold 80');
     expect(verdictText(report([...Array(9).fill(check('behavioural', 'pass', false)), check('behavioural', 'fail', false)]))).toMatch(/^valid, but 1 soft check\(s\) failed/);
     expect(verdictText(report([check('structural', 'pass')]))).toBe('valid');
+  });
+  it('by default a failed soft check makes the file invalid; a warning never does', () => {
+    const soft = [...Array(9).fill(check('behavioural', 'pass', false)), check('behavioural', 'fail', false)];
+    expect(score(soft).softFailures).toBe(1);
+    expect(verdictText(report(soft, false))).toBe('invalid: 1 soft check(s) failed (--allow-soft-failures judges them by the score instead)');
+    expect(report([check('behavioural', 'warn', false), check('behavioural', 'warn', false)], false).ok).toBe(true);
+  });
+});
+
+describe('z in messages', () => {
+  it('a z too far out for a number reads as a tail probability, never "z Infinity"', () => {
+    expect(zText(Infinity)).toBe('tail probability < 1e-300: impossible under the model');
+    expect(zText(-Infinity)).not.toMatch(/Infinity/);
+    expect(zText(1.23456)).toBe('z 1.23');
+    expect(zText(-7)).toBe('z -7, tail probability 1.3e-12');
   });
 });
