@@ -1,5 +1,8 @@
+import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
+import { checkEstimatedRows, checkLaidOutRows, rowCeiling } from '../plan/estimate.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
 import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
 import { OutputThread } from '../sinks/output-thread.ts';
@@ -35,6 +38,13 @@ export interface RunOptions {
   /** Generate only this shard (Parquet only): entity rows by ordinal range, children with their primary parent. */
   shard?: ShardSpec;
   chunkRows?: number;
+  /**
+   * Refuse the run (TooManyRowsError, DG_TOO_MANY_ROWS) before anything is generated when the plan estimates
+   * more rows than this (a shard: its share), and stop it when a table's rows as laid out take it past this.
+   * Default: 2 billion (DEFAULT_MAX_ROWS), or fewer when the free disk where the output goes cannot hold them
+   * at 1 byte per row; a value given here replaces both.
+   */
+  maxRows?: number;
   memoryLimit?: string;
   /** Parquet: rows per part file (default about 256 MB of estimated row bytes). */
   parquetPartRows?: number;
@@ -85,6 +95,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   }
   if (shard.count > 1 && format !== 'parquet') throw new Error('sharded runs write Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
   const file = opts.out ?? defaultOutput(plan, format);
+  const ceiling = rowCeiling(opts.maxRows, opts.maxRows === undefined ? freeBytes(file) : null);
+  checkEstimatedRows(plan.tables, ceiling, shard.count);
   const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
   const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
   const minRows = opts.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS;
@@ -110,6 +122,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     const labels: LabelRow[] = [];
     /** Rows of each table that this shard writes. */
     const written = new Map<string, RowRange>();
+    let runRows = 0;
     for (const [ti, table] of plan.tables.entries()) {
       const started = performance.now();
       opts.onTableStart?.(table.id, shard.count > 1 ? Math.round(table.estimatedRows / shard.count) : table.estimatedRows);
@@ -118,6 +131,9 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       const tLayout = performance.now();
       const write = shardRange(table, layout, written, shard);
       written.set(table.id, write);
+      // Estimates can be far off (effects, behaviour models): the rows as laid out are checked before generating.
+      runRows += write.rowEnd - write.rowStart;
+      checkLaidOutRows(table, write.rowEnd - write.rowStart, runRows, ceiling);
       // Tables that later tables read are generated whole (lookups pick rows anywhere); only `write` is written.
       const segments = table.retain.length ? splitAround(layout, write) : [{ range: write, write: true }];
       const total = segments.reduce((a, s) => a + s.range.rowEnd - s.range.rowStart, 0);
@@ -222,6 +238,21 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   }
 }
 
+/** Bytes available to this user on the filesystem that will hold `file` (null when it cannot be told). */
+function freeBytes(file: string): number | null {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    try {
+      const s = statfsSync(dir);
+      return s.bavail * s.bsize;
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return null;
+      dir = up;
+    }
+  }
+}
+
 /**
  * The rows of `table` in shard `index` of `count`: a parentless table's row r of N is in shard
  * floor(r · count / N) (contiguous ranges); a child row is in its primary parent's shard, so a fact's
@@ -266,8 +297,9 @@ class Retained {
 
   constructor(table: TablePlan, private readonly total: number, shared: boolean) {
     for (const name of table.retain) {
-      const col = table.columns.find((c) => c.name === name)!;
-      if (col.type === 'string' || col.type === 'json') this.str.set(name, new Array<string | null>(total));
+      // A column of the table, or its inherited time (__time__: numbers).
+      const col = table.columns.find((c) => c.name === name);
+      if (col?.type === 'string' || col?.type === 'json') this.str.set(name, new Array<string | null>(total));
       else this.num.set(name, shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, total * 8)), 0, total) : new Float64Array(total));
     }
   }

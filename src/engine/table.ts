@@ -1,4 +1,4 @@
-import type { Plan, TablePlan } from '../plan/types.ts';
+import { INHERITED_TIME, type Plan, type TablePlan } from '../plan/types.ts';
 import { generatorFor, modifierFor } from '../registry/index.ts';
 import { buildCdf, pickIndex } from './cdf.ts';
 import { castColumn } from './cast.ts';
@@ -26,25 +26,37 @@ export interface GenerateOptions {
   onProgress?: (rows: number, total: number) => void;
 }
 
-/** A range of rows of a table: rows [rowStart, rowEnd) and, for a fact, the parents [parentStart, parentEnd) they belong to. */
+/**
+ * A range of rows of a table: rows [rowStart, rowEnd) and, for a fact, the parents [parentStart, parentEnd) they
+ * belong to. A fanout table's range may start and end inside a parent's children: `firstChild` of parentStart's
+ * children come before rowStart (absent: 0), and the last parent may have children after rowEnd.
+ */
 export interface RowRange {
   rowStart: number;
   rowEnd: number;
   parentStart: number;
   parentEnd: number;
+  firstChild?: number;
 }
 
-/** How many rows a table has: per-parent child counts (facts, from `fanoutCounts`) and the total. */
+/**
+ * How many rows a table has: per-parent child counts (facts, from `fanoutCounts`) and the total. `split`: chunks
+ * may cut inside a parent's children (fanout tables, whose columns are row-wise); behaviour tables replay a
+ * parent's simulation per chunk, so their chunks hold whole parents.
+ */
 export interface TableLayout {
   counts: Int32Array | null;
   total: number;
+  split: boolean;
 }
 
 export function tableLayout(plan: Plan, table: TablePlan, store: Store): TableLayout {
   // Every row model with a primary parent has per-parent counts (fanout, behaviour models); `fixed` has none.
   const counts = table.rows.kind === 'fixed' ? null : fanoutCounts(plan, table, store);
-  const total = counts ? counts.reduce((a, b) => a + b, 0) : (table.rows as { count: number }).count;
-  return { counts, total };
+  let total = 0;
+  if (counts) for (let p = 0; p < counts.length; p++) total += counts[p];
+  else total = (table.rows as { count: number }).count;
+  return { counts, total, split: table.rows.kind === 'fanout' };
 }
 
 /** Memo key of the layout the run uses for a table (the scenarios' history reuses it). */
@@ -57,19 +69,44 @@ export function wholeRange(layout: TableLayout): RowRange {
 }
 
 /**
- * Split `range` into chunks of at most `chunkRows` rows; a fact's chunks hold whole parents (at least one),
- * so a parent's children never straddle chunks. Values never depend on where chunks start.
+ * Split `range` into chunks of at most `chunkRows` rows. A fanout table's chunks cut inside a parent's children
+ * when they must (one parent with millions of children streams in bounded chunks); a behaviour table's chunks
+ * hold whole parents (at least one). Values never depend on where chunks start.
  */
 export function* chunkRanges(layout: TableLayout, range: RowRange, rowsPerChunk: number | (() => number)): Generator<RowRange> {
   const counts = layout.counts;
   let start = range.rowStart;
   let parent = range.parentStart;
+  let child = range.firstChild ?? 0; // children of `parent` before `start`
   while (start < range.rowEnd) {
-    const chunkRows = typeof rowsPerChunk === 'number' ? rowsPerChunk : rowsPerChunk();
+    const chunkRows = Math.max(1, typeof rowsPerChunk === 'number' ? rowsPerChunk : rowsPerChunk());
     if (!counts) {
       const n = Math.min(chunkRows, range.rowEnd - start);
       yield { rowStart: start, rowEnd: start + n, parentStart: 0, parentEnd: 0 };
       start += n;
+      continue;
+    }
+    if (layout.split) {
+      const end = Math.min(range.rowEnd, start + chunkRows);
+      let row = start;
+      let p = parent;
+      let c = child;
+      while (row < end) {
+        const left = counts[p] - c;
+        if (left <= end - row) {
+          row += left;
+          p++;
+          c = 0;
+        } else {
+          c += end - row;
+          row = end;
+        }
+      }
+      const parentEnd = end === range.rowEnd ? range.parentEnd : c > 0 ? p + 1 : p;
+      yield child > 0 ? { rowStart: start, rowEnd: end, parentStart: parent, parentEnd, firstChild: child } : { rowStart: start, rowEnd: end, parentStart: parent, parentEnd };
+      start = end;
+      parent = p;
+      child = c;
       continue;
     }
     let rows = 0;
@@ -125,8 +162,17 @@ export function generateChunk(plan: Plan, table: TablePlan, store: Store, memo: 
   if (layout.counts) {
     const counts = layout.counts;
     parentRow = new Float64Array(n);
-    let o = 0;
-    for (let q = r.parentStart; q < r.parentEnd; q++) for (let k = 0; k < counts[q]; k++) parentRow[o++] = q;
+    // The range may start after some children of its first parent and end before the last one's last child.
+    let q = r.parentStart;
+    let k = r.firstChild ?? 0;
+    for (let o = 0; o < n; o++) {
+      while (k >= counts[q]) {
+        q++;
+        k = 0;
+      }
+      parentRow[o] = q;
+      k++;
+    }
   }
   memo.set(layoutKey(table.id), layout);
   return evaluateChunk(plan, table, store, memo, r.rowStart, n, parentRow, labels);
@@ -194,6 +240,8 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
   const shadows = new Map<string, ColumnData>();
   const differs = new Map<string, ColumnData>();
   const changedRows = new Map<string, number[]>();
+  // Time flows down: the parent's time (or the parent's inherited time) for modifiers of a table without one.
+  if (table.inheritedTime && parentRow) cols.set(INHERITED_TIME, store.column(table.inheritedTime.parent, table.inheritedTime.column).gather(parentRow, n));
   const quiet: ChunkContext = { ...ctx, cols: new Map(), label: () => undefined };
   // A table whose scenarios evaluate it once without them (history) takes the unchanged columns from there.
   // Rows past the table's end (the new keys of rows a scenario adds) are not in the history: computed afresh.

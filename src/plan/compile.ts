@@ -12,7 +12,7 @@ import { estimate } from './estimate.ts';
 import { checkIgnoredRows, checkNames, checkSeed, explainEarlyYears } from './spec-checks.ts';
 import { assignEnums } from './enums.ts';
 import { computeRetain } from './retain.ts';
-import { orderColumns, planTable, type TableDraft } from './tables.ts';
+import { orderColumns, planInheritedTime, planTable, type TableDraft } from './tables.ts';
 import { isoString, parseFreq, parseInstant } from './time.ts';
 import { type Plan, PLAN_VERSION, type TablePlan } from './types.ts';
 
@@ -65,6 +65,7 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
   }
   if (drafts.size !== nodes.size) return null;
   planBehaviours(ctx, drafts);
+  planInheritedTime(ctx, drafts);
   const declared = [...nodes.keys()];
   const res = resolveGraph([...drafts.values()], declared, diags);
   if (!res) return null;

@@ -13,6 +13,7 @@ export function printPlan(plan: Plan): string {
     lines.push('', `${t.id}  [${t.kind}, level ${t.level}${t.pk ? `, pk ${t.pk}` : ''}]  ${rows}`);
     const width = Math.max(...t.columns.map((c) => c.name.length));
     for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}`);
+    if (t.inheritedTime) lines.push(`  time: inherited from ${t.inheritedTime.source.table}.${t.inheritedTime.source.column}${t.inheritedTime.parent !== t.inheritedTime.source.table ? ` through ${t.inheritedTime.parent}` : ''} (the parent row's time; read as ${'__time__'}, not written)`);
     for (const a of t.addRows ?? []) lines.push(`  + rows added by scenario ${a.id}(${a.type === 'cap_violation' ? `cap_violation: ${a.cap ?? 'table max'} + ${a.exceedBy} per ${a.period}` : `data_quality duplicate ${a.share}`})`);
   }
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);

@@ -1,3 +1,4 @@
+import { INHERITED_TIME } from './time-reference.ts';
 import type { ColumnRef, EffectPlan, KeyedPick, SegmentScale, TablePlan, VintagePlan } from './types.ts';
 
 /** For each table, the columns other tables read from it during a run. */
@@ -37,6 +38,7 @@ export function computeRetain(tables: TablePlan[]): void {
       addScale(t.rows.funnel.segments);
       add(t.rows.parent, t.rows.funnel.startFrom);
     }
+    if (t.inheritedTime) add(t.inheritedTime.parent, t.inheritedTime.column);
     for (const p of t.picks) {
       if (p.weightsBy) add(p.table, p.weightsBy);
       addScale(p.segments);
@@ -61,5 +63,6 @@ export function computeRetain(tables: TablePlan[]): void {
       }
     }
   }
-  for (const t of tables) t.retain = t.columns.map((c) => c.name).filter((c) => need.get(t.id)!.has(c));
+  // A table's inherited time (never a column of its own) is retained when a child inherits it in turn.
+  for (const t of tables) t.retain = [...t.columns.map((c) => c.name), ...(t.inheritedTime ? [INHERITED_TIME] : [])].filter((c) => need.get(t.id)!.has(c));
 }

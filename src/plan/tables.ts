@@ -5,6 +5,7 @@ import { streamKey } from '../engine/rng.ts';
 import { planColumn } from './columns.ts';
 import { columnDeps } from './deps.ts';
 import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import { INHERITED_TIME, inheritedTimeSource } from './time-reference.ts';
 import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan } from './types.ts';
 
 /** Behaviour blocks (DSL §5) this version does not execute yet: announced, never ignored silently. */
@@ -170,4 +171,23 @@ function tableDeps(node: Json, columns: ColumnPlan[], rows: RowModel, picks: Pic
   for (const p of picks) deps.add(p.table);
   deps.delete(node.id);
   return [...deps].sort();
+}
+
+/**
+ * Time flows down: every table whose programs read `INHERITED_TIME` gets `inheritedTime` — its primary
+ * parent's first datetime/date column, or, when the parent has none, the parent's own inherited time (which
+ * the parent then provides in turn, up to the nearest ancestor with a datetime column).
+ */
+export function planInheritedTime(ctx: PlanContext, drafts: Map<string, TableDraft>): void {
+  const pending = [...drafts.values()].filter((t) => t.columns.some((c) => columnDeps(c, null).columns.includes(INHERITED_TIME)));
+  while (pending.length) {
+    const t = pending.pop()!;
+    if (t.inheritedTime || t.rows.kind === 'fixed') continue;
+    const source = inheritedTimeSource(ctx, ctx.nodes.get(t.id)!.node);
+    const parent = drafts.get(t.rows.parent);
+    if (!source || !parent) continue;
+    const column = source.table === parent.id ? source.column : INHERITED_TIME;
+    t.inheritedTime = { parent: parent.id, column, source: { table: source.table, column: source.column } };
+    if (column === INHERITED_TIME) pending.push(parent);
+  }
 }

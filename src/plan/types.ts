@@ -4,6 +4,9 @@
  */
 export const PLAN_VERSION = 1;
 
+/** Name under which a row's inherited time (`TablePlan.inheritedTime`) is available to its programs. */
+export const INHERITED_TIME = '__time__';
+
 export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'datetime' | 'date' | 'decimal' | 'json';
 export type Freq = 'T' | 'H' | 'D' | 'W' | 'M' | 'MS';
 export type TimeDimension = 'hour' | 'dow' | 'month';
@@ -43,6 +46,12 @@ export interface TablePlan {
   retain: string[];
   /** Scenarios that add rows after the table's own rows (cap_violation, data_quality duplicates); absent when none. */
   addRows?: RowScenarioProgram[];
+  /**
+   * Time flows down: a table without a datetime column whose modifiers (or whose children's) need a time reads
+   * it from its primary parent's row — `column` of `parent` (the parent's own inherited time when it is
+   * `__time__`). Available to the row's programs as `__time__`, never written. Absent when not needed.
+   */
+  inheritedTime?: { parent: string; column: string; source: { table: string; column: string } };
 }
 
 export type RowModel =

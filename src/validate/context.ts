@@ -5,10 +5,10 @@
  */
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import { compile } from '../plan/compile.ts';
-import type { Plan } from '../plan/types.ts';
+import { INHERITED_TIME, type Plan } from '../plan/types.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { SpecError } from '../diagnostics/diagnostic.ts';
-import { openReadOnly } from '../sinks/read.ts';
+import { openReadOnly, type ReadOnlyDb } from '../sinks/read.ts';
 import { n } from './sql.ts';
 import type { CheckResult, ValidateContext } from './types.ts';
 
@@ -53,11 +53,33 @@ export async function openContext(doc: any, dbPath: string, o: OpenOptions = {})
     for (const t of plan.tables) {
       if (present.has(t.id)) rows.set(t.id, n((await db.all(`SELECT count(*) AS c FROM "${t.id.replace(/"/g, '""')}"`))[0].c));
     }
+    await inheritedTimeViews(db, plan, present);
     const byId = new Map(plan.tables.map((t) => [t.id, t]));
     const ctx: ValidateContext = { plan, doc, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
     return { ctx, checks };
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/**
+ * Time flows down (`TablePlan.inheritedTime`): a table without a datetime column whose modifiers read its
+ * parent's time is shadowed, for this connection only, by a temporary view of the same name with that time as
+ * `__time__` (joined through the child's foreign key to the parent's key — the parent's own view when it
+ * inherits in turn) and the table's `rowid`, so every check reads it like a column of the row. A table whose
+ * parent link is not a plain lookup of the parent's key keeps no view (checks reading its time then fail to run).
+ */
+async function inheritedTimeViews(db: ReadOnlyDb, plan: Plan, present: Set<string>): Promise<void> {
+  const byId = new Map(plan.tables.map((t) => [t.id, t]));
+  const catalog = String((await db.all('SELECT current_database() AS d'))[0].d);
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  for (const t of plan.tables) {
+    const it = t.inheritedTime;
+    const parent = it && byId.get(it.parent);
+    if (!it || !parent?.pk || !present.has(t.id) || !present.has(parent.id)) continue;
+    const fk = t.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent.id && c.generator.column === parent.pk && c.modifiers.length === 0);
+    if (!fk) continue;
+    await db.all(`CREATE TEMP VIEW ${q(t.id)} AS SELECT c.rowid AS rowid, c.*, p.${q(it.column)} AS ${q(INHERITED_TIME)} FROM ${q(catalog)}.main.${q(t.id)} c LEFT JOIN ${q(parent.id)} p ON p.${q(parent.pk)} = c.${q(fk.name)}`);
   }
 }

@@ -44,7 +44,7 @@ export const anomaly: ModifierEntry<'anomaly'> = {
       windows.push({ ...span, multiplier: w.multiplier, kind, scope });
     });
     if (windows.length === 0 && ok) return error(ctx, 'DG_MISSING_PARAM', path, 'anomaly has no dates and no windows', 'give "spike_dates" + "spike_multiplier", "drop_dates" + "drop_multiplier" or "windows"');
-    const timeRef = timeReference(ctx, args?.time_reference, path, true);
+    const timeRef = timeReference(ctx, args?.time_reference, path, true, true);
     if (!ok || !timeRef) return undefined;
     return { kind: 'anomaly', windows, timeRef };
   },

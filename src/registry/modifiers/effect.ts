@@ -21,7 +21,7 @@ export const effect: ModifierEntry<'effect'> = {
       return { kind: 'effect', effect: { ...e, timeRef: ctx.column.name } };
     }
     if (e.startCol || e.endCol) {
-      const timeRef = timeReference(ctx, args.time_reference, path, false);
+      const timeRef = timeReference(ctx, args.time_reference, path, false, true);
       if (timeRef === undefined) return undefined;
       if (timeRef === null) warning(ctx, 'DG_NO_TIME_REFERENCE', path, `"${ctx.node.id}" has no datetime column, so the effect window is ignored (every effect row with matching keys applies)`, 'add a datetime column or set "time_reference"');
       e.timeRef = timeRef;

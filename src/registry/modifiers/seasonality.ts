@@ -14,7 +14,7 @@ export const seasonality: ModifierEntry<'seasonality'> = {
     const pattern = planPattern(args, ctx, path);
     if (!pattern) return undefined;
     if (ctx.type === 'datetime' || ctx.type === 'date') return { kind: 'seasonality', ...pattern, timeRef: ctx.column.name };
-    const timeRef = timeReference(ctx, args.time_reference, path, true);
+    const timeRef = timeReference(ctx, args.time_reference, path, true, true);
     return timeRef ? { kind: 'seasonality', ...pattern, timeRef } : undefined;
   },
   execute(p, data, _col, ctx) {

@@ -12,7 +12,7 @@ export const trend: ModifierEntry<'trend'> = {
   kind: 'trend',
   plan(args, ctx, path) {
     const shape = planTrendShape(args, ctx, path);
-    const timeRef = shape && timeReference(ctx, args.time_reference, path, true);
+    const timeRef = shape && timeReference(ctx, args.time_reference, path, true, true);
     return shape && timeRef ? { kind: 'trend', ...shape, timeRef } : undefined;
   },
   execute(p, data, _col, ctx) {

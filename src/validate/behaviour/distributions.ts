@@ -9,7 +9,7 @@
 import { isLabelled } from '../../engine/labels.ts';
 import { roundHalfEven } from '../../engine/cast.ts';
 import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
-import type { ColumnPlan, EffectPlan, ModifierProgram, Scalar, TablePlan, TimeDimension } from '../../plan/types.ts';
+import { type ColumnPlan, type EffectPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../plan/types.ts';
 import { notLabelled } from '../labelled.ts';
 import { ident, keyExpr, n, num } from '../sql.ts';
 import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
@@ -540,9 +540,18 @@ function factorSql(f: TimeFactor, ts: (c: string) => string, ms: (c: string) => 
   return `(1 + ${num(m.a)} * ln(greatest(1e-12, 1 + ${num(m.b)} * ${years})))`;
 }
 
+/** The column a time reference reads: the row's own, or (time flows down) the ancestor's it inherits (`__time__`, a column of the table's validate view). */
+function timeColumn(ctx: ValidateContext, t: TablePlan, ref: string): ColumnPlan | undefined {
+  if (ref === INHERITED_TIME && t.inheritedTime) {
+    const src = t.inheritedTime.source;
+    return ctx.table(src.table)?.columns.find((c) => c.name === src.column);
+  }
+  return t.columns.find((c) => c.name === ref);
+}
+
 /** Bucket of a trend curve: months over half a year or more, else weeks, days or hours. */
 function trendUnit(ctx: ValidateContext, t: TablePlan, timeRef: string): 'month' | 'week' | 'day' | 'hour' {
-  const g = t.columns.find((c) => c.name === timeRef)?.generator;
+  const g = timeColumn(ctx, t, timeRef)?.generator;
   const [a, b] = g?.kind === 'datetime' ? [g.startMs, g.endMs] : [ctx.plan.timeframe.startMs, ctx.plan.timeframe.endMs];
   const days = (b - a) / DAY_MS;
   return days >= 180 ? 'month' : days >= 42 ? 'week' : days >= 6 ? 'day' : 'hour';
@@ -550,7 +559,7 @@ function trendUnit(ctx: ValidateContext, t: TablePlan, timeRef: string): 'month'
 
 async function curveCheck(ctx: ValidateContext, t: TablePlan, c: ColumnPlan, model: NumericModel, target: Exclude<TimeFactor, { kind: 'effect' }>): Promise<CheckResult | null> {
   const refs = [...new Set(model.factors.map(factorRef))];
-  const refType = (r: string) => t.columns.find((x) => x.name === r)?.type;
+  const refType = (r: string) => timeColumn(ctx, t, r)?.type;
   if (refs.some((r) => refType(r) !== 'datetime' && refType(r) !== 'date')) return null;
   const alias = new Map(refs.map((r, i) => [r, i]));
   const ts = (r: string) => `t${alias.get(r)}`;
