@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
 import { isPlan } from '../index.ts';
 import { compile, type CompileOptions } from '../plan/compile.ts';
@@ -16,7 +17,10 @@ export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?
     if (opts.seed !== undefined || opts.scale !== undefined) throw new UserError(`${file} is a compiled plan: its seed and scale are fixed; pass the spec to change them`);
     return spec.doc;
   }
-  const result = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);
+  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);
+  // Warnings about the text (duplicate keys) join compile's; --strict makes them errors like compile's own.
+  const textWarnings = spec.warnings.map((d) => (opts.strict ? { ...d, severity: 'error' as const } : d));
+  const result = { plan: opts.strict && textWarnings.length ? null : compiled.plan, diagnostics: sortDiagnostics([...textWarnings, ...compiled.diagnostics]) };
   const diags = spec.map.annotate(result.diagnostics);
   for (const d of diags) io.stderr.write(formatDiagnostic(d, file) + '\n');
   const errors = diags.filter((d) => d.severity === 'error').length;
