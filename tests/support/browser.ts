@@ -13,7 +13,7 @@
  * Every browser test launches through `launchBrowser()`, so each of them runs on a fresh machine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium as playwright, type Browser } from 'playwright-core';
@@ -60,7 +60,8 @@ function starts(exe: string): boolean {
 /**
  * Several test processes may want the npm browser at once, and @sparticuz/chromium returns `<tmp>/chromium` as
  * soon as that file exists — also while another process is still writing it. A lock directory (mkdir is atomic)
- * serialises the unpacking; a lock older than two minutes is left from a killed process and is taken over.
+ * serialises the unpacking. Its holder touches it every 5 s, so a lock untouched for a minute is left from a
+ * killed process and is taken over (a slow unpack on a loaded machine keeps its lock).
  */
 async function withUnpackLock<T>(fn: () => Promise<T>): Promise<T> {
   const lock = join(tmpdir(), 'datagen-test-chromium.lock');
@@ -71,16 +72,24 @@ async function withUnpackLock<T>(fn: () => Promise<T>): Promise<T> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
       } catch {
         // released meanwhile
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  const heartbeat = setInterval(() => {
+    try {
+      utimesSync(lock, new Date(), new Date());
+    } catch {
+      // taken over after all: the unpack check below still refuses a binary that does not start
+    }
+  }, 5_000);
   try {
     return await fn();
   } finally {
+    clearInterval(heartbeat);
     rmSync(lock, { recursive: true, force: true });
   }
 }
