@@ -8,17 +8,22 @@
 import { SpecError } from './diagnostics/diagnostic.ts';
 import { runPlan, type RunOptions, type RunResult } from './engine/run.ts';
 import { compile, type CompileOptions } from './plan/compile.ts';
+import { isPlan } from './plan/is-plan.ts';
 import type { Plan } from './plan/types.ts';
+import type { DatagenSpec } from '../generated/datagen.ts';
 
 export { compile, type CompileOptions, type CompileResult } from './plan/compile.ts';
 export { loadSpec, loadSpecText, type LoadedSpec } from './spec/load.ts';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';
 export { type Diagnostic, type Severity, SpecError } from './diagnostics/diagnostic.ts';
-export type { Plan, TablePlan, ColumnPlan } from './plan/types.ts';
+/** A compiled plan (what `compile` returns and `datagen compile -o` saves): pass it to `run`; its fields are not an API. */
+export type { Plan } from './plan/types.ts';
+/** A spec document, as schemas/datagen.schema.json describes it (docs/language.md). */
+export type Spec = DatagenSpec;
+export { isPlan } from './plan/is-plan.ts';
 export type { RunOptions, RunResult } from './engine/run.ts';
 export { queryFile } from './sinks/read.ts';
 export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
-export type { LabelRow } from './engine/labels.ts';
 export { withoutScenarios } from './scenarios/strip.ts';
 export { VERSION } from './version.ts';
 export { validate, type ValidateOptions } from './validate/validate.ts';
@@ -26,8 +31,11 @@ export { renderHtml } from './validate/report/html.ts';
 export { formatReport } from './validate/format.ts';
 export type { CheckResult, ChartData, ValidationReport } from './validate/types.ts';
 
-/** Execute a plan (or compile a spec document first; a spec with errors throws SpecError). */
-export async function run(planOrSpec: Plan | unknown, opts: RunOptions & CompileOptions = {}): Promise<RunResult> {
+/** Execute a compiled plan. */
+export async function run(plan: Plan, opts?: RunOptions): Promise<RunResult>;
+/** Compile a spec document, then execute it; a spec with errors throws SpecError (its diagnostics). */
+export async function run(spec: Spec, opts?: RunOptions & CompileOptions): Promise<RunResult>;
+export async function run(planOrSpec: Plan | Spec, opts: RunOptions & CompileOptions = {}): Promise<RunResult> {
   let plan: Plan;
   if (isPlan(planOrSpec)) plan = planOrSpec;
   else {
@@ -36,8 +44,4 @@ export async function run(planOrSpec: Plan | unknown, opts: RunOptions & Compile
     plan = r.plan;
   }
   return runPlan(plan, opts);
-}
-
-export function isPlan(x: unknown): x is Plan {
-  return typeof x === 'object' && x !== null && 'planVersion' in x && 'tables' in x;
 }

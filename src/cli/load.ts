@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
-import { isPlan } from '../index.ts';
+import { isPlan } from '../plan/is-plan.ts';
 import { compile, type CompileOptions } from '../plan/compile.ts';
 import type { Plan } from '../plan/types.ts';
 import { loadSpec } from '../spec/load.ts';

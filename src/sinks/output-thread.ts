@@ -39,7 +39,7 @@ export class OutputThread implements Output {
   constructor(options: OutputOpenOptions) {
     this.tmp = outputTempPath(options);
     this.untrack = trackUnfinished(this.tmp);
-    this.worker = startWorker('output', {});
+    this.worker = startWorker(new URL('./output-worker.js', import.meta.url), {});
     this.worker.on('message', (m: FromOutput) => this.onMessage(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {

@@ -1,4 +1,4 @@
-// Plain JavaScript (src/cli/bin.js reads it before any TypeScript loader): the cached esbuild bundle `name`
+// The cached esbuild bundle `name` of a thread run from the sources
 // (node_modules/.cache/datagen/<name>.json lists its file and the modification times of its sources), when
 // every source is unchanged; null otherwise. bundle.ts builds the bundles.
 import { readFileSync, statSync } from 'node:fs';

@@ -1,43 +1,50 @@
 /**
- * The code of a thread as one ES module bundled with esbuild (npm packages stay external imports), cached in
- * `node_modules/.cache/datagen/` and rebuilt when a source file changes: the generation workers, the output
- * thread and the CLI itself. A worker then starts in ~0.4 s instead of ~1.3 s through tsx (which resolves and
- * transforms ~100 TypeScript modules per thread), the CLI in ~0.6 s instead of ~1.2 s. When esbuild is not
- * available or the cache folder is not writable, everything loads through tsx (worker.js, bin.js).
+ * Starting a thread (generation worker, output thread) from its entry module, given as the URL of its built
+ * JavaScript: `new URL('./worker-main.js', import.meta.url)` (pool.ts, src/sinks/output-thread.ts).
+ *
+ * - Built (dist/, what the npm package runs: `npm run build`, src/build.mjs): that file exists next to the module
+ *   that asks (every chunk lives in dist/) and is started as is. Nothing is bundled or written at run time.
+ * - From the sources (vitest, `node --import tsx`, bench/, `node src/cli/bin.js`): the `.ts` beside the URL is the
+ *   entry. It is bundled once with esbuild (a dev dependency) into `node_modules/.cache/datagen/` of the checkout
+ *   and rebuilt when a source changes, so a worker starts in ~0.4 s instead of ~1.3 s through tsx (which resolves
+ *   and transforms ~100 TypeScript modules per thread); without esbuild or a writable cache it loads through tsx
+ *   (worker.js).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT as ROOT } from '../../paths.ts';
 import { cacheDir, cachedBundle } from './bundle-cache.js';
 
-/** Entry points by bundle name: generation workers, the output thread, the CLI (src/cli/bin.js loads it). */
-const ENTRIES = {
-  worker: join(ROOT, 'src', 'engine', 'workers', 'worker-main.ts'),
-  output: join(ROOT, 'src', 'sinks', 'output-worker.ts'),
-  cli: join(ROOT, 'src', 'cli', 'main.ts'),
-} as const;
-export type BundleName = keyof typeof ENTRIES;
+/** Defined (true) by src/build.mjs in the built package: threads start from their built files. */
+declare const __DATAGEN_DIST__: boolean | undefined;
+
+/** The TypeScript entry point beside a thread's built-file URL (`x.js` → `x.ts`), for runs from the sources. */
+function sourceEntry(entry: URL): string {
+  return fileURLToPath(entry).replace(/\.js$/, '.ts');
+}
 
 interface Manifest {
   file: string;
   inputs: Record<string, number>;
 }
 
-const cache = new Map<BundleName, URL | null>();
+const cache = new Map<string, URL | null>();
 
-/** URL of the bundled worker module, or null (use the tsx entry point). */
-export function workerBundle(name: BundleName = 'worker'): URL | null {
+/** From the sources: the URL of the cached esbuild bundle of the thread whose built file would be `entry`, or
+ *  null (use the tsx entry point). Bundles are named after the entry file (`worker-main`, `output-worker`). */
+export function workerBundle(entry: URL): URL | null {
+  const name = basename(fileURLToPath(entry), '.js');
   if (cache.has(name)) return cache.get(name)!;
-  const url = buildBundle(name);
+  const url = buildBundle(name, sourceEntry(entry));
   cache.set(name, url);
   return url;
 }
 
-function buildBundle(name: BundleName): URL | null {
+function buildBundle(name: string, source: string): URL | null {
   if (process.env.DATAGEN_WORKER_TSX) return null;
   try {
     const dir = cacheDir(ROOT);
@@ -45,10 +52,9 @@ function buildBundle(name: BundleName): URL | null {
     const cached = cachedBundle(ROOT, name);
     if (cached) return cached;
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    // __DATAGEN_WORKER_BUNDLE__: the faker-js library is loaded only by workers whose plan needs it (faker/lib.ts);
-    // the CLI's main thread compiles faker columns (their probes need faker-js) and loads it with the module.
-    const define: Record<string, string> = name === 'cli' ? {} : { __DATAGEN_WORKER_BUNDLE__: 'true' };
-    const r = esbuild.buildSync({ entryPoints: [ENTRIES[name]], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, define });
+    // __DATAGEN_WORKER_BUNDLE__: the faker-js library is loaded only by workers whose plan needs it (faker/lib.ts).
+    const define = { __DATAGEN_WORKER_BUNDLE__: 'true' };
+    const r = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, define });
     const code = r.outputFiles[0].text;
     const inputs: Record<string, number> = {};
     for (const f of Object.keys(r.metafile.inputs)) inputs[f] = statSync(join(ROOT, f)).mtimeMs; // paths relative to ROOT
@@ -71,19 +77,25 @@ function buildBundle(name: BundleName): URL | null {
 }
 
 /**
- * Start a worker of bundle `name` with `data` as its workerData: the bundle without the TypeScript loader (plain
- * JavaScript: `--import tsx` costs ~0.3 s per thread), or else worker.js, which loads the entry through tsx.
- * Node options a worker does not accept (`--trace-gc`, ...) are left out rather than failing the run.
+ * Start the thread whose built entry is `entry` with `data` as its workerData: built, that file; from the sources,
+ * its bundle without the TypeScript loader (plain JavaScript: `--import tsx` costs ~0.3 s per thread), or else
+ * worker.js, which loads the `.ts` entry through tsx. Node options a worker does not accept (`--trace-gc`, ...)
+ * are left out rather than failing the run.
  */
-export function startWorker(name: BundleName, data: Record<string, unknown>): Worker {
-  const bundle = workerBundle(name);
-  const workerData = { ...data, tsxEntry: pathToFileURL(ENTRIES[name]).href };
-  if (!bundle) return new Worker(pathToFileURL(join(ROOT, 'src', 'engine', 'workers', 'worker.js')), { workerData });
+export function startWorker(entry: URL, data: Record<string, unknown>): Worker {
+  if (typeof __DATAGEN_DIST__ !== 'undefined') return withExecArgv(entry, data);
+  const bundle = workerBundle(entry);
+  const workerData = { ...data, tsxEntry: pathToFileURL(sourceEntry(entry)).href };
+  if (!bundle) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  return withExecArgv(bundle, workerData);
+}
+
+function withExecArgv(file: URL, workerData: Record<string, unknown>): Worker {
   try {
-    return new Worker(bundle, { workerData, execArgv: withoutTsx(process.execArgv) });
+    return new Worker(file, { workerData, execArgv: withoutTsx(process.execArgv) });
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return new Worker(bundle, { workerData, execArgv: [] });
+    return new Worker(file, { workerData, execArgv: [] });
   }
 }
 

@@ -45,7 +45,7 @@ export class WorkerPool {
   private onReady: () => void = () => undefined;
 
   private constructor(plan: Plan, size: number) {
-    this.workers = Array.from({ length: size }, () => startWorker('worker', { plan }));
+    this.workers = Array.from({ length: size }, () => startWorker(new URL('./worker-main.js', import.meta.url), { plan }));
     this.busy = this.workers.map(() => 0);
     this.ready = new Promise<void>((resolve) => (this.onReady = resolve));
     this.workers.forEach((w, i) => {

@@ -1,5 +1,5 @@
 /*
- * The bundle cache (src/engine/workers/bundle-cache.js, read by src/cli/bin.js before any TypeScript loader): a
+ * The bundle cache of threads run from the sources (src/engine/workers/bundle-cache.js, bundle.ts): a
  * bundle is used only while every source it was built from is unchanged; a changed, missing or unlisted source
  * or a missing bundle file means "rebuild" (null).
  */
@@ -40,11 +40,11 @@ describe('bundle cache', () => {
     expect(cachedBundle(fakeRoot(), 'output')).toBeNull(); // no manifest
   });
 
-  it('the CLI bundle of this checkout is built, up to date and exports what bin.js needs', async () => {
-    const url = workerBundle('cli');
+  it('from the sources, a thread named by its built file (x.js) is bundled from x.ts and cached', () => {
+    const entry = new URL('../../../src/sinks/output-worker.js', import.meta.url);
+    const url = workerBundle(entry);
     expect(url).not.toBeNull();
-    const mod = (await import(url!.href)) as Record<string, unknown>;
-    expect(typeof mod.main).toBe('function');
-    expect(typeof mod.removeUnfinishedOutputs).toBe('function');
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(cachedBundle(root, 'output-worker')?.href).toBe(url!.href);
   });
 });

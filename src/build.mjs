@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (and `prepare`, so `npm ci` leaves a working `npx datagen`): the npm package's dist/.
+ *
+ *   dist/index.js, dist/bin.js   the library and the `datagen` command: one esbuild build with code splitting, so the
+ *                                modules a command loads lazily (`import()`) are chunks of their own (dist/*-HASH.js)
+ *                                and `datagen --version` reads only what it needs
+ *   dist/worker-main.js          a generation worker thread \  self-contained bundles; they define
+ *   dist/output-worker.js        the output thread          /  __DATAGEN_WORKER_BUNDLE__ (faker-js loads on demand)
+ *   dist/types/                  declarations (tsc, tsconfig.build.json): the `types` of package.json's exports
+ *
+ * Every JavaScript file sits in dist/ itself, so `new URL('./worker-main.js', import.meta.url)` (the way
+ * src/engine/workers/pool.ts and src/sinks/output-thread.ts name a thread's entry) finds it from any chunk.
+ * __DATAGEN_DIST__ tells src/cli/bin.js and src/engine/workers/bundle.ts that they run built.
+ * npm packages stay imports (`packages: 'external'`): they are the package's dependencies.
+ *
+ * Why esbuild for the JavaScript and tsc only for the types: the sources import with `.ts` extensions, which
+ * esbuild resolves as it bundles (tsc would need rewriteRelativeImportExtensions and would leave ~250 files for Node
+ * to load one by one at start-up); tsc is the only tool that writes faithful declarations.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  outdir: dist,
+  entryNames: '[name]',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts', bin: 'src/cli/bin.js' },
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  define: { __DATAGEN_DIST__: 'true' },
+});
+await build({
+  ...common,
+  entryPoints: { 'worker-main': 'src/engine/workers/worker-main.ts', 'output-worker': 'src/sinks/output-worker.ts' },
+  define: { __DATAGEN_DIST__: 'true', __DATAGEN_WORKER_BUNDLE__: 'true' },
+});
+
+// Declarations. Their relative imports keep the sources' `.ts` extension; they are rewritten to `.js`, which
+// TypeScript resolves to the `.d.ts` beside it under every moduleResolution a consumer may use.
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (r.status !== 0) {
+  console.error('build: tsc -p tsconfig.build.json failed');
+  process.exit(1);
+}
+(function rewrite(dir) {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) rewrite(file);
+    else if (name.endsWith('.d.ts')) {
+      const text = readFileSync(file, 'utf8');
+      const out = text.replace(/((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.ts(['"])/g, '$1$2.js$3');
+      if (out !== text) writeFileSync(file, out);
+    }
+  }
+})(join(dist, 'types'));
