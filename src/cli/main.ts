@@ -41,6 +41,15 @@ function writeOutput(io: Io, given: string, data: string, t: { option: string; k
   }
 }
 
+/** DuckDB's out-of-memory error (with its advice to SET threads or memory_limit, which a user cannot) as a datagen one. */
+function outOfMemory(e: unknown, limit: string | undefined, format: string): unknown {
+  const msg = e instanceof Error ? e.message : '';
+  if (!/Out of Memory Error/.test(msg)) return e;
+  const detail = msg.split('\n')[0].replace(/^Out of Memory Error: /, '');
+  return new UserError(`the output ran out of DuckDB's memory limit (${limit ?? (format === 'parquet' ? '1GB' : '128MB')}${limit ? ', from --memory-limit' : ', the default'}): ${detail}; nothing was written`, 'DG_OUT_OF_MEMORY',
+    'raise --memory-limit (e.g. --memory-limit 1GB); an existing output is left as it was');
+}
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 1 failure, 2 usage). */
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -134,7 +143,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
       } catch (e) {
         removeCreated();
-        throw e;
+        throw outOfMemory(e, o.memoryLimit, o.format);
       } finally {
         unregister();
         progress.stop();

@@ -171,6 +171,17 @@ describe('run --format parquet -o', () => {
   });
 });
 
+describe('memory', () => {
+  it("DuckDB running out of --memory-limit is DG_OUT_OF_MEMORY with a hint, not DuckDB's SET threads advice; nothing is left", async () => {
+    copyFileSync(new URL('gov_scaled.json', COMPAT_DIR), p('gov.json'));
+    const r = await cli('run', 'gov.json', '--memory-limit', '16MB', '--format', 'parquet', '--workers', '1', '-o', 'oom-pq', '-q');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: DG_OUT_OF_MEMORY: the output ran out of DuckDB's memory limit \(16MB, from --memory-limit\): .*nothing was written \(hint: raise --memory-limit/);
+    expect(r.stderr).not.toMatch(/SET threads|SET memory_limit/);
+    expect(existsSync(p('oom-pq'))).toBe(false);
+  });
+});
+
 describe('compile -o, labels -o, validate --report/--html', () => {
   it('compile -o replaces a plan, refuses other files and the spec itself', async () => {
     expect((await cli('compile', 'spec.json', '--seed', '5', '-o', 'plan.json', '-q')).code).toBe(0);
