@@ -100,6 +100,18 @@ export function disallowedOperator(node: MathNode & { fn: string; op: string; is
     return err('expr/percent', 'percent literals (50%) are not supported', 'write the fraction (0.5); "%" between two values is the modulo', locate(code, '%'));
   }
   if (ALLOWED_FNS.has(node.fn)) return null;
+  if (node.op === 'in') return membership(node as typeof node & { args: MathNode[] }, code);
   const [message, hint] = OPERATOR_HINTS[node.fn] ?? [`operator "${node.op}" is not supported`, `expressions use ${ALLOWED_OPERATORS}`];
   return err('expr/operator', message, hint, locate(code, node.op));
+}
+
+/** `x in [a, b]`: mathjs reads it as a unit conversion; say what to write instead. */
+function membership(node: MathNode & { args: MathNode[] }, code: string): Disallowed {
+  const [x, list] = node.args;
+  const items = list?.type === 'ArrayNode' ? (list as MathNode & { items: MathNode[] }).items : null;
+  const lhs = x ? x.toString() : 'x';
+  const hint = items && items.length > 0 && items.length <= 8
+    ? `compare with each value: ${items.map((it) => `${lhs} == ${it.toString()}`).join(' or ')}`
+    : `compare with each value: ${lhs} == a or ${lhs} == b`;
+  return err('expr/in', '"in" (membership in a list) is not supported', hint, locate(code, 'in'));
 }

@@ -32,12 +32,21 @@ export function parseExpression(code: string): ParseResult {
   if (code.trim() === '') {
     return { ok: false, errors: [{ code: 'expr/empty', message: 'the expression is empty', hint: 'write a formula, e.g. "price * quantity"' }] };
   }
+  if (code.length > EXPR_LIMITS.length) {
+    return { ok: false, errors: [{ code: 'expr/too-long', message: `the expression has ${code.length.toLocaleString('en-US')} characters; the limit is ${EXPR_LIMITS.length.toLocaleString('en-US')}`, hint: 'split the computation over several columns: an expression can read the columns before it' }] };
+  }
+  const nested = nestingExceeded(code, EXPR_LIMITS.nesting);
+  if (nested !== undefined) return { ok: false, errors: [tooDeep(`parentheses are nested more than ${EXPR_LIMITS.nesting} levels deep`, nested)] };
   const pre = preprocess(code);
   let root: MathNode;
   try {
     root = parse(pre.text);
   } catch (e) {
+    if (e instanceof RangeError) return { ok: false, errors: [tooDeep('the expression is nested too deeply for the parser')] };
     return { ok: false, errors: [syntaxError(e, code, pre.map)] };
+  }
+  if (treeDepth(root) > EXPR_LIMITS.depth) {
+    return { ok: false, errors: [tooDeep(`the expression nests more than ${EXPR_LIMITS.depth} operations inside one another (a long chain of operators or of unary minus)`)] };
   }
   const b = new Builder(code);
   const ast = b.build(root);
@@ -45,6 +54,53 @@ export function parseExpression(code: string): ParseResult {
   const typed = inferTypes(ast, b.refs, () => 'unknown');
   if (typed.errors.length > 0) return { ok: false, errors: typed.errors };
   return { ok: true, expr: Object.freeze({ code, refs: Object.freeze(b.refs), ast, resultType: typed.type }) };
+}
+
+/**
+ * Size limits of an expression (docs/diagnostics.md, "Limits"): the parser, the validator and the code
+ * generator recurse once per level, so depth is bounded well inside the stack; real formulas are far smaller.
+ */
+export const EXPR_LIMITS = {
+  /** Characters of `code`. */
+  length: 10_000,
+  /** Levels of ( [ { inside one another. */
+  nesting: 64,
+  /** Levels of the syntax tree (operators inside operators, e.g. 1+1+…+1 or ----x). */
+  depth: 256,
+};
+
+function tooDeep(message: string, offset?: number): ExprError {
+  const hint = 'split the computation over several columns (an expression can read the columns before it), or remove redundant parentheses';
+  return offset === undefined ? { code: 'expr/too-deep', message, hint } : { code: 'expr/too-deep', message, hint, offset };
+}
+
+/** Offset of the first ( [ { nested deeper than `max` outside string literals, or undefined. */
+function nestingExceeded(code: string, max: number): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return undefined;
+}
+
+/** Depth of a mathjs tree, without recursion. */
+function treeDepth(root: MathNode): number {
+  let max = 0;
+  const stack: [MathNode, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (d > max) max = d;
+    n.forEach((child: MathNode) => void stack.push([child, d + 1]));
+  }
+  return max;
 }
 
 class Builder {

@@ -90,3 +90,16 @@ export function inferTypes(ast: ExprNode, refs: readonly ExprRef[], refType: (re
   const type = visit(ast);
   return { type, errors, types };
 }
+
+/**
+ * Why an expression whose static result type is `result` cannot fill a column of `columnType` (a string
+ * result in a numeric, bool, date or datetime column: every value would read as NULL), or undefined.
+ */
+export function resultTypeProblem(result: ExprType, columnType: string): ExprError | undefined {
+  if (result !== 'string' || columnType === 'string' || columnType === 'json') return undefined;
+  return {
+    code: 'expr/result-type',
+    message: `the expression yields a string but the column type is "${columnType}": every value would be NULL`,
+    hint: `make the column type "string", or compute a ${columnType === 'bool' ? 'condition' : 'number'} (a string column can be compared: status == "paid")`,
+  };
+}
