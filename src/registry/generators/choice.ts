@@ -61,7 +61,7 @@ function planWeights(args: Record<string, unknown>, n: number, ctx: ColumnContex
     if (w.length !== n) {
       return error(ctx, 'DG_WEIGHTS_LENGTH', `${path}/weights`, `${w.length} weights for ${n} choices`, `give exactly ${n} weights, one per choice, in the same order`);
     }
-    if (w.reduce((a, b) => a + b, 0) <= 0) return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights sum to 0', 'at least one weight must be positive');
+    if (!w.some((x) => x > 0)) return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, `the ${n} weights are all 0`, 'at least one weight must be positive (weights are relative: [1, 1, …] is uniform)');
     return w as number[];
   }
   return weightsKind(args.weights_kind ?? 'uniform', n, ctx, `${path}/weights_kind`);
@@ -96,8 +96,14 @@ function isJson(s: string): boolean {
   }
 }
 
+/** Cumulative shares of non-negative weights (not all 0). Weights whose sum overflows to Infinity are divided by the largest first. */
 export function cumulative(weights: number[]): number[] {
-  const total = weights.reduce((a, b) => a + b, 0);
+  let total = weights.reduce((a, b) => a + b, 0);
+  if (!Number.isFinite(total)) {
+    const max = weights.reduce((a, b) => (b > a ? b : a), 0);
+    weights = weights.map((w) => w / max);
+    total = weights.reduce((a, b) => a + b, 0);
+  }
   let acc = 0;
   return weights.map((w) => (acc += w / total));
 }

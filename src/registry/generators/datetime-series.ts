@@ -92,5 +92,15 @@ export function planPattern(raw: any, ctx: ColumnContext, path: string): Pattern
     const what = dim === 'hour' ? 'hour, 0 to 23' : dim === 'dow' ? 'day of the week, Monday (0) to Sunday (6)' : 'month, January to December';
     return error(ctx, 'DG_PATTERN_LENGTH', `${path}/weights`, `${w.length} weights for dimension "${dim}", which has ${DIM_LENGTH[dim]}`, `give one weight per ${what}`);
   }
-  return { dimension: dim, weights: w };
+  if (!w.some((x: number) => x > 0)) {
+    return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, `the ${DIM_LENGTH[dim]} weights are all 0`, 'at least one weight must be positive (weights are relative: [1, 1, …] is uniform)');
+  }
+  // Sampling weights are relative: huge ones (whose products and sums would overflow to Infinity) are
+  // divided by the largest. Raw multipliers of a numeric column are kept as written.
+  const max = Math.max(...w);
+  const sampling = ctx.type === 'datetime' || ctx.type === 'date';
+  return { dimension: dim, weights: sampling && max > HUGE_WEIGHT ? w.map((x: number) => x / max) : w };
 }
+
+/** Above this, sampling weights are rescaled (a product of a few patterns and effects stays finite). */
+const HUGE_WEIGHT = 1e100;
