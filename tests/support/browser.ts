@@ -51,7 +51,7 @@ export interface FoundBrowser {
 /** Whether the executable starts (a half-unpacked or foreign-architecture binary does not). */
 function starts(exe: string): boolean {
   try {
-    return /Chrom/i.test(execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] }));
+    return /Chrom/i.test(execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] }));
   } catch {
     return false;
   }
@@ -111,7 +111,7 @@ export function findNpmBrowser(): Promise<FoundBrowser> {
       // Left half-written by a killed run: unpack again.
       if (existsSync(unpacked) && !starts(unpacked)) rmSync(unpacked, { force: true });
       const exe = await Chromium.executablePath();
-      if (!starts(exe)) throw new Error(`the Chromium unpacked from @sparticuz/chromium (${exe}) does not start on this machine (it is built for x86-64 and arm64 Linux)`);
+      if (!starts(exe)) throw new Error(`the Chromium unpacked from @sparticuz/chromium (${exe}) does not start on this machine (it is a Linux build): set CHROMIUM_PATH to a local Chromium`);
       return exe;
     });
     return {
@@ -138,7 +138,7 @@ export async function findBrowser(env: NodeJS.ProcessEnv = process.env): Promise
   return findNpmBrowser();
 }
 
-/** Launch the browser headless; `found` says which one it is (tests print it in their titles). */
+/** Launch the browser headless; `found` says which one it is. */
 export async function launchBrowser(): Promise<{ browser: Browser; found: FoundBrowser }> {
   const found = await findBrowser();
   const browser = await playwright.launch({
@@ -146,7 +146,7 @@ export async function launchBrowser(): Promise<{ browser: Browser; found: FoundB
     args: found.args,
     headless: true,
     env: found.env ? { ...process.env, ...found.env } as Record<string, string> : undefined,
-    timeout: 120_000,
+    timeout: 0, // bounded by the hook's timeout (tests/vitest.config.ts)
   });
   return { browser, found };
 }
