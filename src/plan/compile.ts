@@ -116,13 +116,19 @@ export function slugify(name: string): string {
   return name.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s-]+/g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase() || 'dataset';
 }
 
-/** Drop schema errors whose path a semantic check already explains (the semantic message is more precise). */
+/**
+ * Drop schema errors whose path a semantic check already explains (the semantic message is more precise) —
+ * except a value of the wrong JSON type ("fanout": "poisson" where an object belongs): there the schema's
+ * "must be object, got string" with the expected shape says more than a check that read the value as an
+ * empty object, so the semantic errors at that path give way.
+ */
 function mergeDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   const isSchema = (d: Diagnostic) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY';
-  const semantic = diags.filter((d) => !isSchema(d) && d.severity === 'error');
+  const wrongType = new Set(diags.filter((d) => d.code === 'DG_SCHEMA' && /^must be (object|array), got (string|number|boolean|null)$/.test(d.message)).map((d) => d.path));
+  const semantic = diags.filter((d) => !isSchema(d) && d.severity === 'error' && !wrongType.has(d.path));
   const depth = (p: string) => p.split('/').length;
   return diags.filter((d) => {
-    if (!isSchema(d)) return true;
+    if (!isSchema(d)) return !wrongType.has(d.path) || d.severity !== 'error';
     return !semantic.some((s) => s.path === d.path || d.path.startsWith(s.path + '/') || (s.path.startsWith(d.path + '/') && depth(s.path) - depth(d.path) <= 2));
   });
 }
