@@ -100,12 +100,16 @@ function safeStat(p: string): Stats | null {
   }
 }
 
-/** A Parquet folder datagen wrote (it has the manifest), or an empty one. */
+/**
+ * A Parquet folder datagen wrote, or is writing: it has the manifest, or everything in it is datagen's —
+ * `<table>/shard=<i>/` folders and the `.datagen-tmp-…` folders of runs in progress (shard runs started at once
+ * into a new folder find each other's) — or it is empty.
+ */
 export function isParquetFolder(dir: string): boolean {
-  const m = safeStat(resolve(dir, '_datagen_manifest'));
-  if (m?.isDirectory()) return true;
+  if (safeStat(resolve(dir, '_datagen_manifest'))?.isDirectory()) return true;
   try {
-    return lstatSync(dir).isDirectory() && readdirSync(dir).length === 0;
+    return readdirSync(dir, { withFileTypes: true }).every((e) => e.isDirectory()
+      && (/^\.datagen-tmp-\d+-\d+-\d+$/.test(e.name) || readdirSync(resolve(dir, e.name), { withFileTypes: true }).every((x) => x.isDirectory() && /^shard=\d+$/.test(x.name))));
   } catch {
     return false;
   }
