@@ -295,7 +295,7 @@ export interface DatagenSpec {
    */
   dag?: string[][];
   /**
-   * Extension: default master seed (CLI --seed overrides; default 42).
+   * Extension: default master seed (CLI --seed overrides; default 42), 0 to 2^53 − 1.
    */
   seed?: number;
   /**
