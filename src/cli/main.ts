@@ -88,7 +88,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--strict', 'treat warnings as errors')
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
     .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB' (default: 128MB for a DuckDB file, 1GB for Parquet staging)", parseMemoryLimit)
-    .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this', parsePositiveInt)
+    .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this (default: 2,000,000,000, or what the free disk holds at 1 byte per row)', parsePositiveInt)
     .option('--without-scenarios', 'leave out the top-level scenarios (every other value is identical: diff against a normal run)')
     .addOption(new Option('--format <format>', 'output: one DuckDB file, or Parquet files in a folder (<table>/shard=<i>/part-*.parquet)').choices(['duckdb', 'parquet']).default('duckdb'))
     .option('--shard <i/n>', 'generate only shard i of n (0-based; Parquet only): entity rows by ordinal range, children with their parents', parseShard)
@@ -100,10 +100,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);
       const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
-      const estimate = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);
-      if (o.maxRows !== undefined && estimate > o.maxRows) {
-        throw new UserError(`the plan estimates ${estimate.toLocaleString('en-US')} rows, more than --max-rows ${o.maxRows.toLocaleString('en-US')}; nothing was generated (lower --scale or raise --max-rows)`);
-      }
       if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
       const outName = o.out ?? defaultOutput(plan, o.format);
       const out = checkOutputTarget(outName, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
@@ -131,7 +127,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const progress = new Progress(io, Boolean(o.quiet));
       try {
         const r = await runPlan(plan, {
-          out, chunkRows: o.chunkRows, memoryLimit: o.memoryLimit, format: o.format, shard: o.shard, workers: o.workers,
+          out, chunkRows: o.chunkRows, memoryLimit: o.memoryLimit, format: o.format, shard: o.shard, workers: o.workers, maxRows: o.maxRows,
           onTableStart: (t, est) => progress.start(t, est),
           onProgress: (_t, rows, total) => progress.update(rows, total),
         });

@@ -12,6 +12,7 @@ import { AttributionModel } from './attribution.ts';
 import { StateMachineModel } from './states.ts';
 import { LifecycleModel } from './lifecycle.ts';
 import { segmentMultipliers, VintageModel } from './vintage.ts';
+import { TooManyRowsError } from '../plan/estimate.ts';
 
 type Fanout = Extract<RowModel, { kind: 'fanout' }>;
 
@@ -24,8 +25,8 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
   if (table.rows.kind !== 'fanout' && table.rows.kind !== 'fixed') {
     // Behaviour row models: rows per parent from a per-parent simulation (the same one the columns replay).
     const rowsOf = behaviourRows(plan, table.rows, store);
-    const counts = new Int32Array(store.table(table.rows.parent).rows);
-    for (let p = 0; p < counts.length; p++) counts[p] = rowsOf(p);
+    const counts = countsArray(table, store.table(table.rows.parent).rows);
+    for (let p = 0; p < counts.length; p++) counts[p] = checkedCount(table, p, rowsOf(p));
     return counts;
   }
   const rows = table.rows as Fanout;
@@ -33,7 +34,7 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
   const factor = behaviourFactors(plan, table, rows, store, parents, effectFactors(plan, table, rows, store, parents));
   const f = rows.fanout;
   const cache = new Map<number, CompiledDist>();
-  const counts = new Int32Array(parents);
+  const counts = countsArray(table, parents);
   const lo = f.min ?? 0;
   const hi = f.max ?? Infinity;
   for (let p = 0; p < parents; p++) {
@@ -55,9 +56,23 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
       c = mean > 0 ? sampleDist(d, rows.stream, p, 0) : 0;
       c = Math.min(hi, Math.max(lo, c));
     }
-    counts[p] = c;
+    counts[p] = checkedCount(table, p, c);
   }
   return counts;
+}
+
+/** The most children one parent row can have, and the most rows a parent table of a fact can have (Int32Array counts). */
+export const MAX_PER_PARENT = 2 ** 31 - 1;
+
+function countsArray(table: TablePlan, parents: number): Int32Array {
+  if (parents <= MAX_PER_PARENT) return new Int32Array(parents);
+  const parent = (table.rows as { parent: string }).parent;
+  throw new TooManyRowsError(table.id, parents, `"${parent}" has ${parents.toLocaleString('en-US')} rows, more than the ${MAX_PER_PARENT.toLocaleString('en-US')} a parent of a fact ("${table.id}") can have; nothing was written`, `lower the rows of "${parent}" or --scale`);
+}
+
+function checkedCount(table: TablePlan, p: number, c: number): number {
+  if (!(c > MAX_PER_PARENT)) return c; // NaN (a null effect value) stays what it was: no children
+  throw new TooManyRowsError(table.id, c, `parent row ${p} of "${table.id}" draws ${Number.isFinite(c) ? c.toLocaleString('en-US') : String(c)} children, more than the ${MAX_PER_PARENT.toLocaleString('en-US')} one parent row can have; nothing was written`, "lower the table's fanout (or the effects and segment multipliers that scale it), or set its max");
 }
 
 type BehaviourRows = Exclude<RowModel, { kind: 'fanout' } | { kind: 'fixed' }>;

@@ -158,24 +158,26 @@ function stringBytes(str: (string | null)[], n: number): number {
 /** Evaluate the rows of one chunk range (every column, in evaluation order); labels of its rows go to `labels`. */
 export function generateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, layout: TableLayout, r: RowRange, labels: LabelRow[]): Map<string, ColumnData> {
   const n = r.rowEnd - r.rowStart;
-  let parentRow: Float64Array | null = null;
-  if (layout.counts) {
-    const counts = layout.counts;
-    parentRow = new Float64Array(n);
-    // The range may start after some children of its first parent and end before the last one's last child.
-    let q = r.parentStart;
-    let k = r.firstChild ?? 0;
-    for (let o = 0; o < n; o++) {
-      while (k >= counts[q]) {
-        q++;
-        k = 0;
-      }
-      parentRow[o] = q;
-      k++;
-    }
-  }
+  const parentRow = layout.counts ? parentRows(layout.counts, r) : null;
   memo.set(layoutKey(table.id), layout);
   return evaluateChunk(plan, table, store, memo, r.rowStart, n, parentRow, labels);
+}
+
+/** The primary-parent ordinal of each row of `r` (a range may start and end inside a parent's children). */
+export function parentRows(counts: Int32Array, r: RowRange): Float64Array {
+  const n = r.rowEnd - r.rowStart;
+  const out = new Float64Array(n);
+  let q = r.parentStart;
+  let k = r.firstChild ?? 0;
+  for (let o = 0; o < n; o++) {
+    while (k >= counts[q]) {
+      q++;
+      k = 0;
+    }
+    out[o] = q;
+    k++;
+  }
+  return out;
 }
 
 /** Generate one table chunk by chunk into `sink`; retains the columns later tables read. */

@@ -172,3 +172,77 @@ function expectedAttributionRows(a: AttributionPlan): number {
   for (let i = 0; i < 2000; i++) p += conversionProbability(a, d.draw(0x5eed, i, 0));
   return (journeys * p) / 2000;
 }
+
+/** Rows a run may write unless `--max-rows` (RunOptions.maxRows) sets another ceiling. */
+export const DEFAULT_MAX_ROWS = 2_000_000_000;
+/**
+ * Bytes per row a generated table needs on disk at the least, for the free-disk ceiling: DuckDB and Parquet
+ * compress, and real tables take ~10 bytes per row or more (the 100 M-row bench: 12), so a plan refused at 1 byte
+ * per row surely does not fit.
+ */
+export const MIN_DISK_BYTES_PER_ROW = 1;
+
+/** The ceiling a run's rows are checked against: `--max-rows` when given, else 2 billion or the free disk, the lower. */
+export interface RowCeiling {
+  rows: number;
+  /** What set it: `--max-rows`, the default, or the free disk (bytes free where the output goes). */
+  source: 'max-rows' | 'default' | 'disk';
+  freeBytes?: number;
+}
+
+export function rowCeiling(maxRows: number | undefined, freeBytes: number | null): RowCeiling {
+  if (maxRows !== undefined) return { rows: maxRows, source: 'max-rows' };
+  if (freeBytes !== null && Number.isFinite(freeBytes) && freeBytes / MIN_DISK_BYTES_PER_ROW < DEFAULT_MAX_ROWS) {
+    return { rows: Math.floor(freeBytes / MIN_DISK_BYTES_PER_ROW), source: 'disk', freeBytes };
+  }
+  return { rows: DEFAULT_MAX_ROWS, source: 'default' };
+}
+
+/** A plan (or a table as laid out) with more rows than the ceiling: refused before anything is written (DG_TOO_MANY_ROWS). */
+export class TooManyRowsError extends Error {
+  readonly code = 'DG_TOO_MANY_ROWS';
+  constructor(readonly table: string, readonly rows: number, what: string, readonly hint: string) {
+    super(`DG_TOO_MANY_ROWS: ${what} (hint: ${hint})`);
+    this.name = 'TooManyRowsError';
+  }
+}
+
+const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'more than 10^308');
+
+function ceilingText(c: RowCeiling): string {
+  if (c.source === 'max-rows') return `--max-rows ${fmt(c.rows)}`;
+  if (c.source === 'disk') return `what the free disk space where the output goes (${fmt(c.freeBytes!)} bytes) holds at ${MIN_DISK_BYTES_PER_ROW} byte per row at the least (${fmt(c.rows)} rows)`;
+  return `the default ceiling of ${fmt(c.rows)} rows`;
+}
+
+function hintFor(c: RowCeiling, rows: number): string {
+  const raise = `--max-rows ${Number.isFinite(rows) ? Math.ceil(rows) : 'N'}`;
+  if (c.source === 'max-rows') return `lower --scale or the table's rows/fanout, or raise ${raise}`;
+  if (c.source === 'disk') return `free disk space, write elsewhere (-o), lower --scale or the table's rows/fanout, or pass ${raise} if the data compresses that well`;
+  return `lower --scale or the table's rows/fanout, or raise the ceiling with ${raise}`;
+}
+
+/**
+ * Refuse a plan whose estimated rows exceed the ceiling, before anything is generated: the table with the most
+ * estimated rows is named. `shards`: the run writes one shard of that many, so about 1/shards of the rows.
+ */
+export function checkEstimatedRows(tables: readonly Pick<TablePlan, 'id' | 'estimatedRows'>[], ceiling: RowCeiling, shards = 1): void {
+  // An unknown (NaN) estimate counts as 0: the rows as laid out are checked again (`checkLaidOutRows`).
+  const est = (t: Pick<TablePlan, 'estimatedRows'>) => (Number.isNaN(t.estimatedRows) ? 0 : t.estimatedRows);
+  let total = 0;
+  let biggest: Pick<TablePlan, 'id' | 'estimatedRows'> | null = null;
+  for (const t of tables) {
+    total += est(t);
+    if (!biggest || est(t) > est(biggest)) biggest = t;
+  }
+  const rows = total / shards;
+  if (!biggest || rows <= ceiling.rows) return;
+  const share = shards > 1 ? ` (its share of ${shards} shards)` : '';
+  throw new TooManyRowsError(biggest.id, rows, `the plan estimates ${fmt(rows)} rows${share}, more than ${ceilingText(ceiling)}; nothing was generated (table "${biggest.id}" estimates ${fmt(est(biggest) / shards)} of them)`, hintFor(ceiling, rows));
+}
+
+/** Refuse a table whose rows as laid out (children drawn per parent) take the run past the ceiling. */
+export function checkLaidOutRows(table: Pick<TablePlan, 'id' | 'estimatedRows'>, tableRows: number, runRows: number, ceiling: RowCeiling): void {
+  if (runRows <= ceiling.rows) return;
+  throw new TooManyRowsError(table.id, runRows, `table "${table.id}" has ${fmt(tableRows)} rows once its children are drawn (estimated ${fmt(table.estimatedRows)}), which takes the run to ${fmt(runRows)} rows, more than ${ceilingText(ceiling)}; the run stopped before generating it and wrote nothing`, hintFor(ceiling, runRows));
+}

@@ -78,7 +78,7 @@ export class WorkerPool {
       counts = new Int32Array(new SharedArrayBuffer(Math.max(4, layout.counts.byteLength)), 0, layout.counts.length);
       counts.set(layout.counts);
     }
-    this.broadcast({ type: 'layout', table, counts, total: layout.total });
+    this.broadcast({ type: 'layout', table, counts, total: layout.total, split: layout.split });
     return counts;
   }
 

@@ -11,7 +11,7 @@ export interface SharedColumn {
 
 export type ToWorker =
   | { type: 'table'; id: string; rows: number; columns: SharedColumn[] }
-  | { type: 'layout'; table: number; counts: Int32Array | null; total: number }
+  | { type: 'layout'; table: number; counts: Int32Array | null; total: number; split: boolean }
   | { type: 'task'; seq: number; table: number; range: RowRange; chunkRows: number; encode: boolean; retain: string[] };
 
 export interface TaskResult {

@@ -23,7 +23,7 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'table') {
     store.set(m.id, { rows: m.rows, columns: new Map(m.columns.map((c) => [c.name, c.num ? ColumnData.numbers(c.num) : ColumnData.strings(c.str!)])) });
   } else if (m.type === 'layout') {
-    layouts.set(m.table, { counts: m.counts, total: m.total });
+    layouts.set(m.table, { counts: m.counts, total: m.total, split: m.split });
   } else {
     try {
       runTask(m);
