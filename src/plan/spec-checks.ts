@@ -12,6 +12,8 @@ import { MIN_YEAR } from './time.ts';
 export const RESERVED_TABLES = ['_labels', '_datagen_manifest'];
 /** Any table name with this prefix is reserved for datagen's own tables (now and later). */
 export const RESERVED_PREFIX = '_datagen';
+/** Column names datagen uses for its own per-row values (`__time__`, …). */
+export const RESERVED_COLUMN = /^__.*__$/;
 /** The largest seed: seeds are stored exactly in the manifest (BIGINT) and in plans (JSON numbers). */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
@@ -44,6 +46,9 @@ export function checkNames(doc: Json, nodes: Map<string, { node: Json; index: nu
     const declared: Json[] = Array.isArray(doc.nodes?.[index]?.columns) ? doc.nodes[index].columns : [];
     (Array.isArray(node.columns) ? node.columns : []).forEach((c: Json, i: number) => {
       if (typeof c?.name !== 'string') return;
+      if (RESERVED_COLUMN.test(c.name) && i < declared.length) {
+        diags.push(diag('DG_RESERVED_NAME', pointer('nodes', index, 'columns', i, 'name'), `column name "${c.name}" is reserved: names of the form __name__ are datagen's internal columns (e.g. "__time__", a parent's time read down)`, `rename the column (e.g. "${c.name.replace(/^_+|_+$/g, '') || 'value'}")`));
+      }
       const lower = c.name.toLowerCase();
       const first = seen.get(lower);
       if (first === undefined) return void seen.set(lower, c.name);
