@@ -162,7 +162,14 @@ export async function openReadOnly(path: string, threads?: number): Promise<Read
   const instance = await openInstance(path, threads);
   const conn = await instance.connect();
   const all = async (sql: string) => {
-    const reader = await conn.runAndReadAll(sql);
+    let reader;
+    try {
+      reader = await conn.runAndReadAll(sql);
+    } catch (e) {
+      // A damaged file is the file's problem, not the query's: said as such (validate stops on it).
+      const r = readError(e, path);
+      throw r instanceof ReadError && r.code === 'DG_DB_DAMAGED' ? r : e;
+    }
     return reader.getRowObjectsJS().map((r) => {
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r)) o[k] = plainValue(v);

@@ -11,6 +11,7 @@ import type { CheckModule, CheckResult, ValidationReport } from './types.ts';
 import { VALUE_CHECKS } from './values.ts';
 import { profileTables } from './profile.ts';
 import { VERSION } from '../version.ts';
+import { ReadError } from '../sinks/read.ts';
 
 export interface ValidateOptions {
   /**
@@ -41,6 +42,7 @@ export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}
       try {
         checks.push(...(await m.run(ctx)));
       } catch (e) {
+        if (e instanceof ReadError && e.code === 'DG_DB_DAMAGED') throw e; // no check can be trusted on a damaged file
         checks.push(crashed(m.name, e));
       }
     }

@@ -95,6 +95,14 @@ describe('files that are not (whole) DuckDB databases', () => {
       expect(r.stderr).toMatch(/^error: DG_DB_DAMAGED: ".*cut\.duckdb" is damaged \(truncated or corrupt\): .+\(hint: generate it again/);
       expect(r.stderr).not.toMatch(STACK);
     }
+    // validate says the same and stops (no check can be trusted on a damaged file).
+    copyFileSync(p('db.duckdb'), p('cut.duckdb'));
+    truncateSync(p('cut.duckdb'), Math.floor(size * 0.7));
+    for (const argv of [['validate', 'spec.json', 'cut.duckdb']]) {
+      const r = await cli(...argv);
+      expect(r.code, argv[0]).toBe(1);
+      expect(r.stderr, argv[0]).toMatch(/^error: DG_DB_DAMAGED: ".*cut\.duckdb" is damaged/);
+    }
   });
 
   it('a file that is not DuckDB (the spec, an empty file, a folder) and a missing file are named as such', async () => {
