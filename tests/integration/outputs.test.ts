@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ const p = (name: string) => join(cwd, name);
 /** Everything that identifies a file: type, inode, size, content (for regular files). */
 function fingerprint(name: string): string {
   const st = lstatSync(p(name));
-  const kind = st.isSymbolicLink() ? `link->${readlinkSync(p(name))}` : st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? `chr ${st.rdev}` : st.isDirectory() ? `dir ${readdirSync(p(name)).sort().join(',')}` : `file ${readFileSync(p(name)).toString('base64')}`;
+  const kind = st.isSymbolicLink() ? `link->${readlinkSync(p(name))}` : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : st.isCharacterDevice() ? `chr ${st.rdev}` : st.isDirectory() ? `dir ${readdirSync(p(name)).sort().join(',')}` : `file ${readFileSync(p(name)).toString('base64')}`;
   return `${st.ino} ${st.mode} ${kind}`;
 }
 /** The refusal: exit 1, one `error: CODE: -o "…": …(hint: …)` line, nothing generated (no table summary), no stack. */
@@ -92,6 +93,20 @@ describe('run -o', () => {
     }
     expect(fingerprint('pipe')).toBe(before);
     noTemps();
+  });
+
+  it('refuses a Unix socket, even with --force', async () => {
+    const server = createServer();
+    await new Promise<void>((res) => server.listen(p('sock'), () => res()));
+    try {
+      const before = fingerprint('sock');
+      expectRefused(await cli('run', 'spec.json', '-o', 'sock', '--force'), 'DG_OUTPUT_SPECIAL_FILE');
+      expectRefused(await cli('labels', 'db.duckdb', '-o', 'sock', '--force'), 'DG_OUTPUT_SPECIAL_FILE');
+      expect(fingerprint('sock')).toBe(before);
+      expect(lstatSync(p('sock')).isSocket()).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a symbolic link (to a DuckDB file or anywhere): neither the link nor its target changes', async () => {
