@@ -3,27 +3,30 @@ import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
-import { defaultOutput, runPlan } from '../engine/run.ts';
 import { canonicalJson } from '../plan/canonical.ts';
 import { printPlan } from '../plan/print.ts';
-import { parquetShardCounts, ReadError, streamQuery } from '../sinks/read.ts';
-import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { formatLabels, readLabels } from '../sinks/labels.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
-import { validateCommand } from './validate.ts';
 import { DEFAULT_TABLE_LIMIT, writeResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
-import { loadPlan } from './load.ts';
 import { parseMemoryLimit, parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } from './options.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
 import { describeErrno, onInterrupt } from './signals.ts';
 import { Progress } from './progress.ts';
 
-/** For bin.js: the temporary outputs of this module graph's runs (an interrupt removes them). */
-export { removeUnfinishedOutputs } from '../sinks/duckdb.ts';
-import { removeUnfinishedOutputs } from '../sinks/duckdb.ts';
 import { installSignalHandlers as install } from './signals.ts';
+
+// Start-up (issue 17 §2): what a command needs is imported when it runs, so `--version` and `--help` load none of
+// it: spec compilation (ajv, faker-js) through load.ts, the engine and DuckDB's bindings (engine/run.ts,
+// sinks/temp.ts → sinks/duckdb.ts), @duckdb/node-api (sinks/read.ts), the validator and its report (validate.ts).
+let duckdbSinks: typeof import('../sinks/duckdb.ts') | undefined;
+let reader: typeof import('../sinks/read.ts') | undefined;
+const loadReader = async () => (reader ??= await import('../sinks/read.ts'));
+
+/** For bin.js: the temporary outputs of this module graph's runs (an interrupt removes them; none before a command
+ *  loaded the DuckDB output module, which registers them). */
+export const removeUnfinishedOutputs = (): void => duckdbSinks?.removeUnfinishedOutputs();
 /** For bin.js: signals and stdout errors end the process cleanly (src/cli/signals.ts), in this module graph. */
 export const installSignalHandlers = (): void => install(removeUnfinishedOutputs);
 
@@ -31,7 +34,8 @@ export const installSignalHandlers = (): void => install(removeUnfinishedOutputs
  * Write a small output (plan, labels, report) atomically after checking what it may replace
  * (output-target.ts); a failed write names the option and leaves an existing file as it was.
  */
-function writeOutput(io: Io, given: string, data: string, t: { option: string; kind: OutputKind; force?: boolean; inputs: string[] }): void {
+async function writeOutput(io: Io, given: string, data: string, t: { option: string; kind: OutputKind; force?: boolean; inputs: string[] }): Promise<void> {
+  const { removeStaleTemps, writeFileAtomic } = await import('../sinks/temp.ts');
   const path = checkOutputTarget(given, io.cwd, t);
   removeStaleTemps(path);
   try {
@@ -58,7 +62,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('Declarative dataset compiler: one JSON spec in, realistic deterministic tables in DuckDB out.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .hook('preAction', async () => void (duckdbSinks ??= await import('../sinks/duckdb.ts')));
 
   program.command('compile').description('validate a spec, resolve its dependency graph and print (or save) the plan')
     .argument('<spec>', 'spec JSON file')
@@ -68,14 +73,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--strict', 'treat warnings (unknown keys, unsupported blocks) as errors')
     .option('--force', 'replace an existing -o file that is not a datagen plan')
     .option('-q, --quiet', 'print only diagnostics')
-    .action((spec: string, o) => {
+    .action(async (spec: string, o) => {
+      const { loadPlan } = await import('./load.ts');
       // The output is checked first: a refusal comes before any work and leaves everything as it was.
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
       const plan = loadPlan(spec, { seed: o.seed, scale: o.scale, strict: o.strict }, io);
       if (!plan) return void (code = 1);
       if (!o.quiet) io.stdout.write(printPlan(plan) + '\n');
       if (o.out !== undefined) {
-        writeOutput(io, o.out, canonicalJson(plan, 2) + '\n', { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
+        await writeOutput(io, o.out, canonicalJson(plan, 2) + '\n', { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
         if (!o.quiet) io.stdout.write(`plan written to ${o.out}\n`);
       }
     });
@@ -96,6 +102,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--force', 'replace an existing -o file that is not a DuckDB database, or write Parquet into a folder datagen did not write')
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
+      const [{ loadPlan }, { defaultOutput, runPlan }, { removeStaleTemps }] = await Promise.all([import('./load.ts'), import('../engine/run.ts'), import('../sinks/temp.ts')]);
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);
@@ -104,7 +111,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const outName = o.out ?? defaultOutput(plan, o.format);
       const out = checkOutputTarget(outName, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
       if (o.format === 'parquet' && existsSync(out)) {
-        const counts = await parquetShardCounts(out);
+        const counts = await (await loadReader()).parquetShardCounts(out);
         const n = o.shard?.count ?? 1;
         const other = counts.filter((c) => c !== n);
         if (other.length) {
@@ -151,7 +158,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(new Option('-f, --format <format>', 'output format (csv and json stream every row; table shows the first --limit rows)').choices(['table', 'csv', 'json']).default('table'))
     .option('--limit <n>', `rows the table format shows (it says how many it left out)`, parsePositiveInt, DEFAULT_TABLE_LIMIT)
     .action(async (db: string, sql: string, o) => {
-      const q = await streamQuery(resolve(io.cwd, db), sql);
+      const q = await (await loadReader()).streamQuery(resolve(io.cwd, db), sql);
       try {
         await writeResult(q, o.format, io.stdout, o.limit);
       } finally {
@@ -168,7 +175,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const target = { option: '-o', kind: 'labels' as const, force: o.force, inputs: [db] };
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, target);
       const text = formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
-      if (o.out !== undefined) writeOutput(io, o.out, text, target);
+      if (o.out !== undefined) await writeOutput(io, o.out, text, target);
       else io.stdout.write(text);
     });
 
@@ -182,7 +189,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('-v, --verbose', 'list passing checks too')
     .option('-q, --quiet', 'print only the verdict line')
     .action(async (spec: string, db: string, o) => {
-      code = await validateCommand(spec, db, o, io);
+      code = await (await import('./validate.ts')).validateCommand(spec, db, o, io);
     });
 
   try {
@@ -206,7 +213,7 @@ function handleError(e: unknown, io: Io): number {
     io.stderr.write(`error: ${e.text()}\n`);
     return 1;
   }
-  if (e instanceof ReadError) {
+  if (reader && e instanceof reader.ReadError) {
     io.stderr.write(`error: ${e.code}: ${e.message} (hint: ${e.hint})\n`);
     return 1;
   }

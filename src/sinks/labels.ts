@@ -1,5 +1,4 @@
 /** Ground-truth labels of a generated file: read `_labels` and render them as JSON Lines or CSV. */
-import { queryFile } from './read.ts';
 
 export interface Label {
   label_id: number;
@@ -26,6 +25,7 @@ export const LABEL_COLUMNS: (keyof Label)[] = ['label_id', 'scenario', 'kind', '
 
 /** Every label of a datagen output file, by label_id. */
 export async function readLabels(file: string): Promise<Label[]> {
+  const { queryFile } = await import('./read.ts'); // @duckdb/node-api: loaded by reading only (start-up, issue 17)
   const tables = await queryFile(file, `SELECT count(*) FROM information_schema.tables WHERE table_name = '_labels'`);
   if (Number(tables.rows[0][0]) === 0) throw new Error(`"${file}" has no _labels table (is it a datagen output?)`);
   // Files written before `level` existed hold cell labels only.
