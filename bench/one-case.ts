@@ -3,17 +3,18 @@
  * directory (removed afterwards). bench/run.ts starts one of these per (case, variant) so that each gets its own
  * peak RSS; it can also be run by hand:
  *
- *   node --import tsx bench/one-case.ts --case reference-fact --variant sql --runs 3 [--size 0.1] [--rows N]
+ *   node --import tsx bench/one-case.ts --case reference-fact --variant sql --runs 3 [--size 0.1] [--rows N] [--no-checks]
  *
  * Progress goes to stderr; the result is the last stdout line: `@@result {json}` with per-run seconds, rows,
- * the checks of the last run's file and `maxRssMB` (process.resourceUsage().maxRSS: this process's peak).
+ * the checks of the last run's file (unless --no-checks: bench/run.ts asks for them in the last round only) and
+ * `maxRssMB` (process.resourceUsage().maxRSS: this process's peak).
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { findCase } from './cases/index.ts';
-import type { CaseContext, VariantRun } from './cases/types.ts';
+import type { CaseContext, Check, VariantRun } from './cases/types.ts';
 import { type OneCaseResult, RESULT_PREFIX } from './lib.ts';
 
 function arg(args: string[], name: string): string | undefined {
@@ -21,12 +22,12 @@ function arg(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function runChecks(file: string, checks: Record<string, string>): Promise<Record<string, number | null>> {
+async function runChecks(file: string, checks: Record<string, Check>): Promise<Record<string, number | null>> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   const con = await instance.connect();
   const out: Record<string, number | null> = {};
   try {
-    for (const [name, sql] of Object.entries(checks)) {
+    for (const [name, { sql }] of Object.entries(checks)) {
       const v = (await con.runAndReadAll(`SELECT (${sql})::DOUBLE`)).getRows()[0][0];
       out[name] = v === null ? null : Number(v);
     }
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       process.stderr.write(`  ${bench.name}/${variant.name} run ${i + 1}/${runs}: ${last.rows.toLocaleString('en-US')} rows in ${s.toFixed(2)} s (${(last.rows / s / 1e6).toFixed(2)} M rows/s)\n`);
       if (i === runs - 1) {
         fileMB = existsSync(out) ? statSync(out).size / 2 ** 20 : 0;
-        if (bench.checks) checks = await runChecks(out, bench.checks);
+        if (bench.checks && !args.includes('--no-checks')) checks = await runChecks(out, bench.checks);
       }
       rmSync(out, { force: true });
       rmSync(`${out}.wal`, { force: true });

@@ -32,7 +32,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES } from './cases/index.ts';
 import type { BenchCase } from './cases/types.ts';
-import { median, type OneCaseResult, RESULT_PREFIX } from './lib.ts';
+import { equivalenceErrors, median, type OneCaseResult, RESULT_PREFIX } from './lib.ts';
 import { measureParallelism, type Parallelism } from './parallelism.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +63,8 @@ interface CaseResult {
   ratioLabel?: string;
   /** For the workers case: the parallel speedup a pure-JS loop got on 2 threads just before and after. */
   parallelism?: { before: Parallelism; after: Parallelism };
+  /** Cases measured in seconds (start-up): each target and how the medians compare with it. */
+  assessment?: string[];
   variants: VariantResult[];
 }
 
@@ -124,34 +126,70 @@ function runsOf(c: BenchCase, opts: Options): number {
   return opts.runsGiven ? opts.runs : c.defaultRuns ?? opts.runs;
 }
 
-function runVariant(c: BenchCase, variant: string, opts: Options): VariantResult {
-  const role = c.variants.find((v) => v.name === variant)!.role;
-  const args = ['--import', 'tsx', join(BENCH_DIR, 'one-case.ts'), '--case', c.name, '--variant', variant, '--runs', String(runsOf(c, opts)), '--size', String(opts.quick ? QUICK_SIZE : 1)];
+/** One child process: `runs` runs of one variant (bench/one-case.ts). */
+function runChild(c: BenchCase, variant: string, opts: Options, runs: number, checks: boolean): { result?: OneCaseResult; error?: string; wallSeconds: number } {
+  const args = ['--import', 'tsx', join(BENCH_DIR, 'one-case.ts'), '--case', c.name, '--variant', variant, '--runs', String(runs), '--size', String(opts.quick ? QUICK_SIZE : 1)];
   if (opts.rows !== undefined) args.push('--rows', String(opts.rows));
-  const loadavgBefore = load();
+  if (!checks) args.push('--no-checks');
   const t = performance.now();
   const child = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const wallSeconds = (performance.now() - t) / 1000;
-  const base = { variant, role, loadavgBefore, loadavgAfter: load(), wallSeconds };
   const line = child.stdout?.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (child.status !== 0 || !line) {
     const why = child.error?.message ?? (child.signal ? `killed by ${child.signal}` : `exit code ${child.status}`);
-    return { ...base, error: `${why}${line ? '' : ' (no result line)'}` };
+    return { error: `${why}${line ? '' : ' (no result line)'}`, wallSeconds };
   }
-  const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as OneCaseResult;
-  const medianSeconds = median(r.seconds);
-  return { ...r, ...base, medianSeconds, rowsPerSecond: r.rows / medianSeconds };
+  return { result: JSON.parse(line.slice(RESULT_PREFIX.length)) as OneCaseResult, wallSeconds };
+}
+
+/**
+ * The variants interleaved: round r runs every variant once, each in a new child process, in an order rotated by
+ * r (a load change on this shared machine then falls on every variant alike rather than on whichever ran last).
+ * The checks are computed in the last round. A variant's peak RSS is the largest of its children's.
+ */
+function runVariants(c: BenchCase, opts: Options): VariantResult[] {
+  const runs = runsOf(c, opts);
+  const names = c.variants.map((v) => v.name);
+  const acc = new Map(names.map((n) => [n, { seconds: [] as number[], wallSeconds: 0, loadavgBefore: load(), loadavgAfter: load(), last: undefined as OneCaseResult | undefined, maxRssMB: 0, error: undefined as string | undefined }]));
+  for (let r = 0; r < runs; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const name of order) {
+      const a = acc.get(name)!;
+      if (a.error) continue;
+      if (r === 0) a.loadavgBefore = load();
+      const child = runChild(c, name, opts, 1, r === runs - 1);
+      a.wallSeconds += child.wallSeconds;
+      a.loadavgAfter = load();
+      if (!child.result) a.error = child.error;
+      else {
+        a.seconds.push(...child.result.seconds);
+        a.maxRssMB = Math.max(a.maxRssMB, child.result.maxRssMB);
+        a.last = child.result;
+      }
+    }
+  }
+  return c.variants.map((v) => {
+    const a = acc.get(v.name)!;
+    const base = { variant: v.name, role: v.role, loadavgBefore: a.loadavgBefore, loadavgAfter: a.loadavgAfter, wallSeconds: a.wallSeconds };
+    if (a.error || !a.last) return { ...base, error: a.error ?? 'no run' };
+    const medianSeconds = median(a.seconds);
+    return { ...a.last, ...base, seconds: a.seconds, runs, maxRssMB: a.maxRssMB, medianSeconds, rowsPerSecond: a.last.rows / medianSeconds };
+  });
 }
 
 async function runCase(c: BenchCase, opts: Options): Promise<CaseResult> {
   console.error(`\n${c.title} [${c.name}]${opts.quick ? ' — quick (1/10 size)' : ''}`);
+  c.setup?.();
   const before = c.name === 'workers' ? await measureParallelism() : undefined;
-  const variants = c.variants.map((v) => runVariant(c, v.name, opts));
+  const variants = runVariants(c, opts);
   const parallelism = before ? { before, after: await measureParallelism() } : undefined;
+  for (const [variant, error] of equivalenceErrors(c, variants)) variants.find((v) => v.variant === variant)!.error = error;
   const dg = variants.find((v) => v.role === 'datagen');
   const bl = variants.find((v) => v.role === 'baseline');
-  const ratio = dg?.rowsPerSecond && bl?.rowsPerSecond ? dg.rowsPerSecond / bl.rowsPerSecond : undefined;
-  return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: runsOf(c, opts), targetRatio: c.targetRatio, ratio, ratioLabel: c.ratioLabel, parallelism, variants };
+  const ratio = !c.assess && dg?.rowsPerSecond && bl?.rowsPerSecond && !dg.error && !bl.error ? dg.rowsPerSecond / bl.rowsPerSecond : undefined;
+  const medians = Object.fromEntries(variants.filter((v) => v.medianSeconds !== undefined).map((v) => [v.variant, v.medianSeconds!]));
+  const assessment = c.assess?.(medians);
+  return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: runsOf(c, opts), targetRatio: c.targetRatio, ratio, ratioLabel: c.ratioLabel, parallelism, assessment, variants };
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -171,18 +209,18 @@ function resultTable(results: CaseResult[]): string {
       const ratio = v.role === 'datagen' && c.ratio !== undefined ? `${c.ratio.toFixed(2)}×` : '';
       const target = v.role === 'datagen' && c.targetRatio !== undefined ? `≥ ${c.targetRatio.toFixed(2)}×` : '';
       rows.push(v.error
-        ? [i === 0 ? c.name : '', v.variant, 'FAILED', v.error, '', '', '', '', '', '']
+        ? [i === 0 ? c.name : '', v.variant, 'FAILED', '', '', '', '', '', '', v.error]
         : [
           i === 0 ? c.name : '',
           v.variant,
-          int(v.rows!),
-          v.medianSeconds!.toFixed(2),
-          (v.rowsPerSecond! / 1e6).toFixed(2),
+          v.rows ? int(v.rows) : '—',
+          v.medianSeconds!.toFixed(v.medianSeconds! < 1 ? 3 : 2),
+          v.rows ? (v.rowsPerSecond! / 1e6).toFixed(2) : '—',
           ratio,
           target,
           int(v.maxRssMB!),
           int(v.fileMB!),
-          v.seconds!.map((s) => s.toFixed(2)).join(' '),
+          v.seconds!.map((s) => s.toFixed(s < 1 ? 3 : 2)).join(' '),
         ]);
     });
   }
@@ -234,6 +272,7 @@ for (const c of results) {
   if (t) console.log(`\n${t}`);
 }
 for (const c of results) if (c.ratioLabel && c.ratio !== undefined) console.log(`${c.name}: ratio = ${c.ratioLabel}`);
+for (const c of results) for (const line of c.assessment ?? []) console.log(`${c.name}: ${line}`);
 for (const c of results) {
   if (c.parallelism) console.log(`${c.name}: a pure-JS loop on 2 threads ran ${c.parallelism.before.speedup}× (before) / ${c.parallelism.after.speedup}× (after) faster than on 1 — the most any 2-thread ratio could reach on this machine at the time`);
 }

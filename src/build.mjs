@@ -14,12 +14,14 @@
  * __DATAGEN_DIST__ tells src/cli/bin.js and src/engine/workers/bundle.ts that they run built.
  * npm packages stay imports (`packages: 'external'`): they are the package's dependencies.
  *
+ * `--js-only` leaves out the declarations (bench/cases/startup.ts rebuilds the JavaScript before it measures).
+ *
  * Why esbuild for the JavaScript and tsc only for the types: the sources import with `.ts` extensions, which
  * esbuild resolves as it bundles (tsc would need rewriteRelativeImportExtensions and would leave ~250 files for Node
  * to load one by one at start-up); tsc is the only tool that writes faithful declarations.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,10 @@ import { build } from 'esbuild';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
-rmSync(dist, { recursive: true, force: true });
+const jsOnly = process.argv.includes('--js-only');
+// A full build starts from nothing; --js-only keeps dist/types and replaces the JavaScript.
+if (jsOnly && existsSync(dist)) for (const f of readdirSync(dist, { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.js'))) rmSync(join(dist, f.name));
+else rmSync(dist, { recursive: true, force: true });
 
 const common = {
   absWorkingDir: root,
@@ -54,6 +59,8 @@ await build({
   entryPoints: { 'worker-main': 'src/engine/workers/worker-main.ts', 'output-worker': 'src/sinks/output-worker.ts' },
   define: { __DATAGEN_DIST__: 'true', __DATAGEN_WORKER_BUNDLE__: 'true' },
 });
+
+if (jsOnly) process.exit(0);
 
 // Declarations. Their relative imports keep the sources' `.ts` extension; they are rewritten to `.js`, which
 // TypeScript resolves to the `.d.ts` beside it under every moduleResolution a consumer may use.

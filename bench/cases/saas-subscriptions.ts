@@ -19,7 +19,7 @@ export const saasSubscriptions: BenchCase = {
     },
   ],
   checks: {
-    account_months: 'SELECT count(*) FROM account_month',
-    mrr_per_paying_month: "SELECT sum(mrr) / count(*) FILTER (WHERE state IN ('basic', 'pro')) FROM account_month",
+    account_months: { sql: 'SELECT count(*) FROM account_month', same: 'show' },
+    mrr_per_paying_month: { sql: "SELECT sum(mrr) / count(*) FILTER (WHERE state IN ('basic', 'pro')) FROM account_month", same: 'show' },
   },
 };

@@ -33,15 +33,31 @@ export interface Variant {
   run(out: string, ctx: CaseContext): Promise<VariantRun>;
 }
 
+/**
+ * A summary statistic of a generated file (one SQL query returning one number) and how every other variant's
+ * value must compare with the datagen variant's (role 'datagen') for the two to count as producing the same data:
+ * `exact` (counts, keys, identical output), `abs`/`rel` (statistics of different random streams: a tolerance
+ * of several standard errors at the quick size), or `show` (printed, not compared: e.g. what a variant changes
+ * on purpose). A variant outside its tolerance fails the case: its speed would not be comparable.
+ */
+export interface Check {
+  sql: string;
+  same: 'exact' | 'show' | { abs: number } | { rel: number };
+}
+
 export interface BenchCase {
   name: string;
   title: string;
   variants: Variant[];
   /** Issue 3's target for datagen rows/s ÷ baseline rows/s, when the case is a comparison. */
   targetRatio?: number;
-  /** Summary statistics of a generated file (after the last run, outside the timed region) to show that both
-   *  variants produce equivalent data: name → a SQL query returning one number. */
-  checks?: Record<string, string>;
+  /** Summary statistics of a generated file (after each variant's last run, outside the timed region), asserted
+   *  equal (within their tolerance) across variants: see Check. */
+  checks?: Record<string, Check>;
+  /** Once in the parent (bench/run.ts) before the case's variants, e.g. building dist/ for the start-up case. */
+  setup?(): void;
+  /** Instead of rows/s and one ratio: lines assessing the variants' median seconds against targets (start-up). */
+  assess?(medianSeconds: Record<string, number>): string[];
   /** Runs per variant when `--runs` is not given (default 3). */
   defaultRuns?: number;
   /** Left out of `npm run bench` unless named with `--case` (cases that take minutes). */
