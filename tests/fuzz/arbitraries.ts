@@ -450,7 +450,7 @@ export const OPTION_VALUES: Record<string, { valid: string[]; invalid: string[] 
 
 /** -o targets and what the case folder holds beforehand. The spec is `spec.json`. */
 export const OUTPUT_TARGETS = ['out.duckdb', 'out-parquet', 'spec.json', 'readme.txt', 'old.duckdb', 'existing-dir', 'existing-dir/', 'link.duckdb',
-  'dangling.duckdb', 'missing/sub/out.duckdb', '', '.', '..', 'x'.repeat(300), 'a\u0000b', 'spaces and é.duckdb', '-', 'readme.txt/x.duckdb'] as const;
+  'dangling.duckdb', 'missing/sub/out.duckdb', '', '.', 'x'.repeat(300), 'a\u0000b', 'spaces and é.duckdb', '-', 'readme.txt/x.duckdb'] as const;
 
 export interface CliChoice {
   command: 'run' | 'compile';

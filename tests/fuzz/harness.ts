@@ -5,7 +5,7 @@
  * option name).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CaseResult, FuzzCase } from './types.ts';
 
@@ -28,6 +28,9 @@ function rssMb(pid: number): number {
 }
 
 export class Runner {
+  /** rssBoundMb: the resident-memory bound of a case (the harness's self-test uses a small one). */
+  constructor(private readonly rssBoundMb = RSS_BOUND_MB) {}
+
   private child: ChildProcess | null = null;
   private childErr = '';
   private nextId = 1;
@@ -81,14 +84,17 @@ export class Runner {
       };
       const sampler = setInterval(() => {
         peak = Math.max(peak, rssMb(child.pid!));
-        if (peak > RSS_BOUND_MB && !killed) kill('memory');
+        if (peak > this.rssBoundMb && !killed) kill('memory');
       }, 25);
       const timer = setTimeout(() => kill('timeout'), timeoutMs);
+      let cwd: string | undefined;
       const onMessage = (msg: any) => {
-        if (msg?.id === id) finish(msg.result as CaseResult);
+        if (msg?.id === id && msg.cwd) cwd = msg.cwd;
+        else if (msg?.id === id) finish(msg.result as CaseResult);
       };
       const onExit = (code: number | null, signal: string | null) => {
         this.child = null;
+        if (cwd) rmSync(cwd, { recursive: true, force: true }); // the killed case's temporary folder
         const text = this.childErr;
         if (!killed) killed = /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY/.test(text) ? 'memory' : 'crash';
         finish({ ...empty(), crashText: `exit ${code} ${signal ?? ''}\n${text.slice(-3000)}` });

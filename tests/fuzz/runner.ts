@@ -11,8 +11,6 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
-import { compile } from '../../src/plan/compile.ts';
 import type { CaseResult, FuzzCase, LibraryCompile, Snapshot } from './types.ts';
 
 /** Anything thrown or rejected outside a case's own promise chain while it ran (or since the last case). */
@@ -58,8 +56,12 @@ function snapshot(path: string): Snapshot {
   }
 }
 
-function libraryCompile(c: FuzzCase): LibraryCompile | undefined {
+/** The library, loaded on first use (the harness's self-tests start the runner without it). */
+const lib = () => Promise.all([import('../../src/cli/main.ts'), import('../../src/plan/compile.ts')]).then(([m, c]) => ({ main: m.main, compile: c.compile }));
+
+async function libraryCompile(c: FuzzCase): Promise<LibraryCompile | undefined> {
   if (c.compileDoc === undefined) return undefined;
+  const { compile } = await lib();
   try {
     const r = compile(c.compileDoc, c.compileOptions ?? {});
     return {
@@ -71,8 +73,9 @@ function libraryCompile(c: FuzzCase): LibraryCompile | undefined {
   }
 }
 
-async function runCase(c: FuzzCase): Promise<CaseResult> {
+async function runCase(id: number, c: FuzzCase): Promise<CaseResult> {
   const cwd = mkdtempSync(join(tmpdir(), 'datagen-fuzz-'));
+  process.send!({ id, cwd }); // so that the harness removes the folder if it has to kill this process
   try {
     for (const d of c.dirs ?? []) mkdirSync(join(cwd, d), { recursive: true });
     for (const [name, f] of Object.entries(c.files ?? {})) {
@@ -85,7 +88,13 @@ async function runCase(c: FuzzCase): Promise<CaseResult> {
 
     stray = [];
     const started = performance.now();
-    const lib = libraryCompile(c);
+    if (c.selfTest === 'hang') for (;;);
+    if (c.selfTest === 'memory') {
+      const hold: Buffer[] = [];
+      for (;;) hold.push(Buffer.alloc(64 * 2 ** 20, 1));
+    }
+    if (c.selfTest === 'stray') setTimeout(() => Promise.reject(new Error('fuzz self-test: nobody awaits this')));
+    const library = await libraryCompile(c);
     let out = '';
     let err = '';
     const io = { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) }, isTTY: false, cwd };
@@ -93,16 +102,16 @@ async function runCase(c: FuzzCase): Promise<CaseResult> {
     let threw: string | undefined;
     if (c.argv) {
       try {
-        code = await main(c.argv, io);
+        code = await (await lib()).main(c.argv, io);
       } catch (e) {
         threw = describe(e);
       }
     }
     // Let stray callbacks (a worker's late error, a rejected promise nobody awaited) surface before the verdict.
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 5));
     const after = Object.fromEntries(watched.map((w) => [w, snapshot(join(cwd, w))]));
     return {
-      code, stdout: clip(out), stderr: clip(err), threw, library: lib, stray: [...stray],
+      code, stdout: clip(out), stderr: clip(err), threw, library, stray: [...stray],
       before, after, ms: performance.now() - started,
     };
   } finally {
@@ -111,7 +120,7 @@ async function runCase(c: FuzzCase): Promise<CaseResult> {
 }
 
 process.on('message', (msg: { id: number; case: FuzzCase }) => {
-  runCase(msg.case).then(
+  runCase(msg.id, msg.case).then(
     (r) => process.send!({ id: msg.id, result: r }),
     (e) => process.send!({ id: msg.id, result: { code: null, stdout: '', stderr: '', threw: `runner: ${describe(e)}`, stray: [], before: {}, after: {}, ms: 0 } satisfies CaseResult }),
   );

@@ -26,6 +26,8 @@ export interface FuzzCase {
   cleanCompileMustRun?: boolean;
   /** Files and folders that must be left exactly as they were whatever the command does. */
   untouchable?: string[];
+  /** The harness's own test: the runner hangs, allocates without end, or throws outside the case's promise. */
+  selfTest?: 'hang' | 'memory' | 'stray';
 }
 
 export type Snapshot =
