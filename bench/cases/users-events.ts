@@ -53,6 +53,10 @@ export const usersEvents: BenchCase = {
     max_age: { sql: 'SELECT max(age) FROM users', same: 'show' },
     mean_ln_amount: { sql: 'SELECT avg(ln(amount)) FROM events', same: { abs: 0.02 } },
     share_page_view: { sql: "SELECT avg((event_type = 'page_view')::INT) FROM events", same: { abs: 0.01 } },
+    // events anywhere in the window, independent of the user's created_at (the spec's users have lifetime false)
+    share_before_created: { sql: 'SELECT avg((e.occurred_at < u.created_at)::INT) FROM events e JOIN users u USING (user_id)', same: { abs: 0.02 } },
+    first_day: { sql: "SELECT min(occurred_at)::DATE - DATE '2025-01-01' FROM events", same: 'exact' },
+    last_day: { sql: "SELECT max(occurred_at)::DATE - DATE '2025-01-01' FROM events", same: 'exact' },
     // the same for the two faker variants (same draws), for datagen's two variants (same output)
     events_checksum: { sql: 'SELECT sum((hash(event_id, user_id, occurred_at, event_type::VARCHAR, amount) % 1000003)::DOUBLE) FROM events', same: 'show' },
     fk_outside: { sql: 'SELECT count(*) FILTER (WHERE user_id NOT BETWEEN 1 AND (SELECT count(*) FROM users)) FROM events', same: 'exact' },
