@@ -38,6 +38,11 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
       error(ctx, 'DG_TYPE_MISMATCH', `${path}/transform`, `modifier "${name}" needs a numeric column; "${column.name}" is ${type}`, 'apply it to an int or float column');
       return;
     }
+    const text = NUMERIC_ONLY.has(name) && gen ? textSource(gen, pctx) : undefined;
+    if (text) {
+      error(ctx, 'DG_TYPE_MISMATCH', `${path}/transform`, `modifier "${name}" needs numbers, but ${text} yields text: the ${type} column "${column.name}" only reads it as numbers when it is written`, 'generate numbers (a distribution, a sequence, numeric choices) or drop the modifier');
+      return;
+    }
     const p = entry.plan(m.args ?? {}, ctx, `${path}/args`, i);
     if (p) modifiers.push(p);
   });
@@ -81,4 +86,16 @@ function foldTimeWeights(gen: GeneratorProgram, mods: ModifierProgram[], ctx: Re
     else gen.effects.push(m.effect);
   }
   return kept;
+}
+
+/** What makes a generator hand text (not numbers) to the modifiers of a numeric column, or undefined. */
+function textSource(gen: GeneratorProgram, ctx: PlanContext): string | undefined {
+  if (gen.kind === 'faker') return `the faker method "${gen.method}"`;
+  if (gen.kind === 'enum_list' && !gen.values.every((v) => typeof v === 'number' || typeof v === 'boolean' || v === null)) return 'the enum_list (its values are not all numbers)';
+  if (gen.kind === 'lookup') {
+    const src = ctx.nodes.get(gen.table)?.node;
+    const t = Array.isArray(src?.columns) ? src.columns.find((c: Json) => c?.name === gen.column)?.type : undefined;
+    if (t === 'string' || t === 'json') return `the lookup of ${gen.table}.${gen.column} (a ${t} column)`;
+  }
+  return undefined;
 }

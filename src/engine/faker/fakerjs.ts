@@ -134,6 +134,9 @@ export function fakerGen(localeId: string, call: FakerCall, label: string): Gen 
 }
 
 function wrap(err: unknown, label: string, localeId: string): Error {
-  const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  // faker-js's own errors (FakerError) and the argument guard's explain themselves; a JavaScript error
+  // from inside faker-js ("Cannot read properties of undefined") means the arguments have the wrong shape.
+  const internal = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
+  const msg = internal ? 'faker-js failed inside the method: the arguments are missing or do not have the shape it expects' : err instanceof Error ? err.message.split('\n')[0] : String(err);
   return new Error(`faker method "${label}" failed (locale ${localeId}): ${msg}`);
 }

@@ -2,7 +2,28 @@ import { ColumnData } from '../../engine/column-data.ts';
 import { FakerColumn, resolveFakerMethod } from '../../engine/faker.ts';
 import { FAKER_LIMITS, fakerArgsProblem } from '../../engine/faker/limits.ts';
 import { checkLocalColumn, error } from '../../plan/context.ts';
+import { parseInstant } from '../../plan/time.ts';
 import type { GeneratorEntry } from '../types.ts';
+
+/** Rows drawn at plan time to check that a method can be called and that its values fit the column type. */
+const PROBE_ROWS = 8;
+
+/** Whether the sink can read faker's text `v` as a value of `type` (as DuckDB casts it when the column is written). */
+function readsAs(v: string, type: string): boolean {
+  switch (type) {
+    case 'int':
+    case 'float':
+    case 'decimal':
+      return v.trim() !== '' && Number.isFinite(Number(v));
+    case 'bool':
+      return /^(true|false|t|f|yes|no|y|n|1|0)$/i.test(v.trim());
+    case 'datetime':
+    case 'date':
+      return parseInstant(v.trim()) !== undefined;
+    default:
+      return true;
+  }
+}
 
 /** Realistic strings from @faker-js/faker, deterministic per (column, row); Python Faker names accepted. */
 export const faker: GeneratorEntry<'faker'> = {
@@ -28,12 +49,21 @@ export const faker: GeneratorEntry<'faker'> = {
     if (tooBig) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/${nested && typeof nested === 'object' ? 'args' : 'method'}`, tooBig.startsWith(`${r.canonical}:`) ? tooBig : `${r.canonical}: ${tooBig}`, `faker arguments are bounded (lengths ≤ ${FAKER_LIMITS.length.toLocaleString('en-US')}, counts ≤ ${FAKER_LIMITS.count.toLocaleString('en-US')}; see docs/diagnostics.md)`);
     // Never run a user-supplied call on a document the schema rejected (its arguments were not checked).
     if (ctx.schemaValid === false) return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
+    let samples: string[];
     try {
-      // One draw at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
+      // A few draws at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
       const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: extra }, 0);
-      probe.value(0);
+      samples = Array.from({ length: PROBE_ROWS }, (_, i) => probe.value(i));
     } catch (e) {
-      return error(ctx, 'DG_BAD_PARAM', `${path}/method`, `faker method "${method}" cannot be called with these arguments: ${(e as Error).message}`, 'pass what the method needs in "args" (an options object, or "_": [positional arguments])');
+      const reason = (e as Error).message.replace(/^faker method "[^"]*" failed \(locale [^)]*\): /, '');
+      const given = Object.keys(extra).length ? `with args ${JSON.stringify(extra).slice(0, 120)}` : 'without arguments';
+      return error(ctx, 'DG_BAD_PARAM', `${path}/method`, `faker method "${method}" cannot be called ${given}: ${reason}`, 'pass what the method needs in "args" (an options object, or "_": [positional arguments]); see the faker-js documentation of the method');
+    }
+    // Faker yields text: a column of another type reads it as that type when it is written, and a value
+    // that does not read (a name in an int column) would become NULL.
+    const misfit = samples.find((v) => !readsAs(v, ctx.type));
+    if (misfit !== undefined) {
+      return error(ctx, 'DG_TYPE_MISMATCH', `${path}/method`, `faker method "${method}" yields text such as ${JSON.stringify(misfit.slice(0, 40))}, which is not ${/^[aeiou]/.test(ctx.type) ? 'an' : 'a'} ${ctx.type} value: every such value would be NULL`, `make the column type "string", or use a method that yields ${ctx.type === 'bool' ? 'true/false' : ctx.type === 'datetime' || ctx.type === 'date' ? 'ISO-8601 dates' : 'numbers'} (e.g. random_int for int)`);
     }
     return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
   },
