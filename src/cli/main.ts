@@ -45,9 +45,17 @@ async function writeOutput(io: Io, given: string, data: string, t: { option: str
   }
 }
 
-/** DuckDB's out-of-memory error (with its advice to SET threads or memory_limit, which a user cannot) as a datagen one. */
-function outOfMemory(e: unknown, limit: string | undefined, format: string): unknown {
+/**
+ * DuckDB's errors a user can act on, as datagen's: out of memory (DuckDB's advice to SET threads or memory_limit is
+ * not something a user of datagen can do) and a write that failed (full disk, quota, file size limit).
+ */
+function runFailure(e: unknown, outName: string, limit: string | undefined, format: string): unknown {
   const msg = e instanceof Error ? e.message : '';
+  const io = /(No space left on device|Disk quota exceeded|File too large|Read-only file system)/i.exec(msg);
+  if (io) {
+    return new UserError(`-o ${JSON.stringify(outName)}: writing failed: ${io[1].toLowerCase()}; nothing was written and an existing output is left as it was`, 'DG_OUTPUT_WRITE_FAILED',
+      'free some space (the run needs about the output\'s size again beside it while it works), or write somewhere else');
+  }
   if (!/Out of Memory Error/.test(msg)) return e;
   const detail = msg.split('\n')[0].replace(/^Out of Memory Error: /, '');
   return new UserError(`the output ran out of DuckDB's memory limit (${limit ?? (format === 'parquet' ? '1GB' : '128MB')}${limit ? ', from --memory-limit' : ', the default'}): ${detail}; nothing was written`, 'DG_OUT_OF_MEMORY',
@@ -146,7 +154,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
       } catch (e) {
         removeCreated();
-        throw outOfMemory(e, o.memoryLimit, o.format);
+        throw runFailure(e, outName, o.memoryLimit, o.format);
       } finally {
         unregister();
         progress.stop();

@@ -186,6 +186,20 @@ describe('run --format parquet -o', () => {
   });
 });
 
+describe('write failures', () => {
+  it('a run that cannot write (file size limit: DuckDB sees EFBIG) is DG_OUTPUT_WRITE_FAILED; the earlier output stays byte-identical', () => {
+    copyFileSync(p('db.duckdb'), p('keep.duckdb'));
+    const before = fingerprint('keep.duckdb');
+    const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
+    const r = spawnSync('sh', ['-c', `ulimit -f 1000 && exec node "${bin}" run spec.json --scale 5 -o keep.duckdb -q`], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: DG_OUTPUT_WRITE_FAILED: -o "keep.duckdb": writing failed: file too large; nothing was written .*\(hint: /m);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(fingerprint('keep.duckdb')).toBe(before);
+    noTemps();
+  });
+});
+
 describe('memory', () => {
   it("DuckDB running out of --memory-limit is DG_OUT_OF_MEMORY with a hint, not DuckDB's SET threads advice; nothing is left", async () => {
     copyFileSync(new URL('gov_scaled.json', COMPAT_DIR), p('gov.json'));
