@@ -191,7 +191,8 @@ export function verdict(c: FuzzCase, r: CaseResult): string[] {
       v.push(`exit-code: exit ${r.code}`);
     }
     if (c.cleanCompileMustRun && lib?.ok && r.code !== 0 && !/DG_TOO_MANY_ROWS/.test(r.stderr)) {
-      v.push(`clean-compile-failed-run: compile had no errors but run exited ${r.code}: ${firstLines(r.stderr, 2)}`);
+      const errorLines = r.stderr.split('\n').filter((l) => l.trim() && !SUMMARY_LINE.test(l) && !NOTE.test(l) && !DIAG_LINE.exec(l)?.groups?.warn).join('\n');
+      v.push(`clean-compile-failed-run: compile had no errors but run exited ${r.code}: ${firstLines(errorLines, 2)}`);
     }
   }
 
