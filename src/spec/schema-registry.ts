@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
+import { createRequire } from 'node:module';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
 
@@ -53,8 +54,9 @@ export function loadSchemas(): object[] {
  * verbose puts `data` and `parentSchema` on each error (the diagnostics layer reads descriptions
  * from it); discriminator makes `oneOf` over modifier/pattern variants report only the selected branch.
  */
-export function createAjv(): Ajv2020 {
+export function createAjv(options: { source?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
+    code: { source: options.source ?? false }, // source: kept for ajv's standalone code (src/build.mjs)
     allErrors: true,
     verbose: true,
     discriminator: true,
@@ -66,8 +68,16 @@ export function createAjv(): Ajv2020 {
   return ajv;
 }
 
-/** The compiled validator of the document schema (compiled once, then cached). */
+/** Defined (true) by src/build.mjs in the built package (dist/). */
+declare const __DATAGEN_DIST__: boolean | undefined;
+
+/** The compiled validator of the document schema (compiled once, then cached). Built, it is the one src/build.mjs
+ *  precompiled into dist/spec-validator.cjs (ajv standalone code): compiling the schemas takes ~0.4 s per process. */
 export function getDocumentValidator(): ValidateFunction {
+  if (!cachedValidator && typeof __DATAGEN_DIST__ !== 'undefined') {
+    const m = createRequire(import.meta.url)('./spec-validator.cjs') as ValidateFunction & { default?: ValidateFunction };
+    cachedValidator = m.default ?? m;
+  }
   if (!cachedValidator) {
     const validate = createAjv().getSchema(DOCUMENT_SCHEMA_ID);
     if (!validate) throw new Error(`internal: schema ${DOCUMENT_SCHEMA_ID} is not registered`);

@@ -129,6 +129,19 @@ describe('the packed npm package, installed without dev dependencies', () => {
     const bin = join(app, 'node_modules', '.bin', 'datagen');
     expect(sh(bin, ['--version'], app).trim()).toBe(VERSION);
     expect(sh(bin, ['compile', SPEC, '--scale', '0.05', '-q'], app)).toBe('');
+    // a spec with errors: the same diagnostics as from the sources (the package validates with a precompiled validator)
+    const bad = fileURLToPath(new URL('../golden/diagnostics/unknown-generator.json', import.meta.url));
+    const stderr = (args: string[]) => {
+      try {
+        execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        return String((e as { stderr?: string }).stderr);
+      }
+      return 'exit 0';
+    };
+    const built = stderr([join(pkgDir, 'dist', 'bin.js'), 'compile', bad]);
+    expect(built).toMatch(/DG_/);
+    expect(built).toBe(stderr([join(ROOT, 'src', 'cli', 'bin.js'), 'compile', bad]));
     const out = sh(bin, ['run', SPEC, '-q', '-o', 'cli.duckdb'], app);
     expect(out).toMatch(/2 tables, [\d,]+ rows in .* → cli\.duckdb/);
     expect(existsSync(join(app, 'cli.duckdb'))).toBe(true);
