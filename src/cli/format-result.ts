@@ -7,13 +7,6 @@ export type ResultFormat = 'table' | 'csv' | 'json';
 /** Rows the table format shows by default (`datagen query --limit`). */
 export const DEFAULT_TABLE_LIMIT = 1000;
 
-export function formatResult(columns: string[], rows: unknown[][], format: ResultFormat, types: string[] = []): string {
-  const shown = shownRows(rows, types);
-  if (format === 'json') return jsonLines(columns, shown, true) + (shown.length ? '\n' : '') + ']\n';
-  if (format === 'csv') return csvLines([columns]) + csvLines(shown.map((r) => r.map(text)));
-  return table(columns, shown, rows.length, 0);
-}
-
 /**
  * Write a streamed result to `out`, chunk by chunk, waiting while the reader is slow: csv and json write every
  * row with flat memory; table shows the first `limit` rows and counts the rest (it needs them all for the widths).
