@@ -9,7 +9,7 @@ import { planConstraints } from './constraints.ts';
 import { planScenarios } from '../scenarios/plan.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
-import { checkIgnoredRows, checkNames, checkSeed, explainEarlyYears } from './spec-checks.ts';
+import { checkIgnoredRows, checkNames, checkSeed, explainEarlyYears, jsonValueProblems } from './spec-checks.ts';
 import { assignEnums } from './enums.ts';
 import { computeRetain } from './retain.ts';
 import { orderColumns, planInheritedTime, planTable, type TableDraft } from './tables.ts';
@@ -32,8 +32,18 @@ export interface CompileResult {
 
 /** Pure: spec document → diagnostics and (when there are no errors) the plan. */
 export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult {
+  // A library caller can hand in what no JSON text holds (NaN, a BigInt, a cycle): refused before anything reads it.
+  const notJson = jsonValueProblems(doc);
+  if (notJson.length) return { plan: null, diagnostics: sortDiagnostics(notJson) };
   const diags: Diagnostic[] = schemaDiagnostics(doc);
-  const plan = isObject(doc) ? build(doc, opts, diags) : null;
+  let plan: Plan | null = null;
+  try {
+    plan = isObject(doc) ? build(doc, opts, diags) : null;
+  } catch (e) {
+    // On a document the schema rejected, the semantic checks are best effort: one that trips over a value of
+    // the wrong type adds nothing to the schema's diagnostics. On a valid document it is a bug: let it show.
+    if (!hasErrors(diags.filter((d) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY' || d.code === 'DG_UNKNOWN_KEY'))) throw e;
+  }
   const all = mergeDiagnostics(explainEarlyYears(doc, diags)).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
   const sorted = sortDiagnostics(all);
   return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };

@@ -103,3 +103,68 @@ function valueAt(doc: unknown, ptr: string): unknown {
   }
   return v;
 }
+
+/**
+ * Values no JSON text can hold, in a document handed to `compile` by a library caller: non-finite numbers,
+ * BigInts, undefined in an array, functions, symbols, holes of a sparse array, and cycles. Each is a
+ * DG_SCHEMA error at its pointer (the first 20). The walk is iterative (no recursion on deep documents).
+ */
+export function jsonValueProblems(doc: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const onPath = new Set<object>();
+  // Frames keep their parent and key, not a path: the path is built only for a problem.
+  type Frame = { v: unknown; parent: Frame | null; key: string | number; exit?: boolean };
+  const pathOf = (f: Frame | null): (string | number)[] => {
+    const segs: (string | number)[] = [];
+    for (let x = f; x && x.parent; x = x.parent) segs.push(x.key);
+    return segs.reverse();
+  };
+  const problem = (f: Frame, what: string) => out.push(diag('DG_SCHEMA', pointer(...pathOf(f)), `${what} is not a JSON value`, 'pass what JSON.parse returns: strings, finite numbers, booleans, null, arrays and objects'));
+  const stack: Frame[] = [{ v: doc, parent: null, key: '' }];
+  while (stack.length && out.length < 20) {
+    const f = stack.pop()!;
+    const v = f.v;
+    if (f.exit) {
+      onPath.delete(v as object);
+      continue;
+    }
+    switch (typeof v) {
+      case 'number':
+        if (!Number.isFinite(v)) problem(f, String(v));
+        continue;
+      case 'bigint':
+        problem(f, `the BigInt ${String(v).slice(0, 30)}n`);
+        continue;
+      case 'function':
+      case 'symbol':
+        problem(f, `a ${typeof v}`);
+        continue;
+      case 'undefined':
+        // An undefined property is left out by JSON.stringify (as if absent); in an array or as the document it is not.
+        if (!f.parent || typeof f.key === 'number') problem(f, 'undefined');
+        continue;
+      case 'object': {
+        if (v === null) continue;
+        if (onPath.has(v)) {
+          problem(f, 'a reference back to an enclosing object (a cycle)');
+          continue;
+        }
+        onPath.add(v);
+        stack.push({ v, parent: null, key: '', exit: true });
+        if (Array.isArray(v)) {
+          for (let i = v.length - 1; i >= 0; i--) {
+            if (!(i in v)) problem({ v: undefined, parent: f, key: i }, 'a hole in a sparse array');
+            else stack.push({ v: v[i], parent: f, key: i });
+          }
+        } else {
+          const keys = Object.keys(v);
+          for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[keys[i]], parent: f, key: keys[i] });
+        }
+        continue;
+      }
+      default:
+        continue;
+    }
+  }
+  return out;
+}
