@@ -5,7 +5,7 @@
  * exit 1; `query` streams a large result with bounded memory.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ describe('signals', () => {
     const out = `sig-${signal}.duckdb`;
     expect((await cli('run', 'small.json', '-o', out, '-q')).code).toBe(0);
     const before = readdirSync(cwd).sort();
+    const bytes = readFileSync(p(out));
     // Through sh, as a user's shell sees it: `echo $?` after the command.
     const child = spawn('sh', ['-c', `ulimit -c 0; node "${BIN}" run big.json -o ${out} -q; echo "status=$?" >&2`], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -61,6 +62,7 @@ describe('signals', () => {
     expect(stderr).toMatch(new RegExp(`^status=${signalExitCode(signal)}$`, 'm'));
     expect(stderr).not.toMatch(STACK);
     expect(readdirSync(cwd).sort()).toEqual(before);
+    expect(readFileSync(p(out)).equals(bytes)).toBe(true);
   });
 
   it('exit statuses: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT', () => {
