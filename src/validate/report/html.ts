@@ -101,7 +101,7 @@ export function renderHtml(r: ValidationReport): string {
 <body data-charts="${charts.specs.length}">
 <header><h1>${escapeHtml(r.name)} <small>datagen validate</small></h1>
 <div class="verdict ${r.ok ? 'pass' : 'fail'}"><span class="score">${r.score.toFixed(1)}</span><span>/ 100 — ${escapeHtml(verdict)}</span></div>
-<p class="meta">spec <code>${escapeHtml(r.spec)}</code> · database <code>${escapeHtml(r.database)}</code> · seed ${r.seed} · scale ${r.scale} · threshold ${r.threshold} · ${r.checks.length} checks in ${r.seconds.toFixed(2)} s · datagen ${escapeHtml(r.datagenVersion)}</p></header>
+<p class="meta">spec <code>${escapeHtml(r.spec)}</code> · database <code>${escapeHtml(r.database)}</code> · seed ${r.seed} · scale ${r.scale} · ${r.softFailuresAllowed ? `soft failures allowed, threshold ${r.threshold}` : 'any failed check fails'} · ${r.checks.length} checks in ${r.seconds.toFixed(2)} s · datagen ${escapeHtml(r.datagenVersion)}</p></header>
 <main>
 <section id="summary"><h2>Score by category</h2><table class="cats"><thead><tr><th>category</th><th>score</th><th>checks</th><th>passed</th><th>warned</th><th>failed</th></tr></thead><tbody>${cats}</tbody></table>
 <p class="note">Score = weighted mean over the categories that have checks (structural 0.3, value 0.2, behavioural 0.35, targets 0.15); a category scores 100 × (passed + ½ warned) / checks.</p></section>
