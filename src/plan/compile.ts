@@ -44,7 +44,7 @@ export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult 
     // the wrong type adds nothing to the schema's diagnostics. On a valid document it is a bug: let it show.
     if (!hasErrors(diags.filter((d) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY' || d.code === 'DG_UNKNOWN_KEY'))) throw e;
   }
-  const all = mergeDiagnostics(explainEarlyYears(doc, diags)).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
+  const all = mergeDiagnostics(explainEarlyYears(doc, diags)).map(tidyMessage).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
   const sorted = sortDiagnostics(all);
   return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };
 }
@@ -145,4 +145,14 @@ function mergeDiagnostics(diags: Diagnostic[]): Diagnostic[] {
 
 function isObject(x: unknown): x is Json {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * A check that prints a missing value with JSON.stringify writes "undefined" into its prose ("unknown
+ * curve_type undefined"): outside quoted parts, say "(missing)" instead.
+ */
+function tidyMessage(d: Diagnostic): Diagnostic {
+  if (!d.message.includes('undefined')) return d;
+  const message = d.message.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part.replace(/\bundefined\b/g, '(missing)'))).join('');
+  return message === d.message ? d : { ...d, message };
 }
