@@ -35,7 +35,7 @@ export function planTrendShape(args: Json, ctx: PlanContext, path: string): Tren
   }
   const g = args.growth_rate ?? 0;
   if (!isNumber(g)) return error(ctx, 'DG_BAD_PARAM', `${path}/growth_rate`, 'growth_rate must be a number', 'e.g. 0.08 for +8% a year');
-  if (type === 'exponential' && g <= -1) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/growth_rate`, `growth_rate ${g} ≤ -1 makes (1+g)^t undefined`, 'use a rate above -1');
+  if (type === 'exponential' && g <= -1) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/growth_rate`, `growth_rate ${g} ≤ -1 leaves (1+g)^t without a real value`, 'use a rate above -1');
   let originMs = ctx.timeframe.startMs;
   if (args.origin !== undefined) {
     const o = parseInstant(args.origin);
