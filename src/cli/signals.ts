@@ -8,7 +8,8 @@
  * process.exit() would run DuckDB's exit-time cleanup, which can block while its threads are busy.
  *
  * stdout: a reader that stops early (`datagen query … | head`) is not an error (EPIPE: the exit code the command
- * had); any other write error (ENOSPC on `> /dev/full`, EIO) prints one line and exits 1.
+ * had); any other write error (ENOSPC on `> /dev/full`, EIO) prints one line and exits 1. A failing stderr ends
+ * the process quietly.
  */
 import { constants } from 'node:os';
 
@@ -56,6 +57,8 @@ export function installSignalHandlers(removeUnfinished: () => void): void {
     }
     process.exit(1);
   });
+  // stderr gone too (`2>&1 | head`): nothing can be said any more; end with the command's code.
+  process.stderr.on('error', () => process.exit(process.exitCode ?? 1));
 }
 
 /** An fs error in words: "no space left on device (ENOSPC)". */
