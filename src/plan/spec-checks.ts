@@ -14,6 +14,8 @@ export const RESERVED_TABLES = ['_labels', '_datagen_manifest'];
 export const RESERVED_PREFIX = '_datagen';
 /** Column names datagen uses for its own per-row values (`__time__`, …). */
 export const RESERVED_COLUMN = /^__.*__$/;
+/** The longest node id or column name (a node id names a folder of Parquet output: file names stop at 255 bytes). */
+export const MAX_NAME = 128;
 /** The largest seed: seeds are stored exactly in the manifest (BIGINT) and in plans (JSON numbers). */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
@@ -32,6 +34,9 @@ export function checkNames(doc: Json, nodes: Map<string, { node: Json; index: nu
   (Array.isArray(doc.nodes) ? doc.nodes : []).forEach((n: Json, index: number) => {
     if (typeof n?.id !== 'string') return;
     const at = pointer('nodes', index, 'id');
+    if (n.id.length > MAX_NAME) {
+      diags.push(diag('DG_OUT_OF_RANGE', at, `node id "${n.id.slice(0, 24)}…" has ${n.id.length} characters; the limit is ${MAX_NAME} (it also names the table's folder of Parquet output, and file names stop at 255 bytes)`, 'use a shorter id'));
+    }
     if (isReservedTable(n.id)) {
       diags.push(diag('DG_RESERVED_NAME', at, `node id "${n.id}" is reserved: datagen writes its own tables ${RESERVED_TABLES.map((t) => `"${t}"`).join(' and ')} (and any name starting with "${RESERVED_PREFIX}") into the output`, 'rename the node (ids starting with "_datagen", and "_labels", are datagen\'s)'));
     }
@@ -46,6 +51,9 @@ export function checkNames(doc: Json, nodes: Map<string, { node: Json; index: nu
     const declared: Json[] = Array.isArray(doc.nodes?.[index]?.columns) ? doc.nodes[index].columns : [];
     (Array.isArray(node.columns) ? node.columns : []).forEach((c: Json, i: number) => {
       if (typeof c?.name !== 'string') return;
+      if (c.name.length > MAX_NAME && i < declared.length) {
+        diags.push(diag('DG_OUT_OF_RANGE', pointer('nodes', index, 'columns', i, 'name'), `column name "${c.name.slice(0, 24)}…" has ${c.name.length} characters; the limit is ${MAX_NAME}`, 'use a shorter name'));
+      }
       if (RESERVED_COLUMN.test(c.name) && i < declared.length) {
         diags.push(diag('DG_RESERVED_NAME', pointer('nodes', index, 'columns', i, 'name'), `column name "${c.name}" is reserved: names of the form __name__ are datagen's internal columns (e.g. "__time__", a parent's time read down)`, `rename the column (e.g. "${c.name.replace(/^_+|_+$/g, '') || 'value'}")`));
       }
