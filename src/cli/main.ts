@@ -161,7 +161,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
     });
 
-  program.command('query').description('run SQL on a generated DuckDB file and print the result')
+  program.command('query').description('run SQL on a generated DuckDB file (read-only; the SQL sees only that file: docs/security.md) and print the result')
     .argument('<db>', 'DuckDB file').argument('<sql>', 'SQL query')
     .addOption(new Option('-f, --format <format>', 'output format (csv and json stream every row; table shows the first --limit rows)').choices(['table', 'csv', 'json']).default('table'))
     .option('--limit <n>', `rows the table format shows (it says how many it left out)`, parsePositiveInt, DEFAULT_TABLE_LIMIT)
