@@ -2,11 +2,12 @@ import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
-import { checkEstimatedRows, checkLaidOutRows, rowCeiling } from '../plan/estimate.ts';
+import { checkEstimatedRows, checkLaidOutRows, rowCeiling, TooManyRowsError } from '../plan/estimate.ts';
 import type { Plan, TablePlan } from '../plan/types.ts';
 import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
 import { OutputThread } from '../sinks/output-thread.ts';
 import { ColumnData } from './column-data.ts';
+import { MAX_PER_PARENT } from './fanout.ts';
 import { Store, type TableStore } from './store.ts';
 import { ChunkSizer, chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from './table.ts';
 import type { SharedColumn } from './workers/protocol.ts';
@@ -134,6 +135,10 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       // Estimates can be far off (effects, behaviour models): the rows as laid out are checked before generating.
       runRows += write.rowEnd - write.rowStart;
       checkLaidOutRows(table, write.rowEnd - write.rowStart, runRows, ceiling);
+      if (table.retain.length && layout.total > MAX_PER_PARENT) {
+        // Columns later tables read are kept whole (typed arrays, JS arrays), one entry per row.
+        throw new TooManyRowsError(table.id, layout.total, `table "${table.id}" has ${layout.total.toLocaleString('en-US')} rows and later tables read its columns (${table.retain.join(', ')}), which are kept in memory for at most ${MAX_PER_PARENT.toLocaleString('en-US')} rows; nothing was written`, `lower its rows or --scale, or split it: a table nobody reads has no such limit`);
+      }
       // Tables that later tables read are generated whole (lookups pick rows anywhere); only `write` is written.
       const segments = table.retain.length ? splitAround(layout, write) : [{ range: write, write: true }];
       const total = segments.reduce((a, s) => a + s.range.rowEnd - s.range.rowStart, 0);

@@ -209,6 +209,12 @@ describe('the row ceiling', () => {
     expect((await refused(huge, { maxRows: 1e10 })).message).toMatch(/parent row 0 of "txn" draws 3,000,000,000 children, more than the 2,147,483,647 one parent row can have/);
   });
 
+  it('a table that later tables read is refused past 2^31 - 1 rows (its kept columns), before it is generated', async () => {
+    const e = await refused(compileOrThrow(withParent(3e9, { distribution: 'fixed', value: 1 })), { maxRows: 1e13 });
+    expect(e.table).toBe('account');
+    expect(e.message).toContain('table "account" has 3,000,000,000 rows and later tables read its columns (account_id), which are kept in memory for at most 2,147,483,647 rows');
+  });
+
   it('an estimate that is far off does not get past it: the rows as laid out are checked before the table is generated', async () => {
     const plan = compileOrThrow(withParent(4, { distribution: 'fixed', value: 1000 }));
     plan.tables.find((t) => t.id === 'txn')!.estimatedRows = 10; // as if the estimate missed a multiplier
