@@ -9,6 +9,7 @@ import { FakerColumn } from '../../../src/engine/faker.ts';
 import { keyedFaker } from '../../../src/engine/faker/fakerjs.ts';
 import { callProblem, FAKER_LIMITS, fakerArgsProblem, regexProblem } from '../../../src/engine/faker/limits.ts';
 import { compile } from '../../../src/plan/compile.ts';
+import { validatePlan } from '../../../src/plan/plan-schema.ts';
 
 function spec(generator: unknown, extra: Record<string, unknown> = {}) {
   return {
@@ -109,5 +110,15 @@ describe('compile', () => {
     // … but with a schema error elsewhere nothing user-supplied is run: only the schema error is reported.
     const skipped = compile(spec({ faker: { method: 'helpers.arrayElement' } }, { surprise: true }));
     expect(skipped.diagnostics.map((d) => d.code)).toEqual(['DG_UNKNOWN_KEY']);
+  });
+
+  it('holds an edited plan file to the same limits (run plan.json)', () => {
+    const { plan } = compile(spec({ faker: { method: 'string.alpha', args: { _: [10] } } }));
+    expect(plan).not.toBeNull();
+    expect(validatePlan(JSON.parse(JSON.stringify(plan)))).toEqual([]);
+    const edited = JSON.parse(JSON.stringify(plan));
+    const col = edited.tables[0].columns.find((c: { name: string }) => c.name === 'x');
+    col.generator.args = { _: [1e9] };
+    expect(validatePlan(edited)).toEqual([expect.stringMatching(/^\/tables\/0\/columns\/\d+\/generator\/args string\.alpha: argument 1 is 1000000000, above the limit/)]);
   });
 });
