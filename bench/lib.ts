@@ -16,6 +16,8 @@ export interface OneCaseResult {
   warnings?: number;
   /** Wall time of each run (open the database → generate → checkpoint → close). */
   seconds: number[];
+  /** Per run, when the variant reports it (VariantRun.cpuSeconds). */
+  cpuSeconds?: number[];
   /** Size of the last run's DuckDB file. */
   fileMB: number;
   /** Summary statistics of the last run's file (see BenchCase.checks). */

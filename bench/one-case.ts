@@ -51,6 +51,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'datagen-bench-'));
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   let last: VariantRun | undefined;
   let checks: Record<string, number | null> | undefined;
   let fileMB = 0;
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       last = await variant.run(out, ctx);
       const s = (performance.now() - t) / 1000;
       seconds.push(s);
+      if (last.cpuSeconds !== undefined) cpuSeconds.push(last.cpuSeconds);
       process.stderr.write(`  ${bench.name}/${variant.name} run ${i + 1}/${runs}: ${last.rows.toLocaleString('en-US')} rows in ${s.toFixed(2)} s (${(last.rows / s / 1e6).toFixed(2)} M rows/s)\n`);
       if (i === runs - 1) {
         fileMB = existsSync(out) ? statSync(out).size / 2 ** 20 : 0;
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     tables: last!.tables,
     warnings: last!.warnings,
     seconds,
+    cpuSeconds: cpuSeconds.length ? cpuSeconds : undefined,
     fileMB,
     checks,
     maxRssMB: process.resourceUsage().maxRSS / 1024,

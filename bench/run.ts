@@ -150,7 +150,7 @@ function runChild(c: BenchCase, variant: string, opts: Options, runs: number, ch
 function runVariants(c: BenchCase, opts: Options): VariantResult[] {
   const runs = runsOf(c, opts);
   const names = c.variants.map((v) => v.name);
-  const acc = new Map(names.map((n) => [n, { seconds: [] as number[], wallSeconds: 0, loadavgBefore: load(), loadavgAfter: load(), last: undefined as OneCaseResult | undefined, maxRssMB: 0, error: undefined as string | undefined }]));
+  const acc = new Map(names.map((n) => [n, { seconds: [] as number[], cpuSeconds: [] as number[], wallSeconds: 0, loadavgBefore: load(), loadavgAfter: load(), last: undefined as OneCaseResult | undefined, maxRssMB: 0, error: undefined as string | undefined }]));
   for (let r = 0; r < runs; r++) {
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const name of order) {
@@ -163,6 +163,7 @@ function runVariants(c: BenchCase, opts: Options): VariantResult[] {
       if (!child.result) a.error = child.error;
       else {
         a.seconds.push(...child.result.seconds);
+        a.cpuSeconds.push(...(child.result.cpuSeconds ?? []));
         a.maxRssMB = Math.max(a.maxRssMB, child.result.maxRssMB);
         a.last = child.result;
       }
@@ -173,7 +174,7 @@ function runVariants(c: BenchCase, opts: Options): VariantResult[] {
     const base = { variant: v.name, role: v.role, loadavgBefore: a.loadavgBefore, loadavgAfter: a.loadavgAfter, wallSeconds: a.wallSeconds };
     if (a.error || !a.last) return { ...base, error: a.error ?? 'no run' };
     const medianSeconds = median(a.seconds);
-    return { ...a.last, ...base, seconds: a.seconds, runs, maxRssMB: a.maxRssMB, medianSeconds, rowsPerSecond: a.last.rows / medianSeconds };
+    return { ...a.last, ...base, seconds: a.seconds, cpuSeconds: a.cpuSeconds.length ? a.cpuSeconds : undefined, runs, maxRssMB: a.maxRssMB, medianSeconds, rowsPerSecond: a.last.rows / medianSeconds };
   });
 }
 
@@ -188,7 +189,8 @@ async function runCase(c: BenchCase, opts: Options): Promise<CaseResult> {
   const bl = variants.find((v) => v.role === 'baseline');
   const ratio = !c.assess && dg?.rowsPerSecond && bl?.rowsPerSecond && !dg.error && !bl.error ? dg.rowsPerSecond / bl.rowsPerSecond : undefined;
   const medians = Object.fromEntries(variants.filter((v) => v.medianSeconds !== undefined).map((v) => [v.variant, v.medianSeconds!]));
-  const assessment = c.assess?.(medians);
+  const cpuMedians = Object.fromEntries(variants.filter((v) => v.cpuSeconds?.length).map((v) => [v.variant, median(v.cpuSeconds!)]));
+  const assessment = c.assess?.(medians, cpuMedians);
   return { name: c.name, title: c.title, date: new Date().toISOString(), size: opts.quick ? QUICK_SIZE : 1, runs: runsOf(c, opts), targetRatio: c.targetRatio, ratio, ratioLabel: c.ratioLabel, parallelism, assessment, variants };
 }
 

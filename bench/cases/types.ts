@@ -18,6 +18,8 @@ export interface VariantRun {
   tables: TableCount[];
   /** Compile warnings (datagen variants). */
   warnings?: number;
+  /** CPU seconds (user + system) of the child processes the run waited for (start-up: robust to a shared machine's load). */
+  cpuSeconds?: number;
 }
 
 export interface Variant {
@@ -57,7 +59,7 @@ export interface BenchCase {
   /** Once in the parent (bench/run.ts) before the case's variants, e.g. building dist/ for the start-up case. */
   setup?(): void;
   /** Instead of rows/s and one ratio: lines assessing the variants' median seconds against targets (start-up). */
-  assess?(medianSeconds: Record<string, number>): string[];
+  assess?(medianSeconds: Record<string, number>, medianCpuSeconds: Record<string, number>): string[];
   /** Runs per variant when `--runs` is not given (default 3). */
   defaultRuns?: number;
   /** Left out of `npm run bench` unless named with `--case` (cases that take minutes). */
