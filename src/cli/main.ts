@@ -221,8 +221,10 @@ function handleError(e: unknown, io: Io): number {
     io.stderr.write(`error: ${e.text()}\n`);
     return 1;
   }
-  if (reader && e instanceof reader.ReadError) {
-    io.stderr.write(`error: ${e.code}: ${e.message} (hint: ${e.hint})\n`);
+  // A ReadError (sinks/read.ts, loaded on demand by query, labels and validate: not necessarily through `reader`).
+  if (e instanceof Error && e.name === 'ReadError' && typeof (e as { code?: unknown }).code === 'string') {
+    const r = e as Error & { code: string; hint: string };
+    io.stderr.write(`error: ${r.code}: ${r.message} (hint: ${r.hint})\n`);
     return 1;
   }
   const msg = e instanceof Error ? e.message : String(e);

@@ -2,6 +2,7 @@
  * `datagen query` (src/sinks/read.ts, src/cli/format-result.ts): a sandbox that reads only the database file
  * (docs/security.md "Query sandbox"), damaged and foreign files named as such, and results streamed.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,24 @@ describe('files that are not (whole) DuckDB databases', () => {
     }
     expect(existsSync(p('nope.duckdb'))).toBe(false);
     expect(readFileSync(p('empty.duckdb')).length).toBe(0);
+  });
+});
+
+describe('through the real entry point', () => {
+  it('labels and validate name a missing or damaged database with its code in a fresh process', () => {
+    const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
+    copyFileSync(p('db.duckdb'), p('cut2.duckdb'));
+    truncateSync(p('cut2.duckdb'), Math.floor(statSync(p('db.duckdb')).size * 0.7));
+    const cases: [string[], RegExp][] = [
+      [['labels', 'nope.duckdb'], /^error: DG_DB_MISSING: database file ".*nope\.duckdb" does not exist \(hint: /],
+      [['validate', 'spec.json', 'cut2.duckdb'], /^error: DG_DB_DAMAGED: ".*cut2\.duckdb" is damaged/],
+    ];
+    for (const [argv, want] of cases) {
+      const r = spawnSync(process.execPath, [bin, ...argv], { cwd, encoding: 'utf8' });
+      expect(r.status, argv[0]).toBe(1);
+      expect(r.stderr, argv[0]).toMatch(want);
+      expect(r.stderr).not.toMatch(STACK);
+    }
   });
 });
 
