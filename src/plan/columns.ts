@@ -90,7 +90,6 @@ function foldTimeWeights(gen: GeneratorProgram, mods: ModifierProgram[], ctx: Re
 
 /** What makes a generator hand text (not numbers) to the modifiers of a numeric column, or undefined. */
 function textSource(gen: GeneratorProgram, ctx: PlanContext): string | undefined {
-  if (gen.kind === 'faker') return `the faker method "${gen.method}"`;
   if (gen.kind === 'enum_list' && !gen.values.every((v) => typeof v === 'number' || typeof v === 'boolean' || v === null)) return 'the enum_list (its values are not all numbers)';
   if (gen.kind === 'lookup') {
     const src = ctx.nodes.get(gen.table)?.node;

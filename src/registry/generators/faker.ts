@@ -8,21 +8,33 @@ import type { GeneratorEntry } from '../types.ts';
 /** Rows drawn at plan time to check that a method can be called and that its values fit the column type. */
 const PROBE_ROWS = 8;
 
-/** Whether the sink can read faker's text `v` as a value of `type` (as DuckDB casts it when the column is written). */
-function readsAs(v: string, type: string): boolean {
+/**
+ * Faker's text `v` as a value of a non-text column type (NaN when it does not read as one): numbers for
+ * int/float/decimal, 1/0 for bool, epoch ms for datetime/date — what the other generators hand those
+ * columns, so modifiers and behaviours see numbers.
+ */
+function readAs(v: string, type: string): number {
+  const t = v.trim();
   switch (type) {
     case 'int':
     case 'float':
     case 'decimal':
-      return v.trim() !== '' && Number.isFinite(Number(v));
+      return t === '' ? NaN : Number(t);
     case 'bool':
-      return /^(true|false|t|f|yes|no|y|n|1|0)$/i.test(v.trim());
+      return /^(true|t|yes|y|1)$/i.test(t) ? 1 : /^(false|f|no|n|0)$/i.test(t) ? 0 : NaN;
     case 'datetime':
     case 'date':
-      return parseInstant(v.trim()) !== undefined;
+      return parseInstant(t) ?? NaN;
     default:
-      return true;
+      return NaN;
   }
+}
+
+const TEXT_TYPES = new Set(['string', 'json']);
+
+/** Whether faker's text `v` can fill a column of `type`. */
+function readsAs(v: string, type: string): boolean {
+  return TEXT_TYPES.has(type) || Number.isFinite(readAs(v, type));
 }
 
 /** Realistic strings from @faker-js/faker, deterministic per (column, row); Python Faker names accepted. */
@@ -72,6 +84,9 @@ export const faker: GeneratorEntry<'faker'> = {
     const out: string[] = new Array(ctx.n);
     const locales = p.localeFrom ? (ctx.cols.get(p.localeFrom)!.values() as ArrayLike<string>) : undefined;
     gen.fill(out, ctx.start, ctx.n, locales);
-    return ColumnData.strings(out);
+    if (TEXT_TYPES.has(col.type)) return ColumnData.strings(out);
+    const num = new Float64Array(ctx.n);
+    for (let i = 0; i < ctx.n; i++) num[i] = out[i] == null ? NaN : readAs(out[i], col.type);
+    return ColumnData.numbers(num);
   },
 };
