@@ -367,6 +367,21 @@ export interface Node {
    */
   modifiers?: TableModifier[];
   segment_behavior?: SegmentBehavior;
+  /**
+   * Extension: when each row of this node exists. Children (facts, panels, funnels, state machines, lifecycles, adoption, attribution) happen only inside it. Default: the vintage created_at_column, else the node's first datetime/date column, else the whole window; false opts out. See docs/behaviours/lifetimes.md.
+   */
+  lifetime?:
+    | false
+    | {
+        /**
+         * The datetime/date column holding the row's birth.
+         */
+        from: string;
+        /**
+         * The datetime/date column holding the row's end (null values: alive until the window ends).
+         */
+        to?: string | null;
+      };
   vintage_behavior?: VintageBehavior;
   stage_config?: StageConfig;
   state_transition_model?: StateTransitionModel;
@@ -1270,9 +1285,9 @@ export interface Grain {
    */
   active_probability?: number;
   /**
-   * Extension: a datetime/date column of the primary parent from which its periods start (its lifetime). Default: the parent's vintage created_at_column when declared, else the whole timeframe.
+   * Extension: a datetime/date column of the primary parent from which its periods start. Default: the birth of the parent's lifetime (docs/behaviours/lifetimes.md: its lifetime.from, vintage created_at_column or first datetime column); null: the whole timeframe.
    */
-  lifetime_from?: string;
+  lifetime_from?: string | null;
   /**
    * Extension: a trend of the period start ({type: exponential|linear|logarithmic, growth_rate per year, origin?, params?}, as the trend modifier) that scales the active probability with the calendar weights.
    */
@@ -1304,9 +1319,9 @@ export interface Grain {
     };
   };
   /**
-   * Extension: a datetime/date column of the primary parent at which its lifetime ends (e.g. churned_at): the period containing it is the parent's last; a null value runs to the window end.
+   * Extension: a datetime/date column of the primary parent at which its lifetime ends (e.g. churned_at): the period containing it is the parent's last; a null value runs to the window end. Default: the end of the parent's lifetime (lifetime.to); null: no end.
    */
-  lifetime_to?: string;
+  lifetime_to?: string | null;
 }
 /**
  * Constraints checked by `datagen validate` (may be {}); PK/FK/unique hold by construction.

@@ -47,6 +47,8 @@ export class VintageModel {
   private readonly prefix: Float64Array;
   private readonly cache = new Map<string, Pieces>();
   readonly created: ColumnData;
+  /** The parent's lifetime end (`lifetime.to`), when it has one. */
+  readonly ended: ColumnData | null;
   readonly decay: Float64Array | null;
 
   constructor(plan: Plan, table: TablePlan, store: Store, readonly v: VintagePlan) {
@@ -58,6 +60,7 @@ export class VintageModel {
     this.prefix = new Float64Array(w.length + 1);
     for (let i = 0; i < w.length; i++) this.prefix[i + 1] = this.prefix[i] + w[i];
     this.created = store.column(v.table, v.createdAt);
+    this.ended = v.endAt ? store.column(v.table, v.endAt) : null;
     this.decay = v.decay ? segmentMultipliers(store, v.decay) : null;
   }
 
@@ -67,16 +70,25 @@ export class VintageModel {
     return Number.isNaN(c) ? this.grid.point(0) : c;
   }
 
+  /** End of parent row p's lifetime (+∞ when it has none or it is null). */
+  endOf(p: number): number {
+    const e = this.ended ? this.ended.num![p] : NaN;
+    return Number.isNaN(e) ? Infinity : e;
+  }
+
   decayOf(p: number): number {
     return this.decay ? this.decay[p] : 1;
   }
 
-  /** Expected-count multiplier of parent row p. */
+  /**
+   * Expected-count multiplier of parent row p: its exposure — the weight of the child's time grid inside its
+   * lifetime, × the activity curves — over the weight of the whole grid. A parent alive over the whole window
+   * at multiplier 1 keeps the base fanout; one born half-way through has half of it.
+   */
   fanoutFactor(p: number): number {
     const pieces = this.piecesOf(p);
     const total = this.prefix[this.prefix.length - 1];
     const mass = pieces.cum.length ? pieces.cum[pieces.cum.length - 1] : 0;
-    if (this.v.fanoutCurves.length === 0) return mass > 0 ? 1 : 0;
     return total > 0 ? mass / total : 0;
   }
 
@@ -115,20 +127,22 @@ export class VintageModel {
   /** Pieces of parent row p (children of one parent are consecutive rows: the last one is kept). */
   private piecesOf(p: number): Pieces {
     if (p !== this.lastParent || !this.lastPieces) {
-      this.lastPieces = this.pieces(this.createdOf(p), this.decayOf(p));
+      this.lastPieces = this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
       this.lastParent = p;
     }
     return this.lastPieces;
   }
 
-  /** Grid-index ranges of the constant pieces of m(age) after creation time c, with their weights. */
-  private pieces(c: number, d: number): Pieces {
-    const key = `${c}|${d}`;
+  /** Grid-index ranges of the constant pieces of m(age) between creation time c and end e, with their weights. */
+  private pieces(c: number, d: number, e: number): Pieces {
+    const key = `${c}|${d}|${e}`;
     let hit = this.cache.get(key);
     if (hit) return hit;
     if (this.cache.size > 65_536) this.cache.clear();
     const g = this.grid;
     const first = g.firstAfter(c, false);
+    // Grid points after the end are outside the lifetime: the pieces stop at the first point past it.
+    const stop = e === Infinity ? g.count : Math.min(g.count, g.firstAfter(e, true));
     const lastT = g.point(g.count - 1);
     const bounds: number[] = [];
     if (first < g.count && d > 0) {
@@ -155,9 +169,9 @@ export class VintageModel {
       cum.push(acc);
       from = to;
     };
-    if (first < g.count) {
-      for (const b of bounds) push(g.firstAfter(b, false));
-      push(g.count);
+    if (first < stop) {
+      for (const b of bounds) push(Math.min(stop, g.firstAfter(b, false)));
+      push(stop);
     }
     hit = { lo: Int32Array.from(lo), hi: Int32Array.from(hi), cum: Float64Array.from(cum) };
     this.cache.set(key, hit);

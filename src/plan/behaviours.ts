@@ -11,6 +11,7 @@ import { PROBLEM_CODES } from '../registry/generators/distribution.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
 import { parseDuration } from './time.ts';
+import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
 import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GeneratorProgram, GrainPlan, SegmentScale, VintagePlan } from './types.ts';
 import { GrainModel } from '../engine/grain.ts';
@@ -65,6 +66,38 @@ export function planBehaviours(ctx: PlanContext, drafts: Map<string, TableDraft>
   for (const { node, index } of ctx.nodes.values()) {
     const draft = drafts.get(node.id);
     if (draft && node.vintage_behavior !== undefined) planVintage(ctx, node, pointer('nodes', index, 'vintage_behavior'), draft, drafts, segments.get(node.id));
+  }
+  planLifetimes(ctx, drafts);
+}
+
+// ── Lifetimes ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Every row with a lifetime bounds its plain facts (through the primary parent): their times fall inside it
+ * and their expected count is the base fanout × the exposure (the share of the child's time grid, by its own
+ * weights, inside the lifetime) — the machinery of vintage without curves (src/engine/vintage.ts).
+ */
+function planLifetimes(ctx: PlanContext, drafts: Map<string, TableDraft>): void {
+  for (const { node } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (!draft) continue;
+    const life = resolveLifetime(ctx, node, true);
+    if (life.rule !== 'window') draft.lifetime = life;
+    if (!life.from) continue;
+    for (const t of drafts.values()) {
+      if (t.id === node.id || t.rows.kind !== 'fanout' || t.rows.parent !== node.id) continue;
+      if (t.rows.vintage) {
+        if (life.to) t.rows.vintage.endAt = life.to;
+        continue;
+      }
+      const timeCol = t.columns.find((c) => c.generator.kind === 'datetime');
+      const v: VintagePlan = { table: node.id, createdAt: life.from, fanoutCurves: [], timeColumn: timeCol?.name ?? null, decay: null, ...(life.to ? { endAt: life.to } : {}) };
+      t.rows.vintage = v;
+      if (timeCol?.generator.kind === 'datetime') {
+        timeCol.generator.vintage = v;
+        if (timeCol.modifiers.length || timeCol.type === 'date') timeCol.modifiers.push({ kind: 'not_before', table: node.id, column: life.from, ...(life.to ? { end: life.to } : {}) });
+      }
+    }
   }
 }
 
@@ -176,6 +209,7 @@ function planVintage(ctx: PlanContext, node: Json, path: string, draft: TableDra
     } else valueCurves.push({ curve, columns: Array.isArray(a) ? a.map(String) : [String(a)], path: `${mpath}/applies_to` });
   }
   const decay = seg && Object.values(seg.decay).some((d) => d !== 1) ? { table: node.id, column: seg.column, multipliers: seg.decay } : null;
+  const life = resolveLifetime(ctx, node);
   const children = [...drafts.values()].filter((t) => t.rows.kind !== 'fixed' && t.rows.parent === node.id);
   if (children.length === 0) {
     warning(ctx, 'DG_IGNORED_OPTION', path, `no fact has "${node.id}" as its primary parent, so its vintage curves change nothing`, `list "${node.id}" first in a fact's "parents"`);
@@ -184,12 +218,12 @@ function planVintage(ctx: PlanContext, node: Json, path: string, draft: TableDra
   for (const t of children) {
     // The child's time: its datetime_series column, a panel's period or a funnel's stage time (stage 0 starts at created_at).
     const timeCol = t.columns.find((c) => c.generator.kind === 'datetime' || c.generator.kind === 'period' || (c.generator.kind === 'stage' && c.generator.field === 'time'));
-    const vintage: VintagePlan = { table: node.id, createdAt: created, fanoutCurves, timeColumn: timeCol?.name ?? null, decay };
+    const vintage: VintagePlan = { table: node.id, createdAt: created, fanoutCurves, timeColumn: timeCol?.name ?? null, decay, ...(life.to ? { endAt: life.to } : {}) };
     if (t.rows.kind === 'grain') t.rows.grain.vintage = vintage;
     if (t.rows.kind === 'fanout') t.rows.vintage = vintage;
     if (timeCol?.generator.kind === 'datetime') {
       timeCol.generator.vintage = vintage;
-      if (timeCol.modifiers.length || timeCol.type === 'date') timeCol.modifiers.push({ kind: 'not_before', table: node.id, column: created });
+      if (timeCol.modifiers.length || timeCol.type === 'date') timeCol.modifiers.push({ kind: 'not_before', table: node.id, column: created, ...(life.to ? { end: life.to } : {}) });
     }
     for (const v of valueCurves) {
       const cols = v.columns === 'all' ? t.columns.filter((c) => c.generator.kind === 'distribution' && NUMERIC.includes(c.type)) : t.columns.filter((c) => (v.columns as string[]).includes(c.name));
@@ -272,8 +306,10 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
       if (!c || (c.type !== 'datetime' && c.type !== 'date')) return error(ctx, c ? 'DG_TYPE_MISMATCH' : 'DG_UNKNOWN_COLUMN', `${path}/${key}`, c ? `${key} "${name}" of "${parent}" is ${c.type}; it must be a datetime or date` : `${key} ${JSON.stringify(name)} is not a column of "${parent}"`, didYouMean(String(name), pdraft.columns.filter((x) => x.type === 'datetime' || x.type === 'date').map((x) => x.name)));
       return c.name;
     };
-    const from = bound('lifetime_from', g.lifetime_from ?? pnode.vintage_behavior?.created_at_column);
-    const to = bound('lifetime_to', g.lifetime_to);
+    // Unless the panel says otherwise, its periods run over the parent's lifetime.
+    const life = resolveLifetime(ctx, pnode);
+    const from = bound('lifetime_from', g.lifetime_from === undefined ? life.from : g.lifetime_from);
+    const to = bound('lifetime_to', g.lifetime_to === undefined ? life.to : g.lifetime_to);
     if (from === undefined || to === undefined) return;
     [lifetimeFrom, lifetimeTo] = [from, to];
   } else if (g.lifetime_to !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/lifetime_to`, 'a panel without a parent is one series over the window: lifetime_to does not apply', 'remove lifetime_to, or give the fact a parent');
@@ -360,11 +396,9 @@ export function segmentVariation(ctx: PlanContext, path: string, parent: string,
   return null;
 }
 
-/** Where a parent's relationship starts: its vintage created_at, else its first datetime/date column (null: none). */
-export function parentStart(ctx: PlanContext, parent: string, pdraft: TableDraft): string | null {
-  const created = ctx.nodes.get(parent)!.node.vintage_behavior?.created_at_column;
-  const col = pdraft.columns.find((c) => c.name === created && (c.type === 'datetime' || c.type === 'date')) ?? pdraft.columns.find((c) => c.type === 'datetime' || c.type === 'date');
-  return col?.name ?? null;
+/** Where a parent's relationship starts: the birth of its lifetime (src/plan/lifetime.ts; null: the window start). */
+export function parentStart(ctx: PlanContext, parent: string, _pdraft: TableDraft): string | null {
+  return resolveLifetime(ctx, ctx.nodes.get(parent)!.node).from;
 }
 
 /** The funnel writes stage_name / stage_index / the timestamp: an existing column is taken over, a missing one added. */

@@ -89,9 +89,9 @@ function expectedStages(f: FunnelPlan, tables: Map<string, TablePlan>): number {
   return total;
 }
 
-/** Rough share of the base fanout a parent created uniformly over a one-year window keeps under the curves. */
+/** Rough share of the base fanout a parent created uniformly over a one-year window keeps under the curves (its exposure: half without curves). */
 function meanVintage(curves: CurvePlan[]): number {
-  if (curves.length === 0) return 1;
+  if (curves.length === 0) return 0.5;
   const YEAR = 365.25 * 86_400_000;
   const steps = 240;
   let sum = 0;

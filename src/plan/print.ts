@@ -1,3 +1,4 @@
+import { describeLifetime } from './lifetime.ts';
 import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram, type Plan } from './types.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -13,6 +14,7 @@ export function printPlan(plan: Plan): string {
     lines.push('', `${t.id}  [${t.kind}, level ${t.level}${t.pk ? `, pk ${t.pk}` : ''}]  ${rows}`);
     const width = Math.max(...t.columns.map((c) => c.name.length));
     for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}`);
+    if (t.lifetime) lines.push(`  ${describeLifetime(t.lifetime)}`);
     if (t.inheritedTime) lines.push(`  time: inherited from ${t.inheritedTime.source.table}.${t.inheritedTime.source.column}${t.inheritedTime.parent !== t.inheritedTime.source.table ? ` through ${t.inheritedTime.parent}` : ''} (the parent row's time; read as ${'__time__'}, not written)`);
     for (const a of t.addRows ?? []) lines.push(`  + rows added by scenario ${a.id}(${a.type === 'cap_violation' ? `cap_violation: ${a.cap ?? 'table max'} + ${a.exceedBy} per ${a.period}` : `data_quality duplicate ${a.share}`})`);
   }
@@ -83,7 +85,7 @@ function describeModifier(m: ModifierProgram): string {
     case 'anomaly': return `anomaly(${m.windows.length} window(s) of ${m.timeRef})`;
     case 'scenario': return `scenario ${m.id}(${m.type})`;
     case 'state_value': return `×state(${m.column})`;
-    case 'not_before': return `≥ ${m.table}.${m.column}`;
+    case 'not_before': return `≥ ${m.table}.${m.column}${m.end ? ` ≤ ${m.table}.${m.end}` : ''}`;
     case 'segment_value': return `×segment(${m.scale.table}.${m.scale.column})`;
     case 'vintage_value': return `×age curve(${m.table}.${m.createdAt} at ${m.timeRef})`;
     default: return assertNever(m);

@@ -11,7 +11,7 @@ export function computeRetain(tables: TablePlan[]): void {
   const addScale = (s: SegmentScale | null) => s && add(s.table, s.column);
   const addPick = (p: KeyedPick | undefined) => p && add(p.table, ...p.on.map((k) => k.remote), p.weightsBy);
   const addRefs = (refs: ColumnRef[]) => refs.forEach((r) => r.table && (add(r.table, r.column), addPick(r.pick)));
-  const addVintage = (v: VintagePlan | null) => v && (add(v.table, v.createdAt), addScale(v.decay));
+  const addVintage = (v: VintagePlan | null) => v && (add(v.table, v.createdAt, v.endAt ?? null), addScale(v.decay));
   for (const t of tables) {
     if (t.rows.kind === 'fanout') {
       for (const e of t.rows.effects) {
@@ -58,7 +58,7 @@ export function computeRetain(tables: TablePlan[]): void {
       for (const m of c.modifiers) {
         if (m.kind === 'effect') addEffect(m.effect);
         if (m.kind === 'segment_value') addScale(m.scale);
-        if (m.kind === 'not_before') add(m.table, m.column);
+        if (m.kind === 'not_before') add(m.table, m.column, m.end ?? null);
         if (m.kind === 'vintage_value') (add(m.table, m.createdAt), addScale(m.decay));
       }
     }

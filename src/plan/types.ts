@@ -52,6 +52,8 @@ export interface TablePlan {
    * `__time__`). Available to the row's programs as `__time__`, never written. Absent when not needed.
    */
   inheritedTime?: { parent: string; column: string; source: { table: string; column: string } };
+  /** When each row exists (birth/end columns), for tables whose rows have a lifetime; absent: the whole window. */
+  lifetime?: LifetimePlan;
 }
 
 export type RowModel =
@@ -194,7 +196,12 @@ export interface VintagePlan {
   timeColumn: string | null;
   /** Segment decay_rate: divides every curve's time unit (2 = ages twice as fast). */
   decay: SegmentScale | null;
+  /** The parent's lifetime end column (`lifetime.to`): children fall at or before it (null values: open). */
+  endAt?: string;
 }
+
+/** When the rows of a table exist (src/plan/lifetime.ts): birth and end columns, and the rule that chose them. */
+export interface LifetimePlan { from: string | null; to: string | null; rule: 'explicit' | 'vintage' | 'first_datetime' | 'window' | 'off' }
 
 export type CurvePlan =
   | { kind: 'array'; values: number[]; unitMs: number }
@@ -308,7 +315,8 @@ export type ModifierProgram =
   /** value × a factor per state of the row (state_transition_model amount.state_multipliers). */
   | { kind: 'state_value'; column: string; multipliers: Record<string, number> }
   /** A vintage child's time never precedes its parent's creation, whatever its modifiers (the day after, for dates). */
-  | { kind: 'not_before'; table: string; column: string }
+  /** A child time moved into its parent's lifetime after the column's modifiers: up to `column`, down to `end` when set. */
+  | { kind: 'not_before'; table: string; column: string; end?: string }
   | { kind: 'vintage_value'; table: string; createdAt: string; timeRef: string; curves: CurvePlan[]; decay: SegmentScale | null }
   | { kind: 'outliers'; rate: number; mode: 'spike' | 'drop'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; stream: number }
   | { kind: 'anomaly'; windows: AnomalyWindowPlan[]; timeRef: string }

@@ -21,27 +21,56 @@ describe('examples/quickstart.json', () => {
     for (const r of shares) expect(Math.abs(r.s - want[r.country])).toBeLessThan(5 * shareSE(want[r.country], n));
   });
 
-  it('events: Poisson(12) fanout mean and FK integrity', async () => {
-    const r = (await db.rows('SELECT count(*) AS n, count(DISTINCT user_id) AS u FROM events'))[0];
-    expect(Math.abs(r.n / 20000 - 12)).toBeLessThan(5 * Math.sqrt(12 / 20000));
+  /**
+   * Lifetimes (docs/behaviours/lifetimes.md): a user's events fall after signed_up_at, on the hourly grid with
+   * weight w(t) = dow weight × hour weight, and their expected number is 12 × the user's exposure
+   * Σ_{t ≥ signup} w(t) / Σ_t w(t). Computed here from the grid and the users' signup times alone.
+   */
+  async function exposureModel() {
+    const ev = spec.nodes[1].columns[2];
+    const dowW: number[] = ev.generator.datetime_series.pattern.weights;
+    const hourW: number[] = ev.modifiers[0].args.weights;
+    const grid: { t: number; w: number; dow: number; hour: number }[] = [];
+    for (let t = Date.UTC(2025, 0, 1); t <= Date.UTC(2025, 5, 30, 23, 59, 59); t += 3_600_000) {
+      const d = new Date(t);
+      const dow = (d.getUTCDay() + 6) % 7;
+      grid.push({ t, w: dowW[dow] * hourW[d.getUTCHours()], dow, hour: d.getUTCHours() });
+    }
+    const signups = (await db.rows('SELECT epoch_ms(signed_up_at) AS s FROM users ORDER BY 1')).map((r) => Number(r.s));
+    const total = grid.reduce((a, g) => a + g.w, 0);
+    // alive(t): users signed up at or before t (signups sorted, grid ascending).
+    let k = 0;
+    let exposure = 0;
+    const dow = new Array(7).fill(0);
+    const hour = new Array(24).fill(0);
+    for (const g of grid) {
+      while (k < signups.length && signups[k] <= g.t) k++;
+      exposure += (g.w * k) / total;
+      dow[g.dow] += g.w * k;
+      hour[g.hour] += g.w * k;
+    }
+    return { expected: 12 * exposure, dow: normalise(dow), hour: normalise(hour) };
+  }
+
+  it('events: Poisson(12) per user over the whole window, scaled by each user\'s exposure after signing up; FK integrity', async () => {
+    const n = await db.value('SELECT count(*) FROM events');
+    const m = await exposureModel();
+    expect(m.expected).toBeLessThan(0.7 * 12 * 20000); // the lifetimes really shorten the exposure
+    expect(Math.abs(n - m.expected)).toBeLessThan(5 * Math.sqrt(m.expected));
+    expect(await db.value('SELECT count(*) FROM events e JOIN users u USING (user_id) WHERE e.occurred_at < u.signed_up_at')).toBe(0);
     expect(await db.value('SELECT count(*) FROM events e ANTI JOIN users u USING (user_id)')).toBe(0);
     expect(await db.value('SELECT count(*) FROM events e JOIN users u USING (user_id) WHERE e.user_plan <> u.plan')).toBe(0);
   });
 
-  it('events: dow pattern and hour seasonality (blurred by the 20-minute time_jitter) hold', async () => {
-    const ev = spec.nodes[1].columns[2];
-    const dowW: number[] = ev.generator.datetime_series.pattern.weights;
-    const hourW: number[] = ev.modifiers[0].args.weights;
+  it('events: dow pattern and hour seasonality (blurred by the 20-minute time_jitter) hold, weighted by the users alive', async () => {
     const n = await db.value('SELECT count(*) FROM events');
-    // Expected dow shares: weight × number of such days in the window (jitter across midnight is < 0.3% of mass at these night weights).
-    const days = new Array(7).fill(0);
-    for (let t = Date.UTC(2025, 0, 1); t <= Date.UTC(2025, 5, 30); t += 86400000) days[(new Date(t).getUTCDay() + 6) % 7]++;
-    const dowExp = normalise(dowW.map((w, d) => w * days[d]));
+    const m = await exposureModel();
+    // Jitter across midnight is < 0.3% of mass at these night weights.
     const dow = await db.rows('SELECT isodow(occurred_at) - 1 AS d, count(*) AS c FROM events GROUP BY 1');
-    for (const r of dow) expect(Math.abs(r.c / n - dowExp[r.d])).toBeLessThan(0.005);
+    for (const r of dow) expect(Math.abs(r.c / n - m.dow[r.d])).toBeLessThan(5 * shareSE(m.dow[r.d], n) + 0.002);
     // Grid points sit on the hour; a N(0, 20 min) shift lands k hours later with P(k·60 ≤ s < (k+1)·60).
     const p = (k: number) => normalCdf(((k + 1) * 60) / 20) - normalCdf((k * 60) / 20);
-    const w = normalise(hourW);
+    const w = m.hour;
     const hourExp = w.map((_, h) => [-2, -1, 0, 1].reduce((a, k) => a + w[(h - k + 24) % 24] * p(k), 0));
     const hours = await db.rows('SELECT hour(occurred_at) AS h, count(*) AS c FROM events GROUP BY 1');
     for (const r of hours) expect(Math.abs(r.c / n - hourExp[r.h])).toBeLessThan(5 * shareSE(hourExp[r.h], n) + 0.002);

@@ -36,7 +36,8 @@ const spec = {
     },
     {
       // grain.trend and a seasonality modifier on the period column scale the active probability
-      id: 'trended', kind: 'fact', pk: 'trended_id', parents: ['account'], grain: { every: 'day', active_probability: 0.3, trend: { type: 'linear', growth_rate: 0.6 } },
+      // lifetime_from null: every account over the whole window (the default would start at its created_at, its lifetime).
+      id: 'trended', kind: 'fact', pk: 'trended_id', parents: ['account'], grain: { every: 'day', active_probability: 0.3, trend: { type: 'linear', growth_rate: 0.6 }, lifetime_from: null },
       columns: [
         { name: 'trended_id', type: 'int', generator: { sequence: {} } },
         { name: 'day', type: 'date', generator: { datetime_series: { within: 'timeframe', freq: 'D' } }, modifiers: [{ transform: 'seasonality', args: { dimension: 'dow', weights: DOW } }] },
@@ -122,8 +123,11 @@ describe('panel facts (grain)', () => {
   it('one row per parent per active period, none before the period of its lifetime start', async () => {
     expect(await db.value(`SELECT count(*) FROM (SELECT account_id, day FROM usage GROUP BY ALL HAVING count(*) > 1)`)).toBe(0);
     expect(await db.value(`SELECT count(*) FROM usage u JOIN account a USING (account_id) WHERE u.day < CAST(a.created_at AS DATE)`)).toBe(0);
-    // Without lifetime_from (and no vintage on the parent) every parent has every period of the window: 26 Monday-weeks.
-    expect(await db.rows(`SELECT count(*) AS n, count(DISTINCT account_id) AS a FROM weekly`)).toEqual([{ n: 26 * 4000, a: 4000 }]);
+    // Without lifetime_from a panel runs over its parent's lifetime (docs/behaviours/lifetimes.md): from the Monday-week
+    // containing created_at (the account's first datetime column) to the window's last week, with no end column.
+    const weeks = await db.value(`SELECT count(*) FROM account a, range(TIMESTAMP '2024-01-01', TIMESTAMP '2024-07-01', INTERVAL 7 DAY) t(p) WHERE p + INTERVAL 7 DAY > a.created_at`);
+    expect(await db.rows(`SELECT count(*) AS n, count(DISTINCT account_id) AS a FROM weekly`)).toEqual([{ n: weeks, a: 4000 }]);
+    expect(weeks).toBeLessThan(0.7 * 26 * 4000);
     expect(await db.value(`SELECT count(*) FROM weekly WHERE isodow(period_start) <> 1 OR hour(period_start) <> 0`)).toBe(0);
   });
 

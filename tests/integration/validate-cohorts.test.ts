@@ -32,6 +32,8 @@ const EXPECTED: Record<string, string[]> = {
     'vintage_curve usage_day.used_at', 'vintage_order usage_day.used_at'],
   usage_costs: ['panel_activity chat_day.day', 'panel_periods chat_day.day', 'segment_ratio chat.plan', 'segment_ratio chat_day.plan', 'vintage_curve chat.started_at', 'vintage_curve chat_day.day', 'vintage_order chat.started_at'],
   funnel_metrics: ['panel_periods funnel_hourly.hour_start'],
+  // Lifetimes: users.signed_up_at bounds the events (docs/behaviours/lifetimes.md).
+  quickstart: ['lifetime_order events.occurred_at'],
 };
 
 const files: Record<string, string> = {};

@@ -88,7 +88,7 @@ describe('corrupted copies fail with the right check', () => {
   });
 
   it('a missed target lowers the score; --threshold decides', async () => {
-    const bad = await corruptCopy(file, ['UPDATE events SET occurred_at = occurred_at - INTERVAL 2 DAY WHERE isodow(occurred_at) >= 6 AND event_id % 2 = 0']);
+    const bad = await corruptCopy(file, ['UPDATE events SET occurred_at = occurred_at - INTERVAL 2 DAY WHERE isodow(occurred_at) >= 6 AND event_id % 2 = 0 AND occurred_at - INTERVAL 2 DAY >= (SELECT u.signed_up_at FROM users u WHERE u.user_id = events.user_id)']);
     const report = await validateFile(doc, bad);
     const ws = pick(report.checks, 'weekend_share')[0];
     expect(ws.status).not.toBe('pass');
@@ -99,7 +99,7 @@ describe('corrupted copies fail with the right check', () => {
   });
 
   it('a failed soft check fails the file (exit 1) unless --allow-soft-failures or a --threshold judges it by the score (warnings alone: tests/unit/validate/score.test.ts)', async () => {
-    const bad = await corruptCopy(file, ['UPDATE events SET occurred_at = occurred_at - INTERVAL 2 DAY WHERE isodow(occurred_at) >= 6']);
+    const bad = await corruptCopy(file, ['UPDATE events SET occurred_at = occurred_at - INTERVAL 2 DAY WHERE isodow(occurred_at) >= 6 AND occurred_at - INTERVAL 2 DAY >= (SELECT u.signed_up_at FROM users u WHERE u.user_id = events.user_id)']);
     const report = await validateFile(doc, bad);
     const failed = report.checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.check)).toContain('weekend_share');

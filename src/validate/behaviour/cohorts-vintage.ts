@@ -12,7 +12,7 @@ import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { familyFactor, fmt, linkColumn, ms, ownRows, parentLink, unlabelled } from './cohorts-common.ts';
-import { nodePath } from '../structural.ts';
+import { docColumn, nodePath } from '../structural.ts';
 import { childBucket, vintageFrame } from './cohorts-frame.ts';
 
 /** Ages beyond this are pooled into one bucket. */
@@ -38,14 +38,22 @@ const vintageOrder: CheckModule = async (ctx) => {
     const link = await parentLink(ctx, t, v.table);
     if (!link) continue;
     const { parent, fk, own, parentRows: P } = link;
+    // Inside the parent's lifetime: not before its birth (created_at), not after its end (lifetime.to) when it has one.
+    const x = `CAST(x.${ident(col.name)} AS TIMESTAMP)`;
+    const before = `(p.${ident(v.createdAt)} IS NOT NULL AND ${x} < CAST(p.${ident(v.createdAt)} AS TIMESTAMP))`;
+    const after = v.endAt ? `(p.${ident(v.endAt)} IS NOT NULL AND ${x} > CAST(p.${ident(v.endAt)} AS TIMESTAMP))` : 'FALSE';
     const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk!)} = x.${ident(fk)}
-      WHERE x.${ident(col.name)} IS NOT NULL AND p.${ident(v.createdAt)} IS NOT NULL AND CAST(x.${ident(col.name)} AS TIMESTAMP) < CAST(p.${ident(v.createdAt)} AS TIMESTAMP) AND ${await unlabelled(ctx, t, 'x', col.name)}`;
+      WHERE x.${ident(col.name)} IS NOT NULL AND (${before} OR ${after}) AND ${await unlabelled(ctx, t, 'x', col.name)}`;
     const bad = n((await one(ctx, `SELECT count(*) AS c ${from}`)).c);
     const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk)} AS VARCHAR)`;
+    // A vintage entity's children: vintage_order; any other parent with a lifetime: lifetime_order (docs/behaviours/lifetimes.md).
+    const vintage = Array.isArray(ctx.doc?.nodes) && ctx.doc.nodes.some((nd: { id?: unknown; vintage_behavior?: unknown }) => nd?.id === v.table && nd.vintage_behavior !== undefined);
+    const within = `${parent.id}'s ${v.createdAt}${v.endAt ? ` … ${v.endAt}` : ''}`;
     out.push({
-      check: 'vintage_order', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass', specPath: nodePath(ctx, v.table, 'vintage_behavior', 'created_at_column'),
+      check: vintage ? 'vintage_order' : 'lifetime_order', category: 'behavioural', table: t.id, column: col.name, hard: true, status: bad ? 'fail' : 'pass',
+      specPath: vintage ? nodePath(ctx, v.table, 'vintage_behavior', 'created_at_column') : parent.lifetime?.rule === 'explicit' ? nodePath(ctx, v.table, 'lifetime') : (docColumn(ctx, v.table, v.createdAt)?.path ?? nodePath(ctx, v.table)),
       expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT ${key} AS k ${from} ORDER BY 1`) : [],
-      message: bad ? `${bad.toLocaleString('en-US')} ${t.id} rows have ${col.name} before their ${parent.id}'s ${v.createdAt}` : `no ${t.id} row has ${col.name} before its ${parent.id}'s ${v.createdAt}`,
+      message: bad ? `${bad.toLocaleString('en-US')} ${t.id} rows have ${col.name} outside their ${within}` : `no ${t.id} row has ${col.name} outside its ${within}`,
     });
   }
   return out;

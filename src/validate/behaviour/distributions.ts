@@ -15,7 +15,8 @@ import { ident, keyExpr, n, num } from '../sql.ts';
 import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
 import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
-import { dispersionSE, fanoutModel, type CountModel } from '../fanout-model.ts';
+import { countPmf, dispersionSE, fanoutModel, type CountModel, pmfMoments } from '../fanout-model.ts';
+import { aliveAt, type LifetimeModel, lifetimeModel } from './lifetime-model.ts';
 import { judgeCounts, judgeCurve } from './distributions-stats.ts';
 import { DAY_MS, halfUnit } from './labels-model.ts';
 import { DIM_LABELS, DIM_SIZE, DIM_SQL, effectSteps, effectStepsSql, type EffectSteps, expectedBuckets, stepAt } from './distributions-time.ts';
@@ -130,6 +131,30 @@ function countChart(title: string, model: CountModel, observed: Map<number, numb
   return { kind: 'bars', title, labels: bins.filter((_, i) => keep[i]).map((b) => b.label), expected: exp.filter((_, i) => keep[i]).map((x) => round(x)), observed: obs.filter((_, i) => keep[i]).map((x) => round(x)), unit: 'share of parents' };
 }
 
+/** Exposures are grouped to this many levels for the mixture (an error of at most 1/2000 of the base mean). */
+const EXPOSURE_LEVELS = 1000;
+
+/**
+ * Children per parent when each parent's mean is the base × its exposure (lifetimes): the mixture of the count
+ * model at m × e over the parents' exposures e (grouped to EXPOSURE_LEVELS levels), so that the mean, the
+ * dispersion and the histogram are judged as for any count model.
+ */
+function lifetimeFanout(f: Parameters<typeof fanoutModel>[0], m: number, life: LifetimeModel): CountModel | null {
+  const levels = new Map<number, number>();
+  for (const g of life.groups) {
+    const q = Math.round(g.exposure * EXPOSURE_LEVELS);
+    levels.set(q, (levels.get(q) ?? 0) + g.parents);
+  }
+  const mix: number[] = [];
+  for (const [q, parents] of levels) {
+    const pmf = q === 0 ? Float64Array.of(1) : countPmf(f, (m * q) / EXPOSURE_LEVELS);
+    if (!pmf) return null;
+    for (let k = 0; k < pmf.length; k++) mix[k] = (mix[k] ?? 0) + (pmf[k] * parents) / life.parents;
+  }
+  const pmf = Float64Array.from(mix, (x) => x ?? 0);
+  return { pmf, ...pmfMoments(pmf) };
+}
+
 const fanoutChecks: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const t of present(ctx)) await guarded(out, 'fanout_mean', t.id, undefined, async () => {
@@ -137,13 +162,16 @@ const fanoutChecks: CheckModule = async (ctx) => {
     const rows = t.rows;
     const parent = ctx.table(rows.parent);
     if (!parent?.pk || !ctx.present.has(parent.id)) return;
-    // Segment / vintage factors vary per parent; rows added by scenarios are not children of the model.
-    if (rows.segments.length || rows.vintage || t.addRows?.length || parent.addRows?.length) return;
+    // Segment / vintage factors vary per parent; rows added by scenarios are not children of the model. A lifetime
+    // (vintage without curves) scales each parent's mean by its exposure: modelled below from the parents' lifetimes.
+    if (rows.segments.length || t.addRows?.length || parent.addRows?.length) return;
+    const life = rows.vintage ? await lifetimeModel(ctx, t) : null;
+    if (rows.vintage && (!life || rows.effects.length)) return;
     const fk = t.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent.id && c.generator.column === parent.pk && c.modifiers.length === 0 && c.nullRate === 0 && c.type === parent.columns.find((x) => x.name === parent.pk)?.type);
     if (!fk) return;
     const m = rows.effects.length ? await constantEffectFactor(ctx, t, rows) : 1;
     if (m === null) return;
-    const model = fanoutModel(rows.fanout, m);
+    const model = life ? lifetimeFanout(rows.fanout, m, life) : fanoutModel(rows.fanout, m);
     if (!model) return;
     const hist = await ctx.db.all(`SELECT k, count(*) AS parents FROM (SELECT count(c.${ident(fk.name)}) AS k FROM ${ident(parent.id)} p LEFT JOIN ${ident(t.id)} c ON c.${ident(fk.name)} = p.${ident(parent.pk)} GROUP BY p.${ident(parent.pk)}) GROUP BY k ORDER BY k`);
     const counts = new Map(hist.map((r) => [n(r.k), n(r.parents)]));
@@ -158,7 +186,7 @@ const fanoutChecks: CheckModule = async (ctx) => {
     const i = nodeIndex(ctx, t.id);
     const specPath = i >= 0 && ctx.doc.nodes[i].fanout !== undefined ? nodePath(ctx, t.id, 'fanout') : nodePath(ctx, t.id);
     const f = rows.fanout;
-    const what = `${f.distribution}${f.distribution === 'uniform' ? `[${f.min}, ${f.max}]` : f.distribution === 'fixed' ? `(${f.mean})` : `(mean ${f.mean}${f.k !== null ? `, k ${f.k}` : ''})`}${f.distribution !== 'uniform' && f.distribution !== 'fixed' && (f.min !== null || f.max !== null) ? ` bounded to [${f.min ?? 0}, ${f.max ?? '∞'}]` : ''}${m !== 1 ? ` × effect factor ${round(m)}` : ''}`;
+    const what = `${f.distribution}${f.distribution === 'uniform' ? `[${f.min}, ${f.max}]` : f.distribution === 'fixed' ? `(${f.mean})` : `(mean ${f.mean}${f.k !== null ? `, k ${f.k}` : ''})`}${f.distribution !== 'uniform' && f.distribution !== 'fixed' && (f.min !== null || f.max !== null) ? ` bounded to [${f.min ?? 0}, ${f.max ?? '∞'}]` : ''}${m !== 1 ? ` × effect factor ${round(m)}` : ''}${life ? ` × each ${parent.id} row's exposure inside its lifetime (mean ${round(life.groups.reduce((a, g) => a + g.exposure * g.parents, 0) / life.parents)})` : ''}`;
     const se = Math.sqrt(model.variance / parents);
     const j = judge(mean, model.mean, se);
     out.push({
@@ -406,10 +434,14 @@ const timePatterns: CheckModule = async (ctx) => {
   for (const t of present(ctx)) {
     for (const c of t.columns) await guarded(out, `${c.generator.kind === 'datetime' && c.generator.patterns.length ? c.generator.patterns[0].dimension : 'dow'}_pattern`, t.id, c.name, async () => {
       const g = c.generator;
-      if (g.kind !== 'datetime' || !g.patterns.length || g.after || g.vintage) return;
-      // time_jitter is modelled (one of it); labelled modifiers are left to the label exclusion; others change the marginal.
+      if (g.kind !== 'datetime' || !g.patterns.length || g.after) return;
+      // Inside lifetimes the rows of a grid point are ∝ its weight × the parents alive then (vintage curves: not modelled).
+      const life = g.vintage ? await lifetimeModel(ctx, t) : null;
+      if (g.vintage && !life) return;
+      // time_jitter is modelled (one of it); labelled modifiers are left to the label exclusion; others change the
+      // marginal — but for the lifetime bound (not_before), which moves only rows jittered across a birth or an end.
       const jitters = c.modifiers.filter((m) => m.kind === 'time_jitter');
-      if (jitters.length > 1 || c.modifiers.some((m) => m.kind !== 'time_jitter' && !isLabelled(m))) return;
+      if (jitters.length > 1 || c.modifiers.some((m) => m.kind !== 'time_jitter' && m.kind !== 'not_before' && !isLabelled(m))) return;
       const jitterMs = jitters.length && jitters[0].kind === 'time_jitter' ? jitters[0].stdMinutes * 60_000 : 0;
       const dims = [...new Set(g.patterns.map((p) => p.dimension))].filter((d) => !(d === 'hour' && c.type === 'date'));
       if (!dims.length) return;
@@ -421,7 +453,8 @@ const timePatterns: CheckModule = async (ctx) => {
         else steps.push(s);
       }
       if (!ok) return;
-      const extra = steps.length ? (x: number) => steps.reduce((a, s) => a * stepAt(s, x), 1) : null;
+      const alive = life ? aliveAt(life) : null;
+      const extra = steps.length || alive ? (x: number) => steps.reduce((a, s) => a * stepAt(s, x), 1) * (alive ? alive(x) : 1) : null;
       const exp = expectedBuckets(g, extra, jitterMs, dims);
       if (!exp) return;
       const q = ident(c.name);

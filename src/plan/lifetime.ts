@@ -1,0 +1,62 @@
+import { pointer } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
+import { columnNames, error, findColumn, type Json, type PlanContext } from './context.ts';
+import type { LifetimePlan } from './types.ts';
+
+const isTime = (c: Json) => c?.type === 'datetime' || c?.type === 'date';
+
+/**
+ * One lifetime per row (docs/behaviours/lifetimes.md): when a row of `node` exists, so that everything that
+ * hangs off it — plain facts' times and counts, panels, funnels, state machines, lifecycles, adoption and
+ * attribution — happens inside it. The one rule, in order:
+ * 1. `lifetime: false` — no lifetime (the whole window);
+ * 2. `lifetime: {from, to?}` — the row's `from` column (birth) to its `to` column (end; null: open);
+ * 3. the vintage `created_at_column` (birth, no end);
+ * 4. the node's first datetime/date column (birth, no end) — entities only;
+ * 5. the whole window.
+ * A null birth counts as the window start, a null end as the window end. Diagnostics only when `report`.
+ */
+export function resolveLifetime(ctx: PlanContext, node: Json, report = false): LifetimePlan {
+  const raw = node?.lifetime;
+  const index = ctx.nodes.get(String(node?.id))?.index ?? -1;
+  const path = pointer('nodes', index, 'lifetime');
+  if (raw === false) return { from: null, to: null, rule: 'off' };
+  if (raw !== undefined && raw !== null) {
+    const col = (key: 'from' | 'to'): string | null | undefined => {
+      const name = raw?.[key];
+      if (name === undefined || name === null) return key === 'to' ? null : undefined;
+      const c = typeof name === 'string' ? findColumn(node, name) : undefined;
+      if (!c || !isTime(c)) {
+        if (report) error(ctx, c ? 'DG_TYPE_MISMATCH' : 'DG_UNKNOWN_COLUMN', `${path}/${key}`, `lifetime.${key} ${JSON.stringify(name)} is not a datetime/date column of "${node.id}"`, c ? 'name the datetime or date column that holds it' : didYouMean(String(name), columnNames(node).filter((n) => isTime(findColumn(node, n)))));
+        return undefined;
+      }
+      return String(name);
+    };
+    const from = typeof raw === 'object' ? col('from') : undefined;
+    const to = typeof raw === 'object' ? col('to') : undefined;
+    if (from === undefined || to === undefined) {
+      if (report && (typeof raw !== 'object' || raw.from === undefined)) error(ctx, 'DG_BAD_PARAM', path, 'lifetime must be false or {"from": "<datetime column>", "to"?: "<datetime column>"}', 'e.g. {"from": "installed_at", "to": "decommissioned_at"}');
+      return { from: null, to: null, rule: 'window' };
+    }
+    const created = node.vintage_behavior?.created_at_column;
+    if (report && typeof created === 'string' && created !== from) {
+      error(ctx, 'DG_CONFLICTING_LIFETIME', `${path}/from`, `lifetime.from "${from}" differs from vintage_behavior.created_at_column "${created}": a row has one birth`, `use "${created}" for both, or drop lifetime.from`);
+    }
+    return { from, to, rule: 'explicit' };
+  }
+  const created = node?.vintage_behavior?.created_at_column;
+  if (typeof created === 'string' && isTime(findColumn(node, created))) return { from: created, to: null, rule: 'vintage' };
+  if (node?.kind === 'entity') {
+    const first = Array.isArray(node.columns) ? node.columns.find(isTime) : undefined;
+    if (first) return { from: String(first.name), to: null, rule: 'first_datetime' };
+  }
+  return { from: null, to: null, rule: 'window' };
+}
+
+/** The plan printout's words for a lifetime. */
+export function describeLifetime(l: LifetimePlan): string {
+  if (l.rule === 'off') return 'lifetime: off (lifetime: false)';
+  if (l.rule === 'window') return 'lifetime: the whole window';
+  const why = { explicit: 'lifetime', vintage: 'vintage created_at_column', first_datetime: 'its first datetime column' }[l.rule];
+  return `lifetime: ${l.from}${l.to ? ` → ${l.to}` : ' → open'} (${why})`;
+}
