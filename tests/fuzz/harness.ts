@@ -137,6 +137,48 @@ function unquoted(s: string): string {
  * crash, threw, uncaught, library-threw, library-diagnostic, stack-trace, internal, raw-error, garbled-message,
  * no-code, no-pointer, usage, exit-code, clean-compile-failed-run, overwritten.
  */
+/** The promises of one command's output: exit code, and every stderr line a coded diagnostic (see `verdict`). */
+function judgeCli(r: { code: number | null; stdout: string; stderr: string; threw?: string }, v: string[]): void {
+  const all = `${r.stdout}\n${r.stderr}`;
+  if (STACK.test(all)) v.push(`stack-trace: ${firstLines(r.stderr, 3)}`);
+  if (INTERNAL.test(r.stderr)) v.push(`internal: ${lineWith(r.stderr, INTERNAL)}`);
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  for (const l of lines) {
+    const text = unquoted(l);
+    if (RAW.test(text)) v.push(`raw-error: ${l.slice(0, 240)}`);
+    if (GARBLED.test(text)) v.push(`garbled-message: ${l.slice(0, 240)}`);
+  }
+  if (r.code === 2) {
+    if (!lines.length || !USAGE.test(lines[0])) v.push(`usage: exit 2 without a usage error naming the option: ${lines[0]?.slice(0, 200) ?? '(nothing on stderr)'}`);
+  } else if (r.code === 0 || r.code === 1) {
+    let errors = 0;
+    for (const l of lines) {
+      const d = DIAG_LINE.exec(l);
+      if (d) {
+        if (!d.groups!.warn) errors++;
+        continue;
+      }
+      if (SUMMARY_LINE.test(l) || NOTE.test(l)) continue;
+      const u = USER_ERROR.exec(l);
+      if (u) {
+        errors++;
+        const msg = u.groups!.msg;
+        if (!OPTION_NAME.test(msg) && !POINTER.test(msg) && !msg.includes('spec.json')) v.push(`no-pointer: ${l.slice(0, 240)}`);
+        continue;
+      }
+      v.push(`no-code: ${l.slice(0, 240)}`);
+    }
+    if (r.code === 1 && errors === 0 && !v.some((x) => x.startsWith('no-code'))) v.push(`no-code: exit 1 without an error on stderr`);
+    if (r.code === 0 && errors > 0) v.push(`exit-code: exit 0 although an error was printed`);
+  } else if (r.code !== null) {
+    v.push(`exit-code: exit ${r.code}`);
+  }
+}
+
+function errorLines(stderr: string): string {
+  return stderr.split('\n').filter((l) => l.trim() && !SUMMARY_LINE.test(l) && !NOTE.test(l) && !DIAG_LINE.exec(l)?.groups?.warn).join('\n');
+}
+
 export function verdict(c: FuzzCase, r: CaseResult): string[] {
   const v: string[] = [];
   if (r.killed === 'timeout') v.push(`hang: no answer within ${CASE_TIMEOUT_MS} ms`);
@@ -156,43 +198,17 @@ export function verdict(c: FuzzCase, r: CaseResult): string[] {
   }
 
   if (c.argv) {
-    const all = `${r.stdout}\n${r.stderr}`;
-    if (STACK.test(all)) v.push(`stack-trace: ${firstLines(r.stderr, 3)}`);
-    if (INTERNAL.test(r.stderr)) v.push(`internal: ${lineWith(r.stderr, INTERNAL)}`);
-    const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-    for (const l of lines) {
-      const text = unquoted(l);
-      if (RAW.test(text)) v.push(`raw-error: ${l.slice(0, 240)}`);
-      if (GARBLED.test(text)) v.push(`garbled-message: ${l.slice(0, 240)}`);
-    }
-    if (r.code === 2) {
-      if (!lines.length || !USAGE.test(lines[0])) v.push(`usage: exit 2 without a usage error naming the option: ${lines[0]?.slice(0, 200) ?? '(nothing on stderr)'}`);
-    } else if (r.code === 0 || r.code === 1) {
-      let errors = 0;
-      for (const l of lines) {
-        const d = DIAG_LINE.exec(l);
-        if (d) {
-          if (!d.groups!.warn) errors++;
-          continue;
-        }
-        if (SUMMARY_LINE.test(l) || NOTE.test(l)) continue;
-        const u = USER_ERROR.exec(l);
-        if (u) {
-          errors++;
-          const msg = u.groups!.msg;
-          if (!OPTION_NAME.test(msg) && !POINTER.test(msg) && !msg.includes('spec.json')) v.push(`no-pointer: ${l.slice(0, 240)}`);
-          continue;
-        }
-        v.push(`no-code: ${l.slice(0, 240)}`);
-      }
-      if (r.code === 1 && errors === 0 && !v.some((x) => x.startsWith('no-code'))) v.push(`no-code: exit 1 without an error on stderr`);
-      if (r.code === 0 && errors > 0) v.push(`exit-code: exit 0 although an error was printed`);
-    } else if (r.code !== null) {
-      v.push(`exit-code: exit ${r.code}`);
-    }
+    judgeCli(r, v);
     if (c.cleanCompileMustRun && lib?.ok && r.code !== 0 && !/DG_TOO_MANY_ROWS/.test(r.stderr)) {
-      const errorLines = r.stderr.split('\n').filter((l) => l.trim() && !SUMMARY_LINE.test(l) && !NOTE.test(l) && !DIAG_LINE.exec(l)?.groups?.warn).join('\n');
-      v.push(`clean-compile-failed-run: compile had no errors but run exited ${r.code}: ${firstLines(errorLines, 2)}`);
+      v.push(`clean-compile-failed-run: compile had no errors but run exited ${r.code}: ${firstLines(errorLines(r.stderr), 2)}`);
+    }
+    if (r.then) {
+      // `compile` accepted the spec: `run` (thenArgv) must judge the same way and succeed at a small scale.
+      if (r.then.threw) v.push(`threw: main rejected (second command): ${firstLines(r.then.threw, 3)}`);
+      judgeCli(r.then, v);
+      if (r.then.code !== 0 && !/DG_TOO_MANY_ROWS/.test(r.then.stderr)) {
+        v.push(`clean-compile-failed-run: \`compile\` exited 0 but \`run\` exited ${r.then.code}: ${firstLines(errorLines(r.then.stderr), 2)}`);
+      }
     }
   }
 

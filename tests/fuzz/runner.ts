@@ -107,11 +107,25 @@ async function runCase(id: number, c: FuzzCase): Promise<CaseResult> {
         threw = describe(e);
       }
     }
+    let then: CaseResult['then'];
+    if (c.thenArgv && code === 0) {
+      let out2 = '';
+      let err2 = '';
+      const io2 = { ...io, stdout: { write: (s: string) => ((out2 += s), true) }, stderr: { write: (s: string) => ((err2 += s), true) } };
+      let code2: number | null = null;
+      let threw2: string | undefined;
+      try {
+        code2 = await (await lib()).main(c.thenArgv, io2);
+      } catch (e) {
+        threw2 = describe(e);
+      }
+      then = { code: code2, stdout: clip(out2), stderr: clip(err2), threw: threw2 };
+    }
     // Let stray callbacks (a worker's late error, a rejected promise nobody awaited) surface before the verdict.
     await new Promise((r) => setTimeout(r, 5));
     const after = Object.fromEntries(watched.map((w) => [w, snapshot(join(cwd, w))]));
     return {
-      code, stdout: clip(out), stderr: clip(err), threw, library, stray: [...stray],
+      code, stdout: clip(out), stderr: clip(err), threw, library, then, stray: [...stray],
       before, after, ms: performance.now() - started,
     };
   } finally {

@@ -19,6 +19,8 @@ export interface FuzzCase {
   symlinks?: Record<string, string>;
   /** The CLI's argv (without node and script); none: the case only compiles through the library. */
   argv?: string[];
+  /** A second command run after `argv` exits 0 (`compile` succeeded, so `run` must too). */
+  thenArgv?: string[];
   /** A spec document handed to `compile` directly (may hold values JSON cannot: NaN, Infinity). */
   compileDoc?: unknown;
   compileOptions?: { seed?: number; scale?: number; strict?: boolean };
@@ -51,6 +53,8 @@ export interface CaseResult {
   /** main rejected instead of resolving to an exit code. */
   threw?: string;
   library?: LibraryCompile;
+  /** The result of `thenArgv` (when `argv` exited 0). */
+  then?: { code: number | null; stdout: string; stderr: string; threw?: string };
   /** Uncaught exceptions / unhandled rejections seen while the case ran. */
   stray: string[];
   before: Record<string, Snapshot>;
