@@ -119,59 +119,68 @@ function valueAt(doc: unknown, ptr: string): unknown {
  */
 export function jsonValueProblems(doc: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // One frame per open container (O(depth) memory on a document of millions of values): its keys, the next one.
+  type Frame = { v: object; keys: string[] | null; next: number; parent: Frame | null; key: string | number };
   const onPath = new Set<object>();
-  // Frames keep their parent and key, not a path: the path is built only for a problem.
-  type Frame = { v: unknown; parent: Frame | null; key: string | number; exit?: boolean };
-  const pathOf = (f: Frame | null): (string | number)[] => {
-    const segs: (string | number)[] = [];
+  const pathOf = (f: Frame | null, last?: string | number): (string | number)[] => {
+    const segs: (string | number)[] = last === undefined ? [] : [last];
     for (let x = f; x && x.parent; x = x.parent) segs.push(x.key);
     return segs.reverse();
   };
-  const problem = (f: Frame, what: string) => out.push(diag('DG_SCHEMA', pointer(...pathOf(f)), `${what} is not a JSON value`, 'pass what JSON.parse returns: strings, finite numbers, booleans, null, arrays and objects'));
-  const stack: Frame[] = [{ v: doc, parent: null, key: '' }];
-  while (stack.length && out.length < 20) {
-    const f = stack.pop()!;
-    const v = f.v;
-    if (f.exit) {
-      onPath.delete(v as object);
-      continue;
-    }
+  const problem = (path: (string | number)[], what: string) => out.push(diag('DG_SCHEMA', pointer(...path), `${what} is not a JSON value`, 'pass what JSON.parse returns: strings, finite numbers, booleans, null, arrays and objects'));
+  /** Check a value; a container becomes a frame to walk (returned). */
+  const visit = (v: unknown, parent: Frame | null, key: string | number, inArray: boolean): Frame | null => {
     switch (typeof v) {
       case 'number':
-        if (!Number.isFinite(v)) problem(f, String(v));
-        continue;
+        if (!Number.isFinite(v)) problem(pathOf(parent, parent ? key : undefined), String(v));
+        return null;
       case 'bigint':
-        problem(f, `the BigInt ${String(v).slice(0, 30)}n`);
-        continue;
+        problem(pathOf(parent, parent ? key : undefined), `the BigInt ${String(v).slice(0, 30)}n`);
+        return null;
       case 'function':
       case 'symbol':
-        problem(f, `a ${typeof v}`);
-        continue;
+        problem(pathOf(parent, parent ? key : undefined), `a ${typeof v}`);
+        return null;
       case 'undefined':
         // An undefined property is left out by JSON.stringify (as if absent); in an array or as the document it is not.
-        if (!f.parent || typeof f.key === 'number') problem(f, 'undefined');
-        continue;
-      case 'object': {
-        if (v === null) continue;
+        if (!parent || inArray) problem(pathOf(parent, parent ? key : undefined), 'undefined');
+        return null;
+      case 'object':
+        if (v === null) return null;
         if (onPath.has(v)) {
-          problem(f, 'a reference back to an enclosing object (a cycle)');
-          continue;
+          problem(pathOf(parent, key), 'a reference back to an enclosing object (a cycle)');
+          return null;
         }
         onPath.add(v);
-        stack.push({ v, parent: null, key: '', exit: true });
-        if (Array.isArray(v)) {
-          for (let i = v.length - 1; i >= 0; i--) {
-            if (!(i in v)) problem({ v: undefined, parent: f, key: i }, 'a hole in a sparse array');
-            else stack.push({ v: v[i], parent: f, key: i });
-          }
-        } else {
-          const keys = Object.keys(v);
-          for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[keys[i]], parent: f, key: keys[i] });
-        }
+        return { v, keys: Array.isArray(v) ? null : Object.keys(v), next: 0, parent, key };
+      default:
+        return null;
+    }
+  };
+  const stack: Frame[] = [];
+  const root = visit(doc, null, '', false);
+  if (root) stack.push(root);
+  while (stack.length && out.length < 20) {
+    const f = stack[stack.length - 1];
+    const arr = f.keys === null ? (f.v as unknown[]) : null;
+    const count = arr ? arr.length : f.keys!.length;
+    if (f.next >= count) {
+      onPath.delete(f.v);
+      stack.pop();
+      continue;
+    }
+    const i = f.next++;
+    if (arr) {
+      if (!(i in arr)) {
+        problem(pathOf(f, i), 'a hole in a sparse array');
         continue;
       }
-      default:
-        continue;
+      const child = visit(arr[i], f, i, true);
+      if (child) stack.push(child);
+    } else {
+      const k = f.keys![i];
+      const child = visit((f.v as Record<string, unknown>)[k], f, k, false);
+      if (child) stack.push(child);
     }
   }
   return out;
