@@ -49,7 +49,7 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
       const mean = f.mean * m;
       let d = cache.get(mean);
       if (!d) {
-        if (cache.size > 4096) cache.clear();
+        if (cache.size > 65_536) cache.clear();
         d = compileFanout(f.distribution, mean, f.k);
         cache.set(mean, d);
       }

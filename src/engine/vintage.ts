@@ -45,6 +45,8 @@ export class VintageModel {
   readonly grid: TimeGrid;
   /** prefix[i] = Σ_{j<i} w_j. */
   private readonly prefix: Float64Array;
+  /** Every grid point weighs the same (no patterns or effects): a point is drawn in O(1). */
+  private readonly flat: boolean;
   private readonly cache = new Map<string, Pieces>();
   readonly created: ColumnData;
   /** The parent's lifetime end (`lifetime.to`), when it has one. */
@@ -59,6 +61,7 @@ export class VintageModel {
     const w = gridWeights(this.grid, g ? g.patterns : [], fns.length ? (t) => fns.reduce((acc, f) => acc * f.at('', t), 1) : undefined);
     this.prefix = new Float64Array(w.length + 1);
     for (let i = 0; i < w.length; i++) this.prefix[i + 1] = this.prefix[i] + w[i];
+    this.flat = w.every((x) => x === w[0]) && w[0] > 0;
     this.created = store.column(v.table, v.createdAt);
     this.ended = v.endAt ? store.column(v.table, v.endAt) : null;
     this.decay = v.decay ? segmentMultipliers(store, v.decay) : null;
@@ -80,12 +83,25 @@ export class VintageModel {
     return this.decay ? this.decay[p] : 1;
   }
 
+  /** Lifetime bounds [first, stop) of parent row p on the grid (no curves: one piece). */
+  private span(p: number): [number, number] {
+    const g = this.grid;
+    const e = this.endOf(p);
+    return [g.firstAfter(this.createdOf(p), false), e === Infinity ? g.count : Math.min(g.count, g.firstAfter(e, true))];
+  }
+
   /**
    * Expected-count multiplier of parent row p: its exposure — the weight of the child's time grid inside its
    * lifetime, × the activity curves — over the weight of the whole grid. A parent alive over the whole window
    * at multiplier 1 keeps the base fanout; one born half-way through has half of it.
    */
   fanoutFactor(p: number): number {
+    if (this.v.fanoutCurves.length === 0) {
+      // A lifetime alone: the weight of the grid inside it, without building pieces.
+      const [first, stop] = this.span(p);
+      const total = this.prefix[this.prefix.length - 1];
+      return stop > first && total > 0 ? (this.prefix[stop] - this.prefix[first]) / total : 0;
+    }
     const pieces = this.piecesOf(p);
     const total = this.prefix[this.prefix.length - 1];
     const mass = pieces.cum.length ? pieces.cum[pieces.cum.length - 1] : 0;
@@ -94,6 +110,7 @@ export class VintageModel {
 
   /** A child time of parent row p from two uniforms; NaN when no grid point lies after its creation. */
   sample(p: number, u1: number, u2: number): number {
+    if (this.v.fanoutCurves.length === 0) return this.sampleSpan(p, u1);
     const pieces = this.piecesOf(p);
     const n = pieces.cum.length;
     if (n === 0 || !(pieces.cum[n - 1] > 0)) return NaN;
@@ -121,6 +138,33 @@ export class VintageModel {
     return this.grid.point(l);
   }
 
+  /** A lifetime alone: a point of [first, stop) ∝ its weight — O(1) on a flat grid, one binary search otherwise. */
+  private sampleSpan(p: number, u: number): number {
+    if (p !== this.spanParent) {
+      this.spanParent = p;
+      this.lastSpan = this.span(p);
+    }
+    const [first, stop] = this.lastSpan;
+    if (stop <= first) return NaN;
+    if (this.flat) return this.grid.point(first + Math.min(stop - first - 1, Math.floor(u * (stop - first))));
+    const a = this.prefix[first];
+    const span = this.prefix[stop] - a;
+    if (!(span > 0)) return NaN;
+    const target = a + u * span;
+    let l = first;
+    let h = stop - 1;
+    while (l < h) {
+      const mid = (l + h + 1) >>> 1;
+      if (this.prefix[mid] <= target) l = mid;
+      else h = mid - 1;
+    }
+    // Skip zero-weight points so a point of weight 0 is never drawn.
+    while (l < stop - 1 && this.prefix[l + 1] === this.prefix[l]) l++;
+    return this.grid.point(l);
+  }
+
+  private spanParent = -1;
+  private lastSpan: [number, number] = [0, 0];
   private lastParent = -1;
   private lastPieces: Pieces | null = null;
 

@@ -76,7 +76,9 @@ function vintageTimes(v: VintagePlan, col: ColumnPlan, ctx: ChunkContext): Colum
   const model = ctx.memo(v, () => new VintageModel(ctx.plan, ctx.table, ctx.store, v));
   const out = new Float64Array(ctx.n);
   const rows = ctx.parentRow!;
-  for (let i = 0; i < ctx.n; i++) out[i] = model.sample(rows[i], uniform(col.stream, ctx.start + i, 0), uniform(col.stream, ctx.start + i, 1));
+  // A lifetime alone needs one uniform per row; activity curves two (the piece, then the point inside it).
+  const two = v.fanoutCurves.length > 0;
+  for (let i = 0; i < ctx.n; i++) out[i] = model.sample(rows[i], uniform(col.stream, ctx.start + i, 0), two ? uniform(col.stream, ctx.start + i, 1) : 0);
   return ColumnData.numbers(out);
 }
 
