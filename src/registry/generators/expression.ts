@@ -1,5 +1,6 @@
 import { ColumnData } from '../../engine/column-data.ts';
 import { compileExpression, type ExprRef, type ExprType, parseExpression, type ParsedExpression, typeCheckExpression } from '../../engine/expression.ts';
+import { resultTypeProblem } from '../../engine/expr/typecheck.ts';
 import { columnNames, error, findColumn } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
@@ -56,6 +57,8 @@ export const expression: GeneratorEntry<'expression'> = {
     const checked = typeCheckExpression(r.expr, typeOf);
     for (const e of checked.errors) ctx.diags.push({ code: 'DG_BAD_EXPRESSION', severity: 'error', path: `${path}/code`, message: e.message, hint: e.hint });
     if (checked.errors.length) return undefined;
+    const misfit = resultTypeProblem(checked.type, ctx.type);
+    if (misfit) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/code`, misfit.message, misfit.hint);
     return { kind: 'expression', code: args.code, refs };
   },
   execute(p, col, ctx) {

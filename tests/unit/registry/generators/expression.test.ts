@@ -154,4 +154,15 @@ describe('expression: references to other tables', () => {
     expect(errors('x + 1')).toEqual(['DG_UNKNOWN_COLUMN']);
     expect(errors('parent.id')).toEqual(['DG_NO_PARENT']);
   });
+
+  it('a string result in a numeric or bool column is DG_TYPE_MISMATCH at compile (it would be all NULL); in a string column it is fine', () => {
+    const diags = (type: string, code: string) => compileDoc(spec([entity('t', 10, [idCol(), col('s', 'string', { enum_list: { values: ['a'] } }), col('x', type, { expression: { code } })])])).diagnostics.filter((d) => d.severity === 'error');
+    for (const type of ['int', 'float', 'bool', 'datetime']) {
+      const d = diags(type, 'if(id > 3, "big", "small")');
+      expect(d.map((x) => x.code), type).toEqual(['DG_TYPE_MISMATCH']);
+      expect(d[0].path).toBe('/nodes/0/columns/2/generator/expression/code');
+    }
+    expect(diags('string', 'if(id > 3, "big", "small")')).toEqual([]);
+    expect(diags('bool', 's == "a"')).toEqual([]);
+  });
 });
