@@ -10,11 +10,12 @@
  *   UPDATE_GOLDEN=1 npx vitest run --config tests/vitest.config.ts tests/golden/diagnostics.test.ts
  * and read the diff: every line must still point at the right place and say something useful.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { compile } from '../../src/plan/compile.ts';
 import { updateGolden } from '../support/golden.ts';
@@ -30,14 +31,14 @@ interface CliResult {
   stderr: string;
 }
 
-async function cli(argv: string[]): Promise<CliResult> {
+async function cli(argv: string[], cwd = ROOT): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => void (stdout += s) },
     stderr: { write: (s: string) => void (stderr += s) },
     isTTY: false,
-    cwd: ROOT,
+    cwd,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -159,6 +160,162 @@ describe('golden diagnostics', () => {
       path: '/nodes/2/modifiers/0/transform',
       message: 'table-level modifiers must be "effect" (it scales fanout), got "multiply"',
       hint: 'move column modifiers into the column',
+    });
+  });
+
+  // Codes of the CLI and the runtime, not of a spec (src/cli/output-target.ts, src/cli/main.ts, src/sinks/read.ts,
+  // src/plan/estimate.ts): the whole stderr is `error: DG_…: <message> (hint: …)`, exit 1, nothing written.
+  // The same cases at length: tests/integration/outputs.test.ts, query.test.ts, big-fanout.test.ts.
+  describe('CLI and runtime codes', () => {
+    let tmp = '';
+    const at = (name: string) => join(tmp, name);
+    const run = (...argv: string[]) => cli(argv, tmp);
+    const BIN = join(ROOT, 'src/cli/bin.js');
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    /** Exactly one line `error: <code>: <message> (hint: <hint>)` (a RegExp message for DuckDB's own words), exit 1. */
+    function expectError(r: { code: number | null; stdout: string; stderr: string }, code: string, message: string | RegExp, hint: string): void {
+      expect(r.code, r.stderr).toBe(1);
+      if (typeof message === 'string') expect(r.stderr).toBe(`error: ${code}: ${message} (hint: ${hint})\n`);
+      else expect(r.stderr).toMatch(new RegExp(`^error: ${code}: ${message.source} \\(hint: ${esc(hint)}\\)\\n$`));
+      expect(r.stdout).not.toMatch(/rows in|plan written/);
+    }
+
+    beforeAll(async () => {
+      tmp = realpathSync(mkdtempSync(join(tmpdir(), 'datagen-golden-cli-')));
+      copyFileSync(join(ROOT, 'tests/fixtures/compat/simple_users_events.json'), at('spec.json'));
+      writeFileSync(at('notes.md'), '# notes that must survive\n');
+      expect((await run('run', 'spec.json', '--scale', '0.05', '-o', 'db.duckdb', '-q')).code).toBe(0);
+    });
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    itPins('DG_OUTPUT_PATH_EMPTY', 'compile -o ""', async () => {
+      expectError(await run('compile', 'spec.json', '-o', ''), 'DG_OUTPUT_PATH_EMPTY', '-o "": the output path is empty', 'give a file name, e.g. -o plan.json');
+    });
+
+    itPins('DG_OUTPUT_PATH_INVALID', 'a NUL character in the output path', async () => {
+      expectError(await run('compile', 'spec.json', '-o', 'a\0.json'), 'DG_OUTPUT_PATH_INVALID', '-o "a\\u0000.json": the output path contains a NUL character', 'use a plain file name');
+    });
+
+    itPins('DG_OUTPUT_PATH_TOO_LONG', 'a file name longer than 225 bytes', async () => {
+      const name = `${'x'.repeat(300)}.duckdb`;
+      expectError(await run('run', 'spec.json', '-o', name), 'DG_OUTPUT_PATH_TOO_LONG', `-o "${name}": a name in the path is 307 bytes long, more than 225`,
+        'file names are at most 225 bytes (datagen adds a temporary suffix to the 255 the file system allows); choose a shorter name');
+    });
+
+    itPins('DG_OUTPUT_IS_DIRECTORY', 'a folder (or a trailing slash) where a file goes', async () => {
+      mkdirSync(at('adir'));
+      expectError(await run('compile', 'spec.json', '-o', 'adir'), 'DG_OUTPUT_IS_DIRECTORY', '-o "adir": is a folder, but this output is a file (a datagen plan)', 'give a file name, e.g. -o adir/plan.json');
+      expectError(await run('compile', 'spec.json', '-o', 'adir/'), 'DG_OUTPUT_IS_DIRECTORY', '-o "adir/": the output path ends with a slash, but this output is a file', 'give a file name, e.g. -o plan.json');
+    });
+
+    itPins('DG_OUTPUT_DIR_MISSING', 'an output in a folder that does not exist', async () => {
+      expectError(await run('compile', 'spec.json', '-o', 'nope/plan.json'), 'DG_OUTPUT_DIR_MISSING', '-o "nope/plan.json": the folder "nope" does not exist', 'create it first (mkdir -p nope) or write somewhere else');
+      expect(existsSync(at('nope'))).toBe(false);
+    });
+
+    itPins('DG_OUTPUT_DIR_NOT_WRITABLE', 'an output in a read-only folder', async () => {
+      const dir = realpathSync(mkdtempSync(join(tmpdir(), 'datagen-golden-ro-')));
+      chmodSync(dir, 0o555);
+      try {
+        const want = ['DG_OUTPUT_DIR_NOT_WRITABLE', `-o "plan.json": the folder "${dir}" is not writable`, 'write somewhere you may create files'] as const;
+        if (process.getuid?.() === 0) {
+          // root may write anywhere: the real entry point as "nobody" (the check runs before the spec is read).
+          const r = spawnSync(process.execPath, [BIN, 'compile', 'spec.json', '-o', 'plan.json', '-q'], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8' });
+          expectError({ code: r.status, stdout: r.stdout, stderr: r.stderr }, ...want);
+        } else {
+          expectError(await cli(['compile', 'spec.json', '-o', 'plan.json'], dir), ...want);
+        }
+        expect(readdirSync(dir)).toEqual([]);
+      } finally {
+        chmodSync(dir, 0o755);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    itPins('DG_OUTPUT_IS_INPUT', 'compile -o the spec itself, even with --force', async () => {
+      const before = readFileSync(at('spec.json'));
+      expectError(await run('compile', 'spec.json', '-o', 'spec.json', '--force'), 'DG_OUTPUT_IS_INPUT', '-o "spec.json": is "spec.json", which this command reads; it is left as it is', 'write the output to another file');
+      expect(readFileSync(at('spec.json')).equals(before)).toBe(true);
+    });
+
+    itPins('DG_OUTPUT_SYMLINK', 'a symbolic link, even with --force', async () => {
+      symlinkSync('db.duckdb', at('link.duckdb'));
+      expectError(await run('run', 'spec.json', '-o', 'link.duckdb', '--force'), 'DG_OUTPUT_SYMLINK', '-o "link.duckdb": is a symbolic link; datagen neither follows it nor replaces it',
+        'give the path of the real file (or folder), or remove the link');
+    });
+
+    itPins('DG_OUTPUT_SPECIAL_FILE', 'a FIFO, even with --force', async () => {
+      execFileSync('mkfifo', [at('fifo')]);
+      expectError(await run('compile', 'spec.json', '-o', 'fifo', '--force'), 'DG_OUTPUT_SPECIAL_FILE', '-o "fifo": is a FIFO (named pipe); datagen writes only regular files', 'give the name of a regular file');
+      expect(statSync(at('fifo')).isFIFO()).toBe(true);
+    });
+
+    itPins('DG_OUTPUT_NOT_A_DIRECTORY', 'a file where the Parquet folder goes', async () => {
+      expectError(await run('run', 'spec.json', '--format', 'parquet', '-o', 'notes.md'), 'DG_OUTPUT_NOT_A_DIRECTORY', '-o "notes.md": is an existing file, but --format parquet writes a folder', 'choose another name for the Parquet folder');
+    });
+
+    itPins('DG_OUTPUT_NOT_OURS', 'a file (or folder) datagen did not write', async () => {
+      expectError(await run('compile', 'spec.json', '-o', 'notes.md'), 'DG_OUTPUT_NOT_OURS', '-o "notes.md": is an existing file that is not a datagen plan; datagen leaves it as it is', 'choose another name, or pass --force to replace it');
+      expect(readFileSync(at('notes.md'), 'utf8')).toBe('# notes that must survive\n');
+      mkdirSync(at('photos'));
+      writeFileSync(at('photos/cat.jpg'), 'meow');
+      expectError(await run('run', 'spec.json', '--format', 'parquet', '-o', 'photos'), 'DG_OUTPUT_NOT_OURS', '-o "photos": is a folder that datagen did not write (it has files but no _datagen_manifest/)',
+        'choose a new or empty folder, or pass --force to write the Parquet tables into it');
+      expect(readdirSync(at('photos'))).toEqual(['cat.jpg']);
+    });
+
+    itPins('DG_OUTPUT_WRITE_FAILED', 'a write that fails (file size limit: EFBIG)', () => {
+      // ulimit -f 1: at most 1 block per file; node ignores SIGXFSZ, so the write fails with EFBIG.
+      const r = spawnSync('sh', ['-c', `ulimit -f 1 && exec "${process.execPath}" "${BIN}" compile spec.json -o plan.json -q`], { cwd: tmp, encoding: 'utf8' });
+      expectError({ code: r.status, stdout: r.stdout, stderr: r.stderr }, 'DG_OUTPUT_WRITE_FAILED', '-o "plan.json": writing failed: file too large (EFBIG); an existing file is left as it was', 'free some space or write somewhere else');
+      expect(readdirSync(tmp).filter((f) => f.startsWith('plan.json'))).toEqual([]);
+    });
+
+    itPins('DG_OUT_OF_MEMORY', 'the output runs out of --memory-limit', async () => {
+      copyFileSync(join(ROOT, 'tests/fixtures/compat/gov_scaled.json'), at('gov.json'));
+      const r = await run('run', 'gov.json', '--memory-limit', '16MB', '--format', 'parquet', '--workers', '1', '-o', 'oom-pq', '-q');
+      expectError(r, 'DG_OUT_OF_MEMORY', /the output ran out of DuckDB's memory limit \(16MB, from --memory-limit\): [^\n]+; nothing was written/, 'raise --memory-limit (e.g. --memory-limit 1GB); an existing output is left as it was');
+      expect(existsSync(at('oom-pq'))).toBe(false);
+    });
+
+    itPins('DG_PARQUET_SHARD_COUNT', 'an unsharded run into the folder of a 2-shard run', async () => {
+      expect((await run('run', 'spec.json', '--scale', '0.05', '--format', 'parquet', '--shard', '0/2', '-o', 'pq', '-q')).code).toBe(0);
+      expectError(await run('run', 'spec.json', '--scale', '0.05', '--format', 'parquet', '-o', 'pq', '-q'), 'DG_PARQUET_SHARD_COUNT',
+        '-o "pq": the folder holds shards of a 2-shard run; this run writes an unsharded output, and mixing shard counts would leave rows twice or missing', 'write into a new folder, or run with --shard i/2');
+    });
+
+    itPins('DG_TOO_MANY_ROWS', 'run --max-rows below the estimate', async () => {
+      expectError(await run('run', 'spec.json', '-o', 'big.duckdb', '--max-rows', '5000'), 'DG_TOO_MANY_ROWS',
+        'the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated (table "event" estimates 8,000 of them)', 'lower --scale or the table\'s rows/fanout, or raise --max-rows 9000');
+      expect(existsSync(at('big.duckdb'))).toBe(false);
+    });
+
+    itPins('DG_DB_MISSING', 'query and validate a database that does not exist', async () => {
+      expectError(await run('query', 'nope.duckdb', 'SELECT 1'), 'DG_DB_MISSING', `database file "${at('nope.duckdb')}" does not exist`, 'check the path (datagen run writes <name>.duckdb, or the file given with -o)');
+      expectError(await run('validate', 'spec.json', 'nope.duckdb'), 'DG_DB_MISSING', 'database file "nope.duckdb" does not exist', 'generate it with: datagen run spec.json -o nope.duckdb');
+    });
+
+    itPins('DG_DB_NOT_DUCKDB', 'query a file that is not DuckDB', async () => {
+      expectError(await run('query', 'spec.json', 'SELECT 1'), 'DG_DB_NOT_DUCKDB', `"${at('spec.json')}" is not a DuckDB database`, 'give the DuckDB file written by datagen run (Parquet folders are read with DuckDB itself)');
+    });
+
+    itPins('DG_DB_DAMAGED', 'query a truncated database', async () => {
+      copyFileSync(at('db.duckdb'), at('cut.duckdb'));
+      truncateSync(at('cut.duckdb'), 8192);
+      expectError(await run('query', 'cut.duckdb', 'SELECT count(*) FROM event'), 'DG_DB_DAMAGED', new RegExp(`"${esc(at('cut.duckdb'))}" is damaged \\(truncated or corrupt\\): [^\\n]+`),
+        'generate it again with datagen run (an interrupted run never leaves a partial file: this one was cut or changed afterwards)');
+    });
+
+    itPins('DG_QUERY_FAILED', 'SQL that fails', async () => {
+      expectError(await run('query', 'db.duckdb', "SELECT error('boom')"), 'DG_QUERY_FAILED', 'Invalid Input Error: boom', 'check the SQL (DuckDB dialect; tables are the spec\'s node ids)');
+    });
+
+    itPins('DG_QUERY_REFUSED', 'SQL that reads another file or writes', async () => {
+      writeFileSync(at('secret.txt'), 'top secret\n');
+      expectError(await run('query', 'db.duckdb', "SELECT * FROM read_text('secret.txt')"), 'DG_QUERY_REFUSED', 'the sandbox refused the SQL: Cannot access file "secret.txt" - file system operations are disabled by configuration',
+        'datagen query reads only the database file: no other files (COPY … TO, EXPORT DATABASE, read_text, read_csv, ATTACH), no extensions (INSTALL, LOAD), no settings; open the file with DuckDB itself for that');
+      expectError(await run('query', 'db.duckdb', 'CREATE TABLE t (a INT)'), 'DG_QUERY_REFUSED', 'the database is opened read-only: Cannot execute statement of type "CREATE" on database "db" which is attached in read-only mode!',
+        'datagen query opens the database read-only: SELECT, DESCRIBE, SUMMARIZE, EXPLAIN … work; to change data, copy the file and use DuckDB itself');
     });
   });
 
