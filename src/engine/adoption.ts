@@ -128,6 +128,9 @@ export class AdoptionModel {
   private readonly tierCum: number[];
   /** Engagement times of the last simulated parent. */
   events = new Float64Array(64);
+  /** The parents' births and ends (their lifetime), when the plan names them. */
+  private readonly births: Float64Array | null;
+  private readonly ends: Float64Array | null;
 
   constructor(readonly a: AdoptionPlan, parent: string, readonly stream: number, store: Store, scale: number) {
     this.curve = new AdoptionCurve(a.curve, store.table(parent).rows, scale);
@@ -135,6 +138,8 @@ export class AdoptionModel {
     this.eventKey = mix(stream, 0, 0xad0b7);
     let acc = 0;
     this.tierCum = a.tiers.map((t) => (acc += t.share));
+    this.births = a.birth ? store.column(parent, a.birth).num! : null;
+    this.ends = a.end ? store.column(parent, a.end).num! : null;
   }
 
   /** Parent row p: its adoption, group, tier and engagement times (in `events`). */
@@ -142,9 +147,14 @@ export class AdoptionModel {
     const a = this.a;
     const inv = this.curve.inverse(uniform(this.stream, p, 0));
     if (Number.isNaN(inv.days)) return { at: NaN, group: -1, tier: -1, events: 0 };
-    let at = a.launchMs + Math.round((inv.days * DAY) / 1000) * 1000;
+    // The row's own clock: from the launch, or from its birth when it is born later; it stops at its end.
+    const birth = this.births ? this.births[p] : NaN;
+    const start = birth > a.launchMs ? birth : a.launchMs;
+    const died = this.ends ? this.ends[p] : NaN;
+    const endMs = died < a.endMs ? died : a.endMs;
+    let at = start + Math.round((inv.days * DAY) / 1000) * 1000;
     if (a.dateOnly) at = Math.floor(at / DAY) * DAY;
-    if (at > a.endMs) return { at: NaN, group: -1, tier: -1, events: 0 };
+    if (at > endMs) return { at: NaN, group: -1, tier: -1, events: 0 };
     let group = inv.group;
     if (a.curve.kind === 'bass') {
       // Innovator when the adoption came from the p term of the hazard p + q·F(t).
@@ -165,7 +175,7 @@ export class AdoptionModel {
       let t = at;
       for (let e = 0; e < MAX_EVENTS; e++) {
         t += -Math.log(uniform(this.eventKey, p, e)) / rate;
-        if (t > a.endMs) break;
+        if (t > endMs) break;
         if (n === this.events.length) {
           const grown = new Float64Array(n * 2);
           grown.set(this.events);

@@ -7,6 +7,7 @@ import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../engine/rng.ts';
 import { behaviourColumn, type SegmentInfo } from './behaviours.ts';
+import { resolveLifetime } from './lifetime.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
 import type { TableDraft } from './tables.ts';
@@ -34,7 +35,6 @@ function planAdoption(ctx: PlanContext, node: Json, nodePath: string, draft: Tab
   for (const other of OTHERS) if (node[other] !== undefined) return void error(ctx, 'DG_BAD_PARAM', path, `"${node.id}" cannot have both adoption_model and ${other}`, 'keep one of them (use two facts over the same parent)');
   if (node.fanout !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/fanout`, `"${node.id}" is an adoption fact: its rows are each ${parent} row's adoption and engagement events, so fanout has no effect`, 'remove fanout (engagement_frequency sets the events per adopter)');
   if (Array.isArray(node.modifiers) && node.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/modifiers`, 'table-level effects scale fanout, which an adoption fact does not have', 'remove the table-level modifiers');
-  if (ctx.nodes.get(parent)?.node.vintage_behavior !== undefined) warning(ctx, 'DG_IGNORED_OPTION', path, `the vintage_behavior of "${parent}" does not apply to its adoption: the whole population diffuses from the launch`, 'set launch_at; model creation-dependent activity in a separate fact');
   const curve = planCurve(ctx, am, path);
   if (!curve) return;
   const tiers: AdoptionPlan['tiers'] = [];
@@ -68,7 +68,9 @@ function planAdoption(ctx: PlanContext, node: Json, nodePath: string, draft: Tab
   }
   const info = segments.get(parent);
   const seg = info && Object.values(info.fanout).some((m) => m !== 1) ? { table: parent, column: info.column, multipliers: info.fanout } : null;
-  const adoption: AdoptionPlan = { curve, launchMs, endMs, tiers, segments: seg, dateOnly: cols[1]!.type === 'date' };
+  // One lifetime per row: each row's diffusion clock starts at max(launch, its birth); nothing after its end.
+  const life = resolveLifetime(ctx, ctx.nodes.get(parent)!.node);
+  const adoption: AdoptionPlan = { curve, launchMs, endMs, tiers, segments: seg, dateOnly: cols[1]!.type === 'date', ...(life.from ? { birth: life.from } : {}), ...(life.to ? { end: life.to } : {}) };
   draft.rows = { kind: 'adoption', parent, stream: streamKey(ctx.seed, String(node.id), '__adoption'), adoption };
 }
 

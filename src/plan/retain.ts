@@ -22,8 +22,8 @@ export function computeRetain(tables: TablePlan[]): void {
       addVintage(t.rows.vintage);
     }
     if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom);
-    if (t.rows.kind === 'adoption') addScale(t.rows.adoption.segments);
-    if (t.rows.kind === 'attribution') (addScale(t.rows.attribution.segments), addScale(t.rows.attribution.conversion));
+    if (t.rows.kind === 'adoption') (addScale(t.rows.adoption.segments), add(t.rows.parent, t.rows.adoption.birth ?? null, t.rows.adoption.end ?? null));
+    if (t.rows.kind === 'attribution') (addScale(t.rows.attribution.segments), addScale(t.rows.attribution.conversion), add(t.rows.parent, t.rows.attribution.lifetimeFrom ?? null, t.rows.attribution.lifetimeTo ?? null));
     if (t.rows.kind === 'states') {
       addScale(t.rows.machine.churn);
       add(t.rows.parent, t.rows.machine.startFrom);

@@ -75,6 +75,12 @@ export interface AdoptionPlan {
   /** Diffusion clock origin and the window end (adoptions after it do not happen). */
   launchMs: number;
   endMs: number;
+  /**
+   * The parent's lifetime (src/plan/lifetime.ts): a row's clock starts at max(launch, its birth) and it neither
+   * adopts nor engages after its end. Absent: every row from the launch to the window end.
+   */
+  birth?: string;
+  end?: string;
   /** Engagement tiers of adopters (shares sum ≤ 1; the rest has no engagement). */
   tiers: { name: string; share: number; perWeek: number }[];
   /** Segment fanout multipliers of the parent scale events_per_week. */
@@ -107,6 +113,11 @@ export interface AttributionPlan {
   /** Segment fanout multipliers (journeys per parent) and transition multipliers (conversion probability). */
   segments: SegmentScale | null;
   conversion: SegmentScale | null;
+  /** The parent's lifetime (src/plan/lifetime.ts): birth and end columns (null: the window's start / end). */
+  lifetimeFrom?: string | null;
+  lifetimeTo?: string | null;
+  /** A parent's journeys may overlap in time (`attribution_chain.overlap`; default false: each starts after the previous one ended). */
+  overlap?: boolean;
 }
 
 /** Lifecycle stages per parent row (lifecycle_model): stage intervals, or the events emitted during them. */

@@ -118,3 +118,48 @@ describe('lifetime: false and the default', () => {
     expect(d?.path).toBe('/nodes/0/lifetime/from');
   });
 });
+
+describe('adoption inside lifetimes', () => {
+  // Devices installed over 2023-07 … 2024-12, some retired; a firmware launched 2024-01-01 diffuses from
+  // max(launch, installed_at) for each device (its own clock), and nothing happens after retirement.
+  const firmware = (): any => {
+    const d = doc();
+    d.timeframe.freq = 'D';
+    d.nodes = [d.nodes[0], {
+      id: 'firmware', kind: 'fact', parents: ['device'],
+      adoption_model: { launch_at: '2024-01-01T00:00:00Z', innovation_diffusion: { early: { pct: 0.3, time_to_adopt_days: 30 }, late: { pct: 0.5, time_to_adopt_days: 120 } }, engagement_frequency: { active: { pct: 0.6, events_per_week: 3 } } },
+      columns: [{ name: 'firmware_id', type: 'int', generator: { sequence: {} } }, { name: 'device_id', type: 'int', generator: { lookup: { from: 'device.device_id' } } }, { name: 'event_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe' } } }],
+    }];
+    d.nodes[0].rows = 20000;
+    return d;
+  };
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(firmware())));
+  afterAll(() => db?.close());
+
+  it('no device adopts before it was installed, and nothing happens after it was retired', async () => {
+    const r = (await db.rows(`SELECT count(*) FILTER (WHERE f.event_type = 'adoption' AND f.event_at < greatest(d.installed_at, TIMESTAMP '2024-01-01')) AS early,
+      count(*) FILTER (WHERE d.retired_at IS NOT NULL AND f.event_at > d.retired_at) AS late, count(*) FILTER (WHERE f.event_type = 'adoption') AS adoptions
+      FROM firmware f JOIN device d USING (device_id)`))[0];
+    expect(r).toMatchObject({ early: 0, late: 0 });
+    expect(r.adoptions).toBeGreaterThan(5000);
+  });
+
+  it("each device's adoption follows the milestones on its own clock (devices installed after the launch included)", async () => {
+    // Devices installed in 2024 and alive 120 days later: 80 % adopted within 120 days of installation (±5 SE).
+    const r = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE a.event_at <= d.installed_at + INTERVAL 120 DAY) AS adopted
+      FROM device d LEFT JOIN (SELECT device_id, event_at FROM firmware WHERE event_type = 'adoption') a USING (device_id)
+      WHERE d.installed_at >= TIMESTAMP '2024-01-01' AND d.installed_at + INTERVAL 120 DAY <= TIMESTAMP '2024-12-31' AND (d.retired_at IS NULL OR d.retired_at > d.installed_at + INTERVAL 120 DAY)`))[0];
+    expect(r.n).toBeGreaterThan(1000);
+    expect(Math.abs(r.adopted / r.n - 0.8)).toBeLessThan(5 * Math.sqrt((0.8 * 0.2) / r.n));
+  });
+
+  it('validate: adoption_once, adoption_curve and adoption_engagement pass; an adoption moved before installation fails adoption_once', async () => {
+    const file = await generateFile(firmware());
+    const ok = await validateFile(firmware(), file);
+    for (const check of ['adoption_once', 'adoption_curve', 'adoption_engagement']) expect(pick(ok.checks, check, 'firmware')[0]?.status, `${check}: ${notPassing(ok.checks)}`).toBe('pass');
+    const bad = await corruptCopy(file, [`UPDATE firmware SET event_at = (SELECT installed_at FROM device d WHERE d.device_id = firmware.device_id) - INTERVAL 1 DAY WHERE event_type = 'adoption' AND device_id IN (SELECT device_id FROM device WHERE installed_at > TIMESTAMP '2024-03-01' ORDER BY device_id LIMIT 3)`]);
+    const c = pick((await validateFile(firmware(), bad)).checks, 'adoption_once', 'firmware')[0];
+    expect(c.status).toBe('fail');
+  });
+});

@@ -25,6 +25,8 @@ interface Adopt {
   time: string;
   dateOnly: boolean;
   seg: string | null;
+  /** The parents have lifetimes: each row's clock starts at c0 = max(launch, birth) and stops at min(window end, end). */
+  life: boolean;
   /**
    * WITH clause: p (parents), ra (every row but those a scenario added with a key of their own: e, rk, ty, tm, g,
    * tr, seg) and r (the rows of clean entities, or clean rows without an entity column).
@@ -48,9 +50,13 @@ async function adoptions(ctx: ValidateContext): Promise<Adopt[]> {
     const key = t.pk ? `CAST(f.${ident(t.pk)} AS VARCHAR)` : 'CAST(f.rowid AS VARCHAR)';
     const clean = entity ? cleanEntity(ctx, t, entity, cols, 'e') : cleanRowKey(ctx, t, cols, 'rk');
     const tr = tier ? `CAST(f.${ident(tier.name)} AS VARCHAR)` : 'NULL::VARCHAR';
-    const ra = `SELECT ${E} AS e, ${key} AS rk, CAST(f.${ident(type.name)} AS VARCHAR) AS ty, f.${ident(time.name)}::TIMESTAMP AS tm, CAST(f.${ident(group.name)} AS VARCHAR) AS g, ${tr} AS tr, p.seg
+    // c0: the row's own clock start, max(launch, the parent's birth); stop: min(window end, the parent's end).
+    const ra = `SELECT ${E} AS e, ${key} AS rk, CAST(f.${ident(type.name)} AS VARCHAR) AS ty, f.${ident(time.name)}::TIMESTAMP AS tm, CAST(f.${ident(group.name)} AS VARCHAR) AS g, ${tr} AS tr, p.seg, p.c0, p.stop
       FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
-    out.push({ t, a, parent, entity, time: time.name, dateOnly: time.type === 'date', seg, withSql: `WITH p AS ${parentRows(ctx, parent, null, seg, a.launchMs)}, ra AS (${ra}), r AS (SELECT * FROM ra WHERE ${clean})` });
+    const life = !!(a.birth || a.end);
+    if (life && !entity) continue; // a row's clock needs its parent
+    const pr = `(SELECT e, seg, t0, t1, greatest(t0, ${tsLit(a.launchMs)}) AS c0, least(coalesce(t1, ${tsLit(a.endMs)}), ${tsLit(a.endMs)}) AS stop FROM ${parentRows(ctx, parent, a.birth ?? null, seg, a.launchMs, a.end ?? null)})`;
+    out.push({ t, a, parent, entity, time: time.name, dateOnly: time.type === 'date', seg, life, withSql: `WITH p AS ${pr}, ra AS (${ra}), r AS (SELECT * FROM ra WHERE ${clean})` });
   }
   return out;
 }
@@ -65,11 +71,12 @@ function outsideGroup(x: Adopt): string {
   if (a.curve.kind !== 'groups') return 'FALSE';
   const slack = 1000 + (x.dateOnly ? DAY : 0);
   let prev = 0;
+  const since = x.life ? 'epoch_ms(tm) - epoch_ms(c0)' : `epoch_ms(tm) - ${num(a.launchMs)}`;
   const cases = a.curve.groups.map((g) => {
-    const lo = a.launchMs + prev * DAY - slack;
-    const hi = a.launchMs + g.days * DAY + 1000;
+    const lo = prev * DAY - slack;
+    const hi = g.days * DAY + 1000;
     prev = g.days;
-    return `WHEN ${lit(g.name)} THEN epoch_ms(tm) NOT BETWEEN ${num(Math.round(lo))} AND ${num(Math.round(hi))}`;
+    return `WHEN ${lit(g.name)} THEN ${since} NOT BETWEEN ${num(Math.round(lo))} AND ${num(Math.round(hi))}`;
   });
   return `CASE g ${cases.join(' ')} ELSE FALSE END`;
 }
@@ -88,6 +95,10 @@ export async function adoptionOnce(ctx: ValidateContext): Promise<CheckResult[]>
       { what: 'rows with an engagement tier that is not declared', bad: `tr IS NOT NULL AND tr NOT IN ${inList(a.tiers.map((t) => t.name))}` },
       { what: 'adoptions before the launch or after the window end', bad: `ty = 'adoption' AND (tm < ${launch} OR tm > ${end})` },
       { what: 'events after the window end', bad: `tm > ${end}` },
+      ...(x.life ? [
+        { what: "adoptions before the row's birth (its clock starts at max(launch, birth))", bad: `ty = 'adoption' AND tm < ${x.dateOnly ? "date_trunc('day', c0)" : 'c0 - INTERVAL 1 SECOND'}` },
+        { what: "events after the end of the row's lifetime", bad: 'tm > stop' },
+      ] : []),
       { what: "adoptions outside their diffusion group's milestones (members of a group adopt between the previous milestone and theirs)", bad: `ty = 'adoption' AND ${outsideGroup(x)}` },
     ];
     const parts: RulePart[] = [{ withSql: x.withSql, from: 'r', example: `${lit(`${x.t.pk ?? 'row'} `)} || rk`, rules: rowRules }];
@@ -133,21 +144,38 @@ export async function adoptionCurve(ctx: ValidateContext): Promise<CheckResult[]
     const pop = n((await ctx.db.all(`${x.withSql} SELECT count(*) AS c FROM p`))[0]?.c);
     if (!(pop > 0)) continue;
     const curve = new AdoptionCurve(a.curve, pop, ctx.plan.scale);
-    // Adopters: distinct entities (or keys) with an adoption row, whatever a scenario did to their other rows.
-    const who = x.entity ? 'e' : 'rk';
-    const cols = cps.map((c, i) => `count(DISTINCT ${who}) FILTER (WHERE tm < ${tsLit(c)}) AS c${i}`).join(', ');
-    const row = (await ctx.db.all(`${x.withSql} SELECT ${cols} FROM ra WHERE ty = 'adoption'`))[0] ?? {};
-    const pts = cps.map((c, i) => {
-      const exp = curve.cdf((c - a.launchMs) / DAY);
-      const obs = n(row[`c${i}`]);
-      return { day: round((c - a.launchMs) / DAY, 4), exp, obs: obs / pop, j: judgeCount(obs, exp * pop, pop) };
-    });
+    let pts: { day: number; exp: number; obs: number; j: ReturnType<typeof judgeCount> }[];
+    if (x.life) {
+      // Each row's clock starts at c0 = max(launch, birth): the share adopted d days into it, over the rows whose
+      // clock reaches d before the window (or their lifetime) ends — the others are censored at d.
+      if (x.dateOnly) continue;
+      const ds = cps.map((c) => c - a.launchMs);
+      const cols = ds.map((d, i) => `count(*) FILTER (WHERE epoch_ms(p.c0) + ${num(d)} <= epoch_ms(p.stop)) AS n${i}, count(*) FILTER (WHERE epoch_ms(p.c0) + ${num(d)} <= epoch_ms(p.stop) AND epoch_ms(ad.tm) < epoch_ms(p.c0) + ${num(d)}) AS c${i}`).join(', ');
+      const row = (await ctx.db.all(`${x.withSql}, ad AS (SELECT e, min(tm) AS tm FROM ra WHERE ty = 'adoption' GROUP BY e) SELECT ${cols} FROM p LEFT JOIN ad USING (e)`))[0] ?? {};
+      pts = ds.map((d, i) => {
+        const at = n(row[`n${i}`]);
+        const exp = curve.cdf(d / DAY);
+        const obs = n(row[`c${i}`]);
+        return { day: round(d / DAY, 4), exp, obs: at > 0 ? obs / at : NaN, at, j: judgeCount(obs, exp * at, at) };
+      }).filter((q) => q.at >= 20);
+      if (!pts.length) continue;
+    } else {
+      // Adopters: distinct entities (or keys) with an adoption row, whatever a scenario did to their other rows.
+      const who = x.entity ? 'e' : 'rk';
+      const cols = cps.map((c, i) => `count(DISTINCT ${who}) FILTER (WHERE tm < ${tsLit(c)}) AS c${i}`).join(', ');
+      const row = (await ctx.db.all(`${x.withSql} SELECT ${cols} FROM ra WHERE ty = 'adoption'`))[0] ?? {};
+      pts = cps.map((c, i) => {
+        const exp = curve.cdf((c - a.launchMs) / DAY);
+        const obs = n(row[`c${i}`]);
+        return { day: round((c - a.launchMs) / DAY, 4), exp, obs: obs / pop, j: judgeCount(obs, exp * pop, pop) };
+      });
+    }
     const w = pts.reduce((p, q) => (Math.abs(q.j.z) > Math.abs(p.j.z) ? q : p));
     out.push({
       check: 'adoption_curve', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'adoption_model', a.curve.kind === 'bass' ? 'bass' : 'innovation_diffusion'),
       status: worst(pts.map((p) => p.j.status)), expected: { day: w.day, share: round(w.exp) }, observed: { day: w.day, share: round(w.obs), z: round(w.j.z, 3) }, tolerance: round(w.j.tolerance / pop), examples: [],
       message: `cumulative adoption of ${pop.toLocaleString('en-US')} ${x.parent} rows at ${pts.length} checkpoints against the declared ${a.curve.kind === 'bass' ? 'Bass curve' : 'diffusion milestones'}: largest deviation day ${w.day} ${pct(w.obs)} vs ${pct(w.exp)}`,
-      chart: { kind: 'line', title: `${x.t.id}: cumulative share adopted`, x: pts.map((p) => p.day), expected: pts.map((p) => round(p.exp)), observed: pts.map((p) => round(p.obs)), xLabel: 'days since launch', unit: 'share' },
+      chart: { kind: 'line', title: `${x.t.id}: cumulative share adopted`, x: pts.map((p) => p.day), expected: pts.map((p) => round(p.exp)), observed: pts.map((p) => round(p.obs)), xLabel: x.life ? "days since the row's clock start (max(launch, birth))" : 'days since launch', unit: 'share' },
     });
   }
   return out;
@@ -159,8 +187,8 @@ export async function adoptionEngagement(ctx: ValidateContext): Promise<CheckRes
   for (const x of await adoptions(ctx)) {
     const { a } = x;
     if (!x.entity || !a.tiers.length || (a.segments && !x.seg)) continue;
-    const rows = await ctx.db.all(`${x.withSql}, q AS (SELECT e, any_value(seg) AS seg, any_value(tr) AS tr, min(tm) FILTER (WHERE ty = 'adoption') AS adopted, count(*) FILTER (WHERE ty = 'engagement') AS ne FROM r GROUP BY e)
-      SELECT seg, tr, count(*) AS adopters, sum(ne) AS events, sum(${num(a.endMs)} - epoch_ms(adopted)) AS ms FROM q WHERE adopted IS NOT NULL GROUP BY ALL`);
+    const rows = await ctx.db.all(`${x.withSql}, q AS (SELECT e, any_value(seg) AS seg, any_value(tr) AS tr, min(tm) FILTER (WHERE ty = 'adoption') AS adopted, count(*) FILTER (WHERE ty = 'engagement') AS ne, any_value(epoch_ms(stop)) AS stop FROM r GROUP BY e)
+      SELECT seg, tr, count(*) AS adopters, sum(ne) AS events, sum(${x.life ? `coalesce(stop, ${num(a.endMs)})` : num(a.endMs)} - epoch_ms(adopted)) AS ms FROM q WHERE adopted IS NOT NULL GROUP BY ALL`);
     const adopters = rows.reduce((s, r) => s + n(r.adopters), 0);
     if (!adopters) continue;
     const rest = Math.max(0, 1 - a.tiers.reduce((s, t) => s + t.share, 0));
@@ -194,7 +222,7 @@ export async function adoptionGroups(ctx: ValidateContext): Promise<CheckResult[
     if (a.curve.kind !== 'bass') continue;
     const c = a.curve;
     const width = Math.min(DAY, c.unitMs);
-    const rows = await ctx.db.all(`${x.withSql} SELECT floor((epoch_ms(tm) - ${num(a.launchMs)}) / ${num(width)}) AS b, count(*) AS n, count(*) FILTER (WHERE g = 'innovator') AS inn FROM r WHERE ty = 'adoption' GROUP BY 1 ORDER BY 1`);
+    const rows = await ctx.db.all(`${x.withSql} SELECT floor((epoch_ms(tm) - ${x.life ? 'epoch_ms(c0)' : num(a.launchMs)}) / ${num(width)}) AS b, count(*) AS n, count(*) FILTER (WHERE g = 'innovator') AS inn FROM r WHERE ty = 'adoption'${x.life ? ' AND c0 IS NOT NULL' : ''} GROUP BY 1 ORDER BY 1`);
     const total = rows.reduce((s, r) => s + n(r.n), 0);
     if (total < 20) continue;
     const pop = n((await ctx.db.all(`${x.withSql} SELECT count(*) AS c FROM p`))[0]?.c);

@@ -58,20 +58,22 @@ export function cleanRowKey(ctx: ValidateContext, t: TablePlan, cols: string[], 
 }
 
 /**
- * The parent rows as a subquery `(e, t0, seg)`: the key (one row per key: copies a scenario wrote are the
- * same row), the relationship start (the start column, else `defaultMs`) and the segment value as text. Rows a
+ * The parent rows as a subquery `(e, t0, seg, t1)`: the key (one row per key: copies a scenario wrote are the
+ * same row), the relationship start (the start column, else `defaultMs`), the segment value as text and the end
+ * of the parent's lifetime (the end column, else null). Rows a
  * scenario added to the parent (labelled, level `row`, with keys of their own) are left out: the engine
  * generated nothing for them.
  */
-export function parentRows(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number): string {
+export function parentRows(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number, endCol: string | null = null): string {
   const p = ctx.table(parent)!;
   const pk = ident(p.pk!);
   const start = startCol ? `coalesce(any_value(${ident(startCol)})::TIMESTAMP, ${tsLit(defaultMs)})` : tsLit(defaultMs);
+  const end = endCol ? `any_value(${ident(endCol)})::TIMESTAMP` : 'NULL::TIMESTAMP';
   const seg = segCol ? `CAST(any_value(${ident(segCol)}) AS VARCHAR)` : 'NULL::VARCHAR';
   const added = ctx.hasLabels && p.addRows?.length
     ? ` WHERE CAST(${pk} AS VARCHAR) NOT IN ${rowLabelKeys(ctx, parent, `"column" IS NULL AND kind IN ('cap_violation')`)}`
     : '';
-  return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg FROM ${ident(parent)}${added} GROUP BY ${pk})`;
+  return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg, ${end} AS t1 FROM ${ident(parent)}${added} GROUP BY ${pk})`;
 }
 
 const COLUMNS = new WeakMap<ValidateContext, Map<string, Promise<Set<string>>>>();
