@@ -170,12 +170,17 @@ describe('parquet shards', () => {
   it('Parquet without --shard writes shard=0 only; big parts split into several files in row order', async () => {
     const dir = tempFile('out');
     const quick = compileOrThrow(readJson(new URL('quickstart.json', EXAMPLES_DIR)));
-    await runPlan(quick, { out: dir, format: 'parquet', workers: 1, parquetPartRows: 50_000 });
+    // ~119 k events (lifetimes: events only after each user's signup): parts of 20 k rows from chunks of 10 k.
+    await runPlan(quick, { out: dir, format: 'parquet', workers: 1, chunkRows: 10_000, parquetPartRows: 20_000 });
     expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['_datagen_manifest', '_labels', 'events', 'users']);
     expect(readdirSync(join(dir, 'events'))).toEqual(['shard=0']);
     const parts = readdirSync(join(dir, 'events', 'shard=0'));
-    expect(parts.length).toBeGreaterThan(2); // ~240 k events: a part is written once ≥ 50 k rows are staged (whole chunks)
+    expect(parts.length).toBeGreaterThan(2);
     expect(parts[0]).toBe('part-00000.parquet');
+    // A part is written once ≥ 20 k rows are staged (whole chunks): every part but the last holds at least that many.
+    const perPart = `SELECT filename, count(*) AS n FROM ${glob(dir, 'events')} GROUP BY filename`;
+    expect(await value(`SELECT count(*) FROM (${perPart})`)).toBe(parts.length);
+    expect(await value(`SELECT count(*) FROM (${perPart}) WHERE n < 20000 AND filename <> (SELECT max(filename) FROM (${perPart}))`)).toBe(0);
     expect(await value(`SELECT count(*) FROM ${glob(dir, 'events')}`)).toBe(await value(`SELECT "rows" FROM ${glob(dir, '_datagen_manifest')} WHERE table_name = 'events'`));
     // Keys ascend across the part files.
     expect(await value(`SELECT bool_and(event_id = rn) FROM (SELECT event_id, row_number() OVER (ORDER BY filename, file_row_number) rn FROM ${glob(dir, 'events')})`)).toBe(true);
