@@ -23,7 +23,8 @@ import type { CaseResult, FuzzCase } from './types.ts';
 
 /**
  * Known open findings (/work/notes/fuzz-findings.md, routed to the sessions fixing issue 19). A case whose every
- * violation matches one of these passes and is counted; remove an entry once its fix lands. Each names its finding.
+ * violation matches one of these (tested on the violation, a newline and the case's label) passes and is counted;
+ * remove an entry once its fix lands. Each names its finding.
  */
 const KNOWN: { finding: string; match: RegExp }[] = [
   // Fixed and removed (the fuzzer now holds them): F1 compile threw on wrong-typed parts, F3 deep JSON nesting,
@@ -33,6 +34,10 @@ const KNOWN: { finding: string; match: RegExp }[] = [
   { finding: 'F2 "undefined"/"[object Object]" in messages', match: /^garbled-message: .*DG_[A-Z0-9_]+: .*(\bundefined\b|\[object Object\])/ },
   // F8: --shard without --format parquet: an error without a DG_ code (src/cli/main.ts).
   { finding: 'F8 --shard error without a code', match: /^no-code: error: --shard writes Parquet/ },
+  // F10: faker string.sample with an options object ({"from": …}) exhausts the heap at compile (src/engine/faker/limits.ts).
+  { finding: 'F10 string.sample options exhaust memory', match: /^(memory|hang):[\s\S]*"method":"string\.sample","args":\{/ },
+  // F11: a scenario window duration past JavaScript's date range compiles, then run fails "Invalid time value" (src/engine/labels.ts).
+  { finding: 'F11 huge scenario window duration', match: /^(no-code: error: Invalid time value|clean-compile-failed-run: .*Invalid time value)/ },
 ];
 
 const NPM_TEST_RUNS = 300;
@@ -89,7 +94,7 @@ async function check(c: FuzzCase): Promise<void> {
   if (!violations.length) return;
   const unknown: string[] = [];
   for (const v of violations) {
-    const known = KNOWN.find((k) => k.match.test(v));
+    const known = KNOWN.find((k) => k.match.test(`${v}\n${c.label}`)); // the label: for hangs and memory, which say nothing of the spec
     const sig = signature(v);
     const entry = seen.get(sig) ?? { count: 0, example: `${v}\n${describeCase(c, r)}`, known: known?.finding };
     entry.count++;
