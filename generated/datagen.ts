@@ -1246,10 +1246,14 @@ export interface AttributionChain {
   last_touch_weights?: number[];
   touchpoints_per_conversion: Fanout;
   /**
-   * All touches of a conversion lie within this many days before it.
+   * All touches of a conversion lie within this many days before it (touches before the observation window or the parent's birth are not written).
    */
   attribution_window_days: number;
   conversion_probability: ConversionProbability;
+  /**
+   * Extension: a parent's journeys may overlap in time. Default false: journeys are ordered by their ends and each one's touches fall after the previous journey's end.
+   */
+  overlap?: boolean;
   /**
    * Extension: rows are the touchpoints (default) or the converting journeys; two facts with the same model over the same parent describe the same journeys.
    */

@@ -1,6 +1,7 @@
 /**
  * DSL §5.8 multi-touch attribution (`attribution_chain` on a fact): journeys per parent row (the fact's
- * fanout), touches inside the attribution window before the journey's end, conversion rising with the
+ * fanout, × the parent's exposure), ends inside the parent's lifetime, touches inside the attribution window
+ * before the journey's end (after the previous journey's end unless `overlap`), conversion rising with the
  * touches. Written as touchpoints (default) or as conversions (`emit`, extension). See docs/behaviours.md.
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
@@ -9,6 +10,7 @@ import { cumulative } from '../registry/generators/choice.ts';
 import { addColumn, behaviourColumn, type SegmentInfo } from './behaviours.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import { resolveLifetime } from './lifetime.ts';
 import { planFanout, type TableDraft } from './tables.ts';
 import type { AttributionPlan, ColumnPlan, GeneratorProgram, SegmentScale } from './types.ts';
 
@@ -29,7 +31,7 @@ function planAttribution(ctx: PlanContext, node: Json, nodePath: string, draft: 
   for (const other of OTHERS) if (node[other] !== undefined) return void error(ctx, 'DG_BAD_PARAM', path, `"${node.id}" cannot have both attribution_chain and ${other}`, 'keep one of them (use two facts over the same parent)');
   if (node.kind !== 'fact' || !parent || !drafts.has(parent) || draft.rows.kind !== 'fanout') return void error(ctx, 'DG_NO_PARENT', path, `attribution_chain on "${node.id}" needs a fact with a parent (journeys per parent row)`, 'make the node a fact and list the entity whose journeys these are first in "parents"');
   if (Array.isArray(node.modifiers) && node.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', `${nodePath}/modifiers`, 'table-level effects of an attribution fact are not applied to its journeys', 'remove the table-level modifiers');
-  if (ctx.nodes.get(parent)?.node.vintage_behavior !== undefined) warning(ctx, 'DG_IGNORED_OPTION', path, `the vintage_behavior of "${parent}" does not apply to its journeys: their ends follow the time column's grid`, 'restrict the time column\'s window (within) instead');
+  if (ctx.nodes.get(parent)?.node.vintage_behavior?.age_based_multipliers !== undefined) warning(ctx, 'DG_IGNORED_OPTION', path, `the age curves of "${parent}" (vintage_behavior) do not apply to its journeys: their ends follow the time column's grid inside the parent's lifetime`, 'restrict the time column\'s window (within) instead');
   const types: string[] = Array.isArray(ac?.touchpoint_types) ? ac.touchpoint_types.map(String) : [];
   if (new Set(types).size !== types.length) return void error(ctx, 'DG_BAD_PARAM', `${path}/touchpoint_types`, 'touchpoint types must be unique', 'remove the repeated type (use touchpoint_weights to make a type more likely)');
   const weights = typeWeights(ctx, ac.touchpoint_weights, `${path}/touchpoint_weights`, types);
@@ -48,12 +50,15 @@ function planAttribution(ctx: PlanContext, node: Json, nodePath: string, draft: 
   const time = attributionColumns(ctx, node, nodePath, draft, emit, timeCol?.name ?? (emit === 'touchpoints' ? 'touch_at' : 'converted_at'), timeCol?.type ?? 'datetime', types);
   if (!time) return;
   const dateOnly = time.type === 'date';
+  const life = resolveLifetime(ctx, ctx.nodes.get(parent)!.node);
   const info = segments.get(parent);
   const scale = (m: Record<string, number> | undefined): SegmentScale | null => (info && m && Object.values(m).some((x) => x !== 1) ? { table: parent, column: info.column, multipliers: m } : null);
   const attribution: AttributionPlan = {
     emit, journeys: draft.rows.fanout, touches, types, cdf: cumulative(weights ?? types.map(() => 1)), firstCdf: first && cumulative(first), lastCdf: last && cumulative(last), windowMs: Number(ac.attribution_window_days) * DAY,
     base: Number(cp.base), multiplier: isNumber(cp.multiplier_per_touch) ? cp.multiplier_per_touch : 1, saturation: isNumber(cp.saturation_at) ? cp.saturation_at : null,
     ...grid, dateOnly, segments: scale(info?.fanout), conversion: scale(info?.transition),
+    // Journeys happen while the parent exists (docs/behaviours/lifetimes.md); they do not overlap unless allowed.
+    lifetimeFrom: life.from, lifetimeTo: life.to, overlap: ac.overlap === true,
   };
   // Keyed by the parent and the model, not the fact: a touchpoints fact and a conversions fact agree.
   const { emit: _emit, ...model } = attribution;

@@ -201,7 +201,7 @@ corruptions('marketing_attribution', () => example('marketing_attribution'), 1, 
   ['20 % of conversions undone', 'attribution_conversion', 'touchpoint', ['UPDATE touchpoint SET converted = FALSE, converted_at = NULL WHERE converted AND hash(journey_id) % 5 = 0']],
   ['the last touch of 20 % of journeys dropped', 'attribution_touches', 'touchpoint', ['DELETE FROM touchpoint t WHERE hash(journey_id) % 5 = 0 AND touch_index > 0 AND touch_index = (SELECT max(touch_index) FROM touchpoint x WHERE x.journey_id = t.journey_id)']],
   ['10 % of first touches rewritten as email', 'attribution_types', 'touchpoint', ["UPDATE touchpoint SET touchpoint_type = 'email' WHERE touch_index = 0 AND hash(touch_id) % 10 = 0"]],
-  ['10 % of conversions dropped', 'attribution_conversion', 'conversion', ['DELETE FROM conversion WHERE hash(journey_id) % 10 = 0']],
+  ['15 % of conversions dropped', 'attribution_conversion', 'conversion', ['DELETE FROM conversion WHERE hash(journey_id) % 20 < 3']],
 ]);
 
 corruptions('a feature rollout', () => ADOPTION, 1, [

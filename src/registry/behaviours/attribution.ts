@@ -56,7 +56,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
     const first = model.firstJourneyOf(p);
     const k = model.journeys(p);
     for (let j = 0; j < k; j++) {
-      const jr = model.journey(p, j);
+      const jr = model.journey(p, j, k);
       if (a.emit === 'conversions') {
         if (!jr.converted) continue;
         hit.journey[i] = first + j + 1;

@@ -1,27 +1,16 @@
 /**
  * Attribution statistics: attribution_conversion (conversion rate by touch count; for a conversions fact, the
  * number of conversions and their touch counts), attribution_touches (touches per journey and journeys per
- * parent) and attribution_types (touchpoint types by position: first, middle, last).
+ * parent) and attribution_types (touchpoint types by position: first, middle, last). Expectations come from
+ * machines-attribution-model.ts: journeys per parent by exposure, and the written touch counts of journeys
+ * censored at the window start or the parent's birth (their conversion follows the full count).
  */
-import type { AttributionPlan, FanoutPlan } from '../../plan/types.ts';
-import { countPmf, pmfMoments } from '../fanout-model.ts';
 import { n } from '../sql.ts';
 import { judge, judgeCount, pct, round, worst, zText } from '../stats.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { type Attr, attributions } from './machines-attribution.ts';
-import { segMultiplier } from './machines-common.ts';
+import { attributionModel, type SegmentModel } from './machines-attribution-model.ts';
 import { nodePath } from '../structural.ts';
-
-/** p(convert | n touches, segment multiplier m) = min(1, base × multiplier^(min(n, saturation) − 1) × m). */
-function pConvert(a: AttributionPlan, k: number, m: number): number {
-  if (k <= 0) return 0;
-  return Math.min(1, a.base * Math.pow(a.multiplier, Math.min(k, a.saturation ?? k) - 1) * m);
-}
-
-/** Parents per segment value (text, null for no segment): the population of journeys. */
-async function parentsBySeg(ctx: ValidateContext, x: Attr): Promise<{ seg: string | null; parents: number }[]> {
-  return (await ctx.db.all(`${x.withSql} SELECT seg, count(*) AS c FROM p GROUP BY 1`)).map((r) => ({ seg: r.seg === null ? null : String(r.seg), parents: n(r.c) }));
-}
 
 /** attribution_conversion. */
 export async function attributionConversion(ctx: ValidateContext): Promise<CheckResult[]> {
@@ -36,14 +25,19 @@ export async function attributionConversion(ctx: ValidateContext): Promise<Check
 
 async function byTouches(ctx: ValidateContext, x: Attr): Promise<CheckResult | null> {
   const { a } = x;
+  const model = await attributionModel(ctx, x);
+  if (!model) return null;
   const rows = await ctx.db.all(`${x.withSql} SELECT seg, n, count(*) AS journeys, count(*) FILTER (WHERE conv) AS conv FROM (SELECT j, any_value(seg) AS seg, count(*) AS n, bool_or(cv) AS conv FROM r GROUP BY j) GROUP BY ALL ORDER BY n`);
   const byN = new Map<number, { j: number; c: number; e: number }>();
   for (const r of rows) {
     const k = n(r.n);
     const b = byN.get(k) ?? { j: 0, c: 0, e: 0 };
+    // The rate at k written touches: a censored journey converts by its full count.
+    const m = model.find((s) => s.seg === (r.seg === null ? null : String(r.seg)));
+    const rate = m && m.journeys[k] > 0 ? m.conversions[k] / m.journeys[k] : 0;
     b.j += n(r.journeys);
     b.c += n(r.conv);
-    b.e += n(r.journeys) * pConvert(a, k, segMultiplier(a.conversion, r.seg));
+    b.e += n(r.journeys) * rate;
     byN.set(k, b);
   }
   if (!byN.size) return null;
@@ -60,40 +54,23 @@ async function byTouches(ctx: ValidateContext, x: Attr): Promise<CheckResult | n
   };
 }
 
-/** The pmf of a count as a plain array (null when it cannot be tabulated). */
-function pmfOf(f: FanoutPlan, m = 1): number[] | null {
-  const p = countPmf(f, m);
-  return p ? Array.from(p) : null;
-}
-
-/** Expected journeys per parent and conversions by touch count, per segment (the model's two count distributions); null when a count cannot be tabulated. */
-function journeyModel(a: AttributionPlan, segs: { seg: string | null; parents: number }[]) {
-  const touches = pmfOf(a.touches);
-  if (!touches) return null;
-  const out = [];
-  for (const s of segs) {
-    const journeys = countPmf(a.journeys, segMultiplier(a.segments, s.seg));
-    if (!journeys) return null;
-    const jm = pmfMoments(journeys);
-    const conv = touches.map((w, k) => w * pConvert(a, k, segMultiplier(a.conversion, s.seg)));
-    out.push({ ...s, jm, touches, conv, pi: conv.reduce((p, q) => p + q, 0) });
-  }
-  return out;
-}
-
 async function conversions(ctx: ValidateContext, x: Attr): Promise<CheckResult | null> {
-  const { a } = x;
   if (x.segUnknown) return null;
-  const model = journeyModel(a, await parentsBySeg(ctx, x));
+  const model = await attributionModel(ctx, x);
   if (!model) return null;
   // Every conversion counts once (copies a scenario wrote share the journey id).
   const rows = await ctx.db.all(`${x.withSql} SELECT nt, count(*) AS c FROM (SELECT j, any_value(nt) AS nt FROM ra GROUP BY j) GROUP BY 1 ORDER BY 1`);
   const total = rows.reduce((s, r) => s + n(r.c), 0);
-  const expTotal = model.reduce((s, m) => s + m.parents * m.jm.mean * m.pi, 0);
-  const varTotal = model.reduce((s, m) => s + m.parents * (m.jm.mean * m.pi * (1 - m.pi) + m.jm.variance * m.pi * m.pi), 0);
+  const sum = (v: number[]) => v.reduce((p, q) => p + q, 0);
+  const expTotal = model.reduce((s, m) => s + sum(m.conversions), 0);
+  // Conversions = Σ over parents of Binomial(K, π): variance E[K] π (1 − π) + Var[K] π².
+  const varTotal = model.reduce((s, m) => {
+    const pi = m.mean > 0 ? sum(m.conversions) / m.mean : 0;
+    return s + m.mean * pi * (1 - pi) + m.variance * pi * pi;
+  }, 0);
   const jt = judge(total, expTotal, Math.sqrt(varTotal));
-  const K = Math.max(...model.map((m) => m.conv.length), ...rows.map((r) => n(r.nt) + 1));
-  const expBy = Array.from({ length: K }, (_, k) => model.reduce((s, m) => s + m.parents * m.jm.mean * (m.conv[k] ?? 0), 0));
+  const K = Math.max(...model.map((m) => m.conversions.length), ...rows.map((r) => n(r.nt) + 1));
+  const expBy = Array.from({ length: K }, (_, k) => model.reduce((s, m) => s + (m.conversions[k] ?? 0), 0));
   const shares = expBy.map((e) => (expTotal > 0 ? e / expTotal : 0));
   const ks = expBy.map((_, k) => k).filter((k) => shares[k] > 1e-9 || rows.some((r) => n(r.nt) === k));
   const obsBy = (k: number) => n(rows.find((r) => n(r.nt) === k)?.c ?? 0);
@@ -101,7 +78,7 @@ async function conversions(ctx: ValidateContext, x: Attr): Promise<CheckResult |
   return {
     check: 'attribution_conversion', category: 'behavioural', table: x.t.id, column: x.time, hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'conversion_probability'),
     status: worst([jt.status, ...pts.map((p) => p.jd.status)]), expected: { conversions: Math.round(expTotal) }, observed: { conversions: total, z: round(jt.z, 3) }, tolerance: round(jt.tolerance), examples: [],
-    message: `${total.toLocaleString('en-US')} conversions vs ${Math.round(expTotal).toLocaleString('en-US')} expected from journeys per ${x.parent} × touches per journey × the conversion curve; touch counts of conversions ${worst(pts.map((p) => p.jd.status))}`,
+    message: `${total.toLocaleString('en-US')} conversions vs ${Math.round(expTotal).toLocaleString('en-US')} expected from journeys per ${x.parent} (× exposure) × touches per journey × the conversion curve; touch counts of conversions (inside the observation window) ${worst(pts.map((p) => p.jd.status))}`,
     chart: { kind: 'bars', title: `${x.t.id}: touch count of converting journeys (share)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
   };
 }
@@ -112,29 +89,34 @@ export async function attributionTouches(ctx: ValidateContext): Promise<CheckRes
   for (const x of await attributions(ctx)) {
     const { a } = x;
     if (a.emit !== 'touchpoints' || (a.segments && x.segUnknown)) continue;
-    const model = journeyModel(a, await parentsBySeg(ctx, x));
-    const pmf = model?.[0]?.touches ?? pmfOf(a.touches);
-    if (!model || !pmf) continue;
-    const p1 = 1 - (pmf[0] ?? 0);
-    if (!(p1 > 0)) continue;
+    const model = await attributionModel(ctx, x);
+    if (!model) continue;
+    // Journeys with written touches, and their share of each written touch count.
+    const byM = (m: SegmentModel, k: number) => m.journeys[k] ?? 0;
+    const K = Math.max(...model.map((m) => m.journeys.length));
+    const expBy = Array.from({ length: K }, (_, k) => (k === 0 ? 0 : model.reduce((s, m) => s + byM(m, k), 0)));
+    const expJ = expBy.reduce((p, q) => p + q, 0);
+    if (!(expJ > 0)) continue;
+    const varJ = model.reduce((s, m) => {
+      const p1 = m.mean > 0 ? (m.journeys.reduce((p, q) => p + q, 0) - byM(m, 0)) / m.mean : 0;
+      return s + m.mean * p1 * (1 - p1) + m.variance * p1 * p1;
+    }, 0);
     const seen = n((await ctx.db.all(`${x.withSql} SELECT count(DISTINCT j) AS c FROM ra`))[0]?.c);
-    const expJ = model.reduce((s, m) => s + m.parents * m.jm.mean * p1, 0);
-    const varJ = model.reduce((s, m) => s + m.parents * (m.jm.mean * p1 * (1 - p1) + m.jm.variance * p1 * p1), 0);
     const jj = judge(seen, expJ, Math.sqrt(varJ));
     const rows = await ctx.db.all(`${x.withSql} SELECT n, count(*) AS c FROM (SELECT j, count(*) AS n FROM r GROUP BY j) GROUP BY 1 ORDER BY 1`);
     const total = rows.reduce((s, r) => s + n(r.c), 0);
-    const ks = pmf.map((_, k) => k).filter((k) => k > 0 && (pmf[k] > 1e-9 || rows.some((r) => n(r.n) === k)));
+    const ks = expBy.map((_, k) => k).filter((k) => k > 0 && (expBy[k] / expJ > 1e-9 || rows.some((r) => n(r.n) === k)));
     for (const r of rows) if (!ks.includes(n(r.n))) ks.push(n(r.n));
     ks.sort((p, q) => p - q);
     const pts = ks.map((k) => {
       const obs = n(rows.find((r) => n(r.n) === k)?.c ?? 0);
-      const share = (pmf[k] ?? 0) / p1;
+      const share = (expBy[k] ?? 0) / expJ;
       return { k, obs, share, jd: judgeCount(obs, share * total, total) };
     });
     out.push({
       check: 'attribution_touches', category: 'behavioural', table: x.t.id, column: fieldColumn(x), hard: false, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'touchpoints_per_conversion'),
       status: worst([jj.status, ...pts.map((p) => p.jd.status)]), expected: { journeys: Math.round(expJ) }, observed: { journeys: seen, z: round(jj.z, 3) }, tolerance: round(jj.tolerance), examples: [],
-      message: `${seen.toLocaleString('en-US')} journeys with touches vs ${Math.round(expJ).toLocaleString('en-US')} expected from the fanout; touches per journey against touchpoints_per_conversion (given ≥ 1) ${worst(pts.map((p) => p.jd.status))}`,
+      message: `${seen.toLocaleString('en-US')} journeys with touches vs ${Math.round(expJ).toLocaleString('en-US')} expected from the fanout × exposure; touches per journey against touchpoints_per_conversion (given ≥ 1, censored at the window start and the birth) ${worst(pts.map((p) => p.jd.status))}`,
       chart: { kind: 'bars', title: `${x.t.id}: touches per journey (share of journeys)`, labels: pts.map((p) => String(p.k)), expected: pts.map((p) => round(p.share)), observed: pts.map((p) => round(total ? p.obs / total : 0)), unit: 'share' },
     });
   }
@@ -158,8 +140,25 @@ export async function attributionTypes(ctx: ValidateContext): Promise<CheckResul
     if (a.emit !== 'touchpoints') continue;
     const rows = await ctx.db.all(`${x.withSql}, w AS (SELECT ty, k, count(*) OVER (PARTITION BY j) AS n FROM r)
       SELECT CASE WHEN k = 0 THEN 'first' WHEN k = n - 1 THEN 'last' ELSE 'middle' END AS pos, ty, count(*) AS c FROM w GROUP BY ALL`);
+    // The first written touch of a censored journey is a later touch of it: a middle one, or its last when it
+    // is the only one written; the expected first-position mix weighs the three by the model's journeys.
+    const model = await attributionModel(ctx, x);
+    if (!model) continue;
+    const sum = (f: (m: SegmentModel, k: number) => number, from: number) => model.reduce((s, m) => s + m.journeys.reduce((t, _, k) => t + (k >= from ? f(m, k) : 0), 0), 0);
+    const whole = sum((m, k) => m.journeys[k] - m.censored[k], 1);
+    const asLast = model.reduce((s, m) => s + (m.censored[1] ?? 0), 0);
+    const asMiddle = sum((m, k) => m.censored[k], 2);
+    const mixFirst = (wf: number[], wm: number[], wl: number[]) => {
+      const norm = (w: number[]) => {
+        const t = w.reduce((p, q) => p + q, 0) || 1;
+        return w.map((v) => v / t);
+      };
+      const [f, m, l] = [norm(wf), norm(wm), norm(wl)];
+      const all = whole + asLast + asMiddle || 1;
+      return f.map((_, i) => (whole * f[i] + asMiddle * m[i] + asLast * l[i]) / all);
+    };
     const positions = [
-      { pos: 'first', w: weights(a.firstCdf ?? a.cdf) },
+      { pos: 'first', w: mixFirst(weights(a.firstCdf ?? a.cdf), weights(a.cdf), weights(a.lastCdf ?? a.cdf)) },
       { pos: 'middle', w: weights(a.cdf) },
       { pos: 'last', w: weights(a.lastCdf ?? a.cdf) },
     ].map((p) => {

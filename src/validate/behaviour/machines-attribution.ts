@@ -1,8 +1,10 @@
 /**
  * Attribution (attribution_chain, DSL §5.8): the columns of a touchpoints or conversions fact, the SQL they
- * share and the hard check attribution_window. A journey ends at a time on the time column's grid; its n touches
- * lie in [end − window, end] (not before the grid start), sorted by time; a converting journey converts at its
- * end; a journey with 0 touches has no rows and cannot convert. See src/engine/attribution.ts.
+ * share and the hard check attribution_window. A journey ends at a time on the time column's grid inside its
+ * parent's lifetime [birth, end]; its touches lie in [end − window, end] and not before max(grid start, birth)
+ * (earlier ones are censored: not written), sorted by time; unless `overlap`, a parent's journeys (ids in the
+ * order of their ends) do not overlap; a converting journey converts at its end; a journey with 0 touches has no
+ * rows and cannot convert. See docs/behaviours/attribution.md.
  */
 import type { AttributionPlan, TablePlan } from '../../plan/types.ts';
 import { notAddedRow } from '../labelled.ts';
@@ -25,8 +27,10 @@ export interface Attr {
   /** Multipliers are declared but cannot be read (no entity column or no segment column). */
   segUnknown: boolean;
   dateOnly: boolean;
+  /** The parent's lifetime columns are read (p.t0 is the birth, else the grid start; p.t1 the end, else NULL). */
+  lifetime: boolean;
   /**
-   * WITH clause: p (parents: e, seg), ra (rows but those a scenario added with keys of their own: j, e, rk, tm,
+   * WITH clause: p (parents: e, t0, t1, seg), ra (rows but those a scenario added with keys of their own: j, e, rk, tm,
    * and k, ty, cv, ca for touchpoints or nt for conversions, seg) and r (rows of journeys no scenario touched).
    */
   withSql: string;
@@ -53,14 +57,21 @@ export async function attributions(ctx: ValidateContext): Promise<Attr[]> {
     const fields = a.emit === 'touchpoints'
       ? `${col('index')} AS k, CAST(${col('type')} AS VARCHAR) AS ty, ${col('converted')} AS cv, ${col('converted_at')}::TIMESTAMP AS ca`
       : `${col('touches')} AS nt`;
-    const ra = `SELECT ${col('journey')} AS j, ${E} AS e, ${key} AS rk, ${col('time')}::TIMESTAMP AS tm, ${fields}, p.seg FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
+    const ra = `SELECT ${col('journey')} AS j, ${E} AS e, ${key} AS rk, ${col('time')}::TIMESTAMP AS tm, ${fields}, p.seg, p.t0, p.t1 FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
     const clean = cleanRowKey(ctx, t, behaviourColumns(t, 'attribution'), 'rk');
     const unclean = ctx.hasLabels ? `(SELECT j FROM ra WHERE NOT (${clean}) AND j IS NOT NULL)` : '(SELECT NULL AS j WHERE FALSE)';
     const r = `SELECT * FROM ra WHERE j NOT IN ${unclean}`;
     const time = t.columns.find((c) => c.name === f('time'))!;
+    // The parent's lifetime (birth, end) as the file has it; without an entity column it cannot be tied to rows.
+    const from = a.lifetimeFrom ?? null;
+    const to = a.lifetimeTo ?? null;
+    const lifetime = !!entity && (await hasColumns(ctx, parent, [from, to]));
+    const pk = ident(ctx.table(parent)!.pk!);
+    const ends = lifetime && to ? `(SELECT ${pk} AS e, any_value(${ident(to)})::TIMESTAMP AS t1 FROM ${ident(parent)} GROUP BY ${pk})` : '(SELECT NULL AS e, NULL::TIMESTAMP AS t1 WHERE FALSE)';
+    const p = `p0 AS ${parentRows(ctx, parent, lifetime ? from : null, seg, a.startMs)}, p AS (SELECT p0.e, greatest(p0.t0, ${tsLit(a.startMs)}) AS t0, pe.t1, p0.seg FROM p0 LEFT JOIN ${ends} pe ON pe.e = p0.e)`;
     out.push({
-      t, a, parent, entity, journey: f('journey')!, time: time.name, seg, segUnknown: (a.segments !== null || a.conversion !== null) && !seg, dateOnly: time.type === 'date',
-      withSql: `WITH p AS ${parentRows(ctx, parent, null, seg, a.startMs)}, ra AS (${ra}), r AS (${r})`, unclean,
+      t, a, parent, entity, journey: f('journey')!, time: time.name, seg, segUnknown: (a.segments !== null || a.conversion !== null) && !seg, dateOnly: time.type === 'date', lifetime,
+      withSql: `WITH ${p}, ra AS (${ra}), r AS (${r})`, unclean,
     });
   }
   for (const x of out) {
@@ -100,25 +111,43 @@ export async function attributionWindow(ctx: ValidateContext): Promise<CheckResu
         { what: "touches before the time column's window start", bad: `tm < ${start}` },
         { what: "conversions outside the time column's window", bad: `ca < ${start} OR ca > ${end}` },
         { what: `touches with a type that is not declared`, bad: `ty IS NULL OR ty NOT IN ${inList(a.types)}` },
+        ...(x.lifetime ? [
+          { what: `touches before their ${x.parent}'s birth`, bad: 'tm < t0' },
+          { what: `conversions before their ${x.parent}'s birth`, bad: x.dateOnly ? 'CAST(ca AS DATE) < CAST(t0 AS DATE)' : 'ca < t0' },
+          { what: `touches or conversions after their ${x.parent}'s end`, bad: 'tm > t1 OR ca > t1' },
+        ] : []),
       ] });
-      const jr = `(SELECT j, count(*) AS n, count(DISTINCT cv) AS ncv, count(DISTINCT ca) AS nca, count(DISTINCT e) AS ne, bool_or(cv) AS conv, epoch_ms(max(tm)) - epoch_ms(min(tm)) AS span FROM r GROUP BY j) q`;
+      // A journey may have fewer touches than the minimum only when touches before max(grid start, birth) were
+      // censored: its end (the conversion, else after its last touch) lies within one window of that point.
+      const jr = `(SELECT j, count(*) AS n, count(DISTINCT cv) AS ncv, count(DISTINCT ca) AS nca, count(DISTINCT e) AS ne, bool_or(cv) AS conv, epoch_ms(max(tm)) - epoch_ms(min(tm)) AS span,
+        coalesce(max(ca), max(tm)) >= any_value(t0) + to_milliseconds(${num(Math.round(window))}::BIGINT) AS whole FROM r GROUP BY j) q`;
       parts.push({ withSql: x.withSql, from: jr, example: jex, rules: [
         { what: 'journeys whose touches disagree on converted or converted_at', bad: 'ncv > 1 OR nca > 1' },
         { what: 'journeys of more than one entity', bad: 'ne > 1' },
-        { what: `journeys with a touch count outside [${lo}, ${hi}]`, bad: `n < ${num(lo)} OR n > ${num(hi)}` },
+        { what: `journeys with a touch count outside [${lo}, ${hi}] (fewer only when censored at the window start or the birth)`, bad: `(n < ${num(lo)} AND whole) OR n > ${num(hi)}` },
         { what: 'journeys whose touches span more than the attribution window', bad: `span > ${num(Math.round(window))}` },
       ] });
+      if (!a.overlap && x.entity) {
+        // Journeys of one parent, in id order (the order of their ends), each after the previous one's last touch and conversion.
+        const js = `(SELECT e, j, min(tm) AS first_tm, greatest(max(tm), coalesce(max(ca), max(tm))) AS last_tm FROM r WHERE e IS NOT NULL GROUP BY e, j)`;
+        const ov = `(SELECT *, lag(last_tm) OVER (PARTITION BY e ORDER BY j) AS prev_last FROM ${js}) q`;
+        parts.push({ withSql: x.withSql, from: ov, example: jex, rules: [
+          { what: `journeys that begin before the previous journey of their ${x.parent} ended (overlap is false)`, bad: 'first_tm < prev_last' },
+        ] });
+      }
     } else {
-      const jr = `(SELECT j, count(*) AS c, any_value(nt) AS nt, any_value(tm) AS tm FROM r GROUP BY j) q`;
+      const jr = `(SELECT j, count(*) AS c, any_value(nt) AS nt, any_value(tm) AS tm, any_value(t0) AS t0, any_value(t1) AS t1 FROM r GROUP BY j) q`;
+      const whole = `tm >= t0 + to_milliseconds(${num(Math.round(window))}::BIGINT)`;
       parts.push({ withSql: x.withSql, from: jr, example: jex, rules: [
         { what: `conversions whose ${x.journey} is repeated (a journey converts at most once)`, bad: 'c > 1' },
-        { what: `conversions with a touch count outside [${lo}, ${hi}] (a journey without touches cannot convert)`, bad: `nt IS NULL OR nt < ${num(lo)} OR nt > ${num(hi)}` },
+        { what: `conversions with a touch count outside [${lo}, ${hi}] (fewer only when touches were censored at the window start or the birth)`, bad: `nt IS NULL OR nt < 0 OR (nt < ${num(lo)} AND ${whole}) OR nt > ${num(hi)}` },
         { what: "conversions outside the time column's window", bad: `tm < ${start} OR tm > ${end}` },
+        ...(x.lifetime ? [{ what: `conversions outside their ${x.parent}'s lifetime`, bad: `${x.dateOnly ? 'CAST(tm AS DATE) < CAST(t0 AS DATE)' : 'tm < t0'} OR tm > t1` }] : []),
       ] });
       if (x.sibling) parts.push(siblingPart(x, x.sibling));
     }
     out.push(await ruleCheck(ctx, { check: 'attribution_window', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'attribution_window_days') }, parts,
-      a.emit === 'touchpoints' ? `every touch lies in the ${a.windowMs / DAY}-day window before its journey's conversion, in order, and every journey is consistent`
+      a.emit === 'touchpoints' ? `every touch lies in the ${a.windowMs / DAY}-day window before its journey's conversion, in order${x.lifetime ? `, inside its ${x.parent}'s lifetime` : ''}${a.overlap ? '' : ', journeys of one parent do not overlap'}, and every journey is consistent`
         : `every conversion is one journey with ${lo}+ touches inside the time window${x.sibling ? `, as the converted journeys of ${x.sibling.t.id}` : ''}`));
   }
   return out;
@@ -134,7 +163,7 @@ function siblingPart(x: Attr, s: Attr): RulePart {
   return {
     withSql: x.withSql, from: both, example: `${lit(`${x.journey} `)} || CAST(j AS VARCHAR)`,
     rules: [
-      { what: `conversions of journeys that do not convert in ${s.t.id}`, bad: 'has_c AND NOT has_t' },
+      { what: `conversions of journeys that do not convert in ${s.t.id}`, bad: 'has_c AND NOT has_t AND nt <> 0' },
       { what: `converted journeys of ${s.t.id} missing here`, bad: 'has_t AND NOT has_c' },
       { what: `conversions whose time or touch count differs from the journey in ${s.t.id}`, bad: `has_c AND has_t AND (nt IS DISTINCT FROM n OR ${x.dateOnly || s.dateOnly ? 'CAST(tm AS DATE) IS DISTINCT FROM CAST(ca AS DATE)' : 'tm IS DISTINCT FROM ca'})` },
     ],
