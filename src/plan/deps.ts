@@ -20,7 +20,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'datetime':
       return { columns: g.after ? [g.after.column] : [], tables: [...g.effects.map((e) => e.table), ...(g.vintage ? [g.vintage.table] : [])] };
     case 'faker':
-      return { columns: g.localeFrom ? [g.localeFrom] : [], tables: [] };
+      return { columns: [...(g.localeFrom ? [g.localeFrom] : []), ...(g.refs ?? []).map((r) => r.column)], tables: [] };
     case 'lookup':
       return { columns: g.on.map((k) => k.local), tables: [g.table] };
     case 'expression':

@@ -261,13 +261,22 @@ export interface ColumnPlan {
   modifiers: ModifierProgram[];
 }
 
+/** A faker argument read from a column of the row (`"$col"`): top-level `key` of args, or position `index` of `args._`. */
+export interface FakerArgRef {
+  key: string;
+  index: number | null;
+  column: string;
+  /** The referenced column's type (how its values are handed to faker: text, number, boolean or Date). */
+  type: string;
+}
+
 export type GeneratorProgram =
   | { kind: 'sequence'; start: number; step: number }
   | { kind: 'choice'; values: Scalar[]; cdf: number[] }
   | { kind: 'choice_ref'; table: string; column: string }
   | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
   | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
-  | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown> }
+  | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown>; refs?: FakerArgRef[] }
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
   | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on'; on: KeyPair[]; pick?: KeyedPick }
   | { kind: 'expression'; code: string; refs: ColumnRef[] }

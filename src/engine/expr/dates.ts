@@ -79,3 +79,23 @@ export function dayOf(ms: number): number {
   const doy = dayOfYear(doe, yearOfEra(doe));
   return doy - (((153 * marchMonth(doy) + 2) / 5) | 0) + 1;
 }
+
+/** Milliseconds into the day, 0 … 86,399,999. */
+function msOfDay(ms: number): number {
+  return ms - Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
+}
+
+/**
+ * Whole calendar years from `a` to `b` (an age: `years_between(birth_date, at)`): the year difference,
+ * less one when b's (month, day, time of day) comes before a's. Someone born on February 29 turns a year
+ * older on March 1 in common years. Negative when b is before a (−years_between(b, a)); NaN for a null.
+ */
+export function yearsBetween(a: number, b: number): number {
+  if (a - a !== 0 || b - b !== 0) return NaN;
+  if (b < a) return -yearsBetween(b, a);
+  let y = yearOf(b) - yearOf(a);
+  const mb = monthOf(b);
+  const ma = monthOf(a);
+  if (mb < ma || (mb === ma && (dayOf(b) < dayOf(a) || (dayOf(b) === dayOf(a) && msOfDay(b) < msOfDay(a))))) y -= 1;
+  return y;
+}

@@ -59,6 +59,12 @@ export const FUNCTIONS: Readonly<Record<FnName, FnSpec>> = {
     signature: 'days_between(a, b) → (b − a) in days',
     emit: ([a, b]) => `((${b} - ${a}) / 86400000)`,
   },
+  years_between: {
+    min: 2,
+    max: 2,
+    signature: 'years_between(a, b) → whole calendar years from a to b (an age: years_between(birth_date, at))',
+    emit: ([a, b]) => `$years(${a}, ${b})`,
+  },
 };
 
 /** Every callable name, `if` included (for messages and suggestions). */

@@ -4,7 +4,7 @@
  * the evaluator; the final result turns NaN/±Infinity into null.
  */
 import type { ExprValue } from './types.ts';
-import { dayOf, dowOf, hourOf, monthOf, yearOf } from './dates.ts';
+import { dayOf, dowOf, hourOf, monthOf, yearOf, yearsBetween } from './dates.ts';
 
 /** A value in a numeric context: numbers as they are, booleans as 1/0, anything else (null, strings) NaN. */
 function toNum(v: unknown): number {
@@ -86,6 +86,7 @@ export const HELPERS = {
   $month: monthOf,
   $year: yearOf,
   $day: dayOf,
+  $years: yearsBetween,
 } as const;
 
 export type HelperName = keyof typeof HELPERS;

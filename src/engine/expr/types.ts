@@ -44,7 +44,8 @@ export type FnName =
   | 'month'
   | 'year'
   | 'day'
-  | 'days_between';
+  | 'days_between'
+  | 'years_between';
 
 export type ExprNode =
   | { readonly k: 'lit'; readonly value: number | string | boolean }

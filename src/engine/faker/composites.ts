@@ -108,28 +108,31 @@ function randInt(d: Draw, lo: number, span: number): number {
 export function localPart(L: LocaleData): Gen {
   const [ff, fm] = L.firstFold;
   const [lf, lm] = L.lastFold;
-  if (ff.length === 0 || fm.length === 0 || lf.length === 0 || lm.length === 0) {
-    return (d) => 'user' + randInt(d, 1000, 99999000);
-  }
+  const drawn = ff.length > 0 && fm.length > 0 && lf.length > 0 && lm.length > 0;
   return (d) => {
+    if (d.first !== null || d.last !== null) return shape(d, d.first || d.last!, d.last || d.first!);
+    if (!drawn) return 'user' + randInt(d, 1000, 99999000);
     const female = d.sex === 0;
     const fp = female ? ff : fm;
     const lp = female ? lf : lm;
-    const f = fp[d.int(fp.length)];
-    const l = lp[d.int(lp.length)];
-    switch (d.int(16)) {
-      case 0: case 1: case 2: case 3: return f + '.' + l;
-      case 4: return f + '_' + l;
-      case 5: return f + l;
-      case 6: case 7: return f + '.' + l + randInt(d, 1, 99);
-      case 8: case 9: return f + randInt(d, 1, 9999);
-      case 10: return f[0] + l;
-      case 11: case 12: return f[0] + l + randInt(d, 1, 999);
-      case 13: return l + '.' + f;
-      case 14: return l + randInt(d, 10, 90);
-      default: return f + '.' + l + randInt(d, 1950, 60);
-    }
+    return shape(d, fp[d.int(fp.length)], lp[d.int(lp.length)]);
   };
+}
+
+/** One of the earlier tool's user-name shapes for folded names f, l (first.last, jsmith42, …). */
+function shape(d: Draw, f: string, l: string): string {
+  switch (d.int(16)) {
+    case 0: case 1: case 2: case 3: return f + '.' + l;
+    case 4: return f + '_' + l;
+    case 5: return f + l;
+    case 6: case 7: return f + '.' + l + randInt(d, 1, 99);
+    case 8: case 9: return f + randInt(d, 1, 9999);
+    case 10: return f[0] + l;
+    case 11: case 12: return f[0] + l + randInt(d, 1, 999);
+    case 13: return l + '.' + f;
+    case 14: return l + randInt(d, 10, 90);
+    default: return f + '.' + l + randInt(d, 1950, 60);
+  }
 }
 
 export function email(L: LocaleData, domains?: readonly string[]): Gen {

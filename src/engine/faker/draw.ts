@@ -23,6 +23,10 @@ export class Draw {
   c = 0;
   /** 0 = female, 1 = male: one per row so first, middle and last names agree. */
   sex = 0;
+  /** The row's own first / last name (ASCII-folded) when the column derives from name columns
+   * (`args: {first_name: "$first", …}`); e-mails and user names then use them instead of drawing. */
+  first: string | null = null;
+  last: string | null = null;
 
   reset(key: number, row: number): void {
     this.key = key;

@@ -1,8 +1,10 @@
 import { ColumnData } from '../../engine/column-data.ts';
-import { FakerColumn, resolveFakerMethod } from '../../engine/faker.ts';
+import { FakerColumn, type RefSource, resolveFakerMethod } from '../../engine/faker.ts';
 import { FAKER_LIMITS, fakerArgsProblem } from '../../engine/faker/limits.ts';
-import { checkLocalColumn, error } from '../../plan/context.ts';
+import { didYouMean } from '../../diagnostics/suggest.ts';
+import { checkLocalColumn, columnNames, error, findColumn } from '../../plan/context.ts';
 import { parseInstant } from '../../plan/time.ts';
+import type { FakerArgRef } from '../../plan/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /** Rows drawn at plan time to check that a method can be called and that its values fit the column type. */
@@ -37,6 +39,40 @@ function readsAs(v: string, type: string): boolean {
   return TEXT_TYPES.has(type) || Number.isFinite(readAs(v, type));
 }
 
+/** `"$col"`: an argument read from column `col` of the row; `"$$…"` is the literal text `"$…"`. */
+const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+const BAD = Symbol('bad reference');
+
+/** A stand-in for a referenced column's value in the plan-time probe, by the column's type. */
+function sampleOf(type: string): unknown {
+  switch (type) {
+    case 'int':
+    case 'float':
+    case 'decimal':
+      return 1;
+    case 'bool':
+      return true;
+    case 'datetime':
+    case 'date':
+      return new Date(Date.UTC(2025, 0, 1));
+    default:
+      return 'Sample';
+  }
+}
+
+/** How a referenced column's stored value reaches faker: text, a number, a boolean or a Date (null → undefined). */
+function refSource(data: ColumnData, type: string): RefSource {
+  const num = data.num;
+  if (num) {
+    if (type === 'bool') return (i) => (num[i] === num[i] ? num[i] !== 0 : undefined);
+    if (type === 'datetime' || type === 'date') return (i) => (Number.isFinite(num[i]) ? new Date(num[i]) : undefined);
+    if (TEXT_TYPES.has(type)) return (i) => (num[i] === num[i] ? String(num[i]) : undefined);
+    return (i) => (num[i] === num[i] ? num[i] : undefined);
+  }
+  const str = data.str!;
+  return (i) => str[i] ?? undefined;
+}
+
 /** Realistic strings from @faker-js/faker, deterministic per (column, row); Python Faker names accepted. */
 export const faker: GeneratorEntry<'faker'> = {
   name: 'faker',
@@ -57,14 +93,50 @@ export const faker: GeneratorEntry<'faker'> = {
     const { method: _m, locale: _l, locale_from: _lf, args: nested, ...flat } = args;
     const extra: Record<string, unknown> = { ...flat, ...(nested && typeof nested === 'object' ? nested : {}) };
     const locale = typeof args.locale === 'string' ? args.locale : null;
-    const tooBig = fakerArgsProblem(r.canonical, extra);
+    // Arguments that read a column of the row ("$first_name"): checked here, resolved per row at run.
+    const refs: FakerArgRef[] = [];
+    const probeArgs: Record<string, unknown> = { ...extra };
+    const argPath = (k: string) => (nested && typeof nested === 'object' && k in nested ? `${path}/args/${k}` : `${path}/${k}`);
+    const readRef = (v: unknown, key: string, index: number | null, at: string): unknown => {
+      if (typeof v !== 'string' || !v.startsWith('$')) return v;
+      if (v.startsWith('$$')) return v.slice(1);
+      const m = REF.exec(v);
+      const col = m ? findColumn(ctx.node, m[1]) : undefined;
+      if (!m || !col) {
+        const near = m ? didYouMean(m[1], columnNames(ctx.node)) : `column names are letters, digits and _ (e.g. "$first_name")`;
+        error(ctx, 'DG_UNKNOWN_COLUMN', at, m ? `faker argument ${JSON.stringify(key)} reads column "${m[1]}" of the row ("${v}"), which table "${ctx.node.id}" does not have` : `faker argument ${JSON.stringify(key)} is ${JSON.stringify(v)}, which is not a column reference`, `${near}; "$<column>" reads that column of the row, "$$…" is literal text starting with $`);
+        return BAD;
+      }
+      if (m[1] === ctx.column.name) {
+        error(ctx, 'DG_SELF_REFERENCE', at, `faker argument ${JSON.stringify(key)} reads "${v}", the column itself`, 'a column cannot read itself: read another column of the row (e.g. "$first_name")');
+        return BAD;
+      }
+      const type = typeof col.type === 'string' ? col.type : 'string';
+      refs.push({ key, index, column: m[1], type });
+      return sampleOf(type);
+    };
+    let badRef = false;
+    const unescaped = (v: unknown) => (typeof v === 'string' && v.startsWith('$$') ? v.slice(1) : v);
+    for (const [k, v] of Object.entries(extra)) {
+      if (k === '_' && Array.isArray(v)) {
+        probeArgs._ = v.map((x, j) => readRef(x, '_', j, `${argPath('_')}/${j}`));
+        extra._ = v.map(unescaped);
+      } else {
+        probeArgs[k] = readRef(v, k, null, argPath(k));
+        extra[k] = unescaped(v);
+      }
+      badRef ||= probeArgs[k] === BAD || (Array.isArray(probeArgs[k]) && (probeArgs[k] as unknown[]).includes(BAD));
+    }
+    if (badRef) return undefined;
+    const refsOf = refs.length ? { refs } : {};
+    const tooBig = fakerArgsProblem(r.canonical, probeArgs);
     if (tooBig) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/${nested && typeof nested === 'object' ? 'args' : 'method'}`, tooBig.startsWith(`${r.canonical}:`) ? tooBig : `${r.canonical}: ${tooBig}`, `faker arguments are bounded (lengths ≤ ${FAKER_LIMITS.length.toLocaleString('en-US')}, counts ≤ ${FAKER_LIMITS.count.toLocaleString('en-US')}; see docs/diagnostics.md)`);
     // Never run a user-supplied call on a document the schema rejected (its arguments were not checked).
-    if (ctx.schemaValid === false) return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
+    if (ctx.schemaValid === false) return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra, ...refsOf };
     let samples: string[];
     try {
       // A few draws at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
-      const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: extra }, 0);
+      const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: probeArgs }, 0);
       samples = Array.from({ length: PROBE_ROWS }, (_, i) => probe.value(i));
     } catch (e) {
       const reason = (e as Error).message.replace(/^faker method "[^"]*" failed \(locale [^)]*\): /, '');
@@ -77,13 +149,14 @@ export const faker: GeneratorEntry<'faker'> = {
     if (misfit !== undefined) {
       return error(ctx, 'DG_TYPE_MISMATCH', `${path}/method`, `faker method "${method}" yields text such as ${JSON.stringify(misfit.slice(0, 40))}, which is not ${/^[aeiou]/.test(ctx.type) ? 'an' : 'a'} ${ctx.type} value: every such value would be NULL`, `make the column type "string", or use a method that yields ${ctx.type === 'bool' ? 'true/false' : ctx.type === 'datetime' || ctx.type === 'date' ? 'ISO-8601 dates' : 'numbers'} (e.g. random_int for int)`);
     }
-    return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra };
+    return { kind: 'faker', method: r.canonical, locale, localeFrom, args: extra, ...refsOf };
   },
   execute(p, col, ctx) {
-    const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args, refDate: ctx.plan.timeframe.endMs }, col.stream));
+    const gen = ctx.memo(p, () => new FakerColumn({ method: p.method, locale: p.locale ?? undefined, args: p.args, refs: p.refs, refDate: ctx.plan.timeframe.endMs }, col.stream));
     const out: string[] = new Array(ctx.n);
     const locales = p.localeFrom ? (ctx.cols.get(p.localeFrom)!.values() as ArrayLike<string>) : undefined;
-    gen.fill(out, ctx.start, ctx.n, locales);
+    const sources = p.refs?.map((r) => refSource(ctx.cols.get(r.column)!, r.type));
+    gen.fill(out, ctx.start, ctx.n, locales, sources);
     if (TEXT_TYPES.has(col.type)) return ColumnData.strings(out);
     const num = new Float64Array(ctx.n);
     for (let i = 0; i < ctx.n; i++) num[i] = out[i] == null ? NaN : readAs(out[i], col.type);
