@@ -163,9 +163,12 @@ function expectedAdoptionRows(a: AdoptionPlan, parents: number): number {
   return rows;
 }
 
-/** Expected rows per parent of an attribution fact: journeys × touches, or journeys × E[p(convert | n)] (n from 2,000 keyed draws). */
+/**
+ * Expected rows per parent of an attribution fact: journeys × touches, or journeys × E[p(convert | n)] (n from
+ * 2,000 keyed draws); journeys × ½ when the parent has a lifetime with a birth (its exposure, as plain facts).
+ */
 function expectedAttributionRows(a: AttributionPlan): number {
-  const journeys = expectedFanout(a.journeys);
+  const journeys = expectedFanout(a.journeys) * (a.lifetimeFrom ? meanVintage([]) : 1);
   if (a.emit === 'touchpoints') return journeys * expectedFanout(a.touches);
   const d = new CountDist(a.touches);
   let p = 0;
