@@ -6,8 +6,10 @@
  * catch touches outside the lifetime and overlapping journeys. Expectations come from the spec and the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPlan } from '../../src/engine/run.ts';
+import type { Plan } from '../../src/plan/types.ts';
 import { MACHINE_CHECKS } from '../../src/validate/behaviour/machines.ts';
-import { type Db, generate } from '../support/run-spec.ts';
+import { type Db, generate, tempFile } from '../support/run-spec.ts';
 import { corruptCopy, generateFile, notPassing, pick, runChecks } from '../support/validate.ts';
 
 const HOUR = 3_600_000;
@@ -117,7 +119,8 @@ describe('attribution journeys without a lifetime: the observation window', () =
 
 describe('attribution journeys inside the parent lifetime', () => {
   let db: Db;
-  beforeAll(async () => ({ db } = await generate(LIFETIME_SPEC)));
+  let plan: Plan;
+  beforeAll(async () => ({ db, plan } = await generate(LIFETIME_SPEC)));
   afterAll(() => db?.close());
 
   it('no touch before the birth or after the end; conversions inside the lifetime', async () => {
@@ -161,6 +164,16 @@ describe('attribution journeys inside the parent lifetime', () => {
       for (const t of ['ctouch', 'cjourney']) expect(await small.db.checksum(t), t).toBe(await db.checksum(t));
     } finally {
       small.db.close();
+    }
+  });
+
+  it('the union of Parquet shards (worker threads) equals the single run', async () => {
+    const dir = tempFile('attribution-shards');
+    for (let i = 0; i < 3; i++) await runPlan(plan, { out: dir, format: 'parquet', shard: { index: i, count: 3 }, workers: 2, workerMinRows: 0, chunkRows: 700 });
+    for (const t of ['ctouch', 'cjourney']) {
+      const shards = `(SELECT * EXCLUDE (shard) FROM read_parquet('${dir}/${t}/*/*.parquet', hive_partitioning = true))`;
+      const diff = await db.value(`SELECT (SELECT count(*) FROM (SELECT * FROM ${shards} EXCEPT ALL SELECT * FROM ${t})) + (SELECT count(*) FROM (SELECT * FROM ${t} EXCEPT ALL SELECT * FROM ${shards}))`);
+      expect(diff, t).toBe(0);
     }
   });
 });
