@@ -12,10 +12,13 @@ import { segmentMultipliers } from './vintage.ts';
 
 const DAY = 86_400_000;
 
-/** Start of period k of a relationship that started at t0 (calendar months/years keep the day, clamped). */
+/** Start of period k of a relationship that started at t0 (see PeriodClock for months and years). */
 export function periodStart(t0: number, k: number, unit: StateMachinePlan['periodUnit']): number {
   return new PeriodClock(t0, unit).at(k);
 }
+
+/** Days of a mean Gregorian month: 365.2425 / 12. */
+export const MEAN_MONTH_DAYS = 30.436875;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -23,7 +26,15 @@ function daysInMonth(y: number, m: number): number {
   return m === 1 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : MONTH_DAYS[m];
 }
 
-/** Period starts of one relationship without a Date per call: fixed steps, or calendar months from t0's parts. */
+/**
+ * Period starts of one relationship without a Date per call. Days and weeks are fixed steps. Months are mean
+ * Gregorian months counted in whole days: period k starts round(k × 30.436875) days after t0, at t0's time of
+ * day — within three days of the calendar anniversary, exactly 4 years after 48 months, and with no month-end
+ * pile-up: calendar months that keep the day of month must put the 29th–31st somewhere in short months (clamped
+ * to the last day, February 28 took four start days' worth of changes and the 30th two), whereas a shift by a
+ * fixed number of days spreads starts that are spread over the calendar evenly over every month's days.
+ * Years are calendar years that keep the date (a February 29 start falls on February 28 in common years).
+ */
 export class PeriodClock {
   private readonly y: number;
   private readonly m: number;
@@ -32,7 +43,7 @@ export class PeriodClock {
   private readonly step: number;
 
   constructor(readonly t0: number, unit: StateMachinePlan['periodUnit']) {
-    this.step = unit === 'day' ? 1 : unit === 'week' ? 7 : unit === 'month' ? -1 : -12;
+    this.step = unit === 'day' ? 1 : unit === 'week' ? 7 : unit === 'month' ? MEAN_MONTH_DAYS : -12;
     const date = new Date(t0);
     this.y = date.getUTCFullYear();
     this.m = date.getUTCMonth();
@@ -41,6 +52,7 @@ export class PeriodClock {
   }
 
   at(k: number): number {
+    if (this.step === MEAN_MONTH_DAYS) return this.t0 + Math.round(k * MEAN_MONTH_DAYS) * DAY;
     if (this.step > 0) return this.t0 + k * this.step * DAY;
     const months = this.m + k * -this.step;
     const y = this.y + Math.floor(months / 12);
@@ -51,6 +63,12 @@ export class PeriodClock {
   /** Number of periods starting at or before endMs. */
   count(endMs: number): number {
     if (this.t0 > endMs) return 0;
+    if (this.step === MEAN_MONTH_DAYS) {
+      let k = Math.floor((endMs - this.t0) / DAY / MEAN_MONTH_DAYS) + 1;
+      while (k > 0 && this.at(k - 1) > endMs) k--;
+      while (this.at(k) <= endMs) k++;
+      return k;
+    }
     if (this.step > 0) return Math.floor((endMs - this.t0) / (this.step * DAY)) + 1;
     const e = new Date(endMs);
     let k = Math.floor(((e.getUTCFullYear() - this.y) * 12 + e.getUTCMonth() - this.m) / -this.step) + 1;

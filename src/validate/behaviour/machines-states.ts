@@ -9,6 +9,7 @@
  * end holds d − 1 stays (its last draw is not observed).
  */
 import type { StateMachinePlan, TablePlan } from '../../plan/types.ts';
+import { MEAN_MONTH_DAYS } from '../../engine/states.ts';
 import { ident } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, hasColumns, inList, parentRows, tsLit } from './machines-common.ts';
@@ -58,12 +59,12 @@ export async function machineOf(ctx: ValidateContext, t: TablePlan): Promise<Mac
   return { ...x, withSql: withSql(ctx, x) };
 }
 
-/** Start of period k (SQL) of a relationship that started at t0, as the engine's PeriodClock. */
+/** Start of period k (SQL) of a relationship that started at t0, as the engine's PeriodClock (months: mean months in whole days). */
 export function periodAt(unit: StateMachinePlan['periodUnit'], t0: string, k: string): string {
   switch (unit) {
     case 'day': return `(${t0} + to_days(CAST(${k} AS INTEGER)))`;
     case 'week': return `(${t0} + to_days(CAST(7 * (${k}) AS INTEGER)))`;
-    case 'month': return `(${t0} + to_months(CAST(${k} AS INTEGER)))`;
+    case 'month': return `(${t0} + to_days(CAST(round((${k}) * CAST(${MEAN_MONTH_DAYS} AS DOUBLE)) AS INTEGER)))`;
     case 'year': return `(${t0} + to_months(CAST(12 * (${k}) AS INTEGER)))`;
   }
 }
@@ -73,7 +74,7 @@ export function periodOf(unit: StateMachinePlan['periodUnit'], t0: string, x: st
   switch (unit) {
     case 'day': return `datediff('day', ${t0}::DATE, ${x}::DATE)`;
     case 'week': return `(datediff('day', ${t0}::DATE, ${x}::DATE) // 7)`;
-    case 'month': return `datediff('month', ${t0}::DATE, ${x}::DATE)`;
+    case 'month': return `CAST(round(datediff('day', ${t0}::DATE, ${x}::DATE) / CAST(${MEAN_MONTH_DAYS} AS DOUBLE)) AS BIGINT)`;
     case 'year': return `(datediff('month', ${t0}::DATE, ${x}::DATE) // 12)`;
   }
 }

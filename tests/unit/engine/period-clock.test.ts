@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PeriodClock } from '../../../src/engine/states.ts';
 
-/** Date-based reference: calendar months/years keep the day of month, clamped to the month's last day. */
+/** Date-based reference: months are mean Gregorian months (365.2425 / 12 days) in whole days; calendar years
+ * keep the date, clamped to the month's last day. */
 function reference(t0: number, k: number, unit: 'day' | 'week' | 'month' | 'year'): number {
   if (unit === 'day') return t0 + k * 86_400_000;
   if (unit === 'week') return t0 + k * 7 * 86_400_000;
+  if (unit === 'month') return t0 + Math.round((k * 365.2425) / 12) * 86_400_000;
   const d = new Date(t0);
   const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + (unit === 'month' ? k : 12 * k);
+  const m = d.getUTCMonth() + 12 * k;
   const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   return Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 }
@@ -28,7 +30,22 @@ describe('PeriodClock (state machine periods)', () => {
         expect(c.count(end)).toBe(n);
       }
     }
-    expect(new PeriodClock(Date.UTC(2024, 0, 31), 'month').at(1)).toBe(Date.UTC(2024, 1, 29));
+    // Mean months: 30 days, then 61, 91, … (within three days of the calendar anniversary); 48 months are 4 years.
+    expect(new PeriodClock(Date.UTC(2024, 0, 31), 'month').at(1)).toBe(Date.UTC(2024, 2, 1));
+    expect(new PeriodClock(Date.UTC(2024, 0, 15, 9), 'month').at(2)).toBe(Date.UTC(2024, 2, 16, 9));
+    expect(new PeriodClock(Date.UTC(2021, 4, 31, 9), 'month').at(48)).toBe(Date.UTC(2025, 4, 31, 9));
+    let worst = 0;
+    for (let day = 0; day < 4 * 365 + 1; day++) {
+      const t0 = Date.UTC(2020, 0, 1, 7) + day * 86_400_000;
+      const d = new Date(t0);
+      const clock = new PeriodClock(t0, 'month');
+      for (let k = 0; k <= 600; k += 1) {
+        const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k + 1, 0)).getUTCDate();
+        const cal = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, Math.min(d.getUTCDate(), last), 7);
+        worst = Math.max(worst, Math.abs(clock.at(k) - cal) / 86_400_000);
+      }
+    }
+    expect(worst).toBe(3);
     expect(new PeriodClock(Date.UTC(2024, 5, 1), 'month').count(Date.UTC(2024, 4, 1))).toBe(0);
   });
 });
