@@ -148,7 +148,7 @@ export async function attributionWindow(ctx: ValidateContext): Promise<CheckResu
     }
     out.push(await ruleCheck(ctx, { check: 'attribution_window', category: 'behavioural', table: x.t.id, column: x.time, hard: true, specPath: nodePath(ctx, x.t.id, 'attribution_chain', 'attribution_window_days') }, parts,
       a.emit === 'touchpoints' ? `every touch lies in the ${a.windowMs / DAY}-day window before its journey's conversion, in order${x.lifetime ? `, inside its ${x.parent}'s lifetime` : ''}${a.overlap ? '' : ', journeys of one parent do not overlap'}, and every journey is consistent`
-        : `every conversion is one journey with ${lo}+ touches inside the time window${x.sibling ? `, as the converted journeys of ${x.sibling.t.id}` : ''}`));
+        : `every conversion is one journey with ${lo}+ touches (fewer only when censored at the window start or the birth) inside the time window${x.lifetime ? ` and its ${x.parent}'s lifetime` : ''}${x.sibling ? `, as the converted journeys of ${x.sibling.t.id}` : ''}`));
   }
   return out;
 }
