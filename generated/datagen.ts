@@ -382,6 +382,21 @@ export interface Node {
          */
         to?: string | null;
       };
+  /**
+   * Extension, on facts: rows happen at the parent's activity × the rate of the state the parent is in, in a state-machine table over the same parent (unlisted states: rate 1; before the relationship starts: 0). Counts follow the exposure (time in each state × rate); times fall only where the rate is positive. See docs/behaviours/lifetimes.md.
+   */
+  activity_by_state?: {
+    /**
+     * The fact with the state_transition_model (emit episodes or periods) over the same primary parent.
+     */
+    table: string;
+    /**
+     * Rate multiplier per state, e.g. {"active": 1, "frozen": 0.1, "cancelled": 0}.
+     */
+    rates: {
+      [k: string]: number | undefined;
+    };
+  };
   vintage_behavior?: VintageBehavior;
   stage_config?: StageConfig;
   state_transition_model?: StateTransitionModel;
@@ -476,6 +491,10 @@ export interface SequenceGenerator {
    * Difference between consecutive values (default 1; never 0).
    */
   step?: number;
+  /**
+   * Extension: a datetime/date column of the row; the values then grow with that time across the whole table (time-derived keys: start + step × (time bucket × 2^b + row ordinal)), identical under any chunking, workers or shards. Not consecutive.
+   */
+  order_by?: string;
 }
 /**
  * Categorical draw with replacement: choices or choices_ref, weighted by weights or weights_kind (default uniform).

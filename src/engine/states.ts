@@ -8,7 +8,7 @@
 import type { StateMachinePlan } from '../plan/types.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
-import { segmentMultipliers } from './vintage.ts';
+import { segmentMultipliers } from './segments.ts';
 
 const DAY = 86_400_000;
 

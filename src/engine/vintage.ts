@@ -8,23 +8,15 @@
  * follow the curve whatever the creation date.
  */
 import { curveValue } from '../plan/curves.ts';
-import type { CurvePlan, Plan, SegmentScale, TablePlan, VintagePlan } from '../plan/types.ts';
+import type { CurvePlan, Plan, TablePlan, VintagePlan } from '../plan/types.ts';
 import type { ColumnData } from './column-data.ts';
+import { segmentMultipliers } from './segments.ts';
+
+export { segmentMultipliers };
 import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
 import { gridWeights, TimeGrid } from './time-grid.ts';
-
-/** Per-row multiplier of a segment scale over the rows of its entity (1 for unlisted segments and nulls). */
-export function segmentMultipliers(store: Store, s: SegmentScale): Float64Array {
-  const col = store.column(s.table, s.column);
-  const out = new Float64Array(col.length).fill(1);
-  for (let i = 0; i < out.length; i++) {
-    const k = col.key(i);
-    const m = k === null ? undefined : s.multipliers[String(k)];
-    if (m !== undefined) out[i] = m;
-  }
-  return out;
-}
+import { PeriodClock, StateMachineModel } from './states.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -47,8 +39,12 @@ export class VintageModel {
   private readonly prefix: Float64Array;
   /** Every grid point weighs the same (no patterns or effects): a point is drawn in O(1). */
   private readonly flat: boolean;
+  private readonly simple: boolean;
   private readonly cache = new Map<string, Pieces>();
-  readonly created: ColumnData;
+  readonly created: ColumnData | null;
+  /** The state machine whose states scale the activity (`activity_by_state`), and the rate per state. */
+  private readonly machine: StateMachineModel | null = null;
+  private readonly rates: number[] = [];
   /** The parent's lifetime end (`lifetime.to`), when it has one. */
   readonly ended: ColumnData | null;
   readonly decay: Float64Array | null;
@@ -62,14 +58,22 @@ export class VintageModel {
     this.prefix = new Float64Array(w.length + 1);
     for (let i = 0; i < w.length; i++) this.prefix[i + 1] = this.prefix[i] + w[i];
     this.flat = w.every((x) => x === w[0]) && w[0] > 0;
-    this.created = store.column(v.table, v.createdAt);
+    this.created = v.createdAt ? store.column(v.table, v.createdAt) : null;
+    if (v.activity) {
+      const st = plan.tables.find((t) => t.id === v.activity!.table);
+      if (st?.rows.kind !== 'states') throw new Error(`internal: activity_by_state table "${v.activity.table}" is not a state machine`);
+      this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store);
+      this.rates = v.activity.rates;
+    }
+    /** Without curves or states, one piece per parent: the fast paths. */
+    this.simple = v.fanoutCurves.length === 0 && !v.activity;
     this.ended = v.endAt ? store.column(v.table, v.endAt) : null;
     this.decay = v.decay ? segmentMultipliers(store, v.decay) : null;
   }
 
   /** Creation time of parent row p (a null created_at counts as the window start). */
   createdOf(p: number): number {
-    const c = this.created.num![p];
+    const c = this.created ? this.created.num![p] : NaN;
     return Number.isNaN(c) ? this.grid.point(0) : c;
   }
 
@@ -96,7 +100,7 @@ export class VintageModel {
    * at multiplier 1 keeps the base fanout; one born half-way through has half of it.
    */
   fanoutFactor(p: number): number {
-    if (this.v.fanoutCurves.length === 0) {
+    if (this.simple) {
       // A lifetime alone: the weight of the grid inside it, without building pieces.
       const [first, stop] = this.span(p);
       const total = this.prefix[this.prefix.length - 1];
@@ -110,7 +114,7 @@ export class VintageModel {
 
   /** A child time of parent row p from two uniforms; NaN when no grid point lies after its creation. */
   sample(p: number, u1: number, u2: number): number {
-    if (this.v.fanoutCurves.length === 0) return this.sampleSpan(p, u1);
+    if (this.simple) return this.sampleSpan(p, u1);
     const pieces = this.piecesOf(p);
     const n = pieces.cum.length;
     if (n === 0 || !(pieces.cum[n - 1] > 0)) return NaN;
@@ -171,16 +175,35 @@ export class VintageModel {
   /** Pieces of parent row p (children of one parent are consecutive rows: the last one is kept). */
   private piecesOf(p: number): Pieces {
     if (p !== this.lastParent || !this.lastPieces) {
-      this.lastPieces = this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
+      this.lastPieces = this.machine ? this.statePieces(p) : this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
       this.lastParent = p;
     }
     return this.lastPieces;
   }
 
+  /**
+   * Pieces of parent row p under activity_by_state: its lifetime pieces cut again where its state changes, each
+   * × the rate of the state it is in (0 before its relationship starts). Not cached by key: states are per parent.
+   */
+  private statePieces(p: number): Pieces {
+    const tr = this.machine!.trajectory(p);
+    const clock = new PeriodClock(tr.t0, this.machine!.m.periodUnit);
+    const cuts: number[] = [tr.t0];
+    for (let k = 1; k < tr.n; k++) if (tr.states[k] !== tr.states[k - 1]) cuts.push(clock.at(k));
+    const rateAt = (t: number): number => {
+      if (tr.n === 0 || t < tr.t0) return 0;
+      let k = 0;
+      // The period holding t: the last k with at(k) ≤ t (periods are few per parent).
+      while (k + 1 < tr.n && clock.at(k + 1) <= t) k++;
+      return this.rates[tr.states[k]];
+    };
+    return this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p), cuts, rateAt);
+  }
+
   /** Grid-index ranges of the constant pieces of m(age) between creation time c and end e, with their weights. */
-  private pieces(c: number, d: number, e: number): Pieces {
+  private pieces(c: number, d: number, e: number, cuts: number[] = [], rateAt: ((t: number) => number) | null = null): Pieces {
     const key = `${c}|${d}|${e}`;
-    let hit = this.cache.get(key);
+    let hit = rateAt ? undefined : this.cache.get(key);
     if (hit) return hit;
     if (this.cache.size > 65_536) this.cache.clear();
     const g = this.grid;
@@ -197,8 +220,9 @@ export class VintageModel {
         const kMax = cv.kind === 'array' ? cv.values.length - 1 : Infinity;
         for (let k = Math.max(1, Math.floor(amin / step) + 1); k <= kMax && k * step <= amax; k++) bounds.push(c + k * step);
       }
-      bounds.sort((x, y) => x - y);
     }
+    for (const t of cuts) if (t > c) bounds.push(t);
+    bounds.sort((x, y) => x - y);
     const lo: number[] = [];
     const hi: number[] = [];
     const cum: number[] = [];
@@ -206,7 +230,7 @@ export class VintageModel {
     let from = first;
     const push = (to: number) => {
       if (to <= from) return;
-      const m = curvesAt(this.v.fanoutCurves, g.point(from) - c, d);
+      const m = curvesAt(this.v.fanoutCurves, g.point(from) - c, d) * (rateAt ? rateAt(g.point(from)) : 1);
       acc += m * (this.prefix[to] - this.prefix[from]);
       lo.push(from);
       hi.push(to);
@@ -218,7 +242,7 @@ export class VintageModel {
       push(stop);
     }
     hit = { lo: Int32Array.from(lo), hi: Int32Array.from(hi), cum: Float64Array.from(cum) };
-    this.cache.set(key, hit);
+    if (!rateAt) this.cache.set(key, hit);
     return hit;
   }
 }

@@ -68,6 +68,46 @@ export function planBehaviours(ctx: PlanContext, drafts: Map<string, TableDraft>
     if (draft && node.vintage_behavior !== undefined) planVintage(ctx, node, pointer('nodes', index, 'vintage_behavior'), draft, drafts, segments.get(node.id));
   }
   planLifetimes(ctx, drafts);
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.activity_by_state !== undefined) planActivity(ctx, node, pointer('nodes', index, 'activity_by_state'), draft, drafts);
+  }
+}
+
+/**
+ * `activity_by_state: {table, rates: {state: rate}}` on a fact: its rows happen at the parent's lifetime
+ * intensity × the rate of the state the parent is in (in the state-machine table `table`, a fact over the same
+ * parent) — counts follow the exposure, times fall only where the rate is positive. Unlisted states keep rate 1.
+ */
+function planActivity(ctx: PlanContext, node: Json, path: string, draft: TableDraft, drafts: Map<string, TableDraft>): void {
+  const a = node.activity_by_state;
+  if (draft.rows.kind !== 'fanout') return void error(ctx, 'DG_BAD_PARAM', path, `activity_by_state needs a fact with a fanout over its primary parent; "${node.id}" has none`, 'give the node "parents" and a "fanout"');
+  const parent = draft.rows.parent;
+  const machines = [...drafts.values()].filter((t) => t.rows.kind === 'states' && t.rows.parent === parent).map((t) => t.id);
+  const st = typeof a?.table === 'string' ? drafts.get(a.table) : undefined;
+  if (!st || st.rows.kind !== 'states') {
+    return void error(ctx, st ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `activity_by_state.table ${JSON.stringify(a?.table)} is not a state-machine table (state_transition_model)${machines.length ? ` over "${parent}"` : ''}`, machines.length ? didYouMean(String(a?.table), machines) : `add a fact with a state_transition_model whose primary parent is "${parent}"`);
+  }
+  if (st.rows.parent !== parent) return void error(ctx, 'DG_BAD_PARAM', `${path}/table`, `the state machine "${st.id}" is over "${st.rows.parent}", but "${node.id}" is over "${parent}": the state must be its parent's`, `use a state machine whose primary parent is "${parent}"`);
+  if (!a.rates || typeof a.rates !== 'object' || Array.isArray(a.rates)) return void error(ctx, 'DG_BAD_PARAM', `${path}/rates`, 'rates must be an object {state: rate}', 'e.g. {"active": 1, "frozen": 0.1, "cancelled": 0}');
+  const states = st.rows.machine.states;
+  const rates = states.map(() => 1);
+  for (const [name, r] of Object.entries<Json>(a.rates)) {
+    const i = states.indexOf(name);
+    if (i < 0) {
+      warning(ctx, 'DG_UNKNOWN_STATE', `${path}/rates/${name}`, `"${name}" is not a state of "${st.id}" (${states.join(', ')}), so this rate applies to nothing`, didYouMean(name, states));
+      continue;
+    }
+    if (!isNumber(r) || r < 0) return void error(ctx, 'DG_OUT_OF_RANGE', `${path}/rates/${name}`, `rate ${JSON.stringify(r)} of state "${name}" is not a non-negative number`, 'a multiplier of the activity: 1 as declared, 0 none, 0.1 a tenth');
+    rates[i] = r;
+  }
+  if (rates.every((r) => r === 0)) return void error(ctx, 'DG_BAD_WEIGHTS', `${path}/rates`, 'every state has rate 0: the fact would have no rows', 'give at least one state a positive rate');
+  const timeCol = draft.columns.find((c) => c.generator.kind === 'datetime');
+  const v: VintagePlan = draft.rows.vintage ?? { table: parent, createdAt: '', fanoutCurves: [], timeColumn: timeCol?.name ?? null, decay: null };
+  v.activity = { table: st.id, rates };
+  draft.rows.vintage = v;
+  if (timeCol?.generator.kind === 'datetime') timeCol.generator.vintage = v;
+  if (!draft.dependsOn.includes(st.id)) draft.dependsOn = [...draft.dependsOn, st.id].sort();
 }
 
 // ── Lifetimes ─────────────────────────────────────────────────────────────────────────────────────

@@ -36,6 +36,7 @@ function describeRows(t: Plan['tables'][number]): string {
     r.effects.length ? `${r.effects.length} effect(s)` : '',
     ...r.segments.map((s) => `×segment ${s.table}.${s.column}`),
     r.vintage && r.vintage.fanoutCurves.length ? `×vintage of ${r.vintage.table}.${r.vintage.createdAt}` : '',
+    r.vintage?.activity ? `×rate of the ${r.vintage.activity.table} state` : '',
   ].filter(Boolean);
   return `~${fmt(t.estimatedRows)} rows (${r.fanout.distribution} fanout, mean ${round(r.fanout.mean)} per ${r.parent}${extra.map((e) => `, ${e}`).join('')})`;
 }

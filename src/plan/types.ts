@@ -209,6 +209,11 @@ export interface VintagePlan {
   decay: SegmentScale | null;
   /** The parent's lifetime end column (`lifetime.to`): children fall at or before it (null values: open). */
   endAt?: string;
+  /**
+   * Activity that depends on state (`activity_by_state`): the child's intensity × `rates[state]` of the parent's
+   * state in the state-machine table `table` at each instant (0 before the relationship starts).
+   */
+  activity?: { table: string; rates: number[] };
 }
 
 /** When the rows of a table exist (src/plan/lifetime.ts): birth and end columns, and the rule that chose them. */

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, string[]> = {
   funnel_metrics: ['panel_periods funnel_hourly.hour_start'],
   // Lifetimes: users.signed_up_at bounds the events (docs/behaviours/lifetimes.md).
   quickstart: ['lifetime_order events.occurred_at'],
+  gym_memberships: ['lifetime_order checkin.checked_in_at'],
 };
 
 const files: Record<string, string> = {};

@@ -40,7 +40,8 @@ const vintageOrder: CheckModule = async (ctx) => {
     const { parent, fk, own, parentRows: P } = link;
     // Inside the parent's lifetime: not before its birth (created_at), not after its end (lifetime.to) when it has one.
     const x = `CAST(x.${ident(col.name)} AS TIMESTAMP)`;
-    const before = `(p.${ident(v.createdAt)} IS NOT NULL AND ${x} < CAST(p.${ident(v.createdAt)} AS TIMESTAMP))`;
+    if (!v.createdAt && !v.endAt) continue; // activity_by_state without a lifetime: activity_state_zero checks it
+    const before = v.createdAt ? `(p.${ident(v.createdAt)} IS NOT NULL AND ${x} < CAST(p.${ident(v.createdAt)} AS TIMESTAMP))` : 'FALSE';
     const after = v.endAt ? `(p.${ident(v.endAt)} IS NOT NULL AND ${x} > CAST(p.${ident(v.endAt)} AS TIMESTAMP))` : 'FALSE';
     const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk!)} = x.${ident(fk)}
       WHERE x.${ident(col.name)} IS NOT NULL AND (${before} OR ${after}) AND ${await unlabelled(ctx, t, 'x', col.name)}`;

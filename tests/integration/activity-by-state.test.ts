@@ -1,0 +1,81 @@
+/**
+ * Activity that depends on state (issue 22 §2): examples/gym_memberships.json — check-ins at rate 1 while the
+ * membership is active, 0.1 while frozen, 0 once cancelled. Expectations come from the file's own episodes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/plan/compile.ts';
+import { type Db, EXAMPLES_DIR, generate, readJson } from '../support/run-spec.ts';
+import { corruptCopy, generateFile, notPassing, pick, validateFile } from '../support/validate.ts';
+
+const spec = readJson(new URL('gym_memberships.json', EXAMPLES_DIR));
+const W0 = "TIMESTAMP '2024-01-01 00:00:00'";
+const W1 = "TIMESTAMP '2024-12-31 23:00:00'"; // the last hourly grid point
+const inEpisode = 's.member_id = c.member_id AND c.checked_in_at >= s.valid_from AND c.checked_in_at < coalesce(s.valid_to, \'infinity\'::TIMESTAMP)';
+
+describe('activity_by_state (gym memberships)', () => {
+  let db: Db;
+  beforeAll(async () => ({ db } = await generate(spec, { scale: 0.25, chunkRows: 3000 })));
+  afterAll(() => db?.close());
+
+  it('no check-in after cancellation, none outside the membership, none before joining', async () => {
+    const r = (await db.rows(`SELECT count(*) FILTER (WHERE s.state = 'cancelled') AS cancelled, count(*) FILTER (WHERE s.state IS NULL) AS outside, count(*) AS n FROM checkin c LEFT JOIN membership s ON ${inEpisode}`))[0];
+    expect(r).toMatchObject({ cancelled: 0, outside: 0 });
+    expect(r.n).toBeGreaterThan(100_000);
+    expect(await db.value(`SELECT count(*) FROM checkin c JOIN member m USING (member_id) WHERE c.checked_in_at < m.joined_at`)).toBe(0);
+  });
+
+  it('check-ins per hour held: frozen / active = 0.1, and the total is 156 × the rate-weighted share of the year', async () => {
+    // Hours of each state inside the hourly grid of 2024, per the file's episodes.
+    const held = await db.rows(`SELECT state, sum(greatest(0, epoch(least(coalesce(valid_to, ${W1} + INTERVAL 1 HOUR), ${W1} + INTERVAL 1 HOUR)) - epoch(greatest(valid_from, ${W0})))) / 3600 AS hours FROM membership GROUP BY 1`);
+    const rows = await db.rows(`SELECT s.state, count(*) AS n FROM checkin c JOIN membership s ON ${inEpisode} GROUP BY 1`);
+    const h = Object.fromEntries(held.map((r) => [r.state, r.hours]));
+    const n = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    const ratio = n.frozen / h.frozen / (n.active / h.active);
+    const se = ratio * Math.sqrt(1 / n.frozen + 1 / n.active);
+    expect(Math.abs(ratio - 0.1)).toBeLessThan(5 * se + 0.005);
+    const hoursInYear = 366 * 24;
+    const expected = (156 * (h.active + 0.1 * h.frozen)) / hoursInYear;
+    const total = n.active + n.frozen;
+    expect(Math.abs(total - expected)).toBeLessThan(5 * Math.sqrt(expected) + 0.01 * expected);
+  });
+
+  it('is identical for other chunk sizes and on the worker path', async () => {
+    const sums = async (o: object) => {
+      const { db: d } = await generate(spec, { scale: 0.25, ...o });
+      try {
+        return [await d.checksum('membership'), await d.checksum('checkin')];
+      } finally {
+        d.close();
+      }
+    };
+    const base = [await db.checksum('membership'), await db.checksum('checkin')];
+    expect(await sums({ chunkRows: 777 })).toEqual(base);
+    expect(await sums({ workers: 3 })).toEqual(base);
+  });
+
+  it('validate: every check passes; a check-in moved into a cancelled membership fails activity_state_zero (hard)', async () => {
+    const file = await generateFile(spec, { scale: 0.25 });
+    const ok = await validateFile(spec, file);
+    expect(ok.checks.filter((c) => c.status !== 'pass'), notPassing(ok.checks)).toEqual([]);
+    expect(pick(ok.checks, 'activity_by_state', 'checkin')[0]?.status).toBe('pass');
+    const bad = await corruptCopy(file, [`UPDATE checkin SET checked_in_at = (SELECT s.valid_from + INTERVAL 1 DAY FROM membership s WHERE s.member_id = checkin.member_id AND s.state = 'cancelled' AND s.valid_from < TIMESTAMP '2024-12-01')
+      WHERE checkin_id IN (SELECT min(c.checkin_id) FROM checkin c JOIN membership s ON s.member_id = c.member_id AND s.state = 'cancelled' AND s.valid_from < TIMESTAMP '2024-12-01' GROUP BY c.member_id ORDER BY 1 LIMIT 5)`]);
+    const r = await validateFile(spec, bad);
+    const c = pick(r.checks, 'activity_state_zero', 'checkin')[0];
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBe(5);
+    expect(r.ok).toBe(false);
+  });
+
+  it('diagnostics: an unknown table, a machine over another parent, an unknown state', () => {
+    const d = structuredClone(spec);
+    d.nodes[2].activity_by_state = { table: 'membershp', rates: { active: 1 } };
+    expect(compile(d).diagnostics.find((x) => x.code === 'DG_UNKNOWN_TABLE')?.path).toBe('/nodes/2/activity_by_state/table');
+    d.nodes[2].activity_by_state = { table: 'membership', rates: { activ: 1, cancelled: 0 } };
+    const w = compile(d).diagnostics.find((x) => x.code === 'DG_UNKNOWN_STATE');
+    expect(w?.path).toBe('/nodes/2/activity_by_state/rates/activ');
+    expect(w?.hint).toContain('active');
+    d.nodes[2].activity_by_state = { table: 'membership', rates: { active: 0, frozen: 0, cancelled: 0 } };
+    expect(compile(d).diagnostics.find((x) => x.code === 'DG_BAD_WEIGHTS')?.path).toBe('/nodes/2/activity_by_state/rates');
+  });
+});
