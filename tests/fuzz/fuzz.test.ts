@@ -65,7 +65,9 @@ function describeCase(c: FuzzCase, r: CaseResult): string {
     `case: ${c.label}`, c.argv ? `argv: ${JSON.stringify(c.argv)}` : 'library compile only',
     c.compileOptions ? `compile options: ${JSON.stringify(c.compileOptions)}` : '',
     `exit ${r.code}${r.killed ? ` (runner ${r.killed})` : ''}, ${Math.round(r.ms)} ms, peak ${r.peakRssMb} MB`,
-    r.stderr ? `stderr: ${r.stderr.slice(0, 1500)}` : '', specText ? `spec.json: ${specText}` : '',
+    r.stderr ? `stderr: ${r.stderr.slice(0, 1500)}` : '',
+    r.then ? `then: ${JSON.stringify(c.thenArgv)} exit ${r.then.code}${r.then.stderr ? `, stderr: ${r.then.stderr.slice(0, 1500)}` : ''}` : '',
+    specText ? `spec.json: ${specText}` : '',
   ].filter(Boolean).join('\n');
 }
 
