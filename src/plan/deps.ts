@@ -4,6 +4,7 @@ import { assertNever, type ColumnPlan, type ColumnRef, type GeneratorProgram, ty
 export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {
   switch (g.kind) {
     case 'sequence':
+      return { columns: g.orderBy ? [g.orderBy] : [], tables: [] };
     case 'choice':
     case 'enum_list':
     case 'stage':

@@ -49,7 +49,7 @@ function describeColumn(c: ColumnPlan): string {
 
 export function describeGenerator(g: GeneratorProgram): string {
   switch (g.kind) {
-    case 'sequence': return `sequence(${g.start}, step ${g.step})`;
+    case 'sequence': return `sequence(${g.start}, step ${g.step}${g.orderBy ? `, in time order of ${g.orderBy}` : ''})`;
     case 'choice': return `choice(${g.values.length} values)`;
     case 'choice_ref': return `choice_ref(${g.table}.${g.column})`;
     case 'distribution': return `${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''}`;

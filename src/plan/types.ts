@@ -276,7 +276,7 @@ export interface FakerArgRef {
 }
 
 export type GeneratorProgram =
-  | { kind: 'sequence'; start: number; step: number }
+  | { kind: 'sequence'; start: number; step: number; orderBy?: string }
   | { kind: 'choice'; values: Scalar[]; cdf: number[] }
   | { kind: 'choice_ref'; table: string; column: string }
   | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
