@@ -91,7 +91,7 @@ function behaviourRows(plan: Plan, r: BehaviourRows, store: Store): (p: number) 
       return (p) => model.active(p, idx);
     }
     case 'states': {
-      const model = new StateMachineModel(r.machine, r.parent, r.stream, store);
+      const model = new StateMachineModel(r.machine, r.parent, r.stream, store, plan);
       return (p) => model.rows(p);
     }
     case 'lifecycle': {

@@ -13,7 +13,7 @@ import { sampleDist } from './distributions.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
 import { GridSampler, TimeGrid } from './time-grid.ts';
-import { segmentMultipliers } from './vintage.ts';
+import { segmentMultipliers } from './segments.ts';
 
 const DAY = 86_400_000;
 /** Slots per stage: one for the conversion draw, the rest for its delay. */

@@ -5,10 +5,11 @@
  * the parent segment's churn_multiplier. Everything is a keyed draw of (stream, parent ordinal, period), so
  * two facts with the same model (episodes and periods) tell the same story.
  */
-import type { StateMachinePlan } from '../plan/types.ts';
+import type { Plan, StateMachinePlan } from '../plan/types.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
 import { segmentMultipliers } from './segments.ts';
+import { GateModel } from './gate.ts';
 
 const DAY = 86_400_000;
 
@@ -92,8 +93,13 @@ export class StateMachineModel {
   /** Per state: cumulative weights of terminal and of non-terminal next states, and their totals. */
   private readonly termShare: number[];
 
-  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store) {
+  /** `starts_after`: the relationship starts when the parent reached a funnel stage (none if it never did). */
+  private readonly gate: GateModel | null;
+
+  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, plan?: Plan) {
     this.start = m.startFrom ? store.column(parent, m.startFrom).num : null;
+    this.gate = m.gate && plan ? new GateModel(plan, m.gate, store) : null;
+    if (m.gate && !plan) throw new Error('internal: a gated state machine needs the plan');
     this.churn = m.churn ? segmentMultipliers(store, m.churn) : null;
     this.termShare = m.next.map((w) => w.reduce((a, x, j) => a + (m.terminal[j] ? x : 0), 0));
   }
@@ -102,6 +108,11 @@ export class StateMachineModel {
   trajectory(p: number): Trajectory {
     const m = this.m;
     let t0 = this.start ? this.start[p] : NaN;
+    if (this.gate) {
+      // Gated: from the stage time, not at all without it.
+      t0 = this.gate.timeOf(p);
+      if (Number.isNaN(t0)) return { states: this.buf, n: 0, t0: m.endMs };
+    }
     if (Number.isNaN(t0)) t0 = m.startMs;
     let out = this.buf;
     let s = m.initial;

@@ -17,6 +17,7 @@ import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
 import { gridWeights, TimeGrid } from './time-grid.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
+import { GateModel } from './gate.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -45,6 +46,8 @@ export class VintageModel {
   /** The state machine whose states scale the activity (`activity_by_state`), and the rate per state. */
   private readonly machine: StateMachineModel | null = null;
   private readonly rates: number[] = [];
+  /** `starts_after`: children only from the time the parent reached a funnel stage. */
+  private readonly gate: GateModel | null = null;
   /** The parent's lifetime end (`lifetime.to`), when it has one. */
   readonly ended: ColumnData | null;
   readonly decay: Float64Array | null;
@@ -62,9 +65,10 @@ export class VintageModel {
     if (v.activity) {
       const st = plan.tables.find((t) => t.id === v.activity!.table);
       if (st?.rows.kind !== 'states') throw new Error(`internal: activity_by_state table "${v.activity.table}" is not a state machine`);
-      this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store);
+      this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
       this.rates = v.activity.rates;
     }
+    if (v.gate) this.gate = new GateModel(plan, v.gate, store);
     /** Without curves or states, one piece per parent: the fast paths. */
     this.simple = v.fanoutCurves.length === 0 && !v.activity;
     this.ended = v.endAt ? store.column(v.table, v.endAt) : null;
@@ -73,8 +77,14 @@ export class VintageModel {
 
   /** Creation time of parent row p (a null created_at counts as the window start). */
   createdOf(p: number): number {
-    const c = this.created ? this.created.num![p] : NaN;
-    return Number.isNaN(c) ? this.grid.point(0) : c;
+    let c = this.created ? this.created.num![p] : NaN;
+    if (Number.isNaN(c)) c = this.grid.point(0);
+    if (this.gate) {
+      // Gated: from the trigger's time; a parent that never reached it has no children (a birth after every point).
+      const g = this.gate.timeOf(p);
+      return Number.isNaN(g) ? Infinity : Math.max(c, g);
+    }
+    return c;
   }
 
   /** End of parent row p's lifetime (+∞ when it has none or it is null). */

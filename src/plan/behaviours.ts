@@ -72,6 +72,42 @@ export function planBehaviours(ctx: PlanContext, drafts: Map<string, TableDraft>
     const draft = drafts.get(node.id);
     if (draft && node.activity_by_state !== undefined) planActivity(ctx, node, pointer('nodes', index, 'activity_by_state'), draft, drafts);
   }
+  for (const { node, index } of ctx.nodes.values()) {
+    const draft = drafts.get(node.id);
+    if (draft && node.starts_after !== undefined) planGate(ctx, node, pointer('nodes', index, 'starts_after'), draft, drafts);
+  }
+}
+
+/**
+ * `starts_after: {table, stage}`: a state machine or a plain fact starts for a parent only when that parent reached
+ * `stage` of the funnel `table` (a fact with stage_config over the same parent), at that stage's time — and not at
+ * all for parents that never reached it. The funnel is generated first (a dependency).
+ */
+function planGate(ctx: PlanContext, node: Json, path: string, draft: TableDraft, drafts: Map<string, TableDraft>): void {
+  const g = node.starts_after;
+  const rows = draft.rows;
+  if (rows.kind !== 'states' && rows.kind !== 'fanout') return void error(ctx, 'DG_NOT_SUPPORTED', path, `starts_after applies to state machines and plain facts with a fanout; "${node.id}" is neither`, 'put starts_after on a state_transition_model fact or a fact with a fanout');
+  const parent = rows.parent;
+  const funnels = [...drafts.values()].filter((t) => t.rows.kind === 'stages' && t.rows.parent === parent).map((t) => t.id);
+  const ft = typeof g?.table === 'string' ? drafts.get(g.table) : undefined;
+  if (!ft || ft.rows.kind !== 'stages') {
+    return void error(ctx, ft ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `starts_after.table ${JSON.stringify(g?.table)} is not a funnel table (stage_config)${funnels.length ? ` over "${parent}"` : ''}`, funnels.length ? didYouMean(String(g?.table), funnels) : `add a fact with a stage_config whose primary parent is "${parent}"`);
+  }
+  if (ft.rows.parent !== parent) return void error(ctx, 'DG_BAD_PARAM', `${path}/table`, `the funnel "${ft.id}" is over "${ft.rows.parent}", but "${node.id}" is over "${parent}": the trigger must be its parent's`, `use a funnel whose primary parent is "${parent}"`);
+  const names = ft.rows.funnel.stages.map((x) => x.name);
+  const stage = names.indexOf(g.stage);
+  if (stage < 0) return void error(ctx, 'DG_UNKNOWN_STAGE', `${path}/stage`, `${JSON.stringify(g.stage)} is not a stage of "${ft.id}" (${names.join(', ')})`, didYouMean(String(g.stage), names));
+  const gate = { table: ft.id, stage, stageName: names[stage] };
+  if (rows.kind === 'states') rows.machine.gate = gate;
+  else {
+    const timeCol = draft.columns.find((c) => c.generator.kind === 'datetime');
+    const v: VintagePlan = rows.vintage ?? { table: parent, createdAt: '', fanoutCurves: [], timeColumn: timeCol?.name ?? null, decay: null };
+    v.gate = gate;
+    rows.vintage = v;
+    if (timeCol?.generator.kind === 'datetime') timeCol.generator.vintage = v;
+  }
+  // The trigger's table first; a gate that would close a cycle is diagnosed by the dependency graph.
+  if (!draft.dependsOn.includes(ft.id)) draft.dependsOn = [...draft.dependsOn, ft.id].sort();
 }
 
 /**

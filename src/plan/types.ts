@@ -161,6 +161,8 @@ export interface StateMachinePlan {
   endMs: number;
   /** Segment churn multipliers on the hazard of moving to a terminal state. */
   churn: SegmentScale | null;
+  /** `starts_after`: the relationship starts at a funnel stage of the parent instead (none without it). */
+  gate?: GatePlan;
 }
 
 /** Panel facts (`grain`): one row per parent (or one series) per active period. */
@@ -214,7 +216,16 @@ export interface VintagePlan {
    * state in the state-machine table `table` at each instant (0 before the relationship starts).
    */
   activity?: { table: string; rates: number[] };
+  /** `starts_after`: children only from the time the parent reached a funnel stage (none if it never did). */
+  gate?: GatePlan;
 }
+
+/**
+ * Processes that gate each other (`starts_after`): a parent's relationship starts when it reached stage
+ * `stage` (index) of the funnel table `table` over the same parent, at that stage's time; not at all when it
+ * never reached it.
+ */
+export interface GatePlan { table: string; stage: number; stageName: string }
 
 /** When the rows of a table exist (src/plan/lifetime.ts): birth and end columns, and the rule that chose them. */
 export interface LifetimePlan { from: string | null; to: string | null; rule: 'explicit' | 'vintage' | 'first_datetime' | 'window' | 'off' }

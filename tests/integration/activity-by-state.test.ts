@@ -1,6 +1,7 @@
 /**
- * Activity that depends on state (issue 22 §2): examples/gym_memberships.json — check-ins at rate 1 while the
- * membership is active, 0.1 while frozen, 0 once cancelled. Expectations come from the file's own episodes.
+ * Processes that gate each other and activity that depends on state (issue 22 §2, §3): examples/gym_memberships.json —
+ * a membership starts at the sign-up funnel's "signed" step (never without it); check-ins at rate 1 while the
+ * membership is active, 0.1 while frozen, 0 once cancelled. Expectations come from the file's own rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/plan/compile.ts';
@@ -67,15 +68,38 @@ describe('activity_by_state (gym memberships)', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('starts_after: no membership for a member who never signed; each starts exactly at the signed step; check-ins only after it', async () => {
+    const r = (await db.rows(`WITH g AS (SELECT member_id, min(happened_at) AS signed FROM signup WHERE stage_name = 'signed' GROUP BY 1)
+      SELECT count(*) FILTER (WHERE g.signed IS NULL) AS unsigned, count(*) FILTER (WHERE s.episode_index = 0 AND s.valid_from <> g.signed) AS off, count(*) FILTER (WHERE s.episode_index = 0) AS firsts
+      FROM membership s LEFT JOIN g USING (member_id)`))[0];
+    expect(r).toMatchObject({ unsigned: 0, off: 0 });
+    // Every member who signed inside the window has a membership.
+    expect(r.firsts).toBe(await db.value(`SELECT count(DISTINCT member_id) FROM signup WHERE stage_name = 'signed'`));
+    expect(await db.value(`SELECT count(*) FROM checkin c LEFT JOIN (SELECT member_id, min(happened_at) AS signed FROM signup WHERE stage_name = 'signed' GROUP BY 1) g USING (member_id) WHERE g.signed IS NULL OR c.checked_in_at < g.signed`)).toBe(0);
+  });
+
+  it('validate: a membership of a member who never signed fails gate_order (hard)', async () => {
+    const file = await generateFile(spec, { scale: 0.25 });
+    const bad = await corruptCopy(file, [`INSERT INTO membership SELECT episode_id + 10000000, (SELECT min(member_id) FROM member WHERE member_id NOT IN (SELECT member_id FROM signup WHERE stage_name = 'signed')), state, valid_from, valid_to, episode_index FROM membership LIMIT 1`]);
+    const c = pick((await validateFile(spec, bad)).checks, 'gate_order', 'membership')[0];
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBe(1);
+  });
+
   it('diagnostics: an unknown table, a machine over another parent, an unknown state', () => {
     const d = structuredClone(spec);
-    d.nodes[2].activity_by_state = { table: 'membershp', rates: { active: 1 } };
-    expect(compile(d).diagnostics.find((x) => x.code === 'DG_UNKNOWN_TABLE')?.path).toBe('/nodes/2/activity_by_state/table');
-    d.nodes[2].activity_by_state = { table: 'membership', rates: { activ: 1, cancelled: 0 } };
+    d.nodes[3].activity_by_state = { table: 'membershp', rates: { active: 1 } };
+    expect(compile(d).diagnostics.find((x) => x.code === 'DG_UNKNOWN_TABLE')?.path).toBe('/nodes/3/activity_by_state/table');
+    d.nodes[3].activity_by_state = { table: 'membership', rates: { activ: 1, cancelled: 0 } };
     const w = compile(d).diagnostics.find((x) => x.code === 'DG_UNKNOWN_STATE');
-    expect(w?.path).toBe('/nodes/2/activity_by_state/rates/activ');
+    expect(w?.path).toBe('/nodes/3/activity_by_state/rates/activ');
     expect(w?.hint).toContain('active');
-    d.nodes[2].activity_by_state = { table: 'membership', rates: { active: 0, frozen: 0, cancelled: 0 } };
-    expect(compile(d).diagnostics.find((x) => x.code === 'DG_BAD_WEIGHTS')?.path).toBe('/nodes/2/activity_by_state/rates');
+    d.nodes[3].activity_by_state = { table: 'membership', rates: { active: 0, frozen: 0, cancelled: 0 } };
+    expect(compile(d).diagnostics.find((x) => x.code === 'DG_BAD_WEIGHTS')?.path).toBe('/nodes/3/activity_by_state/rates');
+    const e = structuredClone(spec);
+    e.nodes[2].starts_after = { table: 'signup', stage: 'sigend' };
+    const st = compile(e).diagnostics.find((x) => x.code === 'DG_UNKNOWN_STAGE');
+    expect(st?.path).toBe('/nodes/2/starts_after/stage');
+    expect(st?.hint).toContain('signed');
   });
 });

@@ -39,7 +39,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const rows = ctx.table.rows;
   if (rows.kind !== 'states') throw new Error('internal: not a state machine');
   const m = rows.machine;
-  const model = ctx.memo(rows, () => new StateMachineModel(m, rows.parent, rows.stream, ctx.store));
+  const model = ctx.memo(rows, () => new StateMachineModel(m, rows.parent, rows.stream, ctx.store, ctx.plan));
   hit = { state: new Int32Array(ctx.n), from: new Float64Array(ctx.n), to: new Float64Array(ctx.n), index: new Float64Array(ctx.n) };
   for (let i = 0; i < ctx.n; ) {
     const p = parentRow[i];

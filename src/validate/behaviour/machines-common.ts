@@ -3,14 +3,14 @@
  * behaviour writes, the fact column that names the entity (the primary parent's key), the entities whose rows a
  * scenario changed on purpose, and a rule-based hard check that counts offending rows per rule in one pass.
  */
-import type { ColumnPlan, GeneratorProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
+import type { ColumnPlan, GatePlan, GeneratorProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
 import { rowLabelKeys } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 
 export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
 
-type Kind = 'state' | 'lifecycle' | 'adoption' | 'attribution';
+type Kind = 'state' | 'lifecycle' | 'adoption' | 'attribution' | 'stage';
 
 /** The column a behaviour writes for `field` (e.g. state/from/to/index/period), if the table has it. */
 export function fieldColumn(t: TablePlan, kind: Kind, field: string): ColumnPlan | undefined {
@@ -74,6 +74,21 @@ export function parentRows(ctx: ValidateContext, parent: string, startCol: strin
     ? ` WHERE CAST(${pk} AS VARCHAR) NOT IN ${rowLabelKeys(ctx, parent, `"column" IS NULL AND kind IN ('cap_violation')`)}`
     : '';
   return `(SELECT ${pk} AS e, ${start} AS t0, ${seg} AS seg, ${end} AS t1 FROM ${ident(parent)}${added} GROUP BY ${pk})`;
+}
+
+/**
+ * The parent rows of a gated process (`starts_after`): only the parents that reached the gate's stage in the
+ * funnel table (read from the file: the stage's time per parent), with that time as t0. Without a gate, `rows`.
+ */
+export function gatedParentRows(ctx: ValidateContext, rows: string, parent: string, gate: GatePlan | undefined): string {
+  if (!gate) return rows;
+  const ft = ctx.table(gate.table);
+  const fk = ft && entityColumn(ctx, ft, parent);
+  const name = ft && fieldColumn(ft, 'stage', 'name');
+  const time = ft && fieldColumn(ft, 'stage', 'time');
+  if (!ft || !fk || !name || !time) return `(SELECT * FROM ${rows} WHERE FALSE)`;
+  const g = `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS gt FROM ${ident(ft.id)} WHERE CAST(${ident(name.name)} AS VARCHAR) = ${lit(gate.stageName)} GROUP BY 1`;
+  return `(SELECT p.e, g.gt AS t0, p.seg, p.t1 FROM ${rows} p JOIN (${g}) g ON g.e = p.e)`;
 }
 
 const COLUMNS = new WeakMap<ValidateContext, Map<string, Promise<Set<string>>>>();

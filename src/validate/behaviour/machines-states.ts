@@ -12,7 +12,7 @@ import type { StateMachinePlan, TablePlan } from '../../plan/types.ts';
 import { MEAN_MONTH_DAYS } from '../../engine/states.ts';
 import { ident } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
-import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, hasColumns, inList, parentRows, tsLit } from './machines-common.ts';
+import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, gatedParentRows, hasColumns, inList, parentRows, tsLit } from './machines-common.ts';
 
 export interface Machine {
   t: TablePlan;
@@ -97,7 +97,7 @@ function withSql(ctx: ValidateContext, x: Omit<Machine, 'withSql'>): string {
   const clean = cleanEntity(ctx, t, x.entity, behaviourColumns(t, 'state'), E);
   const times = m.emit === 'periods' ? `f.${ident(x.period!)} AS ps` : `f.${ident(x.from!)} AS vf, f.${ident(x.to!)} AS vt`;
   const rk = t.pk ? `CAST(f.${ident(t.pk)} AS VARCHAR)` : `CAST(f.rowid AS VARCHAR)`;
-  const p = parentRows(ctx, x.parent, m.startFrom, x.seg, m.startMs);
+  const p = gatedParentRows(ctx, parentRows(ctx, x.parent, m.startFrom, x.seg, m.startMs), x.parent, m.gate);
   const r = `SELECT ${E} AS e, CAST(f.${ident(x.state)} AS VARCHAR) AS s, f.${ident(x.index)} AS k, ${times}, p.t0, p.seg, ${rk} AS rk FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${clean}`;
   const terminal = inList(m.states.filter((_, i) => m.terminal[i]));
   const ep = m.emit === 'periods'
