@@ -51,15 +51,33 @@ const AFFIX = /^(?:[^\s]*\.|i{1,3}|iv|v|vi|jr|sr|phd|md|dds|dvm)$/i;
 
 /** First and last name of a full name: the first and last tokens that are not titles or suffixes. */
 export function splitFullName(full: string): [string, string] {
+  // Fast path: "First … Last" without titles (no '.') and a last word that is not a suffix.
+  const a = full.indexOf(' ');
+  const b = full.lastIndexOf(' ');
+  if (a > 0 && b < full.length - 1 && full.indexOf('.') < 0 && full.indexOf('  ') < 0) {
+    const first = full.slice(0, a);
+    const last = full.slice(b + 1);
+    if (!AFFIX.test(first) && !AFFIX.test(last)) return [first, last];
+  }
   const tokens = full.split(/\s+/).filter((t) => t !== '' && !AFFIX.test(t));
   if (tokens.length === 0) return ['', ''];
   return [tokens[0], tokens[tokens.length - 1]];
 }
 
+/** ASCII folds of names seen (names repeat: the pools are small), bounded. */
+const FOLDS = new Map<string, string | null>();
+
 const folded = (v: unknown): string | null => {
   if (v === undefined || v === null) return null;
-  const f = asciiFold(String(v));
-  return f === '' ? null : f;
+  const text = String(v);
+  let f = FOLDS.get(text);
+  if (f === undefined) {
+    const a = asciiFold(text);
+    f = a === '' ? null : a;
+    if (FOLDS.size >= 65536) FOLDS.clear();
+    FOLDS.set(text, f);
+  }
+  return f;
 };
 
 export class FakerColumn {

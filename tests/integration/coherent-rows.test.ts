@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakerColumn, splitFullName } from '../../src/engine/faker.ts';
 import { fakerLib } from '../../src/engine/faker/lib.ts';
 import { asciiFold } from '../../src/engine/faker/text.ts';
 import { compile } from '../../src/plan/compile.ts';
@@ -102,6 +103,22 @@ describe('coherent rows (issue 22 §7)', () => {
     expect(Number(r.n)).toBe(4000);
     expect(Number(r.lo)).toBeGreaterThanOrEqual(17);
     expect(Number(r.hi)).toBeLessThanOrEqual(80);
+  });
+
+  it('full names split into first and last name, titles and suffixes skipped; folded for the local part', () => {
+    expect(splitFullName('Jane Doe')).toEqual(['Jane', 'Doe']);
+    expect(splitFullName('Dr. Jane van Dyke Jr.')).toEqual(['Jane', 'Dyke']);
+    expect(splitFullName('  Mateo   Casares Ornelas ')).toEqual(['Mateo', 'Ornelas']);
+    expect(splitFullName('Madonna')).toEqual(['Madonna', 'Madonna']);
+    expect(splitFullName('Mr. John Smith III')).toEqual(['John', 'Smith']);
+    const col = new FakerColumn({ method: 'user_name', args: { first_name: '$f', last_name: '$l' }, refs: [{ key: 'first_name', index: null }, { key: 'last_name', index: null }] }, 9);
+    const out: string[] = new Array(200);
+    col.fill(out, 0, 200, undefined, [() => 'Zoë', () => 'Müller-Lüdenscheidt']);
+    expect(out.every((u) => u.includes('zoe') || u.includes('mullerludenscheidt'))).toBe(true);
+    expect(new Set(out).size).toBeGreaterThan(20);
+    // A name with no ASCII form (or a null) falls back to drawn names: never an empty local part.
+    col.fill(out, 0, 200, undefined, [() => '王', () => undefined]);
+    expect(out.every((u) => /^[a-z0-9._]+$/.test(u) && u.length > 2)).toBe(true);
   });
 
   it('"$$" is a literal dollar', async () => {
