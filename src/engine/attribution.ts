@@ -13,7 +13,7 @@ import { pickIndex } from './cdf.ts';
 import { type CompiledDist, compileDist, DIST_SLOT_SPAN, sampleDist } from './distributions.ts';
 import { mix, uniform } from './rng.ts';
 import type { Store } from './store.ts';
-import { gridWeights, TimeGrid } from './time-grid.ts';
+import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
 import { segmentMultipliers } from './vintage.ts';
 
 const DAY = 86_400_000;
@@ -153,17 +153,7 @@ export class AttributionModel {
   /** A grid point of [first, stop) ∝ its weight. */
   private point(first: number, stop: number, u: number): number {
     if (this.flat) return this.grid.point(first + Math.min(stop - first - 1, Math.floor(u * (stop - first))));
-    const a = this.prefix[first];
-    const target = a + u * (this.prefix[stop] - a);
-    let l = first;
-    let h = stop - 1;
-    while (l < h) {
-      const mid = (l + h + 1) >>> 1;
-      if (this.prefix[mid] <= target) l = mid;
-      else h = mid - 1;
-    }
-    while (l < stop - 1 && this.prefix[l + 1] === this.prefix[l]) l++;
-    return this.grid.point(l);
+    return this.grid.point(weightedIndex(this.prefix, first, stop, u));
   }
 
   /** The ends of parent p's k journeys (keyed by parent and journey) and their order by end. */

@@ -184,3 +184,21 @@ export class AliasTable {
     return x - i < this.prob[i] ? i : this.alias[i];
   }
 }
+
+/**
+ * Index in [lo, hi) of the grid point a uniform u picks ∝ the weights whose prefix sums are `prefix`
+ * (prefix[i] = Σ_{j<i} w_j): one binary search, never a point of weight 0.
+ */
+export function weightedIndex(prefix: Float64Array, lo: number, hi: number, u: number): number {
+  const a = prefix[lo];
+  const target = a + u * (prefix[hi] - a);
+  let l = lo;
+  let h = hi - 1;
+  while (l < h) {
+    const mid = (l + h + 1) >>> 1;
+    if (prefix[mid] <= target) l = mid;
+    else h = mid - 1;
+  }
+  while (l < hi - 1 && prefix[l + 1] === prefix[l]) l++;
+  return l;
+}

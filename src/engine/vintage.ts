@@ -15,7 +15,7 @@ import { segmentMultipliers } from './segments.ts';
 export { segmentMultipliers };
 import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
-import { gridWeights, TimeGrid } from './time-grid.ts';
+import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import { GateModel } from './gate.ts';
 
@@ -136,20 +136,7 @@ export class VintageModel {
       if (pieces.cum[mid] <= x) j = mid + 1;
       else top = mid;
     }
-    const lo = pieces.lo[j];
-    const hi = pieces.hi[j];
-    const a = this.prefix[lo];
-    const target = a + u2 * (this.prefix[hi] - a);
-    let l = lo;
-    let h = hi - 1;
-    while (l < h) {
-      const mid = (l + h + 1) >>> 1;
-      if (this.prefix[mid] <= target) l = mid;
-      else h = mid - 1;
-    }
-    // Skip zero-weight points (prefix[l+1] == prefix[l]) so a point of weight 0 is never drawn.
-    while (l < hi - 1 && this.prefix[l + 1] === this.prefix[l]) l++;
-    return this.grid.point(l);
+    return this.grid.point(weightedIndex(this.prefix, pieces.lo[j], pieces.hi[j], u2));
   }
 
   /** A lifetime alone: a point of [first, stop) ∝ its weight — O(1) on a flat grid, one binary search otherwise. */
@@ -161,20 +148,8 @@ export class VintageModel {
     const [first, stop] = this.lastSpan;
     if (stop <= first) return NaN;
     if (this.flat) return this.grid.point(first + Math.min(stop - first - 1, Math.floor(u * (stop - first))));
-    const a = this.prefix[first];
-    const span = this.prefix[stop] - a;
-    if (!(span > 0)) return NaN;
-    const target = a + u * span;
-    let l = first;
-    let h = stop - 1;
-    while (l < h) {
-      const mid = (l + h + 1) >>> 1;
-      if (this.prefix[mid] <= target) l = mid;
-      else h = mid - 1;
-    }
-    // Skip zero-weight points so a point of weight 0 is never drawn.
-    while (l < stop - 1 && this.prefix[l + 1] === this.prefix[l]) l++;
-    return this.grid.point(l);
+    if (!(this.prefix[stop] - this.prefix[first] > 0)) return NaN;
+    return this.grid.point(weightedIndex(this.prefix, first, stop, u));
   }
 
   private spanParent = -1;
