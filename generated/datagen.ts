@@ -400,7 +400,7 @@ export interface Node {
    */
   activity_by_state?: {
     /**
-     * The fact with the state_transition_model (emit episodes or periods) over the same primary parent.
+     * The fact with the state_transition_model or lifecycle_model over the same primary parent (its states or stage names are the keys of rates).
      */
     table: string;
     /**

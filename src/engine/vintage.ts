@@ -18,6 +18,7 @@ import type { Store } from './store.ts';
 import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import { GateModel } from './gate.ts';
+import { LifecycleModel } from './lifecycle.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -43,8 +44,9 @@ export class VintageModel {
   private readonly simple: boolean;
   private readonly cache = new Map<string, Pieces>();
   readonly created: ColumnData | null;
-  /** The state machine whose states scale the activity (`activity_by_state`), and the rate per state. */
+  /** The state machine or lifecycle whose states scale the activity (`activity_by_state`), and the rate per state. */
   private readonly machine: StateMachineModel | null = null;
+  private readonly lifecycle: LifecycleModel | null = null;
   private readonly rates: number[] = [];
   /** `starts_after`: children only from the time the parent reached a funnel stage. */
   private readonly gate: GateModel | null = null;
@@ -64,8 +66,9 @@ export class VintageModel {
     this.created = v.createdAt ? store.column(v.table, v.createdAt) : null;
     if (v.activity) {
       const st = plan.tables.find((t) => t.id === v.activity!.table);
-      if (st?.rows.kind !== 'states') throw new Error(`internal: activity_by_state table "${v.activity.table}" is not a state machine`);
-      this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
+      if (st?.rows.kind === 'states') this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
+      else if (st?.rows.kind === 'lifecycle') this.lifecycle = new LifecycleModel(st.rows.lifecycle, st.rows.parent, st.rows.stream, store);
+      else throw new Error(`internal: activity_by_state table "${v.activity.table}" is neither a state machine nor a lifecycle`);
       this.rates = v.activity.rates;
     }
     if (v.gate) this.gate = new GateModel(plan, v.gate, store);
@@ -160,7 +163,7 @@ export class VintageModel {
   /** Pieces of parent row p (children of one parent are consecutive rows: the last one is kept). */
   private piecesOf(p: number): Pieces {
     if (p !== this.lastParent || !this.lastPieces) {
-      this.lastPieces = this.machine ? this.statePieces(p) : this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
+      this.lastPieces = this.machine || this.lifecycle ? this.statePieces(p) : this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
       this.lastParent = p;
     }
     return this.lastPieces;
@@ -171,16 +174,34 @@ export class VintageModel {
    * × the rate of the state it is in (0 before its relationship starts). Not cached by key: states are per parent.
    */
   private statePieces(p: number): Pieces {
-    const tr = this.machine!.trajectory(p);
-    const clock = new PeriodClock(tr.t0, this.machine!.m.periodUnit);
-    const cuts: number[] = [tr.t0];
-    for (let k = 1; k < tr.n; k++) if (tr.states[k] !== tr.states[k - 1]) cuts.push(clock.at(k));
+    // The parent's timeline: segment i holds state states[i] over [cuts[i], cuts[i + 1]) (the last one for ever);
+    // rate 0 before the first (and after a lifecycle's last stage ended: state −1).
+    const cuts: number[] = [];
+    const states: number[] = [];
+    if (this.machine) {
+      const tr = this.machine.trajectory(p);
+      const clock = new PeriodClock(tr.t0, this.machine.m.periodUnit);
+      for (let k = 0; k < tr.n; k++) {
+        if (k > 0 && tr.states[k] === tr.states[k - 1]) continue;
+        cuts.push(k === 0 ? tr.t0 : clock.at(k));
+        states.push(tr.states[k]);
+      }
+    } else {
+      const visits = this.lifecycle!.visits(p);
+      for (const v of visits) {
+        cuts.push(v.start);
+        states.push(v.stage);
+      }
+      const last = visits[visits.length - 1];
+      if (last && !Number.isNaN(last.end)) {
+        cuts.push(last.end);
+        states.push(-1);
+      }
+    }
     const rateAt = (t: number): number => {
-      if (tr.n === 0 || t < tr.t0) return 0;
-      let k = 0;
-      // The period holding t: the last k with at(k) ≤ t (periods are few per parent).
-      while (k + 1 < tr.n && clock.at(k + 1) <= t) k++;
-      return this.rates[tr.states[k]];
+      let k = -1;
+      while (k + 1 < cuts.length && cuts[k + 1] <= t) k++;
+      return k < 0 || states[k] < 0 ? 0 : this.rates[states[k]];
     };
     return this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p), cuts, rateAt);
   }

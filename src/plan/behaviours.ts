@@ -119,14 +119,14 @@ function planActivity(ctx: PlanContext, node: Json, path: string, draft: TableDr
   const a = node.activity_by_state;
   if (draft.rows.kind !== 'fanout') return void error(ctx, 'DG_BAD_PARAM', path, `activity_by_state needs a fact with a fanout over its primary parent; "${node.id}" has none`, 'give the node "parents" and a "fanout"');
   const parent = draft.rows.parent;
-  const machines = [...drafts.values()].filter((t) => t.rows.kind === 'states' && t.rows.parent === parent).map((t) => t.id);
+  const machines = [...drafts.values()].filter((t) => (t.rows.kind === 'states' || t.rows.kind === 'lifecycle') && t.rows.parent === parent).map((t) => t.id);
   const st = typeof a?.table === 'string' ? drafts.get(a.table) : undefined;
-  if (!st || st.rows.kind !== 'states') {
-    return void error(ctx, st ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `activity_by_state.table ${JSON.stringify(a?.table)} is not a state-machine table (state_transition_model)${machines.length ? ` over "${parent}"` : ''}`, machines.length ? didYouMean(String(a?.table), machines) : `add a fact with a state_transition_model whose primary parent is "${parent}"`);
+  if (!st || (st.rows.kind !== 'states' && st.rows.kind !== 'lifecycle')) {
+    return void error(ctx, st ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `activity_by_state.table ${JSON.stringify(a?.table)} is not a state-machine (state_transition_model) or lifecycle (lifecycle_model) table${machines.length ? ` over "${parent}"` : ''}`, machines.length ? didYouMean(String(a?.table), machines) : `add a fact with a state_transition_model or lifecycle_model whose primary parent is "${parent}"`);
   }
-  if (st.rows.parent !== parent) return void error(ctx, 'DG_BAD_PARAM', `${path}/table`, `the state machine "${st.id}" is over "${st.rows.parent}", but "${node.id}" is over "${parent}": the state must be its parent's`, `use a state machine whose primary parent is "${parent}"`);
+  if (st.rows.parent !== parent) return void error(ctx, 'DG_BAD_PARAM', `${path}/table`, `"${st.id}" is over "${st.rows.parent}", but "${node.id}" is over "${parent}": the state must be its parent's`, `use a state machine or lifecycle whose primary parent is "${parent}"`);
   if (!a.rates || typeof a.rates !== 'object' || Array.isArray(a.rates)) return void error(ctx, 'DG_BAD_PARAM', `${path}/rates`, 'rates must be an object {state: rate}', 'e.g. {"active": 1, "frozen": 0.1, "cancelled": 0}');
-  const states = st.rows.machine.states;
+  const states = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.lifecycle.stages.map((x) => x.name);
   const rates = states.map(() => 1);
   for (const [name, r] of Object.entries<Json>(a.rates)) {
     const i = states.indexOf(name);

@@ -103,3 +103,56 @@ describe('activity_by_state (gym memberships)', () => {
     expect(st?.hint).toContain('signed');
   });
 });
+
+describe('activity_by_state over a lifecycle (telecom lines)', () => {
+  const telecom: any = {
+    version: '1.0', metadata: { name: 'telecom' }, seed: 5, constraints: {},
+    timeframe: { start: '2024-01-01T00:00:00Z', end: '2024-12-31T23:59:59Z', freq: 'H' },
+    nodes: [
+      { id: 'line', kind: 'entity', pk: 'line_id', rows: 4000, columns: [
+        { name: 'line_id', type: 'int', generator: { sequence: {} } },
+        { name: 'activated_at', type: 'datetime', generator: { datetime_series: { within: { start: '2023-10-01T00:00:00Z', end: '2024-10-01T00:00:00Z' }, freq: 'H' } } },
+      ] },
+      { id: 'line_stage', kind: 'fact', pk: 'stage_row_id', parents: ['line'], columns: [
+        { name: 'stage_row_id', type: 'int', generator: { sequence: {} } },
+        { name: 'line_id', type: 'int', generator: { lookup: { from: 'line.line_id' } } },
+      ], lifecycle_model: { period_unit: 'month', emit: 'stages', stages: [
+        { stage_name: 'provisioning', duration: { distribution: 'exponential', params: { rate: 0.5 }, unit: 'day' }, exit_probability: 1, next_stages: ['active'] },
+        { stage_name: 'active', duration: { distribution: 'exponential', params: { rate: 0.02 }, unit: 'day' }, exit_probability: 1, next_stages: ['suspended', 'disconnected'] },
+        { stage_name: 'suspended', duration: { distribution: 'exponential', params: { rate: 0.1 }, unit: 'day' }, exit_probability: 1, next_stages: ['active', 'disconnected'] },
+        { stage_name: 'disconnected', churn_probability_per_period: 0 },
+      ] } },
+      { id: 'session', kind: 'fact', pk: 'session_id', parents: ['line'], fanout: { distribution: 'poisson', lambda: 300 },
+        activity_by_state: { table: 'line_stage', rates: { provisioning: 0, active: 1, suspended: 0.05, disconnected: 0 } },
+        columns: [
+          { name: 'session_id', type: 'int', generator: { sequence: {} } },
+          { name: 'line_id', type: 'int', generator: { lookup: { from: 'line.line_id' } } },
+          { name: 'started_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe', freq: 'H' } } },
+        ] },
+    ],
+  };
+  const inStage = `s.line_id = x.line_id AND x.started_at >= s.started_at AND x.started_at < coalesce(s.ended_at, 'infinity'::TIMESTAMP)`;
+
+  it('no session while disconnected, provisioning or before activation; suspended lines at a twentieth of the active rate', async () => {
+    const { db } = await generate(telecom);
+    try {
+      const r = await db.rows(`SELECT s.stage_name AS st, count(*) AS n FROM session x LEFT JOIN line_stage s ON ${inStage} GROUP BY 1`);
+      const n = Object.fromEntries(r.map((q) => [q.st ?? 'none', q.n]));
+      expect(n.disconnected ?? 0).toBe(0);
+      expect(n.provisioning ?? 0).toBe(0);
+      expect(n.none ?? 0).toBe(0);
+      expect(await db.value(`SELECT count(*) FROM session x JOIN line l USING (line_id) WHERE x.started_at < l.activated_at`)).toBe(0);
+      const held = Object.fromEntries((await db.rows(`SELECT stage_name AS st, sum(greatest(0, epoch(least(coalesce(ended_at, TIMESTAMP '2025-01-01'), TIMESTAMP '2025-01-01')) - epoch(greatest(started_at, TIMESTAMP '2024-01-01')))) AS sec FROM line_stage GROUP BY 1`)).map((q) => [q.st, q.sec]));
+      const ratio = n.suspended / held.suspended / (n.active / held.active);
+      expect(Math.abs(ratio - 0.05)).toBeLessThan(5 * ratio * Math.sqrt(1 / n.suspended + 1 / n.active) + 0.003);
+      expect(n.active).toBeGreaterThan(50_000);
+    } finally {
+      db.close();
+    }
+    const file = await generateFile(telecom);
+    const ok = await validateFile(telecom, file);
+    expect(ok.checks.filter((c) => c.status !== 'pass'), notPassing(ok.checks)).toEqual([]);
+    expect(pick(ok.checks, 'activity_by_state', 'session')[0]?.status).toBe('pass');
+    expect(pick(ok.checks, 'activity_state_zero', 'session')[0]?.status).toBe('pass');
+  });
+});

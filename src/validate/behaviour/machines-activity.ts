@@ -33,15 +33,20 @@ function activities(ctx: ValidateContext): Activity[] {
     if (t.rows.kind !== 'fanout' || !t.rows.vintage?.activity || !ctx.present.has(t.id)) continue;
     const v = t.rows.vintage;
     const st = ctx.table(v.activity!.table);
-    if (st?.rows.kind !== 'states' || st.rows.machine.emit !== 'episodes' || !ctx.present.has(st.id)) continue;
+    const machine = st?.rows.kind === 'states' && st.rows.machine.emit === 'episodes';
+    const lifecycle = st?.rows.kind === 'lifecycle' && st.rows.lifecycle.emit === 'stages';
+    if (!st || (!machine && !lifecycle) || !ctx.present.has(st.id)) continue;
     const parent = t.rows.parent;
     const fk = entityColumn(ctx, t, parent);
     const sfk = entityColumn(ctx, st, parent);
     const time = v.timeColumn ? t.columns.find((c) => c.name === v.timeColumn) : undefined;
-    const [state, from, to] = [fieldColumn(st, 'state', 'state'), fieldColumn(st, 'state', 'from'), fieldColumn(st, 'state', 'to')];
+    const [state, from, to] = machine
+      ? [fieldColumn(st, 'state', 'state'), fieldColumn(st, 'state', 'from'), fieldColumn(st, 'state', 'to')]
+      : [fieldColumn(st, 'lifecycle', 'stage'), fieldColumn(st, 'lifecycle', 'start'), fieldColumn(st, 'lifecycle', 'end')];
     if (!fk || !sfk || !time || time.generator.kind !== 'datetime' || !state || !from || !to) continue;
     const g = time.generator;
-    const rates = st.rows.machine.states.map((s, i) => ({ state: s, rate: v.activity!.rates[i] }));
+    const names = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
+    const rates = names.map((s, i) => ({ state: s, rate: v.activity!.rates[i] }));
     const x = `x.${ident(time.name)}::TIMESTAMP`;
     const rowsSql = `SELECT x.${ident(fk)} AS e, ${x} AS tm, CAST(s.${ident(state.name)} AS VARCHAR) AS state FROM ${ident(t.id)} x
       LEFT JOIN ${ident(st.id)} s ON s.${ident(sfk)} = x.${ident(fk)} AND ${x} >= s.${ident(from.name)}::TIMESTAMP AND ${x} < coalesce(s.${ident(to.name)}::TIMESTAMP, 'infinity'::TIMESTAMP)
