@@ -378,9 +378,17 @@ export interface Node {
          */
         from: string;
         /**
-         * The datetime/date column holding the row's end (null values: alive until the window ends).
+         * The row's end: a datetime/date column (null values: alive until the window ends), or {table, states}: the first time the row enters one of those states of a state machine or lifecycle over it.
          */
-        to?: string | null;
+        to?:
+          | (string | null)
+          | {
+              table: string;
+              /**
+               * @minItems 1
+               */
+              states: string[];
+            };
       };
   /**
    * Extension, on state machines and plain facts: the process starts for a parent only when that parent reached a stage of a funnel (stage_config) over the same parent, at that stage's time, and not at all for parents that never reached it. See docs/behaviours/lifetimes.md.

@@ -16,9 +16,8 @@ export { segmentMultipliers };
 import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
 import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
-import { PeriodClock, StateMachineModel } from './states.ts';
 import { GateModel } from './gate.ts';
-import { LifecycleModel } from './lifecycle.ts';
+import { StateTimeline } from './state-timeline.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -45,9 +44,10 @@ export class VintageModel {
   private readonly cache = new Map<string, Pieces>();
   readonly created: ColumnData | null;
   /** The state machine or lifecycle whose states scale the activity (`activity_by_state`), and the rate per state. */
-  private readonly machine: StateMachineModel | null = null;
-  private readonly lifecycle: LifecycleModel | null = null;
+  private readonly timeline: StateTimeline | null = null;
   private readonly rates: number[] = [];
+  /** `lifetime.to` with states: the parent's end is when it first enters one of them. */
+  private readonly endTimeline: StateTimeline | null = null;
   /** `starts_after`: children only from the time the parent reached a funnel stage. */
   private readonly gate: GateModel | null = null;
   /** The parent's lifetime end (`lifetime.to`), when it has one. */
@@ -65,13 +65,11 @@ export class VintageModel {
     this.flat = w.every((x) => x === w[0]) && w[0] > 0;
     this.created = v.createdAt ? store.column(v.table, v.createdAt) : null;
     if (v.activity) {
-      const st = plan.tables.find((t) => t.id === v.activity!.table);
-      if (st?.rows.kind === 'states') this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
-      else if (st?.rows.kind === 'lifecycle') this.lifecycle = new LifecycleModel(st.rows.lifecycle, st.rows.parent, st.rows.stream, store);
-      else throw new Error(`internal: activity_by_state table "${v.activity.table}" is neither a state machine nor a lifecycle`);
+      this.timeline = new StateTimeline(plan, v.activity.table, store);
       this.rates = v.activity.rates;
     }
     if (v.gate) this.gate = new GateModel(plan, v.gate, store);
+    if (v.endState) this.endTimeline = new StateTimeline(plan, v.endState.table, store);
     /** Without curves or states, one piece per parent: the fast paths. */
     this.simple = v.fanoutCurves.length === 0 && !v.activity;
     this.ended = v.endAt ? store.column(v.table, v.endAt) : null;
@@ -92,7 +90,7 @@ export class VintageModel {
 
   /** End of parent row p's lifetime (+∞ when it has none or it is null). */
   endOf(p: number): number {
-    const e = this.ended ? this.ended.num![p] : NaN;
+    const e = this.endTimeline ? this.endTimeline.firstEntry(p, this.v.endState!.states) : this.ended ? this.ended.num![p] : NaN;
     return Number.isNaN(e) ? Infinity : e;
   }
 
@@ -163,7 +161,7 @@ export class VintageModel {
   /** Pieces of parent row p (children of one parent are consecutive rows: the last one is kept). */
   private piecesOf(p: number): Pieces {
     if (p !== this.lastParent || !this.lastPieces) {
-      this.lastPieces = this.machine || this.lifecycle ? this.statePieces(p) : this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
+      this.lastPieces = this.timeline ? this.statePieces(p) : this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p));
       this.lastParent = p;
     }
     return this.lastPieces;
@@ -174,30 +172,7 @@ export class VintageModel {
    * × the rate of the state it is in (0 before its relationship starts). Not cached by key: states are per parent.
    */
   private statePieces(p: number): Pieces {
-    // The parent's timeline: segment i holds state states[i] over [cuts[i], cuts[i + 1]) (the last one for ever);
-    // rate 0 before the first (and after a lifecycle's last stage ended: state −1).
-    const cuts: number[] = [];
-    const states: number[] = [];
-    if (this.machine) {
-      const tr = this.machine.trajectory(p);
-      const clock = new PeriodClock(tr.t0, this.machine.m.periodUnit);
-      for (let k = 0; k < tr.n; k++) {
-        if (k > 0 && tr.states[k] === tr.states[k - 1]) continue;
-        cuts.push(k === 0 ? tr.t0 : clock.at(k));
-        states.push(tr.states[k]);
-      }
-    } else {
-      const visits = this.lifecycle!.visits(p);
-      for (const v of visits) {
-        cuts.push(v.start);
-        states.push(v.stage);
-      }
-      const last = visits[visits.length - 1];
-      if (last && !Number.isNaN(last.end)) {
-        cuts.push(last.end);
-        states.push(-1);
-      }
-    }
+    const { cuts, states } = this.timeline!.of(p);
     const rateAt = (t: number): number => {
       let k = -1;
       while (k + 1 < cuts.length && cuts[k + 1] <= t) k++;

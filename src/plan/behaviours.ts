@@ -162,12 +162,19 @@ function planLifetimes(ctx: PlanContext, drafts: Map<string, TableDraft>): void 
     if (!life.from) continue;
     for (const t of drafts.values()) {
       if (t.id === node.id || t.rows.kind !== 'fanout' || t.rows.parent !== node.id) continue;
+      if (t.id === life.toState?.table) continue;
+      // The end from a state machine or lifecycle: the state indexes there, and that table first.
+      const st = life.toState ? drafts.get(life.toState.table) : undefined;
+      const names = st?.rows.kind === 'states' ? st.rows.machine.states : st?.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
+      const endState = life.toState && st ? { endState: { table: st.id, states: life.toState.states.map((x) => names.indexOf(x)) } } : {};
+      if (st && !t.dependsOn.includes(st.id)) t.dependsOn = [...t.dependsOn, st.id].sort();
       if (t.rows.vintage) {
         if (life.to) t.rows.vintage.endAt = life.to;
+        Object.assign(t.rows.vintage, endState);
         continue;
       }
       const timeCol = t.columns.find((c) => c.generator.kind === 'datetime');
-      const v: VintagePlan = { table: node.id, createdAt: life.from, fanoutCurves: [], timeColumn: timeCol?.name ?? null, decay: null, ...(life.to ? { endAt: life.to } : {}) };
+      const v: VintagePlan = { table: node.id, createdAt: life.from, fanoutCurves: [], timeColumn: timeCol?.name ?? null, decay: null, ...(life.to ? { endAt: life.to } : {}), ...endState };
       t.rows.vintage = v;
       if (timeCol?.generator.kind === 'datetime') {
         timeCol.generator.vintage = v;

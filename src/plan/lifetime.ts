@@ -33,7 +33,9 @@ export function resolveLifetime(ctx: PlanContext, node: Json, report = false): L
       return String(name);
     };
     const from = typeof raw === 'object' ? col('from') : undefined;
-    const to = typeof raw === 'object' ? col('to') : undefined;
+    const toState = typeof raw === 'object' && raw.to && typeof raw.to === 'object' ? stateEnd(ctx, node, raw.to, `${path}/to`, report) : null;
+    if (toState === undefined) return { from: null, to: null, rule: 'window' };
+    const to = toState ? null : typeof raw === 'object' ? col('to') : undefined;
     if (from === undefined || to === undefined) {
       if (report && (typeof raw !== 'object' || raw.from === undefined)) error(ctx, 'DG_BAD_PARAM', path, 'lifetime must be false or {"from": "<datetime column>", "to"?: "<datetime column>"}', 'e.g. {"from": "installed_at", "to": "decommissioned_at"}');
       return { from: null, to: null, rule: 'window' };
@@ -42,7 +44,7 @@ export function resolveLifetime(ctx: PlanContext, node: Json, report = false): L
     if (report && typeof created === 'string' && created !== from) {
       error(ctx, 'DG_CONFLICTING_LIFETIME', `${path}/from`, `lifetime.from "${from}" differs from vintage_behavior.created_at_column "${created}": a row has one birth`, `use "${created}" for both, or drop lifetime.from`);
     }
-    return { from, to, rule: 'explicit' };
+    return { from, to, ...(toState ? { toState } : {}), rule: 'explicit' };
   }
   const created = node?.vintage_behavior?.created_at_column;
   if (typeof created === 'string' && isTime(findColumn(node, created))) return { from: created, to: null, rule: 'vintage' };
@@ -58,5 +60,29 @@ export function describeLifetime(l: LifetimePlan): string {
   if (l.rule === 'off') return 'lifetime: off (lifetime: false)';
   if (l.rule === 'window') return 'lifetime: the whole window';
   const why = { explicit: 'lifetime', vintage: 'vintage created_at_column', first_datetime: 'its first datetime column' }[l.rule];
-  return `lifetime: ${l.from}${l.to ? ` → ${l.to}` : ' → open'} (${why})`;
+  return `lifetime: ${l.from}${l.to ? ` → ${l.to}` : l.toState ? ` → entering ${l.toState.states.join('/')} in ${l.toState.table}` : ' → open'} (${why})`;
+}
+
+/**
+ * `lifetime.to: {table, states}`: the row ends when it first enters one of `states` of a state machine or
+ * lifecycle over it (a fact whose primary parent is this node). Undefined (with a diagnostic) when malformed.
+ */
+function stateEnd(ctx: PlanContext, node: Json, raw: Json, path: string, report: boolean): { table: string; states: string[] } | undefined {
+  const other = typeof raw?.table === 'string' ? ctx.nodes.get(raw.table)?.node : undefined;
+  const names: string[] | null = other?.state_transition_model?.states && typeof other.state_transition_model.states === 'object'
+    ? Object.keys(other.state_transition_model.states)
+    : Array.isArray(other?.lifecycle_model?.stages) ? other.lifecycle_model.stages.map((x: Json) => String(x?.stage_name)) : null;
+  const over = Array.isArray(other?.parents) && other.parents[0] === node.id;
+  if (!other || !names || !over) {
+    const candidates = [...ctx.nodes.values()].filter((e) => Array.isArray(e.node.parents) && e.node.parents[0] === node.id && (e.node.state_transition_model || e.node.lifecycle_model)).map((e) => String(e.node.id));
+    if (report) error(ctx, other ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `lifetime.to.table ${JSON.stringify(raw?.table)} is not a state machine or lifecycle over "${node.id}"`, candidates.length ? didYouMean(String(raw?.table), candidates) : `add a fact with a state_transition_model or lifecycle_model whose primary parent is "${node.id}"`);
+    return undefined;
+  }
+  const states: unknown[] = Array.isArray(raw.states) ? raw.states : [];
+  const bad = states.find((x) => typeof x !== 'string' || !names.includes(x));
+  if (!states.length || bad !== undefined) {
+    if (report) error(ctx, 'DG_UNKNOWN_STATE', `${path}/states`, states.length ? `${JSON.stringify(bad)} is not a state of "${raw.table}" (${names.join(', ')})` : 'lifetime.to.states must list the states that end the row', states.length ? didYouMean(String(bad), names) : `e.g. ["${names[names.length - 1]}"]`);
+    return undefined;
+  }
+  return { table: String(raw.table), states: states as string[] };
 }

@@ -218,6 +218,8 @@ export interface VintagePlan {
   activity?: { table: string; rates: number[] };
   /** `starts_after`: children only from the time the parent reached a funnel stage (none if it never did). */
   gate?: GatePlan;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) there. */
+  endState?: { table: string; states: number[] };
 }
 
 /**
@@ -228,7 +230,13 @@ export interface VintagePlan {
 export interface GatePlan { table: string; stage: number; stageName: string }
 
 /** When the rows of a table exist (src/plan/lifetime.ts): birth and end columns, and the rule that chose them. */
-export interface LifetimePlan { from: string | null; to: string | null; rule: 'explicit' | 'vintage' | 'first_datetime' | 'window' | 'off' }
+export interface LifetimePlan {
+  from: string | null;
+  to: string | null;
+  /** The end taken from a state machine or lifecycle over this node: the first time a row enters one of `states`. */
+  toState?: { table: string; states: string[] };
+  rule: 'explicit' | 'vintage' | 'first_datetime' | 'window' | 'off';
+}
 
 export type CurvePlan =
   | { kind: 'array'; values: number[]; unitMs: number }

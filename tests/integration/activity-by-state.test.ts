@@ -155,4 +155,32 @@ describe('activity_by_state over a lifecycle (telecom lines)', () => {
     expect(pick(ok.checks, 'activity_by_state', 'session')[0]?.status).toBe('pass');
     expect(pick(ok.checks, 'activity_state_zero', 'session')[0]?.status).toBe('pass');
   });
+
+  it('lifetime.to {table, states}: a line ends when it is disconnected; plain sessions stop there', async () => {
+    const d = structuredClone(telecom);
+    d.nodes[0].lifetime = { from: 'activated_at', to: { table: 'line_stage', states: ['disconnected'] } };
+    delete d.nodes[2].activity_by_state;
+    const plan = compile(d).plan!;
+    expect(plan.tables.find((t) => t.id === 'line')!.lifetime).toMatchObject({ from: 'activated_at', toState: { table: 'line_stage', states: ['disconnected'] } });
+    const { db } = await generate(d);
+    try {
+      const after = await db.value(`SELECT count(*) FROM session x JOIN (SELECT line_id, min(started_at) AS gone FROM line_stage WHERE stage_name = 'disconnected' GROUP BY 1) g USING (line_id) WHERE x.started_at > g.gone`);
+      expect(after).toBe(0);
+      expect(await db.value(`SELECT count(*) FROM session x JOIN line l USING (line_id) WHERE x.started_at < l.activated_at`)).toBe(0);
+      expect(await db.value('SELECT count(*) FROM session')).toBeGreaterThan(100_000);
+    } finally {
+      db.close();
+    }
+    const file = await generateFile(d);
+    const ok = await validateFile(d, file);
+    expect(ok.checks.filter((c) => c.status === 'fail'), notPassing(ok.checks)).toEqual([]);
+    expect(pick(ok.checks, 'lifetime_order', 'session')[0]?.status).toBe('pass');
+    const bad = await corruptCopy(file, [`UPDATE session SET started_at = TIMESTAMP '2024-12-31 12:00:00' WHERE session_id IN (SELECT min(x.session_id) FROM session x JOIN line_stage s USING (line_id) WHERE s.stage_name = 'disconnected' AND s.started_at < TIMESTAMP '2024-12-01' GROUP BY x.line_id ORDER BY 1 LIMIT 3)`]);
+    const c = pick((await validateFile(d, bad)).checks, 'lifetime_order', 'session')[0];
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBe(3);
+    const e = structuredClone(d);
+    e.nodes[0].lifetime.to.states = ['gone'];
+    expect(compile(e).diagnostics.find((x) => x.code === 'DG_UNKNOWN_STATE')?.path).toBe('/nodes/0/lifetime/to/states');
+  });
 });

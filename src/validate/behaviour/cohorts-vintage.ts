@@ -40,10 +40,11 @@ const vintageOrder: CheckModule = async (ctx) => {
     const { parent, fk, own, parentRows: P } = link;
     // Inside the parent's lifetime: not before its birth (created_at), not after its end (lifetime.to) when it has one.
     const x = `CAST(x.${ident(col.name)} AS TIMESTAMP)`;
-    if (!v.createdAt && !v.endAt) continue; // activity_by_state without a lifetime: activity_state_zero checks it
+    if (!v.createdAt && !v.endAt && !v.endState) continue; // activity_by_state without a lifetime: activity_state_zero checks it
     const before = v.createdAt ? `(p.${ident(v.createdAt)} IS NOT NULL AND ${x} < CAST(p.${ident(v.createdAt)} AS TIMESTAMP))` : 'FALSE';
-    const after = v.endAt ? `(p.${ident(v.endAt)} IS NOT NULL AND ${x} > CAST(p.${ident(v.endAt)} AS TIMESTAMP))` : 'FALSE';
-    const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk!)} = x.${ident(fk)}
+    const ended = endByState(ctx, parent.id, v.endState);
+    const after = v.endAt ? `(p.${ident(v.endAt)} IS NOT NULL AND ${x} > CAST(p.${ident(v.endAt)} AS TIMESTAMP))` : ended ? `(q.te IS NOT NULL AND ${x} > q.te)` : 'FALSE';
+    const from = `FROM ${own} x JOIN ${P} p ON p.${ident(parent.pk!)} = x.${ident(fk)}${ended ? ` LEFT JOIN (${ended}) q ON q.e = x.${ident(fk)}` : ''}
       WHERE x.${ident(col.name)} IS NOT NULL AND (${before} OR ${after}) AND ${await unlabelled(ctx, t, 'x', col.name)}`;
     const bad = n((await one(ctx, `SELECT count(*) AS c ${from}`)).c);
     const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk)} AS VARCHAR)`;
@@ -196,3 +197,21 @@ export const VINTAGE_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'vintage_order', run: vintageOrder },
   { name: 'vintage_curve', run: activityCurve },
 ];
+
+/**
+ * `lifetime.to: {table, states}` in SQL: per parent key e, te = the first time it entered one of the states in the
+ * file (a state machine's valid_from, a lifecycle's stage started_at). Null when the table cannot be read.
+ */
+function endByState(ctx: ValidateContext, parent: string, end: { table: string; states: number[] } | undefined): string | null {
+  const st = end && ctx.table(end.table);
+  if (!end || !st || !ctx.present.has(st.id)) return null;
+  const names = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
+  const machine = st.rows.kind === 'states';
+  const state = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'state' : c.generator.kind === 'lifecycle' && c.generator.field === 'stage'));
+  const time = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'from' : c.generator.kind === 'lifecycle' && c.generator.field === 'start'));
+  const pk = ctx.table(parent)?.pk;
+  const fk = st.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent && c.generator.column === pk);
+  if (!state || !time || !fk) return null;
+  const list = end.states.map((i) => `'${names[i].replace(/'/g, "''")}'`).join(', ');
+  return `SELECT ${ident(fk.name)} AS e, min(${ident(time.name)}::TIMESTAMP) AS te FROM ${ident(st.id)} WHERE CAST(${ident(state.name)} AS VARCHAR) IN (${list}) GROUP BY 1`;
+}

@@ -31,7 +31,7 @@ const MAX_POINTS = 2_000_000;
 export async function lifetimeModel(ctx: ValidateContext, t: TablePlan): Promise<LifetimeModel | null> {
   if (t.rows.kind !== 'fanout' || !t.rows.vintage) return null;
   const v = t.rows.vintage;
-  if (v.fanoutCurves.length || v.decay || v.activity || !v.createdAt) return null;
+  if (v.fanoutCurves.length || v.decay || v.activity || v.endState || v.gate || !v.createdAt) return null;
   const parent = ctx.table(v.table);
   if (!parent || !ctx.present.has(parent.id)) return null;
   const col = v.timeColumn ? t.columns.find((c) => c.name === v.timeColumn) : undefined;

@@ -1,0 +1,57 @@
+/**
+ * A parent's states over time from a state machine or a lifecycle over it (`activity_by_state`, `lifetime.to`
+ * with states): segment i holds state states[i] over [cuts[i], cuts[i + 1]) — the last one for ever; state −1
+ * after a lifecycle's last stage ended. Replayed from the behaviour's own keyed draws, so it is the timeline its
+ * table holds.
+ */
+import type { Plan } from '../plan/types.ts';
+import { LifecycleModel } from './lifecycle.ts';
+import { PeriodClock, StateMachineModel } from './states.ts';
+import type { Store } from './store.ts';
+
+export interface Timeline { cuts: number[]; states: number[] }
+
+export class StateTimeline {
+  private readonly machine: StateMachineModel | null = null;
+  private readonly lifecycle: LifecycleModel | null = null;
+
+  constructor(plan: Plan, table: string, store: Store) {
+    const st = plan.tables.find((t) => t.id === table);
+    if (st?.rows.kind === 'states') this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
+    else if (st?.rows.kind === 'lifecycle') this.lifecycle = new LifecycleModel(st.rows.lifecycle, st.rows.parent, st.rows.stream, store);
+    else throw new Error(`internal: "${table}" is neither a state machine nor a lifecycle`);
+  }
+
+  of(p: number): Timeline {
+    const cuts: number[] = [];
+    const states: number[] = [];
+    if (this.machine) {
+      const tr = this.machine.trajectory(p);
+      const clock = new PeriodClock(tr.t0, this.machine.m.periodUnit);
+      for (let k = 0; k < tr.n; k++) {
+        if (k > 0 && tr.states[k] === tr.states[k - 1]) continue;
+        cuts.push(k === 0 ? tr.t0 : clock.at(k));
+        states.push(tr.states[k]);
+      }
+    } else {
+      const visits = this.lifecycle!.visits(p);
+      for (const v of visits) {
+        cuts.push(v.start);
+        states.push(v.stage);
+      }
+      const last = visits[visits.length - 1];
+      if (last && !Number.isNaN(last.end)) {
+        cuts.push(last.end);
+        states.push(-1);
+      }
+    }
+    return { cuts, states };
+  }
+
+  /** When parent p first enters one of `states` (NaN: never). */
+  firstEntry(p: number, states: number[]): number {
+    const t = this.of(p);
+    for (let i = 0; i < t.cuts.length; i++) if (states.includes(t.states[i])) return t.cuts[i];
+    return NaN;
+  }
+}
