@@ -383,8 +383,13 @@ export interface Node {
         to?:
           | (string | null)
           | {
+              /**
+               * A fact with a state_transition_model or lifecycle_model over this node.
+               */
               table: string;
               /**
+               * The states (or lifecycle stages) whose first entry ends the row.
+               *
                * @minItems 1
                */
               states: string[];

@@ -34,7 +34,7 @@ const EXPECTED: Record<string, string[]> = {
   funnel_metrics: ['panel_periods funnel_hourly.hour_start'],
   // Lifetimes: users.signed_up_at bounds the events (docs/behaviours/lifetimes.md).
   quickstart: ['lifetime_order events.occurred_at'],
-  gym_memberships: ['lifetime_order checkin.checked_in_at'],
+  gym_memberships: ['funnel_conversion signup.stage_index', 'funnel_order signup.happened_at', 'lifetime_order checkin.checked_in_at'],
 };
 
 const files: Record<string, string> = {};

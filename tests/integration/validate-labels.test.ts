@@ -164,8 +164,11 @@ describe('every example with anomalies passes the label checks (default scale, s
     ['compat test_patterns.json', readJson(new URL('test_patterns.json', COMPAT_DIR)), 2],
   ];
   it.each(cases)('%s', async (_name, doc, decisions) => {
-    // the default seed at the default scale, two more seeds at half scale (usage_costs: 270 k chat-days)
-    for (const [seed, scale] of [[undefined, undefined], [2, 0.5], [3, 0.5]]) {
+    // the default seed at the default scale, two more seeds at half scale (usage_costs: 270 k chat-days). The compat
+    // spec stays at full scale: its outlier table has ~50 rows at half scale (its parents' lifetimes start at their
+    // first datetime column), where a 3 % rate draws no outlier one seed in five and its decision has no label.
+    const half = _name.startsWith('compat') ? undefined : 0.5;
+    for (const [seed, scale] of [[undefined, undefined], [2, half], [3, half]]) {
       const file = await generateFile(doc, { seed, scale });
       const checks = await labelChecks(doc, file);
       expectClean(checks, decisions);
