@@ -115,7 +115,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);
       const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
-      if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: add --format parquet (a DuckDB file cannot be split and merged)');
+      if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: a DuckDB file cannot be split and merged', 'DG_BAD_OPTION', 'add --format parquet (or drop --shard)');
       const outName = o.out ?? defaultOutput(plan, o.format);
       const out = checkOutputTarget(outName, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
       if (o.format === 'parquet' && existsSync(out)) {

@@ -38,6 +38,9 @@ const POSITIONAL: Record<string, (Size | null)[]> = {
   'helpers.uniqueArray': [null, 'length'],
 };
 
+/** Methods whose first argument is a bare size range (number | {min, max}), with no options object form. */
+const RANGE_ONLY = new Set(['string.sample', 'lorem.words', 'lorem.sentence', 'lorem.sentences', 'lorem.paragraph', 'lorem.paragraphs', 'lorem.lines', 'lorem.slug']);
+
 const SIZES_OF = new Map<string, (Size | null)[]>();
 function positionalSizes(path: string): (Size | null)[] {
   let sizes = SIZES_OF.get(path);
@@ -166,6 +169,13 @@ export function callProblem(path: string, positional: readonly unknown[], depth 
     return sizeProblem(count, 'length', `${path}: count`);
   }
   const sizes = positionalSizes(path);
+  // Methods whose size is a bare range (number | {min, max}): faker-js reads any other object as an unbounded
+  // range (min and max default to 0 and Number.MAX_SAFE_INTEGER), e.g. string.sample({from: "x"}).
+  const range = positional[0];
+  if (RANGE_ONLY.has(path) && range !== null && typeof range === 'object' && !Array.isArray(range)) {
+    const r = range as Record<string, unknown>;
+    if (typeof r.max !== 'number' || (r.min !== undefined && typeof r.min !== 'number')) return `${path}: argument 1 must be a number or {min, max} with numbers (got ${JSON.stringify(range).slice(0, 60)}); faker-js would read it as a range up to 2^53`;
+  }
   for (let i = 0; i < positional.length; i++) {
     const kind = sizes[i];
     const v = positional[i];

@@ -122,3 +122,22 @@ describe('compile', () => {
     expect(validatePlan(edited)).toEqual([expect.stringMatching(/^\/tables\/0\/columns\/\d+\/generator\/args string\.alpha: argument 1 is 1000000000, above the limit/)]);
   });
 });
+
+describe('bare size ranges (fuzzer F10)', () => {
+  it('string.sample / lorem.words with an object that is not {min, max} of numbers are refused (faker-js would read a range up to 2^53)', () => {
+    expect(callProblem('string.sample', [{ from: 'x', to: 'y' }])).toMatch(/must be a number or \{min, max\}/);
+    expect(callProblem('lorem.words', [{ min: 'a', max: 'b' }])).toMatch(/must be a number or \{min, max\}/);
+    expect(callProblem('string.sample', [{ min: 2, max: 5 }])).toBeUndefined();
+    expect(callProblem('string.sample', [12])).toBeUndefined();
+    // Methods with an options object keep it: string.alpha({casing}) has length 1 by default.
+    expect(callProblem('string.alpha', [{ casing: 'upper' }])).toBeUndefined();
+  });
+
+  it('the compile-time probe never runs such a call: a diagnostic at the args', () => {
+    const doc = { version: '1.0', metadata: { name: 'f10' }, constraints: {}, timeframe: { start: '2024-01-01T00:00:00Z', end: '2024-12-31T23:59:59Z', freq: 'H' },
+      nodes: [{ id: 'u', kind: 'entity', pk: 'id', rows: 10, columns: [{ name: 'id', type: 'int', generator: { sequence: {} } }, { name: 's', type: 'string', generator: { faker: { method: 'string.sample', args: { from: 'x', to: 'y' } } } }] }] };
+    const d = compile(doc).diagnostics.find((x) => x.severity === 'error');
+    expect(d?.code).toBe('DG_OUT_OF_RANGE');
+    expect(d?.path).toBe('/nodes/0/columns/1/generator/faker/args');
+  });
+});
