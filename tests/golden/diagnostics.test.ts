@@ -284,6 +284,11 @@ describe('golden diagnostics', () => {
         '-o "pq": the folder holds shards of a 2-shard run; this run writes an unsharded output, and mixing shard counts would leave rows twice or missing', 'write into a new folder, or run with --shard i/2');
     });
 
+    itPins('DG_BAD_OPTION', '--shard without --format parquet', async () => {
+      expectError(await run('run', 'spec.json', '--shard', '0/2', '-o', 'sharded.duckdb'), 'DG_BAD_OPTION', '--shard writes Parquet: a DuckDB file cannot be split and merged', 'add --format parquet (or drop --shard)');
+      expect(existsSync(at('sharded.duckdb'))).toBe(false);
+    });
+
     itPins('DG_TOO_MANY_ROWS', 'run --max-rows below the estimate', async () => {
       expectError(await run('run', 'spec.json', '-o', 'big.duckdb', '--max-rows', '5000'), 'DG_TOO_MANY_ROWS',
         'the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated (table "event" estimates 8,000 of them)', 'lower --scale or the table\'s rows/fanout, or raise --max-rows 9000');
