@@ -34,6 +34,10 @@ const KNOWN: { finding: string; match: RegExp }[] = [
   // F2: "[object Object]" in the prose of a coded diagnostic — a column type the schema already rejected ({}) is
   // echoed by a later type check (binomial n, lookup weights_by). Wording only: code and pointer are right.
   { finding: 'F2 "[object Object]" in messages', match: /^garbled-message: .*DG_[A-Z0-9_]+: .*\[object Object\]/ },
+  // F12: a grain fact whose parents[0] names a missing node: compile throws in planGrain (src/plan/behaviours.ts).
+  { finding: 'F12 grain with an unknown parent', match: /reading 'node'\)/ },
+  // F13: DG_TOO_MANY_ROWS for one parent row's fanout names the table but no JSON pointer (src/engine/fanout.ts).
+  { finding: 'F13 per-parent DG_TOO_MANY_ROWS without a pointer', match: /^no-pointer: error: DG_TOO_MANY_ROWS: parent row/ },
 ];
 
 const NPM_TEST_RUNS = 300;
