@@ -379,6 +379,8 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
   if (trend === undefined) return;
   let lifetimeFrom: string | null = null;
   let lifetimeTo: string | null = null;
+  // An unknown parent is DG_UNKNOWN_TABLE at its "parents" entry already (fuzzer finding F12: this threw).
+  if (parent && (!drafts.has(parent) || !ctx.nodes.has(parent))) return;
   if (parent) {
     const pdraft = drafts.get(parent)!;
     const pnode = ctx.nodes.get(parent)!.node;
