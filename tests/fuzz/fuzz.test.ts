@@ -30,12 +30,8 @@ const KNOWN: { finding: string; match: RegExp }[] = [
   // Fixed and removed (the fuzzer now holds them): F1 compile threw on wrong-typed parts, F3 deep JSON nesting,
   // F4 BigInt in a library document, F5 long expressions, F6 string generators on numeric columns, F7 raw faker
   // text, F8 --shard without a code, F9 a hang through a faker text in a vintage created_at column, F10
-  // string.sample options exhausting memory, F11 a scenario window past the year 9999; the "undefined" half of F2.
-  // F2: "[object Object]" in the prose of a coded diagnostic — a column type the schema already rejected ({}) is
-  // echoed by a later type check (binomial n, lookup weights_by). Wording only: code and pointer are right.
-  { finding: 'F2 "[object Object]" in messages', match: /^garbled-message: .*DG_[A-Z0-9_]+: .*\[object Object\]/ },
-  // F12: a grain fact whose parents[0] names a missing node: compile throws in planGrain (src/plan/behaviours.ts).
-  { finding: 'F12 grain with an unknown parent', match: /reading 'node'\)/ },
+  // string.sample options exhausting memory, F11 a scenario window past the year 9999, F2 "undefined" / "[object Object]"
+  // in messages, F12 a grain fact with an unknown parent.
   // F13: DG_TOO_MANY_ROWS for one parent row's fanout names the table but no JSON pointer (src/engine/fanout.ts).
   { finding: 'F13 per-parent DG_TOO_MANY_ROWS without a pointer', match: /^no-pointer: error: DG_TOO_MANY_ROWS: parent row/ },
 ];

@@ -84,7 +84,7 @@ function planRowParam(code: string, name: string, ctx: ColumnContext, path: stri
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(code.trim())) {
     const c = findColumn(ctx.node, code.trim());
     if (!c || code.trim() === ctx.column.name) return error(ctx, 'DG_UNKNOWN_COLUMN', path, `${name} names column "${code}", which this table does not have`, `${name.split(' ')[1]} is a number, the name of an earlier numeric column or an expression over the row`);
-    if (c.type !== 'int' && c.type !== 'float' && c.type !== 'decimal') return error(ctx, 'DG_TYPE_MISMATCH', path, `${name} names column "${code}" of type ${c.type}; it must be numeric`, 'name an int or float column');
+    if (c.type !== 'int' && c.type !== 'float' && c.type !== 'decimal') return error(ctx, 'DG_TYPE_MISMATCH', path, `${name} names column "${code}" of type ${typeof c.type === 'string' ? c.type : JSON.stringify(c.type) ?? '(missing)'}; it must be numeric`, 'name an int or float column');
     return { code: code.trim(), refs: [{ table: null, column: code.trim() }] };
   }
   // Reuse the expression generator's checks; its diagnostics point at …/code, re-pointed here.

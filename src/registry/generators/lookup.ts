@@ -22,7 +22,7 @@ export const lookup: GeneratorEntry<'lookup'> = {
       const w = resolveRef(ctx, args.weights_by, `${path}/weights_by`, 'weights_by');
       if (w && w.table !== ref.table) return error(ctx, 'DG_BAD_REFERENCE', `${path}/weights_by`, `weights_by must name a column of "${ref.table}", the table looked up`, `e.g. "${ref.table}.popularity"`);
       const wType = w && findColumn(ctx.nodes.get(w.table)!.node, w.column)?.type;
-      if (w && !['int', 'float', 'decimal'].includes(wType)) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/weights_by`, `weights_by column "${args.weights_by}" is ${wType}; weights must be numbers`, 'name an int or float column (rows are picked in proportion to it)');
+      if (w && !['int', 'float', 'decimal'].includes(wType)) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/weights_by`, `weights_by column "${args.weights_by}" is ${typeof wType === 'string' ? wType : JSON.stringify(wType) ?? 'untyped'}; weights must be numbers`, 'name an int or float column (rows are picked in proportion to it)');
     }
     const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
     const via = on.length > 0 ? 'on' : parents[0] === ref.table ? 'parent' : 'pick';
