@@ -637,9 +637,13 @@ export interface LookupGenerator {
     [k: string]: string | undefined;
   };
   /**
-   * Extension: pick source rows in proportion to this column "t.c" (popularity).
+   * Extension: pick source rows in proportion to this column "t.c" (popularity); with on, among the matching rows.
    */
   weights_by?: string;
+  /**
+   * Extension: read the state the row's parent is in at this datetime column of the row, from a state machine (from: "<table>.state") or lifecycle ("<table>.stage_name") over the same parent; null outside its relationship.
+   */
+  at?: string;
 }
 /**
  * Arithmetic/logic over earlier columns and parent columns (parent.col), parsed once; no access outside the row.

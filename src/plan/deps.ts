@@ -23,7 +23,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'faker':
       return { columns: [...(g.localeFrom ? [g.localeFrom] : []), ...(g.refs ?? []).map((r) => r.column)], tables: [] };
     case 'lookup':
-      return { columns: g.on.map((k) => k.local), tables: [g.table] };
+      return { columns: [...g.on.map((k) => k.local), ...(g.at ? [g.at] : [])], tables: [g.table] };
     case 'expression':
       return { columns: refColumns(g.refs), tables: g.refs.flatMap((r) => (r.table ? [r.table] : [])) };
     default:

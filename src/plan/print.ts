@@ -55,7 +55,7 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'distribution': return `${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''}`;
     case 'datetime': return `datetime(${g.freq}${g.patterns.map((p) => ` ×${p.dimension}`).join('')}${g.effects.map((e) => ` ×effect:${e.table}`).join('')}${g.after ? ` after ${g.after.column}` : ''}${g.vintage ? ` after ${g.vintage.table}.${g.vintage.createdAt}${g.vintage.fanoutCurves.length ? ' ×age curve' : ''}` : ''})`;
     case 'faker': return `faker(${g.method}${g.localeFrom ? `, locale from ${g.localeFrom}` : g.locale ? `, ${g.locale}` : ''}${g.refs?.length ? `, args from ${[...new Set(g.refs.map((r) => r.column))].join(', ')}` : ''})`;
-    case 'lookup': return `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''}${g.pick?.weightsBy ? ` ∝ ${g.pick.weightsBy}` : ''})`;
+    case 'lookup': return g.via === 'at' ? `${g.table} state at ${g.at}` : `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''}${g.pick?.weightsBy ? ` ∝ ${g.pick.weightsBy}` : ''})`;
     case 'expression': {
       const keyed = [...new Map(g.refs.filter((r) => r.pick).map((r) => [r.table, r.pick!])).values()];
       return `expression(${g.code})${keyed.map((p) => ` [${p.table} row of the lookup on ${p.on.map((k) => `${k.local}=${k.remote}`).join(',')}${p.weightsBy ? ` ∝ ${p.weightsBy}` : ''}]`).join('')}`;

@@ -302,7 +302,8 @@ export type GeneratorProgram =
   | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown>; refs?: FakerArgRef[] }
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
-  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on'; on: KeyPair[]; pick?: KeyedPick }
+  /** `at` (via 'at'): the state of the parent in a state machine or lifecycle over it at this row's time column. */
+  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on' | 'at'; on: KeyPair[]; pick?: KeyedPick; at?: string }
   | { kind: 'expression'; code: string; refs: ColumnRef[] }
   | { kind: 'enum_list'; values: Scalar[] }
   | { kind: 'stage'; field: 'name' | 'index' | 'time' }

@@ -148,7 +148,7 @@ function nullByDesign(g: TablePlan['columns'][number]['generator']): boolean {
     case 'state': return g.field === 'to';
     case 'lifecycle': return g.field === 'end';
     case 'attribution': return g.field === 'converted_at';
-    case 'lookup': return g.via === 'on';
+    case 'lookup': return g.via === 'on' || g.via === 'at';
     case 'adoption': return g.field === 'group' || g.field === 'tier';
     default: return false;
   }

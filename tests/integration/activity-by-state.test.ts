@@ -86,6 +86,23 @@ describe('activity_by_state (gym memberships)', () => {
     expect(c.observed).toBe(1);
   });
 
+  it('values that depend on state: a lookup "at" reads the membership state at the check-in, and an expression uses it', async () => {
+    const wrong = await db.value(`SELECT count(*) FROM checkin c LEFT JOIN membership s ON ${inEpisode} WHERE c.membership_state IS DISTINCT FROM CAST(s.state AS VARCHAR)`);
+    expect(wrong).toBe(0);
+    const r = await db.rows(`SELECT membership_state AS st, min(minutes) AS lo, max(minutes) AS hi FROM checkin GROUP BY 1 ORDER BY 1`);
+    expect(r).toEqual([{ st: 'active', lo: 60, hi: 60 }, { st: 'frozen', lo: 20, hi: 20 }]);
+    const file = await generateFile(spec, { scale: 0.25 });
+    const bad = await corruptCopy(file, [`UPDATE checkin SET membership_state = 'frozen' WHERE checkin_id IN (SELECT checkin_id FROM checkin WHERE membership_state = 'active' ORDER BY checkin_id LIMIT 2)`]);
+    const c = pick((await validateFile(spec, bad)).checks, 'state_at', 'checkin')[0];
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBe(2);
+    const d = structuredClone(spec);
+    d.nodes[3].columns.find((x: any) => x.name === 'membership_state').generator.lookup.from = 'membership.episode_id';
+    const diag = compile(d).diagnostics.find((x) => x.severity === 'error');
+    expect(diag?.code).toBe('DG_BAD_PARAM');
+    expect(diag?.hint).toContain('membership.state');
+  });
+
   it('diagnostics: an unknown table, a machine over another parent, an unknown state', () => {
     const d = structuredClone(spec);
     d.nodes[3].activity_by_state = { table: 'membershp', rates: { active: 1 } };

@@ -1,7 +1,10 @@
+import type { ChunkContext } from '../../engine/chunk.ts';
+import { ColumnData } from '../../engine/column-data.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
-import { checkLocalColumn, type ColumnContext, error, findColumn, resolveRef, warning } from '../../plan/context.ts';
+import { StateTimeline, type Timeline } from '../../engine/state-timeline.ts';
+import { checkLocalColumn, type ColumnContext, error, findColumn, type Json, resolveRef, warning } from '../../plan/context.ts';
 import { keyedPickOf, normalizeOn } from '../../plan/picks.ts';
-import type { KeyPair } from '../../plan/types.ts';
+import type { GeneratorProgram, KeyPair } from '../../plan/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /**
@@ -13,6 +16,12 @@ export const lookup: GeneratorEntry<'lookup'> = {
   name: 'lookup',
   kind: 'lookup',
   plan(args, ctx, path) {
+    // A state lookup names the column the behaviour writes (not declared in the spec): resolved by planStateAt.
+    if (args?.at !== undefined) {
+      const from = typeof args.from === 'string' && args.from.includes('.') ? { table: args.from.slice(0, args.from.indexOf('.')), column: args.from.slice(args.from.indexOf('.') + 1) } : null;
+      if (!from || !ctx.nodes.has(from.table)) return resolveRef(ctx, args.from, `${path}/from`, 'lookup.from') && undefined;
+      return planStateAt(args, from, ctx, path);
+    }
     const ref = resolveRef(ctx, args?.from, `${path}/from`, 'lookup.from');
     if (!ref) return undefined;
     if (ref.table === ctx.node.id) return error(ctx, 'DG_SELF_LOOKUP', `${path}/from`, `lookup.from names this table ("${ref.table}")`, 'use an expression to reuse a column of the same row');
@@ -36,6 +45,7 @@ export const lookup: GeneratorEntry<'lookup'> = {
     return { kind: 'lookup', table: ref.table, column: ref.column, via, on, pick };
   },
   execute(p, _col, ctx) {
+    if (p.via === 'at') return stateAt(p, ctx);
     const source = ctx.store.column(p.table, p.column);
     if (p.via === 'parent') return source.gather(ctx.parentRow!, ctx.n);
     if (p.via === 'pick') return source.gather(ctx.pick(p.table), ctx.n);
@@ -60,4 +70,53 @@ function planOn(raw: unknown, table: string, ctx: ColumnContext, path: string): 
     if (!findColumn(other, pr.remote)) return error(ctx, 'DG_UNKNOWN_COLUMN', at, `on names column ${JSON.stringify(pr.remote)}, which table "${table}" does not have`, `use a column of "${table}"`);
   }
   return pairs;
+}
+
+/** The column a state machine / lifecycle writes its state (stage) name into, by the kind of the raw node. */
+function stateColumnOf(node: Json): string | null {
+  return node?.state_transition_model ? 'state' : node?.lifecycle_model ? 'stage_name' : null;
+}
+
+/**
+ * `{"lookup": {"from": "membership.state", "at": "checked_in_at"}}`: the state the row's parent is in, at the
+ * row's own time, in a state machine (its `state`) or lifecycle (its `stage_name`) over the same primary parent —
+ * null before the relationship and after a lifecycle ended. Values that depend on state read it (expressions
+ * over this column).
+ */
+function planStateAt(args: Json, ref: { table: string; column: string }, ctx: ColumnContext, path: string): Extract<GeneratorProgram, { kind: 'lookup' }> | undefined {
+  const other = ctx.nodes.get(ref.table)!.node;
+  const stateCol = stateColumnOf(other);
+  const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
+  if (!stateCol) return error(ctx, 'DG_BAD_PARAM', `${path}/from`, `lookup "at" reads a state, but "${ref.table}" has no state_transition_model or lifecycle_model`, 'name the state column of a state machine (state) or lifecycle (stage_name) over the same parent');
+  if (ref.column !== stateCol) return error(ctx, 'DG_BAD_PARAM', `${path}/from`, `lookup "at" reads the state column "${ref.table}.${stateCol}", not "${ref.column}"`, `write "from": "${ref.table}.${stateCol}"`);
+  if (!parents[0] || !Array.isArray(other.parents) || other.parents[0] !== parents[0]) return error(ctx, 'DG_BAD_PARAM', `${path}/from`, `"${ref.table}" is over "${other.parents?.[0]}", but "${ctx.node.id}" is over "${parents[0] ?? '(no parent)'}": the state must be its parent's`, 'look up a state machine or lifecycle whose primary parent is this fact\'s');
+  const at = checkLocalColumn(ctx, args.at, `${path}/at`, 'lookup.at');
+  if (!at) return undefined;
+  const t = findColumn(ctx.node, at)?.type;
+  if (t !== 'datetime' && t !== 'date') return error(ctx, 'DG_TYPE_MISMATCH', `${path}/at`, `lookup.at "${at}" is ${t}; it must be a datetime or date column of the row`, 'name the time column whose instant the state is read at');
+  if (ctx.type !== 'string') return error(ctx, 'DG_TYPE_MISMATCH', `${path}/from`, `a state name is text; "${ctx.column.name}" is ${ctx.type}`, 'make the column "type": "string"');
+  return { kind: 'lookup', table: ref.table, column: ref.column, via: 'at', on: [], at };
+}
+
+/** The state names of rows' parents at their `at` times (the behaviour's timeline replayed per parent). */
+function stateAt(p: Extract<GeneratorProgram, { kind: 'lookup' }>, ctx: ChunkContext): ColumnData {
+  const st = ctx.plan.tables.find((t) => t.id === p.table)!;
+  const names = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
+  const timeline = ctx.memo(p, () => new StateTimeline(ctx.plan, p.table, ctx.store));
+  const times = ctx.cols.get(p.at!)!.num!;
+  const rows = ctx.parentRow!;
+  const out: (string | null)[] = new Array(ctx.n);
+  let last = -1;
+  let tl: Timeline = { cuts: [], states: [] };
+  for (let i = 0; i < ctx.n; i++) {
+    if (rows[i] !== last) {
+      last = rows[i];
+      tl = timeline.of(last);
+    }
+    const t = times[i];
+    let k = -1;
+    while (k + 1 < tl.cuts.length && tl.cuts[k + 1] <= t) k++;
+    out[i] = Number.isNaN(t) || k < 0 || tl.states[k] < 0 ? null : names[tl.states[k]];
+  }
+  return ColumnData.strings(out);
 }

@@ -10,7 +10,7 @@
 import type { ColumnPlan, TablePlan } from '../../plan/types.ts';
 import { examples, ident, n, num } from '../sql.ts';
 import { judgeCount, pct, round, worst } from '../stats.ts';
-import { nodePath } from '../structural.ts';
+import { docColumn, nodePath } from '../structural.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { entityColumn, fieldColumn } from './machines-common.ts';
 
@@ -142,3 +142,40 @@ export async function gateOrder(ctx: ValidateContext): Promise<CheckResult[]> {
   }
   return out;
 }
+
+/**
+ * `state_at` (hard): a column looked up with `at` holds the state its parent is in at the row's time — the
+ * state machine's episode (or lifecycle stage row) of that parent whose [from, to) holds it, null when none does.
+ */
+export async function stateAt(ctx: ValidateContext): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const t of ctx.plan.tables) {
+    if (!ctx.present.has(t.id) || t.rows.kind === 'fixed') continue;
+    const parent = t.rows.parent;
+    for (const c of t.columns) {
+      const g = c.generator;
+      if (g.kind !== 'lookup' || g.via !== 'at' || !g.at || c.modifiers.length) continue;
+      const st = ctx.table(g.table);
+      if (!st || !ctx.present.has(st.id)) continue;
+      const machine = st.rows.kind === 'states';
+      const [state, from, to] = machine
+        ? [fieldColumn(st, 'state', 'state'), fieldColumn(st, 'state', 'from'), fieldColumn(st, 'state', 'to')]
+        : [fieldColumn(st, 'lifecycle', 'stage'), fieldColumn(st, 'lifecycle', 'start'), fieldColumn(st, 'lifecycle', 'end')];
+      const fk = entityColumn(ctx, t, parent);
+      const sfk = entityColumn(ctx, st, parent);
+      if (!state || !from || !to || !fk || !sfk || (machine && st.rows.kind === 'states' && st.rows.machine.emit !== 'episodes')) continue;
+      const x = `x.${ident(g.at)}::TIMESTAMP`;
+      const from_ = `FROM ${ident(t.id)} x LEFT JOIN ${ident(st.id)} s ON s.${ident(sfk)} = x.${ident(fk)} AND ${x} >= s.${ident(from.name)}::TIMESTAMP AND ${x} < coalesce(s.${ident(to.name)}::TIMESTAMP, 'infinity'::TIMESTAMP)
+        WHERE CAST(x.${ident(c.name)} AS VARCHAR) IS DISTINCT FROM CAST(s.${ident(state.name)} AS VARCHAR)`;
+      const bad = n((await ctx.db.all(`SELECT count(*) AS c ${from_}`))[0]?.c);
+      const key = t.pk ? `CAST(x.${ident(t.pk)} AS VARCHAR)` : `CAST(x.${ident(fk)} AS VARCHAR)`;
+      out.push({
+        check: 'state_at', category: 'behavioural', table: t.id, column: c.name, hard: true, specPath: docColumn(ctx, t.id, c.name)?.path ?? nodePath(ctx, t.id),
+        status: bad ? 'fail' : 'pass', expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT ${key} ${from_} ORDER BY 1`) : [],
+        message: bad ? `${bad.toLocaleString('en-US')} ${t.id} rows whose ${c.name} is not their ${parent}'s ${st.id} state at ${g.at}` : `every ${t.id}.${c.name} is its ${parent}'s ${st.id} state at ${g.at}`,
+      });
+    }
+  }
+  return out;
+}
+

@@ -3,7 +3,7 @@
  * Each check derives its expectation from the compiled plan (see docs/validate.md, "Machines") and skips a
  * table it cannot judge soundly. The checks live in machines-*.ts.
  */
-import { activityByState, activityStateZero, gateOrder } from './machines-activity.ts';
+import { activityByState, activityStateZero, gateOrder, stateAt } from './machines-activity.ts';
 import type { CheckModule } from '../types.ts';
 import { adoptionCurve, adoptionEngagement, adoptionGroups, adoptionOnce } from './machines-adoption.ts';
 import { attributionConversion, attributionTouches, attributionTypes } from './machines-attribution-stats.ts';
@@ -21,6 +21,7 @@ export const MACHINE_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'lifecycle_duration', run: lifecycleDuration },
   { name: 'lifecycle_events', run: lifecycleEvents },
   { name: 'gate_order', run: gateOrder },
+  { name: 'state_at', run: stateAt },
   { name: 'activity_state_zero', run: activityStateZero },
   { name: 'activity_by_state', run: activityByState },
   { name: 'adoption_once', run: adoptionOnce },
