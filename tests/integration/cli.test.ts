@@ -10,20 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 import { VERSION } from '../../src/version.ts';
 import { COMPAT_DIR, Db } from '../support/run-spec.ts';
 
-interface Result { code: number; stdout: string; stderr: string }
+type Result = CliResult;
 
 let cwd: string;
 
-async function cli(...argv: string[]): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, cwd });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]): Promise<Result> => runCli(cwd, ...argv);
 
 const opened: Db[] = [];
 async function open(file: string): Promise<Db> {

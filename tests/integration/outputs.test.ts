@@ -9,20 +9,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 import { checkOutputTarget } from '../../src/cli/output-target.ts';
 import { COMPAT_DIR } from '../support/run-spec.ts';
 import { noPositiveWeightsSpec } from '../support/specs.ts';
 
-interface Result { code: number; stdout: string; stderr: string }
+type Result = CliResult;
 let cwd: string;
 
-async function cli(...argv: string[]): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, cwd });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]): Promise<Result> => runCli(cwd, ...argv);
 
 const STACK = /^\s+at .+[:(]/m;
 const p = (name: string) => join(cwd, name);
