@@ -33,6 +33,10 @@ export class StateTimeline {
         cuts.push(k === 0 ? tr.t0 : clock.at(k));
         states.push(tr.states[k]);
       }
+      if (!Number.isNaN(tr.stop)) {
+        cuts.push(tr.stop);
+        states.push(-1);
+      }
     } else {
       const visits = this.lifecycle!.visits(p);
       for (const v of visits) {

@@ -84,6 +84,8 @@ export interface Trajectory {
   states: Int32Array;
   n: number;
   t0: number;
+  /** The parent's lifetime end when it cuts the relationship before the window end (else NaN). */
+  stop: number;
 }
 
 export class StateMachineModel {
@@ -96,8 +98,12 @@ export class StateMachineModel {
   /** `starts_after`: the relationship starts when the parent reached a funnel stage (none if it never did). */
   private readonly gate: GateModel | null;
 
+  /** The parent's lifetime end (`lifetime.to` column): no period starts after it. */
+  private readonly end: Float64Array | null;
+
   constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, plan?: Plan) {
     this.start = m.startFrom ? store.column(parent, m.startFrom).num : null;
+    this.end = m.endFrom ? store.column(parent, m.endFrom).num : null;
     this.gate = m.gate && plan ? new GateModel(plan, m.gate, store) : null;
     if (m.gate && !plan) throw new Error('internal: a gated state machine needs the plan');
     this.churn = m.churn ? segmentMultipliers(store, m.churn) : null;
@@ -111,14 +117,18 @@ export class StateMachineModel {
     if (this.gate) {
       // Gated: from the stage time, not at all without it.
       t0 = this.gate.timeOf(p);
-      if (Number.isNaN(t0)) return { states: this.buf, n: 0, t0: m.endMs };
+      if (Number.isNaN(t0)) return { states: this.buf, n: 0, t0: m.endMs, stop: NaN };
     }
     if (Number.isNaN(t0)) t0 = m.startMs;
     let out = this.buf;
     let s = m.initial;
     let n = 0;
     const c = this.churn ? this.churn[p] : 1;
-    const periods = new PeriodClock(t0, m.periodUnit).count(m.endMs);
+    // A parent whose lifetime ends inside the window: no period starts after its end.
+    const died = this.end ? this.end[p] : NaN;
+    const stop = died < m.endMs ? died : NaN;
+    if (stop <= t0) return { states: this.buf, n: 0, t0, stop: NaN }; // ended before (or as) it would start
+    const periods = new PeriodClock(t0, m.periodUnit).count(Number.isNaN(stop) ? m.endMs : stop);
     for (let k = 0; k < periods; k++) {
       if (n === out.length) {
         const grown = new Int32Array(out.length * 2);
@@ -135,7 +145,7 @@ export class StateMachineModel {
       if (u < pTerm) s = pick(m.next[s], m.terminal, true, u / pTerm);
       else if (u < pTerm + pOther) s = pick(m.next[s], m.terminal, false, (u - pTerm) / pOther);
     }
-    return { states: out, n, t0 };
+    return { states: out, n, t0, stop: n > 0 && !m.terminal[out[n - 1]] ? stop : NaN };
   }
 
   /** Rows of parent p: periods, or episodes (runs of equal states). */

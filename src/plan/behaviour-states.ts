@@ -8,6 +8,7 @@ import { planDist } from '../registry/generators/distribution.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviours.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
+import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
 import type { StateMachinePlan } from './types.ts';
 
@@ -53,7 +54,7 @@ export function planStateMachine(ctx: PlanContext, node: Json, nodePath: string,
   if (churn && !terminal.some(Boolean)) warning(ctx, 'DG_IGNORED_OPTION', `${path}/segment_variation`, 'churn multipliers scale the hazard of moving to a terminal state, and no state is terminal', 'mark the churned state {"terminal": true}');
   const emit: StateMachinePlan['emit'] = sm.emit ?? 'episodes';
   const machine: StateMachinePlan = {
-    emit, states, initial, leave, next, terminal, periodUnit, startFrom: parentStart(ctx, parent, pdraft),
+    emit, states, initial, leave, next, terminal, periodUnit, startFrom: parentStart(ctx, parent, pdraft), ...endFromOf(ctx, parent),
     startMs: ctx.timeframe.startMs, endMs: ctx.timeframe.endMs, churn,
   };
   // Two facts with the same model over the same parent (episodes and periods) tell the same story.
@@ -106,4 +107,10 @@ function planAmount(ctx: PlanContext, node: Json, nodePath: string, draft: Table
     if (isNumber(f)) mult[s] = f;
   }
   if (Object.keys(mult).length) col.modifiers.push({ kind: 'state_value', column: 'state', multipliers: mult });
+}
+
+/** The parent's lifetime end column, when its lifetime has one (a state end cannot cut its own source machine). */
+function endFromOf(ctx: PlanContext, parent: string): { endFrom?: string } {
+  const to = resolveLifetime(ctx, ctx.nodes.get(parent)!.node).to;
+  return to ? { endFrom: to } : {};
 }

@@ -26,7 +26,7 @@ export function computeRetain(tables: TablePlan[]): void {
     if (t.rows.kind === 'attribution') (addScale(t.rows.attribution.segments), addScale(t.rows.attribution.conversion), add(t.rows.parent, t.rows.attribution.lifetimeFrom ?? null, t.rows.attribution.lifetimeTo ?? null));
     if (t.rows.kind === 'states') {
       addScale(t.rows.machine.churn);
-      add(t.rows.parent, t.rows.machine.startFrom);
+      add(t.rows.parent, t.rows.machine.startFrom, t.rows.machine.endFrom ?? null);
     }
     if (t.rows.kind === 'grain') {
       t.rows.grain.segments.forEach(addScale);

@@ -163,6 +163,8 @@ export interface StateMachinePlan {
   churn: SegmentScale | null;
   /** `starts_after`: the relationship starts at a funnel stage of the parent instead (none without it). */
   gate?: GatePlan;
+  /** The parent's lifetime end column (`lifetime.to`): the relationship stops there (its last episode ends then). */
+  endFrom?: string;
 }
 
 /** Panel facts (`grain`): one row per parent (or one series) per active period. */

@@ -163,3 +163,40 @@ describe('adoption inside lifetimes', () => {
     expect(c.status).toBe('fail');
   });
 });
+
+describe('state machines end with their parent', () => {
+  const withMachine = (): any => {
+    const d = doc();
+    d.nodes = [d.nodes[0], {
+      id: 'plan', kind: 'fact', pk: 'episode_id', parents: ['device'],
+      state_transition_model: { initial_state: 'basic', period_unit: 'week', emit: 'episodes', states: {
+        basic: { transition_prob_per_period: 0.05, next_states: { pro: 0.7, ended: 0.3 } },
+        pro: { transition_prob_per_period: 0.04, next_states: { basic: 0.5, ended: 0.5 } },
+        ended: { terminal: true } } },
+      columns: [{ name: 'episode_id', type: 'int', generator: { sequence: {} } }, { name: 'device_id', type: 'int', generator: { lookup: { from: 'device.device_id' } } }],
+    }];
+    return d;
+  };
+
+  it('no episode starts after retirement; a relationship cut by it ends at retired_at; validate passes, a later episode fails', async () => {
+    const { db } = await generate(withMachine());
+    try {
+      const r = (await db.rows(`WITH last AS (SELECT *, row_number() OVER (PARTITION BY device_id ORDER BY episode_index DESC) AS rn FROM plan)
+        SELECT count(*) FILTER (WHERE p.valid_from > d.retired_at) AS after,
+               count(*) FILTER (WHERE p.rn = 1 AND p.state <> 'ended' AND d.retired_at < TIMESTAMP '2024-12-31 23:59:59' AND p.valid_to IS DISTINCT FROM d.retired_at) AS not_cut,
+               count(*) FILTER (WHERE p.rn = 1 AND p.state <> 'ended' AND p.valid_to = d.retired_at) AS cut
+        FROM last p JOIN device d USING (device_id)`))[0];
+      expect(r.after).toBe(0);
+      expect(r.not_cut).toBe(0);
+      expect(r.cut).toBeGreaterThan(200);
+    } finally {
+      db.close();
+    }
+    const file = await generateFile(withMachine());
+    const ok = await validateFile(withMachine(), file);
+    expect(ok.checks.filter((c) => c.status === 'fail'), notPassing(ok.checks)).toEqual([]);
+    expect(pick(ok.checks, 'state_valid', 'plan')[0]?.status).toBe('pass');
+    const bad = await corruptCopy(file, [`UPDATE plan SET valid_from = (SELECT retired_at + INTERVAL 7 DAY FROM device d WHERE d.device_id = plan.device_id) WHERE episode_id IN (SELECT max(p.episode_id) FROM plan p JOIN device d USING (device_id) WHERE d.retired_at < TIMESTAMP '2024-11-01' AND p.episode_index > 0 GROUP BY p.device_id ORDER BY 1 LIMIT 2)`]);
+    expect(pick((await validateFile(withMachine(), bad)).checks, 'state_valid', 'plan')[0].status).toBe('fail');
+  });
+});

@@ -61,7 +61,8 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
       while (end < t.n && t.states[end] === s) end++;
       hit.state[i] = s;
       hit.from[i] = at(k);
-      hit.to[i] = end < t.n ? at(end) : NaN;
+      // The last episode ends at the parent's lifetime end when that cut the relationship (t.stop), else it is open.
+      hit.to[i] = end < t.n ? at(end) : t.stop;
       hit.index[i++] = e++;
     }
     if (i < ctx.n && parentRow[i] === p) throw new Error(`internal: state rows of parent ${p} do not fill the chunk`);

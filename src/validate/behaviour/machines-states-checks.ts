@@ -45,17 +45,17 @@ export async function stateValid(ctx: ValidateContext): Promise<CheckResult[]> {
     const rules: Rule[] = m.emit === 'periods'
       ? [...common,
         { what: `rows whose ${x.period} is not the start of period ${x.index} (${m.periodUnit}s from the parent's start)`, bad: `NOT ${sameInstant(x, 'ps', at('k'))}` },
-        { what: 'periods starting after the timeframe end', bad: `ps::TIMESTAMP > ${end}` },
-        { what: 'relationships that stop before the timeframe end without reaching a terminal state', bad: `rn = cnt - 1 AND s NOT IN ${terminal} AND ${at('k + 1')} <= ${end}` }]
+        { what: "periods starting after the timeframe end (or the parent's lifetime end)", bad: `ps::TIMESTAMP > stop` },
+        { what: "relationships that stop before the timeframe end (or the parent's lifetime end) without reaching a terminal state", bad: `rn = cnt - 1 AND s NOT IN ${terminal} AND ${at('k + 1')} <= stop` }]
       : [...common,
         { what: `relationships whose first ${x.from} is not the parent's start`, bad: `rn = 0 AND NOT ${sameInstant(x, 'vf', 't0')}` },
         { what: `episodes whose ${x.from} is not a period start`, bad: `rn > 0 AND NOT ${sameInstant(x, 'vf', at(periodOf(m.periodUnit, 't0', 'vf')))}` },
         { what: `episodes whose ${x.to} is not the next episode's ${x.from}`, bad: `rn < cnt - 1 AND vt IS DISTINCT FROM next_vf` },
-        { what: `last episodes with a ${x.to} (open or terminal episodes have none)`, bad: `rn = cnt - 1 AND vt IS NOT NULL` },
+        { what: `last episodes with a ${x.to} (open or terminal episodes have none; one cut by the parent's lifetime end ends there)`, bad: `rn = cnt - 1 AND vt IS NOT NULL AND NOT (s NOT IN ${terminal} AND t1 IS NOT NULL AND vt::TIMESTAMP = t1 AND t1 < ${end})` },
         { what: `episodes that end before they start`, bad: `vt <= vf` },
-        { what: 'episodes starting after the timeframe end', bad: `vf::TIMESTAMP > ${end}` }];
+        { what: "episodes starting after the timeframe end (or the parent's lifetime end)", bad: `vf::TIMESTAMP > stop` }];
     const ex = `${lit(`${x.entity} `)} || CAST(e AS VARCHAR) || ${lit(`, ${x.index} `)} || CAST(k AS VARCHAR)`;
-    const missing = `(SELECT * FROM p WHERE t0 <= ${end} AND e NOT IN (SELECT ${ident(x.entity)} FROM ${ident(x.t.id)} WHERE ${ident(x.entity)} IS NOT NULL)) q`;
+    const missing = `(SELECT * FROM p WHERE t0 <= ${end} AND (t1 IS NULL OR t1 >= ${end} OR t0 < t1) AND e NOT IN (SELECT ${ident(x.entity)} FROM ${ident(x.t.id)} WHERE ${ident(x.entity)} IS NOT NULL)) q`;
     const parts = [
       { withSql: w, from: 'w', example: ex, rules },
       { withSql: x.withSql, from: missing, example: `${lit(`${x.entity} `)} || CAST(e AS VARCHAR)`, rules: [{ what: `${x.parent} rows that start before the timeframe end but have no relationship`, bad: 'TRUE' }] },
