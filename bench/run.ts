@@ -4,8 +4,8 @@
  * Cases (bench/cases/):
  *   reference-fact  1 M accounts + ~10 M transactions (5 columns) — datagen vs hand-written DuckDB SQL
  *   users-events    200 k users (faker name/email) + ~1.6 M events — datagen vs a @faker-js/faker + appender loop
- *   compat-ecomm    ../shared/compat/ecomm.json at full size (~750 k rows)
- *   compat-gov      ../shared/compat/gov_scaled.json at full size (~15 M rows)
+ *   compat-ecomm    tests/fixtures/compat/ecomm.json at full size (~750 k rows)
+ *   compat-gov      tests/fixtures/compat/gov_scaled.json at full size (~15 M rows)
  *   workers         the reference fact with 2 worker threads vs 1 (ratio target 1.6×)
  *   quickstart      examples/quickstart.json scaled to ~10 M events (the original bench case)
  *   scale           opt-in (`--case scale`, minutes): the reference fact at ~100 M rows vs ~10 M, peak RSS
