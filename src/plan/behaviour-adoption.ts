@@ -6,7 +6,7 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../engine/rng.ts';
-import { behaviourColumn, type SegmentInfo } from './behaviours.ts';
+import { behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
 import { resolveLifetime } from './lifetime.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';

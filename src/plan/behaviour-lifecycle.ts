@@ -5,7 +5,7 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../engine/rng.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { behaviourColumn, parentStart, planDurationDist } from './behaviours.ts';
+import { behaviourColumn, parentStart, planDurationDist } from './behaviour-common.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from './curves.ts';
 import type { TableDraft } from './tables.ts';

@@ -6,7 +6,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../engine/rng.ts';
 import { planDist } from '../registry/generators/distribution.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviours.ts';
+import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
