@@ -11,6 +11,13 @@ import type { Store } from './store.ts';
 
 export interface Timeline { cuts: number[]; states: number[] }
 
+/** The state index a timeline holds at instant t: −1 before its first cut, after a lifecycle ended, or for NaN. */
+export function stateAtTime(tl: Timeline, t: number): number {
+  let k = -1;
+  while (k + 1 < tl.cuts.length && tl.cuts[k + 1] <= t) k++;
+  return k < 0 || Number.isNaN(t) ? -1 : tl.states[k];
+}
+
 export class StateTimeline {
   private readonly machine: StateMachineModel | null = null;
   private readonly lifecycle: LifecycleModel | null = null;

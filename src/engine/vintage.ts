@@ -17,7 +17,7 @@ import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
 import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
 import { GateModel } from './gate.ts';
-import { StateTimeline } from './state-timeline.ts';
+import { StateTimeline, stateAtTime } from './state-timeline.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -172,13 +172,12 @@ export class VintageModel {
    * × the rate of the state it is in (0 before its relationship starts). Not cached by key: states are per parent.
    */
   private statePieces(p: number): Pieces {
-    const { cuts, states } = this.timeline!.of(p);
+    const tl = this.timeline!.of(p);
     const rateAt = (t: number): number => {
-      let k = -1;
-      while (k + 1 < cuts.length && cuts[k + 1] <= t) k++;
-      return k < 0 || states[k] < 0 ? 0 : this.rates[states[k]];
+      const st = stateAtTime(tl, t);
+      return st < 0 ? 0 : this.rates[st];
     };
-    return this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p), cuts, rateAt);
+    return this.pieces(this.createdOf(p), this.decayOf(p), this.endOf(p), tl.cuts, rateAt);
   }
 
   /** Grid-index ranges of the constant pieces of m(age) between creation time c and end e, with their weights. */

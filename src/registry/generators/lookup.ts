@@ -1,7 +1,7 @@
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { ColumnData } from '../../engine/column-data.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
-import { StateTimeline, type Timeline } from '../../engine/state-timeline.ts';
+import { stateAtTime, StateTimeline, type Timeline } from '../../engine/state-timeline.ts';
 import { checkLocalColumn, type ColumnContext, error, findColumn, type Json, resolveRef, warning } from '../../plan/context.ts';
 import { keyedPickOf, normalizeOn } from '../../plan/picks.ts';
 import type { GeneratorProgram, KeyPair } from '../../plan/types.ts';
@@ -113,10 +113,8 @@ function stateAt(p: Extract<GeneratorProgram, { kind: 'lookup' }>, ctx: ChunkCon
       last = rows[i];
       tl = timeline.of(last);
     }
-    const t = times[i];
-    let k = -1;
-    while (k + 1 < tl.cuts.length && tl.cuts[k + 1] <= t) k++;
-    out[i] = Number.isNaN(t) || k < 0 || tl.states[k] < 0 ? null : names[tl.states[k]];
+    const st = stateAtTime(tl, times[i]);
+    out[i] = st < 0 ? null : names[st];
   }
   return ColumnData.strings(out);
 }

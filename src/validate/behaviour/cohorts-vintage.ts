@@ -8,12 +8,13 @@
  * is not judged on ages it could not reach yet).
  */
 import type { TablePlan } from '../../plan/types.ts';
-import { dbl, examples, ident, n, one } from '../sql.ts';
+import { dbl, examples, ident, lit, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { familyFactor, fmt, linkColumn, ms, ownRows, parentLink, unlabelled } from './cohorts-common.ts';
 import { docColumn, nodePath } from '../structural.ts';
 import { childBucket, vintageFrame } from './cohorts-frame.ts';
+import { entityColumn } from './machines-common.ts';
 
 /** Ages beyond this are pooled into one bucket. */
 export const MAX_AGE = 36;
@@ -209,9 +210,8 @@ function endByState(ctx: ValidateContext, parent: string, end: { table: string; 
   const machine = st.rows.kind === 'states';
   const state = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'state' : c.generator.kind === 'lifecycle' && c.generator.field === 'stage'));
   const time = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'from' : c.generator.kind === 'lifecycle' && c.generator.field === 'start'));
-  const pk = ctx.table(parent)?.pk;
-  const fk = st.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent && c.generator.column === pk);
+  const fk = entityColumn(ctx, st, parent);
   if (!state || !time || !fk) return null;
-  const list = end.states.map((i) => `'${names[i].replace(/'/g, "''")}'`).join(', ');
-  return `SELECT ${ident(fk.name)} AS e, min(${ident(time.name)}::TIMESTAMP) AS te FROM ${ident(st.id)} WHERE CAST(${ident(state.name)} AS VARCHAR) IN (${list}) GROUP BY 1`;
+  const list = end.states.map((i) => lit(names[i])).join(', ');
+  return `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS te FROM ${ident(st.id)} WHERE CAST(${ident(state.name)} AS VARCHAR) IN (${list}) GROUP BY 1`;
 }

@@ -12,7 +12,7 @@ import { examples, ident, n, num } from '../sql.ts';
 import { judgeCount, pct, round, worst } from '../stats.ts';
 import { docColumn, nodePath } from '../structural.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
-import { entityColumn, fieldColumn } from './machines-common.ts';
+import { entityColumn, fieldColumn, gateTimesSql } from './machines-common.ts';
 
 interface Activity {
   t: TablePlan;
@@ -118,16 +118,12 @@ export async function gateOrder(ctx: ValidateContext): Promise<CheckResult[]> {
     const gate = t.rows.kind === 'states' ? t.rows.machine.gate : t.rows.kind === 'fanout' ? t.rows.vintage?.gate : undefined;
     if (!gate || !ctx.present.has(t.id) || (t.rows.kind !== 'states' && t.rows.kind !== 'fanout')) continue;
     const parent = t.rows.parent;
-    const ft = ctx.table(gate.table);
     const fk = entityColumn(ctx, t, parent);
-    const ffk = ft && entityColumn(ctx, ft, parent);
-    const name = ft && fieldColumn(ft, 'stage', 'name');
-    const ftime = ft && fieldColumn(ft, 'stage', 'time');
+    const g = gateTimesSql(ctx, parent, gate);
     const time = t.rows.kind === 'states'
       ? (fieldColumn(t, 'state', 'from') ?? fieldColumn(t, 'state', 'period'))
       : t.rows.vintage?.timeColumn ? t.columns.find((c) => c.name === (t.rows as { vintage: { timeColumn: string } }).vintage.timeColumn) : undefined;
-    if (!ft || !fk || !ffk || !name || !ftime || !ctx.present.has(ft.id)) continue;
-    const g = `SELECT ${ident(ffk)} AS e, min(${ident(ftime.name)}::TIMESTAMP) AS gt FROM ${ident(ft.id)} WHERE CAST(${ident(name.name)} AS VARCHAR) = '${gate.stageName.replace(/'/g, "''")}' GROUP BY 1`;
+    if (!fk || !g) continue;
     const early = time && !time.modifiers.length ? ` OR x.${ident(time.name)}::TIMESTAMP < g.gt` : '';
     const from = `FROM ${ident(t.id)} x LEFT JOIN (${g}) g ON g.e = x.${ident(fk)} WHERE g.gt IS NULL${early}`;
     const bad = n((await ctx.db.all(`SELECT count(*) AS c ${from}`))[0]?.c);
@@ -136,8 +132,8 @@ export async function gateOrder(ctx: ValidateContext): Promise<CheckResult[]> {
       check: 'gate_order', category: 'behavioural', table: t.id, column: time?.name, hard: true, specPath: nodePath(ctx, t.id, 'starts_after'),
       status: bad ? 'fail' : 'pass', expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT ${key} ${from} ORDER BY 1`) : [],
       message: bad
-        ? `${bad.toLocaleString('en-US')} ${t.id} rows belong to a ${parent} that never reached "${gate.stageName}" in ${ft.id}${early ? ', or come before it did' : ''}`
-        : `every ${t.id} row belongs to a ${parent} that reached "${gate.stageName}" in ${ft.id}${early ? ', and none comes before it did' : ''}`,
+        ? `${bad.toLocaleString('en-US')} ${t.id} rows belong to a ${parent} that never reached "${gate.stageName}" in ${gate.table}${early ? ', or come before it did' : ''}`
+        : `every ${t.id} row belongs to a ${parent} that reached "${gate.stageName}" in ${gate.table}${early ? ', and none comes before it did' : ''}`,
     });
   }
   return out;

@@ -82,13 +82,19 @@ export function parentRows(ctx: ValidateContext, parent: string, startCol: strin
  */
 export function gatedParentRows(ctx: ValidateContext, rows: string, parent: string, gate: GatePlan | undefined): string {
   if (!gate) return rows;
+  const g = gateTimesSql(ctx, parent, gate);
+  if (!g) return `(SELECT * FROM ${rows} WHERE FALSE)`;
+  return `(SELECT p.e, g.gt AS t0, p.seg, p.t1 FROM ${rows} p JOIN (${g}) g ON g.e = p.e)`;
+}
+
+/** SQL `(e, gt)`: per parent key, the first time it reached the gate's stage in the funnel table; null when unreadable. */
+export function gateTimesSql(ctx: ValidateContext, parent: string, gate: GatePlan): string | null {
   const ft = ctx.table(gate.table);
   const fk = ft && entityColumn(ctx, ft, parent);
   const name = ft && fieldColumn(ft, 'stage', 'name');
   const time = ft && fieldColumn(ft, 'stage', 'time');
-  if (!ft || !fk || !name || !time) return `(SELECT * FROM ${rows} WHERE FALSE)`;
-  const g = `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS gt FROM ${ident(ft.id)} WHERE CAST(${ident(name.name)} AS VARCHAR) = ${lit(gate.stageName)} GROUP BY 1`;
-  return `(SELECT p.e, g.gt AS t0, p.seg, p.t1 FROM ${rows} p JOIN (${g}) g ON g.e = p.e)`;
+  if (!ft || !fk || !name || !time || !ctx.present.has(ft.id)) return null;
+  return `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS gt FROM ${ident(ft.id)} WHERE CAST(${ident(name.name)} AS VARCHAR) = ${lit(gate.stageName)} GROUP BY 1`;
 }
 
 const COLUMNS = new WeakMap<ValidateContext, Map<string, Promise<Set<string>>>>();
