@@ -8,6 +8,8 @@ import { uniform } from './rng.ts';
 interface Bucket { rows: number[]; cdf: Float64Array | null }
 
 const indexKeys = new Map<string, object>();
+/** Per chunk (its column map): the rows each keyed pick picked. */
+const chunkRows = new WeakMap<Map<string, ColumnData>, Map<string, Float64Array>>();
 
 /**
  * The row of `pick.table` each row of the chunk picked: among the rows whose `on` columns equal the row's own,
@@ -17,6 +19,12 @@ const indexKeys = new Map<string, object>();
  */
 export function keyedRows(pick: KeyedPick, ctx: ChunkContext): Float64Array {
   const id = `${pick.table}\u0001${pick.on.map((k) => k.remote).join('\u0001')}\u0001${pick.weightsBy ?? ''}`;
+  // The lookups and expressions of one chunk that go through this pick share its rows (cached by the chunk's columns).
+  const key = `${id}\u0001${pick.stream}\u0001${pick.on.map((k) => k.local).join('\u0001')}`;
+  let cached = chunkRows.get(ctx.cols);
+  if (!cached) chunkRows.set(ctx.cols, (cached = new Map()));
+  const hit = cached.get(key);
+  if (hit && hit.length === ctx.n) return hit;
   let owner = indexKeys.get(id);
   if (!owner) indexKeys.set(id, (owner = {}));
   const index = ctx.memo(owner, () => buildIndex(ctx, pick));
@@ -32,6 +40,7 @@ export function keyedRows(pick: KeyedPick, ctx: ChunkContext): Float64Array {
       out[i] = hit.rows[hit.cdf ? pickIndex(hit.cdf, u) : Math.floor(u * hit.rows.length)];
     }
   }
+  cached.set(key, out);
   return out;
 }
 
