@@ -7,8 +7,8 @@
  */
 import { fakerEN_US } from '@faker-js/faker';
 import { FakerColumn } from '../src/engine/faker.ts';
-import { compileExpression, parseExpression } from '../src/engine/expression.ts';
-import { uniform } from '../src/engine/rng.ts';
+import { compileExpression, parseExpression } from '../src/expr/expression.ts';
+import { uniform } from '../src/model/rng.ts';
 
 function faker(): void {
   const lines: string[] = [];

@@ -9,7 +9,7 @@ import { SpecError } from './diagnostics/diagnostic.ts';
 import { runPlan, type RunOptions, type RunResult } from './engine/run.ts';
 import { compile, type CompileOptions } from './plan/compile.ts';
 import { isPlan } from './plan/is-plan.ts';
-import type { Plan } from './plan/types.ts';
+import type { Plan } from './ir/types.ts';
 import type { DatagenSpec } from '../generated/datagen.ts';
 
 export { compile, type CompileOptions, type CompileResult } from './plan/compile.ts';
@@ -17,7 +17,7 @@ export { loadSpec, loadSpecText, type LoadedSpec } from './spec/load.ts';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';
 export { type Diagnostic, type Severity, SpecError } from './diagnostics/diagnostic.ts';
 /** A compiled plan (what `compile` returns and `datagen compile -o` saves): pass it to `run`; its fields are not an API. */
-export type { Plan } from './plan/types.ts';
+export type { Plan } from './ir/types.ts';
 /** A spec document, as schemas/datagen.schema.json describes it (docs/language.md). */
 export type Spec = DatagenSpec;
 export { isPlan } from './plan/is-plan.ts';

@@ -3,7 +3,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
 import { isPlan } from '../plan/is-plan.ts';
 import { compile, type CompileOptions } from '../plan/compile.ts';
-import type { Plan } from '../plan/types.ts';
+import type { Plan } from '../ir/types.ts';
 import { loadSpec } from '../spec/load.ts';
 import { validatePlan } from '../plan/plan-schema.ts';
 import { type Io, UserError } from './io.ts';

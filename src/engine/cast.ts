@@ -1,7 +1,8 @@
-import type { ColumnPlan } from '../plan/types.ts';
+import type { ColumnPlan } from '../ir/types.ts';
 import { parseInstant } from '../plan/time.ts';
-import { ColumnData } from './column-data.ts';
-import { uniform } from './rng.ts';
+import { ColumnData } from '../model/column-data.ts';
+import { uniform } from '../model/rng.ts';
+import { roundHalfEven } from '../model/rounding.ts';
 
 const DAY = 86_400_000;
 /** BIGINT holds ±(2^63 − 1); DECIMAL(18,4) holds |x| < 10^14; TIMESTAMP/DATE as JS Date: ±8.64e15 ms. */
@@ -11,14 +12,6 @@ const TIME_LIMIT = 8.64e15;
 /** Slot of a column's own stream reserved for the null draw (distributions use low slots). */
 export const NULL_SLOT = 1 << 20;
 
-/** Round half to even (banker's rounding): 2.5 → 2, 3.5 → 4, -2.5 → -2. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
-}
 
 /** Cast a generated column to its declared type, then apply null_rate. */
 export function castColumn(data: ColumnData, col: ColumnPlan, start: number): ColumnData {

@@ -1,6 +1,6 @@
-import type { Plan, TablePlan } from '../plan/types.ts';
-import type { ColumnData } from './column-data.ts';
-import type { Store } from './store.ts';
+import type { Plan, TablePlan } from '../ir/types.ts';
+import type { ColumnData } from '../model/column-data.ts';
+import type { Store } from '../model/store.ts';
 
 /** What a generator or modifier sees while it fills one chunk of rows. */
 export interface ChunkContext {

@@ -11,7 +11,7 @@ import { Draw, type Gen, WIDE_ONLY } from './faker/draw.ts';
 import { dottedCall, fakerGen, setFakerRefDate } from './faker/fakerjs.ts';
 import { DEFAULT_LOCALE, localeIdFor } from './faker/locale-ids.ts';
 import { localeData } from './faker/locale-data.ts';
-import { fakerArgsProblem } from './faker/limits.ts';
+import { fakerArgsProblem } from '../model/faker-limits.ts';
 import { type Args, pythonMethod, resolveFakerMethod } from './faker/methods.ts';
 import { asciiFold } from './faker/text.ts';
 

@@ -1,8 +1,8 @@
-import type { KeyedPick } from '../plan/types.ts';
+import type { KeyedPick } from '../ir/types.ts';
 import type { ChunkContext } from './chunk.ts';
-import { buildCdf, pickIndex } from './cdf.ts';
-import { type ColumnData, joinKey } from './column-data.ts';
-import { uniform } from './rng.ts';
+import { buildCdf, pickIndex } from '../model/weighted-pick.ts';
+import { type ColumnData, joinKey } from '../model/column-data.ts';
+import { uniform } from '../model/rng.ts';
 
 /** Rows of the picked table with one key value, and their cumulative weights (null: uniform). */
 interface Bucket { rows: number[]; cdf: Float64Array | null }

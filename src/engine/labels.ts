@@ -3,7 +3,7 @@
  * same decision that changed it (`ctx.label` in outliers / anomaly / scenarios) and the value the row
  * would have had without it (the column's pipeline run again without those modifiers).
  */
-import type { ModifierProgram, Plan, TablePlan } from '../plan/types.ts';
+import type { ModifierProgram, Plan, TablePlan } from '../ir/types.ts';
 import type { ChunkContext, PendingLabel } from './chunk.ts';
 import { columnDeps } from '../plan/deps.ts';
 

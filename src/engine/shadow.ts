@@ -3,9 +3,9 @@
  * changed in a few rows only: the generator and modifiers are re-run on those row ranges, not the whole
  * chunk. Only for programs whose value at a row depends on that row alone.
  */
-import type { ColumnPlan } from '../plan/types.ts';
+import type { ColumnPlan } from '../ir/types.ts';
 import type { ChunkContext } from './chunk.ts';
-import { ColumnData } from './column-data.ts';
+import { ColumnData } from '../model/column-data.ts';
 import { isLabelled } from './labels.ts';
 
 const ROW_WISE_GENERATORS = new Set(['sequence', 'choice', 'choice_ref', 'distribution', 'faker', 'lookup', 'expression', 'enum_list']);

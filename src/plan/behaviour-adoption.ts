@@ -5,14 +5,14 @@
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
 import { resolveLifetime } from './lifetime.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
-import { AGE_UNIT_MS } from './curves.ts';
+import { AGE_UNIT_MS } from '../model/curves.ts';
 import type { TableDraft } from './tables.ts';
 import { parseInstant } from './time.ts';
-import type { AdoptionPlan, ColumnPlan } from './types.ts';
+import type { AdoptionPlan, ColumnPlan } from '../ir/types.ts';
 
 /** Rogers' shares, used when a group with one of these names gives no pct. */
 export const ROGERS: Record<string, number> = { innovators: 0.025, early_adopters: 0.135, early_majority: 0.34, late_majority: 0.34, laggards: 0.16 };

@@ -5,14 +5,14 @@
  * touches. Written as touchpoints (default) or as conversions (`emit`, extension). See docs/behaviours.md.
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { cumulative } from '../registry/generators/choice.ts';
 import { addColumn, behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { resolveLifetime } from './lifetime.ts';
 import { planFanout, type TableDraft } from './tables.ts';
-import type { AttributionPlan, ColumnPlan, GeneratorProgram, SegmentScale } from './types.ts';
+import type { AttributionPlan, ColumnPlan, GeneratorProgram, SegmentScale } from '../ir/types.ts';
 
 const DAY = 86_400_000;
 const OTHERS = ['stage_config', 'grain', 'state_transition_model', 'lifecycle_model', 'adoption_model'];

@@ -4,14 +4,14 @@
  * durations. A leaf of the behaviour planners, so that they import it and not each other.
  */
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { normalizeDist } from '../engine/dist/normalize.ts';
-import { streamKey } from '../engine/rng.ts';
+import { normalizeDist } from '../model/dist/normalize.ts';
+import { streamKey } from '../model/rng.ts';
 import { PROBLEM_CODES } from '../registry/generators/distribution.ts';
 import { error, type Json, type PlanContext, warning } from './context.ts';
-import { AGE_UNIT_MS } from './curves.ts';
+import { AGE_UNIT_MS } from '../model/curves.ts';
 import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
-import type { ColumnPlan, ColumnType, GeneratorProgram, SegmentScale } from './types.ts';
+import type { ColumnPlan, ColumnType, GeneratorProgram, SegmentScale } from '../ir/types.ts';
 
 const DAY = 86_400_000;
 const DURATION_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };

@@ -3,13 +3,13 @@
  * during them. See docs/behaviours.md.
  */
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { behaviourColumn, parentStart, planDurationDist } from './behaviour-common.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
-import { AGE_UNIT_MS } from './curves.ts';
+import { AGE_UNIT_MS } from '../model/curves.ts';
 import type { TableDraft } from './tables.ts';
-import type { LifecyclePlan, LifecycleStagePlan } from './types.ts';
+import type { LifecyclePlan, LifecycleStagePlan } from '../ir/types.ts';
 
 /** Events per week for the named frequencies. */
 export const FREQUENCY_PER_WEEK: Record<string, number> = { high: 7, medium: 2, low: 0.5 };

@@ -3,14 +3,14 @@
  * written as its state episodes or as one row per period. See docs/behaviours.md.
  */
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { planDist } from '../registry/generators/distribution.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
-import type { StateMachinePlan } from './types.ts';
+import type { StateMachinePlan } from '../ir/types.ts';
 
 const UNITS = ['day', 'week', 'month', 'year'];
 

@@ -5,14 +5,14 @@
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
-import { AGE_UNIT_MS } from './curves.ts';
+import { AGE_UNIT_MS } from '../model/curves.ts';
 import { parseDuration } from './time.ts';
 import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
-import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from './types.ts';
-import { GrainModel } from '../engine/grain.ts';
+import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from '../ir/types.ts';
+import { GrainModel } from '../model/grain.ts';
 import { planTrendShape } from '../registry/modifiers/trend.ts';
 import { planStateMachine } from './behaviour-states.ts';
 import { planAdoptions } from './behaviour-adoption.ts';

@@ -1,7 +1,7 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from '../registry/index.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
-import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from './types.ts';
+import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from '../ir/types.ts';
 
 const SQL_TYPES: Record<ColumnType, string> = {
   int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE', decimal: 'DECIMAL(18,4)', json: 'VARCHAR',

@@ -1,12 +1,12 @@
 import { type Diagnostic, diag, hasErrors, pointer, sortDiagnostics } from '../diagnostics/diagnostic.ts';
-import { ALGORITHM_VERSION } from '../engine/rng.ts';
+import { ALGORITHM_VERSION } from '../model/rng.ts';
 import { checkDag, resolveGraph } from '../resolve/graph.ts';
 import { schemaDiagnostics } from '../spec/schema-check.ts';
 import { VERSION } from '../version.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { planBehaviours, withSegmentColumn } from './behaviours.ts';
 import { planConstraints } from './constraints.ts';
-import { planScenarios } from '../scenarios/plan.ts';
+import { planScenarios } from './scenarios.ts';
 import type { Json, PlanContext } from './context.ts';
 import { estimate } from './estimate.ts';
 import { checkIgnoredRows, checkNames, checkSeed, explainEarlyYears, jsonValueProblems } from './spec-checks.ts';
@@ -14,7 +14,7 @@ import { assignEnums } from './enums.ts';
 import { computeRetain } from './retain.ts';
 import { orderColumns, planInheritedTime, planTable, type TableDraft } from './tables.ts';
 import { isoString, parseFreq, parseInstant } from './time.ts';
-import { type Plan, PLAN_VERSION, type TablePlan } from './types.ts';
+import { type Plan, PLAN_VERSION, type TablePlan } from '../ir/types.ts';
 
 export interface CompileOptions {
   /** Master seed; overrides the spec's `seed` (default 42). */

@@ -1,10 +1,10 @@
 import { type Diagnostic, diag, pointer, warn } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { streamKey } from '../engine/rng.ts';
-import type { ColumnType, Freq } from './types.ts';
+import { streamKey } from '../model/rng.ts';
+import type { ColumnType, Freq } from '../ir/types.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type Json = any;
+export type { Json } from '../spec/json.ts';
+import type { Json } from '../spec/json.ts';
 
 /** Everything a registry entry needs to plan one column; pure (no I/O, no clock). */
 export interface PlanContext {

@@ -1,4 +1,4 @@
-import { assertNever, type ColumnPlan, type ColumnRef, type GeneratorProgram, type ModifierProgram } from './types.ts';
+import { assertNever, type ColumnPlan, type ColumnRef, type GeneratorProgram, type ModifierProgram } from '../ir/types.ts';
 
 /** Same-row columns and other tables a generator program reads. */
 export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {

@@ -1,4 +1,4 @@
-import type { ColumnPlan, TablePlan } from './types.ts';
+import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 
 /** Largest dictionary stored as a DuckDB ENUM (2-byte codes); larger ones stay VARCHAR. */
 export const MAX_ENUM_VALUES = 65_535;

@@ -1,8 +1,8 @@
-import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan } from './types.ts';
-import { curveValue } from './curves.ts';
-import { periodStarts } from '../engine/grain.ts';
-import { AdoptionCurve } from '../engine/adoption.ts';
-import { conversionProbability, CountDist } from '../engine/attribution.ts';
+import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan } from '../ir/types.ts';
+import { curveValue } from '../model/curves.ts';
+import { periodStarts } from '../model/grain.ts';
+import { AdoptionCurve } from '../model/adoption.ts';
+import { conversionProbability, CountDist } from '../model/attribution.ts';
 
 const BYTES: Record<ColumnType, number> = { int: 8, float: 8, string: 16, bool: 1, datetime: 8, date: 4, decimal: 8, json: 32 };
 

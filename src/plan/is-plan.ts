@@ -1,4 +1,4 @@
-import type { Plan } from './types.ts';
+import type { Plan } from '../ir/types.ts';
 
 /** Whether a parsed JSON document is a compiled plan (`datagen compile -o`) rather than a spec. */
 export function isPlan(x: unknown): x is Plan {

@@ -1,7 +1,7 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { columnNames, error, findColumn, type Json, type PlanContext } from './context.ts';
-import type { LifetimePlan } from './types.ts';
+import type { LifetimePlan } from '../ir/types.ts';
 
 const isTime = (c: Json) => c?.type === 'datetime' || c?.type === 'date';
 

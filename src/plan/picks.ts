@@ -1,6 +1,6 @@
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { findColumn, type Json, type PlanContext } from './context.ts';
-import type { KeyedPick, KeyPair } from './types.ts';
+import type { KeyedPick, KeyPair } from '../ir/types.ts';
 
 /**
  * One pick, one row: the lookups of a row that go through the same pick of another table — the same table and

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import type { ValidateFunction } from 'ajv';
-import { fakerArgsProblem } from '../engine/faker/limits.ts';
+import { fakerArgsProblem } from '../model/faker-limits.ts';
 
 let validator: ValidateFunction | undefined;
 

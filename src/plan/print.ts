@@ -1,5 +1,5 @@
 import { describeLifetime } from './lifetime.ts';
-import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram, type Plan } from './types.ts';
+import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram, type Plan } from '../ir/types.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -1,5 +1,5 @@
 import { INHERITED_TIME } from './time-reference.ts';
-import type { ColumnRef, EffectPlan, KeyedPick, SegmentScale, TablePlan, VintagePlan } from './types.ts';
+import type { ColumnRef, EffectPlan, KeyedPick, SegmentScale, TablePlan, VintagePlan } from '../ir/types.ts';
 
 /** For each table, the columns other tables read from it during a run. */
 export function computeRetain(tables: TablePlan[]): void {

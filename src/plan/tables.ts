@@ -1,12 +1,12 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { planEffect } from '../registry/modifiers/effect.ts';
-import { streamKey } from '../engine/rng.ts';
+import { streamKey } from '../model/rng.ts';
 import { planColumn } from './columns.ts';
 import { columnDeps } from './deps.ts';
 import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { INHERITED_TIME, inheritedTimeSource } from './time-reference.ts';
-import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan } from './types.ts';
+import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan } from '../ir/types.ts';
 
 /** Behaviour blocks (DSL §5) this version does not execute yet: announced, never ignored silently. */
 export const PLANNED_BEHAVIOURS: string[] = [];

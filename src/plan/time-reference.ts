@@ -1,4 +1,4 @@
-import { INHERITED_TIME } from './types.ts';
+import { INHERITED_TIME } from '../ir/types.ts';
 import { type ColumnContext, error, findColumn, type Json, type PlanContext } from './context.ts';
 
 const isTime = (c: any) => c?.type === 'datetime' || c?.type === 'date';

@@ -1,4 +1,4 @@
-import type { Freq } from './types.ts';
+import type { Freq } from '../ir/types.ts';
 
 const FREQ_ALIASES: Record<string, Freq> = {
   T: 'T', min: 'T', MIN: 'T', t: 'T', H: 'H', h: 'H', D: 'D', d: 'D', W: 'W', w: 'W', M: 'M', ME: 'M', MS: 'MS',

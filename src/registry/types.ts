@@ -1,7 +1,7 @@
 import type { ChunkContext } from '../engine/chunk.ts';
-import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnData } from '../model/column-data.ts';
 import type { ColumnContext, Json } from '../plan/context.ts';
-import type { ColumnPlan, GeneratorProgram, ModifierProgram } from '../plan/types.ts';
+import type { ColumnPlan, GeneratorProgram, ModifierProgram } from '../ir/types.ts';
 
 export type GenKind = GeneratorProgram['kind'];
 export type Gen<K extends GenKind> = Extract<GeneratorProgram, { kind: K }>;

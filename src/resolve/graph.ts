@@ -1,6 +1,6 @@
 import graphlib from '@dagrejs/graphlib';
 import { diag, type Diagnostic, pointer } from '../diagnostics/diagnostic.ts';
-import type { Json } from '../plan/context.ts';
+import type { Json } from '../spec/json.ts';
 
 const { Graph, alg } = graphlib;
 

@@ -10,13 +10,13 @@
  * no children and later tables do not look it up.
  */
 import type { ChunkContext } from '../engine/chunk.ts';
-import { ColumnData } from '../engine/column-data.ts';
-import { floorPeriod } from '../engine/grain.ts';
+import { ColumnData } from '../model/column-data.ts';
+import { floorPeriod } from '../model/grain.ts';
 import { renderDescription, severityOf, type LabelRow } from '../engine/labels.ts';
-import { hashString, uniform } from '../engine/rng.ts';
-import type { Store } from '../engine/store.ts';
+import { hashString, uniform } from '../model/rng.ts';
+import type { Store } from '../model/store.ts';
 import { evaluateRows, generateChunk, type RowRange, type TableLayout } from '../engine/table.ts';
-import type { Plan, RowScenarioProgram, TablePlan } from '../plan/types.ts';
+import type { Plan, RowScenarioProgram, TablePlan } from '../ir/types.ts';
 import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
 

@@ -4,12 +4,12 @@
  * changes is reported through `ctx.label` — the same decision that changed it.
  */
 import type { ChunkContext } from '../engine/chunk.ts';
-import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnData } from '../model/column-data.ts';
 import { castColumn } from '../engine/cast.ts';
 import { renderDescription, severityOf, type LabelRow } from '../engine/labels.ts';
-import type { Store } from '../engine/store.ts';
-import type { ColumnPlan, Plan, ScenarioProgram, TablePlan } from '../plan/types.ts';
-import { DAY_MS } from './window.ts';
+import type { Store } from '../model/store.ts';
+import type { ColumnPlan, Plan, ScenarioProgram, TablePlan } from '../ir/types.ts';
+import { DAY_MS } from '../plan/window.ts';
 import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
 

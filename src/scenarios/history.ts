@@ -5,12 +5,12 @@
  * read). Values never depend on chunking, so this equals what a run without scenarios writes.
  */
 import { type ChunkContext, tableKey } from '../engine/chunk.ts';
-import { ColumnData } from '../engine/column-data.ts';
+import { ColumnData } from '../model/column-data.ts';
 import { chunkRanges, generateChunk, layoutKey, tableLayout, wholeRange } from '../engine/table.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
-import type { Plan, ScenarioSelection, TablePlan } from '../plan/types.ts';
-import type { Store, TableStore } from '../engine/store.ts';
+import type { Plan, ScenarioSelection, TablePlan } from '../ir/types.ts';
+import type { Store, TableStore } from '../model/store.ts';
 
 export interface History {
   total: number;

@@ -1,9 +1,9 @@
 /** Which rows a scenario touches: its selection (entities or rows) and its window. */
 import type { ChunkContext } from '../engine/chunk.ts';
-import type { ColumnData } from '../engine/column-data.ts';
-import { compileExpression, parseExpression, type ParsedExpression } from '../engine/expression.ts';
-import { hashString, uniform } from '../engine/rng.ts';
-import type { ScenarioCommon, ScenarioSelection } from '../plan/types.ts';
+import type { ColumnData } from '../model/column-data.ts';
+import { compileExpression, parseExpression, type ParsedExpression } from '../expr/expression.ts';
+import { hashString, uniform } from '../model/rng.ts';
+import type { ScenarioCommon, ScenarioSelection } from '../ir/types.ts';
 
 /** What selecting rows needs of a scenario (column scenarios and scenarios that add rows). */
 export type Selecting = Pick<ScenarioCommon, 'timeRef' | 'startMs' | 'endMs' | 'selection' | 'stream'>;

@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/types.ts';
+import type { Plan } from '../ir/types.ts';
 
 /**
  * The plan without its scenarios (`datagen run --without-scenarios`): every other value is the same,

@@ -9,9 +9,9 @@
 import duckdb from '@duckdb/node-bindings';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ColumnData } from '../engine/column-data.ts';
+import { ColumnData } from '../model/column-data.ts';
 import type { LabelRow, TableSink } from '../engine/table.ts';
-import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { ChunkEncoder, type EncodedChunk, type EncodedColumn, TWO32 } from './encode.ts';
 import type { ManifestRow, Output } from './output.ts';
 import { quoteIdent, quoteString } from './sql.ts';

@@ -11,8 +11,8 @@
  * the heap into DuckDB in one call and turns offsets into pointers). Nulls: a validity bitmask (bit set = valid) in
  * uint64 words, so the mask of a vector starting at row `off` (a multiple of the vector size) starts at byte off/8.
  */
-import type { CodedStrings, ColumnData } from '../engine/column-data.ts';
-import type { ColumnPlan } from '../plan/types.ts';
+import type { CodedStrings, ColumnData } from '../model/column-data.ts';
+import type { ColumnPlan } from '../ir/types.ts';
 
 const DAY = 86_400_000;
 export const TWO32 = 4294967296;

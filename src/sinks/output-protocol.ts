@@ -1,6 +1,6 @@
 /** Messages between the main thread (output-thread.ts) and the output thread (output-worker.ts). */
 import type { LabelRow } from '../engine/labels.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { TablePlan } from '../ir/types.ts';
 import type { EncodedChunk } from './encode.ts';
 import type { ManifestRow, OutputOpenOptions } from './output.ts';
 

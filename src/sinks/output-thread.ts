@@ -9,10 +9,10 @@
  * commit); abort removes the temporary directory whatever state the thread is in.
  */
 import type { Worker } from 'node:worker_threads';
-import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
 import { startWorker } from '../engine/workers/bundle.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { TablePlan } from '../ir/types.ts';
 import { removeTemp, trackUnfinished } from './duckdb.ts';
 import { ChunkEncoder, type EncodedChunk, encodedBuffers } from './encode.ts';
 import { type ManifestRow, type Output, type OutputOpenOptions, outputTempPath, type TableOutput } from './output.ts';

@@ -2,9 +2,9 @@
  * What a run writes into: a DuckDB file or a Parquet folder, in this thread (duckdb.ts, parquet.ts) or on the
  * output thread (output-thread.ts). Tables are created, filled and closed one after another, in plan order.
  */
-import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { TablePlan } from '../ir/types.ts';
 import { DuckDBFileSink } from './duckdb.ts';
 import type { EncodedChunk } from './encode.ts';
 import { ParquetSink } from './parquet.ts';

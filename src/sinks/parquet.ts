@@ -12,9 +12,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnData } from '../engine/column-data.ts';
+import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/table.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { TablePlan } from '../ir/types.ts';
 import { DuckDBFileSink, type TableWriter, trackUnfinished } from './duckdb.ts';
 import type { EncodedChunk } from './encode.ts';
 import type { ManifestRow, Output } from './output.ts';

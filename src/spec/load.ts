@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { parseJsonText, SourceMap } from '../diagnostics/source-map.ts';
+import { hasIncludes, resolveIncludes } from './includes.ts';
 
 /** The largest spec file datagen reads (docs/diagnostics.md, "Limits"). */
 export const MAX_SPEC_BYTES = 50 * 1024 * 1024;
@@ -27,9 +28,19 @@ export function loadSpecText(text: string, file = 'spec.json'): LoadedSpec {
 /**
  * Read and parse a spec file (the only I/O of the compile stage). Only a regular file is read (a FIFO
  * or a device such as /dev/zero is refused without reading it), of at most MAX_SPEC_BYTES, in UTF-8
- * (a byte-order mark is accepted; an invalid byte is an error with its position).
+ * (a byte-order mark is accepted; an invalid byte is an error with its position). The files it includes
+ * and its preset files are read and merged in (src/spec/includes.ts, docs/authoring.md): `doc` is the merged
+ * document and `map` locates each of its parts in its own file.
  */
 export function loadSpec(file: string, displayName = file): LoadedSpec {
+  const spec = loadJsonFile(file, displayName);
+  if (spec.diagnostics.length || !hasIncludes(spec.doc)) return spec;
+  const r = resolveIncludes(spec as LoadedSpec & { doc: Record<string, never> }, file, displayName, loadJsonFile);
+  return { file, doc: r.doc, map: r.map, diagnostics: r.diagnostics, warnings: [...spec.warnings, ...r.warnings] };
+}
+
+/** Read and parse one JSON file (a spec, an included file or a preset file), with the limits above. */
+export function loadJsonFile(file: string, displayName = file): LoadedSpec {
   const fail = (message: string, hint = 'check the path'): LoadedSpec => ({ file, doc: undefined, map: new SourceMap('', undefined), diagnostics: [diag('DG_FILE', '', message, hint)], warnings: [] });
   let fd: number;
   try {

@@ -5,7 +5,7 @@
  */
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import { compile } from '../plan/compile.ts';
-import { INHERITED_TIME, type Plan } from '../plan/types.ts';
+import { INHERITED_TIME, type Plan } from '../ir/types.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { openReadOnly, type ReadOnlyDb } from '../sinks/read.ts';

@@ -5,8 +5,8 @@
  * does not redraw); uniform: min + ⌊u·(max − min + 1)⌋, × m and stochastically rounded (no clamp); fixed:
  * value·m stochastically rounded (no clamp). `m` is the behaviour factor of the parent (1 without one).
  */
-import { distPmf } from '../engine/dist/cdf.ts';
-import type { FanoutPlan } from '../plan/types.ts';
+import { distPmf } from '../model/dist/cdf.ts';
+import type { FanoutPlan } from '../ir/types.ts';
 
 export interface Moments { mean: number; variance: number }
 

@@ -4,7 +4,7 @@
  * data alone: every child row's looked-up values (and its `on` keys) occur together in some row of the picked table.
  */
 import { sqlTypeText } from '../sinks/duckdb.ts';
-import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { docColumn } from './structural.ts';
 import { examples, ident, n, one } from './sql.ts';
 import type { CheckModule, CheckResult } from './types.ts';

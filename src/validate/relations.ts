@@ -2,7 +2,7 @@
  * Foreign keys of a dataset: the ones the spec declares (`constraints.foreign_keys`) and the ones its
  * generators imply (lookups of a parent's or another table's column, `choices_ref`), one per column pair.
  */
-import type { Plan } from '../plan/types.ts';
+import type { Plan } from '../ir/types.ts';
 
 export interface Relation {
   from: { table: string; column: string };

@@ -2,8 +2,8 @@
  * Statistics for validation: tolerances come from the sample size (standard errors, confidence bands),
  * with a small model slack where the expectation is computed approximately (documented per check).
  */
-import { betaI, gammaP, gammaQ, normalCdf } from '../engine/dist/special.ts';
-import { normalQuantilePrecise } from '../engine/dist/normal-quantile.ts';
+import { betaI, gammaP, gammaQ, normalCdf } from '../model/dist/special.ts';
+import { normalQuantilePrecise } from '../model/dist/normal-quantile.ts';
 import type { CheckStatus } from './types.ts';
 
 /** |z| up to PASS_Z passes; up to FAIL_Z warns; beyond fails (6 SE: no false alarm in millions of checks). */

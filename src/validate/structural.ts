@@ -4,7 +4,7 @@
  * resolvable, non-nullable columns without nulls.
  */
 import { sqlTypeText } from '../sinks/duckdb.ts';
-import type { TablePlan } from '../plan/types.ts';
+import type { TablePlan } from '../ir/types.ts';
 import { rowLabelKeys } from './labelled.ts';
 import { relations } from './relations.ts';
 import { examples, ident, keyExpr, n, one } from './sql.ts';

@@ -3,7 +3,7 @@
  * data, not guarantees of generation: soft checks (they lower the score). An observed value inside the target
  * passes; outside by at most PASS_Z standard errors warns (the target may be missed by chance); beyond fails.
  */
-import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { ident, lit, n, one } from './sql.ts';
 import { PASS_Z, round, shareSE } from './stats.ts';
 import type { CheckModule, CheckStatus, ValidateContext } from './types.ts';

@@ -3,7 +3,7 @@
  * SQL in DuckDB from what the spec promises (no table is pulled into JS).
  */
 import type { ReadOnlyDb } from '../sinks/read.ts';
-import type { Plan, TablePlan } from '../plan/types.ts';
+import type { Plan, TablePlan } from '../ir/types.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export type Category = 'structural' | 'value' | 'behavioural' | 'targets';

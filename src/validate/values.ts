@@ -3,7 +3,7 @@
  * unique columns), clamps of generators and modifiers, and the declared null_rate. Cells an anomaly changed on
  * purpose (labelled in `_labels`) are left out: their promise is checked by the label checks.
  */
-import type { ColumnPlan, TablePlan } from '../plan/types.ts';
+import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { isLabelled } from '../engine/labels.ts';
 import { notLabelled } from './labelled.ts';
 import { relations, split } from './relations.ts';

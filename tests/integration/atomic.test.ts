@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { COMPAT_DIR, compileOrThrow, Db, readJson, tempFile } from '../support/run-spec.ts';
 
 const SPEC = readJson(new URL('simple_users_events.json', COMPAT_DIR));

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { MACHINE_CHECKS } from '../../src/validate/behaviour/machines.ts';
 import { type Db, generate, tempFile } from '../support/run-spec.ts';
 import { corruptCopy, generateFile, notPassing, pick, runChecks } from '../support/validate.ts';

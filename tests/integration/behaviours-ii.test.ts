@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { type Db, generate, tempFile } from '../support/run-spec.ts';
 
 /* Adoption (adoption_model, DSL §5.6) and multi-touch attribution (attribution_chain, DSL §5.8) — the contracts of issue 6. */

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
 import { checkEstimatedRows, DEFAULT_MAX_ROWS, rowCeiling, TooManyRowsError } from '../../src/plan/estimate.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';
 import { compileOrThrow, Db, readJson, tempFile } from '../support/run-spec.ts';
 

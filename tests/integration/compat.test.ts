@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/plan/compile.ts';
 import { runPlan, type RunResult } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { PLANNED_BEHAVIOURS } from '../../src/plan/tables.ts';
 import { quoteIdent as q, quoteString } from '../../src/sinks/sql.ts';
 import { VERSION } from '../../src/version.ts';

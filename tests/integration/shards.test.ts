@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { runPlan } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';
 import { compileOrThrow, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
 

@@ -10,7 +10,7 @@ import { COMPAT_DIR, compileOrThrow, EXAMPLES_DIR, readJson, tempFile } from '..
 import { corruptCopy, generateFile, notPassing, pick, runChecks } from '../support/validate.ts';
 import { runPlan } from '../../src/engine/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { COHORT_CHECKS } from '../../src/validate/behaviour/cohorts.ts';
 import type { CheckResult } from '../../src/validate/types.ts';
 

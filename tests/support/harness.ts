@@ -7,10 +7,10 @@
  */
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.ts';
-import { ColumnData } from '../../src/engine/column-data.ts';
-import { Store } from '../../src/engine/store.ts';
+import { ColumnData } from '../../src/model/column-data.ts';
+import { Store } from '../../src/model/store.ts';
 import { generateTable, type LabelRow, type TableSink } from '../../src/engine/table.ts';
-import type { Plan, TablePlan } from '../../src/plan/types.ts';
+import type { Plan, TablePlan } from '../../src/ir/types.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;

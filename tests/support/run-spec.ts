@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import { runPlan, type RunOptions } from '../../src/engine/run.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { Plan } from '../../src/ir/types.ts';
 import { main } from '../../src/cli/main.ts';
 
 /**

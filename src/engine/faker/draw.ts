@@ -6,7 +6,7 @@
  * and the draw's position, so a value never depends on chunking or call order. Generators that
  * need more than 32 bits of entropy (uuid4) use `wide(i)`, which goes back to the keyed mixer.
  */
-import { fmix32, mix } from '../rng.ts';
+import { fmix32, mix } from '../../model/rng.ts';
 
 const INV_TWO_POW_32 = 1 / 4294967296;
 /** Slot of the per-row word; wide words and the faker-js randomizer use their own slot ranges. */

@@ -6,9 +6,9 @@
  */
 import type { Faker, Randomizer } from '@faker-js/faker';
 import { fakerLib } from './lib.ts';
-import { mix } from '../rng.ts';
+import { mix } from '../../model/rng.ts';
 import { type Draw, type Gen, SLOT_FAKER } from './draw.ts';
-import { guardFaker } from './limits.ts';
+import { guardFaker } from '../../model/faker-limits.ts';
 
 const TWO_POW_21 = 2097152;
 const INV_TWO_POW_53 = 1 / 9007199254740992;

@@ -4,8 +4,8 @@
  * same as one thread's whatever the number of workers or which worker finishes first.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Plan } from '../../plan/types.ts';
-import type { TableStore } from '../store.ts';
+import type { Plan } from '../../ir/types.ts';
+import type { TableStore } from '../../model/store.ts';
 import { startWorker } from './bundle.ts';
 import type { RowRange, TableLayout } from '../table.ts';
 import type { FromWorker, SharedColumn, TaskResult, ToWorker } from './protocol.ts';

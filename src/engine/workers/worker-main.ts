@@ -5,11 +5,11 @@
  * DuckDB's vector layouts (transferred, not copied), the retained columns and the labels.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Plan } from '../../plan/types.ts';
+import type { Plan } from '../../ir/types.ts';
 import { ChunkEncoder, encodedBuffers, type EncodedChunk } from '../../sinks/encode.ts';
-import { ColumnData } from '../column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { loadFaker } from '../faker/lib.ts';
-import { Store } from '../store.ts';
+import { Store } from '../../model/store.ts';
 import { chunkRanges, generateChunk, type LabelRow, type TableLayout } from '../table.ts';
 import type { FromWorker, SharedColumn, ToWorker } from './protocol.ts';
 

@@ -1,6 +1,6 @@
-import { AttributionModel } from '../../engine/attribution.ts';
+import { AttributionModel } from '../../model/attribution.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import type { GeneratorEntry } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
 

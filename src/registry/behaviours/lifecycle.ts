@@ -1,6 +1,6 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { LifecycleModel } from '../../engine/lifecycle.ts';
+import { LifecycleModel } from '../../model/lifecycle.ts';
 import type { GeneratorEntry } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
 

@@ -1,5 +1,5 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { GrainModel } from '../../engine/grain.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { GrainModel } from '../../model/grain.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { segmentMultipliers } from '../../engine/vintage.ts';
+import { segmentMultipliers } from '../../model/vintage.ts';
 import type { ModifierEntry } from '../types.ts';
 
 /** value × the value_multiplier of the segment of the linked entity row (primary parent or picked row). */

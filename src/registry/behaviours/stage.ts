@@ -1,5 +1,5 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { FunnelModel } from '../../engine/funnel.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { FunnelModel } from '../../model/funnel.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
 import type { GeneratorEntry } from '../types.ts';
 import { perChunk } from './per-chunk.ts';

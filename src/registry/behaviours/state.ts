@@ -1,6 +1,6 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { PeriodClock, StateMachineModel } from '../../engine/states.ts';
+import { PeriodClock, StateMachineModel } from '../../model/states.ts';
 import type { GeneratorEntry } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
 

@@ -1,4 +1,4 @@
-import { curvesAt, segmentMultipliers } from '../../engine/vintage.ts';
+import { curvesAt, segmentMultipliers } from '../../model/vintage.ts';
 import type { ModifierEntry } from '../types.ts';
 
 /** value × the age curve at the primary parent's age when the row happens (its time column − created_at). */

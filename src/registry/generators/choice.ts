@@ -1,9 +1,9 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { uniform } from '../../engine/rng.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { uniform } from '../../model/rng.ts';
 import { type ColumnContext, error, isNumber, resolveRef } from '../../plan/context.ts';
 import { parseInstant } from '../../plan/time.ts';
-import type { ColumnType, Scalar } from '../../plan/types.ts';
-import { pickIndex } from '../../engine/cdf.ts';
+import type { ColumnType, Scalar } from '../../ir/types.ts';
+import { pickIndex } from '../../model/weighted-pick.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /** Categorical draw with replacement from `choices` (weights / weights_kind) or from another table's column. */

@@ -1,12 +1,12 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { EffectFunction } from '../../engine/effects.ts';
-import { uniform } from '../../engine/rng.ts';
-import { GridSampler, MAX_GRID_POINTS, TimeGrid } from '../../engine/time-grid.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { EffectFunction } from '../../model/effects.ts';
+import { uniform } from '../../model/rng.ts';
+import { GridSampler, MAX_GRID_POINTS, TimeGrid } from '../../model/time-grid.ts';
 import { type ColumnContext, error, isNumber } from '../../plan/context.ts';
 import { FREQ_NAMES, parseFreq, parseInstant } from '../../plan/time.ts';
-import type { ColumnPlan, PatternPlan, VintagePlan } from '../../plan/types.ts';
+import type { ColumnPlan, PatternPlan, VintagePlan } from '../../ir/types.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { VintageModel } from '../../engine/vintage.ts';
+import { VintageModel } from '../../model/vintage.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
 

@@ -1,14 +1,14 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { type CompiledDist, compileDist, type DistName, fillDist, normalizeDist } from '../../engine/distributions.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { type CompiledDist, compileDist, type DistName, fillDist, normalizeDist } from '../../model/distributions.ts';
 import { type ColumnContext, error, findColumn, isNumber } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { GeneratorEntry } from '../types.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { binomialDraw } from '../../engine/dist/binomial.ts';
-import { negativeBinomialDraw } from '../../engine/dist/gamma.ts';
-import { poissonDraw } from '../../engine/dist/poisson.ts';
-import { DIST_SLOT_SPAN } from '../../engine/dist/types.ts';
-import type { ColumnPlan, RowParam } from '../../plan/types.ts';
+import { binomialDraw } from '../../model/dist/binomial.ts';
+import { negativeBinomialDraw } from '../../model/dist/gamma.ts';
+import { poissonDraw } from '../../model/dist/poisson.ts';
+import { DIST_SLOT_SPAN } from '../../model/dist/types.ts';
+import type { ColumnPlan, RowParam } from '../../ir/types.ts';
 import { expression } from './expression.ts';
 
 const compiled = new WeakMap<object, CompiledDist>();

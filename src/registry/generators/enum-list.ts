@@ -1,6 +1,6 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { error } from '../../plan/context.ts';
-import type { Scalar } from '../../plan/types.ts';
+import type { Scalar } from '../../ir/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /** Vocab nodes: row i is values[i]; the node has exactly values.length rows. */

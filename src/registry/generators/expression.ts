@@ -1,12 +1,12 @@
-import { ColumnData } from '../../engine/column-data.ts';
-import { compileExpression, type ExprRef, type ExprType, parseExpression, type ParsedExpression, typeCheckExpression } from '../../engine/expression.ts';
-import { resultTypeProblem } from '../../engine/expr/typecheck.ts';
+import { ColumnData } from '../../model/column-data.ts';
+import { compileExpression, type ExprRef, type ExprType, parseExpression, type ParsedExpression, typeCheckExpression } from '../../expr/expression.ts';
+import { resultTypeProblem } from '../../expr/typecheck.ts';
 import { columnNames, error, findColumn } from '../../plan/context.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
 import type { ColumnContext } from '../../plan/context.ts';
 import { pickGroups } from '../../plan/picks.ts';
-import type { ColumnRef, KeyedPick } from '../../plan/types.ts';
+import type { ColumnRef, KeyedPick } from '../../ir/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 const parsed = new Map<string, ParsedExpression>();

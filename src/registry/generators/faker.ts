@@ -1,10 +1,10 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { FakerColumn, type RefSource, resolveFakerMethod } from '../../engine/faker.ts';
-import { FAKER_LIMITS, fakerArgsProblem } from '../../engine/faker/limits.ts';
+import { FAKER_LIMITS, fakerArgsProblem } from '../../model/faker-limits.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import { checkLocalColumn, columnNames, error, findColumn } from '../../plan/context.ts';
 import { parseInstant } from '../../plan/time.ts';
-import type { FakerArgRef } from '../../plan/types.ts';
+import type { FakerArgRef } from '../../ir/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /** Rows drawn at plan time to check that a method can be called and that its values fit the column type. */

@@ -1,10 +1,10 @@
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
-import { stateAtTime, StateTimeline, type Timeline } from '../../engine/state-timeline.ts';
+import { stateAtTime, StateTimeline, type Timeline } from '../../model/state-timeline.ts';
 import { checkLocalColumn, type ColumnContext, error, findColumn, type Json, resolveRef, warning } from '../../plan/context.ts';
 import { keyedPickOf, normalizeOn } from '../../plan/picks.ts';
-import type { GeneratorProgram, KeyPair } from '../../plan/types.ts';
+import type { GeneratorProgram, KeyPair } from '../../ir/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { checkLocalColumn, error, findColumn, isNumber } from '../../plan/context.ts';
-import type { Plan, TablePlan } from '../../plan/types.ts';
+import type { Plan, TablePlan } from '../../ir/types.ts';
 import type { GeneratorEntry } from '../types.ts';
 
 const DAY = 86_400_000;

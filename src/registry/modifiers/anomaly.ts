@@ -1,8 +1,8 @@
 import { error, findColumn, isNumber, type ColumnContext, type Json } from '../../plan/context.ts';
 import { timeReference } from '../../plan/time-reference.ts';
-import type { AnomalyWindowPlan } from '../../plan/types.ts';
+import type { AnomalyWindowPlan } from '../../ir/types.ts';
 import { parseInstant } from '../../plan/time.ts';
-import { dayWindow, planWindow } from '../../scenarios/window.ts';
+import { dayWindow, planWindow } from '../../plan/window.ts';
 import type { ModifierEntry } from '../types.ts';
 
 type Kind = AnomalyWindowPlan['kind'];

@@ -1,8 +1,8 @@
-import { joinKey } from '../../engine/column-data.ts';
-import { EffectFunction } from '../../engine/effects.ts';
+import { joinKey } from '../../model/column-data.ts';
+import { EffectFunction } from '../../model/effects.ts';
 import { type ColumnContext, error, findColumn, type Json, type PlanContext, warning } from '../../plan/context.ts';
 import { timeReference } from '../../plan/time-reference.ts';
-import type { EffectPlan } from '../../plan/types.ts';
+import type { EffectPlan } from '../../ir/types.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
 import type { ModifierEntry } from '../types.ts';
 

@@ -1,6 +1,6 @@
-import { ColumnData } from '../../engine/column-data.ts';
+import { ColumnData } from '../../model/column-data.ts';
 import { error } from '../../plan/context.ts';
-import type { Scalar } from '../../plan/types.ts';
+import type { Scalar } from '../../ir/types.ts';
 import type { ModifierEntry } from '../types.ts';
 
 /** Replace values found in `mapping` (keys compare with the value's printed form); others stay. */

@@ -1,5 +1,5 @@
-import { sampleDist } from '../../engine/distributions.ts';
-import { uniform } from '../../engine/rng.ts';
+import { sampleDist } from '../../model/distributions.ts';
+import { uniform } from '../../model/rng.ts';
 import { error, isNumber } from '../../plan/context.ts';
 import { cachedDist, planDist } from '../generators/distribution.ts';
 import type { ModifierEntry } from '../types.ts';

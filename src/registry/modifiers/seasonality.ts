@@ -1,4 +1,4 @@
-import { patternWeight } from '../../engine/time-grid.ts';
+import { patternWeight } from '../../model/time-grid.ts';
 import { planPattern } from '../generators/datetime-series.ts';
 import { timeReference } from '../../plan/time-reference.ts';
 import type { ModifierEntry } from '../types.ts';

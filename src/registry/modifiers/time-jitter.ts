@@ -1,5 +1,5 @@
-import { normalQuantile } from '../../engine/distributions.ts';
-import { uniform } from '../../engine/rng.ts';
+import { normalQuantile } from '../../model/distributions.ts';
+import { uniform } from '../../model/rng.ts';
 import { error, isNumber } from '../../plan/context.ts';
 import type { ModifierEntry } from '../types.ts';
 

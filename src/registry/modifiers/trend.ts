@@ -1,10 +1,9 @@
 import { error, isNumber, type Json, type PlanContext } from '../../plan/context.ts';
 import { parseInstant } from '../../plan/time.ts';
 import { timeReference } from '../../plan/time-reference.ts';
-import type { TrendShape } from '../../plan/types.ts';
+import type { TrendShape } from '../../ir/types.ts';
 import type { ModifierEntry } from '../types.ts';
-
-const YEAR_MS = 365.25 * 86_400_000;
+import { trendFactor, YEAR_MS } from '../../model/trend.ts';
 
 /** Multiplier by years t since `origin`: exponential (1+g)^t, linear 1+g·t, logarithmic 1+a·ln(1+b·t). */
 export const trend: ModifierEntry<'trend'> = {
@@ -45,10 +44,4 @@ export function planTrendShape(args: Json, ctx: PlanContext, path: string): Tren
   const a = isNumber(args.params?.a) ? args.params.a : g;
   const b = isNumber(args.params?.b) ? args.params.b : 1;
   return { type, growthRate: g, a, b, originMs };
-}
-
-export function trendFactor(type: string, g: number, a: number, b: number, years: number): number {
-  if (type === 'exponential') return Math.pow(1 + g, years);
-  if (type === 'linear') return 1 + g * years;
-  return 1 + a * Math.log(Math.max(1e-12, 1 + b * years));
 }

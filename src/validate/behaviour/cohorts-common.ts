@@ -3,10 +3,10 @@
  * parent, the table's own rows (without rows scenarios added), SQL for segment multipliers and age curves,
  * and the weighted time grid a vintage child is drawn on. Everything is SQL text run inside DuckDB.
  */
-import type { ColumnPlan, CurvePlan, GeneratorProgram, TablePlan } from '../../plan/types.ts';
-import { TimeGrid } from '../../engine/time-grid.ts';
-import { normalCdf } from '../../engine/dist/special.ts';
-import { normalQuantilePrecise } from '../../engine/distributions.ts';
+import type { ColumnPlan, CurvePlan, GeneratorProgram, TablePlan } from '../../ir/types.ts';
+import { TimeGrid } from '../../model/time-grid.ts';
+import { normalCdf } from '../../model/dist/special.ts';
+import { normalQuantilePrecise } from '../../model/distributions.ts';
 import { PASS_Z } from '../stats.ts';
 import { notLabelled, rowLabelKeys } from '../labelled.ts';
 import { dbl, ident, lit, n, one } from '../sql.ts';

@@ -5,7 +5,7 @@
  * time is a grid point t ≥ c with probability ∝ w(t)·m(age), so given its count N_p a parent's children fall in
  * bucket k with probability B_pk / Σ_j B_pj, and the expected count is the base fanout × Σ_j B_pj / Σ_t w(t).
  */
-import type { ColumnPlan, CurvePlan, TablePlan, VintagePlan } from '../../plan/types.ts';
+import type { ColumnPlan, CurvePlan, TablePlan, VintagePlan } from '../../ir/types.ts';
 import { dbl, ident, n, one } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 import { curveSql, gridSql, ms, ownRows, sampleOf, segKey, segmentCase, type DatetimeGen, type GridSql } from './cohorts-common.ts';

@@ -4,8 +4,8 @@
  * every funnel keeps (`funnel_order`, hard): stages 0..r−1 once each, named as declared, strictly later than the
  * stage before, stage 0 at the parent's start, no later stage past the window end.
  */
-import { distCdf, type DistName } from '../../engine/distributions.ts';
-import type { DelayPlan, FunnelPlan, TablePlan } from '../../plan/types.ts';
+import { distCdf, type DistName } from '../../model/distributions.ts';
+import type { DelayPlan, FunnelPlan, TablePlan } from '../../ir/types.ts';
 import { dbl, ident, lit, n } from '../sql.ts';
 import { judge, PASS_Z, pct, round, shareSE, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';

@@ -2,8 +2,8 @@
  * Moments the cohort checks need from the spec's models: the exact mean of an int column drawn from a discrete
  * distribution, multiplied and rounded half-to-even (src/engine/cast.ts). (Children counts: ../fanout-model.ts.)
  */
-import { distPmf, isDiscrete, type DistName } from '../../engine/distributions.ts';
-import { roundHalfEven } from '../../engine/cast.ts';
+import { distPmf, isDiscrete, type DistName } from '../../model/distributions.ts';
+import { roundHalfEven } from '../../model/rounding.ts';
 import type { Moments } from '../fanout-model.ts';
 
 /**

@@ -8,10 +8,10 @@
  * The same cells give `segment_ratio` (active share by the parent's segment) and `vintage_curve` (active share by
  * the parent's age) for panels.
  */
-import { GrainModel, periodStarts } from '../../engine/grain.ts';
-import { patternWeight } from '../../engine/time-grid.ts';
-import { trendFactor } from '../../registry/modifiers/trend.ts';
-import type { GrainPlan, TablePlan } from '../../plan/types.ts';
+import { GrainModel, periodStarts } from '../../model/grain.ts';
+import { patternWeight } from '../../model/time-grid.ts';
+import { trendFactor } from '../../model/trend.ts';
+import type { GrainPlan, TablePlan } from '../../ir/types.ts';
 import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, pct, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';

@@ -4,7 +4,7 @@
  * with its vintage factor and min/max gives each parent) and the share of picked rows per segment of a
  * non-primary parent (`segment_share`, ∝ weights_by × fanout multiplier).
  */
-import type { SegmentScale, TablePlan } from '../../plan/types.ts';
+import type { SegmentScale, TablePlan } from '../../ir/types.ts';
 import { ident, n } from '../sql.ts';
 import { judge, judgeShares, pct, round, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';

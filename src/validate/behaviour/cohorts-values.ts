@@ -10,8 +10,8 @@
  * the constraints' clamps. Int columns are rounded after the multipliers: modelled exactly (the rounded mean summed
  * over the pmf) when the draw is discrete and only clamps come before the multiplier; otherwise not checked.
  */
-import { isDiscrete, type DistName } from '../../engine/distributions.ts';
-import type { ColumnPlan, CurvePlan, ModifierProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
+import { isDiscrete, type DistName } from '../../model/distributions.ts';
+import type { ColumnPlan, CurvePlan, ModifierProgram, SegmentScale, TablePlan } from '../../ir/types.ts';
 import { dbl, ident, n } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';

@@ -7,7 +7,7 @@
  * segments or min/max. Only buckets that lie wholly inside the child's window count (right-censoring: a cohort
  * is not judged on ages it could not reach yet).
  */
-import type { TablePlan } from '../../plan/types.ts';
+import type { TablePlan } from '../../ir/types.ts';
 import { dbl, examples, ident, lit, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';

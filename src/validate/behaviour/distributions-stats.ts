@@ -3,7 +3,7 @@
  * expected counts are skewed, so the normal band of `judgeShares` would warn by chance too often), and
  * a curve of ratios judged bucket by bucket plus the fitted scale of its shape.
  */
-import { betaI } from '../../engine/dist/special.ts';
+import { betaI } from '../../model/dist/special.ts';
 import { binomialZ, judge, judgeShares, tailZ, worst, zStatus } from '../stats.ts';
 import type { CheckStatus } from '../types.ts';
 

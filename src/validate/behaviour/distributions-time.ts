@@ -8,9 +8,9 @@
  * Effect tables become step functions of time, read from the file by SQL (only their breakpoints and the
  * mean field value between them, as src/engine/effects.ts builds them).
  */
-import { normalCdf } from '../../engine/dist/special.ts';
-import { patternWeight, TimeGrid, timePart } from '../../engine/time-grid.ts';
-import type { EffectPlan, Freq, PatternPlan, TimeDimension } from '../../plan/types.ts';
+import { normalCdf } from '../../model/dist/special.ts';
+import { patternWeight, TimeGrid, timePart } from '../../model/time-grid.ts';
+import type { EffectPlan, Freq, PatternPlan, TimeDimension } from '../../ir/types.ts';
 import { ident, n, num } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 

@@ -7,9 +7,9 @@
  * make the expectation unknowable are skipped (see docs/validate-parts/distributions.md).
  */
 import { isLabelled } from '../../engine/labels.ts';
-import { roundHalfEven } from '../../engine/cast.ts';
-import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
-import { type ColumnPlan, type EffectPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../plan/types.ts';
+import { roundHalfEven } from '../../model/rounding.ts';
+import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import { type ColumnPlan, type EffectPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../ir/types.ts';
 import { notLabelled } from '../labelled.ts';
 import { ident, keyExpr, n, num } from '../sql.ts';
 import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';

@@ -8,9 +8,9 @@
  * the label's `expected` for a labelled one — and the column type: a float changes when c ≠ 0; an int is
  * rounded after the change, so c·m must move by more than the rounding can take back (see `visibleTimes`).
  */
-import { isDiscrete } from '../../engine/distributions.ts';
-import type { DistName } from '../../engine/dist/types.ts';
-import type { ColumnPlan, ModifierProgram, Plan, RowScenarioProgram, ScenarioProgram, TablePlan } from '../../plan/types.ts';
+import { isDiscrete } from '../../model/distributions.ts';
+import type { DistName } from '../../model/dist/types.ts';
+import type { ColumnPlan, ModifierProgram, Plan, RowScenarioProgram, ScenarioProgram, TablePlan } from '../../ir/types.ts';
 import { dbl, ident, lit, num } from '../sql.ts';
 import { modifierPath, nodePath } from '../structural.ts';
 import type { ValidateContext } from '../types.ts';

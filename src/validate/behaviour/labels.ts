@@ -15,7 +15,7 @@
  * - `labels_windows` (hard): no label outside its decision's window, and no unlabelled row inside it that the
  *   decision is certain to have changed.
  */
-import type { TablePlan } from '../../plan/types.ts';
+import type { TablePlan } from '../../ir/types.ts';
 import { dbl, ident, lit, n, num, one } from '../sql.ts';
 import { binomialTail, PASS_Z, round, tailZ, zStatus } from '../stats.ts';
 import type { ChartData, CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';

@@ -5,8 +5,8 @@
  * share of the grid's weight inside the lifetime. The parents' births and ends are read by SQL (grouped: one
  * entry per distinct pair), the grid weights are the declared patterns; nothing comes from the engine's model.
  */
-import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
-import type { Freq, PatternPlan, TablePlan } from '../../plan/types.ts';
+import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import type { Freq, PatternPlan, TablePlan } from '../../ir/types.ts';
 import { ident, n } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 

@@ -7,7 +7,7 @@
  * - `activity_by_state`: the rows per state against rate × the time the parents spent in that state inside the
  *   fact's time window (exact binomial per state), for facts whose time grid has no pattern weights.
  */
-import type { ColumnPlan, TablePlan } from '../../plan/types.ts';
+import type { ColumnPlan, TablePlan } from '../../ir/types.ts';
 import { examples, ident, n, num } from '../sql.ts';
 import { judgeCount, pct, round, worst } from '../stats.ts';
 import { docColumn, nodePath } from '../structural.ts';

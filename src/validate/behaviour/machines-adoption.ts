@@ -5,8 +5,8 @@
  * share), then engages as a Poisson process at its tier's events_per_week × the segment's fanout multiplier
  * until the window end. The expected curve is the engine's AdoptionCurve (the declared curve itself).
  */
-import { AdoptionCurve } from '../../engine/adoption.ts';
-import type { AdoptionPlan, TablePlan } from '../../plan/types.ts';
+import { AdoptionCurve } from '../../model/adoption.ts';
+import type { AdoptionPlan, TablePlan } from '../../ir/types.ts';
 import { notAddedRow } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
 import { judgeCount, pct, round, worst } from '../stats.ts';

@@ -11,8 +11,8 @@
  *   G the probability generating function of K and S_i the share of the lifetime's weight at points ≥ i.
  * The result, per segment: expected journeys, conversions and censored journeys by written touch count.
  */
-import { patternWeight, TimeGrid } from '../../engine/time-grid.ts';
-import type { AttributionPlan } from '../../plan/types.ts';
+import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import type { AttributionPlan } from '../../ir/types.ts';
 import { countPmf, pmfMoments } from '../fanout-model.ts';
 import { n } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';

@@ -6,7 +6,7 @@
  * order of their ends) do not overlap; a converting journey converts at its end; a journey with 0 touches has no
  * rows and cannot convert. See docs/behaviours/attribution.md.
  */
-import type { AttributionPlan, TablePlan } from '../../plan/types.ts';
+import type { AttributionPlan, TablePlan } from '../../ir/types.ts';
 import { notAddedRow } from '../labelled.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';

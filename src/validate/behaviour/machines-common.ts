@@ -3,7 +3,7 @@
  * behaviour writes, the fact column that names the entity (the primary parent's key), the entities whose rows a
  * scenario changed on purpose, and a rule-based hard check that counts offending rows per rule in one pass.
  */
-import type { ColumnPlan, GatePlan, GeneratorProgram, SegmentScale, TablePlan } from '../../plan/types.ts';
+import type { ColumnPlan, GatePlan, GeneratorProgram, SegmentScale, TablePlan } from '../../ir/types.ts';
 import { rowLabelKeys } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';

@@ -2,9 +2,9 @@
  * Lifecycle statistics: lifecycle_transitions (where completed visits go), lifecycle_duration (stage durations
  * against their distributions, censoring handled) and lifecycle_events (event rates and types per stage).
  */
-import { distCdf } from '../../engine/dist/cdf.ts';
-import type { DistName } from '../../engine/dist/types.ts';
-import type { LifecycleStagePlan } from '../../plan/types.ts';
+import { distCdf } from '../../model/dist/cdf.ts';
+import type { DistName } from '../../model/dist/types.ts';
+import type { LifecycleStagePlan } from '../../ir/types.ts';
 import { ident, lit, n, num } from '../sql.ts';
 import { judge, judgeCount, pct, round, worst } from '../stats.ts';
 import type { CheckResult, CheckStatus, ValidateContext } from '../types.ts';

@@ -5,8 +5,8 @@
  * no stage ends it) or ends; a stage without one lasts until it churns (a whole number of periods) or the window
  * ends. Events of a stage happen inside its interval. See src/engine/lifecycle.ts.
  */
-import { MAX_VISITS } from '../../engine/lifecycle.ts';
-import type { LifecyclePlan, TablePlan } from '../../plan/types.ts';
+import { MAX_VISITS } from '../../model/lifecycle.ts';
+import type { LifecyclePlan, TablePlan } from '../../ir/types.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, hasColumns, inList, parentRows, type Rule, type RulePart, ruleCheck, tsLit } from './machines-common.ts';

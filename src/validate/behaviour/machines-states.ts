@@ -8,8 +8,8 @@
  * hazards follow: a run of d periods that ends holds d − 1 stays and one move; a run still open at the window
  * end holds d − 1 stays (its last draw is not observed).
  */
-import type { StateMachinePlan, TablePlan } from '../../plan/types.ts';
-import { MEAN_MONTH_DAYS } from '../../engine/states.ts';
+import type { StateMachinePlan, TablePlan } from '../../ir/types.ts';
+import { MEAN_MONTH_DAYS } from '../../model/states.ts';
 import { ident } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, gatedParentRows, hasColumns, inList, parentRows, tsLit } from './machines-common.ts';

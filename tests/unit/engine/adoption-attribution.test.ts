@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AdoptionCurve } from '../../../src/engine/adoption.ts';
-import { conversionProbability, CountDist } from '../../../src/engine/attribution.ts';
-import type { AttributionPlan } from '../../../src/plan/types.ts';
+import { AdoptionCurve } from '../../../src/model/adoption.ts';
+import { conversionProbability, CountDist } from '../../../src/model/attribution.ts';
+import type { AttributionPlan } from '../../../src/ir/types.ts';
 
 const DAY = 86_400_000;
 const GROUPS = [

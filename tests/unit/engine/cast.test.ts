@@ -5,10 +5,11 @@
  * nulls, roundings and truncations arrive in DuckDB as such.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castColumn, roundHalfEven } from '../../../src/engine/cast.ts';
-import { ColumnData } from '../../../src/engine/column-data.ts';
-import { streamKey } from '../../../src/engine/rng.ts';
-import type { ColumnPlan, ColumnType } from '../../../src/plan/types.ts';
+import { castColumn } from '../../../src/engine/cast.ts';
+import { roundHalfEven } from '../../../src/model/rounding.ts';
+import { ColumnData } from '../../../src/model/column-data.ts';
+import { streamKey } from '../../../src/model/rng.ts';
+import type { ColumnPlan, ColumnType } from '../../../src/ir/types.ts';
 import { generatorFor } from '../../../src/registry/index.ts';
 import { compileOrThrow, type Db, generate } from '../../support/run-spec.ts';
 

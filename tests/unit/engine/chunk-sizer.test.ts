@@ -1,6 +1,6 @@
 /* The default chunk size adapts to wide rows (src/engine/table.ts ChunkSizer); an explicit --chunk-rows is kept. */
 import { describe, expect, it } from 'vitest';
-import { ColumnData } from '../../../src/engine/column-data.ts';
+import { ColumnData } from '../../../src/model/column-data.ts';
 import { CHUNK_BYTES, ChunkSizer } from '../../../src/engine/table.ts';
 
 describe('ChunkSizer', () => {

@@ -12,15 +12,15 @@ import {
   sampleDirichlet,
   sampleDist,
   type DistName,
-} from '../../../src/engine/distributions.ts';
-import { betaI, harmonic, lgamma } from '../../../src/engine/dist/special.ts';
-import { streamKey } from '../../../src/engine/rng.ts';
+} from '../../../src/model/distributions.ts';
+import { betaI, harmonic, lgamma } from '../../../src/model/dist/special.ts';
+import { streamKey } from '../../../src/model/rng.ts';
 import { chiSquareDiscrete, correlation, ksStatistic, moments } from './stats-helpers.ts';
 
 /** Records the slots the samplers read, and can force every uniform to a constant. */
 const probe = vi.hoisted(() => ({ record: false, min: Infinity, max: -Infinity, constant: NaN }));
-vi.mock('../../../src/engine/rng.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/engine/rng.ts')>();
+vi.mock('../../../src/model/rng.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/model/rng.ts')>();
   return {
     ...real,
     uniform(key: number, row: number, slot: number): number {

@@ -4,9 +4,9 @@
  * for a non-string column is named.
  */
 import { describe, expect, it } from 'vitest';
-import { parseExpression } from '../../../src/engine/expression.ts';
-import { EXPR_LIMITS } from '../../../src/engine/expr/parse.ts';
-import { resultTypeProblem } from '../../../src/engine/expr/typecheck.ts';
+import { parseExpression } from '../../../src/expr/expression.ts';
+import { EXPR_LIMITS } from '../../../src/expr/parse.ts';
+import { resultTypeProblem } from '../../../src/expr/typecheck.ts';
 
 const errorsOf = (code: string) => {
   const r = parseExpression(code);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, exprToSource, parseExpression, typeCheckExpression } from '../../../src/engine/expression.ts';
-import type { ExprError, ExprRef, ExprValue, ParsedExpression } from '../../../src/engine/expression.ts';
-import { uniform } from '../../../src/engine/rng.ts';
+import { compileExpression, exprToSource, parseExpression, typeCheckExpression } from '../../../src/expr/expression.ts';
+import type { ExprError, ExprRef, ExprValue, ParsedExpression } from '../../../src/expr/expression.ts';
+import { uniform } from '../../../src/model/rng.ts';
 
 type Cell = number | string | boolean | null;
 type Arrays = Record<string, ArrayLike<Cell>>;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakerColumn } from '../../../src/engine/faker.ts';
 import { keyedFaker } from '../../../src/engine/faker/fakerjs.ts';
-import { callProblem, FAKER_LIMITS, fakerArgsProblem, regexProblem } from '../../../src/engine/faker/limits.ts';
+import { callProblem, FAKER_LIMITS, fakerArgsProblem, regexProblem } from '../../../src/model/faker-limits.ts';
 import { compile } from '../../../src/plan/compile.ts';
 import { validatePlan } from '../../../src/plan/plan-schema.ts';
 

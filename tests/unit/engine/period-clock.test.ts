@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeriodClock } from '../../../src/engine/states.ts';
+import { PeriodClock } from '../../../src/model/states.ts';
 
 /** Date-based reference: months are mean Gregorian months (365.2425 / 12 days) in whole days; calendar years
  * keep the date, clamped to the month's last day. */

@@ -8,7 +8,7 @@ import {
   streamKey,
   uniform,
   uniformInt,
-} from '../../../src/engine/rng.ts';
+} from '../../../src/model/rng.ts';
 import { chiSquareCritical, ksStatistic } from './stats-helpers.ts';
 
 const TWO_32 = 4294967296;

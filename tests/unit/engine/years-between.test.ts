@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, parseExpression } from '../../../src/engine/expression.ts';
-import { yearsBetween } from '../../../src/engine/expr/dates.ts';
-import { uniform } from '../../../src/engine/rng.ts';
+import { compileExpression, parseExpression } from '../../../src/expr/expression.ts';
+import { yearsBetween } from '../../../src/model/calendar.ts';
+import { uniform } from '../../../src/model/rng.ts';
 
 /** years_between(a, b): whole calendar years from a to b — an age when a is a birth date. */
 const ev = (a: number | null, b: number | null) => {

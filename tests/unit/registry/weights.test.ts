@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { col, compileDoc, entity, expectShares, idCol, runColumns, spec } from '../../support/harness.ts';
-import { timePart } from '../../../src/engine/time-grid.ts';
+import { timePart } from '../../../src/model/time-grid.ts';
 
 const N = 20_000;
 const year = { start: '2024-01-01T00:00:00Z', end: '2024-12-31T23:59:59Z' };

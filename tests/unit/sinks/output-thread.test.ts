@@ -6,8 +6,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ColumnData } from '../../../src/engine/column-data.ts';
-import type { TablePlan } from '../../../src/plan/types.ts';
+import { ColumnData } from '../../../src/model/column-data.ts';
+import type { TablePlan } from '../../../src/ir/types.ts';
 import { removeUnfinishedOutputs } from '../../../src/sinks/duckdb.ts';
 import { OutputThread } from '../../../src/sinks/output-thread.ts';
 import { Db, tempFile } from '../../support/run-spec.ts';

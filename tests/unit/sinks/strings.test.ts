@@ -4,8 +4,8 @@
  * copyLongStrings). Every kind of string must come back exactly, whichever thread appends.
  */
 import { describe, expect, it } from 'vitest';
-import { ColumnData } from '../../../src/engine/column-data.ts';
-import type { TablePlan } from '../../../src/plan/types.ts';
+import { ColumnData } from '../../../src/model/column-data.ts';
+import type { TablePlan } from '../../../src/ir/types.ts';
 import { DuckDBFileSink } from '../../../src/sinks/duckdb.ts';
 import { ChunkEncoder } from '../../../src/sinks/encode.ts';
 import type { Output } from '../../../src/sinks/output.ts';

@@ -6,13 +6,13 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curveValue } from '../../../src/plan/curves.ts';
-import { curvesAt } from '../../../src/engine/vintage.ts';
-import { patternPrefix, TimeGrid } from '../../../src/engine/time-grid.ts';
-import { floorPeriod } from '../../../src/engine/grain.ts';
-import { roundHalfEven } from '../../../src/engine/cast.ts';
-import { distPmf } from '../../../src/engine/distributions.ts';
-import type { CurvePlan, GrainPlan } from '../../../src/plan/types.ts';
+import { curveValue } from '../../../src/model/curves.ts';
+import { curvesAt } from '../../../src/model/vintage.ts';
+import { patternPrefix, TimeGrid } from '../../../src/model/time-grid.ts';
+import { floorPeriod } from '../../../src/model/grain.ts';
+import { roundHalfEven } from '../../../src/model/rounding.ts';
+import { distPmf } from '../../../src/model/distributions.ts';
+import type { CurvePlan, GrainPlan } from '../../../src/ir/types.ts';
 import { curvesAtSql, curveSql, familyFactor, gridSql } from '../../../src/validate/behaviour/cohorts-common.ts';
 import { dbl as num } from '../../../src/validate/sql.ts';
 import { roundedMean } from '../../../src/validate/behaviour/cohorts-moments.ts';

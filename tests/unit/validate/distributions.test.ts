@@ -4,10 +4,10 @@
  * Monte Carlo of the engine's own sampler and jitter), and the exact-tail share judgement.
  */
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '../../../src/engine/distributions.ts';
-import { distCdf } from '../../../src/engine/dist/cdf.ts';
-import { uniform } from '../../../src/engine/rng.ts';
-import { GridSampler, TimeGrid } from '../../../src/engine/time-grid.ts';
+import { normalQuantile } from '../../../src/model/distributions.ts';
+import { distCdf } from '../../../src/model/dist/cdf.ts';
+import { uniform } from '../../../src/model/rng.ts';
+import { GridSampler, TimeGrid } from '../../../src/model/time-grid.ts';
 import { dispersionSE, fanoutModel } from '../../../src/validate/fanout-model.ts';
 import { judgeCounts, judgeCurve, tToZ } from '../../../src/validate/behaviour/distributions-stats.ts';
 import { binomialZ } from '../../../src/validate/stats.ts';

@@ -4,8 +4,8 @@
  * the closed forms the count checks rely on.
  */
 import { describe, expect, it } from 'vitest';
-import { CountDist } from '../../../src/engine/attribution.ts';
-import type { FanoutPlan } from '../../../src/plan/types.ts';
+import { CountDist } from '../../../src/model/attribution.ts';
+import type { FanoutPlan } from '../../../src/ir/types.ts';
 import { countPmf, fanoutModel, fanoutMoments, pmfMoments } from '../../../src/validate/fanout-model.ts';
 import { binomialTail, tailZ } from '../../../src/validate/stats.ts';
 

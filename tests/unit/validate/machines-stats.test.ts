@@ -1,6 +1,6 @@
 /* The statistics behind the behaviour II checks: exact count judgements, count distributions, move probabilities, durations. */
 import { describe, expect, it } from 'vitest';
-import type { StateMachinePlan } from '../../../src/plan/types.ts';
+import type { StateMachinePlan } from '../../../src/ir/types.ts';
 import { restrictedMean, survival } from '../../../src/validate/behaviour/machines-lifecycle-stats.ts';
 import { moveProbabilities } from '../../../src/validate/behaviour/machines-states.ts';
 import { countPmf as pmfOrNull, pmfMoments } from '../../../src/validate/fanout-model.ts';

@@ -4,8 +4,8 @@
  * they shared these (labels: a log-space sum; machines: Acklam's normal quantile for the z).
  */
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '../../../src/engine/dist/normal-quantile.ts';
-import { logFactorial } from '../../../src/engine/dist/special.ts';
+import { normalQuantile } from '../../../src/model/dist/normal-quantile.ts';
+import { logFactorial } from '../../../src/model/dist/special.ts';
 import { binomialTail, binomialZ, judgeCount, poissonTail, tailZ, zStatus } from '../../../src/validate/stats.ts';
 
 /** ln k! (a table below 256, the Stirling series above: a running sum of logs drifts by ~1e-8 at k = 50 000). */

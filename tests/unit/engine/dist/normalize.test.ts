@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIST_NAMES, normalizeDirichlet, normalizeDist } from '../../../../src/engine/distributions.ts';
+import { DIST_NAMES, normalizeDirichlet, normalizeDist } from '../../../../src/model/distributions.ts';
 
 describe('normalizeDist', () => {
   const ok = (type: string, raw: Record<string, unknown>) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distMean, distVariance, normalQuantile, normalQuantilePrecise } from '../../../../src/engine/distributions.ts';
-import { betaI, gammaP, gammaQ, harmonic, lgamma, normalCdf } from '../../../../src/engine/dist/special.ts';
+import { distMean, distVariance, normalQuantile, normalQuantilePrecise } from '../../../../src/model/distributions.ts';
+import { betaI, gammaP, gammaQ, harmonic, lgamma, normalCdf } from '../../../../src/model/dist/special.ts';
 
 describe('normalQuantile (Acklam) and normalQuantilePrecise (AS 241)', () => {
   // Reference values from scipy.stats.norm.ppf.

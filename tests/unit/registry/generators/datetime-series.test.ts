@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timePart } from '../../../../src/engine/time-grid.ts';
+import { timePart } from '../../../../src/model/time-grid.ts';
 import { chiSquare, col, compileDoc, counts, DAY, entity, expectShares, expectWithin, HOUR, idCol, mean, runColumns, runDoc, spec } from '../../../support/harness.ts';
 
 // Grids are enumerated here independently of src/engine/time-grid.ts (calendar arithmetic with

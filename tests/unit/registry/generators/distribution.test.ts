@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distMean, distVariance, normalizeDist } from '../../../../src/engine/distributions.ts';
+import { distMean, distVariance, normalizeDist } from '../../../../src/model/distributions.ts';
 import { col, compileDoc, entity, expectWithin, idCol, mean, runColumns, spec, variance } from '../../../support/harness.ts';
 import { clampedNormalMean, normalCdf } from '../../../support/stats.ts';
 

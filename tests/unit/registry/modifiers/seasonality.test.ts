@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timePart } from '../../../../src/engine/time-grid.ts';
+import { timePart } from '../../../../src/model/time-grid.ts';
 import { col, entity, errorCodes, expectWithin, idCol, mean, runColumns, spec } from '../../../support/harness.ts';
 
 // Numeric columns are multiplied by the RAW weight of the bucket of their time reference. Checked

@@ -3,7 +3,7 @@
  * a stage of a funnel table over the same parent — the funnel's own simulation replayed (counter-based, so it is
  * the time written in that table) — or NaN when it never did.
  */
-import type { GatePlan, Plan } from '../plan/types.ts';
+import type { GatePlan, Plan } from '../ir/types.ts';
 import { FunnelModel } from './funnel.ts';
 import type { Store } from './store.ts';
 

@@ -7,7 +7,7 @@
  * at their tier's events_per_week (× segment fanout multiplier) until the window end. Everything is a
  * keyed draw of (stream, parent ordinal, slot), so counting rows and filling a chunk agree.
  */
-import type { AdoptionPlan } from '../plan/types.ts';
+import type { AdoptionPlan } from '../ir/types.ts';
 import { mix, uniform } from './rng.ts';
 import type { Store } from './store.ts';
 import { segmentMultipliers } from './vintage.ts';

@@ -4,7 +4,7 @@
  * the evaluator; the final result turns NaN/±Infinity into null.
  */
 import type { ExprValue } from './types.ts';
-import { dayOf, dowOf, hourOf, monthOf, yearOf, yearsBetween } from './dates.ts';
+import { dayOf, dowOf, hourOf, monthOf, yearOf, yearsBetween } from '../model/calendar.ts';
 
 /** A value in a numeric context: numbers as they are, booleans as 1/0, anything else (null, strings) NaN. */
 function toNum(v: unknown): number {

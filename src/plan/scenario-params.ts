@@ -1,6 +1,6 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { error, isNumber, type Json, type PlanContext } from '../plan/context.ts';
-import type { ScenarioType } from '../plan/types.ts';
+import { error, isNumber, type Json, type PlanContext } from './context.ts';
+import type { ScenarioType } from '../ir/types.ts';
 
 /** Difficulty scales a magnitude's deviation from "no change": easy ×1.5, medium ×1, hard ×0.6. */
 export const DIFFICULTY: Record<string, number> = { easy: 1.5, medium: 1, hard: 0.6 };

@@ -1,4 +1,4 @@
-import type { CurvePlan } from './types.ts';
+import type { CurvePlan } from '../ir/types.ts';
 
 /**
  * Multiplier of an age curve at whole age bucket k (k = floor(age / unit)): an array holds its last

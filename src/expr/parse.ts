@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
-import { didYouMean } from '../../diagnostics/suggest.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
 import { FUNCTIONS, FUNCTION_NAMES, isFnName } from './functions.ts';
 import { preprocess } from './preprocess.ts';
 import { inferTypes } from './typecheck.ts';

@@ -6,7 +6,7 @@
  * Events of the stage's types happen as a Poisson process at its rate inside the stage interval. Everything
  * is keyed by (parent table + model, parent ordinal, slot), so stage and event facts agree.
  */
-import type { LifecyclePlan } from '../plan/types.ts';
+import type { LifecyclePlan } from '../ir/types.ts';
 import { type CompiledDist, compileDist, sampleDist } from './distributions.ts';
 import { DIST_SLOT_SPAN, type DistName } from './dist/types.ts';
 import { mix, uniform } from './rng.ts';

@@ -1,4 +1,4 @@
-import type { EffectPlan } from '../plan/types.ts';
+import type { EffectPlan } from '../ir/types.ts';
 import { joinKey } from './column-data.ts';
 import type { Store } from './store.ts';
 import type { TimeGrid } from './time-grid.ts';

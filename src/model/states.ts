@@ -5,7 +5,7 @@
  * the parent segment's churn_multiplier. Everything is a keyed draw of (stream, parent ordinal, period), so
  * two facts with the same model (episodes and periods) tell the same story.
  */
-import type { Plan, StateMachinePlan } from '../plan/types.ts';
+import type { Plan, StateMachinePlan } from '../ir/types.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
 import { segmentMultipliers } from './segments.ts';

@@ -13,16 +13,16 @@
  * "" are false. `%` is the floored modulo; round() rounds half away from zero. Timestamps are epoch
  * milliseconds (UTC); dow is 0 = Monday.
  */
-import { generate, type RefKind } from './expr/codegen.ts';
-import { parseExpression } from './expr/parse.ts';
-import { HELPER_NAMES, HELPER_VALUES } from './expr/runtime.ts';
-import { inferTypes } from './expr/typecheck.ts';
-import type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression } from './expr/types.ts';
+import { generate, type RefKind } from './codegen.ts';
+import { parseExpression } from './parse.ts';
+import { HELPER_NAMES, HELPER_VALUES } from './runtime.ts';
+import { inferTypes } from './typecheck.ts';
+import type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression } from './types.ts';
 
 export { parseExpression };
-export { FUNCTION_NAMES } from './expr/functions.ts';
-export type { RefKind } from './expr/codegen.ts';
-export type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression, ParseResult } from './expr/types.ts';
+export { FUNCTION_NAMES } from './functions.ts';
+export type { RefKind } from './codegen.ts';
+export type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression, ParseResult } from './types.ts';
 
 export type RowEvaluator = (i: number) => ExprValue;
 type Factory = (...args: unknown[]) => RowEvaluator;

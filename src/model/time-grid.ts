@@ -1,6 +1,6 @@
-import type { Freq, PatternPlan, TimeDimension } from '../plan/types.ts';
-import { buildCdf, pickIndex } from './cdf.ts';
-import { dowOf, hourOf, monthOf } from './expr/dates.ts';
+import type { Freq, PatternPlan, TimeDimension } from '../ir/types.ts';
+import { buildCdf, pickIndex } from './weighted-pick.ts';
+import { dowOf, hourOf, monthOf } from './calendar.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

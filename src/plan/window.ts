@@ -1,5 +1,5 @@
-import { error, type PlanContext } from '../plan/context.ts';
-import { parseDuration, parseInstant } from '../plan/time.ts';
+import { error, type PlanContext } from './context.ts';
+import { parseDuration, parseInstant } from './time.ts';
 
 export const DAY_MS = 86_400_000;
 

@@ -7,8 +7,8 @@
  * multiplier 1 keeps the base fanout, so children per parent at age k (over parents observable at k)
  * follow the curve whatever the creation date.
  */
-import { curveValue } from '../plan/curves.ts';
-import type { CurvePlan, Plan, TablePlan, VintagePlan } from '../plan/types.ts';
+import { curveValue } from './curves.ts';
+import type { CurvePlan, Plan, TablePlan, VintagePlan } from '../ir/types.ts';
 import type { ColumnData } from './column-data.ts';
 import { segmentMultipliers } from './segments.ts';
 

@@ -1,4 +1,4 @@
-import type { SegmentScale } from '../plan/types.ts';
+import type { SegmentScale } from '../ir/types.ts';
 import type { Store } from './store.ts';
 
 /** Per-row multiplier of a segment scale over the rows of its entity (1 for unlisted segments and nulls). */

@@ -4,14 +4,14 @@
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { parseExpression } from '../engine/expression.ts';
-import { streamKey } from '../engine/rng.ts';
-import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef } from '../plan/context.ts';
-import type { TableDraft } from '../plan/tables.ts';
-import { timeReference } from '../plan/time-reference.ts';
-import { columnDeps } from '../plan/deps.ts';
-import type { ColumnPlan, RowScenarioProgram, ScenarioProgram, ScenarioSelection, ScenarioType } from '../plan/types.ts';
-import { planParams } from './params.ts';
+import { parseExpression } from '../expr/expression.ts';
+import { streamKey } from '../model/rng.ts';
+import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef } from './context.ts';
+import type { TableDraft } from './tables.ts';
+import { timeReference } from './time-reference.ts';
+import { columnDeps } from './deps.ts';
+import type { ColumnPlan, RowScenarioProgram, ScenarioProgram, ScenarioSelection, ScenarioType } from '../ir/types.ts';
+import { planParams } from './scenario-params.ts';
 import { planWindow } from './window.ts';
 
 export const SCENARIO_TYPES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];

@@ -4,7 +4,7 @@
  * after a lifecycle's last stage ended. Replayed from the behaviour's own keyed draws, so it is the timeline its
  * table holds.
  */
-import type { Plan } from '../plan/types.ts';
+import type { Plan } from '../ir/types.ts';
 import { LifecycleModel } from './lifecycle.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import type { Store } from './store.ts';

@@ -8,8 +8,8 @@
  * Every draw is keyed by the parent table and a hash of the model (not by the fact), so a touchpoints fact
  * and a conversions fact with the same model tell the same story, journey ids included.
  */
-import type { AttributionPlan, FanoutPlan } from '../plan/types.ts';
-import { pickIndex } from './cdf.ts';
+import type { AttributionPlan, FanoutPlan } from '../ir/types.ts';
+import { pickIndex } from './weighted-pick.ts';
 import { type CompiledDist, compileDist, DIST_SLOT_SPAN, sampleDist } from './distributions.ts';
 import { mix, uniform } from './rng.ts';
 import type { Store } from './store.ts';

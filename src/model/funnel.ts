@@ -5,7 +5,7 @@
  * p = min(1, rate_k × segment multiplier), `delay_k` after stage k − 1; a stage whose time would fall
  * after the window end is not reached (censoring) and ends the funnel.
  */
-import type { FunnelPlan, Plan } from '../plan/types.ts';
+import type { FunnelPlan, Plan } from '../ir/types.ts';
 import { type CompiledDist, compileDist } from './distributions.ts';
 import type { DistName } from './dist/types.ts';
 import { DIST_SLOT_SPAN } from './dist/types.ts';

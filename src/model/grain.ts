@@ -6,10 +6,10 @@
  * keyed draw (stream, row = parent ordinal, slot = period index), so counting and filling agree and any
  * range of parents is independent of the others.
  */
-import type { GrainPlan } from '../plan/types.ts';
+import type { GrainPlan } from '../ir/types.ts';
 import type { Store } from './store.ts';
 import { patternWeight } from './time-grid.ts';
-import { trendFactor } from '../registry/modifiers/trend.ts';
+import { trendFactor } from './trend.ts';
 import { uniform } from './rng.ts';
 import { curvesAt, segmentMultipliers } from './vintage.ts';
 
