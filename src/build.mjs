@@ -13,8 +13,8 @@
  *   dist/types/                  declarations (tsc, tsconfig.build.json): the `types` of package.json's exports
  *
  * Every JavaScript file sits in dist/ itself, so `new URL('./worker-main.js', import.meta.url)` (the way
- * src/engine/workers/pool.ts and src/sinks/output-thread.ts name a thread's entry) finds it from any chunk.
- * __DATAGEN_DIST__ tells src/cli/bin.js and src/engine/workers/bundle.ts that they run built.
+ * src/run/workers/pool.ts and src/run/output-thread.ts name a thread's entry) finds it from any chunk.
+ * __DATAGEN_DIST__ tells src/cli/bin.js and src/run/workers/bundle.ts that they run built.
  * npm packages stay imports (`packages: 'external'`): they are the package's dependencies.
  *
  * `--js-only` leaves out the declarations (bench/cases/startup.ts rebuilds the JavaScript before it measures).
@@ -59,7 +59,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: { 'worker-main': 'src/engine/workers/worker-main.ts', 'output-worker': 'src/sinks/output-worker.ts' },
+  entryPoints: { 'worker-main': 'src/run/workers/worker-main.ts', 'output-worker': 'src/run/output-worker.ts' },
   define: { __DATAGEN_DIST__: 'true', __DATAGEN_WORKER_BUNDLE__: 'true' },
 });
 

@@ -6,7 +6,7 @@
  *   await run(plan!, { out: 'quickstart.duckdb' });
  */
 import { SpecError } from './diagnostics/diagnostic.ts';
-import { runPlan, type RunOptions, type RunResult } from './engine/run.ts';
+import { runPlan, type RunOptions, type RunResult } from './run/run.ts';
 import { compile, type CompileOptions } from './plan/compile.ts';
 import { isPlan } from './plan/is-plan.ts';
 import type { Plan } from './ir/types.ts';
@@ -21,7 +21,7 @@ export type { Plan } from './ir/types.ts';
 /** A spec document, as schemas/datagen.schema.json describes it (docs/language.md). */
 export type Spec = DatagenSpec;
 export { isPlan } from './plan/is-plan.ts';
-export type { RunOptions, RunResult } from './engine/run.ts';
+export type { RunOptions, RunResult } from './run/run.ts';
 export { queryFile } from './sinks/read.ts';
 export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
 export { withoutScenarios } from './scenarios/strip.ts';

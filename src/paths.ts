@@ -1,7 +1,7 @@
 /**
  * The datagen package's own folder (package.json, schemas/, node_modules/), found by walking up from this module:
  * the same answer from the sources (src/paths.ts) and from an esbuild bundle of them cached in
- * node_modules/.cache/datagen/ (src/engine/workers/bundle.ts), where paths relative to the module would be wrong.
+ * node_modules/.cache/datagen/ (src/run/workers/bundle.ts), where paths relative to the module would be wrong.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,7 @@
 /** Running a spec through datagen's library, exactly as the CLI does: `compile` then `runPlan`. */
 import { readFileSync } from 'node:fs';
 import { formatDiagnostics } from '../../src/diagnostics/format.ts';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import { compile } from '../../src/plan/compile.ts';
 import type { VariantRun } from './types.ts';
 

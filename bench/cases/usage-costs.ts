@@ -8,7 +8,7 @@
  * injection; target ≤ 20 % overhead ⇔ ratio ≥ 1/1.2 ≈ 0.83.
  */
 import { formatDiagnostics } from '../../src/diagnostics/format.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { compile } from '../../src/plan/compile.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import { readSpec } from './datagen.ts';

@@ -18,7 +18,7 @@ import { Progress } from './progress.ts';
 import { installSignalHandlers as install } from './signals.ts';
 
 // Start-up (issue 17 §2): what a command needs is imported when it runs, so `--version` and `--help` load none of
-// it: spec compilation (ajv, faker-js) through load.ts, the engine and DuckDB's bindings (engine/run.ts,
+// it: spec compilation (ajv, faker-js) through load.ts, the engine and DuckDB's bindings (run/run.ts,
 // sinks/temp.ts → sinks/duckdb.ts), @duckdb/node-api (sinks/read.ts), the validator and its report (validate.ts).
 let duckdbSinks: typeof import('../sinks/duckdb.ts') | undefined;
 let reader: typeof import('../sinks/read.ts') | undefined;
@@ -110,7 +110,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--force', 'replace an existing -o file that is not a DuckDB database, or write Parquet into a folder datagen did not write')
     .option('-q, --quiet', 'no progress bars')
     .action(async (input: string, o) => {
-      const [{ loadPlan }, { defaultOutput, runPlan }, { removeStaleTemps }] = await Promise.all([import('./load.ts'), import('../engine/run.ts'), import('../sinks/temp.ts')]);
+      const [{ loadPlan }, { defaultOutput, runPlan }, { removeStaleTemps }] = await Promise.all([import('./load.ts'), import('../run/run.ts'), import('../sinks/temp.ts')]);
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);

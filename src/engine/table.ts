@@ -1,5 +1,4 @@
 import { INHERITED_TIME, type Plan, type TablePlan } from '../ir/types.ts';
-import { generatorFor, modifierFor } from '../registry/index.ts';
 import { buildCdf, pickIndex } from '../model/weighted-pick.ts';
 import { castColumn } from './cast.ts';
 import { type ChunkContext, type PendingLabel, tableKey } from './chunk.ts';
@@ -11,20 +10,9 @@ import { segmentMultipliers } from '../model/vintage.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { followLabels, isLabelled, labelRow, type LabelRow } from './labels.ts';
 import { modifiersRowWise, patched, rowRanges, rowWise, sliceOf, subContext } from './shadow.ts';
-import { executeScenario, windowLabels } from '../scenarios/execute.ts';
-import { addedRows } from '../scenarios/add-rows.ts';
-import { reusableColumns } from '../scenarios/history.ts';
+import { runtime } from './runtime.ts';
 
 export { type LabelRow } from './labels.ts';
-
-export interface TableSink {
-  append(columns: ColumnData[], n: number): void;
-}
-
-export interface GenerateOptions {
-  chunkRows: number;
-  onProgress?: (rows: number, total: number) => void;
-}
 
 /**
  * A range of rows of a table: rows [rowStart, rowEnd) and, for a fact, the parents [parentStart, parentEnd) they
@@ -180,30 +168,6 @@ export function parentRows(counts: Int32Array, r: RowRange): Float64Array {
   return out;
 }
 
-/** Generate one table chunk by chunk into `sink`; retains the columns later tables read. */
-export function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSink, memo: Map<object, unknown>, opts: GenerateOptions): { rows: number; labels: LabelRow[] } {
-  const layout = tableLayout(plan, table, store);
-  const total = layout.total;
-  const retained = new Map<string, ColumnData[]>(table.retain.map((c) => [c, []]));
-  const labels: LabelRow[] = [];
-  for (const r of chunkRanges(layout, wholeRange(layout), opts.chunkRows)) {
-    const n = r.rowEnd - r.rowStart;
-    const cols = generateChunk(plan, table, store, memo, layout, r, labels);
-    sink.append(table.columns.map((c) => cols.get(c.name)!), n);
-    for (const [name, parts] of retained) parts.push(cols.get(name)!);
-    opts.onProgress?.(r.rowEnd, total);
-  }
-  store.set(table.id, { rows: total, columns: new Map([...retained].map(([name, parts]) => [name, ColumnData.concat(parts, total)])) });
-  sortLabels(labels);
-  const added = table.addRows ? addedRows(plan, table, store, memo, layout, wholeRange(layout)) : null;
-  if (added?.n) {
-    sink.append(added.columns, added.n);
-    labels.push(...added.labels);
-  }
-  labels.push(...windowLabels(plan, table, store, memo, total));
-  return { rows: total + (added?.n ?? 0), labels };
-}
-
 /** A table's labels in (row, column) order, whatever the chunking (label ids follow this order). */
 export function sortLabels(labels: LabelRow[]): void {
   labels.sort((a, b) => a.row - b.row || ((a.column ?? '') < (b.column ?? '') ? -1 : (a.column ?? '') > (b.column ?? '') ? 1 : 0));
@@ -247,7 +211,8 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
   const quiet: ChunkContext = { ...ctx, cols: new Map(), label: () => undefined };
   // A table whose scenarios evaluate it once without them (history) takes the unchanged columns from there.
   // Rows past the table's end (the new keys of rows a scenario adds) are not in the history: computed afresh.
-  const history = reusableColumns(ctx);
+  const rt = runtime();
+  const history = rt.reusableColumns(ctx);
   const reuse = history && [...history.values.values(), ...history.generated.values()].every((c) => start + n <= c.length) ? history : null;
   for (const name of table.evalOrder) {
     const col = table.columns.find((c) => c.name === name)!;
@@ -257,17 +222,17 @@ function evaluateChunk(plan: Plan, table: TablePlan, store: Store, memo: Map<obj
       continue;
     }
     const before = reuse?.generated.get(name);
-    const generated = before ? sliceOf(before, start, start + n, true) : generatorFor(col.generator.kind).execute(col.generator, col, ctx);
+    const generated = before ? sliceOf(before, start, start + n, true) : rt.generate(col.generator, col, ctx);
     const upstream = differs.size > 0 && columnDeps(col, null).columns.some((c) => differs.has(c));
     // Labelled modifiers report every change they make: without a report (and no changed input) the shadow equals the data.
     const pristine = !upstream && col.modifiers.some(isLabelled) ? generated.clone() : null;
     const reported = pending.length;
-    const data = col.modifiers.reduce((d, m) => (m.kind === 'scenario' ? executeScenario(m, d, col, ctx) : modifierFor(m.kind).execute(m, d, col, ctx)), generated);
+    const data = col.modifiers.reduce((d, m) => rt.modify(m, d, col, ctx), generated);
     cols.set(name, enforceOrder(castColumn(data, col, start), col, cols));
     if (upstream || (pristine && pending.length > reported)) {
       quiet.cols = new Map([...cols, ...differs]);
       const shadowOf = (c: ChunkContext, base?: ColumnData) => {
-        const d = col.modifiers.filter((m) => !isLabelled(m)).reduce((x, m) => modifierFor(m.kind).execute(m, x, col, c), base ?? generatorFor(col.generator.kind).execute(col.generator, col, c));
+        const d = col.modifiers.filter((m) => !isLabelled(m)).reduce((x, m) => rt.modify(m, x, col, c), base ?? rt.generate(col.generator, col, c));
         return enforceOrder(castColumn(d, col, c.start), col, c.cols);
       };
       // Row-wise programs differ from their shadow only where an input changed or a labelled modifier reported

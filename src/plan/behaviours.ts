@@ -140,7 +140,7 @@ function planActivity(ctx: PlanContext, node: Json, path: string, draft: TableDr
 /**
  * Every row with a lifetime bounds its plain facts (through the primary parent): their times fall inside it
  * and their expected count is the base fanout × the exposure (the share of the child's time grid, by its own
- * weights, inside the lifetime) — the machinery of vintage without curves (src/engine/vintage.ts).
+ * weights, inside the lifetime) — the machinery of vintage without curves (src/model/vintage.ts).
  */
 function planLifetimes(ctx: PlanContext, drafts: Map<string, TableDraft>): void {
   for (const { node } of ctx.nodes.values()) {

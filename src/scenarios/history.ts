@@ -7,6 +7,7 @@
 import { type ChunkContext, tableKey } from '../engine/chunk.ts';
 import { ColumnData } from '../model/column-data.ts';
 import { chunkRanges, generateChunk, layoutKey, tableLayout, wholeRange } from '../engine/table.ts';
+import type { ReusableColumns } from '../engine/runtime.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
 import type { Plan, ScenarioSelection, TablePlan } from '../ir/types.ts';
@@ -87,17 +88,8 @@ export function needsHistory(table: TablePlan): boolean {
     && (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift' || m.selection.kind === 'random_k')));
 }
 
-/** Columns of a chunk the run takes from the history instead of evaluating them. */
-export interface Reusable {
-  /** Final values: no scenario or other labelled modifier (outliers, anomaly) changes them or what they read. */
-  values: Map<string, ColumnData>;
-  /**
-   * Generator outputs of scenario targets: a target whose modifiers are all scenarios, which reads no changed
-   * column, has no null_rate and whose generator gives values the type cast keeps (counts, floats) has, as
-   * its value without scenarios, exactly what its generator gives: the run applies the scenarios to it.
-   */
-  generated: Map<string, ColumnData>;
-}
+/** Columns of a chunk the run takes from the history instead of evaluating them (src/engine/runtime.ts). */
+export type Reusable = ReusableColumns;
 
 /**
  * What a chunk of the run can take from the history instead of evaluating it again (the table's values

@@ -10,7 +10,7 @@ import duckdb from '@duckdb/node-bindings';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColumnData } from '../model/column-data.ts';
-import type { LabelRow, TableSink } from '../engine/table.ts';
+import type { LabelRow } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { ChunkEncoder, type EncodedChunk, type EncodedColumn, TWO32 } from './encode.ts';
 import type { ManifestRow, Output } from './output.ts';
@@ -183,6 +183,11 @@ export class DuckDBFileSink implements Output {
  * Copies encoded chunk columns (src/sinks/encode.ts) into one reused native data chunk and appends it,
  * VECTOR rows at a time: per vector and column one memcpy, long strings through the string heap.
  */
+/** Where a table's chunks go, in row order (the writer below; the tests' in-memory sink). */
+export interface TableSink {
+  append(columns: ColumnData[], n: number): void;
+}
+
 export class TableWriter implements TableSink {
   private readonly chunk: duckdb.DataChunk;
   private readonly encoder: ChunkEncoder;

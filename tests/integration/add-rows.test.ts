@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { col, compileDoc, entity, fact, idCol, planOf, spec } from '../support/harness.ts';
 import { generate, ScenarioPair } from '../support/run-spec.ts';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { COMPAT_DIR, compileOrThrow, Db, readJson, tempFile } from '../support/run-spec.ts';
 

@@ -6,7 +6,7 @@
  * catch touches outside the lifetime and overlapping journeys. Expectations come from the spec and the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { MACHINE_CHECKS } from '../../src/validate/behaviour/machines.ts';
 import { type Db, generate, tempFile } from '../support/run-spec.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { type Db, generate, tempFile } from '../support/run-spec.ts';
 

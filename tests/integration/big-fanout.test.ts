@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import { checkEstimatedRows, DEFAULT_MAX_ROWS, rowCeiling, TooManyRowsError } from '../../src/plan/estimate.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/plan/compile.ts';
-import { runPlan, type RunResult } from '../../src/engine/run.ts';
+import { runPlan, type RunResult } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { PLANNED_BEHAVIOURS } from '../../src/plan/tables.ts';
 import { quoteIdent as q, quoteString } from '../../src/sinks/sql.ts';

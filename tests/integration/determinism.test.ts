@@ -9,7 +9,7 @@
  * (labels), expressions (parent.*, bool, date) and null_rate.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import { canonicalJson } from '../../src/plan/canonical.ts';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';

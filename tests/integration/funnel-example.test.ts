@@ -5,7 +5,7 @@
  * the funnel's monotonicity on the run with them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import { compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';
 import { compileOrThrow, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import { compileOrThrow, Db, EXAMPLES_DIR, readJson } from '../support/run-spec.ts';
 import { normalCdf } from '../support/stats.ts';

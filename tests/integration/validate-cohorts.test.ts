@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMPAT_DIR, compileOrThrow, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
 import { corruptCopy, generateFile, notPassing, pick, runChecks } from '../support/validate.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { COHORT_CHECKS } from '../../src/validate/behaviour/cohorts.ts';

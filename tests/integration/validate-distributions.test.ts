@@ -8,7 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import { DISTRIBUTION_CHECKS } from '../../src/validate/behaviour/distributions.ts';
 import type { CheckResult } from '../../src/validate/types.ts';

@@ -6,7 +6,7 @@
  * deleted, a label removed or moved — fail with the right check and name the row.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
 import { LABEL_CHECKS } from '../../src/validate/behaviour/labels.ts';
 import type { CheckResult } from '../../src/validate/types.ts';

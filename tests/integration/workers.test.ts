@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import { quoteIdent as q } from '../../src/sinks/sql.ts';
 import { COMPAT_DIR, compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
 import { noPositiveWeightsSpec } from '../support/specs.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompileOptions } from '../../src/plan/compile.ts';
-import { runPlan, type RunOptions } from '../../src/engine/run.ts';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
 import type { Plan } from '../../src/ir/types.ts';
 import { main } from '../../src/cli/main.ts';
 

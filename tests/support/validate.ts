@@ -5,7 +5,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { copyFileSync } from 'node:fs';
 import { compileOrThrow, tempFile } from './run-spec.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { runPlan } from '../../src/run/run.ts';
 import { openContext } from '../../src/validate/context.ts';
 import { validate, type ValidateOptions } from '../../src/validate/validate.ts';
 import type { CheckModule, CheckResult, ValidationReport } from '../../src/validate/types.ts';

@@ -87,7 +87,7 @@ export function ms(expr: string): string {
 }
 
 /**
- * A segment key as the engine compares it (src/engine/vintage.ts segmentMultipliers: String of the stored value;
+ * A segment key as the engine compares it (src/model/vintage.ts segmentMultipliers: String of the stored value;
  * numbers print without a trailing ".0", booleans as 1/0, times as epoch milliseconds), for CASE lookups.
  */
 export function segKey(ctx: ValidateContext, scale: { table: string; column: string }, alias: string): string {
@@ -115,7 +115,7 @@ export function listLit(xs: ArrayLike<number>): string {
   return `[${Array.from(xs, (x) => dbl(x)).join(', ')}]::DOUBLE[]`;
 }
 
-/** curveValue(c, k) of src/plan/curves.ts as SQL, for an integer bucket expression k. */
+/** curveValue(c, k) of src/model/curves.ts as SQL, for an integer bucket expression k. */
 export function curveSql(c: CurvePlan, k: string): string {
   if (c.kind === 'array') return `list_extract(${listLit(c.values)}, least(${c.values.length - 1}, greatest(0, ${k})) + 1)`;
   const a = dbl(c.a);
@@ -125,7 +125,7 @@ export function curveSql(c: CurvePlan, k: string): string {
   return `greatest(0.0, ${a} + ${b} * (${k}))`;
 }
 
-/** The age bucket of curvesAt (src/engine/vintage.ts): floor(max(0, age)·d / unit + 1e-9). */
+/** The age bucket of curvesAt (src/model/vintage.ts): floor(max(0, age)·d / unit + 1e-9). */
 export function bucketSql(ageMs: string, decay: string, unitMs: number): string {
   return `CAST(floor(greatest(0.0, ${ageMs}) * (${decay}) / ${dbl(unitMs)} + 1e-9) AS BIGINT)`;
 }
@@ -136,7 +136,7 @@ export function curvesAtSql(curves: CurvePlan[], ageMs: string, decay: string): 
   return curves.map((c) => curveSql(c, bucketSql(ageMs, decay, c.unitMs))).join(' * ');
 }
 
-/** Pattern weight product of an epoch-ms instant (SQL), as patternWeight of src/engine/time-grid.ts. */
+/** Pattern weight product of an epoch-ms instant (SQL), as patternWeight of src/model/time-grid.ts. */
 export function patternWeightSql(patterns: { dimension: string; weights: number[] }[], msExpr: string): string {
   if (!patterns.length) return '1.0';
   const ts = `epoch_ms(CAST(${msExpr} AS BIGINT))`;

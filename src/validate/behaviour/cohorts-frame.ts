@@ -1,5 +1,5 @@
 /**
- * The vintage frame of a fanout child (src/engine/vintage.ts): per parent row p its creation time c, decay d,
+ * The vintage frame of a fanout child (src/model/vintage.ts): per parent row p its creation time c, decay d,
  * bucket length s = unit / d and, per age bucket k (the parent's age in curve units × d, whole buckets), the
  * grid mass B_pk = m_k · Σ_{grid points t in [c + k·s, c + (k+1)·s)} w(t) a child time is drawn from. A child's
  * time is a grid point t ≥ c with probability ∝ w(t)·m(age), so given its count N_p a parent's children fall in

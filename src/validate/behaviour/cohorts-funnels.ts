@@ -1,5 +1,5 @@
 /**
- * Stage funnels (DSL §5.3, docs/behaviours/funnels.md, src/engine/funnel.ts): stage-to-stage conversion
+ * Stage funnels (DSL §5.3, docs/behaviours/funnels.md, src/model/funnel.ts): stage-to-stage conversion
  * against transition_rate × the parent segment's transition multiplier (`funnel_conversion`), and the order
  * every funnel keeps (`funnel_order`, hard): stages 0..r−1 once each, named as declared, strictly later than the
  * stage before, stage 0 at the parent's start, no later stage past the window end.

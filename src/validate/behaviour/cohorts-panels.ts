@@ -1,5 +1,5 @@
 /**
- * Panel facts (`grain`, DSL §5.9, docs/behaviours/panels.md, src/engine/grain.ts): one row per parent per active
+ * Panel facts (`grain`, DSL §5.9, docs/behaviours/panels.md, src/model/grain.ts): one row per parent per active
  * period of its lifetime. `panel_periods` (hard): every row is at a period start of the window, inside its
  * parent's lifetime, at most one per parent and period (a parentless panel: exactly its periods). `panel_activity`:
  * a complete panel (no active_probability) has every period of every lifetime (hard); otherwise the active periods

@@ -1,12 +1,12 @@
 /**
- * Calendar expectations of datetime columns, the way the engine samples them (src/engine/time-grid.ts):
+ * Calendar expectations of datetime columns, the way the engine samples them (src/model/time-grid.ts):
  * a grid of points at the column's freq inside [start, end], each drawn with probability ∝ the product of its
  * pattern weights × the effects on the column; then an optional Gaussian time_jitter (rounded to the second).
  * The share of a calendar bucket is the summed probability of the grid points (jittered) that land in it —
  * the grid-count correction: a weekday that occurs 53 times in the window weighs 53/52 of one that occurs 52.
  *
  * Effect tables become step functions of time, read from the file by SQL (only their breakpoints and the
- * mean field value between them, as src/engine/effects.ts builds them).
+ * mean field value between them, as src/model/effects.ts builds them).
  */
 import { normalCdf } from '../../model/dist/special.ts';
 import { patternWeight, TimeGrid, timePart } from '../../model/time-grid.ts';

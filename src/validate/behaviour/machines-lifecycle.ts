@@ -3,7 +3,7 @@
  * hard check lifecycle_order. A lifecycle per parent row enters stages[0] at the parent's start; a stage with a
  * duration lasts a draw of it, then moves (exit_probability) to one of its next stages (uniformly; a name that is
  * no stage ends it) or ends; a stage without one lasts until it churns (a whole number of periods) or the window
- * ends. Events of a stage happen inside its interval. See src/engine/lifecycle.ts.
+ * ends. Events of a stage happen inside its interval. See src/model/lifecycle.ts.
  */
 import { MAX_VISITS } from '../../model/lifecycle.ts';
 import type { LifecyclePlan, TablePlan } from '../../ir/types.ts';

@@ -2,7 +2,7 @@
  * State machines (state_transition_model, DSL §5.4): the SQL both emits share and what the engine promises.
  * A relationship per parent row starts in the initial state at the parent's start and draws a move at the end
  * of every period: from state s it goes to j with P_c(s→j) (the declared leave probability × next-state
- * weight, the terminal moves × the parent segment's churn multiplier, exactly as src/engine/states.ts), and
+ * weight, the terminal moves × the parent segment's churn multiplier, exactly as src/model/states.ts), and
  * stays otherwise. Both emits are reduced to runs of one state (`ep`: entity, segment, state, periods d, closed
  * = left to `nxt` before the window end), from which the period-level transition matrix and the sojourn
  * hazards follow: a run of d periods that ends holds d − 1 stays and one move; a run still open at the window

@@ -1,5 +1,5 @@
 /*
- * The bundle cache of threads run from the sources (src/engine/workers/bundle-cache.js, bundle.ts): a
+ * The bundle cache of threads run from the sources (src/run/workers/bundle-cache.js, bundle.ts): a
  * bundle is used only while every source it was built from is unchanged; a changed, missing or unlisted source
  * or a missing bundle file means "rebuild" (null).
  */
@@ -7,8 +7,8 @@ import { mkdirSync, statSync, utimesSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cacheDir, cachedBundle } from '../../../src/engine/workers/bundle-cache.js';
-import { workerBundle } from '../../../src/engine/workers/bundle.ts';
+import { cacheDir, cachedBundle } from '../../../src/run/workers/bundle-cache.js';
+import { workerBundle } from '../../../src/run/workers/bundle.ts';
 import { tempFile } from '../../support/run-spec.ts';
 
 function fakeRoot(): string {

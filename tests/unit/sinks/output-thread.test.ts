@@ -1,5 +1,5 @@
 /*
- * The output thread (src/sinks/output-thread.ts): DuckDB appends on a worker thread. What it must guarantee
+ * The output thread (src/run/output-thread.ts): DuckDB appends on a worker thread. What it must guarantee
  * beyond identical tables (tests/integration/workers.test.ts): errors on that thread reach the run, an aborted
  * output leaves nothing behind, and the temporary directory is known to the main thread (SIGINT cleanup).
  */
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ColumnData } from '../../../src/model/column-data.ts';
 import type { TablePlan } from '../../../src/ir/types.ts';
 import { removeUnfinishedOutputs } from '../../../src/sinks/duckdb.ts';
-import { OutputThread } from '../../../src/sinks/output-thread.ts';
+import { OutputThread } from '../../../src/run/output-thread.ts';
 import { Db, tempFile } from '../../support/run-spec.ts';
 
 const TABLE = { id: 't', columns: [{ name: 'k', type: 'int', sqlType: 'BIGINT' }, { name: 's', type: 'string', sqlType: 'VARCHAR' }] } as unknown as TablePlan;

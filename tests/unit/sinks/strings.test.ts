@@ -9,7 +9,7 @@ import type { TablePlan } from '../../../src/ir/types.ts';
 import { DuckDBFileSink } from '../../../src/sinks/duckdb.ts';
 import { ChunkEncoder } from '../../../src/sinks/encode.ts';
 import type { Output } from '../../../src/sinks/output.ts';
-import { OutputThread } from '../../../src/sinks/output-thread.ts';
+import { OutputThread } from '../../../src/run/output-thread.ts';
 import { Db, tempFile } from '../../support/run-spec.ts';
 
 const TABLE = { id: 't', columns: [{ name: 'i', type: 'int', sqlType: 'BIGINT' }, { name: 's', type: 'string', sqlType: 'VARCHAR' }] } as unknown as TablePlan;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { timePart } from '../../../../src/model/time-grid.ts';
 import { chiSquare, col, compileDoc, counts, DAY, entity, expectShares, expectWithin, HOUR, idCol, mean, runColumns, runDoc, spec } from '../../../support/harness.ts';
 
-// Grids are enumerated here independently of src/engine/time-grid.ts (calendar arithmetic with
+// Grids are enumerated here independently of src/model/time-grid.ts (calendar arithmetic with
 // Date). Shares are checked per bucket within 5 binomial standard errors and as a whole with a
 // chi-square at upper-tail z = 5 (harness.ts); n = 20 000–40 000 rows per column.
 const N = 20_000;

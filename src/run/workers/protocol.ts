@@ -1,6 +1,6 @@
 /** Messages between the run's main thread and its generation workers (worker_threads). */
 import type { EncodedChunk } from '../../sinks/encode.ts';
-import type { LabelRow, RowRange } from '../table.ts';
+import type { LabelRow, RowRange } from '../../engine/table.ts';
 
 /** A column of a finished table that later tables read: numbers in a SharedArrayBuffer-backed array, or strings (copied). */
 export interface SharedColumn {

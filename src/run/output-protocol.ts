@@ -1,8 +1,8 @@
 /** Messages between the main thread (output-thread.ts) and the output thread (output-worker.ts). */
 import type { LabelRow } from '../engine/labels.ts';
 import type { TablePlan } from '../ir/types.ts';
-import type { EncodedChunk } from './encode.ts';
-import type { ManifestRow, OutputOpenOptions } from './output.ts';
+import type { EncodedChunk } from '../sinks/encode.ts';
+import type { ManifestRow, OutputOpenOptions } from '../sinks/output.ts';
 
 /** A request: the output thread answers each with a `reply` of the same `seq`, in order. */
 export type OutputRequest =

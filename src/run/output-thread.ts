@@ -11,11 +11,11 @@
 import type { Worker } from 'node:worker_threads';
 import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
-import { startWorker } from '../engine/workers/bundle.ts';
+import { startWorker } from './workers/bundle.ts';
 import type { TablePlan } from '../ir/types.ts';
-import { removeTemp, trackUnfinished } from './duckdb.ts';
-import { ChunkEncoder, type EncodedChunk, encodedBuffers } from './encode.ts';
-import { type ManifestRow, type Output, type OutputOpenOptions, outputTempPath, type TableOutput } from './output.ts';
+import { removeTemp, trackUnfinished } from '../sinks/duckdb.ts';
+import { ChunkEncoder, type EncodedChunk, encodedBuffers } from '../sinks/encode.ts';
+import { type ManifestRow, type Output, type OutputOpenOptions, outputTempPath, type TableOutput } from '../sinks/output.ts';
 import type { FromOutput, OutputRequest, ToOutput } from './output-protocol.ts';
 
 /** Bytes of encoded chunks queued for the output thread before the main thread waits (until half are appended). */

@@ -4,7 +4,7 @@
  * of after each chunk. Messages are handled strictly in arrival order; see output-thread.ts for the other side.
  */
 import { parentPort } from 'node:worker_threads';
-import { openOutput, type Output, type TableOutput } from './output.ts';
+import { openOutput, type Output, type TableOutput } from '../sinks/output.ts';
 import type { FromOutput, OutputRequest, ToOutput } from './output-protocol.ts';
 
 const port = parentPort!;

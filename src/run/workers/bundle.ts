@@ -1,6 +1,6 @@
 /**
  * Starting a thread (generation worker, output thread) from its entry module, given as the URL of its built
- * JavaScript: `new URL('./worker-main.js', import.meta.url)` (pool.ts, src/sinks/output-thread.ts).
+ * JavaScript: `new URL('./worker-main.js', import.meta.url)` (pool.ts, src/run/output-thread.ts).
  *
  * - Built (dist/, what the npm package runs: `npm run build`, src/build.mjs): that file exists next to the module
  *   that asks (every chunk lives in dist/) and is started as is. Nothing is bundled or written at run time.

@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Plan } from '../../ir/types.ts';
 import type { TableStore } from '../../model/store.ts';
 import { startWorker } from './bundle.ts';
-import type { RowRange, TableLayout } from '../table.ts';
+import type { RowRange, TableLayout } from '../../engine/table.ts';
 import type { FromWorker, SharedColumn, TaskResult, ToWorker } from './protocol.ts';
 
 export interface PoolTask {
