@@ -15,6 +15,7 @@ export function loadPlan(file: string, opts: CompileOptions & { fromPlanAllowed?
     const problems = validatePlan(spec.doc);
     if (problems.length) throw new UserError(`${file} looks like a plan but is not valid: ${problems.slice(0, 3).join('; ')}`);
     if (opts.seed !== undefined || opts.scale !== undefined) throw new UserError(`${file} is a compiled plan: its seed and scale are fixed; pass the spec to change them`);
+    if (opts.preset !== undefined || opts.set !== undefined) throw new UserError(`${file} is a compiled plan: --preset and --set apply to a spec`, 'DG_BAD_OPTION', 'pass the spec, or compile it with them: datagen compile spec.json --preset NAME -o plan.json');
     return spec.doc;
   }
   const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, opts);

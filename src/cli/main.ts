@@ -10,10 +10,11 @@ import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
 import { DEFAULT_TABLE_LIMIT, writeResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
-import { parseMemoryLimit, parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold } from './options.ts';
+import { collectSetting, parseMemoryLimit, parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold, PRESET_HELP, SET_HELP } from './options.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
 import { describeErrno, onInterrupt } from './signals.ts';
 import { Progress } from './progress.ts';
+import { parsePort } from '../studio/options.ts';
 
 import { installSignalHandlers as install } from './signals.ts';
 
@@ -78,14 +79,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('-o, --out <plan.json>', 'write the plan JSON here')
     .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
-    .option('--strict', 'treat warnings (unknown keys, unsupported blocks) as errors')
+    .option('--strict', 'treat warnings (unknown keys, unsupported blocks, shares not summing to 1) as errors')
+    .option('--preset <name>', PRESET_HELP)
+    .option('--set <path=value>', SET_HELP, collectSetting)
     .option('--force', 'replace an existing -o file that is not a datagen plan')
     .option('-q, --quiet', 'print only diagnostics')
     .action(async (spec: string, o) => {
       const { loadPlan } = await import('./load.ts');
       // The output is checked first: a refusal comes before any work and leaves everything as it was.
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: 'plan', force: o.force, inputs: [spec] });
-      const plan = loadPlan(spec, { seed: o.seed, scale: o.scale, strict: o.strict }, io);
+      const plan = loadPlan(spec, { seed: o.seed, scale: o.scale, strict: o.strict, preset: o.preset, set: o.set }, io);
       if (!plan) return void (code = 1);
       if (!o.quiet) io.stdout.write(printPlan(plan) + '\n');
       if (o.out !== undefined) {
@@ -100,6 +103,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--seed <n>', 'master seed (overrides the spec)', parseSeed)
     .option('--scale <f>', 'multiply every entity/parentless row count (0.001 … 1000)', parseScale)
     .option('--strict', 'treat warnings as errors')
+    .option('--preset <name>', PRESET_HELP)
+    .option('--set <path=value>', SET_HELP, collectSetting)
     .option('--chunk-rows <n>', 'rows generated per chunk (output is identical for any value)', parsePositiveInt)
     .option('--memory-limit <size>', "DuckDB memory_limit, e.g. '1GB' (default: 128MB for a DuckDB file, 1GB for Parquet staging)", parseMemoryLimit)
     .option('--max-rows <n>', 'refuse to start when the plan estimates more rows than this (default: 2,000,000,000, or what the free disk holds at 1 byte per row)', parsePositiveInt)
@@ -112,7 +117,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .action(async (input: string, o) => {
       const [{ loadPlan }, { defaultOutput, runPlan }, { removeStaleTemps }] = await Promise.all([import('./load.ts'), import('../run/run.ts'), import('../sinks/temp.ts')]);
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
-      const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, fromPlanAllowed: true }, io);
+      const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, preset: o.preset, set: o.set, fromPlanAllowed: true }, io);
       if (!loaded) return void (code = 1);
       const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
       if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: a DuckDB file cannot be split and merged', 'DG_BAD_OPTION', 'add --format parquet (or drop --shard)');
@@ -193,11 +198,28 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--html <file.html>', 'write a self-contained visual report (charts of expected vs observed)')
     .option('--threshold <score>', 'judge soft failures by the quality score: exit 0 when no hard check failed and the score (0-100) is at least this', parseThreshold)
     .option('--allow-soft-failures', 'soft checks that fail only lower the score: exit 0 when no hard check failed and the score is at least --threshold (default 80)')
+    .option('--preset <name>', 'the preset the database was generated with (datagen run --preset)')
+    .option('--set <path=value>', 'the overrides the database was generated with (datagen run --set), repeatable', collectSetting)
+    .option('--strict', 'treat the spec\'s warnings as errors')
     .option('--force', 'replace existing --report/--html files that are not datagen reports')
     .option('-v, --verbose', 'list passing checks too')
     .option('-q, --quiet', 'print only the verdict line')
     .action(async (spec: string, db: string, o) => {
       code = await (await import('./validate.ts')).validateCommand(spec, db, o, io);
+    });
+
+  program.command('presets').description('list the presets of a spec (its "presets", with their descriptions) for --preset')
+    .argument('<spec>', 'spec JSON file')
+    .action(async (spec: string) => {
+      code = (await import('./presets.ts')).presetsCommand(spec, io);
+    });
+
+  program.command('studio').description('a local web app (127.0.0.1) to edit a spec with live diagnostics, see its table graph and a live preview, generate, validate and query (docs/studio.md)')
+    .argument('[spec]', 'spec JSON file to open (its folder is the one the studio reads and writes; default: the current folder)')
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', parsePort, 4700)
+    .option('--open', 'open the page in the default browser')
+    .action(async (spec: string | undefined, o) => {
+      code = await (await import('../studio/command.ts')).studioCommand(spec, o, io);
     });
 
   try {

@@ -52,3 +52,12 @@ export function parseMemoryLimit(v: string): string {
   if (!(bytes >= MIN_MEMORY_LIMIT_BYTES)) throw new InvalidArgumentError(`the memory limit must be at least 16MB (got ${v.trim()}), e.g. --memory-limit 512MB`);
   return `${m[1]}${{ b: 'B', kb: 'KB', mb: 'MB', gb: 'GB', tb: 'TB', kib: 'KiB', mib: 'MiB', gib: 'GiB', tib: 'TiB' }[unit]}`;
 }
+
+export const PRESET_HELP = 'apply the spec\'s preset NAME (its "presets": a merge patch over params and the spec; `datagen presets <spec>` lists them)';
+export const SET_HELP = 'override a value, repeatable: a dotted path or JSON pointer = a JSON value (text that is not JSON is a string), e.g. --set params.n_users=100000';
+
+/** `--set path=value`, repeatable: the raw texts in order (parsed by the authoring stage, src/spec/overrides.ts). */
+export function collectSetting(v: string, previous: string[] | undefined): string[] {
+  if (!v.includes('=')) throw new InvalidArgumentError('expected path=value, e.g. --set params.n_users=100000');
+  return [...(previous ?? []), v];
+}

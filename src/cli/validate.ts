@@ -21,6 +21,10 @@ export interface ValidateFlags {
   force?: boolean;
   verbose?: boolean;
   quiet?: boolean;
+  /** The preset and overrides the database was generated with (docs/authoring.md). */
+  preset?: string;
+  set?: string[];
+  strict?: boolean;
 }
 
 export async function validateCommand(specFile: string, dbFile: string, o: ValidateFlags, io: Io): Promise<number> {
@@ -32,13 +36,13 @@ export async function validateCommand(specFile: string, dbFile: string, o: Valid
   if (outputs.length === 2 && outputs[0].path === outputs[1].path) throw new UserError(`--report and --html name the same file ${JSON.stringify(o.report)}`, 'DG_OUTPUT_IS_INPUT', 'give each report its own file');
   const spec = loadSpec(resolve(io.cwd, specFile), specFile);
   // The spec is checked before the database is opened: its problems come first, with their paths.
-  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc);
+  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, { preset: o.preset, set: o.set, strict: o.strict });
   if (!compiled.plan) throw new SpecError(spec.map.annotate(compiled.diagnostics), specFile);
   const db = resolve(io.cwd, dbFile);
   if (!existsSync(db)) throw new UserError(`database file "${dbFile}" does not exist`, 'DG_DB_MISSING', `generate it with: datagen run ${specFile} -o ${dbFile}`);
   let report;
   try {
-    report = await validate(spec.doc, db, { threshold: o.threshold, allowSoftFailures: o.allowSoftFailures, profiles: Boolean(o.html), specName: specFile, dbName: dbFile });
+    report = await validate(spec.doc, db, { preset: o.preset, set: o.set, threshold: o.threshold, allowSoftFailures: o.allowSoftFailures, profiles: Boolean(o.html), specName: specFile, dbName: dbFile });
   } catch (e) {
     if (e instanceof SpecError) throw new SpecError(spec.map.annotate(e.diagnostics), specFile);
     throw e;

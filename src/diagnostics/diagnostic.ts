@@ -13,6 +13,10 @@ export interface Diagnostic {
   /** Source position, filled in by the loader when the spec came from text. */
   line?: number;
   column?: number;
+  /** The file of the position when it is not the spec itself (an included file: docs/authoring.md). */
+  file?: string;
+  /** A second place the problem comes from (the parameter, preset or --set that wrote the value at `path`). */
+  related?: { path: string; message: string; file?: string; line?: number; column?: number };
 }
 
 export function diag(code: string, path: string, message: string, hint = '', severity: Severity = 'error'): Diagnostic {
@@ -30,6 +34,11 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
 /** Build a JSON pointer from segments (RFC 6901 escaping). */
 export function pointer(...segments: (string | number)[]): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Whether pointer `path` is `prefix` or below it (by segments: /a/1 is not below /a/10). */
+export function isUnderPointer(path: string, prefix: string): boolean {
+  return prefix === '' || path === prefix || path.startsWith(prefix + '/');
 }
 
 /** Split a JSON pointer into its unescaped segments. */

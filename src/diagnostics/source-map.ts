@@ -45,7 +45,11 @@ export class SourceMap {
   }
 
   annotate(diags: Diagnostic[]): Diagnostic[] {
-    return diags.map((d) => (d.line !== undefined ? d : { ...d, ...this.locate(d.path) }));
+    return diags.map((d) => {
+      const out = d.line !== undefined ? d : { ...d, ...this.locate(d.path) };
+      // The related place (a parameter, a preset: docs/authoring.md) gets its position too.
+      return out.related && out.related.line === undefined && out.related.path !== '' ? { ...out, related: { ...out.related, ...this.locate(out.related.path) } } : out;
+    });
   }
 }
 

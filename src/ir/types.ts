@@ -26,6 +26,8 @@ export interface Plan {
   tables: TablePlan[];
   /** Behaviour blocks that are present in the spec but not executed by this version. */
   unsupported: { path: string; what: string }[];
+  /** The spec's preset this plan was compiled with (`--preset`; absent without one): the manifest records it. */
+  preset?: string;
 }
 
 export interface TablePlan {

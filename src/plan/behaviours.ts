@@ -3,6 +3,7 @@
  * behaviour declared on an entity changes the tables linked to it (its children through the primary
  * parent and the tables that pick its rows as a non-primary parent).
  */
+import { sharesProblem } from '../spec/shares.ts';
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../model/rng.ts';
@@ -13,7 +14,7 @@ import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
 import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from '../ir/types.ts';
 import { GrainModel } from '../model/grain.ts';
-import { planTrendShape } from '../registry/modifiers/trend.ts';
+import { planTrendShape } from './programs/modifiers/trend.ts';
 import { planStateMachine } from './behaviour-states.ts';
 import { planAdoptions } from './behaviour-adoption.ts';
 import { planAttributions } from './behaviour-attribution.ts';
@@ -202,6 +203,8 @@ function planSegmentColumn(ctx: PlanContext, node: Json, path: string, draft: Ta
     if (!probs.every((p) => p >= 0) || !probs.some((p) => p > 0)) {
       return error(ctx, 'DG_BAD_WEIGHTS', `${path}/segments`, 'segment base_probability values must be non-negative and not all 0', 'e.g. {"gold": {"base_probability": 0.2}, "basic": {"base_probability": 0.8}}');
     }
+    const shares = sharesProblem(probs, `${path}/segments`, `the segments' base_probability values (${names.join(', ')})`);
+    if (shares) ctx.diags.push(shares);
     if (!col) return undefined; // the column of `withSegmentColumn` failed to plan: its errors are reported
     if (col.generator.kind === 'choice') {
       const g = col.generator;

@@ -1,5 +1,6 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from '../registry/index.ts';
+import { sharesProblem } from '../spec/shares.ts';
+import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from './programs/index.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from '../ir/types.ts';
 
@@ -20,6 +21,12 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
     return error(ctx, /^list</.test(type) ? 'DG_NOT_SUPPORTED' : 'DG_BAD_TYPE', `${ctx.path}/type`, `column type ${JSON.stringify(type)} is not supported`, hint);
   }
   const gen = planGenerator(ctx, column.generator);
+  // Choice weights written as shares must sum to 1 (a segment column's are checked as segment shares).
+  const sb = node?.segment_behavior;
+  if (gen?.kind === 'choice' && Array.isArray(column.generator?.choice?.weights) && !(sb?.segments && sb.segment_column === column.name)) {
+    const w = sharesProblem(column.generator.choice.weights, `${ctx.path}/generator/choice/weights`, 'choice weights');
+    if (w) pctx.diags.push(w);
+  }
   const modifiers: ModifierProgram[] = [];
   const raw: Json[] = Array.isArray(column.modifiers) ? column.modifiers : [];
   raw.forEach((m, i) => {

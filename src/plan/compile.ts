@@ -2,6 +2,7 @@ import { type Diagnostic, diag, hasErrors, pointer, sortDiagnostics } from '../d
 import { ALGORITHM_VERSION } from '../model/rng.ts';
 import { checkDag, resolveGraph } from '../resolve/graph.ts';
 import { schemaDiagnostics } from '../spec/schema-check.ts';
+import { type AuthorOptions, authorSpec, relate } from '../spec/author.ts';
 import { VERSION } from '../version.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { planBehaviours, withSegmentColumn } from './behaviours.ts';
@@ -16,7 +17,8 @@ import { orderColumns, planInheritedTime, planTable, type TableDraft } from './t
 import { isoString, parseFreq, parseInstant } from './time.ts';
 import { type Plan, PLAN_VERSION, type TablePlan } from '../ir/types.ts';
 
-export interface CompileOptions {
+/** `preset` and `set` (params, presets, overrides) are applied first, by the authoring stage (src/spec/author.ts). */
+export interface CompileOptions extends AuthorOptions {
   /** Master seed; overrides the spec's `seed` (default 42). */
   seed?: number;
   /** Multiplies every entity / parentless row count. */
@@ -28,13 +30,19 @@ export interface CompileOptions {
 export interface CompileResult {
   plan: Plan | null;
   diagnostics: Diagnostic[];
+  /** The document compiled: parameters replaced, the preset and overrides applied (docs/authoring.md). */
+  spec?: unknown;
 }
 
 /** Pure: spec document → diagnostics and (when there are no errors) the plan. */
-export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult {
+export function compile(input: unknown, opts: CompileOptions = {}): CompileResult {
   // A library caller can hand in what no JSON text holds (NaN, a BigInt, a cycle): refused before anything reads it.
-  const notJson = jsonValueProblems(doc);
+  const notJson = jsonValueProblems(input);
   if (notJson.length) return { plan: null, diagnostics: sortDiagnostics(notJson) };
+  const authored = authorSpec(input, opts);
+  const strictly = (d: Diagnostic) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d);
+  if (authored.doc === undefined && input !== undefined) return { plan: null, diagnostics: sortDiagnostics(authored.diagnostics.map(strictly)) };
+  const doc = authored.doc;
   const diags: Diagnostic[] = schemaDiagnostics(doc);
   let plan: Plan | null = null;
   try {
@@ -44,9 +52,10 @@ export function compile(doc: unknown, opts: CompileOptions = {}): CompileResult 
     // the wrong type adds nothing to the schema's diagnostics. On a valid document it is a bug: let it show.
     if (!hasErrors(diags.filter((d) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY' || d.code === 'DG_UNKNOWN_KEY'))) throw e;
   }
-  const all = mergeDiagnostics(explainEarlyYears(doc, diags)).map(tidyMessage).map((d) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d));
+  const all = relate([...authored.diagnostics, ...mergeDiagnostics(explainEarlyYears(doc, diags))], authored.origins).map(tidyMessage).map(strictly);
   const sorted = sortDiagnostics(all);
-  return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted };
+  if (plan && authored.preset !== undefined) plan.preset = authored.preset;
+  return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted, spec: doc };
 }
 
 function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | null {

@@ -5,7 +5,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Human-readable plan: levels, tables in order with estimated rows, columns and their programs. */
 export function printPlan(plan: Plan): string {
-  const lines = [`plan: ${plan.name}  (seed ${plan.seed}, scale ${plan.scale}, spec sha256:${plan.specHash.slice(0, 12)})`];
+  const lines = [`plan: ${plan.name}  (seed ${plan.seed}, scale ${plan.scale}${plan.preset !== undefined ? `, preset ${plan.preset}` : ''}, spec sha256:${plan.specHash.slice(0, 12)})`];
   lines.push(`timeframe: ${plan.timeframe.start} … ${plan.timeframe.end} (${plan.timeframe.freq})`);
   plan.levels.forEach((l, i) => lines.push(`level ${i}: ${l.join(', ')}`));
   const total = plan.tables.reduce((a, t) => a + t.estimatedRows, 0);

@@ -229,7 +229,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     pool = null;
     if (process.env.DATAGEN_PROFILE && sink.memoryReport) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     await sink.writeLabels(labels);
-    await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)) }, manifest);
+    await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)), preset: plan.preset ?? '' }, manifest);
     const tCommit = performance.now();
     await sink.commit();
     if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] commit ${(performance.now() - tCommit).toFixed(0)} ms (run ${(performance.now() - t0).toFixed(0)} ms)\n`);

@@ -13,7 +13,7 @@ import { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/table.ts';
 import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { ChunkEncoder, type EncodedChunk, type EncodedColumn, TWO32 } from './encode.ts';
-import type { ManifestRow, Output } from './output.ts';
+import type { ManifestRow, Output } from './output-types.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
 const VECTOR = duckdb.vector_size();
@@ -146,8 +146,10 @@ export class DuckDBFileSink implements Output {
   }
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {
-    await this.run(`CREATE TABLE _datagen_manifest (table_name VARCHAR, "rows" BIGINT, seconds DOUBLE, spec_hash VARCHAR, seed BIGINT, scale DOUBLE, datagen_version VARCHAR, algorithm_version INTEGER, plan_hash VARCHAR)`);
-    const values = rows.map((r) => `(${quoteString(r.table)}, ${r.rows}, ${r.seconds.toFixed(6)}, ${quoteString(String(meta.specHash))}, ${meta.seed}, ${meta.scale}, ${quoteString(String(meta.datagenVersion))}, ${meta.algorithmVersion}, ${quoteString(String(meta.planHash))})`);
+    // preset: the spec's preset the plan was compiled with (docs/authoring.md), NULL without one.
+    await this.run(`CREATE TABLE _datagen_manifest (table_name VARCHAR, "rows" BIGINT, seconds DOUBLE, spec_hash VARCHAR, seed BIGINT, scale DOUBLE, datagen_version VARCHAR, algorithm_version INTEGER, plan_hash VARCHAR, preset VARCHAR)`);
+    const preset = meta.preset === undefined || meta.preset === '' ? 'NULL' : quoteString(String(meta.preset));
+    const values = rows.map((r) => `(${quoteString(r.table)}, ${r.rows}, ${r.seconds.toFixed(6)}, ${quoteString(String(meta.specHash))}, ${meta.seed}, ${meta.scale}, ${quoteString(String(meta.datagenVersion))}, ${meta.algorithmVersion}, ${quoteString(String(meta.planHash))}, ${preset})`);
     if (values.length) await this.run(`INSERT INTO _datagen_manifest VALUES ${values.join(', ')}`);
   }
 

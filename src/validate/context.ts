@@ -4,7 +4,7 @@
  * scenarios).
  */
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
-import { compile } from '../plan/compile.ts';
+import { compile, type CompileOptions } from '../plan/compile.ts';
 import { INHERITED_TIME, type Plan } from '../ir/types.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { SpecError } from '../diagnostics/diagnostic.ts';
@@ -18,17 +18,24 @@ export interface Opened {
   checks: CheckResult[];
 }
 
-export interface OpenOptions { threads?: number }
+export interface OpenOptions {
+  threads?: number;
+  /** The preset and overrides the file was generated with (docs/authoring.md). */
+  preset?: string;
+  set?: CompileOptions['set'];
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function openContext(doc: any, dbPath: string, o: OpenOptions = {}): Promise<Opened> {
   const db = await openReadOnly(dbPath, o.threads);
   try {
     const present = new Set(await db.tables());
-    const manifest = present.has('_datagen_manifest') ? await db.all(`SELECT table_name, "rows", seed, scale, plan_hash FROM _datagen_manifest`) : [];
+    const manifest = present.has('_datagen_manifest') ? await db.all(`SELECT * FROM _datagen_manifest`) : [];
     const seed = manifest.length ? n(manifest[0].seed) : undefined;
     const scale = manifest.length ? n(manifest[0].scale) : undefined;
-    const compiled = compile(doc, { seed, scale });
+    // The preset the file was generated with (its manifest records it) unless the caller names one.
+    const recorded = manifest.length && typeof manifest[0].preset === 'string' ? manifest[0].preset : undefined;
+    const compiled = compile(doc, { seed, scale, preset: o.preset ?? recorded, set: o.set });
     if (!compiled.plan) throw new SpecError(compiled.diagnostics);
     let plan: Plan = compiled.plan;
     const checks: CheckResult[] = [];
@@ -55,7 +62,7 @@ export async function openContext(doc: any, dbPath: string, o: OpenOptions = {})
     }
     await inheritedTimeViews(db, plan, present);
     const byId = new Map(plan.tables.map((t) => [t.id, t]));
-    const ctx: ValidateContext = { plan, doc, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
+    const ctx: ValidateContext = { plan, doc: compiled.spec, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
     return { ctx, checks };
   } catch (e) {
     db.close();

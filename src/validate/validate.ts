@@ -2,7 +2,7 @@
  * `datagen validate`: run every check the spec implies against a generated DuckDB file and score them.
  */
 import { BEHAVIOUR_CHECKS } from './behaviour/index.ts';
-import { openContext } from './context.ts';
+import { openContext, type OpenOptions } from './context.ts';
 import { score } from './score.ts';
 import { pickConsistency } from './picks.ts';
 import { STRUCTURAL_CHECKS } from './structural.ts';
@@ -26,6 +26,9 @@ export interface ValidateOptions {
   threads?: number;
   specName?: string;
   dbName?: string;
+  /** The spec's preset and the overrides the file was generated with (`datagen run --preset/--set`; docs/authoring.md). */
+  preset?: string;
+  set?: OpenOptions['set'];
 }
 
 export const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, { name: 'pick_consistency', run: pickConsistency }, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
@@ -36,7 +39,7 @@ export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}
   const t0 = performance.now();
   const threshold = o.threshold ?? DEFAULT_THRESHOLD;
   const softFailuresAllowed = o.allowSoftFailures === true || o.threshold !== undefined;
-  const { ctx, checks } = await openContext(doc, dbPath, { threads: o.threads });
+  const { ctx, checks } = await openContext(doc, dbPath, { threads: o.threads, preset: o.preset, set: o.set });
   try {
     for (const m of MODULES) {
       try {
