@@ -17,7 +17,7 @@ import type { LabelRow } from '../engine/table.ts';
 import type { TablePlan } from '../ir/types.ts';
 import { DuckDBFileSink, type TableWriter, trackUnfinished } from './duckdb.ts';
 import type { EncodedChunk } from './encode.ts';
-import type { ManifestRow, Output } from './output.ts';
+import type { ManifestRow, Output } from './output-types.ts';
 import { quoteIdent, quoteString } from './sql.ts';
 
 export interface ParquetSinkOptions {
