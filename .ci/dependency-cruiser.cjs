@@ -19,8 +19,8 @@ const LAYERS = [
   ['run', '^src/run/'],
   ['validate', '^src/validate/'],
   ['api', '^src/index\\.ts$'],
-  ['cli', '^src/cli/'],
   ['studio', '^src/studio/'],
+  ['cli', '^src/cli/'],
 ];
 
 const forbidden = [
