@@ -56,12 +56,13 @@ export class SpecSourceMap extends SourceMap {
     this.segments = [...segments].sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** File (undefined: the spec) and position of a pointer of the merged document. */
-  place(ptr: string): { file?: string; line: number; column: number } | undefined {
+  /** File (undefined: the spec), pointer in that file and position of a pointer of the merged document. */
+  place(ptr: string): { file?: string; path: string; line: number; column: number } | undefined {
     const seg = this.segments.find((s) => isUnderPointer(ptr, s.prefix));
     if (!seg) return undefined;
-    const pos = seg.map.locate(seg.src + ptr.slice(seg.prefix.length));
-    return pos && (seg.file === undefined ? pos : { ...pos, file: seg.file });
+    const path = seg.src + ptr.slice(seg.prefix.length);
+    const pos = seg.map.locate(path);
+    return pos && (seg.file === undefined ? { ...pos, path } : { ...pos, path, file: seg.file });
   }
 
   override locate(ptr: string): { line: number; column: number } | undefined {
@@ -69,6 +70,7 @@ export class SpecSourceMap extends SourceMap {
     return p && { line: p.line, column: p.column };
   }
 
+  /** Positions, files and pointers as in the file each diagnostic points into (an included node's index is its own). */
   override annotate(diags: Diagnostic[]): Diagnostic[] {
     return diags.map((d) => {
       let out = d.line !== undefined ? d : { ...d, ...this.place(d.path) };
@@ -143,7 +145,7 @@ export function resolveIncludes(main: LoadedFile & { doc: JsonObject }, absFile:
         if (!f) return void (ok = false);
         if (stack.includes(f.real)) {
           const chain = [...stack.slice(stack.indexOf(f.real)), f.real].map((p) => shortName(p, stack[0]));
-          diagnostics.push(at(self, ptr, diag('DG_INCLUDE_CYCLE', ptr, `"${rel}" includes itself: ${chain.join(' → ')}`, 'move what both files need into a third file that both include')));
+          diagnostics.push(at(self, ptr, diag('DG_INCLUDE_CYCLE', ptr, `including "${rel}" closes a cycle: ${chain.join(' → ')}`, 'move what both files need into a third file that both include')));
           return void (ok = false);
         }
         if (stack.length >= MAX_INCLUDE_DEPTH) {
@@ -174,7 +176,8 @@ export function resolveIncludes(main: LoadedFile & { doc: JsonObject }, absFile:
     if (loaded.diagnostics.length) {
       for (const d of loaded.diagnostics) {
         // Unreadable: at the include entry; invalid JSON: inside the file.
-        diagnostics.push(d.code === 'DG_FILE' ? at(self, ptr, { ...d, path: ptr, message: `${ptr.startsWith('/presets') ? 'preset' : 'included'} file: ${d.message}` }) : { ...d, file: display });
+        const preset = ptr.startsWith('/presets');
+        diagnostics.push(d.code === 'DG_FILE' ? at(self, ptr, { ...d, code: preset ? 'DG_BAD_PRESET' : 'DG_INCLUDE', path: ptr, message: `${preset ? 'the preset' : 'the included'} file cannot be read: ${d.message}`, hint: `${d.hint} (${preset ? 'preset files' : 'includes'} are relative to the file that names them)` }) : { ...d, file: display });
       }
       return undefined;
     }

@@ -113,7 +113,7 @@ export function resolveParams(doc: JsonObject, sources: Map<string, ParamSource>
     out[k] = r === undefined ? v : r;
   }
   // After a misspelt reference, the parameter it meant looks unused: its hint says enough.
-  const misspelt = diagnostics.some((d) => d.code === 'DG_UNDEFINED_PARAM');
+  const misspelt = diagnostics.some((d) => d.code === 'DG_UNDEFINED_PARAM' || d.code === 'DG_BAD_PARAM_REF');
   for (const name of names) {
     valueOf(name); // a cycle among unused parameters is still an error
     if (!used.has(name) && !misspelt) {

@@ -1,7 +1,8 @@
 /**
  * Golden diagnostics: every `tests/golden/diagnostics/<name>.json` is a small spec with exactly one
  * problem; `<name>.expected.txt` is exactly what `datagen compile <file> -q` writes to stderr.
- * Files named `<name>.strict.json` are compiled with --strict.
+ * Files named `<name>.strict.json` are compiled with --strict; `<name>.args` holds more options (e.g. `--preset x`).
+ * Files a case includes live in `include/` (not cases themselves); diagnostics may point into them.
  *
  * The file name says which code the case pins: the longest diagnostic code (in kebab case) that the
  * stem starts with, e.g. `out-of-range-null-rate.json` → DG_OUT_OF_RANGE.
@@ -87,7 +88,9 @@ describe('golden diagnostics', () => {
     const expectedPath = join(DIR, `${stem}.expected.txt`);
 
     it(`${file}${strict ? ' (--strict)' : ''}`, async () => {
-      const r = await cli(['compile', rel, '-q', ...(strict ? ['--strict'] : [])]);
+      const argsFile = join(DIR, `${stem}.args`);
+      const extra = existsSync(argsFile) ? readFileSync(argsFile, 'utf8').trim().split(/\s+/) : [];
+      const r = await cli(['compile', rel, '-q', ...(strict ? ['--strict'] : []), ...extra]);
       if (UPDATE) writeFileSync(expectedPath, r.stderr);
       expect(existsSync(expectedPath), `${stem}.expected.txt is missing (run with UPDATE_GOLDEN=1)`).toBe(true);
       const expected = readFileSync(expectedPath, 'utf8');
@@ -100,7 +103,7 @@ describe('golden diagnostics', () => {
       expect(summary, 'last line is the error/warning summary').not.toBeNull();
       const diagLines = lines.slice(0, -1);
       expect(diagLines.length).toBeGreaterThan(0);
-      const shape = new RegExp(`^${rel.replace(/[.]/g, '\\.')}:\\d+:\\d+ /\\S*  (warning )?DG_[A-Z_]+: .+ \\(hint: .+\\)$`);
+      const shape = new RegExp(`^(${rel.replace(/[.]/g, '\\.')}|${REL_DIR}/include/[\\w.-]+):\\d+:\\d+ /\\S*  (warning )?DG_[A-Z_]+: .+ \\(hint: .+\\)$`);
       for (const line of diagLines) expect(line).toMatch(shape);
       expect(expected).not.toMatch(/^\s+at /m); // no stack traces
       const warnings = diagLines.filter((l) => /  warning DG_/.test(l)).length;
