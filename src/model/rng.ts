@@ -5,7 +5,7 @@
  * once at compile time from (master seed, node, column/purpose) by `streamKey`. The mixer is two
  * rounds of the murmur3 32-bit finaliser over the row bits, preceded by one round that folds in
  * the stream key, the slot and the high row bits. Only 32-bit integer arithmetic (Math.imul) is
- * used: no BigInt, no allocation. Golden vectors in tests/unit/engine/rng.test.ts pin the output;
+ * used: no BigInt, no allocation. Golden vectors in tests/unit/model/rng.test.ts pin the output;
  * changing anything here changes every dataset and must bump ALGORITHM_VERSION.
  */
 export const ALGORITHM_VERSION = 1;

@@ -4,7 +4,7 @@ import { col, compileDoc, entity, expectWithin, idCol, mean, runColumns, spec, v
 import { clampedNormalMean, normalCdf } from '../../../support/stats.ts';
 
 // One smoke test per family through the generator (the samplers themselves are tested in
-// tests/unit/engine/distributions.test.ts). The sample mean of n = 20 000 draws is checked against
+// tests/unit/model/distributions.test.ts). The sample mean of n = 20 000 draws is checked against
 // the analytic mean within 5 standard errors, SE = σ/√n with σ² the analytic variance (all
 // families below have a finite variance, and finite fourth moments so the CLT applies quickly).
 const N = 20_000;
