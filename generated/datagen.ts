@@ -302,6 +302,22 @@ export interface DatagenSpec {
    * Extension: anomaly scenarios injected after generation; each writes ground truth to _labels.
    */
   scenarios?: Scenario[];
+  /**
+   * Named values (numbers, strings, arrays, objects) that {"$param": "name"} references anywhere in the spec take whole (docs/authoring.md); presets and --set params.<name>=… change them.
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Named overlays selected with --preset NAME: a JSON Merge Patch over params and the spec with a description, or the name of a file holding one (relative to this file). `datagen presets spec.json` lists them.
+   */
+  presets?: {
+    [k: string]: (Preset | string) | undefined;
+  };
+  /**
+   * Other JSON files (partial specs: params, nodes, presets, …) merged into this one, relative to this file: nodes and scenarios are appended, objects merged key by key, other values replaced; this file's own values come last (docs/authoring.md).
+   */
+  include?: string[];
 }
 /**
  * Dataset metadata: {name, description?}; other keys are kept as free-form notes.
@@ -1705,4 +1721,55 @@ export interface ScenarioWindow {
  */
 export interface ScenarioParams {
   [k: string]: unknown | undefined;
+}
+/**
+ * A named overlay: a JSON Merge Patch (RFC 7396) over the spec (objects merge, null removes, arrays are replaced), usually over its params.
+ */
+export interface Preset {
+  /**
+   * One line that `datagen presets` lists.
+   */
+  description?: string;
+  /**
+   * New values of declared parameters.
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Replaces version.
+   */
+  version?: string;
+  /**
+   * Merged into metadata.
+   */
+  metadata?: {};
+  /**
+   * Merged into timeframe.
+   */
+  timeframe?: {};
+  /**
+   * Replaces the nodes (a merge patch replaces arrays whole: prefer params).
+   */
+  nodes?: unknown[];
+  /**
+   * Merged into constraints.
+   */
+  constraints?: {};
+  /**
+   * Merged into targets (null removes them).
+   */
+  targets?: {} | null;
+  /**
+   * Replaces dag (null removes it).
+   */
+  dag?: unknown[] | null;
+  /**
+   * Replaces seed (null removes it).
+   */
+  seed?: number | null;
+  /**
+   * Replaces the scenarios (null removes them).
+   */
+  scenarios?: unknown[] | null;
 }

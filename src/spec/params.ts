@@ -41,6 +41,9 @@ export function resolveParams(doc: JsonObject, sources: Map<string, ParamSource>
     diagnostics.push(diag('DG_SCHEMA', '/params', 'params must be an object of named values', 'e.g. "params": {"n_users": 1000, "countries": ["US", "DE"]}'));
   }
   const names = Object.keys(declared);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) diagnostics.push(diag('DG_SCHEMA', child('/params', name), `parameter name "${name}" is not an identifier`, 'letters, digits and _, not starting with a digit (so --set params.<name>=… can name it)'));
+  }
   const used = new Set<string>();
   const resolved = new Map<string, JsonValue | undefined>();
   const resolving: string[] = [];
