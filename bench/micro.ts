@@ -6,7 +6,7 @@
  * Figures only; this machine is shared, so compare them with the baseline printed in the same run.
  */
 import { fakerEN_US } from '@faker-js/faker';
-import { FakerColumn } from '../src/engine/faker.ts';
+import { FakerColumn } from '../src/model/faker.ts';
 import { compileExpression, parseExpression } from '../src/expr/expression.ts';
 import { uniform } from '../src/model/rng.ts';
 

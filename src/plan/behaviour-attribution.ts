@@ -6,7 +6,7 @@
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { streamKey } from '../model/rng.ts';
-import { cumulative } from '../registry/generators/choice.ts';
+import { cumulative } from './programs/generators/choice.ts';
 import { addColumn, behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';

@@ -6,7 +6,7 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { normalizeDist } from '../model/dist/normalize.ts';
 import { streamKey } from '../model/rng.ts';
-import { PROBLEM_CODES } from '../registry/generators/distribution.ts';
+import { PROBLEM_CODES } from './programs/generators/distribution.ts';
 import { error, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from '../model/curves.ts';
 import { resolveLifetime } from './lifetime.ts';

@@ -4,7 +4,7 @@
  */
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../model/rng.ts';
-import { planDist } from '../registry/generators/distribution.ts';
+import { planDist } from './programs/generators/distribution.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';

@@ -1,6 +1,6 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { planEffect } from '../registry/modifiers/effect.ts';
+import { planEffect } from './programs/modifiers/effect.ts';
 import { streamKey } from '../model/rng.ts';
 import { planColumn } from './columns.ts';
 import { columnDeps } from './deps.ts';

@@ -1,15 +1,15 @@
 /**
- * The engine's runtime for this process (src/engine/runtime.ts): the registry's kernels and the scenarios' hooks.
+ * The engine's runtime for this process (src/engine/runtime.ts): the kernels (src/kernels) and the scenarios' hooks.
  * Imported for its effect by the run (run.ts) and by each generation worker (workers/worker-main.ts), the two
  * places that generate chunks; the engine itself imports neither the kernels nor the scenarios.
  */
 import { installRuntime } from '../engine/runtime.ts';
-import { generatorFor, modifierFor } from '../registry/index.ts';
+import { generatorKernel, modifierKernel } from '../kernels/index.ts';
 import { executeScenario } from '../scenarios/execute.ts';
 import { reusableColumns } from '../scenarios/history.ts';
 
 installRuntime({
-  generate: (p, col, ctx) => generatorFor(p.kind).execute(p, col, ctx),
-  modify: (p, data, col, ctx) => (p.kind === 'scenario' ? executeScenario(p, data, col, ctx) : modifierFor(p.kind).execute(p, data, col, ctx)),
+  generate: (p, col, ctx) => generatorKernel(p.kind)(p, col, ctx),
+  modify: (p, data, col, ctx) => (p.kind === 'scenario' ? executeScenario(p, data, col, ctx) : modifierKernel(p.kind)(p, data, col, ctx)),
   reusableColumns,
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakerColumn, splitFullName } from '../../src/engine/faker.ts';
-import { fakerLib } from '../../src/engine/faker/lib.ts';
-import { asciiFold } from '../../src/engine/faker/text.ts';
+import { FakerColumn, splitFullName } from '../../src/model/faker.ts';
+import { fakerLib } from '../../src/model/faker/lib.ts';
+import { asciiFold } from '../../src/model/faker/text.ts';
 import { compile } from '../../src/plan/compile.ts';
 import { type Db, generate } from '../support/run-spec.ts';
 

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../../ir/types.ts';
 import { ChunkEncoder, encodedBuffers, type EncodedChunk } from '../../sinks/encode.ts';
 import { ColumnData } from '../../model/column-data.ts';
-import { loadFaker } from '../../engine/faker/lib.ts';
+import { loadFaker } from '../../model/faker/lib.ts';
 import { Store } from '../../model/store.ts';
 import { chunkRanges, generateChunk, type LabelRow, type TableLayout } from '../../engine/table.ts';
 import type { FromWorker, SharedColumn, ToWorker } from './protocol.ts';

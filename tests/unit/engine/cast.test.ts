@@ -10,7 +10,7 @@ import { roundHalfEven } from '../../../src/model/rounding.ts';
 import { ColumnData } from '../../../src/model/column-data.ts';
 import { streamKey } from '../../../src/model/rng.ts';
 import type { ColumnPlan, ColumnType } from '../../../src/ir/types.ts';
-import { generatorFor } from '../../../src/registry/index.ts';
+import { generatorKernel } from '../../../src/kernels/index.ts';
 import { compileOrThrow, type Db, generate } from '../../support/run-spec.ts';
 
 const SQL: Record<string, string> = { int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE' };
@@ -112,7 +112,7 @@ describe('null_rate', () => {
       nodes: [{ id: 't', kind: 'entity', rows: N, columns: [{ name: 'x', type: 'float', nullable: true, null_rate: 0.5, generator: { distribution: { type: 'uniform', params: { low: 0, high: 1 } } } }] }],
     });
     const c = plan.tables[0].columns[0];
-    const raw = generatorFor(c.generator.kind).execute(c.generator, c, { n: N, start: 0, cols: new Map() } as any);
+    const raw = generatorKernel(c.generator.kind)(c.generator, c, { n: N, start: 0, cols: new Map() } as any);
     const values = Float64Array.from(raw.num!); // castColumn writes the nulls in place
     const x = castColumn(raw, c, 0).num!;
     const kept = x.filter((v) => !Number.isNaN(v));

@@ -5,8 +5,8 @@
  * runs while the schema rejects the document.
  */
 import { describe, expect, it } from 'vitest';
-import { FakerColumn } from '../../../src/engine/faker.ts';
-import { keyedFaker } from '../../../src/engine/faker/fakerjs.ts';
+import { FakerColumn } from '../../../src/model/faker.ts';
+import { keyedFaker } from '../../../src/model/faker/fakerjs.ts';
 import { callProblem, FAKER_LIMITS, fakerArgsProblem, regexProblem } from '../../../src/model/faker-limits.ts';
 import { compile } from '../../../src/plan/compile.ts';
 import { validatePlan } from '../../../src/plan/plan-schema.ts';

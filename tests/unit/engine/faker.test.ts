@@ -1,6 +1,6 @@
 import { allLocales } from '@faker-js/faker';
 import { describe, expect, it } from 'vitest';
-import { FakerColumn, asciiFold, fakerMethodNames, localeIdFor, resolveFakerMethod } from '../../../src/engine/faker.ts';
+import { FakerColumn, asciiFold, fakerMethodNames, localeIdFor, resolveFakerMethod } from '../../../src/model/faker.ts';
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const EMAIL = /^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
