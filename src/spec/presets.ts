@@ -87,3 +87,8 @@ export function applyPreset(doc: JsonObject, name: string, sources: Map<string, 
 export function presetNames(doc: unknown): string[] {
   return isObject(doc) && isObject(doc.presets) ? Object.keys(doc.presets) : [];
 }
+
+/** The presets of a document (loaded with loadSpec: preset files read) with their descriptions, in their order. */
+export function listPresets(doc: unknown): PresetInfo[] {
+  return isObject(doc) ? checkPresets(doc).presets : [];
+}
