@@ -3,7 +3,7 @@ import type { ColumnData } from '../model/column-data.ts';
 import type { ColumnPlan } from '../ir/types.ts';
 import type { Gen, GenKind, Mod, ModKind } from '../plan/programs/types.ts';
 
-export type { Gen, GenKind, Mod, ModKind };
+export type { Gen, GenKind, ModKind };
 
 /** How a generator program fills a chunk (its planner: src/plan/programs/generators/<stem>.ts). */
 export type GeneratorKernel<K extends GenKind> = (p: Gen<K>, col: ColumnPlan, ctx: ChunkContext) => ColumnData;

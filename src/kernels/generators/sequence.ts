@@ -12,7 +12,7 @@ const RESOLUTIONS = [1, 1000, 60_000, 3_600_000, DAY];
  * estimated rows. Unique because ordinals are (0 ≤ ordinal < slots), ordered by time bucket, then by ordinal.
  * A pure function of the plan, so every chunk, worker and shard computes the same keys.
  */
-export interface TimeKeyLayout {
+interface TimeKeyLayout {
   origin: number;
   res: number;
   slots: number;
@@ -20,7 +20,7 @@ export interface TimeKeyLayout {
   nullBucket: number;
 }
 
-export function timeKeyLayout(start: number, step: number, plan: Pick<Plan, 'timeframe'>, table: Pick<TablePlan, 'id' | 'estimatedRows'>): TimeKeyLayout {
+function timeKeyLayout(start: number, step: number, plan: Pick<Plan, 'timeframe'>, table: Pick<TablePlan, 'id' | 'estimatedRows'>): TimeKeyLayout {
   const origin = plan.timeframe.startMs - DAY;
   const span = plan.timeframe.endMs + DAY - origin;
   const est = Number.isFinite(table.estimatedRows) ? table.estimatedRows : 0;

@@ -42,7 +42,7 @@ function planWeights(args: Record<string, unknown>, n: number, ctx: ColumnContex
 }
 
 /** `uniform`, `zipf@α` (w_k ∝ k^-α) or `head_tail@{h,α}`: share h on the first ⌈√n⌉ choices, the rest zipf-decaying. */
-export function weightsKind(kind: unknown, n: number, ctx: ColumnContext, path: string): number[] | undefined {
+function weightsKind(kind: unknown, n: number, ctx: ColumnContext, path: string): number[] | undefined {
   const s = String(kind).replace(/\s+/g, '');
   if (s === 'uniform') return new Array(n).fill(1);
   let m = /^zipf@(\d+(?:\.\d+)?)$/.exec(s);
