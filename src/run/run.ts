@@ -6,15 +6,12 @@ import { checkEstimatedRows, checkLaidOutRows, rowCeiling, TooManyRowsError } fr
 import type { Plan, TablePlan } from '../ir/types.ts';
 import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
 import { OutputThread } from './output-thread.ts';
-import { ColumnData } from '../model/column-data.ts';
 import { MAX_PER_PARENT } from '../engine/fanout.ts';
-import { Store, type TableStore } from '../model/store.ts';
-import { ChunkSizer, chunkRanges, generateChunk, layoutKey, type LabelRow, type RowRange, sortLabels, type TableLayout, tableLayout, wholeRange } from '../engine/table.ts';
-import type { SharedColumn } from './workers/protocol.ts';
+import { Store } from '../model/store.ts';
+import { ChunkSizer, chunkRanges, layoutKey, type LabelRow, type RowRange, type TableLayout, tableLayout, wholeRange } from '../engine/table.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
 import './runtime.ts';
-import { addedRows } from '../scenarios/add-rows.ts';
-import { windowLabels } from '../scenarios/execute.ts';
+import { finishTable, generateOnThread, type LoopTimes, Retained, scenarioRows, type TableJob, tableSegments } from './table-run.ts';
 import { sharedHistory } from '../scenarios/history.ts';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
@@ -141,7 +138,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
         throw new TooManyRowsError(table.id, layout.total, `table "${table.id}" has ${layout.total.toLocaleString('en-US')} rows and later tables read its columns (${table.retain.join(', ')}), which are kept in memory for at most ${MAX_PER_PARENT.toLocaleString('en-US')} rows; nothing was written`, `lower its rows or --scale, or split it: a table nobody reads has no such limit`);
       }
       // Tables that later tables read are generated whole (lookups pick rows anywhere); only `write` is written.
-      const segments = table.retain.length ? splitAround(layout, write) : [{ range: write, write: true }];
+      const segments = tableSegments(table, layout, write);
       const total = segments.reduce((a, s) => a + s.range.rowEnd - s.range.rowStart, 0);
       // A table goes to the workers when it is big enough; a big one waits for them to finish loading.
       let usePool = pool !== null && total > 0 && total >= minRows && (pool.loaded || total >= POOL_WAIT_FACTOR * minRows);
@@ -158,6 +155,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       const w: TableOutput = await sink.createTable(table);
       const retained = new Retained(table, layout.total, pool !== null);
       const tableLabels: LabelRow[] = [];
+      const job: TableJob = { plan, table, store, memo, layout, segments, retained, labels: tableLabels };
       let done = 0;
       if (usePool && pool) {
         used = pool.size;
@@ -183,43 +181,26 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
         });
         if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: pool ${(performance.now() - tp).toFixed(0)} ms, main appending ${appendMs.toFixed(0)} ms, ${tasks.length} tasks\n`);
       } else {
-        let genMs = 0;
-        let appendMs = 0;
+        const times: LoopTimes = { genMs: 0, appendMs: 0 };
         const sizer = new ChunkSizer(chunkRows, opts.chunkRows === undefined);
-        for (const s of segments) {
-          for (const r of chunkRanges(layout, s.range, () => sizer.rows)) {
-            const n = r.rowEnd - r.rowStart;
-            const tg = performance.now();
-            const cols = generateChunk(plan, table, store, memo, layout, r, tableLabels);
-            genMs += performance.now() - tg;
-            sizer.observe(cols.values(), n);
-            if (s.write) {
-              const ta = performance.now();
-              w.append(table.columns.map((c) => cols.get(c.name)!), n);
-              appendMs += performance.now() - ta;
-              await w.flushIfFull?.();
-            }
-            retained.add(table.retain.map((name) => ({ name, num: cols.get(name)!.num, str: cols.get(name)!.str })), n);
-            done += n;
-            opts.onProgress?.(table.id, done, total);
-          }
+        for (const c of generateOnThread(job, sizer, w, times)) {
+          if (c.written) await w.flushIfFull?.();
+          done += c.rows;
+          opts.onProgress?.(table.id, done, total);
         }
+        const { genMs, appendMs } = times;
         if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: main thread generating ${genMs.toFixed(0)} ms, encoding + appending ${appendMs.toFixed(0)} ms\n`);
       }
       // Rows scenarios add come after the table's own rows (those whose template this run writes).
-      const added = table.addRows ? addedRows(plan, table, store, memo, layout, write) : null;
+      const added = scenarioRows(job, write);
       if (added?.n) w.append(added.columns, added.n);
       const tClose = performance.now();
       await w.close();
       if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: layout ${(tLayout - started).toFixed(0)} ms, close ${(performance.now() - tClose).toFixed(0)} ms\n`);
-      const entry: TableStore = { rows: layout.total, columns: retained.columns() };
-      store.set(table.id, entry);
-      pool?.publish(table.id, entry);
-      const kept = tableLabels.filter((l) => l.row >= write.rowStart && l.row < write.rowEnd);
-      sortLabels(kept);
       // Window labels summarise the whole table: the first shard writes them.
-      const windows = shard.index === 0 ? windowLabels(plan, table, store, memo, layout.total) : [];
-      for (const l of [...kept, ...(added?.labels ?? []), ...windows]) labels.push(l);
+      const finished = finishTable(job, write, added, shard.index === 0);
+      pool?.publish(table.id, finished.entry);
+      for (const l of finished.labels) labels.push(l);
       const rows = write.rowEnd - write.rowStart + (added?.n ?? 0);
       const seconds = (performance.now() - started) / 1000;
       manifest.push({ table: table.id, rows, seconds });
@@ -279,58 +260,4 @@ export function shardRange(table: TablePlan, layout: TableLayout, written: Map<s
   let rowEnd = rowStart;
   for (let p = parent.rowStart; p < parent.rowEnd; p++) rowEnd += counts[p];
   return { rowStart, rowEnd, parentStart: parent.rowStart, parentEnd: parent.rowEnd };
-}
-
-/** The whole table as up to three ranges in row order: before `write`, `write` (written), after it. */
-function splitAround(layout: TableLayout, write: RowRange): { range: RowRange; write: boolean }[] {
-  const all = wholeRange(layout);
-  const out = [
-    { range: { rowStart: 0, rowEnd: write.rowStart, parentStart: 0, parentEnd: write.parentStart }, write: false },
-    { range: write, write: true },
-    { range: { rowStart: write.rowEnd, rowEnd: all.rowEnd, parentStart: write.parentEnd, parentEnd: all.parentEnd }, write: false },
-  ];
-  return out.filter((s) => s.range.rowEnd > s.range.rowStart || s.write);
-}
-
-/**
- * The columns of a table that later tables read, filled range by range in row order: numbers straight into one
- * array of the table's size (a SharedArrayBuffer when workers read it), strings into one array.
- */
-class Retained {
-  private readonly num = new Map<string, Float64Array>();
-  private readonly str = new Map<string, (string | null)[]>();
-  private at = 0;
-
-  constructor(table: TablePlan, private readonly total: number, shared: boolean) {
-    for (const name of table.retain) {
-      // A column of the table, or its inherited time (__time__: numbers).
-      const col = table.columns.find((c) => c.name === name);
-      if (col?.type === 'string' || col?.type === 'json') this.str.set(name, new Array<string | null>(total));
-      else this.num.set(name, shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, total * 8)), 0, total) : new Float64Array(total));
-    }
-  }
-
-  /** The next `n` rows of each retained column. */
-  add(cols: SharedColumn[], n: number): void {
-    for (const c of cols) {
-      const num = this.num.get(c.name);
-      if (num) {
-        if (c.num) num.set(c.num.subarray(0, n), this.at);
-        else for (let i = 0; i < n; i++) num[this.at + i] = c.str![i] === null ? NaN : Number(c.str![i]);
-      } else {
-        const str = this.str.get(c.name)!;
-        if (c.str) for (let i = 0; i < n; i++) str[this.at + i] = c.str[i];
-        else for (let i = 0; i < n; i++) str[this.at + i] = Number.isNaN(c.num![i]) ? null : String(c.num![i]);
-      }
-    }
-    this.at += n;
-  }
-
-  columns(): Map<string, ColumnData> {
-    if (this.num.size + this.str.size > 0 && this.at !== this.total) throw new Error(`internal: ${this.at} of ${this.total} retained rows were generated`);
-    const out = new Map<string, ColumnData>();
-    for (const [name, v] of this.num) out.set(name, ColumnData.numbers(v));
-    for (const [name, v] of this.str) out.set(name, ColumnData.strings(v));
-    return out;
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * A tiny in-memory harness for registry tests: compile a spec document built in code and evaluate
  * its tables through the real engine (src/engine/table.ts `generateChunk`, a `Store`, the plan's
- * table order — the loop of src/run/run.ts without threads, shards and output: `generateTable` below) with a sink that keeps the chunk columns in
+ * table order — the loop `runPlan` runs on its main thread, src/run/table-run.ts: `generateTable` below) with a sink that keeps the chunk columns in
  * memory instead of writing DuckDB. Values are the engine's ColumnData after the type cast:
  * numbers (NaN = null; datetimes epoch ms; bools 0/1) or strings (null = null).
  */
@@ -9,10 +9,9 @@ import { compile, type CompileOptions } from '../../src/plan/compile.ts';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.ts';
 import { ColumnData } from '../../src/model/column-data.ts';
 import { Store } from '../../src/model/store.ts';
-import { chunkRanges, generateChunk, type LabelRow, sortLabels, tableLayout, wholeRange } from '../../src/engine/table.ts';
+import { ChunkSizer, type LabelRow, layoutKey, tableLayout, wholeRange } from '../../src/engine/table.ts';
 import type { TableSink } from '../../src/sinks/duckdb.ts';
-import { addedRows } from '../../src/scenarios/add-rows.ts';
-import { windowLabels } from '../../src/scenarios/execute.ts';
+import { finishTable, generateOnThread, Retained, scenarioRows, type TableJob, tableSegments } from '../../src/run/table-run.ts';
 import '../../src/run/runtime.ts';
 import type { Plan, TablePlan } from '../../src/ir/types.ts';
 
@@ -151,26 +150,17 @@ export function runPlanInMemory(plan: Plan, chunkRows = 65_536): MemRun {
 }
 
 /** Generate one table chunk by chunk into `sink`; retains the columns later tables read. */
+/** One table through the run's own loop (src/run/table-run.ts), without threads, shards or an output file. */
 function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSink, memo: Map<object, unknown>, opts: { chunkRows: number }): { rows: number; labels: LabelRow[] } {
   const layout = tableLayout(plan, table, store);
-  const total = layout.total;
-  const retained = new Map<string, ColumnData[]>(table.retain.map((c) => [c, []]));
-  const labels: LabelRow[] = [];
-  for (const r of chunkRanges(layout, wholeRange(layout), opts.chunkRows)) {
-    const n = r.rowEnd - r.rowStart;
-    const cols = generateChunk(plan, table, store, memo, layout, r, labels);
-    sink.append(table.columns.map((c) => cols.get(c.name)!), n);
-    for (const [name, parts] of retained) parts.push(cols.get(name)!);
-  }
-  store.set(table.id, { rows: total, columns: new Map([...retained].map(([name, parts]) => [name, ColumnData.concat(parts, total)])) });
-  sortLabels(labels);
-  const added = table.addRows ? addedRows(plan, table, store, memo, layout, wholeRange(layout)) : null;
-  if (added?.n) {
-    sink.append(added.columns, added.n);
-    labels.push(...added.labels);
-  }
-  labels.push(...windowLabels(plan, table, store, memo, total));
-  return { rows: total + (added?.n ?? 0), labels };
+  memo.set(layoutKey(table.id), layout);
+  const write = wholeRange(layout);
+  const job: TableJob = { plan, table, store, memo, layout, segments: tableSegments(table, layout, write), retained: new Retained(table, layout.total, false), labels: [] };
+  for (const _ of generateOnThread(job, new ChunkSizer(opts.chunkRows, false), sink)) { /* no output to wait for */ }
+  const added = scenarioRows(job, write);
+  if (added?.n) sink.append(added.columns, added.n);
+  const { labels } = finishTable(job, write, added, true);
+  return { rows: layout.total + (added?.n ?? 0), labels };
 }
 
 function concat(parts: ColumnData[], total: number, type: string): ColumnData {
