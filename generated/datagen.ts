@@ -657,6 +657,31 @@ export interface LookupGenerator {
    */
   weights_by?: string;
   /**
+   * Extension, on a lookup from the node's own table (a row's parent is an earlier row of it): the shape of the tree. roots (the first N rows are roots, default 1) or root_share (each row is a root with this probability); concentration in [0, 1) (0: children per row geometric; towards 1: a few rows get most children; default 0.5); max_depth (roots have depth 0). See docs/behaviours/relations.md.
+   */
+  hierarchy?: {
+    /**
+     * The first N rows are the roots.
+     */
+    roots?: number;
+    /**
+     * Each row after the first is a root with this probability.
+     */
+    root_share?: number;
+    /**
+     * Probability of attaching to the picked earlier row's parent instead of the row: a few rows collect many children.
+     */
+    concentration?: number;
+    /**
+     * No row is deeper (roots have depth 0).
+     */
+    max_depth?: number;
+  };
+  /**
+   * Extension, on a lookup from the node's own table: what the column holds — parent (the parent row's key, null for roots; default), depth (0 for roots), path (keys from the root down to the row, "1/4/17") or root (the root's key).
+   */
+  derive?: "parent" | "depth" | "path" | "root";
+  /**
    * Extension: read the state the row's parent is in at this datetime column of the row, from a state machine (from: "<table>.state") or lifecycle ("<table>.stage_name") over the same parent; null outside its relationship.
    */
   at?: string;

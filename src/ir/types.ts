@@ -60,7 +60,7 @@ export interface TablePlan {
 
 export type RowModel =
   | { kind: 'fixed'; count: number }
-  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number; segments: SegmentScale[]; vintage: VintagePlan | null }
+  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number; segments: SegmentScale[]; vintage: VintagePlan | null; edges?: EdgePlan }
   | { kind: 'stages'; parent: string; stream: number; funnel: FunnelPlan }
   | { kind: 'grain'; parent: string; stream: number; grain: GrainPlan }
   | { kind: 'states'; parent: string; stream: number; machine: StateMachinePlan }
@@ -266,6 +266,34 @@ export type DelayPlan =
   | { kind: 'fixed'; ms: number }
   | { kind: 'dist'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; unitMs: number };
 
+/**
+ * A tree over a table's own rows (docs/behaviours/relations.md): row i's parent is an earlier row (src/model/hierarchy.ts).
+ * `key`: the looked-up column is a plain sequence, so row r's key is start + step × r.
+ */
+export interface HierarchyPlan {
+  stream: number;
+  roots: number | null;
+  rootShare: number | null;
+  concentration: number;
+  maxDepth: number | null;
+  key: { start: number; step: number };
+  /** What the column holds: the parent's key (null for roots), the row's depth (roots 0), its path of keys from the root ("1/4/17"), or its root's key. */
+  derive: 'parent' | 'depth' | 'path' | 'root';
+}
+
+/** An edge table (a fact with `edges`): rows are edges between rows of its primary parent (src/model/graph.ts). */
+export interface EdgePlan {
+  stream: number;
+  /** Target weights: a numeric column of the node table, 'degree' (the targets' own drawn degree + 1), or null (uniform). */
+  weightsBy: string | null;
+  preferential: boolean;
+  homophily: { column: string; probability: number } | null;
+  reciprocity: number;
+  undirected: boolean;
+  allowSelfLoops: boolean;
+  uniquePairs: boolean;
+}
+
 export interface FanoutPlan {
   distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed';
   mean: number;
@@ -307,7 +335,9 @@ export type GeneratorProgram =
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown>; refs?: FakerArgRef[] }
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
   /** `at` (via 'at'): the state of the parent in a state machine or lifecycle over it at this row's time column. */
-  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on' | 'at'; on: KeyPair[]; pick?: KeyedPick; at?: string }
+  /** `hierarchy` (via 'self'): the row's parent in its own table (an earlier row) and what to read of it (`derive`). */
+  /** via 'target': the target row of an edge table (`TablePlan.rows.edges`); via 'parent' reads the source. */
+  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on' | 'at' | 'self' | 'target'; on: KeyPair[]; pick?: KeyedPick; at?: string; hierarchy?: HierarchyPlan }
   | { kind: 'expression'; code: string; refs: ColumnRef[] }
   | { kind: 'enum_list'; values: Scalar[] }
   | { kind: 'stage'; field: 'name' | 'index' | 'time' }

@@ -47,7 +47,7 @@ export function computeRetain(tables: TablePlan[]): void {
     if ('parent' in t.rows && t.columns.some((c) => c.modifiers.some((m) => m.kind === 'outliers' || m.kind === 'anomaly' || m.kind === 'scenario'))) add(t.rows.parent, tables.find((x) => x.id === (t.rows as { parent: string }).parent)?.pk ?? null);
     for (const c of t.columns) {
       const g = c.generator;
-      if (g.kind === 'lookup') (add(g.table, g.column, ...g.on.map((k) => k.remote)), addPick(g.pick));
+      if (g.kind === 'lookup' && g.via !== 'self') (add(g.table, g.column, ...g.on.map((k) => k.remote)), addPick(g.pick));
       if (g.kind === 'choice_ref') add(g.table, g.column);
       if (g.kind === 'expression') addRefs(g.refs);
       if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) addRefs(e.refs);

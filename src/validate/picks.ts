@@ -16,7 +16,7 @@ function groups(t: TablePlan, tables: Map<string, TablePlan>): Group[] {
   const out = new Map<string, Group>();
   for (const c of t.columns) {
     const g = c.generator;
-    if (g.kind !== 'lookup' || g.via === 'parent' || g.via === 'at' || c.modifiers.length) continue;
+    if (g.kind !== 'lookup' || g.via === 'parent' || g.via === 'at' || g.via === 'self' || c.modifiers.length) continue;
     const other = tables.get(g.table);
     const remote = other?.columns.find((x) => x.name === g.column);
     if (!other || !remote) continue;

@@ -32,7 +32,8 @@ export function relations(plan: Plan, doc: any): Relation[] {
       const g = c.generator;
       // A lookup whose value is changed afterwards (modifiers, or a cast to another type) is not a key any more.
       if (c.modifiers.length) continue;
-      if (g.kind === 'lookup' && g.via !== 'at') {
+      // A self-lookup's depth and path are not keys; its parent and root are keys of its own table.
+      if (g.kind === 'lookup' && g.via !== 'at' && !(g.via === 'self' && (g.hierarchy?.derive === 'depth' || g.hierarchy?.derive === 'path'))) {
         const target = tables.get(g.table)?.columns.find((x) => x.name === g.column);
         if (target && target.type === c.type) add({ from: { table: t.id, column: c.name }, to: { table: g.table, column: g.column }, source: 'lookup' });
       } else if (g.kind === 'choice_ref') {

@@ -4,6 +4,7 @@ import { keyedRows } from '../../engine/keyed-pick.ts';
 import { stateAtTime, StateTimeline, type Timeline } from '../../model/state-timeline.ts';
 import type { GeneratorProgram } from '../../ir/types.ts';
 import type { GeneratorKernel } from '../types.ts';
+import { selfLookup } from './hierarchy.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the
@@ -12,6 +13,7 @@ import type { GeneratorKernel } from '../types.ts';
  */
 export const lookup: GeneratorKernel<'lookup'> = (p, _col, ctx) => {
   if (p.via === 'at') return stateAt(p, ctx);
+  if (p.via === 'self') return selfLookup(p, ctx);
   const source = ctx.store.column(p.table, p.column);
   if (p.via === 'parent') return source.gather(ctx.parentRow!, ctx.n);
   if (p.via === 'pick') return source.gather(ctx.pick(p.table), ctx.n);

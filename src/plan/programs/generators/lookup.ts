@@ -2,6 +2,7 @@ import { checkLocalColumn, type ColumnContext, error, findColumn, type Json, res
 import { keyedPickOf, normalizeOn } from '../../picks.ts';
 import type { GeneratorProgram, KeyPair } from '../../../ir/types.ts';
 import type { GeneratorPlanner } from '../types.ts';
+import { planSelfLookup } from './hierarchy.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the
@@ -20,7 +21,7 @@ export const lookup: GeneratorPlanner<'lookup'> = {
     }
     const ref = resolveRef(ctx, args?.from, `${path}/from`, 'lookup.from');
     if (!ref) return undefined;
-    if (ref.table === ctx.node.id) return error(ctx, 'DG_SELF_LOOKUP', `${path}/from`, `lookup.from names this table ("${ref.table}")`, 'use an expression to reuse a column of the same row');
+    if (ref.table === ctx.node.id) return planSelfLookup(args, ref, ctx, path);
     const on = planOn(args.on, ref.table, ctx, `${path}/on`);
     if (!on) return undefined;
     if (args.weights_by !== undefined) {

@@ -1,0 +1,98 @@
+/*
+ * Self-references (issue 14 §1, docs/behaviours/relations.md): the v1 self-lookup runs unmodified; every row points
+ * at an EARLIER row (or is a null root), the tree is acyclic and the same for any chunk size and worker count;
+ * depth, path and root agree with the parent links; the non-nullable rule is a compile error.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
+import { compile } from '../../src/plan/compile.ts';
+import { compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
+
+const opened: Db[] = [];
+afterAll(() => opened.forEach((d) => d.close()));
+
+/** The earlier tool's spelling, unmodified: a nullable manager_id looked up from the node's own key. */
+const V1 = {
+  version: '1.0',
+  metadata: { name: 'v1 self lookup' },
+  timeframe: { start: '2024-01-01', end: '2024-12-31', freq: 'D' },
+  nodes: [
+    {
+      id: 'employee', kind: 'entity', rows: 3000, pk: 'employee_id',
+      columns: [
+        { name: 'employee_id', type: 'int', generator: { sequence: { start: 1 } } },
+        { name: 'name', type: 'string', generator: { faker: { method: 'name' } } },
+        { name: 'manager_id', nullable: true, type: 'int', generator: { lookup: { from: 'employee.employee_id' } } },
+      ],
+    },
+  ],
+  constraints: {},
+};
+
+let lastWorkers = 0;
+
+async function open(doc: unknown, opts: RunOptions = {}): Promise<Db> {
+  const plan = compileOrThrow(doc);
+  const out = tempFile(`${plan.slug}.duckdb`);
+  lastWorkers = (await runPlan(plan, { ...opts, out })).workers;
+  const db = await Db.open(out);
+  opened.push(db);
+  return db;
+}
+
+describe('self-references (hierarchies)', () => {
+  it('runs the v1 self-lookup unmodified: one null root, every other row points at an earlier row', async () => {
+    const db = await open(V1);
+    const r = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE manager_id IS NULL) AS roots,
+      count(*) FILTER (WHERE manager_id >= employee_id) AS not_earlier,
+      count(*) FILTER (WHERE manager_id IS NOT NULL AND manager_id NOT IN (SELECT employee_id FROM employee)) AS dangling FROM employee`))[0];
+    expect(r).toEqual({ n: 3000, roots: 1, not_earlier: 0, dangling: 0 });
+    // Acyclic: walking up from every row reaches the root.
+    const reached = await db.value(`WITH RECURSIVE up(id, m, d) AS (SELECT employee_id, manager_id, 0 FROM employee
+      UNION ALL SELECT up.id, e.manager_id, up.d + 1 FROM up JOIN employee e ON e.employee_id = up.m WHERE up.d < 3000)
+      SELECT count(DISTINCT id) FROM up WHERE m IS NULL`);
+    expect(reached).toBe(3000);
+    // Default concentration 0.5: the share of employees nobody reports to tends to 1/(2 − 0.5) = 2/3.
+    const leaves = await db.value('SELECT count(*) FROM employee WHERE employee_id NOT IN (SELECT manager_id FROM employee WHERE manager_id IS NOT NULL)');
+    expect(Math.abs(leaves / 3000 - 2 / 3)).toBeLessThan(0.03);
+  });
+
+  it('org_chart example: depth, path and title agree with the links; max_depth holds', async () => {
+    const db = await open(readJson(new URL('org_chart.json', EXAMPLES_DIR)));
+    const bad = await db.value(`SELECT count(*) FROM employee e LEFT JOIN employee m ON m.employee_id = e.manager_id
+      WHERE NOT (CASE WHEN e.manager_id IS NULL THEN e.level = 0 AND e.reporting_path = CAST(e.employee_id AS VARCHAR)
+                 ELSE e.level = m.level + 1 AND e.reporting_path = m.reporting_path || '/' || CAST(e.employee_id AS VARCHAR) END)`);
+    expect(bad).toBe(0);
+    expect(await db.value('SELECT max(level) FROM employee')).toBe(6);
+    expect(await db.value("SELECT count(*) FROM employee WHERE (level = 0) <> (title = 'CEO')")).toBe(0);
+    // The approver of an expense is the filer's manager.
+    expect(await db.value('SELECT count(*) FROM expense x JOIN employee e USING (employee_id) WHERE x.approver_id IS DISTINCT FROM e.manager_id')).toBe(0);
+  });
+
+  it('is the same tree for any chunk size and worker count', async () => {
+    const doc = structuredClone(readJson(new URL('org_chart.json', EXAMPLES_DIR)));
+    doc.nodes[0].rows = 30_000;
+    const digest = async (opts: RunOptions) => {
+      const db = await open(doc, opts);
+      return db.value("SELECT md5(string_agg(concat_ws(',', employee_id, manager_id, level, reporting_path), ';' ORDER BY rowid)) FROM employee");
+    };
+    const base = await digest({ workers: 1 });
+    expect(await digest({ workers: 1, chunkRows: 777 })).toBe(base);
+    expect(await digest({ workers: 3, chunkRows: 1000, workerTaskRows: 5000, workerMinRows: 1 })).toBe(base);
+    expect(lastWorkers).toBeGreaterThan(1); // the ranges really went to generation workers
+  });
+
+  it('refuses a non-nullable self-lookup and options it cannot honour, with pointers', () => {
+    const notNull = structuredClone(V1);
+    (notNull.nodes[0].columns[2] as Record<string, unknown>).nullable = false;
+    const d = compile(notNull).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => [x.code, x.path])).toEqual([['DG_SELF_LOOKUP', '/nodes/0/columns/2/nullable']]);
+    const weighted = structuredClone(V1);
+    (weighted.nodes[0].columns[2].generator.lookup as Record<string, unknown>).weights_by = 'employee.employee_id';
+    expect(compile(weighted).diagnostics.filter((x) => x.severity === 'error').map((x) => [x.code, x.path])).toEqual([['DG_NOT_SUPPORTED', '/nodes/0/columns/2/generator/lookup/weights_by']]);
+    const clash = structuredClone(V1);
+    clash.nodes[0].columns.push({ name: 'depth', type: 'int', generator: { lookup: { from: 'employee.employee_id', derive: 'depth', hierarchy: { max_depth: 3 } } as never } } as never);
+    (clash.nodes[0].columns[2].generator.lookup as Record<string, unknown>).hierarchy = { max_depth: 4 };
+    expect(compile(clash).diagnostics.some((x) => x.code === 'DG_CONFLICTING_PICK')).toBe(true);
+  });
+});
