@@ -54,7 +54,6 @@ function toDiagnostic(e: ErrorObject): Diagnostic | undefined {
     case 'discriminator':
     case 'oneOf':
     case 'anyOf':
-    case 'not':
       return undefined; // the branch errors (or the semantic checks) say what is wrong, more precisely
     default:
       return diag('DG_SCHEMA', path, e.message ?? `fails ${e.keyword}`, describe(e));
