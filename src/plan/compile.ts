@@ -90,7 +90,7 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
   if (!res) return null;
   checkDag(doc.dag, [...drafts.values()], diags);
   planConstraints(ctx, doc, drafts);
-  planScenarios(ctx, doc, drafts);
+  const campaigns = planScenarios(ctx, doc, drafts);
   // Enforced inequalities add same-row dependencies: order the columns again.
   for (const d of drafts.values()) d.evalOrder = orderColumns(ctx, nodes.get(d.id)!.node, pointer('nodes', nodes.get(d.id)!.index), d.columns, d.pk) ?? d.evalOrder;
   const tables: TablePlan[] = res.levels.flat().map((id) => ({ ...drafts.get(id)!, level: res.levelOf.get(id)!, estimatedRows: 0, estimatedBytes: 0, retain: [] }));
@@ -111,6 +111,7 @@ function build(doc: Json, opts: CompileOptions, diags: Diagnostic[]): Plan | nul
     levels: res.levels,
     tables,
     unsupported,
+    ...(campaigns.length ? { campaigns } : {}),
   };
 }
 

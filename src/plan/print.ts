@@ -18,6 +18,14 @@ export function printPlan(plan: Plan): string {
     if (t.inheritedTime) lines.push(`  time: inherited from ${t.inheritedTime.source.table}.${t.inheritedTime.source.column}${t.inheritedTime.parent !== t.inheritedTime.source.table ? ` through ${t.inheritedTime.parent}` : ''} (the parent row's time; read as ${'__time__'}, not written)`);
     for (const a of t.addRows ?? []) lines.push(`  + rows added by scenario ${a.id}(${a.type === 'cap_violation' ? `cap_violation: ${a.cap ?? 'table max'} + ${a.exceedBy} per ${a.period}` : `data_quality duplicate ${a.share}`})`);
   }
+  for (const c of plan.campaigns ?? []) {
+    lines.push('', `campaign ${c.id}  (seed ${c.seed}, ${c.events.length} event${c.events.length === 1 ? '' : 's'}; pin one by copying it into "scenarios")`);
+    for (const e of c.events) {
+      const params = Object.entries(e.params as Record<string, unknown>).map(([k, v]) => `${k} ${v}`).join(', ');
+      const sel = e.selection ? ` ${Object.entries(e.selection as Record<string, unknown>).map(([k, v]) => `${k} ${v}`).join(' ')}` : ' all rows';
+      lines.push(`  ${e.id}  ${e.type}(${params}) on ${e.target}  [${e.window.start}, ${e.window.end})  ${e.difficulty}  entities:${sel} (seed ${e.seed})`);
+    }
+  }
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);
   for (const u of plan.unsupported) lines.push(`not supported yet (ignored): ${u.what} at ${u.path}`);
   return lines.join('\n');

@@ -1,6 +1,6 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { error, isNumber, type Json, type PlanContext } from './context.ts';
-import type { ScenarioType } from '../ir/types.ts';
+import { error, findColumn, isNumber, type Json, type PlanContext } from './context.ts';
+import type { ColumnPlan, ScenarioType } from '../ir/types.ts';
 
 /** Difficulty scales a magnitude's deviation from "no change": easy ×1.5, medium ×1, hard ×0.6. */
 export const DIFFICULTY: Record<string, number> = { easy: 1.5, medium: 1, hard: 0.6 };
@@ -100,4 +100,12 @@ export function planParams(ctx: PlanContext, type: ParamsType, raw: Json, path: 
       return { params: { ...(cap === undefined ? {} : { cap }), exceed_by: exceed, period, magnitude: exceed }, denominator: null };
     }
   }
+}
+
+/** A binomial step never exceeds its n: the column n names (a plain column of the row), or null. Scenarios (other than data_quality) keep the target ≤ it. */
+export function binomialInput(col: ColumnPlan, node: Json): string | null {
+  const g = col.generator;
+  const n = g.kind === 'distribution' && g.dist === 'binomial' ? g.params.n : undefined;
+  // n may be a column name or an expression: only a plain column of the row is a cap
+  return typeof n === 'string' && /^[A-Za-z_]\w*$/.test(n.trim()) && findColumn(node, n.trim()) ? n.trim() : null;
 }

@@ -10,8 +10,9 @@ import { checkLocalColumn, columnContext, columnNames, error, findColumn, isNumb
 import type { TableDraft } from './tables.ts';
 import { timeReference } from './time-reference.ts';
 import { columnDeps } from './deps.ts';
-import type { ColumnPlan, RowScenarioProgram, ScenarioProgram, ScenarioSelection, ScenarioType } from '../ir/types.ts';
-import { planParams } from './scenario-params.ts';
+import type { CampaignPlan, RowScenarioProgram, ScenarioProgram, ScenarioSelection, ScenarioType } from '../ir/types.ts';
+import { binomialInput, planParams } from './scenario-params.ts';
+import { expandCampaigns } from './campaigns.ts';
 import { planWindow } from './window.ts';
 
 export const SCENARIO_TYPES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];
@@ -26,8 +27,12 @@ const ROW_TYPES: Record<string, 'cap_violation'> = { cap_violation: 'cap_violati
 
 const NUMERIC = ['int', 'float', 'decimal'];
 
-/** Check every scenario and append its program to the target column's modifiers. */
-export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>): void {
+/**
+ * Check every scenario and append its program to the target column's modifiers (rows-adding ones to the
+ * table); then expand the campaigns (src/plan/campaigns.ts) into scenarios planned the same way. Returns the
+ * campaigns' expansion, which the plan keeps.
+ */
+export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>): CampaignPlan[] {
   const list: Json[] = Array.isArray(doc.scenarios) ? doc.scenarios : [];
   const ids = new Set<string>();
   list.forEach((s, index) => {
@@ -35,16 +40,27 @@ export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, T
     if (typeof s?.id !== 'string' || typeof s?.type !== 'string') return; // the schema reports it
     if (ids.has(s.id)) return void error(ctx, 'DG_DUPLICATE_SCENARIO', `${path}/id`, `scenario id "${s.id}" is used twice`, 'scenario ids name the labels they write and must be unique');
     ids.add(s.id);
-    const type = (SCENARIO_TYPES as string[]).includes(s.type) ? (s.type as ScenarioType) : ALIASES[s.type];
-    if (ROW_TYPES[s.type] || (type === 'data_quality' && s.params?.mode === 'duplicate')) {
-      const p = planRowScenario(ctx, s, index, path, ROW_TYPES[s.type] ?? 'data_quality', drafts);
-      if (p) (drafts.get(p.table)!.addRows ??= []).push(p.program);
-      return;
-    }
-    if (!type) return void error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', `${path}/type`, `unknown scenario type "${s.type}"`, didYouMean(s.type, [...SCENARIO_TYPES, ...Object.keys(ALIASES), ...Object.keys(ROW_TYPES)]));
-    const p = planOne(ctx, s, index, path, type, drafts);
-    if (p) drafts.get(s.target.slice(0, s.target.indexOf('.')))!.columns.find((c) => c.name === p.target)!.modifiers.push(p.program);
+    planScenario(ctx, s, index, path, drafts);
   });
+  const { plans, scenarios } = expandCampaigns(ctx, doc, drafts, ALIASES, ids);
+  // An event's problems (there should be none: the campaign checked its targets and families) point at its campaign.
+  for (const e of scenarios) planScenario({ ...ctx, diags: [] }, e.spec, plans.find((p) => p.id === e.campaign)!.index, e.path, drafts, e.campaign, ctx.diags);
+  return plans;
+}
+
+function planScenario(ctx: PlanContext, s: Json, index: number, path: string, drafts: Map<string, TableDraft>, campaign?: string, sink?: PlanContext['diags']): void {
+  const type = (SCENARIO_TYPES as string[]).includes(s.type) ? (s.type as ScenarioType) : ALIASES[s.type];
+  const tag = <T extends { campaign?: string }>(p: T): T => (campaign ? { ...p, campaign } : p);
+  if (ROW_TYPES[s.type] || (type === 'data_quality' && s.params?.mode === 'duplicate')) {
+    const p = planRowScenario(ctx, s, index, path, ROW_TYPES[s.type] ?? 'data_quality', drafts);
+    if (p) (drafts.get(p.table)!.addRows ??= []).push(tag(p.program));
+  } else if (!type) error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', `${path}/type`, `unknown scenario type "${s.type}"`, didYouMean(s.type, [...SCENARIO_TYPES, ...Object.keys(ALIASES), ...Object.keys(ROW_TYPES)]));
+  else {
+    const p = planOne(ctx, s, index, path, type, drafts);
+    if (p) drafts.get(s.target.slice(0, s.target.indexOf('.')))!.columns.find((c) => c.name === p.target)!.modifiers.push(tag(p.program));
+  }
+  // Campaign events: their diagnostics name the event and point at the campaign.
+  if (sink) for (const d of ctx.diags) sink.push({ ...d, path, message: `campaign event ${s.id}: ${d.message}` });
 }
 
 function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: ScenarioType, drafts: Map<string, TableDraft>): { target: string; program: ScenarioProgram } | undefined {
@@ -71,7 +87,7 @@ function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: S
     target: ref.column,
     program: {
       kind: 'scenario', id: s.id, type, index, stream: streamKey(Number.isInteger(s.seed) ? s.seed : ctx.seed, ref.table, '__scenario', s.id),
-      ...window, timeRef, selection, params: planned.params, denominator: planned.denominator, capColumn: capOf(col, node), difficulty,
+      ...window, timeRef, selection, params: planned.params, denominator: planned.denominator, capColumn: binomialInput(col, node), difficulty,
       description: typeof s.description_template === 'string' ? s.description_template : DEFAULT_DESCRIPTION[type] ?? DEFAULT_DESCRIPTION.spike!,
       ...(type === 'rate_drop' || type === 'rate_spike' ? { windowDescription: typeof s.description_template === 'string' ? s.description_template : RATE_WINDOW_DESCRIPTION } : {}),
     },
@@ -128,14 +144,6 @@ const DEFAULT_DESCRIPTION: Partial<Record<ScenarioType, string>> = {
 };
 for (const t of ['drop', 'level_shift', 'cost_spike', 'volume_spike'] as const) DEFAULT_DESCRIPTION[t] = DEFAULT_DESCRIPTION.spike;
 DEFAULT_DESCRIPTION.rate_spike = DEFAULT_DESCRIPTION.rate_drop;
-
-/** A binomial step never exceeds its n: scenarios (other than data_quality) keep the target ≤ that column. */
-function capOf(col: ColumnPlan, node: Json): string | null {
-  const g = col.generator;
-  const n = g.kind === 'distribution' && g.dist === 'binomial' ? g.params.n : undefined;
-  // n may be a column name or an expression: only a plain column of the row is a cap
-  return typeof n === 'string' && /^[A-Za-z_]\w*$/.test(n.trim()) && findColumn(node, n.trim()) ? n.trim() : null;
-}
 
 function planSelection(ctx: PlanContext, sel: Json, path: string, node: Json, draft: TableDraft): ScenarioSelection | undefined {
   if (sel === undefined) return { kind: 'all' };
