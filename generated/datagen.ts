@@ -303,6 +303,10 @@ export interface DatagenSpec {
    */
   scenarios?: Scenario[];
   /**
+   * Extension: anomaly campaigns, expanded at compile time into scenarios with drawn dates, durations, entities and magnitudes (docs/anomalies.md#campaigns).
+   */
+  anomaly_campaigns?: AnomalyCampaign[];
+  /**
    * Named values (numbers, strings, arrays, objects) that {"$param": "name"} references anywhere in the spec take whole (docs/authoring.md); presets and --set params.<name>=… change them.
    */
   params?: {
@@ -1748,6 +1752,88 @@ export interface ScenarioParams {
   [k: string]: unknown | undefined;
 }
 /**
+ * Extension: a campaign of anomalies drawn at compile time from keyed draws (its seed) into concrete scenarios — dates, durations, targets, families, magnitudes, difficulty and the seed of their entity draws; `datagen compile` prints the expansion and the plan holds it (docs/anomalies.md#campaigns).
+ */
+export interface AnomalyCampaign {
+  /**
+   * Campaign id; its events are the scenarios <id>_01, <id>_02, … (written to _labels.scenario and _label_events).
+   */
+  id: string;
+  /**
+   * Anomaly families drawn from (scenario types: spike, drop, level_shift, cost_spike, volume_spike, rate_drop, rate_spike, funnel_break, mix_shift, data_quality, or their aliases), or "mixed": spike, drop and level_shift on any numeric column, plus rate_drop, rate_spike and funnel_break on a funnel step (a binomial of a count column). Each event draws one family among those its target supports.
+   *
+   * @minItems 1
+   */
+  families: string[];
+  /**
+   * Numeric columns "table.column" the events change; each event draws one.
+   *
+   * @minItems 1
+   */
+  targets: string[];
+  /**
+   * Number of events (1 to 1000); or give density.
+   */
+  count?: number;
+  /**
+   * Events per day (table_day) or week (table_week) of the window, per target table; rounded, at least 1.
+   */
+  density?: {
+    /**
+     * table_day (default) or table_week.
+     */
+    per?: "table_day" | "table_week";
+    /**
+     * Events per period and target table.
+     */
+    rate: number;
+  };
+  /**
+   * Where events may lie, [start, end) (a date-only end includes that day); default the timeframe.
+   */
+  window?: {
+    /**
+     * An ISO-8601 date or date-time (trailing Z or offset allowed).
+     */
+    start?: string;
+    /**
+     * An ISO-8601 date or date-time (trailing Z or offset allowed).
+     */
+    end?: string;
+  };
+  /**
+   * Length of each event: a duration (default "1d") or a range {min, max} drawn in whole days (whole hours when a bound is not whole days). Events start on a day (hour) boundary.
+   */
+  duration?:
+    | Duration
+    | {
+        min: Duration;
+        max: Duration;
+      };
+  min_gap?: Duration;
+  /**
+   * Weights of the difficulty drawn per event (default all medium), e.g. {easy: 0.3, medium: 0.5, hard: 0.2}; difficulty scales the drawn magnitude's deviation as for scenarios (easy ×1.5, hard ×0.6).
+   */
+  difficulty?: {
+    easy?: number;
+    medium?: number;
+    hard?: number;
+  };
+  /**
+   * Entities per event (random_k on the target's primary parent); default 1 on a table with a primary parent, else every row in the window. Shorthand for selection {random_k: n}.
+   */
+  entities?: number;
+  selection?: ScenarioSelection;
+  /**
+   * Seed of the campaign's draws; default the run's seed.
+   */
+  seed?: number;
+  /**
+   * Description of the events' labels (as a scenario's description_template).
+   */
+  description_template?: string;
+}
+/**
  * A named overlay: a JSON Merge Patch (RFC 7396) over the spec (objects merge, null removes, arrays are replaced), usually over its params.
  */
 export interface Preset {
@@ -1797,4 +1883,8 @@ export interface Preset {
    * Replaces the scenarios (null removes them).
    */
   scenarios?: unknown[] | null;
+  /**
+   * Replaces the anomaly campaigns (null removes them).
+   */
+  anomaly_campaigns?: unknown[] | null;
 }

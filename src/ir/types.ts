@@ -34,6 +34,17 @@ export interface TablePlan {
   id: string;
   kind: 'entity' | 'fact' | 'vocab';
   pk: string | null;
+  /** `anomaly_campaigns` expanded into concrete scenarios (src/plan/campaigns.ts); absent without campaigns. */
+  campaigns?: CampaignPlan[];
+}
+
+/** A campaign and the scenario specs it expanded to (planned onto the tables like hand-written ones). */
+export interface CampaignPlan {
+  id: string;
+  index: number;
+  seed: number;
+  /** One scenario spec per event: id, type, target, window {start, end}, params, difficulty, seed, selection. */
+  events: Record<string, any>[];
   level: number;
   dependsOn: string[];
   rows: RowModel;
@@ -435,6 +446,8 @@ export interface ScenarioProgram extends ScenarioCommon {
   /** The type's parameters after defaults and difficulty scaling. */
   params: Record<string, number | string | number[]>;
   /** A second count column the type reads (rate_* / funnel_break / data_quality: the denominator). */
+  /** The campaign that drew this scenario (anomaly_campaigns), absent for a hand-written one. */
+  campaign?: string;
   denominator: string | null;
   /** Upper bound of the target per row (a binomial step never exceeds its n), or null. */
   capColumn: string | null;
