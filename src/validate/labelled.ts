@@ -1,6 +1,16 @@
 /** SQL fragments about labelled rows, so checks of "clean" promises leave out what an anomaly changed on purpose. */
+import type { ModifierProgram } from '../ir/types.ts';
 import { ident, lit } from './sql.ts';
 import type { ValidateContext } from './types.ts';
+
+/**
+ * The modifiers that inject anomalies and label every value they change (docs/anomalies.md): the `outliers` and
+ * `anomaly` column modifiers and the scenarios planned onto a column. Their changes are left out of the clean
+ * promises and checked by the label checks.
+ */
+export function isLabelled(m: Pick<ModifierProgram, 'kind'>): boolean {
+  return m.kind === 'outliers' || m.kind === 'anomaly' || m.kind === 'scenario';
+}
 
 /**
  * A condition on a row of `table` (its key expression `key`) that is true when no label names the row

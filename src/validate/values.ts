@@ -4,8 +4,7 @@
  * purpose (labelled in `_labels`) are left out: their promise is checked by the label checks.
  */
 import type { ColumnPlan, TablePlan } from '../ir/types.ts';
-import { isLabelled } from '../engine/labels.ts';
-import { notLabelled } from './labelled.ts';
+import { isLabelled, notLabelled } from './labelled.ts';
 import { relations, split } from './relations.ts';
 import { examples, ident, keyExpr, lit, n, num, one } from './sql.ts';
 import { judge, round, shareSE } from './stats.ts';

@@ -4,7 +4,7 @@
  * and the weighted time grid a vintage child is drawn on. Everything is SQL text run inside DuckDB.
  */
 import type { ColumnPlan, CurvePlan, GeneratorProgram, TablePlan } from '../../ir/types.ts';
-import { TimeGrid } from '../../model/time-grid.ts';
+import { calendarGrid } from '../calendar.ts';
 import { normalCdf } from '../../model/dist/special.ts';
 import { normalQuantilePrecise } from '../../model/distributions.ts';
 import { PASS_Z } from '../stats.ts';
@@ -136,7 +136,7 @@ export function curvesAtSql(curves: CurvePlan[], ageMs: string, decay: string): 
   return curves.map((c) => curveSql(c, bucketSql(ageMs, decay, c.unitMs))).join(' * ');
 }
 
-/** Pattern weight product of an epoch-ms instant (SQL), as patternWeight of src/model/time-grid.ts. */
+/** Pattern weight product of an epoch-ms instant (SQL), as patternWeightAt of ../calendar.ts. */
 export function patternWeightSql(patterns: { dimension: string; weights: number[] }[], msExpr: string): string {
   if (!patterns.length) return '1.0';
   const ts = `epoch_ms(CAST(${msExpr} AS BIGINT))`;
@@ -167,10 +167,10 @@ export const GRID_MAX_POINTS = 2_000_000;
 
 export function gridSql(g: DatetimeGen): GridSql | null {
   if (g.freq === 'M' || g.freq === 'MS' || g.effects.length) return null;
-  const grid = new TimeGrid(g.startMs, g.endMs, g.freq);
-  if (grid.count > GRID_MAX_POINTS) return null;
+  const grid = calendarGrid(g.startMs, g.endMs, g.freq);
+  if (grid.count > GRID_MAX_POINTS || grid.step === null) return null;
   const t0 = grid.point(0);
-  const step = grid.stepMs;
+  const step = grid.step;
   const count = grid.count;
   const w = patternWeightSql(g.patterns, `${dbl(t0)} + i * ${dbl(step)}`);
   const prefix = `SELECT i, coalesce(sum(w) OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum FROM (SELECT i, ${w} AS w FROM range(0, ${count + 1}) r(i))`;

@@ -8,9 +8,8 @@
  * The same cells give `segment_ratio` (active share by the parent's segment) and `vintage_curve` (active share by
  * the parent's age) for panels.
  */
-import { GrainModel, periodStarts } from '../../model/grain.ts';
-import { patternWeight } from '../../model/time-grid.ts';
-import { trendFactor } from '../../model/trend.ts';
+import { uniform } from '../../model/rng.ts';
+import { panelPeriodStarts, patternWeightAt, TREND_YEAR_MS, trendAt } from '../calendar.ts';
 import type { GrainPlan, TablePlan } from '../../ir/types.ts';
 import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, pct, round, wilsonHilferty, worst } from '../stats.ts';
@@ -22,7 +21,6 @@ import { ageHeatmap, cohortGrain, judgeAges, MAX_AGE, UNIT_NAMES } from './cohor
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const YEAR = 365.25 * DAY;
 /** Panels with more periods than this are not checked (their period list is passed to DuckDB as a literal). */
 export const MAX_PERIODS = 50_000;
 const DIM_LABELS: Record<string, (i: number) => string> = {
@@ -33,14 +31,17 @@ const DIM_LABELS: Record<string, (i: number) => string> = {
 
 interface Periods { starts: Float64Array; weight: Float64Array; len: Float64Array; every: GrainPlan['every'] }
 
-/** The window's periods, their calendar weights normalised to mean 1 (as GrainModel) and their lengths. */
+/**
+ * The window's periods, their calendar weights (the period start's pattern weights × max(0, trend factor))
+ * normalised to mean 1 over the window (docs/behaviours/panels.md) and their lengths.
+ */
 export function periodsOf(g: GrainPlan): Periods {
-  const starts = periodStarts(g);
+  const starts = panelPeriodStarts(g.every, g.startMs, g.endMs);
   const weight = new Float64Array(starts.length).fill(1);
   if ((g.patterns.length || g.trend) && starts.length) {
     const tr = g.trend;
     starts.forEach((t, j) => {
-      weight[j] = g.patterns.reduce((a, p) => a * patternWeight(t, p), 1) * (tr ? Math.max(0, trendFactor(tr.type, tr.growthRate, tr.a, tr.b, (t - tr.originMs) / YEAR)) : 1);
+      weight[j] = patternWeightAt(t, g.patterns) * (tr ? Math.max(0, trendAt(tr, (t - tr.originMs) / TREND_YEAR_MS)) : 1);
     });
     const mean = weight.reduce((a, b) => a + b, 0) / weight.length;
     if (mean > 0) for (let j = 0; j < weight.length; j++) weight[j] /= mean;
@@ -68,6 +69,23 @@ export function isPeriodStartSql(p: Periods, x: string): string {
   return `${x} = ${dbl(p.starts[0])} + ${periodIndexSql(p, x)} * ${L}`;
 }
 
+/**
+ * The active periods of a parentless series (row 0): every period of the window, or with active_probability the
+ * periods whose keyed draw uniform(stream, 0, j) falls below min(1, active_probability × w_j) — the probability
+ * from the plan as docs/behaviours/panels.md defines it, the draw the one the series makes (src/model/rng.ts,
+ * pinned by its golden vectors). Null when there are more than MAX_PERIODS periods.
+ */
+export function seriesPeriods(g: GrainPlan): number[] | null {
+  const p = periodsOf({ ...g, endMs: Math.min(g.endMs, g.startMs + (MAX_PERIODS + 1) * 32 * DAY) });
+  if (p.starts.length > MAX_PERIODS) return null;
+  const out: number[] = [];
+  p.starts.forEach((t, j) => {
+    const prob = g.activeProbability === null ? 1 : g.activeProbability * p.weight[j];
+    if (prob >= 1 || uniform(g.stream, 0, j) < prob) out.push(t);
+  });
+  return out;
+}
+
 interface Panel extends ParentLink {
   t: TablePlan;
   g: GrainPlan;
@@ -81,7 +99,7 @@ async function panels(ctx: ValidateContext): Promise<Panel[]> {
     if (t.rows.kind !== 'grain' || !ctx.present.has(t.id)) continue;
     const g = t.rows.grain;
     const period = t.columns.find((c) => c.generator.kind === 'period')?.name;
-    const nPeriods = periodStarts({ every: g.every, startMs: g.startMs, endMs: Math.min(g.endMs, g.startMs + MAX_PERIODS * 32 * DAY) }).length;
+    const nPeriods = panelPeriodStarts(g.every, g.startMs, Math.min(g.endMs, g.startMs + MAX_PERIODS * 32 * DAY)).length;
     if (!period || nPeriods === 0 || nPeriods > MAX_PERIODS) continue;
     const link = await parentLink(ctx, t, t.rows.parent);
     if (!link) continue;
@@ -132,11 +150,9 @@ const panelPeriods: CheckModule = async (ctx) => {
     const col = t.columns.find((c) => c.generator.kind === 'period' && c.generator.grain);
     if (!col || col.generator.kind !== 'period' || !col.generator.grain || !ctx.present.has(t.id)) continue;
     const g = col.generator.grain;
-    const model = new GrainModel(g, null, null);
-    if (model.periods.length > MAX_PERIODS) continue;
-    const idx = new Int32Array(model.periods.length);
-    const k = model.active(0, idx);
-    const want = Array.from(idx.subarray(0, k), (j) => model.periods[j]);
+    const want = seriesPeriods(g);
+    if (!want) continue;
+    const k = want.length;
     const own = await ownRows(ctx, t);
     if (!own) continue;
     const sql = `WITH w AS (SELECT unnest(${listLit(want)}) AS t), r AS (SELECT ${ms(`x.${ident(col.name)}`)} AS t, count(*) AS c FROM ${own} x GROUP BY 1)

@@ -1,5 +1,5 @@
 /**
- * Calendar expectations of datetime columns, the way the engine samples them (src/model/time-grid.ts):
+ * Calendar expectations of datetime columns, the way the language defines their sampling (grid and weights: ../calendar.ts):
  * a grid of points at the column's freq inside [start, end], each drawn with probability ∝ the product of its
  * pattern weights × the effects on the column; then an optional Gaussian time_jitter (rounded to the second).
  * The share of a calendar bucket is the summed probability of the grid points (jittered) that land in it —
@@ -9,7 +9,7 @@
  * mean field value between them, as src/model/effects.ts builds them).
  */
 import { normalCdf } from '../../model/dist/special.ts';
-import { patternWeight, TimeGrid, timePart } from '../../model/time-grid.ts';
+import { calendarBucket, calendarGrid, patternWeightAt } from '../calendar.ts';
 import type { EffectPlan, Freq, PatternPlan, TimeDimension } from '../../ir/types.ts';
 import { ident, n, num } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
@@ -30,7 +30,7 @@ export const DIM_SQL: Record<TimeDimension, (ts: string) => string> = {
 
 /** Bucket index (0-based) of an instant. */
 export function bucketOf(t: number, dim: TimeDimension): number {
-  return timePart(t, dim) - (dim === 'month' ? 1 : 0);
+  return calendarBucket(t, dim);
 }
 
 /** Work limit of the expectation (grid points × jitter offsets). */
@@ -41,13 +41,12 @@ const MAX_WORK = 60_000_000;
  * weights Π patterns × extra(t), Gaussian jitter of `jitterMs` (0: none). Null when too large to compute.
  */
 export function expectedBuckets(g: { startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[] }, extra: ((t: number) => number) | null, jitterMs: number, dims: TimeDimension[]): Record<string, number[]> | null {
-  const grid = new TimeGrid(g.startMs, g.endMs, g.freq);
+  const grid = calendarGrid(g.startMs, g.endMs, g.freq);
   const w = new Float64Array(grid.count);
   let total = 0;
   for (let i = 0; i < grid.count; i++) {
     const t = grid.point(i);
-    let x = 1;
-    for (const p of g.patterns) x *= patternWeight(t, p);
+    let x = patternWeightAt(t, g.patterns);
     if (extra) x *= extra(t);
     w[i] = x;
     total += x;

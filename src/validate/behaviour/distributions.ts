@@ -6,11 +6,10 @@
  * Every expectation is computed from the plan the way the engine samples; tables or columns whose modifiers
  * make the expectation unknowable are skipped (see docs/validate-parts/distributions.md).
  */
-import { isLabelled } from '../../engine/labels.ts';
 import { roundHalfEven } from '../../model/rounding.ts';
-import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import { calendarGrid, patternWeightAt } from '../calendar.ts';
 import { type ColumnPlan, type EffectPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../ir/types.ts';
-import { notLabelled } from '../labelled.ts';
+import { isLabelled, notLabelled } from '../labelled.ts';
 import { ident, keyExpr, n, num } from '../sql.ts';
 import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
 import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
@@ -69,13 +68,12 @@ async function constantEffectFactor(ctx: ValidateContext, t: TablePlan, rows: Fa
     let v: number;
     if (!(e.startCol || e.endCol)) v = stepAt(steps, span[0]);
     else if (g) {
-      const grid = new TimeGrid(g.startMs, g.endMs, g.freq);
+      const grid = calendarGrid(g.startMs, g.endMs, g.freq);
       let acc = 0;
       let total = 0;
       for (let i = 0; i < grid.count; i++) {
         const p = grid.point(i);
-        let w = 1;
-        for (const pat of g.patterns) w *= patternWeight(p, pat);
+        const w = patternWeightAt(p, g.patterns);
         acc += w * stepAt(steps, p);
         total += w;
       }

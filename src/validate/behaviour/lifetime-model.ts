@@ -5,7 +5,7 @@
  * share of the grid's weight inside the lifetime. The parents' births and ends are read by SQL (grouped: one
  * entry per distinct pair), the grid weights are the declared patterns; nothing comes from the engine's model.
  */
-import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import { calendarGrid, patternWeightAt, type CalendarGrid } from '../calendar.ts';
 import type { Freq, PatternPlan, TablePlan } from '../../ir/types.ts';
 import { ident, n } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
@@ -13,7 +13,7 @@ import type { ValidateContext } from '../types.ts';
 export interface LifetimeModel {
   parent: TablePlan;
   /** The child's time grid, its points' weights and the number of parents alive at each point. */
-  grid: TimeGrid;
+  grid: CalendarGrid;
   weights: Float64Array;
   alive: Float64Array;
   /** Distinct exposures (share of the grid weight inside a lifetime) with their numbers of parents. */
@@ -37,13 +37,12 @@ export async function lifetimeModel(ctx: ValidateContext, t: TablePlan): Promise
   const col = v.timeColumn ? t.columns.find((c) => c.name === v.timeColumn) : undefined;
   const g: { startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[] } | null = col?.generator.kind === 'datetime' ? col.generator : { ...ctx.plan.timeframe, patterns: [] };
   if (col?.generator.kind === 'datetime' && col.generator.effects.length) return null;
-  const grid = new TimeGrid(g.startMs, g.endMs, g.freq);
+  const grid = calendarGrid(g.startMs, g.endMs, g.freq);
   if (grid.count > MAX_POINTS) return null;
   const weights = new Float64Array(grid.count);
   let total = 0;
   for (let i = 0; i < grid.count; i++) {
-    let x = 1;
-    for (const p of g.patterns) x *= patternWeight(grid.point(i), p);
+    const x = patternWeightAt(grid.point(i), g.patterns);
     weights[i] = x;
     total += x;
   }

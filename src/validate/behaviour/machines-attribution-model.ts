@@ -11,7 +11,7 @@
  *   G the probability generating function of K and S_i the share of the lifetime's weight at points ≥ i.
  * The result, per segment: expected journeys, conversions and censored journeys by written touch count.
  */
-import { patternWeight, TimeGrid } from '../../model/time-grid.ts';
+import { calendarGrid, patternWeightAt } from '../calendar.ts';
 import type { AttributionPlan } from '../../ir/types.ts';
 import { countPmf, pmfMoments } from '../fanout-model.ts';
 import { n } from '../sql.ts';
@@ -49,14 +49,10 @@ export async function attributionModel(ctx: ValidateContext, x: Attr): Promise<S
   if ((a.lifetimeFrom || a.lifetimeTo) && !x.lifetime) return null;
   const touches = countPmf(a.touches);
   if (!touches || touches.length > MAX_TOUCHES) return null;
-  const grid = new TimeGrid(a.startMs, a.endMs, a.freq);
+  const grid = calendarGrid(a.startMs, a.endMs, a.freq);
   if (grid.count > MAX_POINTS) return null;
   const prefix = new Float64Array(grid.count + 1);
-  for (let i = 0; i < grid.count; i++) {
-    let w = 1;
-    for (const p of a.patterns) w *= patternWeight(grid.point(i), p);
-    prefix[i + 1] = prefix[i] + w;
-  }
+  for (let i = 0; i < grid.count; i++) prefix[i + 1] = prefix[i] + patternWeightAt(grid.point(i), a.patterns);
   const total = prefix[grid.count];
   if (!(total > 0)) return null;
   const rows = await ctx.db.all(`${x.withSql} SELECT epoch_ms(t0) AS b, epoch_ms(t1) AS e, seg, count(*) AS c FROM p GROUP BY ALL`);

@@ -5,7 +5,6 @@
  * no stage ends it) or ends; a stage without one lasts until it churns (a whole number of periods) or the window
  * ends. Events of a stage happen inside its interval. See src/model/lifecycle.ts.
  */
-import { MAX_VISITS } from '../../model/lifecycle.ts';
 import type { LifecyclePlan, TablePlan } from '../../ir/types.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
@@ -14,6 +13,8 @@ import { nodePath } from '../structural.ts';
 
 const SEP = '\u001f';
 const DAY = 86_400_000;
+/** A lifecycle has at most 1,000 stage visits (docs/behaviours/lifecycles.md): one that reaches them may stop there. */
+const MAX_VISITS = 1000;
 
 export interface Life {
   ctx: ValidateContext;

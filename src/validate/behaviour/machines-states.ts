@@ -9,7 +9,6 @@
  * end holds d − 1 stays (its last draw is not observed).
  */
 import type { StateMachinePlan, TablePlan } from '../../ir/types.ts';
-import { MEAN_MONTH_DAYS } from '../../model/states.ts';
 import { ident } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 import { behaviourColumns, cleanEntity, entityColumn, fieldColumn, gatedParentRows, hasColumns, inList, parentRows, tsLit } from './machines-common.ts';
@@ -59,7 +58,13 @@ export async function machineOf(ctx: ValidateContext, t: TablePlan): Promise<Mac
   return { ...x, withSql: withSql(ctx, x) };
 }
 
-/** Start of period k (SQL) of a relationship that started at t0, as the engine's PeriodClock (months: mean months in whole days). */
+/**
+ * The mean Gregorian month in days, 365.2425 / 12 = 30.436875: a monthly state machine's period k starts
+ * round(k × 30.436875) days after the relationship's start (docs/behaviours/state-machines.md).
+ */
+const MEAN_MONTH_DAYS = 365.2425 / 12;
+
+/** Start of period k (SQL) of a relationship that started at t0 (months: mean Gregorian months in whole days). */
 export function periodAt(unit: StateMachinePlan['periodUnit'], t0: string, k: string): string {
   switch (unit) {
     case 'day': return `(${t0} + to_days(CAST(${k} AS INTEGER)))`;

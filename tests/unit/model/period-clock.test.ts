@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeriodClock } from '../../../src/model/states.ts';
+import { MEAN_MONTH_DAYS, PeriodClock } from '../../../src/model/states.ts';
 
 /** Date-based reference: months are mean Gregorian months (365.2425 / 12 days) in whole days; calendar years
  * keep the date, clamped to the month's last day. */
@@ -47,5 +47,12 @@ describe('PeriodClock (state machine periods)', () => {
     }
     expect(worst).toBe(3);
     expect(new PeriodClock(Date.UTC(2024, 5, 1), 'month').count(Date.UTC(2024, 4, 1))).toBe(0);
+  });
+
+  it('months are mean Gregorian months, 365.2425 / 12 = 30.436875 days: periods at 30, 61, 91, 122 days (docs/behaviours/state-machines.md)', () => {
+    expect(MEAN_MONTH_DAYS).toBe(30.436875);
+    const t0 = Date.UTC(2023, 6, 4, 5);
+    const c = new PeriodClock(t0, 'month');
+    expect([1, 2, 3, 4, 12, 800].map((k) => (c.at(k) - t0) / 86_400_000)).toEqual([30, 61, 91, 122, 365, 24350]);
   });
 });

@@ -14,6 +14,12 @@ import { chiSquareCritical, ksStatistic } from './stats-helpers.ts';
 const TWO_32 = 4294967296;
 const ROWS = [0, 1, 2, 1000, 4294967295, 4294967296, 2 ** 53 - 1];
 
+/*
+ * The fmix32 and mix vectors were recomputed outside JavaScript (Python, unbounded integers masked to 32 bits) from
+ * the mixer as docs/determinism.md and src/model/rng.ts describe it: murmur3's fmix32 (its published constants
+ * 0x85ebca6b, 0xc2b2ae35; fmix32(1) = 0x514e28b7), the key/slot/high-row round, then two rounds over the low row
+ * bits. validate replays keyed draws with `uniform` (a parentless panel's active periods), so these pin that too.
+ */
 describe('golden vectors (a change here changes every dataset: bump ALGORITHM_VERSION)', () => {
   it('ALGORITHM_VERSION', () => {
     expect(ALGORITHM_VERSION).toBe(1);
