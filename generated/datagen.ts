@@ -288,7 +288,7 @@ export interface DatagenSpec {
    * @minItems 1
    */
   nodes: Node[];
-  constraints: Constraints;
+  constraints?: Constraints;
   targets?: Targets;
   /**
    * Explicit generation levels (lists of node ids); checked against the dependencies, never trusted blindly.
@@ -1422,7 +1422,7 @@ export interface Grain {
   lifetime_to?: string | null;
 }
 /**
- * Constraints checked by `datagen validate` (may be {}); PK/FK/unique hold by construction.
+ * Constraints checked by `datagen validate` (may be {} or absent); PK/FK/unique hold by construction.
  */
 export interface Constraints {
   /**

@@ -41,7 +41,7 @@ export function compile(input: unknown, opts: CompileOptions = {}): CompileResul
   if (notJson.length) return { plan: null, diagnostics: sortDiagnostics(notJson) };
   const authored = authorSpec(input, opts);
   const strictly = (d: Diagnostic) => (opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const, message: d.message.replace(/ \(ignored\)$/, '') } : d);
-  if (authored.doc === undefined && input !== undefined) return { plan: null, diagnostics: sortDiagnostics(authored.diagnostics.map(strictly)) };
+  if (authored.doc === undefined && input !== undefined) return { plan: null, diagnostics: sortDiagnostics(relate(authored.diagnostics, authored.origins, authored.renames).map(strictly)) };
   const doc = authored.doc;
   const diags: Diagnostic[] = schemaDiagnostics(doc);
   let plan: Plan | null = null;
@@ -52,7 +52,7 @@ export function compile(input: unknown, opts: CompileOptions = {}): CompileResul
     // the wrong type adds nothing to the schema's diagnostics. On a valid document it is a bug: let it show.
     if (!hasErrors(diags.filter((d) => d.code === 'DG_SCHEMA' || d.code === 'DG_MISSING_KEY' || d.code === 'DG_UNKNOWN_KEY'))) throw e;
   }
-  const all = relate([...authored.diagnostics, ...mergeDiagnostics(explainEarlyYears(doc, diags))], authored.origins).map(tidyMessage).map(strictly);
+  const all = relate([...authored.diagnostics, ...mergeDiagnostics(explainEarlyYears(doc, diags))], authored.origins, authored.renames).map(tidyMessage).map(strictly);
   const sorted = sortDiagnostics(all);
   if (plan && authored.preset !== undefined) plan.preset = authored.preset;
   return { plan: hasErrors(sorted) ? null : plan, diagnostics: sorted, spec: doc };

@@ -1,9 +1,10 @@
 /**
  * The authoring stage (docs/authoring.md): a pure transformation of a spec document — with `params`,
- * `presets` and parameter references — into the document the compiler reads. It runs first in `compile`, so
+ * `presets` and parameter references, and the earlier tools' shapes (shapes.ts) — into the document the compiler
+ * reads. It runs first in `compile`, so
  * the CLI and the library resolve a spec the same way:
  *
- *   preset (merge patch) → overrides (--set) → parameter references replaced → `params`/`presets` dropped
+ *   preset (merge patch) → overrides (--set) → parameter references replaced → `params`/`presets` dropped → shapes
  *
  * Includes are read before, by loadSpec (they need the file system); a document that still has `include`
  * (one that did not come through loadSpec) is refused here.
@@ -14,6 +15,7 @@ import { child, clone, isObject, type JsonObject } from './json-tree.ts';
 import { applySetting, parseSettings, type Settings } from './overrides.ts';
 import { type ParamSource, resolveParams } from './params.ts';
 import { applyPreset, checkPresets, type Origin } from './presets.ts';
+import { normalizeShapes, type Rename } from './shapes.ts';
 
 export interface AuthorOptions {
   /** Name of a preset of the spec's `presets` to apply. */
@@ -30,6 +32,8 @@ export interface Authored {
   origins: Origin[];
   /** The preset applied. */
   preset?: string;
+  /** Values the shapes of src/spec/shapes.ts moved: diagnostics about them point where the spec wrote them. */
+  renames: Rename[];
 }
 
 /** Keys only the authoring stage reads; none of them reaches the compiler. */
@@ -42,9 +46,13 @@ function needsAuthoring(doc: unknown, o: AuthorOptions): boolean {
 }
 
 export function authorSpec(input: unknown, o: AuthorOptions = {}): Authored {
-  if (!needsAuthoring(input, o) || !isObject(input)) {
-    const diagnostics = !isObject(input) && (o.preset !== undefined || o.set) ? [diag('DG_BAD_OVERRIDE', '', 'presets and overrides apply to a spec document (a JSON object)', 'pass the spec')] : [];
-    return { doc: input, diagnostics, origins: [] };
+  if (!isObject(input)) {
+    const diagnostics = o.preset !== undefined || o.set ? [diag('DG_BAD_OVERRIDE', '', 'presets and overrides apply to a spec document (a JSON object)', 'pass the spec')] : [];
+    return { doc: input, diagnostics, origins: [], renames: [] };
+  }
+  if (!needsAuthoring(input, o)) {
+    const shaped = normalizeShapes(input);
+    return { doc: hasErrors(shaped.diagnostics) ? undefined : shaped.doc, diagnostics: shaped.diagnostics, origins: [], renames: shaped.renames };
   }
   const diagnostics: Diagnostic[] = [];
   const origins: Origin[] = [];
@@ -62,7 +70,7 @@ export function authorSpec(input: unknown, o: AuthorOptions = {}): Authored {
       diagnostics.push(diag('DG_UNKNOWN_PRESET', isObject(input.presets) ? '/presets' : '', `--preset ${JSON.stringify(o.preset)}: the spec has no such preset${names.length ? ` (presets: ${names.map((n) => `"${n}"`).join(', ')})` : ' (it declares no "presets")'}`, names.length ? didYouMean(o.preset, names) : 'add it under "presets", e.g. "presets": {"' + o.preset + '": {"params": {…}}}'));
     } else if (!hasErrors(presetProblems)) doc = applyPreset(doc, p.name, sources, origins);
   }
-  if (hasErrors(diagnostics)) return { doc: undefined, diagnostics, origins, preset: o.preset };
+  if (hasErrors(diagnostics)) return { doc: undefined, diagnostics, origins, preset: o.preset, renames: [] };
   const parsed = parseSettings(o.set);
   diagnostics.push(...parsed.diagnostics);
   if (parsed.settings.length) {
@@ -80,27 +88,33 @@ export function authorSpec(input: unknown, o: AuthorOptions = {}): Authored {
       else origins.push({ path: at, related: { path: '', message: `set by ${s.source}` } });
     }
   }
-  if (hasErrors(diagnostics)) return { doc: undefined, diagnostics, origins, preset: o.preset };
+  if (hasErrors(diagnostics)) return { doc: undefined, diagnostics, origins, preset: o.preset, renames: [] };
   const r = resolveParams(doc, sources);
   diagnostics.push(...r.diagnostics);
   for (const s of r.substitutions) {
     const by = s.source.via ? `, set by ${s.source.via}` : '';
     origins.push({ path: s.path, related: { path: s.source.path, message: `the value of parameter "${s.name}"${by}` } });
   }
-  const out = r.doc;
-  delete out.include;
+  delete r.doc.include;
+  const shaped = normalizeShapes(r.doc);
+  diagnostics.push(...shaped.diagnostics);
   // Longest first: a diagnostic is related to the innermost value written for it.
   origins.sort((a, b) => b.path.length - a.path.length);
-  return { doc: hasErrors(diagnostics) ? undefined : out, diagnostics, origins, preset: o.preset };
+  return { doc: hasErrors(diagnostics) ? undefined : shaped.doc, diagnostics, origins, preset: o.preset, renames: shaped.renames };
 }
 
-/** Diagnostics about a written value name where it came from (the preset, the override, the parameter). */
-export function relate(diags: Diagnostic[], origins: readonly Origin[]): Diagnostic[] {
-  if (!origins.length) return diags;
+/**
+ * Diagnostics about a rewritten value point where the spec wrote it (`renames`), and about a written value
+ * name where it came from (the preset, the override, the parameter).
+ */
+export function relate(diags: Diagnostic[], origins: readonly Origin[], renames: readonly Rename[] = []): Diagnostic[] {
+  if (!origins.length && !renames.length) return diags;
   return diags.map((d) => {
-    if (d.related) return d;
-    const o = origins.find((x) => isUnderPointer(d.path, x.path));
-    return o ? { ...d, related: { ...o.related } } : d;
+    const r = renames.filter((x) => isUnderPointer(d.path, x.from)).sort((a, b) => b.from.length - a.from.length)[0];
+    const moved = r ? { ...d, path: r.to + d.path.slice(r.from.length) } : d;
+    if (moved.related) return moved;
+    const o = origins.find((x) => isUnderPointer(moved.path, x.path));
+    return o ? { ...moved, related: { ...o.related } } : moved;
   });
 }
 

@@ -91,6 +91,25 @@ describe('authoring from the CLI', () => {
   });
 });
 
+describe('earlier shapes run unmodified', () => {
+  it('inline faker arguments, "curve": "logarithmic", lognormal median/mean_value, no constraints: generated and valid', async () => {
+    const r = await cli('run', 'v1-shapes.json', '-o', 'v1.duckdb', '-q', '--strict');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const db = await open('v1.duckdb');
+    expect(Number(await db.value("SELECT count(*) FROM devices WHERE NOT regexp_full_match(serial, 'DEV-[0-9]{4}-[A-Za-z]{4}')"))).toBe(0);
+    expect(Number(await db.value('SELECT count(DISTINCT serial) FROM devices'))).toBeGreaterThan(290);
+    // median 250, σ 0.5 over 300 rows: the sample median's log is within 5 × 1.2533·σ/√n of ln 250.
+    const median = Number(await db.value('SELECT median(price) FROM devices'));
+    expect(Math.abs(Math.log(median) - Math.log(250))).toBeLessThan((5 * 1.2533 * 0.5) / Math.sqrt(300));
+    // mean_value 40, σ 0.6: sd 40·√(e^0.36 − 1) ≈ 26.3; the mean of 300 within 5 standard errors.
+    const mean = Number(await db.value('SELECT avg(cost) FROM devices'));
+    expect(Math.abs(mean - 40)).toBeLessThan((5 * 40 * Math.sqrt(Math.exp(0.36) - 1)) / Math.sqrt(300));
+    const v = await cli('validate', 'v1-shapes.json', 'v1.duckdb', '-q');
+    expect(v.stdout).toMatch(/score 100\.0 \/ 100 — valid/);
+  });
+});
+
 describe('authoring from the library', () => {
   it('loadSpec merges includes and preset files; compile/run/validate take preset and set; tables equal the CLI\'s', async () => {
     const spec = loadSpec(join(cwd, 'shop.json'));

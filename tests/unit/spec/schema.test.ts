@@ -152,6 +152,9 @@ describe('document schema: compatibility specs', () => {
 describe('document schema: valid documents', () => {
   it('accepts the minimal document and every extension', () => {
     expect(errorsOf(base())).toEqual([]);
+    const noConstraints = base();
+    delete noConstraints.constraints; // optional (docs/language.md)
+    expect(errorsOf(noConstraints)).toEqual([]);
     expect(errorsOf(kitchenSink())).toEqual([]);
   });
 });
@@ -160,7 +163,7 @@ describe('document schema: invalid documents', () => {
   const cases: [string, (d: Doc) => void, Partial<Err>][] = [
     ['missing version', (d) => delete d.version, { instancePath: '', keyword: 'required', params: { missingProperty: 'version' } }],
     ['version 2.0', (d) => (d.version = '2.0'), { instancePath: '/version', keyword: 'pattern' }],
-    ['missing constraints', (d) => delete d.constraints, { instancePath: '', keyword: 'required', params: { missingProperty: 'constraints' } }],
+    ['missing metadata', (d) => delete d.metadata, { instancePath: '', keyword: 'required', params: { missingProperty: 'metadata' } }],
     ['unknown top-level key', (d) => (d.tables = []), { instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'tables' } }],
     ['bad timeframe freq', (d) => (d.timeframe.freq = '15min'), { instancePath: '/timeframe/freq', keyword: 'enum' }],
     ['bad datetime_series freq', (d) => (col(d, 1, 2).generator.datetime_series.freq = 'S'), { instancePath: C(1, 2, '/generator/datetime_series/freq'), keyword: 'enum' }],
