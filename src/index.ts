@@ -14,6 +14,9 @@ import type { DatagenSpec } from '../generated/datagen.ts';
 
 export { compile, type CompileOptions, type CompileResult } from './plan/compile.ts';
 export { loadSpec, loadSpecText, type LoadedSpec } from './spec/load.ts';
+/** Spec authoring (docs/authoring.md): a spec's presets; `compile`, `run` and `validate` take `preset` and `set`. */
+export { listPresets, type PresetInfo } from './spec/presets.ts';
+export type { AuthorOptions } from './spec/author.ts';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';
 export { type Diagnostic, type Severity, SpecError } from './diagnostics/diagnostic.ts';
 /** A compiled plan (what `compile` returns and `datagen compile -o` saves): pass it to `run`; its fields are not an API. */
