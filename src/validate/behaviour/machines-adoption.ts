@@ -3,7 +3,8 @@
  * Bass curve, adoption_groups. Each parent row adopts at most once, at an inverse-CDF draw of the declared
  * curve (diffusion groups: the monotone cubic through the milestones; Bass: the closed form × the market
  * share), then engages as a Poisson process at its tier's events_per_week × the segment's fanout multiplier
- * until the window end. The expected curve is the engine's AdoptionCurve (the declared curve itself).
+ * until the window end. The expected curve is the declared curve itself, as src/model/adoption.ts's AdoptionCurve computes
+ * it (shared; pinned to mpmath and scipy values in tests/unit/model/adoption-curve.test.ts).
  */
 import { AdoptionCurve } from '../../model/adoption.ts';
 import type { AdoptionPlan, TablePlan } from '../../ir/types.ts';
