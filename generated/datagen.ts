@@ -513,7 +513,7 @@ export interface Column {
   constraints?: ColumnConstraints;
 }
 /**
- * Exactly one generator key: sequence, choice, distribution, datetime_series, faker, lookup, expression or enum_list.
+ * Exactly one generator key: sequence, choice, distribution, datetime_series, faker, lookup, expression or enum_list; for list columns dirichlet, vector or sample.
  */
 export interface Generator {
   sequence?: SequenceGenerator;
@@ -570,6 +570,9 @@ export interface ChoiceGenerator {
 /**
  * A draw from a named distribution {type, params, clamp?}; parameter names per distribution are checked semantically.
  */
+  dirichlet?: DirichletGenerator;
+  vector?: VectorGenerator;
+  sample?: SampleGenerator;
 export interface DistributionGenerator {
   type: DistributionName;
   /**
@@ -760,6 +763,75 @@ export interface JitterModifier {
 export interface TimeJitterModifier {
   /**
    * Standard deviation of the shift, in minutes.
+/**
+ * Extension: a list<float> of k shares that sum to 1 (component j has mean alpha_j / Σ alpha): alpha as a list, or one alpha with k (symmetric).
+ */
+export interface DirichletGenerator {
+  /**
+   * Concentrations: one per component (a list of numbers > 0), or one number > 0 for every component (then k is required). Small alpha: peaked shares (one favourite); large: even shares.
+   */
+  alpha: number | number[];
+  /**
+   * Number of components of a symmetric Dirichlet (alpha a number).
+   */
+  k?: number;
+}
+/**
+ * Extension: a fixed-length list<float> or list<int> of independent draws of one distribution {type, params, clamp?, length}.
+ */
+export interface VectorGenerator {
+  type: DistributionName;
+  /**
+   * Parameters by name, numbers only (as in the distribution generator).
+   */
+  params: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * [min, max] bounds applied to each component; either may be null.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  clamp?: (number | null)[];
+  /**
+   * Number of components per row.
+   */
+  length: number;
+}
+/**
+ * Extension: k distinct choices per row (a list: tags), drawn one after another with probability ∝ weight among the choices not drawn yet.
+ */
+export interface SampleGenerator {
+  /**
+   * The distinct values to sample from (strings for list<string>, numbers for list<int>/list<float>).
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  choices: (string | number)[];
+  /**
+   * One non-negative weight per choice (default: all equal); relative.
+   *
+   * @minItems 1
+   */
+  weights?: number[];
+  /**
+   * How many distinct choices each row gets: a number, or {min, max} (each length equally likely).
+   */
+  k:
+    | number
+    | {
+        /**
+         * Fewest choices in a row.
+         */
+        min: number;
+        /**
+         * Most choices in a row.
+         */
+        max: number;
+      };
+}
    */
   std_minutes: number;
 }

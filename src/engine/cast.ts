@@ -17,6 +17,11 @@ export const NULL_SLOT = 1 << 20;
 export function castColumn(data: ColumnData, col: ColumnPlan, start: number): ColumnData {
   let out = data;
   switch (col.type) {
+    case 'list<float>':
+    case 'list<int>':
+    case 'list<string>':
+      out = castList(data, col);
+      break;
     case 'string':
     case 'json':
       if (data.num) out = ColumnData.strings(Array.from(data.num, (v) => (Number.isNaN(v) ? null : String(v))));
@@ -56,11 +61,29 @@ export function castColumn(data: ColumnData, col: ColumnPlan, start: number): Co
   return out;
 }
 
+/** Items of a list column as its element type: ints rounded (half to even), non-finite numbers null. */
+function castList(data: ColumnData, col: ColumnPlan): ColumnData {
+  const l = data.list;
+  if (!l) throw new Error(`internal: column "${col.name}" of type ${col.type} was generated without lists`);
+  if (col.type === 'list<string>') {
+    if (l.strs) return data;
+    return ColumnData.lists({ ...l, nums: null, strs: Array.from(l.nums!, (v) => (Number.isNaN(v) ? null : String(v))) });
+  }
+  const v = l.nums ?? Float64Array.from(l.strs!, (s) => (s === null ? NaN : Number(s)));
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isFinite(x) || (col.type === 'list<int>' && !(Math.abs(x) < INT_LIMIT))) v[i] = NaN;
+    else if (col.type === 'list<int>' && x !== Math.floor(x)) v[i] = roundHalfEven(x);
+  }
+  return l.nums ? data : ColumnData.lists({ ...l, nums: v, strs: null });
+}
+
 function applyNulls(data: ColumnData, col: ColumnPlan, start: number): void {
   const n = data.length;
   for (let i = 0; i < n; i++) {
     if (uniform(col.stream, start + i, NULL_SLOT) >= col.nullRate) continue;
-    if (data.num) data.num[i] = NaN;
+    if (data.list) data.setListNull(i);
+    else if (data.num) data.num[i] = NaN;
     else data.str![i] = null;
   }
 }

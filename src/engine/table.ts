@@ -129,7 +129,11 @@ export class ChunkSizer {
   observe(columns: Iterable<ColumnData>, n: number): void {
     if (!this.adaptive || n === 0) return;
     let bytes = 0;
-    for (const c of columns) bytes += c.num || c.coded ? 8 : stringBytes(c.str!, n);
+    for (const c of columns) {
+      const l = c.list;
+      // A list: its entry, and its items as numbers or (roughly) as short strings.
+      bytes += l ? 16 + ((l.offsets[n] - l.offsets[0]) / n) * (l.nums ? 8 : 40) : c.num || c.coded ? 8 : stringBytes(c.str!, n);
+    }
     this.rows = Math.max(MIN_CHUNK_ROWS, Math.min(this.max, Math.floor(CHUNK_BYTES / Math.max(1, bytes))));
   }
 }

@@ -7,7 +7,13 @@ export const PLAN_VERSION = 1;
 /** Name under which a row's inherited time (`TablePlan.inheritedTime`) is available to its programs. */
 export const INHERITED_TIME = '__time__';
 
-export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'datetime' | 'date' | 'decimal' | 'json';
+export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'datetime' | 'date' | 'decimal' | 'json' | ListType;
+/** List columns (DuckDB LIST: DOUBLE[], BIGINT[], VARCHAR[]); their chunk values are `ColumnData.lists`. */
+export type ListType = 'list<float>' | 'list<int>' | 'list<string>';
+export const LIST_TYPES: readonly ListType[] = ['list<float>', 'list<int>', 'list<string>'];
+export function isListType(t: string): t is ListType {
+  return t === 'list<float>' || t === 'list<int>' || t === 'list<string>';
+}
 export type Freq = 'T' | 'H' | 'D' | 'W' | 'M' | 'MS';
 export type TimeDimension = 'hour' | 'dow' | 'month';
 export type Scalar = string | number | boolean | null;
@@ -356,6 +362,12 @@ export type GeneratorProgram =
   | { kind: 'period'; grain: GrainPlan | null }
   /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */
   | { kind: 'state'; field: 'state' | 'from' | 'to' | 'index' | 'period' }
+  /** List columns (docs/behaviours/relations.md, "Lists and vectors"): a Dirichlet vector of alpha.length components. */
+  | { kind: 'dirichlet'; alpha: number[] }
+  /** `length` independent draws of one distribution (a fixed-length vector). */
+  | { kind: 'vector'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; length: number }
+  /** Between `min` and `max` distinct values, drawn successively ∝ `weights` among those not yet drawn. */
+  | { kind: 'sample'; values: Scalar[]; weights: number[]; min: number; max: number }
   /** A lifecycle row's stage name / index / start / end, or an event's type / time. */
   | { kind: 'lifecycle'; field: 'stage' | 'index' | 'start' | 'end' | 'event_type' | 'event_at' }
   /** An adoption fact row's event type (adoption / engagement), time, diffusion group or engagement tier. */

@@ -1,4 +1,7 @@
 import { choice } from './generators/choice.ts';
+import { dirichlet } from './generators/dirichlet.ts';
+import { sample } from './generators/sample.ts';
+import { vector } from './generators/vector.ts';
 import { datetimeSeries } from './generators/datetime-series.ts';
 import { distribution } from './generators/distribution.ts';
 import { enumList } from './generators/enum-list.ts';
@@ -44,6 +47,9 @@ const GENERATOR_KERNELS: { [K in GenKind]: GeneratorKernel<K> } = {
   lookup,
   expression,
   enum_list: enumList,
+  dirichlet,
+  vector,
+  sample,
   stage,
   period,
   state,

@@ -1,11 +1,13 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { sharesProblem } from '../spec/shares.ts';
 import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from './programs/index.ts';
+import { listTypeFits } from './lists.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from '../ir/types.ts';
 
 const SQL_TYPES: Record<ColumnType, string> = {
   int: 'BIGINT', float: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN', datetime: 'TIMESTAMP', date: 'DATE', decimal: 'DECIMAL(18,4)', json: 'VARCHAR',
+  'list<float>': 'DOUBLE[]', 'list<int>': 'BIGINT[]', 'list<string>': 'VARCHAR[]',
 };
 const NUMERIC_ONLY = new Set(['multiply', 'add', 'clamp', 'jitter', 'trend', 'outliers', 'anomaly']);
 
@@ -17,7 +19,7 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
   const type = column.type;
   if (!(type in SQL_TYPES)) {
     const alias: Record<string, string> = { integer: 'int', bigint: 'int', double: 'float', number: 'float', str: 'string', text: 'string', boolean: 'bool', timestamp: 'datetime' };
-    const hint = /^list</.test(type) ? 'list columns are not supported yet; use "json" or one row per element' : alias[type] ? `did you mean "${alias[type]}"?` : didYouMean(String(type), Object.keys(SQL_TYPES));
+    const hint = /^list</.test(type) ? 'list columns hold floats, ints or strings: list<float>, list<int> or list<string>; use "json" for anything else' : alias[type] ? `did you mean "${alias[type]}"?` : didYouMean(String(type), Object.keys(SQL_TYPES));
     return error(ctx, /^list</.test(type) ? 'DG_NOT_SUPPORTED' : 'DG_BAD_TYPE', `${ctx.path}/type`, `column type ${JSON.stringify(type)} is not supported`, hint);
   }
   const gen = planGenerator(ctx, column.generator);
@@ -54,6 +56,7 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
     if (p) modifiers.push(p);
   });
   if (!gen) return undefined;
+  if (!listTypeFits(ctx, gen, column.modifiers)) return undefined;
   const kept = foldTimeWeights(gen, modifiers, ctx, type);
   if (!kept) return undefined;
   const nullRate = column.null_rate ?? 0;
@@ -61,7 +64,7 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
   if (nullRate > 0 && column.nullable === false) return error(ctx, 'DG_NULL_RATE_NOT_NULLABLE', `${ctx.path}/null_rate`, `null_rate ${nullRate} on a column declared "nullable": false`, 'set "nullable": true or remove null_rate');
   return {
     name: column.name, type, sqlType: SQL_TYPES[type as ColumnType], nullable: column.nullable !== false || nullRate > 0, nullRate,
-    stream: ctx.stream(), enumValues: null, generator: gen, modifiers: kept,
+    stream: ctx.stream(), enumValues: null, generator: gen, modifiers: kept, ...(column.hidden === true ? { hidden: true as const } : {}),
   };
 }
 

@@ -7,6 +7,9 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
       return { columns: g.orderBy ? [g.orderBy] : [], tables: [] };
     case 'choice':
     case 'enum_list':
+    case 'dirichlet':
+    case 'vector':
+    case 'sample':
     case 'stage':
     case 'period':
     case 'adoption':

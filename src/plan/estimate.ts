@@ -4,7 +4,7 @@ import { periodStarts } from '../model/grain.ts';
 import { AdoptionCurve } from '../model/adoption.ts';
 import { conversionProbability, CountDist } from '../model/attribution.ts';
 
-const BYTES: Record<ColumnType, number> = { int: 8, float: 8, string: 16, bool: 1, datetime: 8, date: 4, decimal: 8, json: 32 };
+const BYTES: Record<ColumnType, number> = { int: 8, float: 8, string: 16, bool: 1, datetime: 8, date: 4, decimal: 8, json: 32, 'list<float>': 80, 'list<int>': 80, 'list<string>': 96 };
 
 /** Expected children per parent: E[clamp(X, min, max)] for the fanout distribution (no behaviour multipliers). */
 export function expectedFanout(f: FanoutPlan): number {

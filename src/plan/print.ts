@@ -89,6 +89,9 @@ function describeModifier(m: ModifierProgram): string {
     case 'map_values': return `map(${Object.keys(m.mapping).length})`;
     case 'seasonality': return `seasonality(${m.dimension} of ${m.timeRef})`;
     case 'trend': return `trend(${m.type} ${m.growthRate} of ${m.timeRef})`;
+    case 'dirichlet': return `dirichlet(${g.alpha.length} components, α = ${g.alpha.every((a) => a === g.alpha[0]) ? g.alpha[0] : `[${g.alpha.join(', ')}]`})`;
+    case 'vector': return `vector(${g.length} × ${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''})`;
+    case 'sample': return `sample(${g.min === g.max ? g.min : `${g.min}–${g.max}`} distinct of ${g.values.length} values)`;
     case 'effect': return `effect(${m.effect.table}.${m.effect.field ?? '1'} ${m.effect.op})`;
     case 'outliers': return `outliers(${m.mode} ${m.rate})`;
     case 'anomaly': return `anomaly(${m.windows.length} window(s) of ${m.timeRef})`;

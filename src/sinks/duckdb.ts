@@ -218,8 +218,9 @@ export class TableWriter implements TableSink {
       for (let c = 0; c < cols.length; c++) {
         const e = cols[c];
         const vector = duckdb.data_chunk_get_vector(this.chunk, c);
-        if (e.longRows) longAt[c] = copyLongStrings(vector, e, off, m, longAt[c]);
-        duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
+        if (e.list) this.appendLists(vector, e, off, m, longAt, c);
+        else if (e.longRows) longAt[c] = copyLongStrings(vector, e, off, m, longAt[c]);
+        if (!e.list) duckdb.copy_data_to_vector(vector, 0, e.buf, e.offset + off * e.width, m * e.width);
         if (e.validity && blockHasNull(e.validity, off, m)) {
           duckdb.vector_ensure_validity_writable(vector);
           const words = e.validity;
@@ -240,6 +241,7 @@ export class TableWriter implements TableSink {
 
 /**
  * The long strings of rows [off, off + m) of a VARCHAR column (before its records are copied into the vector):
+      : c.sqlType.endsWith('[]') ? duckdb.create_list_type(duckdb.create_logical_type(TYPE_IDS[c.sqlType.slice(0, -2)] ?? duckdb.Type.VARCHAR))
  * their bytes go into DuckDB's string heap in one call — as the string of the first long row — and each long
  * row's record gets the address of its own bytes in that copy (the C API's `duckdb_string_t`: length, prefix,
  * pointer). One call per vector instead of one per string. Returns the position in `e.longRows` after the vector.
@@ -273,6 +275,52 @@ function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
   const full = m >>> 5;
   for (let w = first; w < first + full; w++) if (words[w] !== 0xffffffff) return true;
   const rest = m & 31;
+  private entries = new Uint32Array(VECTOR * 4);
+  private itemMask = new Uint32Array(2);
+
+  /**
+   * Rows [off, off + m) of a LIST column: their entries (uint64 offset and length, offsets from the vector's first
+   * item) and, in the list's child vector, their items — one memcpy, long strings as for a VARCHAR column, the
+   * items' validity shifted to start at the vector's first item. `longAt[c]` tracks the child's long strings.
+   */
+  private appendLists(vector: duckdb.Vector, e: EncodedColumn, off: number, m: number, longAt: Int32Array, c: number): void {
+    const { offsets, child } = e.list!;
+    const a = offsets[off];
+    const count = offsets[off + m] - a;
+    const ent = this.entries;
+    for (let i = 0; i < m; i++) {
+      const o = offsets[off + i];
+      ent[4 * i] = o - a;
+      ent[4 * i + 1] = 0;
+      ent[4 * i + 2] = offsets[off + i + 1] - o;
+      ent[4 * i + 3] = 0;
+    }
+    duckdb.copy_data_to_vector(vector, 0, ent.buffer as ArrayBuffer, 0, m * 16);
+    duckdb.list_vector_reserve(vector, count);
+    duckdb.list_vector_set_size(vector, count);
+    if (count === 0) return;
+    const items = duckdb.list_vector_get_child(vector);
+    if (child.longRows) longAt[c] = copyLongStrings(items, child, a, count, longAt[c]);
+    duckdb.copy_data_to_vector(items, 0, child.buf, child.offset + a * child.width, count * child.width);
+    if (child.validity) {
+      const words = Math.ceil(count / 64) * 2;
+      if (this.itemMask.length < words) this.itemMask = new Uint32Array(words);
+      const mask = this.itemMask.fill(0xffffffff, 0, words);
+      let nulls = false;
+      for (let k = 0; k < count; k++) {
+        const j = a + k;
+        if (!((child.validity[j >>> 5] >>> (j & 31)) & 1)) {
+          mask[k >>> 5] &= ~(1 << (k & 31));
+          nulls = true;
+        }
+      }
+      if (nulls) {
+        duckdb.vector_ensure_validity_writable(items);
+        duckdb.copy_data_to_vector_validity(items, 0, mask.buffer as ArrayBuffer, 0, words * 4);
+      }
+    }
+  }
+
   const mask = (1 << rest) - 1;
   return rest > 0 && (words[first + full] & mask) !== mask;
 }

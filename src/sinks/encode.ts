@@ -11,7 +11,7 @@
  * the heap into DuckDB in one call and turns offsets into pointers). Nulls: a validity bitmask (bit set = valid) in
  * uint64 words, so the mask of a vector starting at row `off` (a multiple of the vector size) starts at byte off/8.
  */
-import type { CodedStrings, ColumnData } from '../model/column-data.ts';
+import type { CodedStrings, ColumnData, ListData } from '../model/column-data.ts';
 import type { ColumnPlan } from '../ir/types.ts';
 
 const DAY = 86_400_000;
@@ -27,6 +27,12 @@ export interface EncodedColumn {
   /** Rows (ascending) whose string is longer than 12 UTF-8 bytes, and the UTF-8 bytes of those strings in row order. */
   longRows: Int32Array | null;
   heap: Uint8Array | null;
+  /**
+   * A LIST column (`DOUBLE[]`, `BIGINT[]`, `VARCHAR[]`): row i holds the items [offsets[i], offsets[i + 1]) of
+   * `child` (its items encoded like a column of the element type, offsets starting at 0); `buf` is unused and
+   * the validity is the rows'. The sink writes each vector's list entries (offset, length) from the offsets.
+   */
+  list?: { offsets: Int32Array; child: EncodedColumn };
 }
 
 export interface EncodedChunk {
@@ -74,8 +80,29 @@ export class ChunkEncoder {
     const coded = data.coded;
     if (codes && coded) return this.enumFromCodes(c, codes, coded, n);
     if (codes && data.str) return this.enumCodes(c, codes, data.str, n);
+    const list = data.list;
+    if (list) return this.lists(c, sql, list, n);
     if (data.str) return this.strings(c, data.str, n);
-    const v = data.num!;
+    return this.numbers(c, sql, data.num!, n);
+  }
+
+  /**
+   * A list column: the rows' offsets (rebased to 0, always a copy: they are small) and validity, and the items of
+   * rows [0, n) encoded as a column of the element type in buffer slot `columns.length + c`.
+   */
+  private lists(c: number, sql: string, l: ListData, n: number): EncodedColumn {
+    const base = l.offsets[0];
+    const count = l.offsets[n] - base;
+    const offsets = new Int32Array(n + 1);
+    for (let i = 0; i <= n; i++) offsets[i] = l.offsets[i] - base;
+    let validity: Uint32Array | null = null;
+    if (l.nulls) for (let i = 0; i < n; i++) if (l.nulls[i]) (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
+    const slot = this.columns.length + c;
+    const child = l.strs ? this.strings(slot, base === 0 ? l.strs : l.strs.slice(base, base + count), count) : this.numbers(slot, sql.slice(0, -2), l.nums!.subarray(base, base + count), count);
+    return { buf: offsets.buffer, offset: 0, width: 0, validity, longRows: null, heap: null, list: { offsets, child } };
+  }
+
+  private numbers(c: number, sql: string, v: Float64Array, n: number): EncodedColumn {
     if (sql === 'DOUBLE') {
       let validity: Uint32Array | null = null;
       for (let i = 0; i < n; i++) if (Number.isNaN(v[i])) (validity ??= this.mask(c, n))[i >>> 5] &= ~(1 << (i & 31));
@@ -244,6 +271,10 @@ export function encodedBuffers(chunk: EncodedChunk): ArrayBuffer[] {
     if (c.validity) out.add(c.validity.buffer as ArrayBuffer);
     if (c.longRows) out.add(c.longRows.buffer as ArrayBuffer);
     if (c.heap) out.add(c.heap.buffer as ArrayBuffer);
+    if (c.list) {
+      out.add(c.list.offsets.buffer as ArrayBuffer);
+      for (const b of encodedBuffers({ n: 0, columns: [c.list.child] })) out.add(b);
+    }
   }
   return [...out];
 }

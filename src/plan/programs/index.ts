@@ -4,6 +4,9 @@ import { distribution } from './generators/distribution.ts';
 import { enumList } from './generators/enum-list.ts';
 import { expression } from './generators/expression.ts';
 import { faker } from './generators/faker.ts';
+import { dirichlet } from './generators/dirichlet.ts';
+import { sample } from './generators/sample.ts';
+import { vector } from './generators/vector.ts';
 import { lookup } from './generators/lookup.ts';
 import { sequence } from './generators/sequence.ts';
 import { add } from './modifiers/add.ts';
@@ -21,7 +24,7 @@ import type { GeneratorPlanner, ModifierPlanner } from './types.ts';
 
 /** DSL generator name → planner. */
 export const GENERATORS: ReadonlyMap<string, GeneratorPlanner<any>> = new Map(
-  [sequence, choice, distribution, datetimeSeries, faker, lookup, expression, enumList].map((g) => [g.name, g]),
+  [sequence, choice, distribution, datetimeSeries, faker, lookup, expression, enumList, dirichlet, vector, sample].map((g) => [g.name, g]),
 );
 
 /** DSL modifier (`transform`) name → planner. */

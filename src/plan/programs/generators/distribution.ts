@@ -4,15 +4,20 @@ import { didYouMean } from '../../../diagnostics/suggest.ts';
 import type { GeneratorPlanner } from '../types.ts';
 import type { RowParam } from '../../../ir/types.ts';
 import { expression } from './expression.ts';
+import { dirichlet } from './dirichlet.ts';
 
 /** Diagnostic code of each kind of distribution-parameter problem. */
 export const PROBLEM_CODES = { unknown: 'DG_UNKNOWN_PARAM', missing: 'DG_MISSING_PARAM', type: 'DG_BAD_PARAM', conflict: 'DG_BAD_PARAM', range: 'DG_OUT_OF_RANGE' } as const;
 
 /** Draw from a named distribution (inverse CDF / exact samplers on keyed uniforms), then clamp. */
-export const distribution: GeneratorPlanner<'distribution'> = {
+export const distribution: GeneratorPlanner<'distribution' | 'dirichlet'> = {
   name: 'distribution',
-  kind: 'distribution',
+  kind: 'distribution' as 'distribution' | 'dirichlet',
   plan(args, ctx, path) {
+    // The v1 spelling of a Dirichlet column: its params are the dirichlet generator's arguments.
+    if (args?.type === 'dirichlet') {
+      return dirichlet.plan(args.params ?? {}, ctx, `${path}/params`);
+    }
     const d = planDist(args, ctx, path);
     return d && { kind: 'distribution', ...d };
   },
@@ -57,6 +62,7 @@ function planRowParam(code: string, name: string, ctx: ColumnContext, path: stri
   const before = ctx.diags.length;
   const e = expression.plan({ code }, ctx, path);
   for (const d of ctx.diags.slice(before)) if (d.path === `${path}/code`) d.path = path;
+  if (e?.rand) return error(ctx, 'DG_BAD_EXPRESSION', path, `${name} calls a random function (rand, bernoulli, normal); a distribution parameter cannot draw`, 'compute the draw in a column of its own ("hidden": true keeps it out of the output) and name that column here');
   return e && { code: e.code, refs: e.refs };
 }
 
