@@ -48,3 +48,45 @@ export async function run(planOrSpec: Plan | Spec, opts: RunOptions & CompileOpt
   }
   return runPlan(plan, opts);
 }
+
+// For tools that draw or preview a plan (datagen studio, docs/studio.md): a summary of its tables, so they need
+// none of the plan's fields, and the Vega-Lite column profile charts of the validate report.
+export { profileChart } from './validate/report/charts.ts';
+import { printPlan } from './plan/print.ts';
+export { printPlan };
+
+/** One table of a compiled plan, as `planTables` describes it. */
+export interface PlanTableInfo {
+  id: string;
+  kind: 'entity' | 'fact' | 'vocab';
+  /** Its level in the dependency graph (0: depends on nothing). */
+  level: number;
+  pk: string | null;
+  estimatedRows: number;
+  /** The tables it depends on and how: its primary `parent`, a `lookup` column, an `effect` table, or `reads` (references, picks, lifetimes, states). */
+  dependsOn: { table: string; how: 'parent' | 'lookup' | 'effect' | 'reads' }[];
+  /** `hidden`: a helper column, generated and read by other columns but not written. */
+  columns: { name: string; type: string; hidden?: true }[];
+  /** Its part of `printPlan` (what `datagen compile` prints): the table line and one line per column with its program. */
+  printout: string;
+}
+
+/** The tables of a compiled plan in generation order, with their dependencies and estimated rows. */
+export function planTables(plan: Plan): PlanTableInfo[] {
+  const blocks = printPlan(plan).split('\n\n');
+  return plan.tables.map((t) => {
+    const how = new Map<string, PlanTableInfo['dependsOn'][number]['how']>();
+    if (t.rows.kind !== 'fixed') how.set(t.rows.parent, 'parent');
+    if (t.rows.kind === 'fanout') for (const e of t.rows.effects) if (!how.has(e.table)) how.set(e.table, 'effect');
+    for (const c of t.columns) {
+      if (c.generator.kind === 'lookup' && !how.has(c.generator.table)) how.set(c.generator.table, 'lookup');
+      for (const m of c.modifiers) if (m.kind === 'effect' && !how.has(m.effect.table)) how.set(m.effect.table, 'effect');
+    }
+    return {
+      id: t.id, kind: t.kind, level: t.level, pk: t.pk, estimatedRows: t.estimatedRows,
+      dependsOn: t.dependsOn.map((d) => ({ table: d, how: how.get(d) ?? 'reads' })),
+      columns: t.columns.map((c) => ({ name: c.name, type: c.sqlType, ...(c.hidden ? { hidden: true as const } : {}) })),
+      printout: blocks.find((b) => b.startsWith(`${t.id}  [`)) ?? '',
+    };
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * A studio job process (forked by jobs.ts): runs previews and full generations with datagen's library API, one
+ * job at a time, so the server stays responsive and a newer edit can cancel a preview by killing the process.
+ * The library is imported from the URL given as the first argument (src/index.ts from the sources, dist/index.js
+ * built), so this file holds no copy of it. Messages: see protocol.ts.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as Lib from '../index.ts';
+import type { ChildMessage, GenerateJob, GenerateResult, JobRequest, ParquetJob, ParquetResult, PreviewJob, PreviewResult, TablePreview } from './protocol.ts';
+
+const lib: typeof Lib = await import(process.argv[2]);
+const send = (m: ChildMessage) => process.send!(m);
+
+/** The rows a preview generates at most (the issue's cap); the scale is chosen from the plan's estimate. */
+export const PREVIEW_MAX_ROWS = 50_000;
+/** Rows shown per table. */
+const FIRST_ROWS = 20;
+
+function jsonable(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (v && typeof v === 'object' && !Array.isArray(v)) return String(v);
+  if (Array.isArray(v)) return v.map(jsonable);
+  return v;
+}
+
+async function preview(job: PreviewJob): Promise<PreviewResult> {
+  const t0 = performance.now();
+  const first = lib.compile(job.doc, { seed: job.seed });
+  if (!first.plan) return { kind: 'preview', ok: false, message: 'the spec has errors', seconds: 0, tables: [] };
+  const total = lib.planTables(first.plan).reduce((a, t) => a + t.estimatedRows, 0);
+  // Scale 0.001 is the smallest the CLI takes; a spec whose smallest scale is still over the cap is refused by maxRows.
+  const scale = Math.max(0.001, Math.min(1, PREVIEW_MAX_ROWS / Math.max(1, total)));
+  const plan = scale === 1 ? first.plan : lib.compile(job.doc, { seed: job.seed, scale }).plan!;
+  // The folder is the server's: it removes it after the job, also when it killed this process mid-run.
+  const out = join(job.dir, 'preview.duckdb');
+  {
+    await lib.run(plan, { out, workers: 1, maxRows: Math.round(PREVIEW_MAX_ROWS * 1.2) });
+    const report = await lib.validate(job.doc, out, { profiles: true, threads: 1 });
+    const tables: TablePreview[] = [];
+    for (const p of report.profiles ?? []) {
+      const q = await lib.queryFile(out, `SELECT * FROM "${p.table.replace(/"/g, '""')}" LIMIT ${FIRST_ROWS}`);
+      tables.push({
+        table: p.table, rows: p.rows, columns: q.columns, types: q.types, firstRows: q.rows.map((r) => r.map(jsonable)),
+        profiles: p.columns.map((c) => ({ ...c, chart: lib.profileChart(p.table, c) })),
+      });
+    }
+    return { kind: 'preview', ok: true, scale, seconds: (performance.now() - t0) / 1000, tables, score: report.score };
+  }
+}
+
+function folderBytes(p: string): number {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(p).reduce((a, n) => a + folderBytes(join(p, n)), 0);
+}
+
+async function parquet(job: ParquetJob): Promise<ParquetResult> {
+  const r = await lib.run(job.doc, { seed: job.seed, out: job.out, format: 'parquet' });
+  return { kind: 'parquet', ok: true, rows: r.rows };
+}
+
+async function generate(job: GenerateJob): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const onProgress = (table: string, rows: number, total: number) => send({ type: 'progress', id: job.id, table, rows, total, seconds: (performance.now() - t0) / 1000 });
+  const r = await lib.run(job.doc, { seed: job.seed, out: job.out, onTableStart: (t, est) => onProgress(t, 0, est), onProgress, onTableDone: (t, rows) => onProgress(t, rows, rows) });
+  send({ type: 'progress', id: job.id, table: '', rows: r.rows, total: r.rows, seconds: (performance.now() - t0) / 1000, phase: 'validate' });
+  const report = await lib.validate(job.doc, job.out, { profiles: true, specName: job.specName, dbName: 'generated.duckdb' });
+  return {
+    kind: 'generate', ok: true, rows: r.rows, seconds: r.seconds, tables: r.tables.map((t) => ({ table: t.table, rows: t.rows, seconds: t.seconds })),
+    score: report.score, verdict: report.ok, reportHtml: lib.renderHtml(report), labels: r.labels, bytes: folderBytes(job.out),
+  };
+}
+
+process.on('message', (req: JobRequest) => {
+  void (async () => {
+    try {
+      const result = req.type === 'preview' ? await preview(req) : req.type === 'parquet' ? await parquet(req) : await generate(req);
+      send({ type: 'result', id: req.id, result });
+    } catch (e) {
+      const err = e as Error & { code?: string; hint?: string; diagnostics?: { message: string }[] };
+      const message = err.diagnostics ? err.diagnostics.map((d) => d.message).join('; ') : err.message;
+      send({ type: 'error', id: req.id, error: { code: typeof err.code === 'string' ? err.code : 'DG_STUDIO_JOB_FAILED', message: message.split('\n')[0], hint: err.hint ?? '' } });
+    }
+  })();
+});
+send({ type: 'ready' });
+// The server went away (closed, killed): nothing to report to any more.
+process.on('disconnect', () => process.exit(0));

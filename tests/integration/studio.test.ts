@@ -1,0 +1,318 @@
+/*
+ * `datagen studio` (issue 16, docs/studio.md). Over HTTP: the guard refuses foreign Host/Origin/Sec-Fetch-Site and
+ * state changes without an Origin (DNS rebinding, cross-site requests); files outside the spec's folder are refused
+ * (.., absolute, encoded, symbolic links); saving is atomic and refuses to overwrite a file changed on disk unless
+ * forced; compile answers what `datagen compile` prints at line:col. In headless Chromium (playwright-core; browser
+ * from tests/support/browser.ts): a typed error is underlined at its line and listed; fixing it shows preview rows;
+ * changing a choice weight changes the chart's bars; the graph shows every table; Generate ends with score 100 and
+ * the report; downloads work; SQL returns rows and refuses writes; no console errors; no request leaves the studio.
+ * The screenshot goes to the test's temporary folder, and to docs/images/studio.png with UPDATE_SCREENSHOT=1.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { checkRequest } from '../../src/studio/guard.ts';
+import { type Studio, startStudio } from '../../src/studio/server.ts';
+import { launchBrowser } from '../support/browser.ts';
+
+const QUICKSTART = new URL('../../examples/quickstart.json', import.meta.url);
+const dir = mkdtempSync(join(tmpdir(), 'datagen-studio-test-'));
+const folder = join(dir, 'specs');
+const outside = join(dir, 'outside');
+mkdirSync(join(folder, 'sub'), { recursive: true });
+mkdirSync(outside);
+copyFileSync(QUICKSTART, join(folder, 'quickstart.json'));
+writeFileSync(join(outside, 'secret.json'), '{"secret": true}');
+symlinkSync(join(outside, 'secret.json'), join(folder, 'link.json'));
+symlinkSync(outside, join(folder, 'sub', 'away'));
+const original = readFileSync(QUICKSTART, 'utf8');
+
+let studio: Studio;
+beforeAll(async () => {
+  studio = await startStudio({ spec: join(folder, 'quickstart.json'), port: 0 });
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; json(): any }
+
+/** An HTTP request with exactly these headers (fetch would not let a test set Host). */
+function send(method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: studio.port, method, path, headers: { Host: `127.0.0.1:${studio.port}`, ...(data ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const b = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b, json: () => JSON.parse(b.toString('utf8')) });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+const own = () => ({ Origin: `http://127.0.0.1:${studio.port}` });
+
+describe('studio server', () => {
+  it('listens on 127.0.0.1 only and prints its URL', () => {
+    expect(studio.url).toBe(`http://127.0.0.1:${studio.port}/`);
+  });
+
+  it('refuses a foreign Host, a foreign Origin, a cross-site fetch and a change without Origin (DNS rebinding)', async () => {
+    const ok = await send('GET', '/api/state');
+    expect(ok.status).toBe(200);
+    expect(ok.json().spec).toBe('quickstart.json');
+    const rebound = await send('GET', '/api/state', { Host: `evil.example:${studio.port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.json().error.code).toBe('DG_STUDIO_REFUSED');
+    expect(rebound.body.toString()).not.toContain('quickstart');
+    expect((await send('GET', '/', { Host: `127.0.0.1:${studio.port + 1}` })).status).toBe(403);
+    const foreign = await send('POST', '/api/compile', { Origin: 'http://evil.example' }, { text: original });
+    expect(foreign.status).toBe(403);
+    expect(foreign.json().error.message).toContain('Origin');
+    expect((await send('GET', '/api/file?path=quickstart.json', { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await send('PUT', '/api/file', {}, { path: 'quickstart.json', text: '{}', base: null, force: true })).status).toBe(403);
+    expect(readFileSync(join(folder, 'quickstart.json'), 'utf8')).toBe(original);
+    // localhost is the studio too; the unit check covers the other header forms.
+    expect((await send('GET', '/api/state', { Host: `localhost:${studio.port}`, Origin: `http://localhost:${studio.port}` })).status).toBe(200);
+    expect(checkRequest('GET', { host: '127.0.0.1:80', origin: 'null' }, 80).ok).toBe(false);
+    expect(checkRequest('GET', { host: '127.0.0.1:80', origin: 'https://127.0.0.1:80' }, 80).ok).toBe(false);
+    expect(checkRequest('POST', { host: '127.0.0.1:80', origin: 'http://127.0.0.1:80', secFetchSite: 'same-origin' }, 80).ok).toBe(true);
+  });
+
+  it('serves only files inside the spec\'s folder: .., absolute, encoded and symbolic-link paths are refused', async () => {
+    expect((await send('GET', '/api/file?path=quickstart.json')).json().text).toBe(original);
+    const paths = ['../outside/secret.json', '/etc/passwd', join(outside, 'secret.json'), 'sub/../../outside/secret.json', 'link.json', 'sub/away/secret.json', 'sub\\..\\..\\outside\\secret.json'];
+    for (const p of [...paths.map(encodeURIComponent), '..%2Foutside%2Fsecret.json', '%2e%2e/outside/secret.json', '../outside/secret.json']) {
+      const r = await send('GET', `/api/file?path=${p}`);
+      expect(r.status, p).toBe(403);
+      expect(r.body.toString(), p).not.toContain('secret": true');
+    }
+    for (const p of ['/../../etc/passwd', '/assets/../../package.json', '/%2e%2e/%2e%2e/package.json']) {
+      const r = await send('GET', p);
+      expect(r.status, p).toBe(404);
+      expect(r.body.toString()).not.toContain('"name": "datagen"');
+    }
+    const w = await send('PUT', '/api/file', own(), { path: '../outside/new.json', text: '{}', base: null });
+    expect(w.status).toBe(403);
+    expect(existsSync(join(outside, 'new.json'))).toBe(false);
+    expect((await send('PUT', '/api/file', own(), { path: 'link.json', text: '{}', base: null, force: true })).status).toBe(403);
+    expect(readFileSync(join(outside, 'secret.json'), 'utf8')).toBe('{"secret": true}');
+    expect((await send('GET', '/api/file?path=missing.json')).status).toBe(404);
+    expect((await send('GET', '/api/state')).json().files).toEqual(['quickstart.json']);
+  });
+
+  it('saves atomically and asks before overwriting a file that changed on disk', async () => {
+    const file = join(folder, 'draft.json');
+    const created = await send('PUT', '/api/file', own(), { path: 'draft.json', text: '{"a": 1}\n', base: null });
+    expect(created.status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe('{"a": 1}\n');
+    // Changed on disk since the page loaded it: refused (409), the file keeps the other writer's text.
+    writeFileSync(file, '{"a": 2}\n');
+    const stale = await send('PUT', '/api/file', own(), { path: 'draft.json', text: '{"a": 3}\n', base: created.json().hash });
+    expect(stale.status).toBe(409);
+    expect(stale.json().error.code).toBe('DG_STUDIO_CHANGED');
+    expect(readFileSync(file, 'utf8')).toBe('{"a": 2}\n');
+    // The user confirmed: forced.
+    expect((await send('PUT', '/api/file', own(), { path: 'draft.json', text: '{"a": 3}\n', base: created.json().hash, force: true })).status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe('{"a": 3}\n');
+    // A file that exists is not replaced by a "new file" save either.
+    expect((await send('PUT', '/api/file', own(), { path: 'draft.json', text: '{}', base: null })).status).toBe(409);
+    expect(readdirSync(folder).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('compiles with the diagnostics `datagen compile` prints, at their line:col', async () => {
+    const bad = original.replace('"distribution": "poisson"', '"distribution": "poison"');
+    const r = (await send('POST', '/api/compile', own(), { text: bad })).json();
+    expect(r.ok).toBe(false);
+    const line = bad.split('\n').findIndex((l) => l.includes('"poison"')) + 1;
+    writeFileSync(join(dir, 'bad.json'), bad);
+    const err: string[] = [];
+    await main(['compile', join(dir, 'bad.json')], { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, cwd: dir } as never);
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    for (const d of r.diagnostics) expect(err.join('')).toMatch(new RegExp(`:${d.line}:${d.column} ${d.path} +${d.code}: ${d.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(r.diagnostics[0]).toMatchObject({ code: 'DG_UNKNOWN_DISTRIBUTION', line, severity: 'error' });
+    const syntax = (await send('POST', '/api/compile', own(), { text: '{\n  "version": "1.0",\n  "nodes": [\n}' })).json();
+    expect(syntax.diagnostics[0]).toMatchObject({ code: 'DG_INVALID_JSON', line: 4 });
+    const good = (await send('POST', '/api/compile', own(), { text: original })).json();
+    expect(good.ok).toBe(true);
+    expect(good.tables.map((t: { id: string }) => t.id)).toEqual(['users', 'events']);
+    expect(good.tables[1].dependsOn).toEqual([{ table: 'users', how: 'parent' }]);
+    expect(good.tables[1].printout).toMatch(/^events {2}\[fact, level 1/);
+  });
+});
+
+/** Decode a PNG (8-bit RGB/RGBA, non-interlaced, as Chromium writes) and count its distinct colours: a blank page has one or two. */
+function pngColours(png: Buffer): { width: number; colours: number } {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const bpp = png[25] === 6 ? 4 : 3;
+  const idat: Buffer[] = [];
+  for (let off = 8; off < png.length;) {
+    const len = png.readUInt32BE(off);
+    if (png.toString('ascii', off + 4, off + 8) === 'IDAT') idat.push(png.subarray(off + 8, off + 8 + len));
+    off += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  let prev = Buffer.alloc(stride);
+  const colours = new Set<number>();
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? line[i - bpp] : 0;
+      const b = prev[i];
+      const c = i >= bpp ? prev[i - bpp] : 0;
+      const p = a + b - c;
+      const pred = filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4
+        ? (Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c) : 0;
+      line[i] = (line[i] + pred) & 0xff;
+    }
+    for (let x = 0; x < width && colours.size < 5000; x++) colours.add(line.readUIntBE(x * bpp, 3));
+    prev = line;
+  }
+  return { width, colours: colours.size };
+}
+
+describe('studio in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    ({ browser } = await launchBrowser());
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => !r.url().startsWith(studio.url) && foreign.push(r.url()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Replace the editor's text as typing would (one input event). */
+  async function type(text: string) {
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+  }
+  /** The bars of a column's top-values chart: value → count, from the drawn SVG's marks. */
+  async function bars(table: string, column: string): Promise<Record<string, number>> {
+    const labels = await page.$$eval(`.table-preview[data-table="${table}"] figure.profile[data-column="${column}"] .chart[data-rendered] [aria-roledescription="bar"]`, (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    return Object.fromEntries(labels.map((l) => [/value: ([^;]+)/.exec(l)![1], Number(/count: ([\d,]+)/.exec(l)![1].replace(/,/g, ''))]));
+  }
+  /** Wait until the preview panel has finished a run whose rows include this check. */
+  async function previewed(): Promise<void> {
+    await page.waitForSelector('.panel.preview[data-state="done"] .table-preview[data-table="events"] .chart[data-rendered]', { timeout: 0 });
+  }
+
+  it('opens the spec, underlines a typed error at its line, then previews the fixed spec', async () => {
+    await page.goto(studio.url);
+    await page.waitForSelector('.cm-content');
+    await previewed();
+    expect(await page.$$eval('.table-preview[data-table="users"] table.rows tbody tr', (r) => r.length)).toBeGreaterThan(5);
+
+    const bad = original.replace('"distribution": "poisson"', '"distribution": "poison"');
+    const line = bad.split('\n').findIndex((l) => l.includes('"poison"')) + 1;
+    await type(bad);
+    const item = await page.waitForSelector('.diagnostics li.error[data-code="DG_UNKNOWN_DISTRIBUTION"]', { timeout: 0 });
+    expect(await item.getAttribute('data-line')).toBe(String(line));
+    expect(await item.textContent()).toContain('did you mean "poisson"');
+    const underline = await page.waitForSelector('.cm-lintRange-error', { timeout: 0 });
+    expect(await underline.textContent()).toContain('"poison"');
+    // The underlined text sits on that line of the editor.
+    const at = await underline.evaluate((el) => {
+      const lineEl = el.closest('.cm-line')!;
+      return [...lineEl.parentElement!.children].filter((c) => c.classList.contains('cm-line')).indexOf(lineEl) + 1;
+    });
+    expect(at).toBe(line);
+    expect(await page.textContent('header .status')).toContain('1 error');
+
+    await type(original);
+    await page.waitForSelector('.diagnostics.ok', { timeout: 0 });
+    await previewed();
+    expect(await page.$$eval('.table-preview[data-table="events"] table.rows tbody tr', (r) => r.length)).toBeGreaterThan(5);
+  });
+
+  it('a changed choice weight changes the chart\'s bars', async () => {
+    const before = await bars('users', 'country');
+    expect(before.US).toBeGreaterThan(before.FR);
+    await type(original.replace('"weights": [0.4, 0.2, 0.2, 0.1, 0.1]', '"weights": [0.1, 0.2, 0.2, 0.4, 0.1]'));
+    await page.waitForFunction(() => {
+      const l = [...document.querySelectorAll('.table-preview[data-table="users"] figure.profile[data-column="country"] .chart[data-rendered] [aria-roledescription="bar"]')].map((e) => e.getAttribute('aria-label') ?? '');
+      const count = (v: string) => Number(/count: ([\d,]+)/.exec(l.find((x) => x.includes(`value: ${v}`)) ?? 'count: 0')![1].replace(/,/g, ''));
+      return count('FR') > count('US');
+    }, null, { timeout: 0 });
+    const after = await bars('users', 'country');
+    expect(after.FR).toBeGreaterThan(3 * after.US);
+    expect(Object.values(after).reduce((a, b) => a + b, 0)).toBe(Object.values(before).reduce((a, b) => a + b, 0));
+    await type(original);
+    await page.waitForFunction(() => document.querySelector('.diagnostics.ok') !== null);
+  });
+
+  it('the graph shows every table and a table\'s printout on click', async () => {
+    await page.click('[data-tab="graph"]');
+    const nodes = await page.$$eval('svg.graph g.node', (g) => g.map((n) => n.getAttribute('data-table')));
+    expect(nodes.sort()).toEqual(['events', 'users']);
+    expect(await page.$$eval('svg.graph path.edge', (e) => e.map((p) => `${p.getAttribute('data-from')}->${p.getAttribute('data-to')}:${p.getAttribute('data-how')}`))).toEqual(['users->events:parent']);
+    expect(await page.textContent('svg.graph g.node[data-table="users"]')).toContain('20,000 rows');
+    await page.click('svg.graph g.node[data-table="events"]');
+    expect(await page.textContent('pre.printout')).toMatch(/events {2}\[fact, level 1[\s\S]*occurred_at/);
+  });
+
+  it('generate: progress, then score 100 and the report; downloads; SQL returns rows and refuses writes', async () => {
+    await page.click('button.generate');
+    await page.waitForSelector('.generate-panel[data-state="done"], .generate-panel[data-state="failed"]', { timeout: 0 });
+    expect(await page.textContent('.generate-panel')).not.toContain('DG_');
+    const score = await page.waitForSelector('.generate-panel .score');
+    expect(await score.getAttribute('data-score')).toBe('100');
+    expect(await page.$$eval('table.progress tr', (r) => r.map((x) => x.getAttribute('data-table')).sort())).toEqual(['events', 'users']);
+    const frame = page.frameLocator('iframe.report');
+    await frame.locator('body[data-rendered]').waitFor({ timeout: 0 });
+    expect(await frame.locator('body').textContent()).toContain('100');
+
+    const download = page.waitForEvent('download');
+    await page.click('.downloads a[href$="generated.duckdb"]');
+    const file = join(dir, 'download.duckdb');
+    await (await download).saveAs(file);
+    expect(readFileSync(file).subarray(8, 12).toString('latin1')).toBe('DUCK');
+    const sizes = await page.evaluate(async () => Promise.all(['parquet.zip', 'labels.jsonl', 'labels.csv'].map(async (n) => {
+      const r = await fetch(`/api/download/${n}`);
+      return { n, status: r.status, head: [...new Uint8Array(await r.arrayBuffer()).slice(0, 2)] };
+    })));
+    expect(sizes.map((s) => s.status)).toEqual([200, 200, 200]);
+    expect(sizes[0].head).toEqual([0x50, 0x4b]); // PK: a zip
+
+    await page.click('[data-tab="sql"]');
+    await page.fill('textarea.sql', 'SELECT country, count(*) AS users FROM users GROUP BY 1 ORDER BY 2 DESC');
+    await page.click('button.run-sql');
+    await page.waitForSelector('.sql-panel table.rows tbody tr', { timeout: 0 });
+    expect(await page.$$eval('.sql-panel table.rows tbody tr', (r) => r.length)).toBe(5);
+    await page.waitForSelector('.sql-panel .chart[data-rendered]', { timeout: 0 });
+    await page.fill('textarea.sql', 'CREATE TABLE x AS SELECT 1');
+    await page.click('button.run-sql');
+    expect(await (await page.waitForSelector('.sql-panel .error', { timeout: 0 })).textContent()).toContain('DG_QUERY_REFUSED');
+  });
+
+  it('no console errors, no request outside the studio, and a screenshot that is a picture', async () => {
+    await page.click('[data-tab="preview"]');
+    await previewed();
+    const png = await page.screenshot({ path: join(dir, 'studio.png') });
+    const { width, colours } = pngColours(png);
+    expect(width).toBe(1400);
+    expect(colours).toBeGreaterThan(20);
+    if (process.env.UPDATE_SCREENSHOT === '1') writeFileSync(new URL('../../docs/images/studio.png', import.meta.url), png);
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+});
