@@ -10,6 +10,7 @@
  *   dist/spec-validator.cjs      the spec schema's validator, precompiled (ajv standalone code, the same ajv options
  *                                and schemas: src/spec/schema-registry.ts createAjv): compiling it costs every
  *                                `compile`/`run` ~0.4 s of CPU
+ *   dist/studio/                 `datagen studio`: the page (studio.js, studio.css) and the job process (child.js)
  *   dist/types/                  declarations (tsc, tsconfig.build.json): the `types` of package.json's exports
  *
  * Every JavaScript file sits in dist/ itself, so `new URL('./worker-main.js', import.meta.url)` (the way
@@ -69,6 +70,12 @@ const registry = await tsImport('./spec/schema-registry.ts', import.meta.url);
 const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone').default;
 const ajv = registry.createAjv({ source: true });
 writeFileSync(join(dist, 'spec-validator.cjs'), standaloneCode(ajv, ajv.getSchema(registry.DOCUMENT_SCHEMA_ID)));
+
+// datagen studio (src/studio, docs/studio.md) in dist/studio/: its page (studio.js and studio.css: CodeMirror, Preact,
+// dagre, vega-embed bundled for the browser, no CDN) and its job process (child.js, which imports dist/index.js).
+const { pageBuildOptions } = await tsImport('./studio/page-build.ts', import.meta.url);
+await build({ ...pageBuildOptions(root), outdir: join(dist, 'studio') });
+await build({ ...common, entryPoints: { child: 'src/studio/child.ts' }, outdir: join(dist, 'studio'), define: { __DATAGEN_DIST__: 'true' } });
 
 if (jsOnly) process.exit(0);
 
