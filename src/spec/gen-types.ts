@@ -1,8 +1,9 @@
 /**
  * generated/datagen.ts from schemas/ (STYLE.md habit 4: the JSON Schema is the source of truth).
  *
- *   node --import tsx src/spec/gen-types.ts           write generated/datagen.ts
- *   node --import tsx src/spec/gen-types.ts --check   exit 1 if generated/datagen.ts is stale
+ *   node --import tsx src/spec/gen-types.ts           write generated/datagen.ts (and the editors' bundled schema,
+ *                                                     generated/datagen-authoring.schema.json: authoring-schema.ts)
+ *   node --import tsx src/spec/gen-types.ts --check   exit 1 if either is stale
  *
  * $refs are resolved offline: every https://datagen.dev/schemas/… id is read from the local schema
  * registry (schemas/ beside this project), never from the network.
@@ -11,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { authoringSchema } from './authoring-schema.ts';
 import { DOCUMENT_SCHEMA_ID, SCHEMA_ID_BASE, loadSchemas } from './schema-registry.ts';
 
 /** Absolute path of the generated file. */
@@ -125,16 +127,28 @@ export interface TextSink {
  */
 export async function genTypesCommand(args: readonly string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   const check = args.includes('--check');
-  const source = await generateTypes();
-  const current = existsSync(GENERATED_TYPES_PATH) ? readFileSync(GENERATED_TYPES_PATH, 'utf8') : '';
-  if (check) {
-    if (current === source) return 0;
-    err.write('generated/datagen.ts is out of date with schemas/: run `npm run gen:types`\n');
-    return 1;
+  let code = 0;
+  for (const [path, name, source] of [
+    [GENERATED_TYPES_PATH, 'generated/datagen.ts', await generateTypes()],
+    [AUTHORING_SCHEMA_PATH, 'generated/datagen-authoring.schema.json', authoringSchemaText()],
+  ] as const) {
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (check) {
+      if (current !== source) err.write(`${name} is out of date with schemas/: run \`npm run gen:types\`\n`), (code = 1);
+      continue;
+    }
+    if (current !== source) writeFileSync(path, source);
+    out.write(`${current === source ? 'unchanged' : 'wrote'} ${name}\n`);
   }
-  if (current !== source) writeFileSync(GENERATED_TYPES_PATH, source);
-  out.write(`${current === source ? 'unchanged' : 'wrote'} generated/datagen.ts\n`);
-  return 0;
+  return code;
+}
+
+/** Absolute path of the editors' bundled schema (src/spec/authoring-schema.ts). */
+export const AUTHORING_SCHEMA_PATH = fileURLToPath(new URL('../../generated/datagen-authoring.schema.json', import.meta.url));
+
+/** Text of generated/datagen-authoring.schema.json. */
+export function authoringSchemaText(): string {
+  return JSON.stringify(authoringSchema(), null, 2) + '\n';
 }
 
 if (process.argv[1] && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url)) {

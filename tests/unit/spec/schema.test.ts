@@ -152,7 +152,7 @@ describe('document schema: compatibility specs', () => {
 describe('document schema: valid documents', () => {
   it('accepts the minimal document and every extension', () => {
     expect(errorsOf(base())).toEqual([]);
-    const noConstraints = base();
+    const noConstraints: Doc = base();
     delete noConstraints.constraints; // optional (docs/language.md)
     expect(errorsOf(noConstraints)).toEqual([]);
     expect(errorsOf(kitchenSink())).toEqual([]);
