@@ -34,12 +34,6 @@ export interface Plan {
   unsupported: { path: string; what: string }[];
   /** The spec's preset this plan was compiled with (`--preset`; absent without one): the manifest records it. */
   preset?: string;
-}
-
-export interface TablePlan {
-  id: string;
-  kind: 'entity' | 'fact' | 'vocab';
-  pk: string | null;
   /** `anomaly_campaigns` expanded into concrete scenarios (src/plan/campaigns.ts); absent without campaigns. */
   campaigns?: CampaignPlan[];
 }
@@ -51,6 +45,12 @@ export interface CampaignPlan {
   seed: number;
   /** One scenario spec per event: id, type, target, window {start, end}, params, difficulty, seed, selection. */
   events: Record<string, any>[];
+}
+
+export interface TablePlan {
+  id: string;
+  kind: 'entity' | 'fact' | 'vocab';
+  pk: string | null;
   level: number;
   dependsOn: string[];
   rows: RowModel;
@@ -148,6 +148,8 @@ export interface LifecyclePlan {
   startFrom: string | null;
   startMs: number;
   endMs: number;
+  /** The parent's lifetime end column (`lifetime.to`): the lifecycle stops there (its last visit ends then, no event after it). */
+  endFrom?: string;
 }
 
 export interface LifecycleStagePlan {
@@ -332,6 +334,8 @@ export interface ColumnPlan {
   enumValues: string[] | null;
   generator: GeneratorProgram;
   modifiers: ModifierProgram[];
+  /** A helper column: computed and readable by later columns and tables, never written (absent when written). */
+  hidden?: true;
 }
 
 /** A faker argument read from a column of the row (`"$col"`): top-level `key` of args, or position `index` of `args._`. */
@@ -353,21 +357,22 @@ export type GeneratorProgram =
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
   /** `at` (via 'at'): the state of the parent in a state machine or lifecycle over it at this row's time column. */
   /** `hierarchy` (via 'self'): the row's parent in its own table (an earlier row) and what to read of it (`derive`). */
-  /** via 'target': the target row of an edge table (`TablePlan.rows.edges`); via 'parent' reads the source. */
-  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on' | 'at' | 'self' | 'target'; on: KeyPair[]; pick?: KeyedPick; at?: string; hierarchy?: HierarchyPlan }
-  | { kind: 'expression'; code: string; refs: ColumnRef[] }
+  /** via 'source' / 'target': an end of the edge of an edge table (`RowModel.edges`). */
+  | { kind: 'lookup'; table: string; column: string; via: 'parent' | 'pick' | 'on' | 'at' | 'self' | 'source' | 'target'; on: KeyPair[]; pick?: KeyedPick; at?: string; hierarchy?: HierarchyPlan }
+  /** `rand`: the stream key of each random call site (rand, bernoulli, normal) in call-site order; absent when none. */
+  | { kind: 'expression'; code: string; refs: ColumnRef[]; rand?: number[] }
   | { kind: 'enum_list'; values: Scalar[] }
-  | { kind: 'stage'; field: 'name' | 'index' | 'time' }
-  /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
-  | { kind: 'period'; grain: GrainPlan | null }
-  /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */
-  | { kind: 'state'; field: 'state' | 'from' | 'to' | 'index' | 'period' }
   /** List columns (docs/behaviours/relations.md, "Lists and vectors"): a Dirichlet vector of alpha.length components. */
   | { kind: 'dirichlet'; alpha: number[] }
   /** `length` independent draws of one distribution (a fixed-length vector). */
   | { kind: 'vector'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; length: number }
   /** Between `min` and `max` distinct values, drawn successively ∝ `weights` among those not yet drawn. */
   | { kind: 'sample'; values: Scalar[]; weights: number[]; min: number; max: number }
+  | { kind: 'stage'; field: 'name' | 'index' | 'time' }
+  /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
+  | { kind: 'period'; grain: GrainPlan | null }
+  /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */
+  | { kind: 'state'; field: 'state' | 'from' | 'to' | 'index' | 'period' }
   /** A lifecycle row's stage name / index / start / end, or an event's type / time. */
   | { kind: 'lifecycle'; field: 'stage' | 'index' | 'start' | 'end' | 'event_type' | 'event_at' }
   /** An adoption fact row's event type (adoption / engagement), time, diffusion group or engagement tier. */
@@ -446,6 +451,8 @@ export interface ScenarioCommon {
   selection: ScenarioSelection;
   difficulty: 'easy' | 'medium' | 'hard';
   description: string;
+  /** The campaign that drew this scenario (anomaly_campaigns), absent for a hand-written one. */
+  campaign?: string;
 }
 
 /**
@@ -458,8 +465,6 @@ export interface ScenarioProgram extends ScenarioCommon {
   /** The type's parameters after defaults and difficulty scaling. */
   params: Record<string, number | string | number[]>;
   /** A second count column the type reads (rate_* / funnel_break / data_quality: the denominator). */
-  /** The campaign that drew this scenario (anomaly_campaigns), absent for a hand-written one. */
-  campaign?: string;
   denominator: string | null;
   /** Upper bound of the target per row (a binomial step never exceeds its n), or null. */
   capColumn: string | null;

@@ -32,21 +32,29 @@ export interface LifeEvent {
 
 export class LifecycleModel {
   private readonly start: Float64Array | null;
+  /** The parent's lifetime end (`lifetime.to`): the lifecycle stops there. */
+  private readonly end: Float64Array | null;
   private readonly durations: (CompiledDist | null)[];
 
   constructor(readonly l: LifecyclePlan, parent: string, readonly stream: number, store: Store) {
     this.start = l.startFrom ? store.column(parent, l.startFrom).num : null;
+    this.end = l.endFrom ? store.column(parent, l.endFrom).num : null;
     this.durations = l.stages.map((s) => (s.duration ? compileDist(s.duration.dist as DistName, s.duration.params) : null));
   }
 
-  /** The stage intervals of parent row p, in order. */
+  /**
+   * The stage intervals of parent row p, in order. A parent whose lifetime ends inside the window (`endFrom`)
+   * ends its lifecycle then: no visit starts after it, and the visit running at that instant ends there.
+   */
   visits(p: number): Visit[] {
     const l = this.l;
     let t = this.start ? this.start[p] : NaN;
     if (Number.isNaN(t)) t = l.startMs;
+    const cut = this.end && this.end[p] < l.endMs ? this.end[p] : NaN;
+    const stop = Number.isNaN(cut) ? l.endMs : cut;
     const out: Visit[] = [];
     let s = 0;
-    for (let v = 0; v < MAX_VISITS && t <= l.endMs; v++) {
+    for (let v = 0; v < MAX_VISITS && t <= stop; v++) {
       const st = l.stages[s];
       const base = v * VISIT_SLOTS;
       let end: number;
@@ -61,8 +69,8 @@ export class LifecycleModel {
         const k = st.churnPerPeriod >= 1 ? 0 : Math.floor(Math.log(u) / Math.log(1 - st.churnPerPeriod));
         end = t + (k + 1) * l.periodMs;
       } else end = Infinity;
-      if (end > l.endMs) {
-        out.push({ stage: s, start: t, end: NaN });
+      if (end > stop) {
+        out.push({ stage: s, start: t, end: cut }); // NaN: still in the stage at the window end
         break;
       }
       out.push({ stage: s, start: t, end });

@@ -99,3 +99,9 @@ export function planDurationDist(ctx: PlanContext, d: Json, path: string, what: 
   const clamp: [number | null, number | null] = Array.isArray(d.clamp) ? [d.clamp[0] ?? null, d.clamp[1] ?? null] : [null, null];
   return { dist: norm.type, params: norm.params, clamp, unitMs };
 }
+
+/** The parent's lifetime end column, when its lifetime has one (state machines, lifecycles; a state end cannot cut its own source machine). */
+export function endFromOf(ctx: PlanContext, parent: string): { endFrom?: string } {
+  const to = resolveLifetime(ctx, ctx.nodes.get(parent)!.node).to;
+  return to ? { endFrom: to } : {};
+}

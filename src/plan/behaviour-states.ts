@@ -6,9 +6,8 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../model/rng.ts';
 import { planDist } from './programs/generators/distribution.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { behaviourColumn, parentStart, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
+import { behaviourColumn, endFromOf, parentStart, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
-import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
 import type { StateMachinePlan } from '../ir/types.ts';
 
@@ -107,10 +106,4 @@ function planAmount(ctx: PlanContext, node: Json, nodePath: string, draft: Table
     if (isNumber(f)) mult[s] = f;
   }
   if (Object.keys(mult).length) col.modifiers.push({ kind: 'state_value', column: 'state', multipliers: mult });
-}
-
-/** The parent's lifetime end column, when its lifetime has one (a state end cannot cut its own source machine). */
-function endFromOf(ctx: PlanContext, parent: string): { endFrom?: string } {
-  const to = resolveLifetime(ctx, ctx.nodes.get(parent)!.node).to;
-  return to ? { endFrom: to } : {};
 }

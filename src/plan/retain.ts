@@ -21,7 +21,7 @@ export function computeRetain(tables: TablePlan[]): void {
       t.rows.segments.forEach(addScale);
       addVintage(t.rows.vintage);
     }
-    if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom);
+    if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom, t.rows.lifecycle.endFrom ?? null);
     if (t.rows.kind === 'adoption') (addScale(t.rows.adoption.segments), add(t.rows.parent, t.rows.adoption.birth ?? null, t.rows.adoption.end ?? null));
     if (t.rows.kind === 'attribution') (addScale(t.rows.attribution.segments), addScale(t.rows.attribution.conversion), add(t.rows.parent, t.rows.attribution.lifetimeFrom ?? null, t.rows.attribution.lifetimeTo ?? null));
     if (t.rows.kind === 'states') {
@@ -39,6 +39,7 @@ export function computeRetain(tables: TablePlan[]): void {
       add(t.rows.parent, t.rows.funnel.startFrom);
     }
     if (t.inheritedTime) add(t.inheritedTime.parent, t.inheritedTime.column);
+    if (t.rows.kind === 'fanout' && t.rows.edges) add(t.rows.parent, t.rows.edges.weightsBy, t.rows.edges.homophily?.column ?? null);
     for (const p of t.picks) {
       if (p.weightsBy) add(p.table, p.weightsBy);
       addScale(p.segments);

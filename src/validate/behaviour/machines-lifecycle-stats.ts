@@ -13,6 +13,10 @@ import { nodePath } from '../structural.ts';
 import { type Life, lifecycles } from './machines-lifecycle.ts';
 
 const END = '\u001fend';
+/** A visit the parent's lifetime end cut (lifetime.to): censored there, like a visit still running at the timeframe end. */
+const CUT = '(t1 IS NOT NULL AND ea = t1)';
+/** The instant (ms) up to which a visit is observed: the timeframe end, or its parent's lifetime end when earlier. */
+const observedTo = (endMs: number) => `least(coalesce(epoch_ms(t1), ${num(endMs)}), ${num(endMs)})`;
 const WEEK = 7 * 86_400_000;
 
 /** lifecycle_transitions: completed visits of a stage with a duration move to each next stage / end as declared. */
@@ -21,8 +25,8 @@ export async function lifecycleTransitions(ctx: ValidateContext): Promise<CheckR
   for (const x of await lifecycles(ctx)) {
     if (x.l.emit !== 'stages') continue;
     const { l } = x;
-    const rows = await ctx.db.all(`${x.withSql}, w AS (SELECT st, ea, coalesce(lead(st) OVER (PARTITION BY e ORDER BY k), ${lit(END)}) AS nx FROM r)
-      SELECT st, nx, count(*) AS c FROM w WHERE ea IS NOT NULL GROUP BY ALL`);
+    const rows = await ctx.db.all(`${x.withSql}, w AS (SELECT st, ea, t1, coalesce(lead(st) OVER (PARTITION BY e ORDER BY k), ${lit(END)}) AS nx FROM r)
+      SELECT st, nx, count(*) AS c FROM w WHERE ea IS NOT NULL AND NOT ${CUT} GROUP BY ALL`);
     const cols = [...l.stages.map((s) => s.name), END];
     const from = l.stages.map((s, i) => ({ s, i })).filter(({ s }) => s.duration && rows.some((r) => r.st === s.name));
     if (!from.length) continue;
@@ -102,8 +106,9 @@ export async function lifecycleDuration(ctx: ValidateContext): Promise<CheckResu
     if (!x.l.stages.some((s) => s.duration || s.churnPerPeriod > 0)) continue;
     const P = x.l.periodMs;
     // One scan for every stage: the median time left after a visit starts (durations), churns and periods survived (churn only).
-    const rows = await ctx.db.all(`${x.withSql} SELECT st, median(${num(x.l.endMs)} - epoch_ms(sa)) AS c, count(*) FILTER (WHERE ea IS NOT NULL) AS churned,
-        sum(CASE WHEN ea IS NOT NULL THEN (epoch_ms(ea) - epoch_ms(sa)) / ${num(P)} ELSE floor((${num(x.l.endMs)} - epoch_ms(sa)) / ${num(P)}) END) AS exposure
+    const to = observedTo(x.l.endMs);
+    const rows = await ctx.db.all(`${x.withSql} SELECT st, median(${to} - epoch_ms(sa)) AS c, count(*) FILTER (WHERE ea IS NOT NULL AND NOT ${CUT}) AS churned,
+        sum(CASE WHEN ea IS NOT NULL AND NOT ${CUT} THEN (epoch_ms(ea) - epoch_ms(sa)) / ${num(P)} ELSE floor((${to} - epoch_ms(sa)) / ${num(P)}) END) AS exposure
       FROM r WHERE sa <= ${tsLit(x.l.endMs)} GROUP BY 1`);
     const byStage = new Map(rows.map((r) => [String(r.st), r]));
     for (const [k, s] of x.l.stages.entries()) {
@@ -119,12 +124,13 @@ export async function lifecycleDuration(ctx: ValidateContext): Promise<CheckResu
 async function durationCheck(ctx: ValidateContext, x: Life, s: LifecycleStagePlan, k: number, left: number): Promise<CheckResult | null> {
   const d = s.duration!;
   const endMs = x.l.endMs;
-  const dur = `(epoch_ms(ea) - epoch_ms(sa))`;
+  // A visit cut by its parent's lifetime end has no duration (censored), like one still running at the timeframe end.
+  const dur = `(CASE WHEN ${CUT} THEN NULL ELSE epoch_ms(ea) - epoch_ms(sa) END)`;
   const h = Math.min(quantile99(d), left);
   if (!(h > 1000)) return null;
   const ts = Array.from({ length: POINTS }, (_, i) => (h * (i + 1)) / POINTS);
   const surv = ts.map((t, i) => `count(*) FILTER (WHERE coalesce(${dur}, 1e18) > ${num(t)}) AS s${i}`).join(', ');
-  const row = (await ctx.db.all(`${x.withSql} SELECT count(*) AS n, avg(y) AS mean, stddev_samp(y) AS sd, ${surv} FROM (SELECT sa, ea, least(coalesce(${dur}, ${num(h)}), ${num(h)}) AS y FROM r WHERE st = ${lit(s.name)} AND epoch_ms(sa) <= ${num(endMs - h)})`))[0] ?? {};
+  const row = (await ctx.db.all(`${x.withSql} SELECT count(*) AS n, avg(y) AS mean, stddev_samp(y) AS sd, ${surv} FROM (SELECT sa, ea, t1, least(coalesce(${dur}, ${num(h)}), ${num(h)}) AS y FROM r WHERE st = ${lit(s.name)} AND epoch_ms(sa) <= ${observedTo(endMs)} - ${num(h)})`))[0] ?? {};
   const cnt = n(row.n);
   if (!(cnt >= 20)) return null;
   const unit = d.unitMs;
