@@ -13,6 +13,7 @@ import { StateMachineModel } from '../model/states.ts';
 import { LifecycleModel } from '../model/lifecycle.ts';
 import { segmentMultipliers, VintageModel } from '../model/vintage.ts';
 import { TooManyRowsError } from '../plan/estimate.ts';
+import { edgeGraph } from './graph.ts';
 
 type Fanout = Extract<RowModel, { kind: 'fanout' }>;
 
@@ -22,6 +23,11 @@ type Fanout = Extract<RowModel, { kind: 'fanout' }>;
  * scale the expected count by the time-average of the effect over the child time span.
  */
 export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32Array {
+  if (table.rows.kind === 'fanout' && table.rows.edges) {
+    // An edge table: each node's rows are the edges it emits (src/engine/graph.ts), from its drawn fanout.
+    const graph = edgeGraph(table, store, () => drawnDegrees(plan, table, store));
+    return Int32Array.from({ length: graph.p.n }, (_, s) => checkedCount(table, s, graph.count(s)));
+  }
   if (table.rows.kind !== 'fanout' && table.rows.kind !== 'fixed') {
     // Behaviour row models: rows per parent from a per-parent simulation (the same one the columns replay).
     const rowsOf = behaviourRows(plan, table.rows, store);
@@ -59,6 +65,11 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
     counts[p] = checkedCount(table, p, c);
   }
   return counts;
+}
+
+/** An edge table's targets drawn per node: its fanout counts before the edge rules. */
+export function drawnDegrees(plan: Plan, table: TablePlan, store: Store): Int32Array {
+  return fanoutCounts(plan, { ...table, rows: { ...(table.rows as Fanout), edges: undefined } }, store);
 }
 
 /** The most children one parent row can have, and the most rows a parent table of a fact can have (Int32Array counts). */

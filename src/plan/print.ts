@@ -1,5 +1,5 @@
 import { describeLifetime } from './lifetime.ts';
-import { assertNever, type ColumnPlan, type GeneratorProgram, type ModifierProgram, type Plan } from '../ir/types.ts';
+import { assertNever, type ColumnPlan, type EdgePlan, type GeneratorProgram, type HierarchyPlan, type ModifierProgram, type Plan } from '../ir/types.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -45,8 +45,28 @@ function describeRows(t: Plan['tables'][number]): string {
     ...r.segments.map((s) => `×segment ${s.table}.${s.column}`),
     r.vintage && r.vintage.fanoutCurves.length ? `×vintage of ${r.vintage.table}.${r.vintage.createdAt}` : '',
     r.vintage?.activity ? `×rate of the ${r.vintage.activity.table} state` : '',
+    r.edges ? `edges among ${r.parent} rows: ${describeEdges(r.edges)}` : '',
   ].filter(Boolean);
   return `~${fmt(t.estimatedRows)} rows (${r.fanout.distribution} fanout, mean ${round(r.fanout.mean)} per ${r.parent}${extra.map((e) => `, ${e}`).join('')})`;
+}
+
+/** A self-lookup: what it reads of the row's place in the table's tree, and the tree's shape. */
+function describeTree(table: string, column: string, h: HierarchyPlan): string {
+  const what = h.derive === 'parent' ? `parent's ${column}` : h.derive === 'depth' ? 'depth' : h.derive === 'path' ? `path of ${column}s` : `root's ${column}`;
+  const roots = h.rootShare !== null ? `root share ${h.rootShare}` : `${h.roots} root${h.roots === 1 ? '' : 's'}`;
+  return `hierarchy of ${table}: ${what} (earlier rows; ${roots}, concentration ${h.concentration}${h.maxDepth !== null ? `, max depth ${h.maxDepth}` : ''})`;
+}
+
+/** An edge table's rules, for the plan printout. */
+function describeEdges(e: EdgePlan): string {
+  return [
+    e.undirected ? 'undirected' : 'directed',
+    e.weightsBy ? `targets ∝ ${e.weightsBy}` : e.preferential ? 'targets ∝ degree + 1' : 'targets uniform',
+    e.homophily ? `homophily ${e.homophily.column} ${e.homophily.probability}` : '',
+    e.reciprocity ? `reciprocity ${e.reciprocity}` : '',
+    e.allowSelfLoops ? 'self-loops allowed' : 'no self-loops',
+    e.uniquePairs ? 'unique pairs' : 'repeated pairs allowed',
+  ].filter(Boolean).join(', ');
 }
 
 function describeColumn(c: ColumnPlan): string {
@@ -63,7 +83,7 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'distribution': return `${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''}`;
     case 'datetime': return `datetime(${g.freq}${g.patterns.map((p) => ` ×${p.dimension}`).join('')}${g.effects.map((e) => ` ×effect:${e.table}`).join('')}${g.after ? ` after ${g.after.column}` : ''}${g.vintage ? ` after ${g.vintage.table}.${g.vintage.createdAt}${g.vintage.fanoutCurves.length ? ' ×age curve' : ''}` : ''})`;
     case 'faker': return `faker(${g.method}${g.localeFrom ? `, locale from ${g.localeFrom}` : g.locale ? `, ${g.locale}` : ''}${g.refs?.length ? `, args from ${[...new Set(g.refs.map((r) => r.column))].join(', ')}` : ''})`;
-    case 'lookup': return g.via === 'at' ? `${g.table} state at ${g.at}` : `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''}${g.pick?.weightsBy ? ` ∝ ${g.pick.weightsBy}` : ''})`;
+    case 'lookup': return g.via === 'self' && g.hierarchy ? describeTree(g.table, g.column, g.hierarchy) : g.via === 'at' ? `${g.table} state at ${g.at}` : `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''}${g.pick?.weightsBy ? ` ∝ ${g.pick.weightsBy}` : ''})`;
     case 'expression': {
       const keyed = [...new Map(g.refs.filter((r) => r.pick).map((r) => [r.table, r.pick!])).values()];
       return `expression(${g.code})${keyed.map((p) => ` [${p.table} row of the lookup on ${p.on.map((k) => `${k.local}=${k.remote}`).join(',')}${p.weightsBy ? ` ∝ ${p.weightsBy}` : ''}]`).join('')}`;

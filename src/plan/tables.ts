@@ -3,6 +3,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { planEffect } from './programs/modifiers/effect.ts';
 import { streamKey } from '../model/rng.ts';
 import { planColumn } from './columns.ts';
+import { planEdges } from './edges.ts';
 import { columnDeps } from './deps.ts';
 import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { INHERITED_TIME, inheritedTimeSource } from './time-reference.ts';
@@ -59,6 +60,7 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     if (!ctx.nodes.has(p)) error(ctx, 'DG_UNKNOWN_TABLE', `${path}/parents/${i}`, `parent "${p}" is not a node of this spec`, didYouMean(p, [...ctx.nodes.keys()]));
     if (p === node.id) error(ctx, 'DG_CYCLE', `${path}/parents/${i}`, `"${p}" is its own parent`, 'a fact has rows per row of another node');
   });
+  if (node.edges !== undefined && (node.kind !== 'fact' || parents.length === 0)) return error(ctx, 'DG_BAD_PARAM', `${path}/edges`, `edges make a fact an edge table over its parents[0], but "${node.id}" is ${node.kind === 'fact' ? 'a fact without parents' : `a ${node.kind}`}`, 'make it a fact with "parents": ["<node table>"]');
   if (node.kind === 'vocab') {
     const list = columns.find((c) => c.generator.kind === 'enum_list');
     const declared = (node.columns ?? []).some((c: Json) => c?.generator && 'enum_list' in c.generator);
@@ -85,7 +87,9 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     const e = planEffect(m.args ?? {}, ctx, node, `${mpath}/args`);
     if (e) effects.push(bindToParent(ctx, `${mpath}/args/on`, e, parents[0], columns));
   });
-  return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout'), segments: [], vintage: null };
+  const edges = node.edges === undefined ? undefined : planEdges(ctx, node, path, parents[0], columns);
+  if (node.edges !== undefined && !edges) return undefined;
+  return { kind: 'fanout', parent: parents[0], fanout, effects, stream: streamKey(ctx.seed, node.id, '__fanout'), segments: [], vintage: null, ...(edges ? { edges } : {}) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { stateAtTime, StateTimeline, type Timeline } from '../../model/state-tim
 import type { GeneratorProgram } from '../../ir/types.ts';
 import type { GeneratorKernel } from '../types.ts';
 import { selfLookup } from './hierarchy.ts';
+import { edgeEnd } from './edges.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the
@@ -14,6 +15,7 @@ import { selfLookup } from './hierarchy.ts';
 export const lookup: GeneratorKernel<'lookup'> = (p, _col, ctx) => {
   if (p.via === 'at') return stateAt(p, ctx);
   if (p.via === 'self') return selfLookup(p, ctx);
+  if (p.via === 'source' || p.via === 'target') return edgeEnd(p, ctx);
   const source = ctx.store.column(p.table, p.column);
   if (p.via === 'parent') return source.gather(ctx.parentRow!, ctx.n);
   if (p.via === 'pick') return source.gather(ctx.pick(p.table), ctx.n);

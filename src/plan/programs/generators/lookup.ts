@@ -3,6 +3,7 @@ import { keyedPickOf, normalizeOn } from '../../picks.ts';
 import type { GeneratorProgram, KeyPair } from '../../../ir/types.ts';
 import type { GeneratorPlanner } from '../types.ts';
 import { planSelfLookup } from './hierarchy.ts';
+import { isEdgeEnd, planEdgeEnd } from './edges.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the
@@ -22,6 +23,7 @@ export const lookup: GeneratorPlanner<'lookup'> = {
     const ref = resolveRef(ctx, args?.from, `${path}/from`, 'lookup.from');
     if (!ref) return undefined;
     if (ref.table === ctx.node.id) return planSelfLookup(args, ref, ctx, path);
+    if (isEdgeEnd(args, ref.table, ctx.node)) return planEdgeEnd(args, ref, ctx, path);
     const on = planOn(args.on, ref.table, ctx, `${path}/on`);
     if (!on) return undefined;
     if (args.weights_by !== undefined) {

@@ -1,0 +1,98 @@
+/*
+ * Edge tables (issue 14 §2, docs/behaviours/relations.md): a fact with `edges` over its node table. Exact promises
+ * (no self-loops, unique pairs, source < target when undirected, source and target rows coherent with their
+ * looked-up columns) hold exactly; homophily, reciprocity and degree match the declared values within binomial
+ * tolerances; the graph is the same for any chunk size and worker count; bad options are diagnosed with pointers.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runPlan, type RunOptions } from '../../src/run/run.ts';
+import { compile } from '../../src/plan/compile.ts';
+import { validate } from '../../src/validate/validate.ts';
+import { compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';
+
+const opened: Db[] = [];
+afterAll(() => opened.forEach((d) => d.close()));
+let lastWorkers = 0;
+
+async function open(doc: unknown, opts: RunOptions = {}): Promise<{ db: Db; file: string }> {
+  const plan = compileOrThrow(doc);
+  const out = tempFile(`${plan.slug}.duckdb`);
+  lastWorkers = (await runPlan(plan, { ...opts, out })).workers;
+  const db = await Db.open(out);
+  opened.push(db);
+  return { db, file: out };
+}
+
+const SOCIAL = readJson(new URL('social_graph.json', EXAMPLES_DIR));
+
+describe('edge tables (graphs)', () => {
+  it('social_graph: exact structure, and homophily / reciprocity as declared', async () => {
+    const { db } = await open(SOCIAL);
+    const f = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE user_a >= user_b) AS unordered,
+      count(*) - count(DISTINCT (user_a, user_b)) AS dups, avg(same_city::INT) AS same FROM friendship`))[0];
+    expect(f.unordered).toBe(0);
+    expect(f.dups).toBe(0);
+    expect(Math.abs(f.same - 0.7)).toBeLessThan(4 * Math.sqrt((0.7 * 0.3) / f.n) + 0.005);
+    // The looked-up columns of each end belong to that end's row.
+    expect(await db.value('SELECT count(*) FROM friendship x JOIN "user" a ON a.user_id = x.user_a JOIN "user" b ON b.user_id = x.user_b WHERE a.city <> x.city_a OR b.city <> x.city_b')).toBe(0);
+    const g = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE follower_id = followee_id) AS loops,
+      count(*) - count(DISTINCT (follower_id, followee_id)) AS dups FROM follow`))[0];
+    expect([g.loops, g.dups]).toEqual([0, 0]);
+    const recip = (await db.value('SELECT count(*) FROM follow a SEMI JOIN follow b ON b.follower_id = a.followee_id AND b.followee_id = a.follower_id')) / g.n;
+    // Declared 0.25; pairs both ends drew on their own add a little (popular users are drawn often).
+    expect(Math.abs(recip - 0.25)).toBeLessThan(4 * Math.sqrt((0.25 * 0.75) / g.n) + 0.01);
+    // weights_by popularity: the most popular tenth of users receive far more follows than the least popular tenth.
+    const ratio = await db.value(`WITH d AS (SELECT u.user_id, ntile(10) OVER (ORDER BY u.popularity) AS decile, count(f.followee_id) AS k
+      FROM "user" u LEFT JOIN follow f ON f.followee_id = u.user_id GROUP BY u.user_id, u.popularity)
+      SELECT avg(k) FILTER (WHERE decile = 10) / avg(k) FILTER (WHERE decile = 1) FROM d`);
+    expect(ratio).toBeGreaterThan(20);
+  });
+
+  it('validate scores the example 100 with its relation checks', async () => {
+    const { file } = await open(SOCIAL);
+    const report = await validate(SOCIAL, file);
+    const checks = report.checks.filter((c) => c.check.startsWith('edge_'));
+    expect(checks.map((c) => `${c.table}:${c.check}`).sort()).toEqual([
+      'follow:edge_reciprocity', 'follow:edge_self_loops', 'follow:edge_unique_pairs',
+      'friendship:edge_homophily', 'friendship:edge_orientation', 'friendship:edge_self_loops', 'friendship:edge_unique_pairs',
+    ]);
+    expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(report.score).toBe(100);
+  });
+
+  it('degree: without lifetimes, edges per node = fanout mean × (1 + ρ), ρ = r / (2 − r)', async () => {
+    const doc = structuredClone(SOCIAL);
+    doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
+    doc.nodes[0].rows = 5000;
+    const { db } = await open(doc);
+    const per = (await db.value('SELECT count(*) FROM follow')) / 5000;
+    const expected = 6 * (1 + 0.25 / 1.75);
+    expect(Math.abs(per - expected)).toBeLessThan(4 * Math.sqrt(6 * 7 / 5000) * 1.2 + 0.1);
+  });
+
+  it('is the same graph for any chunk size and worker count', async () => {
+    const digest = async (opts: RunOptions) => {
+      const { db } = await open(SOCIAL, opts);
+      const a = await db.value("SELECT md5(string_agg(concat_ws(',', user_a, user_b, since), ';' ORDER BY rowid)) FROM friendship");
+      const b = await db.value("SELECT md5(string_agg(concat_ws(',', follower_id, followee_id, followed_at), ';' ORDER BY rowid)) FROM follow");
+      return `${a}/${b}`;
+    };
+    const base = await digest({ workers: 1 });
+    expect(await digest({ workers: 1, chunkRows: 999 })).toBe(base);
+    expect(await digest({ workers: 3, chunkRows: 2000, workerTaskRows: 10_000, workerMinRows: 1 })).toBe(base);
+    expect(lastWorkers).toBeGreaterThan(1);
+  });
+
+  it('diagnoses bad edge options with pointers', () => {
+    const errors = (mutate: (d: any) => void) => {
+      const d = structuredClone(SOCIAL);
+      mutate(d);
+      return compile(d).diagnostics.filter((x) => x.severity === 'error').map((x) => [x.code, x.path]);
+    };
+    expect(errors((d) => (d.nodes[1].edges.reciprocity = 0.3))).toEqual([['DG_BAD_PARAM', '/nodes/1/edges/reciprocity']]);
+    expect(errors((d) => (d.nodes[1].edges.homophily.column = 'town'))).toEqual([['DG_UNKNOWN_COLUMN', '/nodes/1/edges/homophily/column']]);
+    expect(errors((d) => (d.nodes[2].edges.preferential = true))).toEqual([['DG_BAD_PARAM', '/nodes/2/edges/preferential']]);
+    expect(errors((d) => d.nodes[1].columns.push({ name: 'x', type: 'string', generator: { expression: { code: 'user.city' } } }))).toEqual([['DG_AMBIGUOUS_PICK', '/nodes/1/columns/6/generator']]);
+    expect(errors((d) => delete d.nodes[1].edges)).toContainEqual(['DG_BAD_PARAM', '/nodes/1/columns/1/generator/lookup/end']);
+  });
+});
