@@ -505,6 +505,10 @@ export interface Column {
    * Extension: share of rows set to null (needs nullable: true).
    */
   null_rate?: number;
+  /**
+   * Extension: a helper column — computed, and read by later columns (expressions, lookups, conditions) and other tables, but not written to the output (docs/authoring.md#hidden-columns). Never the pk.
+   */
+  hidden?: boolean;
   generator: Generator;
   /**
    * Modifiers applied in order, after the generator, before the type cast.

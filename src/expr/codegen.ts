@@ -3,7 +3,9 @@
  * Reference k reads `rk[i]`. References bound to typed arrays are known numbers and read raw;
  * others (strings, nulls, booleans, numbers mixed) go through the `$` helpers of runtime.ts in
  * numeric and comparison contexts. Inside, a missing number is NaN and propagates through
- * arithmetic; the result turns NaN/±Infinity into null.
+ * arithmetic; the result turns NaN/±Infinity into null. Random calls (rand, bernoulli, normal) read the
+ * uniform of their call site k for the row: `$u(k<k>, $s + i)`, with `k<k>` the site's stream key and `$s` the
+ * chunk's first row ordinal (bound by compileExpression), so a value never depends on how rows are chunked.
  */
 import { FUNCTIONS } from './functions.ts';
 import { assertNever, refName } from './show.ts';
@@ -74,7 +76,8 @@ class Gen {
       case 'if':
         return `(${this.bool(n.c)} ? ${this.num(n.a)} : ${this.num(n.b)})`;
       case 'call':
-        return FUNCTIONS[n.fn].emit(n.args.map((a) => this.num(a)));
+        // A random call site k draws $u(k<k>, $s + i): its own stream key, the row's ordinal in its table.
+        return FUNCTIONS[n.fn].emit(n.args.map((a) => this.num(a)), n.site === undefined ? '' : `$u(k${n.site}, $s + i, 0)`);
       case 'cmp':
       case 'and':
       case 'or':

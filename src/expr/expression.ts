@@ -42,12 +42,19 @@ function factoryFor(expr: ParsedExpression, kinds: readonly RefKind[]): Factory 
   const key = kinds.map((k) => (k === 'number' ? 'n' : 'u')).join('');
   let factory = byKinds.get(key);
   if (!factory) {
-    const params = [...expr.refs.map((_, k) => `r${k}`), ...HELPER_NAMES];
+    const sites = Array.from({ length: expr.randomSites }, (_, k) => `k${k}`);
+    const params = [...expr.refs.map((_, k) => `r${k}`), ...HELPER_NAMES, ...sites, '$s'];
     factory = new Function(...params, `"use strict";\nreturn (\n${generate(expr, kinds)}\n);`) as Factory;
     byKinds.set(key, factory);
   }
   return factory;
 }
+
+/**
+ * What random call sites read: one stream key per site (in call-site order) and the ordinal, in its table, of
+ * the chunk's first row — so the row evaluated at index i draws from (key, start + i).
+ */
+export interface RandomBinding { readonly keys: readonly number[]; readonly start: number }
 
 /**
  * Bind every reference to its values for the current chunk (indexed by row in chunk: numbers with
@@ -56,7 +63,11 @@ function factoryFor(expr: ParsedExpression, kinds: readonly RefKind[]): Factory 
 export function compileExpression(
   expr: ParsedExpression,
   bind: (ref: ExprRef) => ArrayLike<number | string | boolean | null>,
+  random?: RandomBinding,
 ): RowEvaluator {
+  if (expr.randomSites > 0 && (!random || random.keys.length < expr.randomSites)) {
+    throw new Error(`expression "${expr.code}": ${expr.randomSites} random call site(s) but ${random?.keys.length ?? 0} stream key(s) bound`);
+  }
   const arrays = expr.refs.map((ref) => {
     const values = bind(ref);
     if (values === null || values === undefined || typeof values.length !== 'number') {
@@ -64,7 +75,8 @@ export function compileExpression(
     }
     return values;
   });
-  return factoryFor(expr, arrays.map(kindOf))(...arrays, ...HELPER_VALUES);
+  const keys = random ? random.keys.slice(0, expr.randomSites) : [];
+  return factoryFor(expr, arrays.map(kindOf))(...arrays, ...HELPER_VALUES, ...keys, random?.start ?? 0);
 }
 
 /**

@@ -9,7 +9,13 @@ export interface FnSpec {
   readonly max: number;
   /** Signature shown in messages. */
   readonly signature: string;
-  readonly emit: (args: readonly string[]) => string;
+  /**
+   * The JavaScript of a call. A random function also gets `draw`, the JS of its call site's uniform in (0, 1)
+   * for the current row (a pure function of the site's stream key and the row's ordinal in its table).
+   */
+  readonly emit: (args: readonly string[], draw: string) => string;
+  /** A random function: every call site draws from a stream of its own (see codegen.ts). */
+  readonly random?: true;
 }
 
 const unary = (name: FnName, js: string): FnSpec => ({
@@ -65,7 +71,33 @@ export const FUNCTIONS: Readonly<Record<FnName, FnSpec>> = {
     signature: 'years_between(a, b) → whole calendar years from a to b (an age: years_between(birth_date, at))',
     emit: ([a, b]) => `$years(${a}, ${b})`,
   },
+  rand: {
+    min: 0,
+    max: 0,
+    signature: 'rand() → uniform in (0, 1), its own stream per call site',
+    emit: (_, u) => u,
+    random: true,
+  },
+  bernoulli: {
+    min: 1,
+    max: 1,
+    signature: 'bernoulli(p) → true with probability p (its own stream per call site)',
+    emit: ([p], u) => `(${u} < ${p} ? 1 : 0)`,
+    random: true,
+  },
+  normal: {
+    min: 2,
+    max: 2,
+    signature: 'normal(mu, sd) → a normal draw with mean mu and standard deviation sd (its own stream per call site)',
+    emit: ([mu, sd], u) => `$normal(${mu}, ${sd}, ${u})`,
+    random: true,
+  },
 };
+
+/** Functions whose calls draw random numbers (each call site its own keyed stream). */
+export function isRandomFn(name: FnName): boolean {
+  return FUNCTIONS[name].random === true;
+}
 
 /** Every callable name, `if` included (for messages and suggestions). */
 export const FUNCTION_NAMES: readonly string[] = ['if', ...Object.keys(FUNCTIONS)];

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type { MathNode } from 'mathjs';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { FUNCTIONS, FUNCTION_NAMES, isFnName } from './functions.ts';
+import { FUNCTIONS, FUNCTION_NAMES, isFnName, isRandomFn } from './functions.ts';
 import { preprocess } from './preprocess.ts';
 import { inferTypes } from './typecheck.ts';
 import { disallowedNode, disallowedOperator, locate, syntaxError } from './errors.ts';
@@ -53,7 +53,7 @@ export function parseExpression(code: string): ParseResult {
   if (ast === null || b.errors.length > 0) return { ok: false, errors: b.errors };
   const typed = inferTypes(ast, b.refs, () => 'unknown');
   if (typed.errors.length > 0) return { ok: false, errors: typed.errors };
-  return { ok: true, expr: Object.freeze({ code, refs: Object.freeze(b.refs), ast, resultType: typed.type }) };
+  return { ok: true, expr: Object.freeze({ code, refs: Object.freeze(b.refs), ast, resultType: typed.type, randomSites: b.sites }) };
 }
 
 /**
@@ -106,6 +106,8 @@ function treeDepth(root: MathNode): number {
 class Builder {
   readonly refs: ExprRef[] = [];
   readonly errors: ExprError[] = [];
+  /** Calls of random functions so far: the next one's call-site index. */
+  sites = 0;
   private readonly keys = new Map<string, number>();
 
   constructor(private readonly code: string) {}
@@ -229,6 +231,7 @@ class Builder {
       const want = spec.min === spec.max ? `${spec.min}` : spec.max === Infinity ? `at least ${spec.min}` : `${spec.min} or ${spec.max}`;
       return this.fail('expr/arity', `${name} takes ${want} argument${want === '1' ? '' : 's'}, got ${n}`, spec.signature, locate(this.code, name, /^\s*\(/));
     }
+    if (isRandomFn(name)) return { k: 'call', fn: name, args, site: this.sites++ };
     return { k: 'call', fn: name, args };
   }
 

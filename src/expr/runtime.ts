@@ -5,6 +5,8 @@
  */
 import type { ExprValue } from './types.ts';
 import { dayOf, dowOf, hourOf, monthOf, yearOf, yearsBetween } from '../model/calendar.ts';
+import { normalQuantile } from '../model/dist/normal-quantile.ts';
+import { uniform } from '../model/rng.ts';
 
 /** A value in a numeric context: numbers as they are, booleans as 1/0, anything else (null, strings) NaN. */
 function toNum(v: unknown): number {
@@ -63,6 +65,11 @@ function clamp(x: number, lo: number, hi: number): number {
   return Math.min(Math.max(x, lo), hi);
 }
 
+/** normal(mu, sd) from the call site's uniform u: mu + sd·Φ⁻¹(u); a negative or null sd is null. */
+function normal(mu: number, sd: number, u: number): number {
+  return sd >= 0 ? mu + sd * normalQuantile(u) : NaN;
+}
+
 /** Final result: non-finite numbers become null, undefined becomes null, the rest passes through. */
 function out(v: unknown): ExprValue {
   if (typeof v === 'number') return v - v === 0 ? v : null;
@@ -87,6 +94,8 @@ export const HELPERS = {
   $year: yearOf,
   $day: dayOf,
   $years: yearsBetween,
+  $normal: normal,
+  $u: uniform,
 } as const;
 
 export type HelperName = keyof typeof HELPERS;

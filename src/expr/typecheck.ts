@@ -83,7 +83,7 @@ export function inferTypes(ast: ExprNode, refs: readonly ExprRef[], refType: (re
           visit(arg);
           numeric(arg, n);
         }
-        return 'number';
+        return n.fn === 'bernoulli' ? 'boolean' : 'number';
     }
   };
 

@@ -45,7 +45,11 @@ export type FnName =
   | 'year'
   | 'day'
   | 'days_between'
-  | 'years_between';
+  | 'years_between'
+  /** Keyed randomness (docs/authoring.md, "Randomness in expressions"): each call site draws from its own stream. */
+  | 'rand'
+  | 'bernoulli'
+  | 'normal';
 
 export type ExprNode =
   | { readonly k: 'lit'; readonly value: number | string | boolean }
@@ -56,7 +60,8 @@ export type ExprNode =
   | { readonly k: 'cmp'; readonly op: CmpOp; readonly a: ExprNode; readonly b: ExprNode }
   | { readonly k: 'and' | 'or'; readonly a: ExprNode; readonly b: ExprNode }
   | { readonly k: 'if'; readonly c: ExprNode; readonly a: ExprNode; readonly b: ExprNode }
-  | { readonly k: 'call'; readonly fn: FnName; readonly args: readonly ExprNode[] };
+  /** `site`: for a random function, its call-site index (0, 1, … in order of appearance), which picks its stream. */
+  | { readonly k: 'call'; readonly fn: FnName; readonly args: readonly ExprNode[]; readonly site?: number };
 
 export interface ParsedExpression {
   /** The source text as written in the spec. */
@@ -67,6 +72,8 @@ export interface ParsedExpression {
   readonly ast: ExprNode;
   /** Static result type with all references of unknown type (see `typeCheckExpression`). */
   readonly resultType: ExprType;
+  /** Calls of random functions (rand, bernoulli, normal): each needs its own stream key when compiled. */
+  readonly randomSites: number;
 }
 
 export type ParseResult = { ok: true; expr: ParsedExpression } | { ok: false; errors: ExprError[] };

@@ -13,7 +13,7 @@ export function printPlan(plan: Plan): string {
     const rows = describeRows(t);
     lines.push('', `${t.id}  [${t.kind}, level ${t.level}${t.pk ? `, pk ${t.pk}` : ''}]  ${rows}`);
     const width = Math.max(...t.columns.map((c) => c.name.length));
-    for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}`);
+    for (const c of t.columns) lines.push(`  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(9)}  ${describeColumn(c)}${c.hidden ? '  (hidden: read by other columns, not written)' : ''}`);
     if (t.lifetime) lines.push(`  ${describeLifetime(t.lifetime)}`);
     if (t.inheritedTime) lines.push(`  time: inherited from ${t.inheritedTime.source.table}.${t.inheritedTime.source.column}${t.inheritedTime.parent !== t.inheritedTime.source.table ? ` through ${t.inheritedTime.parent}` : ''} (the parent row's time; read as ${'__time__'}, not written)`);
     for (const a of t.addRows ?? []) lines.push(`  + rows added by scenario ${a.id}(${a.type === 'cap_violation' ? `cap_violation: ${a.cap ?? 'table max'} + ${a.exceedBy} per ${a.period}` : `data_quality duplicate ${a.share}`})`);
@@ -86,7 +86,7 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'lookup': return g.via === 'self' && g.hierarchy ? describeTree(g.table, g.column, g.hierarchy) : g.via === 'at' ? `${g.table} state at ${g.at}` : `lookup(${g.table}.${g.column} via ${g.via}${g.on.length ? ` on ${g.on.map((k) => `${k.local}=${k.remote}`).join(',')}` : ''}${g.pick?.weightsBy ? ` ∝ ${g.pick.weightsBy}` : ''})`;
     case 'expression': {
       const keyed = [...new Map(g.refs.filter((r) => r.pick).map((r) => [r.table, r.pick!])).values()];
-      return `expression(${g.code})${keyed.map((p) => ` [${p.table} row of the lookup on ${p.on.map((k) => `${k.local}=${k.remote}`).join(',')}${p.weightsBy ? ` ∝ ${p.weightsBy}` : ''}]`).join('')}`;
+      return `expression(${g.code})${keyed.map((p) => ` [${p.table} row of the lookup on ${p.on.map((k) => `${k.local}=${k.remote}`).join(',')}${p.weightsBy ? ` ∝ ${p.weightsBy}` : ''}]`).join('')}${g.rand ? ` [${g.rand.length} random call site${g.rand.length === 1 ? '' : 's'}, keyed]` : ''}`;
     }
     case 'enum_list': return `enum_list(${g.values.length} values)`;
     case 'stage': return `funnel stage ${g.field}`;

@@ -178,6 +178,7 @@ function planSelection(ctx: PlanContext, sel: Json, path: string, node: Json, dr
       const r = typeof sel.where === 'string' ? parseExpression(sel.where) : undefined;
       if (!r) return error(ctx, 'DG_BAD_SELECTION', path, 'the "where" selection needs an expression', 'e.g. {"where": "hour(ts) >= 18"}');
       if (!r.ok) return error(ctx, 'DG_BAD_EXPRESSION', `${path}/where`, r.errors[0].message, r.errors[0].hint);
+      if (r.expr.randomSites > 0) return error(ctx, 'DG_BAD_EXPRESSION', `${path}/where`, 'a "where" selection cannot call random functions (rand, bernoulli, normal)', 'draw in a column of the table ("hidden": true keeps it out of the output) and compare that column, or use {"share": p}');
       const bad = r.expr.refs.find((x) => x.kind !== 'column' || !findColumn(node, x.column));
       if (bad) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/where`, `the selection reads "${bad.kind === 'column' ? bad.column : `${bad.table}.${bad.column}`}", which is not a column of "${node.id}"`, didYouMean(bad.column, columnNames(node)));
       return { kind: 'where', code: sel.where, columns: [...new Set(r.expr.refs.map((x) => x.column))] };

@@ -30,6 +30,7 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
   const pk = typeof node.pk === 'string' ? node.pk : null;
   if (pk !== null && !findColumn(node, pk)) error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/pk`, `pk "${pk}" is not a column of "${node.id}"`, raw.length ? didYouMean(pk, raw.map((c) => c?.name)) : 'add the key column to "columns"');
   else if (pk !== null) checkPk(ctx, node, path, columns.find((c) => c.name === pk));
+  checkHidden(ctx, node, path, columns, pk);
   for (const key of PLANNED_BEHAVIOURS) {
     if (node[key] === undefined) continue;
     warning(ctx, 'DG_NOT_SUPPORTED', `${path}/${key}`, `"${key}" is not supported by this version of datagen yet; the node is generated without it`, 'remove the block or expect the data not to show this behaviour (--strict refuses it)');
@@ -42,6 +43,14 @@ export function planTable(ctx: PlanContext, node: Json, index: number, scale: nu
   const picks = collectPicks(ctx, node, columns);
   const dependsOn = tableDeps(node, columns, rows, picks);
   return { id: node.id, kind: node.kind, pk, dependsOn, rows, columns, evalOrder, picks };
+}
+
+/** Hidden helper columns (docs/authoring.md): never the key, and never every column of the table. */
+function checkHidden(ctx: PlanContext, node: Json, path: string, columns: ColumnPlan[], pk: string | null): void {
+  const at = (name: string) => `${path}/columns/${node.columns.findIndex((c: Json) => c?.name === name)}/hidden`;
+  const key = columns.find((c) => c.hidden && c.name === pk);
+  if (key) error(ctx, 'DG_HIDDEN_COLUMN', at(key.name), `pk "${key.name}" of "${node.id}" is hidden: a key is what other tables and the output join on`, 'remove "hidden" from the key column');
+  if (columns.length > 0 && columns.every((c) => c.hidden)) error(ctx, 'DG_HIDDEN_COLUMN', at(columns[0].name), `every column of "${node.id}" is hidden: the table would be written without columns`, 'keep at least one column visible, or drop the table');
 }
 
 /** A pk must be unique and non-null: sequences, enum_list and uuid4 are by construction; anything else is warned. */

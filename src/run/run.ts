@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import { checkEstimatedRows, checkLaidOutRows, rowCeiling, TooManyRowsError } from '../plan/estimate.ts';
 import type { Plan, TablePlan } from '../ir/types.ts';
+import { writtenTable, writtenValues } from '../ir/written.ts';
 import { type ManifestRow, openOutput, type Output, type OutputFormat, type TableOutput } from '../sinks/output.ts';
 import { OutputThread } from './output-thread.ts';
 import { MAX_PER_PARENT } from '../engine/fanout.ts';
@@ -152,7 +153,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
           usePool = false;
         }
       }
-      const w: TableOutput = await sink.createTable(table);
+      const w: TableOutput = await sink.createTable(writtenTable(table));
       const retained = new Retained(table, layout.total, pool !== null);
       const tableLabels: LabelRow[] = [];
       const job: TableJob = { plan, table, store, memo, layout, segments, retained, labels: tableLabels };
@@ -193,7 +194,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       }
       // Rows scenarios add come after the table's own rows (those whose template this run writes).
       const added = scenarioRows(job, write);
-      if (added?.n) w.append(added.columns, added.n);
+      if (added?.n) w.append(writtenValues(table, added.columns), added.n);
       const tClose = performance.now();
       await w.close();
       if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: layout ${(tLayout - started).toFixed(0)} ms, close ${(performance.now() - tClose).toFixed(0)} ms\n`);

@@ -5,6 +5,7 @@
  * there (backpressure) while a synchronous caller just iterates it.
  */
 import type { Plan, TablePlan } from '../ir/types.ts';
+import { writtenColumns } from '../ir/written.ts';
 import { ColumnData } from '../model/column-data.ts';
 import type { Store, TableStore } from '../model/store.ts';
 import { type ChunkSizer, chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, wholeRange } from '../engine/table.ts';
@@ -55,6 +56,7 @@ export function tableSegments(table: TablePlan, layout: TableLayout, write: RowR
 /** Generate `job`'s segments chunk by chunk (sizes from `sizer`), appending the written ones to `out`. */
 export function* generateOnThread(job: TableJob, sizer: ChunkSizer, out: ChunkAppender, times?: LoopTimes): Generator<ChunkDone, void> {
   const { plan, table, store, memo, layout } = job;
+  const written = writtenColumns(table);
   for (const s of job.segments) {
     for (const r of chunkRanges(layout, s.range, () => sizer.rows)) {
       const n = r.rowEnd - r.rowStart;
@@ -64,7 +66,7 @@ export function* generateOnThread(job: TableJob, sizer: ChunkSizer, out: ChunkAp
       sizer.observe(cols.values(), n);
       if (s.write) {
         const ta = times && performance.now();
-        out.append(table.columns.map((c) => cols.get(c.name)!), n);
+        out.append(written.map((c) => cols.get(c.name)!), n);
         if (times) times.appendMs += performance.now() - ta!;
       }
       job.retained.add(table.retain.map((name) => ({ name, num: cols.get(name)!.num, str: cols.get(name)!.str })), n);

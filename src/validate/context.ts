@@ -6,6 +6,7 @@
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
 import { compile, type CompileOptions } from '../plan/compile.ts';
 import { INHERITED_TIME, type Plan } from '../ir/types.ts';
+import { writtenTable } from '../ir/written.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { openReadOnly, type ReadOnlyDb } from '../sinks/read.ts';
@@ -60,9 +61,11 @@ export async function openContext(doc: any, dbPath: string, o: OpenOptions = {})
     for (const t of plan.tables) {
       if (present.has(t.id)) rows.set(t.id, n((await db.all(`SELECT count(*) AS c FROM "${t.id.replace(/"/g, '""')}"`))[0].c));
     }
-    await inheritedTimeViews(db, plan, present);
-    const byId = new Map(plan.tables.map((t) => [t.id, t]));
-    const ctx: ValidateContext = { plan, doc: compiled.spec, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
+    // Checks see the tables as written: hidden helper columns (docs/authoring.md) are not in the file.
+    const written: Plan = plan.tables.some((t) => t.columns.some((c) => c.hidden)) ? { ...plan, tables: plan.tables.map(writtenTable) } : plan;
+    await inheritedTimeViews(db, written, present);
+    const byId = new Map(written.tables.map((t) => [t.id, t]));
+    const ctx: ValidateContext = { plan: written, doc: compiled.spec, db, present, rows, hasLabels: present.has('_labels'), table: (id) => byId.get(id) };
     return { ctx, checks };
   } catch (e) {
     db.close();

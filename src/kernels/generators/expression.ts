@@ -20,7 +20,7 @@ export const expression: GeneratorKernel<'expression'> = (p, col, ctx) => {
     const pick = p.refs.find((r) => r.table === table && r.pick)?.pick;
     return ctx.store.column(table, ref.column).gather(pick ? keyedRows(pick, ctx) : ctx.linkedRows(table), ctx.n).values();
   };
-  const fn = compileExpression(expr, bind);
+  const fn = compileExpression(expr, bind, p.rand ? { keys: p.rand, start: ctx.start } : undefined);
   if (col.type === 'string' || col.type === 'json') {
     const out: (string | null)[] = new Array(ctx.n);
     for (let i = 0; i < ctx.n; i++) {

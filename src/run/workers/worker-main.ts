@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../../ir/types.ts';
+import { writtenColumns } from '../../ir/written.ts';
 import { ChunkEncoder, encodedBuffers, type EncodedChunk } from '../../sinks/encode.ts';
 import { ColumnData } from '../../model/column-data.ts';
 import { loadFaker } from '../../model/faker/lib.ts';
@@ -43,14 +44,15 @@ function runTask(m: Extract<ToWorker, { type: 'task' }>): void {
   const table = plan.tables[m.table];
   const layout = layouts.get(m.table);
   if (!layout) throw new Error(`internal: no layout for table "${table.id}" in the worker`);
-  const encoder = m.encode ? new ChunkEncoder(table.columns, false) : null;
+  const written = writtenColumns(table);
+  const encoder = m.encode ? new ChunkEncoder(written, false) : null;
   const chunks: EncodedChunk[] = [];
   const parts = new Map<string, ColumnData[]>(m.retain.map((c) => [c, []]));
   const labels: LabelRow[] = [];
   for (const r of chunkRanges(layout, m.range, m.chunkRows)) {
     const cols = generateChunk(plan, table, store, memo, layout, r, labels);
     const t1 = performance.now();
-    if (encoder) chunks.push(encoder.encode(table.columns.map((c) => cols.get(c.name)!), r.rowEnd - r.rowStart));
+    if (encoder) chunks.push(encoder.encode(written.map((c) => cols.get(c.name)!), r.rowEnd - r.rowStart));
     encMs += performance.now() - t1;
     for (const [name, p] of parts) p.push(cols.get(name)!);
   }

@@ -299,7 +299,7 @@ describe('compile errors', () => {
     const [err] = errorsOf('rnd(x) + 1');
     expect(err.code).toBe('expr/unknown-function');
     expect(err.message).toContain('"rnd"');
-    expect(err.hint).toBe('did you mean "round"?');
+    expect(err.hint).toBe('did you mean "rand"?');
     expect(err.offset).toBe(0);
     expect(errorsOf('1 + sqr(x)')[0]).toMatchObject({ hint: 'did you mean "sqrt"?', offset: 4 });
     expect(errorsOf('x + daysbetween(a, b)')[0].hint).toBe('did you mean "days_between"?');

@@ -48,6 +48,7 @@ export const expression: GeneratorPlanner<'expression'> = {
     const typeOf = (ref: ExprRef): ExprType => {
       const node = ref.kind === 'column' ? ctx.node : ctx.nodes.get(ref.table === 'parent' ? parents[0] : ref.table)?.node;
       const t = findColumn(node, ref.column)?.type;
+      if (typeof t === 'string' && t.startsWith('list<')) return 'list';
       return t === 'string' || t === 'json' ? 'string' : t === undefined ? 'unknown' : 'number';
     };
     const checked = typeCheckExpression(r.expr, typeOf);
@@ -55,7 +56,9 @@ export const expression: GeneratorPlanner<'expression'> = {
     if (checked.errors.length) return undefined;
     const misfit = resultTypeProblem(checked.type, ctx.type);
     if (misfit) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/code`, misfit.message, misfit.hint);
-    return { kind: 'expression', code: args.code, refs };
+    // Each random call site draws from its own stream, keyed by (seed, table, column, site).
+    const rand = Array.from({ length: r.expr.randomSites }, (_, k) => ctx.stream(`rand:${k}`));
+    return rand.length ? { kind: 'expression', code: args.code, refs, rand } : { kind: 'expression', code: args.code, refs };
   },
 };
 
