@@ -1,6 +1,7 @@
 /** The authoring stage (docs/authoring.md): params, presets, overrides, includes and shares, through compile and loadSpec. */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../../src/diagnostics/format.ts';
 import { compile } from '../../../src/plan/compile.ts';
@@ -201,5 +202,36 @@ describe('shares (DG_SHARES_SUM)', () => {
     const seg = spec() as any;
     seg.nodes[0].segment_behavior = { segment_column: 'tier', segments: { gold: { base_probability: 0.2 }, basic: { base_probability: 0.6 } } };
     expect(compile(seg).diagnostics).toEqual([expect.objectContaining({ code: 'DG_SHARES_SUM', path: '/nodes/0/segment_behavior/segments' })]);
+  });
+});
+
+describe('robustness', () => {
+  it('any JSON in params, presets, include, references and --set: diagnostics, never an exception', () => {
+    let compiled = 0;
+    let refused = 0;
+    const json = fc.jsonValue({ maxDepth: 3 }) as any;
+    const often = <T,>(good: T, other: any) => fc.oneof({ arbitrary: fc.constant(good), weight: 3 }, { arbitrary: other, weight: 1 });
+    const ref = fc.oneof(fc.record({ $param: fc.oneof(fc.constantFrom('n', 'letters', 'nn', ''), json) }), fc.record({ $param: fc.constant('n'), x: json }));
+    const params = often({ n: 20, letters: ['a', 'b'] }, fc.oneof(json, fc.dictionary(fc.constantFrom('n', 'letters', 'm', '1x'), fc.oneof(json, ref))));
+    const presets = often({ a: { description: 'A', params: { n: 5 } }, b: { metadata: { name: 'b' } } }, fc.oneof(json, fc.dictionary(fc.constantFrom('a', 'b'), fc.oneof(json, fc.record({ description: json, params: json, metadata: json })))));
+    fc.assert(fc.property(
+      fc.record({ params, presets, include: fc.option(json, { nil: undefined, freq: 5 }) }, { requiredKeys: ['params', 'presets'] }),
+      often({ $param: 'n' }, fc.oneof(ref, json)), fc.option(fc.constantFrom('a', 'b', 'zz'), { nil: undefined }),
+      often([] as string[], fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('params.n=3', 'nodes.0.rows=4', '/metadata/name=x', 'params.n={"$param": "n"}')), { maxLength: 3 })),
+      (extra, rows, preset, set) => {
+        const r = compile(spec(extra, rows), { preset, set });
+        for (const d of r.diagnostics) {
+          expect(d.code).toMatch(/^DG_[A-Z_]+$/);
+          expect(d.path === '' || d.path.startsWith('/')).toBe(true);
+          expect(d.message).not.toMatch(/\bundefined\b|\[object Object\]/);
+        }
+        if (r.plan === null) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+        if (r.plan) compiled++;
+        else refused++;
+      },
+    ), { numRuns: 300, seed: 15 });
+    // Both outcomes occur: the generator reaches valid and invalid documents.
+    expect(compiled).toBeGreaterThan(10);
+    expect(refused).toBeGreaterThan(10);
   });
 });
