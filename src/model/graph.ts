@@ -76,16 +76,15 @@ export class GraphModel {
     }
     // Draw every node's targets once (CSR): a node's rows need the draws of the nodes it drew.
     const offsets = new Float64Array(p.n + 1);
-    const parts: Int32Array[] = [];
+    let cap = 0;
+    for (let s = 0; s < p.n; s++) cap += Math.max(0, Math.min(p.degrees[s] | 0, p.allowSelfLoops || !p.uniquePairs ? p.degrees[s] | 0 : p.n - 1));
+    let targets = new Int32Array(cap);
     let total = 0;
     for (let s = 0; s < p.n; s++) {
-      const t = this.draw(s);
-      parts.push(t);
-      total += t.length;
+      total += this.draw(s, targets, total);
       offsets[s + 1] = total;
     }
-    const targets = new Int32Array(total);
-    for (let s = 0; s < p.n; s++) targets.set(parts[s], offsets[s]);
+    if (total < cap) targets = targets.slice(0, total);
     this.offsets = offsets;
     this.targets = targets;
   }
@@ -142,10 +141,10 @@ export class GraphModel {
     return c;
   }
 
-  /** Node s's draws: `degrees[s]` targets (fewer when it runs out of candidates). */
-  private draw(s: number): Int32Array {
+  /** Node s's draws into out[at…]: `degrees[s]` targets (fewer when it runs out of candidates); returns how many. */
+  private draw(s: number, out: Int32Array, at: number): number {
     const want = this.p.degrees[s];
-    if (!(want > 0)) return new Int32Array(0);
+    if (!(want > 0)) return 0;
     const { uniquePairs, allowSelfLoops, homophily } = this.p;
     const g = this.groupOf ? this.groupOf[s] : -1;
     const own = g >= 0 ? this.byGroup[g] : undefined;
@@ -157,8 +156,8 @@ export class GraphModel {
       if (own) sameLeft--;
       else otherLeft--;
     }
-    const chosen = new Set<number>();
-    const out: number[] = [];
+    // Targets drawn so far: a scan of out[at…] for a few, a set beyond.
+    const chosen = new Chosen(out, at, uniquePairs && want > 32);
     let attempt = 0;
     for (let k = 0; k < want; k++) {
       let same = this.groupOf !== null && uniform(this.sideKey, s, k) < homophily;
@@ -181,29 +180,28 @@ export class GraphModel {
       }
       if (t < 0) t = this.scan(side, s, g, same, chosen, uniform(this.pickKey, s, attempt++));
       if (t < 0) break; // cannot happen while the counts say candidates are left
-      out.push(t);
-      if (uniquePairs) chosen.add(t);
+      chosen.add(t);
       if (uniquePairs) {
         if (same) sameLeft--;
         else otherLeft--;
       }
     }
-    return Int32Array.from(out);
+    return chosen.size;
   }
 
   private isCandidate(t: number): boolean {
     return !this.p.weights || this.p.weights[t] > 0;
   }
 
-  private acceptable(c: number, s: number, g: number, same: boolean, chosen: Set<number>): boolean {
+  private acceptable(c: number, s: number, g: number, same: boolean, chosen: Chosen): boolean {
     if (!this.isCandidate(c)) return false;
     if (c === s && !this.p.allowSelfLoops) return false;
     if (this.groupOf && !same && this.groupOf[c] === g && g >= 0) return false;
-    return !chosen.has(c);
+    return !this.p.uniquePairs || !chosen.has(c);
   }
 
   /** Exact draw among the acceptable candidates of a side (∝ weights), after too many rejections. */
-  private scan(side: Pool, s: number, g: number, same: boolean, chosen: Set<number>, u: number): number {
+  private scan(side: Pool, s: number, g: number, same: boolean, chosen: Chosen, u: number): number {
     const cand: number[] = [];
     const w: number[] = [];
     for (let i = 0; i < side.size; i++) {
@@ -214,6 +212,27 @@ export class GraphModel {
     }
     if (cand.length === 0) return -1;
     return cand[pickIndex(buildCdf(w), u)];
+  }
+}
+
+/** The targets a node has drawn so far (written into the CSR array as they come). */
+class Chosen {
+  size = 0;
+  private readonly set: Set<number> | null;
+
+  constructor(private readonly out: Int32Array, private readonly at: number, big: boolean) {
+    this.set = big ? new Set() : null;
+  }
+
+  add(t: number): void {
+    this.out[this.at + this.size++] = t;
+    this.set?.add(t);
+  }
+
+  has(t: number): boolean {
+    if (this.set) return this.set.has(t);
+    for (let i = this.at; i < this.at + this.size; i++) if (this.out[i] === t) return true;
+    return false;
   }
 }
 
