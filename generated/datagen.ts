@@ -386,6 +386,48 @@ export interface Node {
    * Table-level modifiers; an effect here scales the fanout.
    */
   modifiers?: TableModifier[];
+  /**
+   * Extension, on a fact whose parents[0] is the node table: an edge table (friendships, follows). Each node row draws fanout targets among the rows of the same table; lookups of parents[0] read the edge's source row, or its target row with "end": "target". See docs/behaviours/relations.md.
+   */
+  edges?: {
+    /**
+     * Targets drawn in proportion to this numeric column "<node>.<column>" (popularity); default uniform.
+     */
+    weights_by?: string;
+    /**
+     * Targets drawn in proportion to their own drawn degree + 1 (active nodes attract edges); not with weights_by.
+     */
+    preferential?: boolean;
+    /**
+     * The share of edges that join two nodes with equal values of column.
+     */
+    homophily?: {
+      /**
+       * A column of the node table (city, favourite category).
+       */
+      column: string;
+      /**
+       * The share of edges joining equal values (each draw is within the node's group with this probability).
+       */
+      probability: number;
+    };
+    /**
+     * Directed edges: the share of edges whose reverse edge exists too (default 0).
+     */
+    reciprocity?: number;
+    /**
+     * Each pair is one row with source < target (default false).
+     */
+    undirected?: boolean;
+    /**
+     * Default false: no edge joins a node to itself (exact).
+     */
+    allow_self_loops?: boolean;
+    /**
+     * Default true: no pair appears twice (exact).
+     */
+    unique_pairs?: boolean;
+  };
   segment_behavior?: SegmentBehavior;
   /**
    * Extension: when each row of this node exists. Children (facts, panels, funnels, state machines, lifecycles, adoption, attribution) happen only inside it. Default: the vintage created_at_column, else the node's first datetime/date column, else the whole window; false opts out. See docs/behaviours/lifetimes.md.
@@ -528,6 +570,9 @@ export interface Generator {
   lookup?: LookupGenerator;
   expression?: ExpressionGenerator;
   enum_list?: EnumListGenerator;
+  dirichlet?: DirichletGenerator;
+  vector?: VectorGenerator;
+  sample?: SampleGenerator;
 }
 /**
  * Arithmetic sequence start, start + step, …; the usual primary key.
@@ -574,9 +619,6 @@ export interface ChoiceGenerator {
 /**
  * A draw from a named distribution {type, params, clamp?}; parameter names per distribution are checked semantically.
  */
-  dirichlet?: DirichletGenerator;
-  vector?: VectorGenerator;
-  sample?: SampleGenerator;
 export interface DistributionGenerator {
   type: DistributionName;
   /**
@@ -693,6 +735,10 @@ export interface LookupGenerator {
    */
   derive?: "parent" | "depth" | "path" | "root";
   /**
+   * Extension, in an edge table (a fact with edges): read the edge's source row (default) or its target row of the node table.
+   */
+  end?: "source" | "target";
+  /**
    * Extension: read the state the row's parent is in at this datetime column of the row, from a state machine (from: "<table>.state") or lifecycle ("<table>.stage_name") over the same parent; null outside its relationship.
    */
   at?: string;
@@ -717,56 +763,6 @@ export interface EnumListGenerator {
    */
   values: Scalar[];
 }
-/**
- * Arguments of multiply: value × factor.
- */
-export interface MultiplyModifier {
-  /**
-   * Multiplier.
-   */
-  factor: number;
-}
-/**
- * Arguments of add: value + value.
- */
-export interface AddModifier {
-  /**
-   * Amount added.
-   */
-  value: number;
-}
-/**
- * Arguments of clamp: bound values to [min, max]; either bound may be null or absent.
- */
-export interface ClampModifier {
-  /**
-   * Lower bound (null: none).
-   */
-  min?: number | null;
-  /**
-   * Upper bound (null: none).
-   */
-  max?: number | null;
-}
-/**
- * Arguments of jitter: Gaussian noise, added (value + ε) or multiplicative (value × (1 + ε)).
- */
-export interface JitterModifier {
-  /**
-   * Standard deviation of ε.
-   */
-  std: number;
-  /**
-   * add (default) or mul.
-   */
-  mode?: "add" | "mul";
-}
-/**
- * Arguments of time_jitter: Gaussian shift of a timestamp.
- */
-export interface TimeJitterModifier {
-  /**
-   * Standard deviation of the shift, in minutes.
 /**
  * Extension: a list<float> of k shares that sum to 1 (component j has mean alpha_j / Σ alpha): alpha as a list, or one alpha with k (symmetric).
  */
@@ -836,6 +832,56 @@ export interface SampleGenerator {
         max: number;
       };
 }
+/**
+ * Arguments of multiply: value × factor.
+ */
+export interface MultiplyModifier {
+  /**
+   * Multiplier.
+   */
+  factor: number;
+}
+/**
+ * Arguments of add: value + value.
+ */
+export interface AddModifier {
+  /**
+   * Amount added.
+   */
+  value: number;
+}
+/**
+ * Arguments of clamp: bound values to [min, max]; either bound may be null or absent.
+ */
+export interface ClampModifier {
+  /**
+   * Lower bound (null: none).
+   */
+  min?: number | null;
+  /**
+   * Upper bound (null: none).
+   */
+  max?: number | null;
+}
+/**
+ * Arguments of jitter: Gaussian noise, added (value + ε) or multiplicative (value × (1 + ε)).
+ */
+export interface JitterModifier {
+  /**
+   * Standard deviation of ε.
+   */
+  std: number;
+  /**
+   * add (default) or mul.
+   */
+  mode?: "add" | "mul";
+}
+/**
+ * Arguments of time_jitter: Gaussian shift of a timestamp.
+ */
+export interface TimeJitterModifier {
+  /**
+   * Standard deviation of the shift, in minutes.
    */
   std_minutes: number;
 }
