@@ -37,6 +37,11 @@ describe('authoring from the CLI', () => {
     const r = await cli('presets', 'shop.json');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('small  A tenth of the customers, for quick checks\nbusy   Three times the orders per customer\n');
+    const none = await cli('presets', 'v1-shapes.json');
+    expect(none).toMatchObject({ code: 0, stdout: 'v1-shapes.json has no presets (add them under "presets": docs/authoring.md)\n' });
+    const missing = await cli('presets', 'nope.json');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^nope\.json \/  DG_FILE: file not found: nope\.json/);
   });
 
   it('run --preset busy --set params.n_customers=300: the preset\'s and the override\'s values, the included vocab, the manifest', async () => {
