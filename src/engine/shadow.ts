@@ -22,6 +22,7 @@ export function modifiersRowWise(col: ColumnPlan): boolean {
 
 /** Rows [lo, hi) of a column (a view for numbers unless `copy`). */
 export function sliceOf(c: ColumnData, lo: number, hi: number, copy = false): ColumnData {
+  if (c.list) return c.gather(Int32Array.from({ length: hi - lo }, (_, k) => lo + k));
   return c.num ? ColumnData.numbers(copy ? c.num.slice(lo, hi) : c.num.subarray(lo, hi)) : ColumnData.strings(c.str!.slice(lo, hi));
 }
 

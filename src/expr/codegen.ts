@@ -32,6 +32,7 @@ export function generate(expr: ParsedExpression, kinds: readonly RefKind[]): str
     case 'string':
       body = `return ${g.val(root)};`;
       break;
+    case 'list':
     case 'unknown':
       body = `return $out(${g.val(root)});`;
       break;
@@ -75,7 +76,10 @@ class Gen {
       }
       case 'if':
         return `(${this.bool(n.c)} ? ${this.num(n.a)} : ${this.num(n.b)})`;
+      case 'index':
+        return `$n(${this.val(n)})`;
       case 'call':
+        if (FUNCTIONS[n.fn].lists) return this.listCall(n);
         // A random call site k draws $u(k<k>, $s + i): its own stream key, the row's ordinal in its table.
         return FUNCTIONS[n.fn].emit(n.args.map((a) => this.num(a)), n.site === undefined ? '' : `$u(k${n.site}, $s + i, 0)`);
       case 'cmp':
@@ -113,6 +117,8 @@ class Gen {
       case 'arith':
       case 'call':
         return `!!${this.num(n)}`;
+      case 'index':
+        return `!!${this.val(n)}`;
       default:
         return assertNever(n);
     }
@@ -126,7 +132,15 @@ class Gen {
     if (n.k === 'lit') return JSON.stringify(n.value);
     if (n.k === 'ref') return `r${n.ref}[i]`;
     if (n.k === 'if') return `(${this.bool(n.c)} ? ${this.val(n.a)} : ${this.val(n.b)})`;
+    if (n.k === 'index') return `$at(${this.val(n.list)}, ${this.num(n.at)})`;
     throw new Error(`no value code for ${n.k} of type ${t}`);
+  }
+
+  /** A call of a list function: list (and any-value) arguments as values, the others as numbers; booleans as 1/0. */
+  private listCall(n: Extract<ExprNode, { k: 'call' }>): string {
+    const spec = FUNCTIONS[n.fn];
+    const js = spec.emit(n.args.map((a, k) => (spec.lists!.includes(k) || spec.values?.includes(k) ? this.val(a) : this.num(a))), '');
+    return spec.returns === 'boolean' ? `(${js} ? 1 : 0)` : js;
   }
 
   private cmp(op: CmpOp, a: ExprNode, b: ExprNode): string {

@@ -9,6 +9,11 @@ export interface FnSpec {
   readonly max: number;
   /** Signature shown in messages. */
   readonly signature: string;
+  /** Argument positions that take a list (a list column, `table.list`), and positions that take any value. */
+  readonly lists?: readonly number[];
+  readonly values?: readonly number[];
+  /** The call's static type when not a number. */
+  readonly returns?: 'boolean';
   /**
    * The JavaScript of a call. A random function also gets `draw`, the JS of its call site's uniform in (0, 1)
    * for the current row (a pure function of the site's stream key and the row's ordinal in its table).
@@ -65,6 +70,11 @@ export const FUNCTIONS: Readonly<Record<FnName, FnSpec>> = {
     signature: 'days_between(a, b) → (b − a) in days',
     emit: ([a, b]) => `((${b} - ${a}) / 86400000)`,
   },
+  dot: { min: 2, max: 2, signature: 'dot(a, b) → Σ a[j]·b[j] of two numeric lists of the same length (null otherwise)', lists: [0, 1], emit: ([a, b]) => `$dot(${a}, ${b})` },
+  argmax: { min: 1, max: 1, signature: 'argmax(list) → the 1-based position of the largest item (the first of ties; null for an empty list)', lists: [0], emit: ([a]) => `$argmax(${a})` },
+  len: { min: 1, max: 1, signature: 'len(list) → the number of items', lists: [0], emit: ([a]) => `$len(${a})` },
+  contains: { min: 2, max: 2, signature: 'contains(list, value) → whether the list holds the value', lists: [0], values: [1], returns: 'boolean', emit: ([a, x]) => `$contains(${a}, ${x})` },
+  sum: { min: 1, max: 1, signature: 'sum(list) → the sum of the numeric items (nulls skipped)', lists: [0], emit: ([a]) => `$sum(${a})` },
   years_between: {
     min: 2,
     max: 2,

@@ -240,7 +240,10 @@ class Builder {
     const text = node.toString();
     const dims = node.index.dimensions;
     if (!node.index.dotNotation) {
-      return this.fail('expr/index', `indexing "${text}" is not supported`, 'refer to a column by name, or to a linked table\'s column as table.column', locate(this.code, '['));
+      // list[at]: one item of a list (1-based, negative from the end).
+      if (dims.length !== 1 || node.optionalChaining) return this.fail('expr/index', `"${text}" takes more than one index`, 'a list has one dimension: write x[1], x[-1] or x[argmax(y)]', locate(this.code, '['));
+      const parts = this.all([node.object, dims[0]]);
+      return parts && { k: 'index', list: parts[0], at: parts[1] };
     }
     if (node.object.type !== 'SymbolNode' || node.optionalChaining || dims.length !== 1) {
       return this.fail('expr/member-access', `"${text}" is not a column reference`, 'only table.column is allowed: a column of this row is written by its name, a linked table\'s as parent.column or <table>.column', locate(this.code, text));

@@ -70,6 +70,72 @@ function normal(mu: number, sd: number, u: number): number {
   return sd >= 0 ? mu + sd * normalQuantile(u) : NaN;
 }
 
+/** A list value (a row of a list column): an array or a typed array, else null. */
+function asList(v: unknown): ArrayLike<unknown> | null {
+  return Array.isArray(v) || v instanceof Float64Array ? (v as ArrayLike<unknown>) : null;
+}
+
+/** dot(a, b): Σ a[j]·b[j]; null (NaN) when either is not a list, the lengths differ, or an item is null. */
+function dot(a: unknown, b: unknown): number {
+  const x = asList(a);
+  const y = asList(b);
+  if (!x || !y || x.length !== y.length) return NaN;
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += toNum(x[j]) * toNum(y[j]);
+  return s;
+}
+
+/** argmax(list): 1-based position of the largest numeric item (the first of ties); null items skipped; NaN when none. */
+function argmax(a: unknown): number {
+  const x = asList(a);
+  if (!x) return NaN;
+  let best = NaN;
+  let at = NaN;
+  for (let j = 0; j < x.length; j++) {
+    const v = toNum(x[j]);
+    if (v > best || (best !== best && v === v)) {
+      best = v;
+      at = j + 1;
+    }
+  }
+  return at;
+}
+
+function len(a: unknown): number {
+  const x = asList(a);
+  return x ? x.length : NaN;
+}
+
+/** sum(list): the sum of its numeric items (nulls skipped, like SQL's list_sum); an empty list sums to 0. */
+function sum(a: unknown): number {
+  const x = asList(a);
+  if (!x) return NaN;
+  let s = 0;
+  for (let j = 0; j < x.length; j++) {
+    const v = toNum(x[j]);
+    if (v === v) s += v;
+  }
+  return s;
+}
+
+/** contains(list, value): an item equals the value (booleans as 1/0, null equals nothing). */
+function contains(a: unknown, v: unknown): boolean {
+  const x = asList(a);
+  if (!x) return false;
+  for (let j = 0; j < x.length; j++) if (eq(x[j], v)) return true;
+  return false;
+}
+
+/** list[i]: 1-based, negative from the end (−1 is the last item), null outside the list or for a null item. */
+function at(a: unknown, i: number): ExprValue {
+  const x = asList(a);
+  if (!x || i !== Math.trunc(i)) return null;
+  const j = i > 0 ? i - 1 : i < 0 ? x.length + i : -1;
+  if (j < 0 || j >= x.length) return null;
+  const v = x[j];
+  return typeof v === 'number' ? (v === v ? v : null) : (v as ExprValue) ?? null;
+}
+
 /** Final result: non-finite numbers become null, undefined becomes null, the rest passes through. */
 function out(v: unknown): ExprValue {
   if (typeof v === 'number') return v - v === 0 ? v : null;
@@ -94,6 +160,12 @@ export const HELPERS = {
   $year: yearOf,
   $day: dayOf,
   $years: yearsBetween,
+  $dot: dot,
+  $argmax: argmax,
+  $len: len,
+  $sum: sum,
+  $contains: contains,
+  $at: at,
   $normal: normal,
   $u: uniform,
 } as const;

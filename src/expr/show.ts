@@ -28,6 +28,8 @@ export function show(node: ExprNode, refs: readonly ExprRef[]): string {
       return `if(${s(node.c)}, ${s(node.a)}, ${s(node.b)})`;
     case 'call':
       return `${node.fn}(${node.args.map(s).join(', ')})`;
+    case 'index':
+      return `${s(node.list)}[${s(node.at)}]`;
     default:
       return assertNever(node);
   }

@@ -21,7 +21,7 @@ export interface ExprError {
  * Static value types. `unknown` is a reference whose column type is not known (yet): at run time it
  * may hold a number, a string, a boolean or null.
  */
-export type ExprType = 'number' | 'boolean' | 'string' | 'unknown';
+export type ExprType = 'number' | 'boolean' | 'string' | 'unknown' | 'list';
 
 export type ArithOp = '+' | '-' | '*' | '/' | '^' | '%';
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -46,6 +46,12 @@ export type FnName =
   | 'day'
   | 'days_between'
   | 'years_between'
+  /** Lists (list<float>, list<int>, list<string> columns): docs/behaviours/relations.md, "Lists and vectors". */
+  | 'dot'
+  | 'argmax'
+  | 'len'
+  | 'contains'
+  | 'sum'
   /** Keyed randomness (docs/authoring.md, "Randomness in expressions"): each call site draws from its own stream. */
   | 'rand'
   | 'bernoulli'
@@ -60,6 +66,8 @@ export type ExprNode =
   | { readonly k: 'cmp'; readonly op: CmpOp; readonly a: ExprNode; readonly b: ExprNode }
   | { readonly k: 'and' | 'or'; readonly a: ExprNode; readonly b: ExprNode }
   | { readonly k: 'if'; readonly c: ExprNode; readonly a: ExprNode; readonly b: ExprNode }
+  /** `list[at]`: the item at 1-based position `at` (negative: from the end), null outside the list. */
+  | { readonly k: 'index'; readonly list: ExprNode; readonly at: ExprNode }
   /** `site`: for a random function, its call-site index (0, 1, … in order of appearance), which picks its stream. */
   | { readonly k: 'call'; readonly fn: FnName; readonly args: readonly ExprNode[]; readonly site?: number };
 

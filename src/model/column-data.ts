@@ -206,6 +206,12 @@ export class ColumnData {
   }
 }
 
+/** The first n rows of a list column's values (a view when they are all of it). */
+export function sliceList(l: ListData, n: number): ListData {
+  if (l.offsets.length === n + 1) return l;
+  return { offsets: l.offsets.subarray(0, n + 1), nums: l.nums, strs: l.strs, nulls: l.nulls ? l.nulls.subarray(0, n) : null };
+}
+
 /** Lists of consecutive row ranges as one (offsets rebased). */
 export function concatLists(parts: ListData[], total: number): ColumnData {
   const offsets = new Int32Array(total + 1);

@@ -4,9 +4,9 @@
  * the output. `generateOnThread` is a generator that yields after each chunk, so the run can wait for its output
  * there (backpressure) while a synchronous caller just iterates it.
  */
-import type { Plan, TablePlan } from '../ir/types.ts';
+import { isListType, type Plan, type TablePlan } from '../ir/types.ts';
 import { writtenColumns } from '../ir/written.ts';
-import { ColumnData } from '../model/column-data.ts';
+import { ColumnData, concatLists, type ListData, sliceList } from '../model/column-data.ts';
 import type { Store, TableStore } from '../model/store.ts';
 import { type ChunkSizer, chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, wholeRange } from '../engine/table.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
@@ -69,7 +69,7 @@ export function* generateOnThread(job: TableJob, sizer: ChunkSizer, out: ChunkAp
         out.append(written.map((c) => cols.get(c.name)!), n);
         if (times) times.appendMs += performance.now() - ta!;
       }
-      job.retained.add(table.retain.map((name) => ({ name, num: cols.get(name)!.num, str: cols.get(name)!.str })), n);
+      job.retained.add(table.retain.map((name) => ({ name, num: cols.get(name)!.num, str: cols.get(name)!.str, list: cols.get(name)!.list })), n);
       yield { rows: n, written: s.write };
     }
   }
@@ -103,10 +103,13 @@ export class Retained {
   private at = 0;
 
   constructor(table: TablePlan, private readonly total: number, shared: boolean) {
+  /** List columns: each range's flat values, concatenated at the end. */
+  private readonly lists = new Map<string, ListData[]>();
     for (const name of table.retain) {
       // A column of the table, or its inherited time (__time__: numbers).
       const col = table.columns.find((c) => c.name === name);
-      if (col?.type === 'string' || col?.type === 'json') this.str.set(name, new Array<string | null>(total));
+      if (col && isListType(col.type)) this.lists.set(name, []);
+      else if (col?.type === 'string' || col?.type === 'json') this.str.set(name, new Array<string | null>(total));
       else this.num.set(name, shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, total * 8)), 0, total) : new Float64Array(total));
     }
   }
@@ -115,7 +118,9 @@ export class Retained {
   add(cols: SharedColumn[], n: number): void {
     for (const c of cols) {
       const num = this.num.get(c.name);
-      if (num) {
+      const lists = this.lists.get(c.name);
+      if (lists) lists.push(sliceList(c.list!, n));
+      else if (num) {
         if (c.num) num.set(c.num.subarray(0, n), this.at);
         else for (let i = 0; i < n; i++) num[this.at + i] = c.str![i] === null ? NaN : Number(c.str![i]);
       } else {
@@ -135,3 +140,4 @@ export class Retained {
     return out;
   }
 }
+    for (const [name, v] of this.lists) out.set(name, concatLists(v, this.total));

@@ -4,7 +4,7 @@
  * count, and Parquet keeps them as lists.
  */
 import { describe, expect, it } from 'vitest';
-import { col, entity, idCol, spec } from '../support/harness.ts';
+import { col, compileDoc, entity, fact, idCol, spec } from '../support/harness.ts';
 import { generate } from '../support/run-spec.ts';
 import { inclusionProbabilities } from '../../src/model/lists.ts';
 
@@ -105,4 +105,89 @@ describe('list columns', () => {
       inst.closeSync();
     }
   }, 60_000);
+});
+
+/** Users with a taste over 4 categories, items with a category; interactions read both through lists and picks. */
+function relations(users: number) {
+  return spec([
+    entity('item', 50, [
+      idCol('item_id'),
+      col('category', 'int', { distribution: { type: 'uniform', params: { low: 1, high: 4.999 } } }, [], {}),
+      col('features', 'list<float>', { vector: { type: 'uniform', params: { low: 0, high: 1 }, length: 4 } }),
+    ]),
+    entity('user', users, [
+      idCol('user_id'),
+      col('taste', 'list<float>', { dirichlet: { alpha: 0.7, k: 4 } }),
+      col('tags', 'list<string>', { sample: { choices: ['a', 'b', 'c', 'd'], k: { min: 1, max: 3 } } }),
+      col('favourite', 'int', { expression: { code: 'argmax(taste)' } }),
+    ]),
+    fact('interaction', ['user'], [
+      idCol('interaction_id'),
+      col('user_id', 'int', { lookup: { from: 'user.user_id' } }),
+      col('user_taste', 'list<float>', { lookup: { from: 'user.taste' } }),
+      col('item_id', 'int', { lookup: { from: 'item.item_id' } }),
+      col('item_features', 'list<float>', { lookup: { from: 'item.features' } }),
+      col('score', 'float', { expression: { code: 'dot(parent.taste, item.features)' } }),
+      col('top_share', 'float', { expression: { code: 'parent.taste[argmax(parent.taste)]' } }),
+      col('n_tags', 'int', { expression: { code: 'len(parent.tags)' } }),
+      col('has_a', 'bool', { expression: { code: 'contains(parent.tags, "a")' } }),
+      col('total', 'float', { expression: { code: 'sum(user_taste) + sum(item_features) - sum(item.features)' } }),
+      col('last', 'float', { expression: { code: 'user_taste[-1]' } }),
+    ], { fanout: { distribution: 'poisson', lambda: 3 } }),
+  ], { seed: 11 });
+}
+
+describe('lists across tables and in expressions', () => {
+  it('lookups copy lists; dot, argmax, len, contains, sum and indexing agree with DuckDB on the written lists', async () => {
+    const d = relations(3000);
+    const { db } = await generate(d);
+    try {
+      expect(await db.value(`SELECT count(*) FROM interaction`)).toBeGreaterThan(8000);
+      // The looked-up lists are the parent's and the picked item's.
+      expect(await db.value(`SELECT count(*) FROM interaction i JOIN "user" u USING (user_id) WHERE i.user_taste IS DISTINCT FROM u.taste`)).toBe(0);
+      expect(await db.value(`SELECT count(*) FROM interaction i JOIN item t USING (item_id) WHERE i.item_features IS DISTINCT FROM t.features`)).toBe(0);
+      // Expression functions = DuckDB's list functions on the same rows (1-based positions).
+      expect(await db.value(`SELECT count(*) FROM "user" WHERE favourite <> list_position(taste, list_max(taste))`)).toBe(0);
+      expect(await db.value(`SELECT count(*) FROM interaction i JOIN "user" u USING (user_id) JOIN item t USING (item_id)
+        WHERE abs(i.score - list_dot_product(u.taste, t.features)) > 1e-12 OR abs(i.top_share - list_max(u.taste)) > 0
+           OR i.n_tags <> len(u.tags) OR i.has_a <> list_contains(u.tags, 'a') OR abs(i.total - list_sum(u.taste)) > 1e-12
+           OR i."last" <> u.taste[-1]`)).toBe(0);
+      // Statistics: a symmetric Dirichlet's favourite is uniform over the 4 categories.
+      for (const { f, c } of await db.rows(`SELECT favourite AS f, count(*) AS c FROM "user" GROUP BY f`)) {
+        expect(Math.abs(c / 3000 - 0.25), `favourite ${f}`).toBeLessThan(5 * Math.sqrt(0.1875 / 3000));
+      }
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('give the same tables with generation workers and small chunks (lists retained and shared with workers)', async () => {
+    const d = relations(4000);
+    const a = await generate(d, { workers: 1 });
+    const b = await generate(d, { workers: 3, workerMinRows: 100, chunkRows: 500 });
+    try {
+      for (const t of ['item', 'user', 'interaction']) expect(await b.db.checksum(t), t).toBe(await a.db.checksum(t));
+    } finally {
+      a.db.close();
+      b.db.close();
+    }
+  }, 60_000);
+
+  it('refuse list types without list generators, list generators in scalar columns, lists used as numbers, modifiers on lists', () => {
+    const errs = (columns: unknown[]) => compileDoc(spec([entity('t', 10, [idCol(), ...columns])])).diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.path} ${x.message}`);
+    const taste = col('taste', 'list<float>', { dirichlet: { alpha: [1, 2, 3] } });
+    expect(errs([col('x', 'list<float>', { distribution: { type: 'normal', params: { mean: 0, std: 1 } } })])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/generator .*list<float> column "x"/);
+    expect(errs([col('x', 'float', { dirichlet: { alpha: [1, 2] } })])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/type dirichlet makes a list/);
+    expect(errs([col('x', 'list<int>', { dirichlet: { alpha: [1, 2] } })])[0]).toMatch(/DG_TYPE_MISMATCH/);
+    expect(errs([taste, col('y', 'float', { expression: { code: 'taste + 1' } })])[0]).toMatch(/^DG_BAD_EXPRESSION \/nodes\/0\/columns\/2\/generator\/expression\/code taste is a list/);
+    expect(errs([taste, col('y', 'float', { expression: { code: 'taste' } })])[0]).toMatch(/DG_TYPE_MISMATCH .*yields a list/);
+    expect(errs([taste, col('y', 'float', { expression: { code: 'len(3)' } })])[0]).toMatch(/needs a list/);
+    expect(errs([taste, col('y', 'bool', { expression: { code: 'taste == 1' } })])[0]).toMatch(/lists cannot be compared/);
+    expect(errs([col('x', 'list<float>', { dirichlet: { alpha: [1, 2] } }, [['multiply', { factor: 2 }]])])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/modifiers\/0/);
+    expect(errs([col('x', 'list<bool>', { sample: { choices: [1, 2], k: 1 } })])[0]).toMatch(/^DG_NOT_SUPPORTED .*list<bool>/);
+    expect(errs([col('x', 'list<float>', { dirichlet: { alpha: 2 } })])[0]).toMatch(/^DG_BAD_PARAM .*needs "k"/);
+    expect(errs([col('x', 'list<string>', { sample: { choices: ['a', 'b', 'a'], k: 1 } })])[0]).toMatch(/^DG_BAD_PARAM \/nodes\/0\/columns\/1\/generator\/sample\/choices\/2 .*twice/);
+    expect(errs([col('x', 'list<string>', { sample: { choices: ['a', 'b'], weights: [1, 0], k: 2 } })])[0]).toMatch(/^DG_OUT_OF_RANGE .*only 1 choice has a positive weight/);
+    expect(errs([col('x', 'list<float>', { vector: { type: 'normal', params: { mean: 0, std: 1 } } })])[0]).toMatch(/^DG_MISSING_PARAM .*length/);
+  });
 });

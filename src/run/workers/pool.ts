@@ -67,7 +67,7 @@ export class WorkerPool {
 
   /** Send a finished table's retained columns to every worker (numbers must be SharedArrayBuffer-backed to be shared). */
   publish(id: string, entry: TableStore): void {
-    const columns: SharedColumn[] = [...entry.columns].map(([name, c]) => ({ name, num: c.num, str: c.str }));
+    const columns: SharedColumn[] = [...entry.columns].map(([name, c]) => ({ name, num: c.num, str: c.str, list: c.list }));
     this.broadcast({ type: 'table', id, rows: entry.rows, columns });
   }
 

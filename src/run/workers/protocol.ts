@@ -1,12 +1,15 @@
 /** Messages between the run's main thread and its generation workers (worker_threads). */
 import type { EncodedChunk } from '../../sinks/encode.ts';
 import type { LabelRow, RowRange } from '../../engine/table.ts';
+import type { ListData } from '../../model/column-data.ts';
 
 /** A column of a finished table that later tables read: numbers in a SharedArrayBuffer-backed array, or strings (copied). */
 export interface SharedColumn {
   name: string;
   num: Float64Array | null;
   str: (string | null)[] | null;
+  /** A list column's flat values (structured-cloned). */
+  list?: ListData | null;
 }
 
 export type ToWorker =

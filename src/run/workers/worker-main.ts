@@ -23,7 +23,7 @@ const port = parentPort!;
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'table') {
-    store.set(m.id, { rows: m.rows, columns: new Map(m.columns.map((c) => [c.name, c.num ? ColumnData.numbers(c.num) : ColumnData.strings(c.str!)])) });
+    store.set(m.id, { rows: m.rows, columns: new Map(m.columns.map((c) => [c.name, c.list ? ColumnData.lists(c.list) : c.num ? ColumnData.numbers(c.num) : ColumnData.strings(c.str!)])) });
   } else if (m.type === 'layout') {
     layouts.set(m.table, { counts: m.counts, total: m.total, split: m.split });
   } else {
@@ -59,7 +59,7 @@ function runTask(m: Extract<ToWorker, { type: 'task' }>): void {
   const rows = m.range.rowEnd - m.range.rowStart;
   const retained: SharedColumn[] = [...parts].map(([name, p]) => {
     const c = ColumnData.concat(p, rows);
-    return { name, num: c.num, str: c.str };
+    return { name, num: c.num, str: c.str, list: c.list };
   });
   const transfer = new Set<ArrayBuffer>(chunks.flatMap(encodedBuffers));
   for (const c of retained) if (c.num) transfer.add(c.num.buffer as ArrayBuffer);

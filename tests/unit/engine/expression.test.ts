@@ -312,7 +312,7 @@ describe('compile errors', () => {
     ['[1, 2]', 'expr/matrix', 0],
     ['a.b.c', 'expr/member-access', 0],
     ['parent.f(1)', 'expr/call', 0],
-    ['a[1]', 'expr/index', 1],
+    ['a[1, 2]', 'expr/index', 1],
     ['{a: 1}', 'expr/object', 0],
     ['a; b', 'expr/multiple', undefined],
     ['x!', 'expr/operator', 1],
