@@ -15,9 +15,17 @@
  */
 import { diag, type Diagnostic, pointerSegments, warn } from '../diagnostics/diagnostic.ts';
 import { child, clone, isObject, type JsonObject, type JsonValue } from './json-tree.ts';
+import { loadSchemas, SCHEMA_ID_BASE } from './schema-registry.ts';
 
-/** The keys of the faker generator itself; any other key is an argument of the method. */
-const FAKER_KEYS = new Set(['method', 'locale', 'locale_from', 'args']);
+/** The keys of the faker generator itself (its schema's properties); any other key is an argument of the method. */
+let fakerKeys: Set<string> | undefined;
+function isFakerKey(k: string): boolean {
+  if (!fakerKeys) {
+    const schema = (loadSchemas() as { $id?: string; properties?: object }[]).find((x) => x.$id === `${SCHEMA_ID_BASE}generators/faker.schema.json`);
+    fakerKeys = new Set(['method', 'locale', 'locale_from', 'args', ...Object.keys(schema?.properties ?? {})]);
+  }
+  return fakerKeys.has(k);
+}
 const CURVE_TYPES = ['logarithmic', 'exponential', 'linear'];
 /** A log-scale μ above this (median e^20 ≈ 4.9e8) is almost surely the distribution's own mean. */
 export const LOGNORMAL_MEAN_LIMIT = 20;
@@ -67,7 +75,7 @@ function at(doc: JsonObject, ptr: string): JsonObject {
 }
 
 function fakerArgs(faker: JsonObject, path: string, edits: Edit[], renames: Rename[], diagnostics: Diagnostic[]): void {
-  const extra = Object.keys(faker).filter((k) => !FAKER_KEYS.has(k));
+  const extra = Object.keys(faker).filter((k) => k !== 'method' && k !== 'args' && !isFakerKey(k));
   if (!extra.length) return;
   const args = faker.args;
   if (args !== undefined && !isObject(args)) return; // the schema reports args of the wrong type
