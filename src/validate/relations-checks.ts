@@ -42,7 +42,7 @@ export const hierarchyChecks: CheckModule = async (ctx) => {
     out.push(result({
       check: 'hierarchy_acyclic', category: 'structural', table: t.id, column: parent.col.name, hard: true, specPath,
       ok: unreached === 0, expected: 0, observed: unreached, tolerance: 0,
-      examples: unreached ? await examples(ctx, `${walk} SELECT CAST(${K} AS VARCHAR) FROM ${T} WHERE ${K} NOT IN (SELECT id FROM down) ORDER BY 1`) : [],
+      examples: unreached ? await examples(ctx, `${walk} SELECT CAST(${K} AS VARCHAR) AS k FROM ${T} WHERE ${K} NOT IN (SELECT id FROM down) ORDER BY ${K}`) : [],
       message: unreached === 0 ? `every row of ${t.id} reaches a root through ${parent.col.name} (no cycle, no dangling parent)` : `${unreached} rows of ${t.id} never reach a root through ${parent.col.name} (a cycle or a dangling parent)`,
     }));
     if (h.maxDepth !== null) {
