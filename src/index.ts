@@ -26,7 +26,7 @@ export type Spec = DatagenSpec;
 export { isPlan } from './plan/is-plan.ts';
 export type { RunOptions, RunResult } from './run/run.ts';
 export { queryFile } from './sinks/read.ts';
-export { formatLabels, type Label, readLabels } from './sinks/labels.ts';
+export { EVENT_COLUMNS, formatEvents, formatLabels, type Label, type LabelEvent, readEvents, readLabels } from './sinks/labels.ts';
 export { withoutScenarios } from './scenarios/strip.ts';
 export { VERSION } from './version.ts';
 export { validate, type ValidateOptions } from './validate/validate.ts';

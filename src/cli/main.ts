@@ -5,7 +5,7 @@ import { SpecError } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
 import { canonicalJson } from '../plan/canonical.ts';
 import { printPlan } from '../plan/print.ts';
-import { formatLabels, readLabels } from '../sinks/labels.ts';
+import { formatEvents, formatLabels, readEvents, readLabels } from '../sinks/labels.ts';
 import { withoutScenarios } from '../scenarios/strip.ts';
 import { VERSION } from '../version.ts';
 import { DEFAULT_TABLE_LIMIT, writeResult } from './format-result.ts';
@@ -179,15 +179,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
     });
 
-  program.command('labels').description('export the ground-truth labels (_labels) of a generated DuckDB file')
+  program.command('labels').description('export the ground truth of a generated DuckDB file: one line per changed value (_labels) or per anomaly event (_label_events)')
     .argument('<db>', 'DuckDB file written by `datagen run`')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .addOption(new Option('--level <level>', 'cell: every label (_labels); event: one line per anomaly event (_label_events)').choices(['cell', 'event']).default('cell'))
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--force', 'replace an existing -o file that is not a labels export')
     .action(async (db: string, o) => {
       const target = { option: '-o', kind: 'labels' as const, force: o.force, inputs: [db] };
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, target);
-      const text = formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
+      const text = o.level === 'event' ? formatEvents(await readEvents(resolve(io.cwd, db)), o.format) : formatLabels(await readLabels(resolve(io.cwd, db)), o.format);
       if (o.out !== undefined) await writeOutput(io, o.out, text, target);
       else io.stdout.write(text);
     });

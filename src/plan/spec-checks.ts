@@ -1,6 +1,6 @@
 /**
  * Whole-spec checks that no single node or column can make: names that would collide in the output
- * (DuckDB identifiers are case-insensitive; datagen writes `_labels` and `_datagen_manifest` itself),
+ * (DuckDB identifiers are case-insensitive; datagen writes `_labels`, `_label_events` and `_datagen_manifest` itself),
  * seeds the manifest cannot hold, options that have no effect. Each is a diagnostic at compile time,
  * so that a spec that compiles never fails at run for a reason visible in the spec.
  */
@@ -9,7 +9,7 @@ import type { Json } from './context.ts';
 import { MIN_YEAR } from './time.ts';
 
 /** Table names datagen writes next to the spec's tables (compared case-insensitively). */
-export const RESERVED_TABLES = ['_labels', '_datagen_manifest'];
+export const RESERVED_TABLES = ['_labels', '_label_events', '_datagen_manifest'];
 /** Any table name with this prefix is reserved for datagen's own tables (now and later). */
 export const RESERVED_PREFIX = '_datagen';
 /** Column names datagen uses for its own per-row values (`__time__`, …). */
@@ -38,7 +38,7 @@ export function checkNames(doc: Json, nodes: Map<string, { node: Json; index: nu
       diags.push(diag('DG_OUT_OF_RANGE', at, `node id "${n.id.slice(0, 24)}…" has ${n.id.length} characters; the limit is ${MAX_NAME} (it also names the table's folder of Parquet output, and file names stop at 255 bytes)`, 'use a shorter id'));
     }
     if (isReservedTable(n.id)) {
-      diags.push(diag('DG_RESERVED_NAME', at, `node id "${n.id}" is reserved: datagen writes its own tables ${RESERVED_TABLES.map((t) => `"${t}"`).join(' and ')} (and any name starting with "${RESERVED_PREFIX}") into the output`, 'rename the node (ids starting with "_datagen", and "_labels", are datagen\'s)'));
+      diags.push(diag('DG_RESERVED_NAME', at, `node id "${n.id}" is reserved: datagen writes its own tables ${RESERVED_TABLES.map((t) => `"${t}"`).join(', ')} (and any name starting with "${RESERVED_PREFIX}") into the output`, 'rename the node (ids starting with "_datagen", "_labels" and "_label_events" are datagen\'s)'));
     }
     const lower = n.id.toLowerCase();
     const first = byLower.get(lower);

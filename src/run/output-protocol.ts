@@ -1,5 +1,6 @@
 /** Messages between the main thread (output-thread.ts) and the output thread (output-worker.ts). */
 import type { LabelRow } from '../engine/labels.ts';
+import type { EventRow } from '../scenarios/events.ts';
 import type { TablePlan } from '../ir/types.ts';
 import type { EncodedChunk } from '../sinks/encode.ts';
 import type { ManifestRow, OutputOpenOptions } from '../sinks/output.ts';
@@ -9,7 +10,7 @@ export type OutputRequest =
   | { type: 'open'; options: OutputOpenOptions; tmp: string }
   | { type: 'create'; table: TablePlan }
   | { type: 'close'; table: string }
-  | { type: 'labels'; labels: LabelRow[] }
+  | { type: 'labels'; labels: LabelRow[]; events: EventRow[] }
   | { type: 'manifest'; meta: Record<string, string | number>; rows: ManifestRow[] }
   | { type: 'commit' }
   | { type: 'abort' }

@@ -11,6 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
+import type { EventRow } from '../scenarios/events.ts';
 import { startWorker } from './workers/bundle.ts';
 import type { TablePlan } from '../ir/types.ts';
 import { removeTemp, trackUnfinished } from '../sinks/duckdb.ts';
@@ -55,9 +56,9 @@ export class OutputThread implements Output {
     return new ThreadTable(this, t);
   }
 
-  async writeLabels(labels: LabelRow[]): Promise<void> {
+  async writeLabels(labels: LabelRow[], events: EventRow[] = []): Promise<void> {
     this.check();
-    this.post({ type: 'labels', labels });
+    this.post({ type: 'labels', labels, events });
   }
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {

@@ -74,7 +74,7 @@ async function answer(m: OutputRequest): Promise<unknown> {
       return undefined;
     }
     case 'labels':
-      return output.writeLabels(m.labels);
+      return output.writeLabels(m.labels, m.events);
     case 'manifest':
       return output.writeManifest(m.meta, m.rows);
     case 'commit':

@@ -2,6 +2,7 @@ import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { canonicalJson, sha256 } from '../plan/canonical.ts';
+import { type EventRow, markOverlaps } from '../scenarios/events.ts';
 import { checkEstimatedRows, checkLaidOutRows, rowCeiling, TooManyRowsError } from '../plan/estimate.ts';
 import type { Plan, TablePlan } from '../ir/types.ts';
 import { writtenTable, writtenValues } from '../ir/written.ts';
@@ -120,6 +121,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     const memo = new Map<object, unknown>();
     const manifest: ManifestRow[] = [];
     const labels: LabelRow[] = [];
+    const events: EventRow[] = [];
     /** Rows of each table that this shard writes. */
     const written = new Map<string, RowRange>();
     let runRows = 0;
@@ -202,6 +204,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
       const finished = finishTable(job, write, added, shard.index === 0);
       pool?.publish(table.id, finished.entry);
       for (const l of finished.labels) labels.push(l);
+      for (const e of finished.events) events.push(e);
       const rows = write.rowEnd - write.rowStart + (added?.n ?? 0);
       const seconds = (performance.now() - started) / 1000;
       manifest.push({ table: table.id, rows, seconds });
@@ -210,7 +213,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     if (pool) await pool.close();
     pool = null;
     if (process.env.DATAGEN_PROFILE && sink.memoryReport) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
-    await sink.writeLabels(labels);
+    markOverlaps(events);
+    await sink.writeLabels(labels, events);
     await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)), preset: plan.preset ?? '' }, manifest);
     const tCommit = performance.now();
     await sink.commit();

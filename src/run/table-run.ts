@@ -11,6 +11,7 @@ import type { Store, TableStore } from '../model/store.ts';
 import { type ChunkSizer, chunkRanges, generateChunk, type LabelRow, type RowRange, sortLabels, type TableLayout, wholeRange } from '../engine/table.ts';
 import { addedRows } from '../scenarios/add-rows.ts';
 import { windowLabels } from '../scenarios/execute.ts';
+import { eventRows, type EventRow } from '../scenarios/events.ts';
 import type { SharedColumn } from './workers/protocol.ts';
 
 /** A range of a table's rows and whether this run writes it (a shard generates more rows than it writes). */
@@ -84,13 +85,15 @@ export function scenarioRows(job: TableJob, write: RowRange): ReturnType<typeof 
  * After a table's rows: its entry in the store (the columns later tables read) and its labels in order — the
  * written rows' labels, then those of added rows, then the window labels (`windows`: one shard writes them).
  */
-export function finishTable(job: TableJob, write: RowRange, added: { labels: LabelRow[] } | null, windows: boolean): { entry: TableStore; labels: LabelRow[] } {
+export function finishTable(job: TableJob, write: RowRange, added: { labels: LabelRow[] } | null, windows: boolean): { entry: TableStore; labels: LabelRow[]; events: EventRow[] } {
   const entry: TableStore = { rows: job.layout.total, columns: job.retained.columns() };
   job.store.set(job.table.id, entry);
   const kept = job.labels.filter((l) => l.row >= write.rowStart && l.row < write.rowEnd);
   sortLabels(kept);
   const win = windows ? windowLabels(job.plan, job.table, job.store, job.memo, job.layout.total) : [];
-  return { entry, labels: [...kept, ...(added?.labels ?? []), ...win] };
+  // The table's anomaly events (_label_events) are measured on the whole table: the shard that writes the window labels writes them.
+  const events = windows ? eventRows(job.plan, job.table, job.store, job.memo, job.layout.total) : [];
+  return { entry, labels: [...kept, ...(added?.labels ?? []), ...win], events };
 }
 
 /**

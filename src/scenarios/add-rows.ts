@@ -21,7 +21,7 @@ import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
 
 /** One row a scenario adds: a copy of row `template` (with a new key unless it is a duplicate). */
-interface AddedRow {
+export interface AddedRow {
   p: RowScenarioProgram;
   template: number;
   newKey: boolean;
@@ -46,7 +46,7 @@ export interface AddedRows {
  */
 export function addedRows(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, layout: TableLayout, write: RowRange): AddedRows {
   const ctx = wholeTableContext(plan, table, store, memo, layout.total);
-  const all = (table.addRows ?? []).flatMap((p) => (p.type === 'cap_violation' ? capRows(p, ctx) : duplicateRows(p, ctx)));
+  const all = (table.addRows ?? []).flatMap((p) => rowsAdded(p, ctx));
   const picked = all.map((a, j) => ({ a, ordinal: layout.total + j })).filter(({ a }) => a.template >= write.rowStart && a.template < write.rowEnd);
   if (picked.length === 0) return { n: 0, columns: [], labels: [] };
   const templates = [...new Set(picked.map(({ a }) => a.template))].sort((x, y) => x - y);
@@ -78,6 +78,26 @@ export function addedRows(plan: Plan, table: TablePlan, store: Store, memo: Map<
     return row;
   });
   return { n: picked.length, columns: table.columns.map((c) => cols.get(c.name)!), labels };
+}
+
+/** The rows one scenario adds to the whole table (decided on the table without scenarios; no values generated). */
+export function rowsAdded(p: RowScenarioProgram, ctx: ChunkContext): AddedRow[] {
+  return p.type === 'cap_violation' ? capRows(p, ctx) : duplicateRows(p, ctx);
+}
+
+/** Rows of the table without scenarios per entity and period of `p` (its time reference, its selection's entity). */
+export function periodCounts(p: RowScenarioProgram, ctx: ChunkContext): Map<string, Map<number, number>> {
+  const { h, t, entity } = selected(p, ctx);
+  const out = new Map<string, Map<number, number>>();
+  for (let i = 0; i < h.total; i++) {
+    if (Number.isNaN(t[i])) continue;
+    const e = String(entity(i));
+    let m = out.get(e);
+    if (!m) out.set(e, (m = new Map()));
+    const k = floorPeriod(t[i], p.period);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return out;
 }
 
 function vars(p: RowScenarioProgram, table: TablePlan): Record<string, string | number> {

@@ -81,11 +81,14 @@ export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: 
   return { id: SHARED + table.id, entry };
 }
 
-/** Whether the table's scenarios evaluate its history (whole-table statistics, or random_k choosing among what has rows in the window). */
+/**
+ * Whether the table's scenarios evaluate its history: every table with scenarios does, since its events
+ * (`_label_events`, src/scenarios/events.ts) are measured on the whole table without scenarios — and whole-table
+ * statistics (rate_*, mix_shift) and random_k (choosing among what has rows in the window) need it anyway.
+ */
 export function needsHistory(table: TablePlan): boolean {
   if (table.addRows?.length) return true;
-  return table.columns.some((c) => c.modifiers.some((m) => m.kind === 'scenario'
-    && (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift' || m.selection.kind === 'random_k')));
+  return table.columns.some((c) => c.modifiers.some((m) => m.kind === 'scenario'));
 }
 
 /** Columns of a chunk the run takes from the history instead of evaluating them (src/engine/runtime.ts). */
@@ -134,13 +137,10 @@ function scenarioInputs(table: TablePlan): string[] {
   for (const c of table.columns) {
     for (const m of c.modifiers) {
       if (m.kind !== 'scenario') continue;
-      // random_k: the time and the key of the rows (what has rows in the window)
-      if (m.selection.kind === 'random_k') out.push(m.timeRef, ...key(m.selection));
-      // whole-table statistics: the target, what it is compared with, and the selection's inputs
-      if (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift') {
-        out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []), ...key(m.selection));
-        if (m.selection.kind === 'where') out.push(...m.selection.columns);
-      }
+      // the event (and whole-table statistics): the target, what it is compared with, the selection's inputs, the entity
+      out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []), ...key(m.selection));
+      if (m.selection.kind === 'where') out.push(...m.selection.columns);
+      if (table.kind === 'entity' && table.pk) out.push(table.pk);
     }
   }
   for (const p of table.addRows ?? []) {

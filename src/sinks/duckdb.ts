@@ -11,6 +11,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/table.ts';
+import type { EventRow } from '../scenarios/events.ts';
 import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { ChunkEncoder, type EncodedChunk, type EncodedColumn, TWO32 } from './encode.ts';
 import type { ManifestRow, Output } from './output-types.ts';
@@ -117,8 +118,12 @@ export class DuckDBFileSink implements Output {
     return text ?? 'none';
   }
 
-  /** `_labels`: one row per labelled change, ids in the engine's order (table order, then row, then column). */
-  async writeLabels(labels: LabelRow[]): Promise<void> {
+  /**
+   * `_labels`: one row per labelled change, ids in the engine's order (table order, then row, then column); and
+   * `_label_events`: one row per anomaly event (src/scenarios/events.ts), which `_labels.event_id` names.
+   */
+  async writeLabels(labels: LabelRow[], events: EventRow[] = []): Promise<void> {
+    await this.writeEvents(events);
     const text = (f: (l: LabelRow) => string | null) => ColumnData.strings(labels.map(f));
     const number = (f: (l: LabelRow) => number | null) => ColumnData.numbers(Float64Array.from(labels, (l) => f(l) ?? NaN));
     const time = (f: (l: LabelRow) => number | null) => number((l) => { const ms = f(l); return ms === null ? null : Math.round(ms); });
@@ -139,10 +144,47 @@ export class DuckDBFileSink implements Output {
       ['magnitude', 'DOUBLE', number((l) => l.magnitude)],
       ['severity', 'VARCHAR', text((l) => l.severity)],
       ['description', 'VARCHAR', text((l) => l.description)],
+      // the event of a scenario's label is the scenario (hand-written or drawn by a campaign); modifiers' labels have none
+      ['event_id', 'VARCHAR', text((l) => l.scenario)],
     ];
     const w = await this.createTable({ id: '_labels', columns: columns.map(([name, sqlType]) => ({ name, sqlType })) as ColumnPlan[] } as TablePlan);
     if (labels.length) w.append(columns.map((c) => c[2]), labels.length);
     w.close();
+  }
+
+  /** `_label_events` (lists staged as JSON text, then typed VARCHAR[]). */
+  private async writeEvents(events: EventRow[]): Promise<void> {
+    const text = (f: (e: EventRow) => string | null) => ColumnData.strings(events.map(f));
+    const number = (f: (e: EventRow) => number | null) => ColumnData.numbers(Float64Array.from(events, (e) => f(e) ?? NaN));
+    const columns: [string, string, ColumnData][] = [
+      ['event_id', 'VARCHAR', text((e) => e.eventId)],
+      ['scenario', 'VARCHAR', text((e) => e.scenario)],
+      ['campaign', 'VARCHAR', text((e) => e.campaign)],
+      ['family', 'VARCHAR', text((e) => e.family)],
+      ['difficulty', 'VARCHAR', text((e) => e.difficulty)],
+      ['table', 'VARCHAR', text((e) => e.table)],
+      ['target_column', 'VARCHAR', text((e) => e.targetColumn)],
+      ['affected_columns', 'VARCHAR', text((e) => JSON.stringify(e.columns))],
+      ['entities', 'VARCHAR', text((e) => JSON.stringify(e.entities))],
+      ['n_entities', 'BIGINT', number((e) => e.entities.length)],
+      ['start', 'TIMESTAMP', number((e) => e.start)],
+      ['end', 'TIMESTAMP', number((e) => e.end)],
+      ['magnitude', 'DOUBLE', number((e) => e.magnitude)],
+      ['cells', 'BIGINT', number((e) => e.cells)],
+      ['expected', 'DOUBLE', number((e) => e.expected)],
+      ['observed', 'DOUBLE', number((e) => e.observed)],
+      ['severity', 'VARCHAR', text((e) => e.severity)],
+      ['detectability', 'DOUBLE', number((e) => e.detectability)],
+      ['measured_difficulty', 'VARCHAR', text((e) => e.measuredDifficulty)],
+      ['overlapping_events', 'VARCHAR', text((e) => JSON.stringify(e.overlaps))],
+    ];
+    const w = await this.createTable({ id: '_label_events_staged', columns: columns.map(([name, sqlType]) => ({ name, sqlType })) as ColumnPlan[] } as TablePlan);
+    if (events.length) w.append(columns.map((c) => c[2]), events.length);
+    w.close();
+    const lists = new Set(['affected_columns', 'entities', 'overlapping_events']);
+    const select = columns.map(([name]) => (lists.has(name) ? `from_json(${quoteIdent(name)}, '["VARCHAR"]') AS ${quoteIdent(name)}` : quoteIdent(name)));
+    await this.run(`CREATE TABLE _label_events AS SELECT ${select.join(', ')} FROM _label_events_staged ORDER BY "table", "start", event_id`);
+    await this.run('DROP TABLE _label_events_staged');
   }
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {

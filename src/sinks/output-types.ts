@@ -1,6 +1,7 @@
 /** The shapes of an output (output.ts opens one; duckdb.ts, parquet.ts and src/run/output-thread.ts implement them). */
 import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/labels.ts';
+import type { EventRow } from '../scenarios/events.ts';
 import type { TablePlan } from '../ir/types.ts';
 import type { EncodedChunk } from './encode.ts';
 
@@ -18,7 +19,8 @@ export interface TableOutput {
 
 export interface Output {
   createTable(t: TablePlan): Promise<TableOutput>;
-  writeLabels(labels: LabelRow[]): Promise<void>;
+  /** `_labels` and `_label_events` (src/scenarios/events.ts). */
+  writeLabels(labels: LabelRow[], events?: EventRow[]): Promise<void>;
   writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void>;
   /** Make the output visible (atomically: until then an existing output is untouched). */
   commit(): Promise<void>;

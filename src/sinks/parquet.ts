@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import type { ColumnData } from '../model/column-data.ts';
 import type { LabelRow } from '../engine/table.ts';
+import type { EventRow } from '../scenarios/events.ts';
 import type { TablePlan } from '../ir/types.ts';
 import { DuckDBFileSink, type TableWriter, trackUnfinished } from './duckdb.ts';
 import type { EncodedChunk } from './encode.ts';
@@ -70,9 +71,10 @@ export class ParquetSink implements Output {
     return new ParquetTableWriter(this.staging, t, folder, this.opts.partRows ?? partRowsFor(t), await this.staging.createTable(t));
   }
 
-  async writeLabels(labels: LabelRow[]): Promise<void> {
-    await this.staging.writeLabels(labels);
+  async writeLabels(labels: LabelRow[], events: EventRow[] = []): Promise<void> {
+    await this.staging.writeLabels(labels, events);
     await this.copyOut('_labels');
+    await this.copyOut('_label_events');
   }
 
   async writeManifest(meta: Record<string, string | number>, rows: ManifestRow[]): Promise<void> {

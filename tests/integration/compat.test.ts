@@ -96,7 +96,7 @@ describe('compat specs compile and run unmodified', () => {
 
       it('runs: one table per node plus _labels and _datagen_manifest', async () => {
         const tables = (await db.rows(`SELECT table_name FROM information_schema.tables ORDER BY 1`)).map((r) => r.table_name);
-        expect(tables).toEqual([...doc.nodes.map((n: any) => n.id), '_datagen_manifest', '_labels'].sort());
+        expect(tables).toEqual([...doc.nodes.map((n: any) => n.id), '_datagen_manifest', '_label_events', '_labels'].sort());
         expect(result.tables.map((t) => t.table).sort()).toEqual(doc.nodes.map((n: any) => n.id).sort());
       });
 

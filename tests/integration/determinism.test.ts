@@ -130,7 +130,7 @@ async function produce(doc: unknown, opts: CompileOptions & RunOptions = {}): Pr
   const db = await Db.open(out);
   opened.push(db);
   const digests: Record<string, string> = {};
-  for (const t of [...plan.tables.map((t) => t.id), '_labels']) digests[t] = await digest(db, t);
+  for (const t of [...plan.tables.map((t) => t.id), '_labels', '_label_events']) digests[t] = await digest(db, t);
   return { db, digests, rows: Object.fromEntries(r.tables.map((t) => [t.table, t.rows])) };
 }
 

@@ -51,7 +51,7 @@ afterAll(() => {
 describe('_labels agrees with the data', () => {
   it('has the issue-5 columns, in order', async () => {
     const cols = await db.rows(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '_labels' ORDER BY ordinal_position`);
-    expect(cols.map((c) => c.column_name)).toEqual(['label_id', 'scenario', 'kind', 'level', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description']);
+    expect(cols.map((c) => c.column_name)).toEqual(['label_id', 'scenario', 'kind', 'level', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description', 'event_id']);
     expect(cols.find((c) => c.column_name === 'start')!.data_type).toBe('TIMESTAMP');
   });
 
@@ -112,7 +112,7 @@ describe('datagen labels', () => {
     expect(lines).toEqual(labels);
     expect(lines.length).toBe(await db.value(`SELECT count(*) FROM _labels`));
     const first = lines.find((l) => l.kind === 'anomaly_spike')!;
-    expect(Object.keys(first)).toEqual(['label_id', 'scenario', 'kind', 'level', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description']);
+    expect(Object.keys(first)).toEqual(['label_id', 'scenario', 'kind', 'level', 'table', 'column', 'entity_key', 'row_key', 'start', 'end', 'expected', 'observed', 'delta', 'magnitude', 'severity', 'description', 'event_id']);
     expect([first.start, first.end]).toEqual(['2024-02-10T00:00:00.000Z', '2024-02-11T00:00:00.000Z']);
   });
 
@@ -121,7 +121,7 @@ describe('datagen labels', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const lines = readFileSync(join(cwd, 'labels.csv'), 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('label_id,scenario,kind,level,table,column,entity_key,row_key,start,end,expected,observed,delta,magnitude,severity,description');
+    expect(lines[0]).toBe('label_id,scenario,kind,level,table,column,entity_key,row_key,start,end,expected,observed,delta,magnitude,severity,description,event_id');
     expect(lines.length - 1).toBe(await db.value(`SELECT count(*) FROM _labels`));
     expect(lines[1]).toMatch(/^1,,(anomaly|outlier)_\w+,cell,events,amount,\d+,\d+,/);
   });

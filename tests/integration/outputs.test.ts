@@ -156,7 +156,7 @@ describe('run --format parquet -o', () => {
     mkdirSync(p('empty-pq'));
     expect((await cli('run', 'spec.json', '--scale', '0.05', '--format', 'parquet', '-o', 'empty-pq', '-q')).code).toBe(0);
     expect((await cli('run', 'spec.json', '--scale', '0.05', '--format', 'parquet', '-o', 'empty-pq', '-q')).code).toBe(0);
-    expect(readdirSync(p('empty-pq')).sort()).toEqual(['_datagen_manifest', '_labels', 'event', 'user']);
+    expect(readdirSync(p('empty-pq')).sort()).toEqual(['_datagen_manifest', '_label_events', '_labels', 'event', 'user']);
   });
 
   it('refuses to mix shard counts in one folder (the manifest knows n)', async () => {

@@ -172,7 +172,7 @@ describe('parquet shards', () => {
     const quick = compileOrThrow(readJson(new URL('quickstart.json', EXAMPLES_DIR)));
     // ~119 k events (lifetimes: events only after each user's signup): parts of 20 k rows from chunks of 10 k.
     await runPlan(quick, { out: dir, format: 'parquet', workers: 1, chunkRows: 10_000, parquetPartRows: 20_000 });
-    expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['_datagen_manifest', '_labels', 'events', 'users']);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['_datagen_manifest', '_label_events', '_labels', 'events', 'users']);
     expect(readdirSync(join(dir, 'events'))).toEqual(['shard=0']);
     const parts = readdirSync(join(dir, 'events', 'shard=0'));
     expect(parts.length).toBeGreaterThan(2);

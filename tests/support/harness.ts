@@ -11,6 +11,7 @@ import { ColumnData } from '../../src/model/column-data.ts';
 import { Store } from '../../src/model/store.ts';
 import { ChunkSizer, type LabelRow, layoutKey, tableLayout, wholeRange } from '../../src/engine/table.ts';
 import type { TableSink } from '../../src/sinks/duckdb.ts';
+import { type EventRow, markOverlaps } from '../../src/scenarios/events.ts';
 import { finishTable, generateOnThread, Retained, scenarioRows, type TableJob, tableSegments } from '../../src/run/table-run.ts';
 import '../../src/run/runtime.ts';
 import type { Plan, TablePlan } from '../../src/ir/types.ts';
@@ -111,6 +112,8 @@ export interface MemRun {
   plan: Plan;
   tables: Map<string, MemTable>;
   labels: LabelRow[];
+  /** `_label_events` rows (src/scenarios/events.ts), overlaps marked. */
+  events: EventRow[];
   table(id: string): MemTable;
 }
 
@@ -124,6 +127,7 @@ export function runPlanInMemory(plan: Plan, chunkRows = 65_536): MemRun {
   const memo = new Map<object, unknown>();
   const tables = new Map<string, MemTable>();
   const labels: LabelRow[] = [];
+  const events: EventRow[] = [];
   for (const t of plan.tables) {
     const parts: ColumnData[][] = t.columns.map(() => []);
     const sink: TableSink = {
@@ -136,11 +140,14 @@ export function runPlanInMemory(plan: Plan, chunkRows = 65_536): MemRun {
     t.columns.forEach((c, i) => cols.set(c.name, concat(parts[i], r.rows, c.type)));
     tables.set(t.id, new MemTable(t, r.rows, cols));
     labels.push(...r.labels);
+    events.push(...r.events);
   }
+  markOverlaps(events);
   return {
     plan,
     tables,
     labels,
+    events,
     table(id: string) {
       const t = tables.get(id);
       if (!t) throw new Error(`no table "${id}"`);
@@ -151,7 +158,7 @@ export function runPlanInMemory(plan: Plan, chunkRows = 65_536): MemRun {
 
 /** Generate one table chunk by chunk into `sink`; retains the columns later tables read. */
 /** One table through the run's own loop (src/run/table-run.ts), without threads, shards or an output file. */
-function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSink, memo: Map<object, unknown>, opts: { chunkRows: number }): { rows: number; labels: LabelRow[] } {
+function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSink, memo: Map<object, unknown>, opts: { chunkRows: number }): { rows: number; labels: LabelRow[]; events: EventRow[] } {
   const layout = tableLayout(plan, table, store);
   memo.set(layoutKey(table.id), layout);
   const write = wholeRange(layout);
@@ -159,8 +166,8 @@ function generateTable(plan: Plan, table: TablePlan, store: Store, sink: TableSi
   for (const _ of generateOnThread(job, new ChunkSizer(opts.chunkRows, false), sink)) { /* no output to wait for */ }
   const added = scenarioRows(job, write);
   if (added?.n) sink.append(added.columns, added.n);
-  const { labels } = finishTable(job, write, added, true);
-  return { rows: layout.total + (added?.n ?? 0), labels };
+  const { labels, events } = finishTable(job, write, added, true);
+  return { rows: layout.total + (added?.n ?? 0), labels, events };
 }
 
 function concat(parts: ColumnData[], total: number, type: string): ColumnData {

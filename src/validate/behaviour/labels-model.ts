@@ -42,6 +42,11 @@ export interface AnomalyDecision extends Base { what: 'anomaly'; c: ColumnPlan; 
 export type Decision = ScenarioDecision | RowsDecision | OutliersDecision | AnomalyDecision;
 export type CellDecision = ScenarioDecision | OutliersDecision | AnomalyDecision;
 
+/** Where a scenario is written: its entry of `scenarios`, or the campaign that drew it (`anomaly_campaigns`). */
+function scenarioPath(p: { index: number; campaign?: string }): string {
+  return p.campaign ? `/anomaly_campaigns/${p.index}` : `/scenarios/${p.index}`;
+}
+
 /** Every labelling decision of the plan, in table and column order (scenarios that add rows after the table's columns). */
 export function decisions(ctx: ValidateContext): Decision[] {
   const out: Decision[] = [];
@@ -53,7 +58,7 @@ export function decisions(ctx: ValidateContext): Decision[] {
       const upstream = upstreamColumns(t, c.name);
       c.modifiers.forEach((m, index) => {
         if (m.kind === 'scenario') {
-          out.push({ what: 'scenario', name: `scenario "${m.id}"`, t, c, p: m, index, path: `/scenarios/${m.index}`, labels: `scenario = ${lit(m.id)}` });
+          out.push({ what: 'scenario', name: `scenario "${m.id}"`, t, c, p: m, index, path: scenarioPath(m), labels: `scenario = ${lit(m.id)}` });
         }
       });
       const outliers = c.modifiers.map((m, i) => [m, i] as const).filter(([m]) => m.kind === 'outliers') as [Outliers, number][];
@@ -93,7 +98,7 @@ export function decisions(ctx: ValidateContext): Decision[] {
       const follows = kinds.filter((k) => firstOfKind.get(k) === d).map((k) => `(scenario IS NULL AND ${table} AND kind = ${lit(k)} AND "column" NOT IN (${families.get(k)!.map(lit).join(', ')}))`);
       d.labels = [own, ...follows].join(' OR ');
     }
-    for (const r of t.addRows ?? []) out.push({ what: 'rows', name: `scenario "${r.id}"`, t, r, path: `/scenarios/${r.index}`, labels: `scenario = ${lit(r.id)}` });
+    for (const r of t.addRows ?? []) out.push({ what: 'rows', name: `scenario "${r.id}"`, t, r, path: scenarioPath(r), labels: `scenario = ${lit(r.id)}` });
   }
   return out;
 }

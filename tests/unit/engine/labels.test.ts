@@ -31,7 +31,7 @@ describe('label descriptions', () => {
 describe('label export', () => {
   const label: Label = {
     label_id: 1, scenario: null, kind: 'anomaly_spike', level: 'cell', table: 't', column: 'x', entity_key: null, row_key: '3', start: '2025-03-05T00:00:00.000Z', end: '2025-03-06T00:00:00.000Z',
-    expected: 1.5, observed: 3, delta: 1.5, magnitude: 2, severity: 'critical', description: 'a "quoted", two-line\ntext',
+    expected: 1.5, observed: 3, delta: 1.5, magnitude: 2, severity: 'critical', description: 'a "quoted", two-line\ntext', event_id: null,
   };
   it('jsonl: one object per line with the columns in order; csv: RFC 4180 quoting, nulls empty', () => {
     const jsonl = formatLabels([label, { ...label, label_id: 2 }], 'jsonl');
@@ -39,7 +39,7 @@ describe('label export', () => {
     expect(Object.keys(JSON.parse(jsonl.split('\n')[0]))).toEqual(LABEL_COLUMNS);
     expect(JSON.parse(jsonl.split('\n')[1])).toEqual({ ...label, label_id: 2 });
     const csv = formatLabels([label], 'csv');
-    expect(csv).toBe(`${LABEL_COLUMNS.join(',')}\n1,,anomaly_spike,cell,t,x,,3,2025-03-05T00:00:00.000Z,2025-03-06T00:00:00.000Z,1.5,3,1.5,2,critical,"a ""quoted"", two-line\ntext"\n`);
+    expect(csv).toBe(`${LABEL_COLUMNS.join(',')}\n1,,anomaly_spike,cell,t,x,,3,2025-03-05T00:00:00.000Z,2025-03-06T00:00:00.000Z,1.5,3,1.5,2,critical,"a ""quoted"", two-line\ntext",\n`);
     expect(formatLabels([], 'jsonl')).toBe('');
   });
 });

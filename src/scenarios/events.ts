@@ -1,0 +1,239 @@
+/**
+ * `_label_events` (issue 18 §2–3): one row per anomaly event — a scenario, hand-written or drawn by a campaign —
+ * with what it changed and how visible that is in the data. Computed once per table over the whole table (the
+ * table without scenarios, the "history" every scenario shares, with the scenario applied to it exactly as the
+ * run applies it), so the rows are the same whatever the chunking, the workers and the shard split (a sharded
+ * run writes them in shard 0, like the window labels).
+ *
+ * Detectability is a robust z: the event's series is the target summed per entity (its selection's entity:
+ * key value, primary-parent row, or the whole table) and time bucket (a UTC day; an hour when the window is
+ * shorter than a day, and always for mix_shift) — for rate_* the ratio Σtarget / Σdenominator. Each point of the
+ * event (a bucket inside the window where the entity has a changed row) is compared with the same entity's
+ * buckets outside the window within ±28 days (for hourly buckets: the same hour of the day):
+ * z = |observed − median| / σ, σ = 1.4826 · MAD (1.2533 · mean absolute deviation when the MAD is 0). The event's
+ * detectability is the median z over its points, capped at 1000; its measured difficulty is easy (z ≥ 6),
+ * medium (3 ≤ z < 6) or hard (z < 3).
+ */
+import type { ChunkContext } from '../engine/chunk.ts';
+import { castColumn } from '../engine/cast.ts';
+import { severityOf, type Severity } from '../engine/labels.ts';
+import { columnDeps } from '../plan/deps.ts';
+import { DAY_MS } from '../plan/window.ts';
+import type { ColumnData } from '../model/column-data.ts';
+import type { Store } from '../model/store.ts';
+import type { ColumnPlan, Plan, RowScenarioProgram, ScenarioProgram, TablePlan } from '../ir/types.ts';
+import { executeScenario } from './execute.ts';
+import { scenarioFreeColumns, wholeTableContext } from './history.ts';
+import { periodCounts, rowsAdded } from './add-rows.ts';
+
+const HOUR_MS = 3_600_000;
+/** Comparable periods: the entity's buckets within this distance of the window. */
+export const BASELINE_MS = 28 * DAY_MS;
+export const Z_CAP = 1000;
+/** Measured difficulty bands of the detectability z. */
+export const BANDS = { easy: 6, medium: 3 };
+
+export interface EventRow {
+  eventId: string;
+  scenario: string;
+  campaign: string | null;
+  family: string;
+  difficulty: string;
+  table: string;
+  targetColumn: string | null;
+  /** The target and the columns computed from it (they follow it where their value depends on it); [] for added rows. */
+  columns: string[];
+  entities: string[];
+  start: number;
+  end: number;
+  magnitude: number;
+  /** Target cells the event changes (column scenarios) or rows it adds. */
+  cells: number;
+  /** Sums over the event's points of the series without / with the event (rate_*: the mean of the ratios). */
+  expected: number | null;
+  observed: number | null;
+  severity: Severity;
+  /** Median robust z over the event's points (null: nothing to compare with, or a null-making data_quality). */
+  detectability: number | null;
+  measuredDifficulty: 'easy' | 'medium' | 'hard' | null;
+  /** Other events on the same table whose windows meet this one's (filled by `markOverlaps`). */
+  overlaps: string[];
+}
+
+/** The events of one table's scenarios (column scenarios in column order, then the ones that add rows). */
+export function eventRows(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): EventRow[] {
+  const programs = table.columns.flatMap((c) => c.modifiers.filter((m): m is ScenarioProgram => m.kind === 'scenario').map((p) => ({ c, p })));
+  if (programs.length === 0 && !table.addRows?.length) return [];
+  const whole = wholeTableContext(plan, table, store, memo, total);
+  const out: EventRow[] = [];
+  for (const { c, p } of programs) out.push(columnEvent(plan, table, whole, c, p));
+  for (const p of table.addRows ?? []) out.push(rowEvent(table, whole, p));
+  return out;
+}
+
+/** Every event's `overlaps`: the events of the same table whose [start, end) meets its own. */
+export function markOverlaps(events: EventRow[]): void {
+  for (const e of events) e.overlaps = events.filter((o) => o !== e && o.table === e.table && o.start < e.end && e.start < o.end).map((o) => o.eventId);
+}
+
+function base(table: TablePlan, p: ScenarioProgram | RowScenarioProgram): Pick<EventRow, 'eventId' | 'scenario' | 'campaign' | 'family' | 'difficulty' | 'table' | 'start' | 'end' | 'overlaps'> {
+  return { eventId: p.id, scenario: p.id, campaign: p.campaign ?? null, family: p.type, difficulty: p.difficulty, table: table.id, start: p.startMs, end: p.endMs, overlaps: [] };
+}
+
+/** The columns computed from `name` (transitively), in evaluation order. */
+function followers(table: TablePlan, name: string): string[] {
+  const out = new Set([name]);
+  for (const n of table.evalOrder) {
+    const c = table.columns.find((x) => x.name === n)!;
+    if (!out.has(n) && columnDeps(c, null).columns.some((d) => out.has(d))) out.add(n);
+  }
+  return [...out];
+}
+
+/** Each row's entity as labels name it: the selection's key value, the row's own key (entity tables), the primary parent's key. */
+function entityOf(plan: Plan, table: TablePlan, ctx: ChunkContext, cols: Map<string, ColumnData>, parentRow: Float64Array | null, key: string | null): (i: number) => string | null {
+  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+  if (key) return (i) => str(cols.get(key)!.key(i));
+  if (table.kind === 'entity' && table.pk) return (i) => str(cols.get(table.pk!)!.key(i));
+  const parent = 'parent' in table.rows ? table.rows.parent : null;
+  const pk = parent ? plan.tables.find((t) => t.id === parent)?.pk : null;
+  const keys = parent && pk ? ctx.store.table(parent).columns.get(pk) : undefined;
+  if (!keys || !parentRow) return () => null;
+  return (i) => str(keys.key(parentRow[i]));
+}
+
+function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: ColumnPlan, p: ScenarioProgram): EventRow {
+  const sel = p.selection;
+  const key = (sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? sel.key : null;
+  const names = [col.name, p.timeRef, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : []), ...(sel.kind === 'where' ? sel.columns : []), ...(key ? [key] : []), ...(table.kind === 'entity' && table.pk ? [table.pk] : [])];
+  const h = scenarioFreeColumns(whole, names);
+  const ctx: ChunkContext = { ...whole, parentRow: h.parentRow, cols: h.cols };
+  const before = castColumn(h.cols.get(col.name)!, col, 0).num!;
+  const after = castColumn(executeScenario(p, h.cols.get(col.name)!.clone(), col, ctx), col, 0).num!;
+  const t = h.cols.get(p.timeRef)!.num!;
+  const den = p.denominator ? h.cols.get(p.denominator)!.num! : null;
+  const entity = entityOf(plan, table, whole, h.cols, h.parentRow, key);
+  const rate = p.type === 'rate_drop' || p.type === 'rate_spike';
+  const bucketMs = p.endMs - p.startMs < DAY_MS || p.type === 'mix_shift' ? HOUR_MS : DAY_MS;
+  // Changed rows, their entities and the series of the units (entities) that have one.
+  const entities = new Set<string>();
+  const units = new Set<string>();
+  let cells = 0;
+  const changedBuckets = new Map<string, Set<number>>();
+  for (let i = 0; i < h.total; i++) {
+    const [x, y] = [before[i], after[i]];
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    cells++;
+    const e = entity(i);
+    if (e !== null) entities.add(e);
+    const u = e ?? '';
+    units.add(u);
+    let b = changedBuckets.get(u);
+    if (!b) changedBuckets.set(u, (b = new Set()));
+    b.add(Math.floor(t[i] / bucketMs));
+  }
+  const lo = p.startMs - BASELINE_MS;
+  const hi = p.endMs + BASELINE_MS;
+  // Per unit and bucket: Σ without, Σ with, Σ denominator (rows inside [lo, hi) of the units with a change).
+  const sums = new Map<string, Map<number, [number, number, number]>>();
+  for (let i = 0; i < h.total; i++) {
+    const ti = t[i];
+    if (!(ti >= lo && ti < hi)) continue;
+    const u = entity(i) ?? '';
+    if (!units.has(u)) continue;
+    let m = sums.get(u);
+    if (!m) sums.set(u, (m = new Map()));
+    const b = Math.floor(ti / bucketMs);
+    const s = m.get(b) ?? [0, 0, 0];
+    if (!Number.isNaN(before[i])) s[0] += before[i];
+    if (!Number.isNaN(after[i])) s[1] += after[i];
+    if (den && !Number.isNaN(den[i])) s[2] += den[i];
+    m.set(b, s);
+  }
+  const value = (s: [number, number, number], k: 0 | 1) => (rate ? (s[2] > 0 ? s[k] / s[2] : NaN) : s[k]);
+  const zs: number[] = [];
+  let [sumExp, sumObs, points] = [0, 0, 0];
+  for (const [u, buckets] of changedBuckets) {
+    const m = sums.get(u)!;
+    for (const b of [...buckets].sort((x, y) => x - y)) {
+      const s = m.get(b);
+      if (!s) continue;
+      const [exp, obs] = [value(s, 0), value(s, 1)];
+      if (Number.isNaN(exp) || Number.isNaN(obs)) continue;
+      sumExp += exp;
+      sumObs += obs;
+      points++;
+      const baseline: number[] = [];
+      for (const [k, v] of m) {
+        if (k * bucketMs >= p.startMs - bucketMs + 1 && k * bucketMs < p.endMs) continue; // inside the window
+        if (bucketMs === HOUR_MS && (((k - b) % 24) + 24) % 24 !== 0) continue; // hourly: the same hour of the day
+        const x = value(v, 0);
+        if (!Number.isNaN(x)) baseline.push(x);
+      }
+      const z = robustZ(obs, baseline);
+      if (z !== null) zs.push(z);
+    }
+  }
+  const nulls = p.type === 'data_quality' && p.params.mode === 'null';
+  // data_quality breaks a rule (nulls, a step above its input): rule checks find it, a z says nothing about it
+  const ruled = p.type === 'data_quality';
+  const [expected, observed] = points === 0 ? [null, null] : rate ? [sumExp / points, sumObs / points] : [sumExp, sumObs];
+  const detectability = ruled || zs.length === 0 ? null : round2(median(zs));
+  return {
+    ...base(table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude: Number(p.params.magnitude), cells,
+    expected, observed, severity: nulls ? 'high' : severityOf(expected, observed), detectability, measuredDifficulty: band(detectability),
+  };
+}
+
+function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram): EventRow {
+  const added = rowsAdded(p, whole);
+  const entities = [...new Set(added.map((a) => a.entity).filter((e): e is string => e !== null))].sort();
+  // cap_violation: the points are the (entity, period) groups; the series, rows per entity and period without scenarios.
+  const zs: number[] = [];
+  let [sumExp, sumObs, groups] = [0, 0, 0];
+  if (p.type === 'cap_violation') {
+    const seen = new Map<string, { e: string; start: number; expected: number; observed: number }>();
+    for (const a of added) seen.set(`${a.entity}\u0001${a.start}`, { e: String(a.entity), start: a.start, expected: a.expected, observed: a.observed });
+    const counts = periodCounts(p, whole);
+    for (const g of seen.values()) {
+      sumExp += g.expected;
+      sumObs += g.observed;
+      groups++;
+      const baseline = [...(counts.get(g.e) ?? new Map<number, number>())].filter(([k]) => k !== g.start && Math.abs(k - g.start) <= BASELINE_MS).map(([, v]) => v);
+      const z = robustZ(g.observed, baseline);
+      if (z !== null) zs.push(z);
+    }
+  }
+  const detectability = zs.length ? round2(median(zs)) : null;
+  const [expected, observed] = groups ? [sumExp, sumObs] : [null, null];
+  return {
+    ...base(table, p), targetColumn: null, columns: [], entities, magnitude: p.type === 'cap_violation' ? p.exceedBy : p.share, cells: added.length,
+    expected, observed, severity: expected === null ? 'high' : severityOf(expected, observed), detectability, measuredDifficulty: band(detectability),
+  };
+}
+
+/** |x − median| / σ with σ = 1.4826 · MAD (1.2533 · mean absolute deviation when the MAD is 0); null with fewer than 3 comparable points. */
+export function robustZ(x: number, baseline: number[]): number | null {
+  if (baseline.length < 3) return null;
+  const med = median(baseline);
+  const dev = baseline.map((v) => Math.abs(v - med));
+  let sigma = 1.4826 * median(dev);
+  if (!(sigma > 0)) sigma = 1.2533 * (dev.reduce((a, b) => a + b, 0) / dev.length);
+  const d = Math.abs(x - med);
+  if (!(sigma > 0)) return d === 0 ? 0 : Z_CAP;
+  return Math.min(Z_CAP, d / sigma);
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function band(z: number | null): EventRow['measuredDifficulty'] {
+  return z === null ? null : z >= BANDS.easy ? 'easy' : z >= BANDS.medium ? 'medium' : 'hard';
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
