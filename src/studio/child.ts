@@ -27,17 +27,17 @@ function jsonable(v: unknown): unknown {
 
 async function preview(job: PreviewJob): Promise<PreviewResult> {
   const t0 = performance.now();
-  const first = lib.compile(job.doc, { seed: job.seed });
+  const first = lib.compile(job.doc, job.author);
   if (!first.plan) return { kind: 'preview', ok: false, message: 'the spec has errors', seconds: 0, tables: [] };
   const total = lib.planTables(first.plan).reduce((a, t) => a + t.estimatedRows, 0);
   // Scale 0.001 is the smallest the CLI takes; a spec whose smallest scale is still over the cap is refused by maxRows.
   const scale = Math.max(0.001, Math.min(1, PREVIEW_MAX_ROWS / Math.max(1, total)));
-  const plan = scale === 1 ? first.plan : lib.compile(job.doc, { seed: job.seed, scale }).plan!;
+  const plan = scale === 1 ? first.plan : lib.compile(job.doc, { ...job.author, scale }).plan!;
   // The folder is the server's: it removes it after the job, also when it killed this process mid-run.
   const out = join(job.dir, 'preview.duckdb');
   {
     await lib.run(plan, { out, workers: 1, maxRows: Math.round(PREVIEW_MAX_ROWS * 1.2) });
-    const report = await lib.validate(job.doc, out, { profiles: true, threads: 1 });
+    const report = await lib.validate(job.doc, out, { ...job.author, profiles: true, threads: 1 });
     const tables: TablePreview[] = [];
     for (const p of report.profiles ?? []) {
       const q = await lib.queryFile(out, `SELECT * FROM "${p.table.replace(/"/g, '""')}" LIMIT ${FIRST_ROWS}`);
@@ -57,16 +57,16 @@ function folderBytes(p: string): number {
 }
 
 async function parquet(job: ParquetJob): Promise<ParquetResult> {
-  const r = await lib.run(job.doc, { seed: job.seed, out: job.out, format: 'parquet' });
+  const r = await lib.run(job.doc, { ...job.author, out: job.out, format: 'parquet' });
   return { kind: 'parquet', ok: true, rows: r.rows };
 }
 
 async function generate(job: GenerateJob): Promise<GenerateResult> {
   const t0 = performance.now();
   const onProgress = (table: string, rows: number, total: number) => send({ type: 'progress', id: job.id, table, rows, total, seconds: (performance.now() - t0) / 1000 });
-  const r = await lib.run(job.doc, { seed: job.seed, out: job.out, onTableStart: (t, est) => onProgress(t, 0, est), onProgress, onTableDone: (t, rows) => onProgress(t, rows, rows) });
+  const r = await lib.run(job.doc, { ...job.author, out: job.out, onTableStart: (t, est) => onProgress(t, 0, est), onProgress, onTableDone: (t, rows) => onProgress(t, rows, rows) });
   send({ type: 'progress', id: job.id, table: '', rows: r.rows, total: r.rows, seconds: (performance.now() - t0) / 1000, phase: 'validate' });
-  const report = await lib.validate(job.doc, job.out, { profiles: true, specName: job.specName, dbName: 'generated.duckdb' });
+  const report = await lib.validate(job.doc, job.out, { ...job.author, profiles: true, specName: job.specName, dbName: 'generated.duckdb' });
   return {
     kind: 'generate', ok: true, rows: r.rows, seconds: r.seconds, tables: r.tables.map((t) => ({ table: t.table, rows: t.rows, seconds: t.seconds })),
     score: report.score, verdict: report.ok, reportHtml: lib.renderHtml(report), labels: r.labels, bytes: folderBytes(job.out),

@@ -26,6 +26,15 @@ export class Folder {
     this.root = realpathSync(dir);
   }
 
+  /** Whether an absolute path is inside the folder once its symbolic links are resolved. */
+  contains(abs: string): boolean {
+    try {
+      return this.inside(realpathSync(abs));
+    } catch {
+      return this.inside(resolve(abs)); // not there: reading it reports that
+    }
+  }
+
   private inside(p: string): boolean {
     return p === this.root || p.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep);
   }

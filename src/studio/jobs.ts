@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Spec } from '../index.ts';
 import { packageRoot } from './schema-bundle.ts';
-import type { ChildMessage, GenerateResult, JobError, JobRequest, JobResult, ParquetResult, PreviewResult } from './protocol.ts';
+import type { Author, ChildMessage, GenerateResult, JobError, JobRequest, JobResult, ParquetResult, PreviewResult } from './protocol.ts';
 
 declare const __DATAGEN_DIST__: boolean | undefined;
 
@@ -105,14 +105,14 @@ export class Jobs {
   }
 
   /** Preview a spec at a small scale; a later call cancels this one (JobCancelled). */
-  async preview(doc: Spec, seed?: number): Promise<PreviewResult> {
+  async preview(doc: Spec, author: Author): Promise<PreviewResult> {
     this.cancelPreview();
     const dir = mkdtempSync(join(tmpdir(), 'datagen-studio-preview-'));
     const proc = this.take();
     const mine = { proc, dir };
     this.previewing = mine;
     try {
-      return (await proc.run({ type: 'preview', id: this.nextId++, doc, seed, dir })) as PreviewResult;
+      return (await proc.run({ type: 'preview', id: this.nextId++, doc, author, dir })) as PreviewResult;
     } finally {
       if (this.previewing === mine) {
         this.previewing = null;
@@ -136,12 +136,12 @@ export class Jobs {
     return this.generator;
   }
 
-  async generate(doc: Spec, out: string, specName: string, onProgress: Pending['onProgress'], seed?: number): Promise<GenerateResult> {
-    return (await this.generatorProcess().run({ type: 'generate', id: this.nextId++, doc, seed, out, specName }, onProgress)) as GenerateResult;
+  async generate(doc: Spec, author: Author, out: string, specName: string, onProgress: Pending['onProgress']): Promise<GenerateResult> {
+    return (await this.generatorProcess().run({ type: 'generate', id: this.nextId++, doc, author, out, specName }, onProgress)) as GenerateResult;
   }
 
-  async parquet(doc: Spec, out: string, seed?: number): Promise<ParquetResult> {
-    return (await this.generatorProcess().run({ type: 'parquet', id: this.nextId++, doc, seed, out })) as ParquetResult;
+  async parquet(doc: Spec, author: Author, out: string): Promise<ParquetResult> {
+    return (await this.generatorProcess().run({ type: 'parquet', id: this.nextId++, doc, author, out })) as ParquetResult;
   }
 
   close(): void {

@@ -3,9 +3,11 @@ import type { Spec, ValidationReport } from '../index.ts';
 
 type ColumnProfile = NonNullable<ValidationReport['profiles']>[number]['columns'][number];
 
-export interface PreviewJob { type: 'preview'; id: number; doc: Spec; seed?: number; dir: string }
-export interface GenerateJob { type: 'generate'; id: number; doc: Spec; seed?: number; out: string; specName: string }
-export interface ParquetJob { type: 'parquet'; id: number; doc: Spec; seed?: number; out: string }
+/** The preset and parameter values the page chose (docs/authoring.md): passed to compile, run and validate. */
+export interface Author { preset?: string; set?: Record<string, unknown> }
+export interface PreviewJob { type: 'preview'; id: number; doc: Spec; author: Author; dir: string }
+export interface GenerateJob { type: 'generate'; id: number; doc: Spec; author: Author; out: string; specName: string }
+export interface ParquetJob { type: 'parquet'; id: number; doc: Spec; author: Author; out: string }
 export type JobRequest = PreviewJob | GenerateJob | ParquetJob;
 
 export interface TablePreview {

@@ -28,12 +28,12 @@ import { zipSync } from 'fflate';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { compile, formatLabels, loadSpecText, planTables, queryFile, readLabels, type Spec } from '../index.ts';
+import { compile, type Diagnostic, formatLabels, listPresets, loadSpecTextAt, planTables, queryFile, readLabels, type Spec } from '../index.ts';
 import { pageAssets } from './assets.ts';
 import { FileRefused, Folder, MAX_EDIT_BYTES } from './files.ts';
 import { guard } from './guard.ts';
 import { JobCancelled, JobFailed, Jobs } from './jobs.ts';
-import type { GenerateResult } from './protocol.ts';
+import type { Author, GenerateResult } from './protocol.ts';
 import { bundledSchema } from './schema-bundle.ts';
 
 export interface StudioOptions {
@@ -56,20 +56,42 @@ export const DEFAULT_PORT = 4700;
 export const SQL_ROW_LIMIT = 1000;
 
 export interface CompileAnswer {
-  diagnostics: { severity: string; code: string; path: string; message: string; hint: string; line: number; column: number }[];
+  /** `file`: set when the problem is in an included or preset file (then line:col are in that file). */
+  diagnostics: { severity: string; code: string; path: string; message: string; hint: string; line: number; column: number; file?: string }[];
   ok: boolean;
   tables: ReturnType<typeof planTables> | null;
+  /** The spec's parameters (their values as written) and presets, for the page's form (docs/authoring.md). */
+  params: Record<string, unknown> | null;
+  presets: { name: string; description: string }[];
 }
 
-/** Compile spec text as `datagen compile` does: syntax errors, then compile's diagnostics, each with its line:col. */
-export function compileText(text: string, file = 'spec.json'): CompileAnswer & { doc: Spec | null } {
-  const spec = loadSpecText(text, file);
-  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc);
-  const diags = spec.map.annotate([...spec.warnings, ...compiled.diagnostics]);
+/** What the page chose in its parameter form: a preset and parameter values. */
+function authorOf(b: { preset?: unknown; params?: unknown }): Author {
+  const a: Author = {};
+  if (typeof b.preset === 'string' && b.preset) a.preset = b.preset;
+  if (b.params && typeof b.params === 'object' && !Array.isArray(b.params)) {
+    const entries = Object.entries(b.params as Record<string, unknown>);
+    if (entries.length) a.set = Object.fromEntries(entries.map(([k, v]) => [`params.${k}`, v]));
+  }
+  return a;
+}
+
+/**
+ * Compile spec text as `datagen compile` compiles the file `file` (absolute; its includes and preset files read
+ * relative to it, only inside the folder `allow` accepts): syntax errors, then compile's diagnostics, each at line:col.
+ */
+export function compileText(text: string, file: string, author: Author = {}, allow?: (abs: string) => boolean): CompileAnswer & { doc: Spec | null } {
+  const spec = loadSpecTextAt(text, file, { allow });
+  const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, author);
+  const diags = spec.map.annotate([...spec.warnings, ...compiled.diagnostics]) as (Diagnostic & { file?: string })[];
+  const doc = spec.doc as { params?: unknown } | undefined;
+  const params = doc && typeof doc === 'object' && doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params) ? doc.params as Record<string, unknown> : null;
   return {
-    diagnostics: diags.map((d) => ({ severity: d.severity, code: d.code, path: d.path, message: d.message, hint: d.hint, line: d.line ?? 1, column: d.column ?? 1 })),
+    diagnostics: diags.map((d) => ({ severity: d.severity, code: d.code, path: d.path, message: d.message, hint: d.hint, line: d.line ?? 1, column: d.column ?? 1, ...(d.file ? { file: d.file } : {}) })),
     ok: compiled.plan !== null,
     tables: compiled.plan ? planTables(compiled.plan) : null,
+    params,
+    presets: spec.doc ? listPresets(spec.doc).map((p) => ({ name: p.name, description: p.description })) : [],
     doc: compiled.plan ? (spec.doc as Spec) : null,
   };
 }
@@ -97,6 +119,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   const work = mkdtempSync(join(tmpdir(), 'datagen-studio-'));
   let generation: Generation | null = null;
   let generatedDoc: Spec | null = null;
+  let generatedAuthor: Author = {};
   let reportHtml = '';
   let genCount = 0;
   let genDir = '';
@@ -104,6 +127,17 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
   let port = 0;
+  type Body = { text?: unknown; path?: unknown; preset?: unknown; params?: unknown };
+  /** The file the text is (its includes are read relative to it): the page's open file, else the spec. */
+  const fileOf = (path: unknown) => {
+    try {
+      if (typeof path === 'string' && path) return folder.resolve(path, { mustExist: false });
+    } catch {
+      // not a file of the folder: compiled as the spec
+    }
+    return join(folder.root, specRel ?? 'spec.json');
+  };
+  const compileBody = (b: Body) => compileText(String(b.text ?? ''), fileOf(b.path), authorOf(b), (abs) => folder.contains(abs));
 
   const app = new Hono();
   app.use('*', guard(() => port));
@@ -135,18 +169,18 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   });
 
   app.post('/api/compile', async (c) => {
-    const b = await c.req.json<{ text: string; path?: string }>();
-    const { doc: _doc, ...answer } = compileText(String(b.text ?? ''), b.path ?? specRel ?? 'spec.json');
+    const b = await c.req.json<Body>();
+    const { doc: _doc, ...answer } = compileBody(b);
     return c.json(answer);
   });
 
   app.post('/api/preview', async (c) => {
-    const b = await c.req.json<{ text: string }>();
-    const compiled = compileText(String(b.text ?? ''));
+    const b = await c.req.json<Body>();
+    const compiled = compileBody(b);
     if (!compiled.doc) return c.json({ ok: false, message: 'the spec has errors: fix them to see a preview', diagnostics: compiled.diagnostics.length });
     try {
       const t0 = performance.now();
-      const r = await jobs.preview(compiled.doc);
+      const r = await jobs.preview(compiled.doc, authorOf(b));
       return c.json({ ...r, serverSeconds: (performance.now() - t0) / 1000 });
     } catch (e) {
       if (e instanceof JobCancelled) return c.json({ cancelled: true });
@@ -155,9 +189,10 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   });
 
   app.post('/api/generate', async (c) => {
-    const b = await c.req.json<{ text: string }>();
+    const b = await c.req.json<Body>();
     if (generation?.state === 'running') return c.json(errorBody('DG_STUDIO_BUSY', 'a generation is running', 'wait for it to finish'), 409);
-    const compiled = compileText(String(b.text ?? ''));
+    const compiled = compileBody(b);
+    const author = authorOf(b);
     if (!compiled.doc) return c.json(errorBody('DG_STUDIO_SPEC_ERRORS', 'the spec has errors', 'fix the underlined problems first'), 422);
     const doc = compiled.doc;
     const dir = join(work, `run-${++genCount}`);
@@ -165,7 +200,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
     const g: Generation = { state: 'running', progress: {}, phase: 'generate', seconds: 0 };
     generation = g;
     notify();
-    jobs.generate(doc, join(dir, 'generated.duckdb'), specRel ?? 'spec.json', (m) => {
+    jobs.generate(doc, author, join(dir, 'generated.duckdb'), specRel ?? 'spec.json', (m) => {
       if (m.phase) g.phase = m.phase;
       else if (m.table) g.progress[m.table] = { rows: m.rows, total: m.total };
       g.seconds = m.seconds;
@@ -176,6 +211,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
       genDir = dir;
       reportHtml = html;
       generatedDoc = doc;
+      generatedAuthor = author;
       parquetZip = null;
       g.result = rest;
       g.state = 'done';
@@ -235,9 +271,10 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
     if (name === 'parquet.zip') {
       const dir = genDir;
       const doc = generatedDoc!;
+      const author = generatedAuthor;
       parquetZip ??= (async () => {
         const out = join(dir, 'parquet');
-        if (!existsSync(out)) await jobs.parquet(doc, out);
+        if (!existsSync(out)) await jobs.parquet(doc, author, out);
         return zipFolder(out);
       })();
       const p = parquetZip;

@@ -316,3 +316,61 @@ describe('studio in headless Chromium', () => {
     expect(foreign).toEqual([]);
   });
 });
+
+describe('studio with parameters, presets and includes (docs/authoring.md)', () => {
+  const AUTHORING = new URL('../fixtures/authoring/', import.meta.url);
+  const adir = join(dir, 'authoring');
+  mkdirSync(join(adir, 'shared'), { recursive: true });
+  mkdirSync(join(adir, 'presets'));
+  for (const f of ['shop.json', 'shared/merchants.json', 'presets/busy.json']) copyFileSync(new URL(f, AUTHORING), join(adir, f));
+  const shop = readFileSync(join(adir, 'shop.json'), 'utf8');
+  let s: Studio;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startStudio({ spec: join(adir, 'shop.json'), port: 0 });
+    ({ browser } = await launchBrowser());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  const post = async (path: string, body: unknown) => (await fetch(`${s.url}${path.slice(1)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: s.url.slice(0, -1) }, body: JSON.stringify(body) })).json();
+
+  it('compile reads includes and preset files of the folder, lists params and presets, and refuses an include outside it', async () => {
+    const r = await post('/api/compile', { text: shop, path: 'shop.json' });
+    expect(r.ok).toBe(true);
+    expect(r.tables.map((t: { id: string }) => t.id).sort()).toEqual(['customers', 'merchants', 'orders']);
+    // The spec's own parameters and the included file's.
+    expect(r.params).toMatchObject({ n_customers: 400, orders_per_customer: 3, countries: ['US', 'DE', 'FR'], country_shares: [0.5, 0.3, 0.2] });
+    expect(Object.keys(r.params)).toContain('merchant_names');
+    expect(r.presets).toEqual([{ name: 'small', description: 'A tenth of the customers, for quick checks' }, { name: 'busy', description: 'Three times the orders per customer' }]);
+    const small = await post('/api/compile', { text: shop, path: 'shop.json', preset: 'small' });
+    expect(small.tables.find((t: { id: string }) => t.id === 'customers').estimatedRows).toBe(40);
+    const set = await post('/api/compile', { text: shop, path: 'shop.json', params: { n_customers: 123 } });
+    expect(set.tables.find((t: { id: string }) => t.id === 'customers').estimatedRows).toBe(123);
+    const away = await post('/api/compile', { text: shop.replace('"shared/merchants.json"', '"../outside/secret.json"'), path: 'shop.json' });
+    expect(away.ok).toBe(false);
+    expect(away.diagnostics.map((d: { code: string; message: string }) => `${d.code} ${d.message}`).join('\n')).toMatch(/DG_INCLUDE .*outside the folder this spec may read/);
+    expect(JSON.stringify(away)).not.toContain('secret": true');
+  });
+
+  it('the form: a changed parameter and a picked preset re-preview', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const customers = () => page.textContent('.panel.preview[data-state="done"] .table-preview[data-table="customers"] h3 small');
+    await page.goto(s.url);
+    await page.waitForSelector('.panel.preview[data-state="done"] .table-preview[data-table="orders"]', { timeout: 0 });
+    expect(await customers()).toContain('400 rows');
+    expect(await page.$$eval('.params label.param', (l) => l.map((x) => x.getAttribute('data-param')))).toEqual(expect.arrayContaining(['n_customers', 'orders_per_customer', 'countries', 'country_shares', 'merchant_names']));
+    await page.fill('.params input[name="n_customers"]', '120');
+    await page.press('.params input[name="n_customers"]', 'Enter');
+    await page.waitForFunction(() => document.querySelector('.panel.preview[data-state="done"] .table-preview[data-table="customers"] h3 small')?.textContent?.includes('120 rows'), null, { timeout: 0 });
+    await page.click('.reset-params');
+    await page.selectOption('.params select[name="preset"]', 'small');
+    await page.waitForFunction(() => document.querySelector('.panel.preview[data-state="done"] .table-preview[data-table="customers"] h3 small')?.textContent?.includes(' 40 rows'), null, { timeout: 0 });
+    expect(readFileSync(join(adir, 'shop.json'), 'utf8')).toBe(shop); // the form never edits the spec
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,13 +1,13 @@
 /** The page's calls to its server (same origin; the browser adds the Origin header the server checks). */
 
-export interface Diagnostic { severity: 'error' | 'warning'; code: string; path: string; message: string; hint: string; line: number; column: number }
+export interface Diagnostic { severity: 'error' | 'warning'; code: string; path: string; message: string; hint: string; line: number; column: number; file?: string }
 export interface TableInfo {
   id: string; kind: string; level: number; pk: string | null; estimatedRows: number;
   dependsOn: { table: string; how: 'parent' | 'lookup' | 'effect' | 'reads' }[];
   columns: { name: string; type: string }[];
   printout: string;
 }
-export interface CompileAnswer { diagnostics: Diagnostic[]; ok: boolean; tables: TableInfo[] | null }
+export interface CompileAnswer { diagnostics: Diagnostic[]; ok: boolean; tables: TableInfo[] | null; params: Record<string, unknown> | null; presets: { name: string; description: string }[] }
 export interface ColumnProfile {
   name: string; type: string; nulls: number; distinct: number; distinctApprox?: boolean;
   min?: number | string | null; max?: number | string | null; mean?: number | null; chart: unknown;

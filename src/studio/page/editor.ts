@@ -44,7 +44,8 @@ export interface EditorHooks {
 export function createEditor(parent: HTMLElement, text: string, schema: JSONSchema7 | undefined, hooks: EditorHooks): EditorView {
   const lint = linter(async (view) => {
     const diags = await hooks.check(view.state.doc.toString());
-    return diags.map((d): CmDiagnostic => ({
+    // Problems in included or preset files are listed below the editor, not underlined in this text.
+    return diags.filter((d) => !d.file).map((d): CmDiagnostic => ({
       ...range(view, d),
       severity: d.severity === 'error' ? 'error' : 'warning',
       source: d.code,

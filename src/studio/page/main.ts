@@ -29,7 +29,7 @@ function ErrorBox(props: { error: ApiError | string | null }): VNode<any> | null
 function DiagnosticList(props: { diags: Diagnostic[]; onPick: (d: Diagnostic) => void }): VNode<any> {
   if (!props.diags.length) return h('div', { class: 'diagnostics ok' }, 'no problems');
   return h('ul', { class: 'diagnostics' }, props.diags.map((d) => h('li', { class: d.severity, 'data-line': d.line, 'data-code': d.code, onClick: () => props.onPick(d) }, [
-    h('span', { class: 'pos' }, `${d.line}:${d.column}`), ' ', h('code', null, d.code), ' ', d.message, d.hint ? h('span', { class: 'hint' }, ` (hint: ${d.hint})`) : null,
+    h('span', { class: 'pos' }, `${d.file ? `${d.file}:` : ''}${d.line}:${d.column}`), ' ', h('code', null, d.code), ' ', d.message, d.hint ? h('span', { class: 'hint' }, ` (hint: ${d.hint})`) : null,
     d.path ? h('span', { class: 'path' }, ` ${d.path}`) : null,
   ])));
 }
@@ -55,6 +55,47 @@ function TablePreviewView(props: { t: TablePreview }): VNode<any> {
   ]);
 }
 
+interface Author { preset: string; params: Record<string, unknown> }
+
+/**
+ * The spec's parameters and presets (docs/authoring.md): a preset picker and one field per parameter; a changed
+ * value is sent as an override (`--set params.<name>=…`) and re-previews. The spec text is not changed.
+ */
+function ParamsForm(props: { params: Record<string, unknown>; presets: { name: string; description: string }[]; author: Author; onChange: (a: Author) => void }): VNode<any> {
+  const { author, onChange } = props;
+  const setParam = (name: string, value: unknown) => onChange({ ...author, params: { ...author.params, [name]: value } });
+  const field = (name: string, written: unknown) => {
+    const value = name in author.params ? author.params[name] : written;
+    const changed = name in author.params;
+    if (typeof written === 'boolean') return h('input', { type: 'checkbox', name, checked: Boolean(value), onChange: (e: Event) => setParam(name, (e.target as HTMLInputElement).checked) });
+    if (typeof written === 'number') {
+      return h('input', { type: 'number', step: 'any', name, value: String(value), class: changed ? 'changed' : '', onChange: (e: Event) => {
+        const v = (e.target as HTMLInputElement).value;
+        if (v !== '' && Number.isFinite(Number(v))) setParam(name, Number(v));
+      } });
+    }
+    if (typeof written === 'string') return h('input', { type: 'text', name, value: String(value), class: changed ? 'changed' : '', onChange: (e: Event) => setParam(name, (e.target as HTMLInputElement).value) });
+    return h('input', { type: 'text', name, value: JSON.stringify(value), class: `json${changed ? ' changed' : ''}`, title: 'JSON', onChange: (e: Event) => {
+      const el = e.target as HTMLInputElement;
+      try {
+        setParam(name, JSON.parse(el.value));
+        el.setCustomValidity('');
+      } catch {
+        el.setCustomValidity('not valid JSON');
+        el.reportValidity();
+      }
+    } });
+  };
+  return h('div', { class: 'params' }, [
+    props.presets.length ? h('label', { class: 'preset' }, ['preset ', h('select', { name: 'preset', value: author.preset, onChange: (e: Event) => onChange({ ...author, preset: (e.target as HTMLSelectElement).value }) }, [
+      h('option', { value: '' }, '(none)'),
+      ...props.presets.map((p) => h('option', { value: p.name, title: p.description }, p.description ? `${p.name} — ${p.description}` : p.name)),
+    ])]) : null,
+    ...Object.entries(props.params).map(([name, written]) => h('label', { class: 'param', 'data-param': name }, [h('span', null, name), field(name, written)])),
+    Object.keys(author.params).length || author.preset ? h('button', { class: 'reset-params', onClick: () => onChange({ preset: '', params: {} }) }, 'reset') : null,
+  ]);
+}
+
 function App(): VNode<any> {
   const editorEl = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -76,16 +117,22 @@ function App(): VNode<any> {
   const previewAbort = useRef<AbortController | null>(null);
   const openedRef = useRef(opened);
   openedRef.current = opened;
+  const [author, setAuthor] = useState<Author>({ preset: '', params: {} });
+  const authorRef = useRef(author);
+  authorRef.current = author;
+  /** What every compile, preview and generate request carries besides the text. */
+  const context = () => ({ path: openedRef.current.path ?? undefined, preset: authorRef.current.preset || undefined, params: authorRef.current.params });
 
   async function runPreview(source: string) {
-    if (source === lastPreviewed.current) return;
-    lastPreviewed.current = source;
+    const key = JSON.stringify([source, authorRef.current]);
+    if (key === lastPreviewed.current) return;
+    lastPreviewed.current = key;
     previewAbort.current?.abort();
     const ac = new AbortController();
     previewAbort.current = ac;
     setPreviewing(true);
     try {
-      const r = await call<PreviewAnswer>('POST', '/api/preview', { text: source }, ac.signal);
+      const r = await call<PreviewAnswer>('POST', '/api/preview', { text: source, ...context() }, ac.signal);
       if (r.cancelled || ac.signal.aborted) return;
       setPreview(r);
     } catch (e) {
@@ -96,7 +143,7 @@ function App(): VNode<any> {
   }
 
   async function check(source: string): Promise<Diagnostic[]> {
-    const r = await call<CompileAnswer>('POST', '/api/compile', { text: source, path: openedRef.current.path ?? undefined });
+    const r = await call<CompileAnswer>('POST', '/api/compile', { text: source, ...context() });
     setCompiled(r);
     if (r.ok) void runPreview(source);
     return r.diagnostics;
@@ -149,10 +196,16 @@ function App(): VNode<any> {
     })().catch((e) => setError(errorText(e)));
   }, []);
 
+  function changeAuthor(next: Author) {
+    authorRef.current = next;
+    setAuthor(next);
+    if (view.current) void check(view.current.state.doc.toString());
+  }
+
   async function generate() {
     setError(null);
     try {
-      await call('POST', '/api/generate', { text: view.current!.state.doc.toString() });
+      await call('POST', '/api/generate', { text: view.current!.state.doc.toString(), ...context() });
     } catch (e) {
       return setError(e instanceof RequestFailed ? e.error : errorText(e));
     }
@@ -213,6 +266,7 @@ function App(): VNode<any> {
         } }),
       ]),
       h('div', { class: 'right' }, [
+        compiled && (compiled.params || compiled.presets.length) ? h(ParamsForm, { params: compiled.params ?? {}, presets: compiled.presets, author, onChange: changeAuthor }) : null,
         h('nav', { class: 'tabs', role: 'tablist' }, tabs.map(([id, label]) => h('button', { role: 'tab', 'aria-selected': tab === id, class: tab === id ? 'active' : '', 'data-tab': id, onClick: () => setTab(id) }, label))),
         tab === 'preview' ? h('div', { class: 'panel preview', 'data-state': previewing ? 'running' : preview?.ok ? 'done' : 'idle' }, [
           previewing ? h('div', { class: 'busy' }, 'previewing…') : null,
