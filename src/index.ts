@@ -90,3 +90,23 @@ export function planTables(plan: Plan): PlanTableInfo[] {
     };
   });
 }
+
+/**
+ * Parse spec text as if it were the file `file` (absolute): its includes and preset files are read relative to it,
+ * as `loadSpec` reads them. `allow` may refuse some of them (datagen studio reads only files inside the spec's
+ * folder): a refused file is a DG_FILE error at its reference. For an editor holding unsaved text of a spec.
+ */
+export function loadSpecTextAt(text: string, file: string, opts: { allow?: (abs: string) => boolean } = {}): LoadedSpec {
+  const spec = loadSpecText(text, file);
+  if (spec.diagnostics.length || !hasIncludes(spec.doc)) return spec;
+  const read = (abs: string, display: string): LoadedSpec => (opts.allow && !opts.allow(abs)
+    ? { file: abs, doc: undefined, map: new SourceMap('', undefined), diagnostics: [diag('DG_FILE', '', `${display} is outside the folder this spec may read`, 'keep included and preset files beside the spec')], warnings: [] }
+    : loadJsonFile(abs, display));
+  const r = resolveIncludes(spec as LoadedSpec & { doc: Record<string, never> }, file, basename(file), read);
+  return { file, doc: r.doc, map: r.map, diagnostics: r.diagnostics, warnings: [...spec.warnings, ...r.warnings] };
+}
+import { basename } from 'node:path';
+import { diag } from './diagnostics/diagnostic.ts';
+import { SourceMap } from './diagnostics/source-map.ts';
+import { loadJsonFile, loadSpecText, type LoadedSpec } from './spec/load.ts';
+import { hasIncludes, resolveIncludes } from './spec/includes.ts';
