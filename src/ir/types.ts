@@ -387,7 +387,8 @@ export interface RowParam { code: string; refs: ColumnRef[] }
  * A column an expression reads: of the row itself (table null), of the primary parent's row, of the table's plain
  * pick, or — `pick` set — of the row that the row's keyed lookups from that table picked.
  */
-export interface ColumnRef { table: string | null; column: string; pick?: KeyedPick }
+/** `end`: in an edge table, `source.col` / `target.col` read that end's row of the node table (`table`). */
+export interface ColumnRef { table: string | null; column: string; pick?: KeyedPick; end?: 'source' | 'target' }
 
 /** A row of `table` matched on `on` (local = remote), uniform among the matches or ∝ `weightsBy`; drawn from `stream`. */
 export interface KeyedPick { table: string; on: KeyPair[]; weightsBy: string | null; stream: number }

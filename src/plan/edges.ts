@@ -6,7 +6,7 @@ import type { ColumnPlan, EdgePlan } from '../ir/types.ts';
  * An edge table (extension, docs/behaviours/relations.md): a fact with `edges` whose primary parent is the node
  * table. Each node row draws `fanout` targets among the rows of the same table (src/model/graph.ts); the rows
  * are its edges. Lookups of the node table read the edge's source row, or its target row (`"end": "target"`);
- * an expression's `<node>.col` would not say which end, so it is refused (read the end through a lookup).
+ * expressions read them as `source.col` / `target.col`; `<node>.col` would not say which end, so it is refused.
  */
 export function planEdges(ctx: PlanContext, node: Json, path: string, parent: string, columns: ColumnPlan[]): EdgePlan | undefined {
   const e = node.edges;
@@ -40,9 +40,9 @@ export function planEdges(ctx: PlanContext, node: Json, path: string, parent: st
   for (const c of columns) {
     const g = c.generator;
     const refs = g.kind === 'expression' ? g.refs : g.kind === 'distribution' ? Object.values(g.exprs ?? {}).flatMap((x) => x.refs) : [];
-    if (refs.some((r) => r.table === parent)) {
+    if (refs.some((r) => r.table === parent && !r.end)) {
       const i = (node.columns as Json[]).findIndex((x) => x?.name === c.name);
-      return error(ctx, 'DG_AMBIGUOUS_PICK', `${path}/columns/${i}/generator`, `"${c.name}" reads "${parent}.…" in an edge table, where a row has two "${parent}" rows (its source and its target)`, `add a lookup of the column you need ({"lookup": {"from": "${parent}.<column>", "end": "source"}} or "end": "target") and use that column`);
+      return error(ctx, 'DG_AMBIGUOUS_PICK', `${path}/columns/${i}/generator`, `"${c.name}" reads "${parent}.…" in an edge table, where a row has two "${parent}" rows (its source and its target)`, `write source.<column> or target.<column> for the end you mean (or look it up with {"lookup": {"from": "${parent}.<column>", "end": "target"}})`);
     }
   }
   return {

@@ -33,6 +33,8 @@ describe('edge tables (graphs)', () => {
     expect(f.unordered).toBe(0);
     expect(f.dups).toBe(0);
     expect(Math.abs(f.same - 0.7)).toBeLessThan(4 * Math.sqrt((0.7 * 0.3) / f.n) + 0.005);
+    // source.city / target.city in an expression read the same rows as the end lookups.
+    expect(await db.value('SELECT count(*) FROM friendship WHERE same_city <> (city_a = city_b)')).toBe(0);
     // The looked-up columns of each end belong to that end's row.
     expect(await db.value('SELECT count(*) FROM friendship x JOIN "user" a ON a.user_id = x.user_a JOIN "user" b ON b.user_id = x.user_b WHERE a.city <> x.city_a OR b.city <> x.city_b')).toBe(0);
     const g = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE follower_id = followee_id) AS loops,

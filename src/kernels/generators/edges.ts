@@ -17,8 +17,13 @@ const chunkEnds = new WeakMap<Map<string, ColumnData>, { source: Float64Array; t
  * of a chunk reads the same ends.
  */
 export function edgeEnd(p: LookupProgram, ctx: ChunkContext): ColumnData {
+  return ctx.store.column(p.table, p.column).gather(edgeEndRows(ctx, p.via === 'target' ? 'target' : 'source'), ctx.n);
+}
+
+/** The node-table rows of the chunk's edges' sources or targets (also read by expressions' `source.col` / `target.col`). */
+export function edgeEndRows(ctx: ChunkContext, end: 'source' | 'target'): Float64Array {
   const ends = endsOf(ctx);
-  return ctx.store.column(p.table, p.column).gather(p.via === 'target' ? ends.target : ends.source, ctx.n);
+  return end === 'target' ? ends.target : ends.source;
 }
 
 function endsOf(ctx: ChunkContext): { source: Float64Array; target: Float64Array } {

@@ -1,6 +1,7 @@
 import { ColumnData } from '../../model/column-data.ts';
 import { compileExpression, type ExprRef, parseExpression, type ParsedExpression } from '../../expr/expression.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
+import { edgeEndRows } from './edges.ts';
 import type { GeneratorKernel } from '../types.ts';
 
 const parsed = new Map<string, ParsedExpression>();
@@ -16,6 +17,8 @@ export const expression: GeneratorKernel<'expression'> = (p, col, ctx) => {
   const parents = ctx.table.rows.kind !== 'fixed' ? ctx.table.rows.parent : null;
   const bind = (ref: ExprRef) => {
     if (ref.kind === 'column') return ctx.cols.get(ref.column)!.values();
+    const end = p.refs.find((r) => r.end === ref.table && r.column === ref.column);
+    if (end) return ctx.store.column(end.table!, ref.column).gather(edgeEndRows(ctx, end.end!), ctx.n).values();
     const table = ref.table === 'parent' ? parents! : ref.table;
     const pick = p.refs.find((r) => r.table === table && r.pick)?.pick;
     return ctx.store.column(table, ref.column).gather(pick ? keyedRows(pick, ctx) : ctx.linkedRows(table), ctx.n).values();

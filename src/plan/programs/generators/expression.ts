@@ -29,6 +29,12 @@ export const expression: GeneratorPlanner<'expression'> = {
         refs.push({ table: null, column: ref.column });
         continue;
       }
+      if (isEdgeEnd(ctx, ref.table)) {
+        // An edge table's ends (docs/behaviours/relations.md): rows of its node table, parents[0].
+        if (!findColumn(ctx.nodes.get(parents[0])?.node, ref.column)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/code`, `expression uses "${ref.table}.${ref.column}", but the node table "${parents[0]}" has no column "${ref.column}"`, didYouMean(ref.column, columnNames(ctx.nodes.get(parents[0])?.node)));
+        refs.push({ table: parents[0], column: ref.column, end: ref.table as 'source' | 'target' });
+        continue;
+      }
       const table = ref.table === 'parent' ? parents[0] : ref.table;
       if (!table) return error(ctx, 'DG_NO_PARENT', `${path}/code`, `expression uses "parent.${ref.column}" but "${ctx.node.id}" has no parents`, 'add "parents" to the node or remove the parent reference');
       const entry = ctx.nodes.get(table);
@@ -46,7 +52,7 @@ export const expression: GeneratorPlanner<'expression'> = {
       refs.push(pick ? { table, column: ref.column, pick } : { table, column: ref.column });
     }
     const typeOf = (ref: ExprRef): ExprType => {
-      const node = ref.kind === 'column' ? ctx.node : ctx.nodes.get(ref.table === 'parent' ? parents[0] : ref.table)?.node;
+      const node = ref.kind === 'column' ? ctx.node : ctx.nodes.get(ref.table === 'parent' || isEdgeEnd(ctx, ref.table) ? parents[0] : ref.table)?.node;
       const t = findColumn(node, ref.column)?.type;
       if (typeof t === 'string' && t.startsWith('list<')) return 'list';
       return t === 'string' || t === 'json' ? 'string' : t === undefined ? 'unknown' : 'number';
@@ -61,6 +67,11 @@ export const expression: GeneratorPlanner<'expression'> = {
     return rand.length ? { kind: 'expression', code: args.code, refs, rand } : { kind: 'expression', code: args.code, refs };
   },
 };
+
+/** `source` / `target` in an edge table (a fact with `edges`): the edge's ends, rows of its node table. */
+function isEdgeEnd(ctx: ColumnContext, table: string): boolean {
+  return (table === 'source' || table === 'target') && ctx.node.edges !== undefined && ctx.node.edges !== null && Array.isArray(ctx.node.parents) && ctx.node.parents.length > 0;
+}
 
 /**
  * The row an expression reads in `table` (not the primary parent): the keyed pick when the row's lookups from
