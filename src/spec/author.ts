@@ -11,7 +11,7 @@
  */
 import { diag, type Diagnostic, hasErrors, isUnderPointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
-import { child, clone, isObject, type JsonObject } from './json-tree.ts';
+import { clone, isObject, type JsonObject } from './json-tree.ts';
 import { applySetting, parseSettings, type Settings } from './overrides.ts';
 import { type ParamSource, resolveParams } from './params.ts';
 import { applyPreset, checkPresets, type Origin } from './presets.ts';
@@ -37,7 +37,7 @@ export interface Authored {
 }
 
 /** Keys only the authoring stage reads; none of them reaches the compiler. */
-export const AUTHORING_KEYS = ['params', 'presets', 'include'];
+const AUTHORING_KEYS = ['params', 'presets', 'include'];
 
 /** Whether a document uses anything of the authoring stage (params, presets, overrides). */
 function needsAuthoring(doc: unknown, o: AuthorOptions): boolean {
@@ -117,6 +117,3 @@ export function relate(diags: Diagnostic[], origins: readonly Origin[], renames:
     return o ? { ...moved, related: { ...o.related } } : moved;
   });
 }
-
-/** `child` re-exported for callers building pointers into the authoring keys. */
-export { child };

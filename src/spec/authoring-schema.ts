@@ -9,7 +9,7 @@ import { DOCUMENT_SCHEMA_ID, SCHEMA_ID_BASE, loadSchemas } from './schema-regist
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Node = { [k: string]: Json };
 
-export const AUTHORING_SCHEMA_ID = 'https://datagen.dev/schemas/datagen-authoring.schema.json';
+const AUTHORING_SCHEMA_ID = 'https://datagen.dev/schemas/datagen-authoring.schema.json';
 
 const isObject = (x: Json | undefined): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
 

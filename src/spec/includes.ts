@@ -27,7 +27,7 @@ export interface Segment {
 }
 
 /** How deep includes may nest. */
-export const MAX_INCLUDE_DEPTH = 32;
+const MAX_INCLUDE_DEPTH = 32;
 
 /** Keys whose arrays concatenate across files. */
 const CONCATENATED = new Set(['nodes', 'scenarios']);

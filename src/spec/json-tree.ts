@@ -31,11 +31,6 @@ export function child(ptr: string, ...segments: (string | number)[]): string {
   return ptr + pointer(...segments);
 }
 
-/** Whether `path` is `prefix` or below it (pointer segments, not characters: /a/1 is not below /a/10). */
-export function isUnder(path: string, prefix: string): boolean {
-  return prefix === '' || path === prefix || path.startsWith(prefix + '/');
-}
-
 /**
  * JSON Merge Patch (RFC 7396): objects merge key by key, `null` deletes a key, anything else (arrays
  * included) replaces the target. Returns the patched copy; `wrote` receives the pointer of every value the

@@ -59,7 +59,7 @@ export function parseSettings(settings: Settings | undefined): { settings: Setti
 }
 
 /** Pointer segments of a dotted path or a JSON pointer, or what is wrong with it. */
-export function parsePath(path: string): string[] | string {
+function parsePath(path: string): string[] | string {
   if (path === '') return 'the path is empty';
   if (path.startsWith('/')) return pointerSegments(path);
   const segs = path.split('.');

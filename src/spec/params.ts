@@ -8,7 +8,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { child, clone, isObject, type JsonObject, type JsonValue } from './json-tree.ts';
 
 /** The key of a parameter reference. */
-export const PARAM_KEY = '$param';
+const PARAM_KEY = '$param';
 
 /** Where a parameter's current value was written: its declaration, a preset or an override. */
 export interface ParamSource {
@@ -25,7 +25,7 @@ export interface Substitution {
   source: ParamSource;
 }
 
-export function isParamRef(x: unknown): x is JsonObject {
+function isParamRef(x: unknown): x is JsonObject {
   return isObject(x) && PARAM_KEY in x;
 }
 

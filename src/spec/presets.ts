@@ -9,7 +9,7 @@ import { child, isObject, jsonType, type JsonObject, mergePatch } from './json-t
 import type { ParamSource } from './params.ts';
 
 /** Top-level keys a preset may patch (besides `params`), and its own `description`. */
-export const PRESET_PATCHABLE = ['version', 'metadata', 'timeframe', 'nodes', 'constraints', 'targets', 'dag', 'seed', 'scenarios', 'params'];
+const PRESET_PATCHABLE = ['version', 'metadata', 'timeframe', 'nodes', 'constraints', 'targets', 'dag', 'seed', 'scenarios', 'params'];
 
 export interface PresetInfo {
   name: string;
@@ -83,10 +83,6 @@ export function applyPreset(doc: JsonObject, name: string, sources: Map<string, 
   return out;
 }
 
-/** The names, for a hint. */
-export function presetNames(doc: unknown): string[] {
-  return isObject(doc) && isObject(doc.presets) ? Object.keys(doc.presets) : [];
-}
 
 /** The presets of a document (loaded with loadSpec: preset files read) with their descriptions, in their order. */
 export function listPresets(doc: unknown): PresetInfo[] {

@@ -28,8 +28,8 @@ function isFakerKey(k: string): boolean {
 }
 const CURVE_TYPES = ['logarithmic', 'exponential', 'linear'];
 /** A log-scale μ above this (median e^20 ≈ 4.9e8) is almost surely the distribution's own mean. */
-export const LOGNORMAL_MEAN_LIMIT = 20;
-export const LOGNORMAL_SIGMA_LIMIT = 10;
+const LOGNORMAL_MEAN_LIMIT = 20;
+const LOGNORMAL_SIGMA_LIMIT = 10;
 
 /** A value the rewrite moved: a diagnostic at/under `from` (rewritten document) is about `to` (as written). */
 export interface Rename {

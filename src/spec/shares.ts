@@ -6,7 +6,7 @@
  */
 import { type Diagnostic, warn } from '../diagnostics/diagnostic.ts';
 
-export const SHARE_TOLERANCE = 1e-6;
+const SHARE_TOLERANCE = 1e-6;
 
 /** The warning for `weights` at `path` (`what`: "choice weights", "segment shares"), or undefined. */
 export function sharesProblem(weights: readonly unknown[], path: string, what: string): Diagnostic | undefined {

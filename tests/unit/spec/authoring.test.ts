@@ -219,7 +219,7 @@ describe('robustness', () => {
       often({ $param: 'n' }, fc.oneof(ref, json)), fc.option(fc.constantFrom('a', 'b', 'zz'), { nil: undefined }),
       often([] as string[], fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('params.n=3', 'nodes.0.rows=4', '/metadata/name=x', 'params.n={"$param": "n"}')), { maxLength: 3 })),
       (extra, rows, preset, set) => {
-        const r = compile(spec(extra, rows), { preset, set });
+        const r = compile(spec(extra, rows), { preset, set: set as string[] });
         for (const d of r.diagnostics) {
           expect(d.code).toMatch(/^DG_[A-Z_]+$/);
           expect(d.path === '' || d.path.startsWith('/')).toBe(true);
