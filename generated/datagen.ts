@@ -399,13 +399,13 @@ export interface Node {
      */
     preferential?: boolean;
     /**
-     * The share of edges that join two nodes with equal values of column.
+     * The share of edges that join two nodes with equal values of column (of every column, for a list).
      */
     homophily?: {
       /**
-       * A column of the node table (city, favourite category).
+       * A column of the node table (city), or several (nodes are alike when they agree on all of them).
        */
-      column: string;
+      column: string | string[];
       /**
        * The share of edges joining equal values (each draw is within the node's group with this probability).
        */

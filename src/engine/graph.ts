@@ -1,13 +1,14 @@
 import type { TablePlan } from '../ir/types.ts';
 import { GraphModel } from '../model/graph.ts';
 import type { Store } from '../model/store.ts';
+import { joinKey } from '../model/column-data.ts';
 
 const graphs = new WeakMap<Store, Map<string, GraphModel>>();
 
 /**
  * The graph of an edge table (`RowModel.edges`, src/model/graph.ts) over its node table, built once per store
  * (run or worker) from the nodes' drawn degrees (`drawn`: the fanout counts, before the edge rules), the
- * weights_by / preferential weights and the homophily column of the node table. The layout's per-node row
+ * weights_by / preferential weights and the homophily columns of the node table. The layout's per-node row
  * counts and the rows' ends come from the same model, so they always agree.
  */
 export function edgeGraph(table: TablePlan, store: Store, drawn: () => Int32Array): GraphModel {
@@ -26,15 +27,16 @@ export function edgeGraph(table: TablePlan, store: Store, drawn: () => Int32Arra
   else if (e.preferential) weights = Float64Array.from(degrees, (d) => d + 1);
   let groups: Int32Array | null = null;
   if (e.homophily) {
-    const col = store.column(node, e.homophily.column);
+    const cols = e.homophily.columns.map((c) => store.column(node, c));
     const ids = new Map<string | number, number>();
     groups = new Int32Array(n);
     for (let r = 0; r < n; r++) {
-      const k = col.key(r);
-      if (k === null || (typeof k === 'number' && Number.isNaN(k))) {
+      // A null in any of the columns: no group (its draws go to the other nodes).
+      if (cols.some((c) => c.key(r) === null || (typeof c.key(r) === 'number' && Number.isNaN(c.key(r) as number)))) {
         groups[r] = -1;
         continue;
       }
+      const k = cols.length === 1 ? cols[0].key(r)! : joinKey(cols, r);
       let id = ids.get(k);
       if (id === undefined) ids.set(k, (id = ids.size));
       groups[r] = id;

@@ -306,7 +306,8 @@ export interface EdgePlan {
   /** Target weights: a numeric column of the node table, 'degree' (the targets' own drawn degree + 1), or null (uniform). */
   weightsBy: string | null;
   preferential: boolean;
-  homophily: { column: string; probability: number } | null;
+  /** Nodes are in one group when they have equal values of every column. */
+  homophily: { columns: string[]; probability: number } | null;
   reciprocity: number;
   undirected: boolean;
   allowSelfLoops: boolean;

@@ -1,4 +1,5 @@
-import { error, findColumn, isNumber, type Json, type PlanContext, resolveRef } from './context.ts';
+import { columnNames, error, findColumn, isNumber, type Json, type PlanContext, resolveRef } from './context.ts';
+import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../model/rng.ts';
 import type { ColumnPlan, EdgePlan } from '../ir/types.ts';
 
@@ -28,9 +29,15 @@ export function planEdges(ctx: PlanContext, node: Json, path: string, parent: st
   let homophily: EdgePlan['homophily'] = null;
   if (e.homophily !== undefined) {
     const h = e.homophily;
-    if (typeof h?.column !== 'string' || !findColumn(nodeTable, h.column)) return error(ctx, 'DG_UNKNOWN_COLUMN', `${at}/homophily/column`, `homophily names column ${JSON.stringify(h?.column)}, which the node table "${parent}" does not have`, `name a column of "${parent}" (e.g. its city)`);
+    const names: unknown[] = Array.isArray(h?.column) ? h.column : [h?.column];
+    if (names.length === 0) return error(ctx, 'DG_BAD_PARAM', `${at}/homophily/column`, 'homophily needs at least one column', 'e.g. "city", or ["city", "favourite_category"]');
+    for (let i = 0; i < names.length; i++) {
+      const c = names[i];
+      const cpath = Array.isArray(h.column) ? `${at}/homophily/column/${i}` : `${at}/homophily/column`;
+      if (typeof c !== 'string' || !findColumn(nodeTable, c)) return error(ctx, 'DG_UNKNOWN_COLUMN', cpath, `homophily names column ${JSON.stringify(c)}, which the node table "${parent}" does not have`, didYouMean(String(c), columnNames(nodeTable)));
+    }
     if (!(isNumber(h.probability) && h.probability >= 0 && h.probability <= 1)) return error(ctx, 'DG_OUT_OF_RANGE', `${at}/homophily/probability`, `homophily probability ${JSON.stringify(h.probability)} must be in [0, 1]`, 'the share of edges joining equal values, e.g. 0.6');
-    homophily = { column: h.column, probability: h.probability };
+    homophily = { columns: names as string[], probability: h.probability };
   }
   const undirected = e.undirected === true;
   const reciprocity = e.reciprocity ?? 0;

@@ -62,7 +62,7 @@ function describeEdges(e: EdgePlan): string {
   return [
     e.undirected ? 'undirected' : 'directed',
     e.weightsBy ? `targets ∝ ${e.weightsBy}` : e.preferential ? 'targets ∝ degree + 1' : 'targets uniform',
-    e.homophily ? `homophily ${e.homophily.column} ${e.homophily.probability}` : '',
+    e.homophily ? `homophily ${e.homophily.columns.join(' + ')} ${e.homophily.probability}` : '',
     e.reciprocity ? `reciprocity ${e.reciprocity}` : '',
     e.allowSelfLoops ? 'self-loops allowed' : 'no self-loops',
     e.uniquePairs ? 'unique pairs' : 'repeated pairs allowed',

@@ -39,7 +39,7 @@ export function computeRetain(tables: TablePlan[]): void {
       add(t.rows.parent, t.rows.funnel.startFrom);
     }
     if (t.inheritedTime) add(t.inheritedTime.parent, t.inheritedTime.column);
-    if (t.rows.kind === 'fanout' && t.rows.edges) add(t.rows.parent, t.rows.edges.weightsBy, t.rows.edges.homophily?.column ?? null);
+    if (t.rows.kind === 'fanout' && t.rows.edges) add(t.rows.parent, t.rows.edges.weightsBy, ...(t.rows.edges.homophily?.columns ?? []));
     for (const p of t.picks) {
       if (p.weightsBy) add(p.table, p.weightsBy);
       addScale(p.segments);

@@ -161,16 +161,16 @@ export const edgeChecks: CheckModule = async (ctx) => {
       }));
     }
     if (e.homophily) {
-      const C = ident(e.homophily.column);
+      const equal = e.homophily.columns.map((c) => `a.${ident(c)} = b.${ident(c)}`).join(' AND ');
       const K = ident(node.pk);
       const N = ident(node.id);
-      const same = n((await one(ctx, `SELECT avg(CASE WHEN a.${C} = b.${C} THEN 1 ELSE 0 END) AS s FROM ${T} x JOIN ${N} a ON a.${K} = x.${S} JOIN ${N} b ON b.${K} = x.${D}`)).s);
+      const same = n((await one(ctx, `SELECT avg(CASE WHEN ${equal} THEN 1 ELSE 0 END) AS s FROM ${T} x JOIN ${N} a ON a.${K} = x.${S} JOIN ${N} b ON b.${K} = x.${D}`)).s);
       const h = e.homophily.probability;
       const tol = 4 * Math.sqrt(Math.max(h * (1 - h), 1 / rows) / rows) + 0.01;
       out.push(result({
-        check: 'edge_homophily', category: 'behavioural', table: t.id, column: e.homophily.column, hard: false, specPath: nodePath(ctx, t.id, 'edges', 'homophily'),
+        check: 'edge_homophily', category: 'behavioural', table: t.id, column: e.homophily.columns.join(', '), hard: false, specPath: nodePath(ctx, t.id, 'edges', 'homophily'),
         ok: Math.abs(same - h) <= tol, expected: h, observed: round(same), tolerance: round(tol),
-        message: `share of ${t.id} edges joining equal ${e.homophily.column} ${round(same)}, homophily ${h} declared`,
+        message: `share of ${t.id} edges joining equal ${e.homophily.columns.join(' and ')} ${round(same)}, homophily ${h} declared`,
       }));
     }
     const f = t.rows.fanout;

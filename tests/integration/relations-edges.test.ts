@@ -62,6 +62,18 @@ describe('edge tables (graphs)', () => {
     expect(report.score).toBe(100);
   });
 
+  it('homophily on several columns: the share of edges whose ends agree on all of them', async () => {
+    const doc = structuredClone(SOCIAL);
+    doc.nodes[0].rows = 4000;
+    doc.nodes[1].edges.homophily = { column: ['city', 'favourite_category'], probability: 0.5 };
+    const { db, file } = await open(doc);
+    const r = (await db.rows(`SELECT count(*) AS n, avg((a.city = b.city AND a.favourite_category = b.favourite_category)::INT) AS same
+      FROM friendship x JOIN "user" a ON a.user_id = x.user_a JOIN "user" b ON b.user_id = x.user_b`))[0];
+    expect(Math.abs(r.same - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / r.n) + 0.01);
+    const check = (await validate(doc, file)).checks.find((c) => c.check === 'edge_homophily');
+    expect(check).toMatchObject({ status: 'pass', column: 'city, favourite_category', expected: 0.5 });
+  });
+
   it('degree: without lifetimes, edges per node = fanout mean × (1 + ρ), ρ = r / (2 − r)', async () => {
     const doc = structuredClone(SOCIAL);
     doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
