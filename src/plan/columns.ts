@@ -1,7 +1,7 @@
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { sharesProblem } from '../spec/shares.ts';
 import { GENERATORS, MODIFIERS, PLANNED_MODIFIERS } from './programs/index.ts';
-import { listTypeFits } from './lists.ts';
+import { listGeneratorFits, listTypeFits } from './lists.ts';
 import { columnContext, error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import type { ColumnPlan, ColumnType, GeneratorProgram, ModifierProgram } from '../ir/types.ts';
 
@@ -22,6 +22,7 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
     const hint = /^list</.test(type) ? 'list columns hold floats, ints or strings: list<float>, list<int> or list<string>; use "json" for anything else' : alias[type] ? `did you mean "${alias[type]}"?` : didYouMean(String(type), Object.keys(SQL_TYPES));
     return error(ctx, /^list</.test(type) ? 'DG_NOT_SUPPORTED' : 'DG_BAD_TYPE', `${ctx.path}/type`, `column type ${JSON.stringify(type)} is not supported`, hint);
   }
+  if (!listGeneratorFits(ctx, column.generator)) return undefined;
   const gen = planGenerator(ctx, column.generator);
   // Choice weights written as shares must sum to 1 (a segment column's are checked as segment shares).
   const sb = node?.segment_behavior;

@@ -12,6 +12,27 @@ const LIST_KINDS: Partial<Record<GeneratorProgram['kind'], string[]>> = {
   sample: ['list<string>', 'list<int>', 'list<float>'],
 };
 
+/** Spec generator keys that can fill a list column (`distribution` only as a Dirichlet). */
+const LIST_GENERATORS = new Set(['dirichlet', 'vector', 'sample', 'lookup']);
+
+/**
+ * Before its generator is planned: a list column whose generator can only make one value per row is refused here
+ * (DG_TYPE_MISMATCH), so the generator's own checks do not judge its arguments against a list type.
+ */
+export function listGeneratorFits(ctx: ColumnContext, generator: unknown): boolean {
+  if (!isListType(ctx.type) || !generator || typeof generator !== 'object') return true;
+  const keys = Object.keys(generator);
+  if (keys.length !== 1) return true;
+  const key = keys[0];
+  const args = (generator as Record<string, { type?: unknown } | undefined>)[key];
+  if (LIST_GENERATORS.has(key) || (key === 'distribution' && args?.type === 'dirichlet')) return true;
+  const hint = key === 'choice' ? 'for k distinct choices per row use {"sample": {"choices": […], "k": 2}}' : key === 'distribution' ? 'for a vector of draws use {"vector": {"type": …, "params": …, "length": 8}}' : LIST_HINT;
+  error(ctx, 'DG_TYPE_MISMATCH', `${ctx.path}/generator/${key}`, `the ${ctx.type} column "${ctx.column.name}" cannot be filled by ${key}, which makes one value per row`, hint);
+  return false;
+}
+
+const LIST_HINT = 'lists come from dirichlet (list<float>), vector (list<float> or list<int>), sample (k distinct choices) or a lookup of a column of the same list type';
+
 /** Whether `gen` fits the column's type (reports DG_TYPE_MISMATCH otherwise). Modifiers on a list column are refused too. */
 export function listTypeFits(ctx: ColumnContext, gen: GeneratorProgram, modifiers: unknown): boolean {
   const type = ctx.type;
@@ -32,7 +53,7 @@ export function listTypeFits(ctx: ColumnContext, gen: GeneratorProgram, modifier
     }
     if (fits?.includes(type) || (source !== undefined && source === type)) return true;
     const why = fits ? `${gen.kind} makes ${fits.join(' or ')}` : source !== undefined ? `it looks up ${from}, a ${source} column` : `${gen.kind} makes one value per row`;
-    error(ctx, 'DG_TYPE_MISMATCH', path, `the ${type} column "${name}" cannot be filled by this generator: ${why}`, `lists come from dirichlet (list<float>), vector (list<float> or list<int>), sample (k distinct choices) or a lookup of a column of the same list type`);
+    error(ctx, 'DG_TYPE_MISMATCH', path, `the ${type} column "${name}" cannot be filled by this generator: ${why}`, LIST_HINT);
     return false;
   }
   if (fits) {

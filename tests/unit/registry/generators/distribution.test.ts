@@ -147,11 +147,11 @@ describe('distribution: parameter errors', () => {
     expect(errors({ type: 'normal', params: { std: -1 } }).map((d) => d.code)).toEqual(['DG_OUT_OF_RANGE']);
   });
 
-  it('dirichlet (schema-valid) is reported as an unknown distribution that suggests itself', () => {
+  it('dirichlet makes a list: in a float column it asks for list<float> (never an unknown distribution)', () => {
     const e = errors({ type: 'dirichlet', params: { alpha: [1, 2, 3] } });
     expect(e).toHaveLength(1);
-    // observed: DG_UNKNOWN_DISTRIBUTION 'unknown distribution "dirichlet"' with hint 'did you mean "dirichlet"?'
-    expect(e[0].hint).not.toContain('did you mean "dirichlet"');
-    expect(e[0].code).toBe('DG_NOT_SUPPORTED');
+    expect(e[0].code).toBe('DG_TYPE_MISMATCH');
+    expect(e[0].path).toBe('/nodes/0/columns/1/type');
+    expect(e[0].hint).toBe('declare "type": "list<float>"');
   });
 });
