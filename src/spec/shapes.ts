@@ -9,7 +9,9 @@
  * - lognormal by its median or its own mean: `{"median": 250, "sigma": 0.8}` is `mean` = ln 250 and
  *   `{"mean_value": 250, "sigma": 0.8}` is `mean` = ln 250 − σ²/2 (the log-scale μ the sampler reads); a
  *   log-scale `mean` above 20 (a median beyond e^20 ≈ 5·10^8) or a `sigma` above 10 looks like the distribution's
- *   own mean/sd and is a DG_LOGNORMAL_SCALE warning.
+ *   own mean/sd and is a DG_LOGNORMAL_SCALE warning;
+ * - segments by name: `"segment_behavior": {"segment_a": {"fanout_multiplier": 3.5}, …}` is
+ *   `{"segment_column": <the one column whose choices hold those names>, "behaviors": {…}}`.
  *
  * Diagnostics about a rewritten value are pointed back at what the spec wrote (`renames`).
  */
@@ -53,6 +55,7 @@ export function normalizeShapes(doc: JsonObject): { doc: JsonObject; diagnostics
         if (isObject(faker)) fakerArgs(faker, child(np, 'columns', j, 'generator', 'faker'), edits, renames, diagnostics);
       });
     }
+    if (isObject(node.segment_behavior)) segmentShorthand(node, np, edits, renames, diagnostics);
     const vb = node.vintage_behavior;
     if (isObject(vb) && isObject(vb.age_based_multipliers)) {
       for (const [name, m] of Object.entries(vb.age_based_multipliers)) {
@@ -107,6 +110,37 @@ function curveShorthand(m: JsonObject, path: string, edits: Edit[], renames: Ren
     const target = at(doc, path);
     target.curve = { curve_type: type, params: target.params };
     delete target.params;
+  });
+}
+
+/** The keys of segment_behavior itself; a segment_behavior of none of them is the seed's map of segments. */
+const SEGMENT_KEYS = ['segment_column', 'behaviors', 'segments', 'applies_to_columns'];
+
+/**
+ * The seed's `"segment_behavior": {"segment_a": {"fanout_multiplier": 3.5, …}, …}`: the segments' behaviours by
+ * name, on the column whose choices are those names; read as `{"segment_column": <it>, "behaviors": {…}}`.
+ */
+function segmentShorthand(node: JsonObject, np: string, edits: Edit[], renames: Rename[], diagnostics: Diagnostic[]): void {
+  const sb = node.segment_behavior as JsonObject;
+  const names = Object.keys(sb);
+  if (!names.length || names.some((k) => SEGMENT_KEYS.includes(k)) || !names.every((k) => isObject(sb[k]))) return;
+  const path = child(np, 'segment_behavior');
+  const columns = Array.isArray(node.columns) ? node.columns.filter(isObject) : [];
+  const drawn = (c: JsonObject): unknown[] => {
+    const choice = isObject(c.generator) && isObject(c.generator.choice) ? c.generator.choice.choices : undefined;
+    return Array.isArray(choice) ? choice : [];
+  };
+  const fits = columns.filter((c) => typeof c.name === 'string' && names.every((n) => drawn(c).includes(n)));
+  if (fits.length !== 1) {
+    diagnostics.push(diag('DG_MISSING_PARAM', path, fits.length ? `segment_behavior names the segments ${names.map((n) => `"${n}"`).join(', ')}, which the choices of several columns (${fits.map((c) => `"${String(c.name)}"`).join(', ')}) hold` : `segment_behavior names the segments ${names.map((n) => `"${n}"`).join(', ')}, but no column of "${String(node.id)}" draws them all with a choice`,
+      'write {"segment_column": "<column>", "behaviors": {"<segment>": {…}}}'));
+    return;
+  }
+  const column = String(fits[0].name);
+  for (const n of names) renames.push({ from: child(path, 'behaviors', n), to: child(path, n) });
+  edits.push((doc) => {
+    const target = at(doc, np);
+    target.segment_behavior = { segment_column: column, behaviors: target.segment_behavior };
   });
 }
 

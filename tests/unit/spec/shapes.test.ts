@@ -65,6 +65,20 @@ describe('accepted shapes', () => {
     expect(ln({ mean: 2, sigma: 25 }).diagnostics).toEqual([expect.objectContaining({ code: 'DG_LOGNORMAL_SCALE', path: '/nodes/0/columns/1/generator/distribution/params/sigma' })]);
   });
 
+  it('segments by name (the seed\'s segment_behavior) read from the one column whose choices hold them', () => {
+    const seg = { choices: ['a', 'b', 'c'], weights: [0.15, 0.6, 0.25] };
+    const cols = [{ name: 'segment', type: 'string', generator: { choice: seg } }];
+    const behaviors = { a: { fanout_multiplier: 3.5, value_multiplier: 5 }, b: { fanout_multiplier: 1 }, c: { fanout_multiplier: 0.8 } };
+    const short = compile(doc(cols, { segment_behavior: behaviors }));
+    const long = compile(doc(cols, { segment_behavior: { segment_column: 'segment', behaviors } }));
+    expect(short.diagnostics).toEqual(long.diagnostics);
+    expect(short.plan!.specHash).toBe(long.plan!.specHash);
+    const twoColumns = compile(doc([...cols, { name: 'other', type: 'string', generator: { choice: seg } }], { segment_behavior: behaviors }));
+    expect(twoColumns.diagnostics).toContainEqual(expect.objectContaining({ code: 'DG_MISSING_PARAM', path: '/nodes/0/segment_behavior', message: expect.stringContaining('several columns ("segment", "other")') }));
+    const none = compile(doc([], { segment_behavior: behaviors }));
+    expect(none.diagnostics).toContainEqual(expect.objectContaining({ code: 'DG_MISSING_PARAM', message: expect.stringContaining('no column of "t" draws them all') }));
+  });
+
   it('constraints may be absent (docs/language.md)', () => {
     const r = compile(doc([]));
     expect(r.diagnostics).toEqual([]);
