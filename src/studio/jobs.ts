@@ -41,6 +41,8 @@ class JobProcess {
   readonly ready: Promise<void>;
   private pending = new Map<number, Pending>();
   dead = false;
+  /** Killed by the studio (a newer preview, closing): its jobs are cancelled, not failed. */
+  private killed = false;
 
   constructor() {
     const e = entry();
@@ -59,9 +61,9 @@ class JobProcess {
       });
       this.proc.on('exit', (code, signal) => {
         this.dead = true;
-        const err = new JobFailed({ code: 'DG_STUDIO_JOB_FAILED', message: `the job process ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`, hint: 'try again; see the terminal that runs the studio' });
+        const err = this.killed ? new JobCancelled() : new JobFailed({ code: 'DG_STUDIO_JOB_FAILED', message: `the job process ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`, hint: 'try again; see the terminal that runs the studio' });
         reject(err);
-        for (const p of this.pending.values()) p.reject(signal === 'SIGKILL' ? new JobCancelled() : err);
+        for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
       });
     });
@@ -77,6 +79,7 @@ class JobProcess {
   }
 
   kill(): void {
+    this.killed = true;
     if (!this.dead) this.proc.kill('SIGKILL');
   }
 }

@@ -317,14 +317,15 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
     url: `http://127.0.0.1:${port}/`,
     port,
     folder: folder.root,
+    // Everything but closing the server happens at once (an interrupt ends the process right after calling this).
     close: async () => {
       jobs.close();
       listeners.forEach((l) => l());
+      rmSync(work, { recursive: true, force: true });
       await new Promise<void>((r) => {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => r());
       });
-      rmSync(work, { recursive: true, force: true });
     },
   };
 }

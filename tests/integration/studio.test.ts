@@ -374,3 +374,55 @@ describe('studio with parameters, presets and includes (docs/authoring.md)', () 
     expect(errors).toEqual([]);
   });
 });
+
+describe('studio previews and the command', () => {
+  it('a newer preview cancels the one in flight (its job process is killed), and the newer one answers', async () => {
+    const s = await startStudio({ spec: join(folder, 'quickstart.json'), port: 0 });
+    try {
+      const post = (text: string) => fetch(`${s.url}api/preview`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: s.url.slice(0, -1) }, body: JSON.stringify({ text }) }).then((r) => r.json());
+      const first = post(original);
+      await new Promise((r) => setTimeout(r, 50));
+      const second = post(original.replace('"lambda": 12', '"lambda": 3'));
+      const [a, b] = await Promise.all([first, second]);
+      expect(a).toEqual({ cancelled: true });
+      expect(b.ok).toBe(true);
+      const events = b.tables.find((t: { table: string }) => t.table === 'events');
+      const users = b.tables.find((t: { table: string }) => t.table === 'users');
+      // λ 3 instead of 12 (fewer for users who sign up later): the answer is the second spec's.
+      expect(events.rows / users.rows).toBeLessThan(4);
+      expect(b.scale).toBeLessThanOrEqual(1);
+      expect(users.rows + events.rows).toBeLessThanOrEqual(60_000);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('`datagen studio` prints its URL, serves the page, and Ctrl-C stops it; a bad --port is a usage error', async () => {
+    const { spawn } = await import('node:child_process');
+    const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
+    const p = spawn(process.execPath, [bin, 'studio', 'quickstart.json', '--port', '0'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      p.stdout.on('data', (d) => {
+        out += d;
+        const m = /datagen studio: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      p.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/assets/studio.js');
+    const exited = new Promise<number | null>((r) => p.on('exit', (code, signal) => r(code ?? (signal === 'SIGINT' ? 130 : -1))));
+    p.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await expect(fetch(url)).rejects.toThrow();
+
+    const err: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (x: string) => err.push(x) }, cwd: folder, isTTY: false };
+    expect(await main(['studio', '--port', 'abc'], io)).toBe(2);
+    expect(err.join('')).toContain('--port');
+    expect(await main(['studio', 'missing.json', '--port', '0'], io)).toBe(1);
+    expect(err.join('')).toMatch(/error: DG_FILE: missing\.json: no such spec file/);
+  });
+});
