@@ -494,13 +494,25 @@ export interface Node {
   grain?: Grain;
 }
 /**
- * Children per primary-parent row: {distribution, lambda?, min?, max?, k?, value?, p?, mean?}.
+ * Children per primary-parent row: {distribution, lambda?, min?, max?, k?, value?, p?, mean?} or {distribution: categorical, values, weights?}.
  */
 export interface Fanout {
   /**
-   * Count distribution: poisson, uniform, negative_binomial, geometric or fixed.
+   * Count distribution: poisson, uniform, negative_binomial, geometric, fixed or categorical (each of values with its weight).
    */
-  distribution: "poisson" | "uniform" | "negative_binomial" | "geometric" | "fixed";
+  distribution: "poisson" | "uniform" | "negative_binomial" | "geometric" | "fixed" | "categorical";
+  /**
+   * Categorical: the possible counts, e.g. [2, 3, 4].
+   *
+   * @minItems 1
+   */
+  values?: number[];
+  /**
+   * Categorical: one weight per value (shares summing to 1, or relative weights); default equal.
+   *
+   * @minItems 1
+   */
+  weights?: number[];
   /**
    * Mean count (poisson; also the mean for negative_binomial).
    */
@@ -1098,6 +1110,22 @@ export interface SegmentEffects {
    * Scales state-transition churn hazards.
    */
   churn_multiplier?: number;
+  /**
+   * Per child table (a fact whose parents[0] is the entity, or a table picking its rows): this segment's effect on that table only, instead of fanout_multiplier for every child.
+   */
+  tables?: {
+    [k: string]: ChildSegmentEffects | undefined;
+  };
+}
+/**
+ * One segment's effect on one child table.
+ */
+export interface ChildSegmentEffects {
+  /**
+   * Scales the expected number of this table's children per parent of the segment (replaces the segment's fanout_multiplier here).
+   */
+  fanout_multiplier?: number;
+  fanout?: Fanout;
 }
 /**
  * A segment's share of the entities.

@@ -1,4 +1,5 @@
-import { assertNever, type Plan, type RowModel, type TablePlan } from '../ir/types.ts';
+import { assertNever, type FanoutPlan, type Plan, type RowModel, type SegmentFanout, type TablePlan } from '../ir/types.ts';
+import { categoricalCount } from '../model/categorical-count.ts';
 import { type CompiledDist, compileDist, sampleDist } from '../model/distributions.ts';
 import { joinKey } from '../model/column-data.ts';
 import { EffectFunction } from '../model/effects.ts';
@@ -38,21 +39,26 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
   const rows = table.rows as Fanout;
   const parents = store.table(rows.parent).rows;
   const factor = behaviourFactors(plan, table, rows, store, parents, effectFactors(plan, table, rows, store, parents));
-  const f = rows.fanout;
-  const cache = new Map<number, CompiledDist>();
+  const bySegment = rows.bySegment ? segmentFanouts(rows.bySegment, store, parents) : null;
+  const caches = new Map<FanoutPlan, Map<number, CompiledDist>>();
   const counts = countsArray(table, parents);
-  const lo = f.min ?? 0;
-  const hi = f.max ?? Infinity;
   for (let p = 0; p < parents; p++) {
     const m = factor ? factor[p] : 1;
+    const f = bySegment?.[p] ?? rows.fanout;
+    const lo = f.min ?? 0;
+    const hi = f.max ?? Infinity;
     let c: number;
-    if (f.distribution === 'uniform') {
+    if (f.distribution === 'categorical') {
+      c = categoricalCount(f, rows.stream, p, 0, m);
+    } else if (f.distribution === 'uniform') {
       const x = (lo + Math.floor(uniform(rows.stream, p, 0) * (hi - lo + 1))) * m;
       c = stochasticRound(x, uniform(rows.stream, p, 1));
     } else if (f.distribution === 'fixed') {
       c = stochasticRound(f.mean * m, uniform(rows.stream, p, 1));
     } else {
       const mean = f.mean * m;
+      let cache = caches.get(f);
+      if (!cache) caches.set(f, (cache = new Map()));
       let d = cache.get(mean);
       if (!d) {
         if (cache.size > 65_536) cache.clear();
@@ -65,6 +71,17 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
     counts[p] = checkedCount(table, p, c);
   }
   return counts;
+}
+
+/** The fanout of each parent row whose segment has one of its own (undefined: the table's fanout). */
+function segmentFanouts(s: SegmentFanout, store: Store, parents: number): (FanoutPlan | undefined)[] {
+  const col = store.column(s.table, s.column);
+  const out: (FanoutPlan | undefined)[] = new Array(parents);
+  for (let p = 0; p < parents; p++) {
+    const k = col.key(p);
+    out[p] = k === null ? undefined : s.fanouts[String(k)];
+  }
+  return out;
 }
 
 /** An edge table's targets drawn per node: its fanout counts before the edge rules. */

@@ -77,7 +77,8 @@ export interface TablePlan {
 
 export type RowModel =
   | { kind: 'fixed'; count: number }
-  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number; segments: SegmentScale[]; vintage: VintagePlan | null; edges?: EdgePlan }
+  /** `bySegment`: fanouts that replace `fanout` for the parents of some segments; absent when none. */
+  | { kind: 'fanout'; parent: string; fanout: FanoutPlan; effects: EffectPlan[]; stream: number; segments: SegmentScale[]; vintage: VintagePlan | null; edges?: EdgePlan; bySegment?: SegmentFanout }
   | { kind: 'stages'; parent: string; stream: number; funnel: FunnelPlan }
   | { kind: 'grain'; parent: string; stream: number; grain: GrainPlan }
   | { kind: 'states'; parent: string; stream: number; machine: StateMachinePlan }
@@ -315,12 +316,21 @@ export interface EdgePlan {
 }
 
 export interface FanoutPlan {
-  distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed';
+  distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed' | 'categorical';
   mean: number;
   k: number | null;
   min: number | null;
   max: number | null;
+  /** categorical: the counts and their cumulative probabilities (absent for the other distributions). */
+  values?: number[];
+  cdf?: number[];
 }
+
+/**
+ * A fanout per segment of the primary parent (`behaviors.<segment>.tables.<child>.fanout`): parents whose segment
+ * (`column` of `table`) has an entry draw their children from it, the others from the table's own fanout.
+ */
+export interface SegmentFanout { table: string; column: string; fanouts: Record<string, FanoutPlan> }
 
 export interface PickPlan { table: string; weightsBy: string | null; stream: number; segments: SegmentScale | null }
 

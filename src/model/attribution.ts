@@ -8,6 +8,7 @@
  * Every draw is keyed by the parent table and a hash of the model (not by the fact), so a touchpoints fact
  * and a conversions fact with the same model tell the same story, journey ids included.
  */
+import { categoricalCount } from './categorical-count.ts';
 import type { AttributionPlan, FanoutPlan } from '../ir/types.ts';
 import { pickIndex } from './weighted-pick.ts';
 import { type CompiledDist, compileDist, DIST_SLOT_SPAN, sampleDist } from './distributions.ts';
@@ -31,6 +32,7 @@ export class CountDist {
     const f = this.f;
     const lo = f.min ?? 0;
     const hi = f.max ?? Infinity;
+    if (f.distribution === 'categorical') return categoricalCount(f, key, row, slot, m);
     if (f.distribution === 'uniform') return stochasticRound((lo + Math.floor(uniform(key, row, slot) * (hi - lo + 1))) * m, uniform(key, row, slot + 1));
     if (f.distribution === 'fixed') return stochasticRound(f.mean * m, uniform(key, row, slot + 1));
     const mean = Math.max(f.mean * m, 1e-12);

@@ -11,7 +11,7 @@ import { error, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from '../model/curves.ts';
 import { resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
-import type { ColumnPlan, ColumnType, GeneratorProgram, SegmentScale } from '../ir/types.ts';
+import type { ColumnPlan, ColumnType, FanoutPlan, GeneratorProgram, SegmentScale } from '../ir/types.ts';
 
 const DAY = 86_400_000;
 const DURATION_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
@@ -25,7 +25,12 @@ export interface SegmentInfo {
   decay: Record<string, number>;
   transition: Record<string, number>;
   churn: Record<string, number>;
+  /** Per child table, per segment: `behaviors.<segment>.tables.<child>` (a fanout_multiplier and/or a fanout of its own). */
+  tables: Record<string, Record<string, ChildSegmentEffect>>;
 }
+
+/** A segment's effect on one child table; `path`: where the spec wrote it. */
+export interface ChildSegmentEffect { multiplier?: number; fanout?: FanoutPlan; path: string }
 
 /**
  * A behaviour's `segment_variation{seg: {<key>_multiplier}}` over the parent's segments, merged over the parent's

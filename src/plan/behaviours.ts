@@ -11,7 +11,7 @@ import { error, isNumber, type Json, type PlanContext, warning } from './context
 import { AGE_UNIT_MS } from '../model/curves.ts';
 import { parseDuration } from './time.ts';
 import { resolveLifetime } from './lifetime.ts';
-import type { TableDraft } from './tables.ts';
+import { planFanout, type TableDraft } from './tables.ts';
 import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from '../ir/types.ts';
 import { GrainModel } from '../model/grain.ts';
 import { planTrendShape } from './programs/modifiers/trend.ts';
@@ -19,7 +19,7 @@ import { planStateMachine } from './behaviour-states.ts';
 import { planAdoptions } from './behaviour-adoption.ts';
 import { planAttributions } from './behaviour-attribution.ts';
 import { planLifecycle } from './behaviour-lifecycle.ts';
-import { addColumn, behaviourColumn, parentStart, planDurationDist, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
+import { addColumn, behaviourColumn, type ChildSegmentEffect, parentStart, planDurationDist, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 
 
 const DAY = 86_400_000;
@@ -222,7 +222,7 @@ function planSegmentColumn(ctx: PlanContext, node: Json, path: string, draft: Ta
   } else if (!col) {
     return error(ctx, 'DG_UNKNOWN_COLUMN', `${path}/segment_column`, `segment_column "${name}" is not a column of "${node.id}"`, didYouMean(name, draft.columns.map((c) => c.name)));
   }
-  const info: SegmentInfo = { column: name, fanout: {}, value: {}, decay: {}, transition: {}, churn: {} };
+  const info: SegmentInfo = { column: name, fanout: {}, value: {}, decay: {}, transition: {}, churn: {}, tables: {} };
   const behaviors = sb.behaviors && typeof sb.behaviors === 'object' ? sb.behaviors : {};
   const known = col.generator.kind === 'choice' ? col.generator.values.map(String) : null;
   for (const [seg, b] of Object.entries<Json>(behaviors)) {
@@ -232,21 +232,63 @@ function planSegmentColumn(ctx: PlanContext, node: Json, path: string, draft: Ta
     if (isNumber(b?.decay_rate)) info.decay[seg] = b.decay_rate;
     if (isNumber(b?.transition_multiplier)) info.transition[seg] = b.transition_multiplier;
     if (isNumber(b?.churn_multiplier)) info.churn[seg] = b.churn_multiplier;
+    childEffects(ctx, `${path}/behaviors/${seg}/tables`, seg, b?.tables, info);
   }
   return info;
+}
+
+/**
+ * `behaviors.<segment>.tables.<child>`: what one segment does to one child table (docs/behaviours/segments.md,
+ * "Per child table") — its own `fanout_multiplier` there (instead of the segment's one for every child) and/or a
+ * `fanout` of its own (replacing the child's fanout for the parents of that segment).
+ */
+function childEffects(ctx: PlanContext, path: string, seg: string, raw: Json, info: SegmentInfo): void {
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+  for (const [child, e] of Object.entries<Json>(raw)) {
+    const at = `${path}/${child}`;
+    if (!ctx.nodes.has(child)) {
+      error(ctx, 'DG_UNKNOWN_TABLE', at, `"${child}" is not a node of this spec`, didYouMean(child, [...ctx.nodes.keys()]));
+      continue;
+    }
+    const effect: ChildSegmentEffect = { path: at };
+    if (isNumber(e?.fanout_multiplier)) effect.multiplier = e.fanout_multiplier;
+    if (e?.fanout !== undefined) {
+      const f = planFanout(ctx, e.fanout, `${at}/fanout`);
+      if (!f) continue;
+      effect.fanout = f;
+    }
+    (info.tables[child] ??= {})[seg] = effect;
+  }
 }
 
 /** Fanout and value multipliers reach every table linked to the entity: primary children and tables picking its rows. */
 function linkSegments(ctx: PlanContext, node: Json, path: string, info: SegmentInfo, drafts: Map<string, TableDraft>): void {
   const scale = (m: Record<string, number>): SegmentScale => ({ table: node.id, column: info.column, multipliers: m });
   const linked = [...drafts.values()].filter((t) => t.id !== node.id && ((t.rows.kind !== 'fixed' && t.rows.parent === node.id) || t.picks.some((p) => p.table === node.id)));
-  if (Object.values(info.fanout).some((m) => m !== 1)) {
-    for (const t of linked) {
-      if (t.rows.kind === 'fanout' && t.rows.parent === node.id) t.rows.segments.push(scale(info.fanout));
-      if (t.rows.kind === 'grain' && t.rows.parent === node.id) t.rows.grain.segments.push(scale(info.fanout));
-      const pick = t.picks.find((p) => p.table === node.id);
-      if (pick) pick.segments = scale(info.fanout);
+  for (const [child, bySeg] of Object.entries(info.tables)) {
+    if (linked.some((t) => t.id === child)) continue;
+    for (const e of Object.values(bySeg)) warning(ctx, 'DG_IGNORED_OPTION', e.path, `"${child}" is not linked to "${node.id}" (neither a fact whose parents[0] it is nor a table picking its rows), so this has no effect`, linked.length ? `name one of ${linked.map((t) => `"${t.id}"`).join(', ')}` : `make "${node.id}" a parent of "${child}"`);
+  }
+  for (const t of linked) {
+    // A child's own multiplier for a segment replaces the segment's multiplier for every child; a fanout of its own
+    // replaces the count distribution, and then the segment's multiplier for every child does not apply.
+    const own = info.tables[t.id] ?? {};
+    const multipliers = { ...info.fanout };
+    for (const [seg, e] of Object.entries(own)) {
+      if (e.multiplier !== undefined) multipliers[seg] = e.multiplier;
+      else if (e.fanout) delete multipliers[seg];
     }
+    const primary = t.rows.kind !== 'fixed' && t.rows.parent === node.id;
+    const fanouts = Object.entries(own).filter(([, e]) => e.fanout);
+    if (fanouts.length) {
+      if (t.rows.kind === 'fanout' && primary && !t.rows.edges) t.rows.bySegment = { table: node.id, column: info.column, fanouts: Object.fromEntries(fanouts.map(([s, e]) => [s, e.fanout!])) };
+      else for (const [, e] of fanouts) error(ctx, 'DG_BAD_PARAM', `${e.path}/fanout`, `a fanout per segment applies to a fact whose parents[0] is "${node.id}"; "${t.id}" ${primary ? `is a ${t.rows.kind === 'fanout' ? 'table of edges' : `${t.rows.kind} table`}` : `picks "${node.id}" rows as a non-primary parent`}`, 'use fanout_multiplier there, or make the table a plain fact of the entity');
+    }
+    if (!Object.values(multipliers).some((m) => m !== 1)) continue;
+    if (t.rows.kind === 'fanout' && primary) t.rows.segments.push(scale(multipliers));
+    if (t.rows.kind === 'grain' && primary) t.rows.grain.segments.push(scale(multipliers));
+    const pick = t.picks.find((p) => p.table === node.id);
+    if (pick) pick.segments = scale(multipliers);
   }
   const targets: unknown[] = Array.isArray(node.segment_behavior.applies_to_columns) ? node.segment_behavior.applies_to_columns : [];
   targets.forEach((name, j) => {

@@ -63,7 +63,7 @@ export function estimate(tables: TablePlan[]): void {
   const byId = new Map(tables.map((t) => [t.id, t]));
   for (const t of tables) {
     const r = t.rows;
-    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedFanout(r.fanout) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1);
+    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedRowFanout(r, byId) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1);
     const n = r.kind === 'fixed' ? r.count : Math.round((rows.get(r.parent) ?? 0) * perParent);
     rows.set(t.id, n);
     t.estimatedRows = n;
@@ -72,6 +72,16 @@ export function estimate(tables: TablePlan[]): void {
 }
 
 /** Mean of a segment multiplier over the segment column's choice weights (1 when they are unknown). */
+/** Expected children per parent of a fanout table: with fanouts per segment, their mean over the segment shares. */
+function expectedRowFanout(r: Extract<TablePlan['rows'], { kind: 'fanout' }>, tables: Map<string, TablePlan>): number {
+  const s = r.bySegment;
+  const g = s && tables.get(s.table)?.columns.find((c) => c.name === s.column)?.generator;
+  if (!s || g?.kind !== 'choice') return expectedFanout(r.fanout);
+  let mean = 0;
+  g.values.forEach((v, i) => (mean += (g.cdf[i] - (i ? g.cdf[i - 1] : 0)) * expectedFanout(s.fanouts[String(v)] ?? r.fanout)));
+  return mean;
+}
+
 function meanMultiplier(s: SegmentScale, tables: Map<string, TablePlan>): number {
   const g = tables.get(s.table)?.columns.find((c) => c.name === s.column)?.generator;
   if (g?.kind !== 'choice') return 1;

@@ -1,5 +1,5 @@
 import { describeLifetime } from './lifetime.ts';
-import { assertNever, type ColumnPlan, type EdgePlan, type GeneratorProgram, type HierarchyPlan, type ModifierProgram, type Plan } from '../ir/types.ts';
+import { assertNever, type ColumnPlan, type FanoutPlan, type EdgePlan, type GeneratorProgram, type HierarchyPlan, type ModifierProgram, type Plan } from '../ir/types.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -31,6 +31,12 @@ export function printPlan(plan: Plan): string {
   return lines.join('\n');
 }
 
+/** A fanout's distribution as printed: categorical with its counts and weights. */
+function describeFanout(f: FanoutPlan): string {
+  if (f.distribution !== 'categorical') return f.distribution;
+  return `categorical {${f.values!.map((v, i) => `${v}: ${round(f.cdf![i] - (i ? f.cdf![i - 1] : 0))}`).join(', ')}}`;
+}
+
 function describeRows(t: Plan['tables'][number]): string {
   const r = t.rows;
   if (r.kind === 'fixed') return `${fmt(r.count)} rows`;
@@ -46,8 +52,9 @@ function describeRows(t: Plan['tables'][number]): string {
     r.vintage && r.vintage.fanoutCurves.length ? `×vintage of ${r.vintage.table}.${r.vintage.createdAt}` : '',
     r.vintage?.activity ? `×rate of the ${r.vintage.activity.table} state` : '',
     r.edges ? `edges among ${r.parent} rows: ${describeEdges(r.edges)}` : '',
+    r.bySegment ? `own fanout for ${r.bySegment.table}.${r.bySegment.column} ${Object.entries(r.bySegment.fanouts).map(([s, f]) => `${s}: ${describeFanout(f)}${f.distribution === 'categorical' ? '' : ` mean ${round(f.mean)}`}`).join('; ')}` : '',
   ].filter(Boolean);
-  return `~${fmt(t.estimatedRows)} rows (${r.fanout.distribution} fanout, mean ${round(r.fanout.mean)} per ${r.parent}${extra.map((e) => `, ${e}`).join('')})`;
+  return `~${fmt(t.estimatedRows)} rows (${describeFanout(r.fanout)} fanout, mean ${round(r.fanout.mean)} per ${r.parent}${extra.map((e) => `, ${e}`).join('')})`;
 }
 
 /** A self-lookup: what it reads of the row's place in the table's tree, and the tree's shape. */
@@ -89,6 +96,9 @@ export function describeGenerator(g: GeneratorProgram): string {
       return `expression(${g.code})${keyed.map((p) => ` [${p.table} row of the lookup on ${p.on.map((k) => `${k.local}=${k.remote}`).join(',')}${p.weightsBy ? ` ∝ ${p.weightsBy}` : ''}]`).join('')}${g.rand ? ` [${g.rand.length} random call site${g.rand.length === 1 ? '' : 's'}, keyed]` : ''}`;
     }
     case 'enum_list': return `enum_list(${g.values.length} values)`;
+    case 'dirichlet': return `dirichlet(${g.alpha.length} components, α = ${g.alpha.every((a) => a === g.alpha[0]) ? g.alpha[0] : `[${g.alpha.join(', ')}]`})`;
+    case 'vector': return `vector(${g.length} × ${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''})`;
+    case 'sample': return `sample(${g.min === g.max ? g.min : `${g.min}–${g.max}`} distinct of ${g.values.length} values)`;
     case 'stage': return `funnel stage ${g.field}`;
     case 'period': return 'panel period start';
     case 'state': return `state machine ${g.field}`;
@@ -109,9 +119,6 @@ function describeModifier(m: ModifierProgram): string {
     case 'map_values': return `map(${Object.keys(m.mapping).length})`;
     case 'seasonality': return `seasonality(${m.dimension} of ${m.timeRef})`;
     case 'trend': return `trend(${m.type} ${m.growthRate} of ${m.timeRef})`;
-    case 'dirichlet': return `dirichlet(${g.alpha.length} components, α = ${g.alpha.every((a) => a === g.alpha[0]) ? g.alpha[0] : `[${g.alpha.join(', ')}]`})`;
-    case 'vector': return `vector(${g.length} × ${g.dist}(${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(', ')})${g.clamp[0] !== null || g.clamp[1] !== null ? ` clamp[${g.clamp[0]}, ${g.clamp[1]}]` : ''})`;
-    case 'sample': return `sample(${g.min === g.max ? g.min : `${g.min}–${g.max}`} distinct of ${g.values.length} values)`;
     case 'effect': return `effect(${m.effect.table}.${m.effect.field ?? '1'} ${m.effect.op})`;
     case 'outliers': return `outliers(${m.mode} ${m.rate})`;
     case 'anomaly': return `anomaly(${m.windows.length} window(s) of ${m.timeRef})`;

@@ -20,6 +20,7 @@ export function computeRetain(tables: TablePlan[]): void {
       }
       t.rows.segments.forEach(addScale);
       addVintage(t.rows.vintage);
+      if (t.rows.bySegment) add(t.rows.bySegment.table, t.rows.bySegment.column);
     }
     if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom, t.rows.lifecycle.endFrom ?? null);
     if (t.rows.kind === 'adoption') (addScale(t.rows.adoption.segments), add(t.rows.parent, t.rows.adoption.birth ?? null, t.rows.adoption.end ?? null));

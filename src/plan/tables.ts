@@ -3,6 +3,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { planEffect } from './programs/modifiers/effect.ts';
 import { streamKey } from '../model/rng.ts';
 import { planColumn } from './columns.ts';
+import { sharesProblem } from '../spec/shares.ts';
 import { planEdges } from './edges.ts';
 import { columnDeps } from './deps.ts';
 import { error, findColumn, isNumber, type Json, type PlanContext, warning } from './context.ts';
@@ -11,7 +12,7 @@ import type { ColumnPlan, EffectPlan, FanoutPlan, PickPlan, RowModel, TablePlan 
 
 /** Behaviour blocks (DSL §5) this version does not execute yet: announced, never ignored silently. */
 export const PLANNED_BEHAVIOURS: string[] = [];
-const FANOUTS = ['poisson', 'uniform', 'negative_binomial', 'geometric', 'fixed'];
+const FANOUTS = ['poisson', 'uniform', 'negative_binomial', 'geometric', 'fixed', 'categorical'];
 
 export type TableDraft = Omit<TablePlan, 'level' | 'estimatedRows' | 'estimatedBytes' | 'retain'>;
 
@@ -119,10 +120,37 @@ function bindToParent(ctx: PlanContext, path: string, e: EffectPlan, parent: str
   return { ...e, on, timeRef: timeCol?.name ?? null };
 }
 
+/** `{"distribution": "categorical", "values": [2, 3, 4], "weights": [0.25, 0.5, 0.25]}`: each count with its weight. */
+function planCategorical(ctx: PlanContext, f: Json, path: string): FanoutPlan | undefined {
+  const values = f.values;
+  if (!Array.isArray(values) || values.length === 0 || !values.every((v) => Number.isInteger(v) && v >= 0)) {
+    return error(ctx, 'DG_BAD_PARAM', `${path}/values`, `categorical fanout needs "values": a non-empty list of counts (integers ≥ 0), got ${JSON.stringify(values) ?? 'nothing'}`, 'e.g. {"distribution": "categorical", "values": [2, 3, 4], "weights": [0.25, 0.5, 0.25]}');
+  }
+  const weights: unknown = f.weights ?? values.map(() => 1);
+  if (!Array.isArray(weights) || weights.length !== values.length) {
+    return error(ctx, 'DG_WEIGHTS_LENGTH', `${path}/weights`, `categorical fanout has ${values.length} values but ${Array.isArray(weights) ? weights.length : 'no list of'} weights`, 'give one weight per value (or none: equal weights)');
+  }
+  if (!weights.every((w) => isNumber(w) && w >= 0) || !weights.some((w) => (w as number) > 0)) {
+    return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'categorical fanout weights must be non-negative numbers, not all 0', 'e.g. [0.25, 0.5, 0.25]');
+  }
+  const shares = sharesProblem(weights as number[], `${path}/weights`, 'categorical fanout weights');
+  if (shares) ctx.diags.push(shares);
+  for (const key of ['min', 'max'] as const) {
+    if (f[key] !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/${key}`, `${key} has no effect on a categorical fanout: its counts are "values"`, 'list only the counts you want in "values"');
+  }
+  const total = (weights as number[]).reduce((a, b) => a + b, 0);
+  let acc = 0;
+  const cdf = (weights as number[]).map((w) => (acc += w / total));
+  cdf[cdf.length - 1] = 1;
+  const mean = values.reduce((a: number, v: number, i: number) => a + (v * (weights as number[])[i]) / total, 0);
+  return { distribution: 'categorical', mean, k: null, min: null, max: null, values: [...values], cdf };
+}
+
 export function planFanout(ctx: PlanContext, f: Json, path: string): FanoutPlan | undefined {
   if (f === undefined) return { distribution: 'fixed', mean: 1, k: null, min: null, max: null };
   const d = f.distribution ?? 'poisson';
   if (!FANOUTS.includes(d)) return error(ctx, 'DG_UNKNOWN_DISTRIBUTION', `${path}/distribution`, `unknown fanout distribution "${d}"`, didYouMean(String(d), FANOUTS));
+  if (d === 'categorical') return planCategorical(ctx, f, path);
   const min = isNumber(f.min) ? f.min : null;
   const max = isNumber(f.max) ? f.max : null;
   if (min !== null && max !== null && min > max) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/min`, `fanout min ${min} is above max ${max}`, 'swap min and max');

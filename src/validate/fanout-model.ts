@@ -3,10 +3,12 @@
  * journey), as src/engine/fanout.ts and attribution's CountDist draw it: poisson / negative_binomial / geometric
  * counts with mean λ·m, then bounded to [min, max] (mass beyond a bound piles up on it — the engine clamps, it
  * does not redraw); uniform: min + ⌊u·(max − min + 1)⌋, × m and stochastically rounded (no clamp); fixed:
- * value·m stochastically rounded (no clamp). `m` is the behaviour factor of the parent (1 without one).
+ * value·m stochastically rounded (no clamp); categorical: each value with its weight, × m stochastically rounded
+ * (src/model/categorical-count.ts). `m` is the behaviour factor of the parent (1 without one).
  */
 import { distPmf } from '../model/dist/cdf.ts';
 import type { FanoutPlan } from '../ir/types.ts';
+import { categoricalMass } from '../model/categorical-count.ts';
 
 export interface Moments { mean: number; variance: number }
 
@@ -42,6 +44,8 @@ export function countPmf(f: FanoutPlan, m = 1): Float64Array | null {
     for (let j = 0; j < values; j++) rounded((lo + j) * m, Math.min(1, (j + 1) / span) - j / span);
   } else if (f.distribution === 'fixed') {
     rounded(f.mean * m, 1);
+  } else if (f.distribution === 'categorical') {
+    for (const [k, p] of categoricalMass(f, m)) add(k, p);
   } else {
     const mean = f.mean * m;
     if (!(mean > 0)) {
@@ -104,7 +108,7 @@ export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
  */
 export function fanoutMoments(f: FanoutPlan, m = 1): Moments | null {
   const mean = f.mean * m;
-  if (f.distribution !== 'uniform' && f.distribution !== 'fixed' && mean > 0 && (f.min ?? 0) <= 0 && f.max === null) return { mean, variance: unboundedVariance(f, mean) };
+  if (f.distribution !== 'uniform' && f.distribution !== 'fixed' && f.distribution !== 'categorical' && mean > 0 && (f.min ?? 0) <= 0 && f.max === null) return { mean, variance: unboundedVariance(f, mean) };
   const model = fanoutModel(f, m);
   return model ? { mean: model.mean, variance: model.variance } : null;
 }

@@ -8,10 +8,11 @@
  */
 import { roundHalfEven } from '../../model/rounding.ts';
 import { calendarGrid, patternWeightAt } from '../calendar.ts';
-import { type ColumnPlan, type EffectPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../ir/types.ts';
+import { type ColumnPlan, type EffectPlan, type FanoutPlan, INHERITED_TIME, type ModifierProgram, type Scalar, type TablePlan, type TimeDimension } from '../../ir/types.ts';
+import { segKey } from './cohorts-common.ts';
 import { isLabelled, notLabelled } from '../labelled.ts';
-import { ident, keyExpr, n, num } from '../sql.ts';
-import { judge, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
+import { ident, keyExpr, lit, n, num } from '../sql.ts';
+import { judge, judgeShares, PASS_Z, pct, round, zStatus, zText } from '../stats.ts';
 import { docColumn, modifierPath, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { countPmf, dispersionSE, fanoutModel, type CountModel, pmfMoments } from '../fanout-model.ts';
@@ -153,6 +154,33 @@ function lifetimeFanout(f: Parameters<typeof fanoutModel>[0], m: number, life: L
   return { pmf, ...pmfMoments(pmf) };
 }
 
+/**
+ * The parents judged together and the count model they draw from: every parent (the table's fanout), or — with a
+ * fanout per segment (`bySegment`) — the parents of each such segment, and the others. Null: the factor of some
+ * group's parents varies (segment multipliers of other segments or columns), so no group model is known.
+ */
+interface FanoutGroup { label: string; where: string | null; fanout: FanoutPlan; m: number; specPath: string | undefined }
+
+function fanoutGroups(ctx: ValidateContext, t: TablePlan, rows: Fanout): FanoutGroup[] | null {
+  const i = nodeIndex(ctx, t.id);
+  const own = i >= 0 && ctx.doc.nodes[i].fanout !== undefined ? nodePath(ctx, t.id, 'fanout') : nodePath(ctx, t.id);
+  const bs = rows.bySegment;
+  if (!bs) return rows.segments.length ? null : [{ label: '', where: null, fanout: rows.fanout, m: 1, specPath: own }];
+  if (rows.segments.some((s) => s.table !== bs.table || s.column !== bs.column)) return null;
+  const key = segKey(ctx, bs, 'p');
+  const factor = (seg: string) => rows.segments.reduce((a, s) => a * (s.multipliers[seg] ?? 1), 1);
+  const segs = Object.keys(bs.fanouts);
+  const groups: FanoutGroup[] = segs.map((seg) => ({
+    label: ` (${bs.column} = ${seg})`, where: `${key} = ${lit(seg)}`, fanout: bs.fanouts[seg], m: factor(seg),
+    specPath: nodePath(ctx, bs.table, 'segment_behavior', 'behaviors', seg, 'tables', t.id, 'fanout'),
+  }));
+  // The other parents share the table's fanout when no multiplier sets them apart.
+  if (rows.segments.every((s) => Object.entries(s.multipliers).every(([seg, m]) => m === 1 || segs.includes(seg)))) {
+    groups.push({ label: ` (${bs.column} not ${segs.join(', ')})`, where: `(${key} IS NULL OR ${key} NOT IN (${segs.map(lit).join(', ')}))`, fanout: rows.fanout, m: 1, specPath: own });
+  }
+  return groups;
+}
+
 const fanoutChecks: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const t of present(ctx)) await guarded(out, 'fanout_mean', t.id, undefined, async () => {
@@ -162,61 +190,87 @@ const fanoutChecks: CheckModule = async (ctx) => {
     if (!parent?.pk || !ctx.present.has(parent.id)) return;
     // Segment / vintage factors vary per parent; rows added by scenarios are not children of the model. A lifetime
     // (vintage without curves) scales each parent's mean by its exposure: modelled below from the parents' lifetimes.
-    if (rows.segments.length || t.addRows?.length || parent.addRows?.length) return;
-    const life = rows.vintage ? await lifetimeModel(ctx, t) : null;
+    const groups = fanoutGroups(ctx, t, rows);
+    if (!groups || t.addRows?.length || parent.addRows?.length) return;
+    const life = rows.vintage && !rows.bySegment ? await lifetimeModel(ctx, t) : null;
     if (rows.vintage && (!life || rows.effects.length)) return;
     const fk = t.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent.id && c.generator.column === parent.pk && c.modifiers.length === 0 && c.nullRate === 0 && c.type === parent.columns.find((x) => x.name === parent.pk)?.type);
     if (!fk) return;
-    const m = rows.effects.length ? await constantEffectFactor(ctx, t, rows) : 1;
-    if (m === null) return;
-    const model = life ? lifetimeFanout(rows.fanout, m, life) : fanoutModel(rows.fanout, m);
-    if (!model) return;
-    const hist = await ctx.db.all(`SELECT k, count(*) AS parents FROM (SELECT count(c.${ident(fk.name)}) AS k FROM ${ident(parent.id)} p LEFT JOIN ${ident(t.id)} c ON c.${ident(fk.name)} = p.${ident(parent.pk)} GROUP BY p.${ident(parent.pk)}) GROUP BY k ORDER BY k`);
-    const counts = new Map(hist.map((r) => [n(r.k), n(r.parents)]));
-    let parents = 0;
-    let sum = 0;
-    for (const [k, c] of counts) (parents += c), (sum += k * c);
-    if (parents < MIN_PARENTS_MEAN) return;
-    const mean = sum / parents;
-    let ss = 0;
-    for (const [k, c] of counts) ss += c * (k - mean) ** 2;
-    const variance = ss / (parents - 1);
-    const i = nodeIndex(ctx, t.id);
-    const specPath = i >= 0 && ctx.doc.nodes[i].fanout !== undefined ? nodePath(ctx, t.id, 'fanout') : nodePath(ctx, t.id);
-    const f = rows.fanout;
-    const what = `${f.distribution}${f.distribution === 'uniform' ? `[${f.min}, ${f.max}]` : f.distribution === 'fixed' ? `(${f.mean})` : `(mean ${f.mean}${f.k !== null ? `, k ${f.k}` : ''})`}${f.distribution !== 'uniform' && f.distribution !== 'fixed' && (f.min !== null || f.max !== null) ? ` bounded to [${f.min ?? 0}, ${f.max ?? '∞'}]` : ''}${m !== 1 ? ` × effect factor ${round(m)}` : ''}${life ? ` × each ${parent.id} row's exposure inside its lifetime (mean ${round(life.groups.reduce((a, g) => a + g.exposure * g.parents, 0) / life.parents)})` : ''}`;
-    const se = Math.sqrt(model.variance / parents);
-    const j = judge(mean, model.mean, se);
-    out.push({
-      check: 'fanout_mean', category: 'behavioural', table: t.id, hard: false, specPath, status: j.status,
-      expected: round(model.mean), observed: round(mean), tolerance: round(j.tolerance), examples: [],
-      message: `${round(mean)} ${t.id} rows per ${parent.id} row over ${parents} parents; the model ${what} gives ${round(model.mean)} (${zText(j.z)})`,
-      chart: countChart(`${t.id} rows per ${parent.id} row`, model, counts, parents),
-    });
-    if (parents < MIN_PARENTS_DISPERSION || !(model.mean > 0)) return;
-    if (model.variance === 0) {
-      const jv = judge(variance, 0, 0);
+    const em = rows.effects.length ? await constantEffectFactor(ctx, t, rows) : 1;
+    if (em === null) return;
+    for (const g of groups) {
+      const m = em * g.m;
+      const f = g.fanout;
+      const model = life ? lifetimeFanout(f, m, life) : fanoutModel(f, m);
+      if (!model) continue;
+      const hist = await ctx.db.all(`SELECT k, count(*) AS parents FROM (SELECT count(c.${ident(fk.name)}) AS k FROM ${ident(parent.id)} p LEFT JOIN ${ident(t.id)} c ON c.${ident(fk.name)} = p.${ident(parent.pk)}${g.where ? ` WHERE ${g.where}` : ''} GROUP BY p.${ident(parent.pk)}) GROUP BY k ORDER BY k`);
+      const counts = new Map(hist.map((r) => [n(r.k), n(r.parents)]));
+      let parents = 0;
+      let sum = 0;
+      for (const [k, c] of counts) (parents += c), (sum += k * c);
+      if (parents < MIN_PARENTS_MEAN) continue;
+      const mean = sum / parents;
+      let ss = 0;
+      for (const [k, c] of counts) ss += c * (k - mean) ** 2;
+      const variance = ss / (parents - 1);
+      const specPath = g.specPath;
+      const per = `${parent.id} row${g.label}`;
+      const what = `${f.distribution}${f.distribution === 'uniform' ? `[${f.min}, ${f.max}]` : f.distribution === 'fixed' ? `(${f.mean})` : f.distribution === 'categorical' ? `(${f.values!.join(', ')})` : `(mean ${f.mean}${f.k !== null ? `, k ${f.k}` : ''})`}${f.distribution !== 'uniform' && f.distribution !== 'fixed' && (f.min !== null || f.max !== null) ? ` bounded to [${f.min ?? 0}, ${f.max ?? '∞'}]` : ''}${m !== 1 ? ` × factor ${round(m)}` : ''}${life ? ` × each ${parent.id} row's exposure inside its lifetime (mean ${round(life.groups.reduce((a, x) => a + x.exposure * x.parents, 0) / life.parents)})` : ''}`;
+      const se = Math.sqrt(model.variance / parents);
+      const j = judge(mean, model.mean, se);
       out.push({
-        check: 'fanout_dispersion', category: 'behavioural', table: t.id, hard: false, specPath, status: jv.status,
-        expected: 0, observed: round(variance), tolerance: 0, examples: [],
-        message: `variance of ${t.id} rows per ${parent.id} row is ${round(variance)}; the model ${what} gives every parent the same count`,
+        check: 'fanout_mean', category: 'behavioural', table: t.id, hard: false, specPath, status: j.status,
+        expected: round(model.mean), observed: round(mean), tolerance: round(j.tolerance), examples: [],
+        message: `${round(mean)} ${t.id} rows per ${per} over ${parents} parents; the model ${what} gives ${round(model.mean)} (${zText(j.z)})`,
+        chart: countChart(`${t.id} rows per ${per}`, model, counts, parents),
       });
-      return;
+      if (f.distribution === 'categorical') out.push(categoricalShares(t, per, specPath, model, counts, what));
+      if (parents < MIN_PARENTS_DISPERSION || !(model.mean > 0)) continue;
+      if (model.variance === 0) {
+        const jv = judge(variance, 0, 0);
+        out.push({
+          check: 'fanout_dispersion', category: 'behavioural', table: t.id, hard: false, specPath, status: jv.status,
+          expected: 0, observed: round(variance), tolerance: 0, examples: [],
+          message: `variance of ${t.id} rows per ${per} is ${round(variance)}; the model ${what} gives every parent the same count`,
+        });
+        continue;
+      }
+      const dExp = model.variance / model.mean;
+      const dObs = mean > 0 ? variance / mean : NaN;
+      const dSE = dispersionSE(model, parents);
+      // Judged on the cube root of D (Wilson–Hilferty): the sample variance is right-skewed, its cube root near normal.
+      const z = Number.isFinite(dObs) ? (Math.cbrt(dObs) - Math.cbrt(dExp)) / (dSE / (3 * Math.cbrt(dExp) ** 2)) : Infinity;
+      const status: CheckStatus = Number.isFinite(z) ? zStatus(z) : 'fail';
+      out.push({
+        check: 'fanout_dispersion', category: 'behavioural', table: t.id, hard: false, specPath, status,
+        expected: round(dExp), observed: round(dObs), tolerance: round(PASS_Z * dSE), examples: [],
+        message: `variance / mean of ${t.id} rows per ${per} is ${round(dObs)} over ${parents} parents; the model ${what} gives ${round(dExp)} (${zText(z)})`,
+      });
     }
-    const dExp = model.variance / model.mean;
-    const dObs = mean > 0 ? variance / mean : NaN;
-    const dSE = dispersionSE(model, parents);
-    // Judged on the cube root of D (Wilson–Hilferty): the sample variance is right-skewed, its cube root near normal.
-    const z = Number.isFinite(dObs) ? (Math.cbrt(dObs) - Math.cbrt(dExp)) / (dSE / (3 * Math.cbrt(dExp) ** 2)) : Infinity;
-    const status: CheckStatus = Number.isFinite(z) ? zStatus(z) : 'fail';
-    out.push({
-      check: 'fanout_dispersion', category: 'behavioural', table: t.id, hard: false, specPath, status,
-      expected: round(dExp), observed: round(dObs), tolerance: round(PASS_Z * dSE), examples: [],
-      message: `variance / mean of ${t.id} rows per ${parent.id} row is ${round(dObs)} over ${parents} parents; the model ${what} gives ${round(dExp)} (${zText(z)})`,
-    });
   });
   return out;
 };
+
+/**
+ * fanout_shares: a categorical fanout's counts — the share of parents with each count against the declared weights
+ * (through the factor, as the engine rounds it); a count the model never draws is a bucket of its own, expected 0.
+ */
+function categoricalShares(t: TablePlan, per: string, specPath: string | undefined, model: CountModel, counts: Map<number, number>, what: string): CheckResult {
+  const ks = [...model.pmf.keys()].filter((k) => model.pmf[k] > 0);
+  const stray = [...counts.keys()].filter((k) => !(model.pmf[k] > 0));
+  const labels = [...ks.map(String), ...(stray.length ? ['other'] : [])];
+  const obs = [...ks.map((k) => counts.get(k) ?? 0), ...(stray.length ? [stray.reduce((a, k) => a + counts.get(k)!, 0)] : [])];
+  const exp = [...ks.map((k) => model.pmf[k]), ...(stray.length ? [0] : [])];
+  const j = judgeShares(obs, exp);
+  const worstI = j.observed.reduce((b, o, i) => (Math.abs(o - exp[i]) > Math.abs(j.observed[b] - exp[b]) ? i : b), 0);
+  return {
+    check: 'fanout_shares', category: 'behavioural', table: t.id, hard: false, specPath, status: j.status,
+    expected: Object.fromEntries(labels.map((l, i) => [l, round(exp[i])])),
+    observed: Object.fromEntries(labels.map((l, i) => [l, round(j.observed[i])])),
+    tolerance: round(j.tolerance), examples: stray.slice(0, 5),
+    message: `shares of ${per}s with each count of ${t.id} rows against ${what}: largest deviation ${pct(j.maxDeviation)} (${labels[worstI]}: ${pct(j.observed[worstI])} vs ${pct(exp[worstI])}), allowed ${pct(j.tolerance)}${stray.length ? `; counts the model never draws: ${stray.slice(0, 5).join(', ')}` : ''}`,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // choice_weights
