@@ -13,6 +13,7 @@ import { AttributionModel } from '../model/attribution.ts';
 import { StateMachineModel } from '../model/states.ts';
 import { LifecycleModel } from '../model/lifecycle.ts';
 import { segmentMultipliers, VintageModel } from '../model/vintage.ts';
+import { stateEndOf } from '../model/state-timeline.ts';
 import { TooManyRowsError } from '../plan/estimate.ts';
 import { edgeGraph } from './graph.ts';
 
@@ -114,24 +115,24 @@ function behaviourRows(plan: Plan, r: BehaviourRows, store: Store): (p: number) 
       return (p) => model.simulate(p, times);
     }
     case 'grain': {
-      const model = new GrainModel(r.grain, r.parent, store);
+      const model = new GrainModel(r.grain, r.parent, store, stateEndOf(plan, store, r.grain.endState));
       const idx = new Int32Array(model.periods.length);
       return (p) => model.active(p, idx);
     }
     case 'states': {
-      const model = new StateMachineModel(r.machine, r.parent, r.stream, store, plan);
+      const model = new StateMachineModel(r.machine, r.parent, r.stream, store, plan, stateEndOf(plan, store, r.machine.endState));
       return (p) => model.rows(p);
     }
     case 'lifecycle': {
-      const model = new LifecycleModel(r.lifecycle, r.parent, r.stream, store);
+      const model = new LifecycleModel(r.lifecycle, r.parent, r.stream, store, stateEndOf(plan, store, r.lifecycle.endState));
       return (p) => model.rows(p);
     }
     case 'adoption': {
-      const model = new AdoptionModel(r.adoption, r.parent, r.stream, store, plan.scale);
+      const model = new AdoptionModel(r.adoption, r.parent, r.stream, store, plan.scale, stateEndOf(plan, store, r.adoption.endState));
       return (p) => model.rows(p);
     }
     case 'attribution': {
-      const model = new AttributionModel(r.attribution, r.parent, r.stream, store);
+      const model = new AttributionModel(r.attribution, r.parent, r.stream, store, stateEndOf(plan, store, r.attribution.endState));
       return (p) => model.rows(p);
     }
     default:

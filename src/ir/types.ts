@@ -101,6 +101,8 @@ export interface AdoptionPlan {
    */
   birth?: string;
   end?: string;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) of that state machine or lifecycle. */
+  endState?: EndState;
   /** Engagement tiers of adopters (shares sum ≤ 1; the rest has no engagement). */
   tiers: { name: string; share: number; perWeek: number }[];
   /** Segment fanout multipliers of the parent scale events_per_week. */
@@ -136,6 +138,8 @@ export interface AttributionPlan {
   /** The parent's lifetime (src/plan/lifetime.ts): birth and end columns (null: the window's start / end). */
   lifetimeFrom?: string | null;
   lifetimeTo?: string | null;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) of that state machine or lifecycle. */
+  endState?: EndState;
   /** A parent's journeys may overlap in time (`attribution_chain.overlap`; default false: each starts after the previous one ended). */
   overlap?: boolean;
 }
@@ -151,6 +155,8 @@ export interface LifecyclePlan {
   endMs: number;
   /** The parent's lifetime end column (`lifetime.to`): the lifecycle stops there (its last visit ends then, no event after it). */
   endFrom?: string;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) of that state machine or lifecycle. */
+  endState?: EndState;
 }
 
 export interface LifecycleStagePlan {
@@ -187,6 +193,8 @@ export interface StateMachinePlan {
   gate?: GatePlan;
   /** The parent's lifetime end column (`lifetime.to`): the relationship stops there (its last episode ends then). */
   endFrom?: string;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) of that state machine or lifecycle. */
+  endState?: EndState;
 }
 
 /** Panel facts (`grain`): one row per parent (or one series) per active period. */
@@ -212,6 +220,8 @@ export interface GrainPlan {
   lifetimeFrom: string | null;
   /** Parent column whose value is the last instant of its lifetime (its period is the last; null value = to the window end). */
   lifetimeTo?: string;
+  /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) of that state machine or lifecycle. */
+  endState?: EndState;
   /** grain.trend: a factor of the period start (years since origin) that scales the active probability with the calendar weights. */
   trend?: TrendShape;
   /** Segment fanout multipliers and vintage activity curves of the parent scale the active probability. */
@@ -243,7 +253,7 @@ export interface VintagePlan {
   /** `starts_after`: children only from the time the parent reached a funnel stage (none if it never did). */
   gate?: GatePlan;
   /** `lifetime.to: {table, states}`: the parent's end is when it first enters one of `states` (indexes) there. */
-  endState?: { table: string; states: number[] };
+  endState?: EndState;
 }
 
 /**
@@ -252,6 +262,9 @@ export interface VintagePlan {
  * never reached it.
  */
 export interface GatePlan { table: string; stage: number; stageName: string }
+
+/** A lifetime's end taken from a state machine or lifecycle over the parent: the first entry into one of `states` (indexes) of `table`. */
+export interface EndState { table: string; states: number[] }
 
 /** When the rows of a table exist (src/plan/lifetime.ts): birth and end columns, and the rule that chose them. */
 export interface LifetimePlan {

@@ -130,16 +130,18 @@ export class AdoptionModel {
   events = new Float64Array(64);
   /** The parents' births and ends (their lifetime), when the plan names them. */
   private readonly births: Float64Array | null;
-  private readonly ends: Float64Array | null;
+  private readonly endAt: ((p: number) => number) | null;
 
-  constructor(readonly a: AdoptionPlan, parent: string, readonly stream: number, store: Store, scale: number) {
+  /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
+  constructor(readonly a: AdoptionPlan, parent: string, readonly stream: number, store: Store, scale: number, endOf?: (p: number) => number) {
     this.curve = new AdoptionCurve(a.curve, store.table(parent).rows, scale);
     this.mult = a.segments ? segmentMultipliers(store, a.segments) : null;
     this.eventKey = mix(stream, 0, 0xad0b7);
     let acc = 0;
     this.tierCum = a.tiers.map((t) => (acc += t.share));
     this.births = a.birth ? store.column(parent, a.birth).num! : null;
-    this.ends = a.end ? store.column(parent, a.end).num! : null;
+    const ends = a.end ? store.column(parent, a.end).num! : null;
+    this.endAt = endOf ?? (ends ? (p) => ends[p] : null);
   }
 
   /** Parent row p: its adoption, group, tier and engagement times (in `events`). */
@@ -150,7 +152,7 @@ export class AdoptionModel {
     // The row's own clock: from the launch, or from its birth when it is born later; it stops at its end.
     const birth = this.births ? this.births[p] : NaN;
     const start = birth > a.launchMs ? birth : a.launchMs;
-    const died = this.ends ? this.ends[p] : NaN;
+    const died = this.endAt ? this.endAt(p) : NaN;
     const endMs = died < a.endMs ? died : a.endMs;
     let at = start + Math.round((inv.days * DAY) / 1000) * 1000;
     if (a.dateOnly) at = Math.floor(at / DAY) * DAY;

@@ -85,7 +85,7 @@ export class AttributionModel {
   private readonly prefix: Float64Array;
   private readonly flat: boolean;
   private readonly born: Float64Array | null;
-  private readonly died: Float64Array | null;
+  private readonly died: ((p: number) => number) | null;
   private readonly fanout: Float64Array | null;
   private readonly conv: Float64Array | null;
   private readonly parents: number;
@@ -98,7 +98,8 @@ export class AttributionModel {
   times = new Float64Array(16);
   types = new Int32Array(16);
 
-  constructor(readonly a: AttributionPlan, readonly parent: string, readonly stream: number, store: Store) {
+  /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
+  constructor(readonly a: AttributionPlan, readonly parent: string, readonly stream: number, store: Store, endOf?: (p: number) => number) {
     this.journeyDist = new CountDist(a.journeys);
     this.touchDist = new CountDist(a.touches);
     this.grid = new TimeGrid(a.startMs, a.endMs, a.freq);
@@ -108,7 +109,8 @@ export class AttributionModel {
     this.flat = w.every((x) => x === w[0]) && w[0] > 0;
     const num = (c: string | null | undefined) => (c ? store.column(parent, c).num ?? null : null);
     this.born = num(a.lifetimeFrom);
-    this.died = num(a.lifetimeTo);
+    const died = num(a.lifetimeTo);
+    this.died = endOf ?? (died ? (p) => died[p] : null);
     this.fanout = a.segments ? segmentMultipliers(store, a.segments) : null;
     this.conv = a.conversion ? segmentMultipliers(store, a.conversion) : null;
     this.parents = store.table(parent).rows;
@@ -123,7 +125,7 @@ export class AttributionModel {
   /** Grid points [first, stop) inside parent p's lifetime. */
   private span(p: number): [number, number] {
     const g = this.grid;
-    const e = this.died ? this.died[p] : NaN;
+    const e = this.died ? this.died(p) : NaN;
     const first = this.born && !Number.isNaN(this.born[p]) ? g.firstAfter(this.born[p], false) : 0;
     return [first, Number.isNaN(e) ? g.count : Math.min(g.count, g.firstAfter(e, true))];
   }

@@ -48,13 +48,14 @@ export class GrainModel {
   /** Calendar weight of each period, normalised to mean 1 (null: all 1). */
   private readonly weight: Float64Array | null;
   private readonly lifetime: Float64Array | null;
-  private readonly ends: Float64Array | null;
+  private readonly ends: ((p: number) => number) | null;
   private readonly mult: Float64Array | null;
   private readonly created: Float64Array | null;
   private readonly decay: Float64Array | null;
   private readonly always: boolean;
 
-  constructor(readonly g: GrainPlan, parent: string | null, store: Store | null) {
+  /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
+  constructor(readonly g: GrainPlan, parent: string | null, store: Store | null, endOf?: (p: number) => number) {
     this.periods = periodStarts(g);
     if ((g.patterns.length || g.trend) && this.periods.length) {
       const tr = g.trend;
@@ -64,7 +65,8 @@ export class GrainModel {
     } else this.weight = null;
     const col = (c: string) => store!.column(parent!, c).num!;
     this.lifetime = parent && g.lifetimeFrom ? col(g.lifetimeFrom) : null;
-    this.ends = parent && g.lifetimeTo ? col(g.lifetimeTo) : null;
+    const ends = parent && g.lifetimeTo ? col(g.lifetimeTo) : null;
+    this.ends = endOf ?? (ends ? (p) => ends[p] : null);
     this.mult = null;
     if (parent && g.segments.length) {
       const m = new Float64Array(store!.table(parent).rows).fill(1);
@@ -90,7 +92,7 @@ export class GrainModel {
     }
     if (this.ends) {
       // the period containing the lifetime's end is its last
-      const e = this.ends[p];
+      const e = this.ends(p);
       if (!Number.isNaN(e)) n = Math.min(n, lowerBound(this.periods, floorPeriod(e, this.g.every) + 1));
     }
     let k = 0;

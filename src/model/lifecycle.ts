@@ -33,12 +33,14 @@ export interface LifeEvent {
 export class LifecycleModel {
   private readonly start: Float64Array | null;
   /** The parent's lifetime end (`lifetime.to`): the lifecycle stops there. */
-  private readonly end: Float64Array | null;
+  private readonly end: ((p: number) => number) | null;
   private readonly durations: (CompiledDist | null)[];
 
-  constructor(readonly l: LifecyclePlan, parent: string, readonly stream: number, store: Store) {
+  /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
+  constructor(readonly l: LifecyclePlan, parent: string, readonly stream: number, store: Store, endOf?: (p: number) => number) {
     this.start = l.startFrom ? store.column(parent, l.startFrom).num : null;
-    this.end = l.endFrom ? store.column(parent, l.endFrom).num : null;
+    const end = l.endFrom ? store.column(parent, l.endFrom).num : null;
+    this.end = endOf ?? (end ? (p) => end[p] : null);
     this.durations = l.stages.map((s) => (s.duration ? compileDist(s.duration.dist as DistName, s.duration.params) : null));
   }
 
@@ -50,7 +52,8 @@ export class LifecycleModel {
     const l = this.l;
     let t = this.start ? this.start[p] : NaN;
     if (Number.isNaN(t)) t = l.startMs;
-    const cut = this.end && this.end[p] < l.endMs ? this.end[p] : NaN;
+    const died = this.end ? this.end(p) : NaN;
+    const cut = died < l.endMs ? died : NaN;
     const stop = Number.isNaN(cut) ? l.endMs : cut;
     const out: Visit[] = [];
     let s = 0;

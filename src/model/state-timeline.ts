@@ -4,7 +4,7 @@
  * after a lifecycle's last stage ended. Replayed from the behaviour's own keyed draws, so it is the timeline its
  * table holds.
  */
-import type { Plan } from '../ir/types.ts';
+import type { EndState, Plan } from '../ir/types.ts';
 import { LifecycleModel } from './lifecycle.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import type { Store } from './store.ts';
@@ -65,4 +65,20 @@ export class StateTimeline {
     for (let i = 0; i < t.cuts.length; i++) if (states.includes(t.states[i])) return t.cuts[i];
     return NaN;
   }
+}
+
+/**
+ * A parent's lifetime end from states (`lifetime.to: {table, states}`) as a function of its row: when it first
+ * enters one of the states of that state machine or lifecycle (NaN: never), replayed once per row on first use.
+ * The behaviour models take it instead of an end column (they cannot import this module: it imports them).
+ */
+export function stateEndOf(plan: Plan, store: Store, end: EndState | undefined): ((p: number) => number) | undefined {
+  if (!end) return undefined;
+  const timeline = new StateTimeline(plan, end.table, store);
+  const cache = new Map<number, number>();
+  return (p) => {
+    let t = cache.get(p);
+    if (t === undefined) cache.set(p, (t = timeline.firstEntry(p, end.states)));
+    return t;
+  };
 }

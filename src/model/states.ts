@@ -99,11 +99,13 @@ export class StateMachineModel {
   private readonly gate: GateModel | null;
 
   /** The parent's lifetime end (`lifetime.to` column): no period starts after it. */
-  private readonly end: Float64Array | null;
+  private readonly end: ((p: number) => number) | null;
 
-  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, plan?: Plan) {
+  /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
+  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, plan?: Plan, endOf?: (p: number) => number) {
     this.start = m.startFrom ? store.column(parent, m.startFrom).num : null;
-    this.end = m.endFrom ? store.column(parent, m.endFrom).num : null;
+    const end = m.endFrom ? store.column(parent, m.endFrom).num : null;
+    this.end = endOf ?? (end ? (p) => end[p] : null);
     this.gate = m.gate && plan ? new GateModel(plan, m.gate, store) : null;
     if (m.gate && !plan) throw new Error('internal: a gated state machine needs the plan');
     this.churn = m.churn ? segmentMultipliers(store, m.churn) : null;
@@ -125,7 +127,7 @@ export class StateMachineModel {
     let n = 0;
     const c = this.churn ? this.churn[p] : 1;
     // A parent whose lifetime ends inside the window: no period starts after its end.
-    const died = this.end ? this.end[p] : NaN;
+    const died = this.end ? this.end(p) : NaN;
     const stop = died < m.endMs ? died : NaN;
     if (stop <= t0) return { states: this.buf, n: 0, t0, stop: NaN }; // ended before (or as) it would start
     const periods = new PeriodClock(t0, m.periodUnit).count(Number.isNaN(stop) ? m.endMs : stop);

@@ -6,7 +6,7 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { streamKey } from '../model/rng.ts';
-import { behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
+import { behaviourColumn, lifetimeEnd, type SegmentInfo } from './behaviour-common.ts';
 import { resolveLifetime } from './lifetime.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from '../model/curves.ts';
@@ -70,7 +70,8 @@ function planAdoption(ctx: PlanContext, node: Json, nodePath: string, draft: Tab
   const seg = info && Object.values(info.fanout).some((m) => m !== 1) ? { table: parent, column: info.column, multipliers: info.fanout } : null;
   // One lifetime per row: each row's diffusion clock starts at max(launch, its birth); nothing after its end.
   const life = resolveLifetime(ctx, ctx.nodes.get(parent)!.node);
-  const adoption: AdoptionPlan = { curve, launchMs, endMs, tiers, segments: seg, dateOnly: cols[1]!.type === 'date', ...(life.from ? { birth: life.from } : {}), ...(life.to ? { end: life.to } : {}) };
+  const { state } = lifetimeEnd(ctx, parent, draft);
+  const adoption: AdoptionPlan = { curve, launchMs, endMs, tiers, segments: seg, dateOnly: cols[1]!.type === 'date', ...(life.from ? { birth: life.from } : {}), ...(life.to ? { end: life.to } : {}), ...(state ? { endState: state } : {}) };
   draft.rows = { kind: 'adoption', parent, stream: streamKey(ctx.seed, String(node.id), '__adoption'), adoption };
 }
 

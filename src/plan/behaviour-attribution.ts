@@ -7,7 +7,7 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { streamKey } from '../model/rng.ts';
 import { cumulative } from './programs/generators/choice.ts';
-import { addColumn, behaviourColumn, type SegmentInfo } from './behaviour-common.ts';
+import { addColumn, behaviourColumn, lifetimeEnd, type SegmentInfo } from './behaviour-common.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { error, isNumber, type Json, type PlanContext, warning } from './context.ts';
 import { resolveLifetime } from './lifetime.ts';
@@ -58,7 +58,7 @@ function planAttribution(ctx: PlanContext, node: Json, nodePath: string, draft: 
     base: Number(cp.base), multiplier: isNumber(cp.multiplier_per_touch) ? cp.multiplier_per_touch : 1, saturation: isNumber(cp.saturation_at) ? cp.saturation_at : null,
     ...grid, dateOnly, segments: scale(info?.fanout), conversion: scale(info?.transition),
     // Journeys happen while the parent exists (docs/behaviours/lifetimes.md); they do not overlap unless allowed.
-    lifetimeFrom: life.from, lifetimeTo: life.to, overlap: ac.overlap === true,
+    lifetimeFrom: life.from, lifetimeTo: life.to, ...withEndState(lifetimeEnd(ctx, parent, draft).state), overlap: ac.overlap === true,
   };
   // Keyed by the parent and the model, not the fact: a touchpoints fact and a conversions fact agree.
   const { emit: _emit, ...model } = attribution;
@@ -108,4 +108,8 @@ function typeWeights(ctx: PlanContext, w: Json, path: string, types: string[]): 
   if (!Array.isArray(w) || w.length !== types.length) return error(ctx, 'DG_WEIGHTS_LENGTH', path, `${path.slice(path.lastIndexOf('/') + 1)} has ${Array.isArray(w) ? w.length : 0} entries for ${types.length} touchpoint types`, 'give one weight per touchpoint type, in the same order');
   if (!w.every((x) => isNumber(x) && x >= 0) || !w.some((x) => x > 0)) return error(ctx, 'DG_BAD_WEIGHTS', path, 'touchpoint weights must be non-negative and not all 0', 'e.g. [3, 2, 1]');
   return w;
+}
+
+function withEndState(state: AttributionPlan['endState']): { endState?: AttributionPlan['endState'] } {
+  return state ? { endState: state } : {};
 }

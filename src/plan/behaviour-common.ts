@@ -9,9 +9,9 @@ import { streamKey } from '../model/rng.ts';
 import { PROBLEM_CODES } from './programs/generators/distribution.ts';
 import { error, type Json, type PlanContext, warning } from './context.ts';
 import { AGE_UNIT_MS } from '../model/curves.ts';
-import { resolveLifetime } from './lifetime.ts';
+import { endStateOf, resolveLifetime } from './lifetime.ts';
 import type { TableDraft } from './tables.ts';
-import type { ColumnPlan, ColumnType, FanoutPlan, GeneratorProgram, SegmentScale } from '../ir/types.ts';
+import type { ColumnPlan, ColumnType, EndState, FanoutPlan, GeneratorProgram, SegmentScale } from '../ir/types.ts';
 
 const DAY = 86_400_000;
 const DURATION_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: DAY, week: 7 * DAY, month: AGE_UNIT_MS.month };
@@ -105,8 +105,20 @@ export function planDurationDist(ctx: PlanContext, d: Json, path: string, what: 
   return { dist: norm.type, params: norm.params, clamp, unitMs };
 }
 
-/** The parent's lifetime end column, when its lifetime has one (state machines, lifecycles; a state end cannot cut its own source machine). */
-export function endFromOf(ctx: PlanContext, parent: string): { endFrom?: string } {
-  const to = resolveLifetime(ctx, ctx.nodes.get(parent)!.node).to;
-  return to ? { endFrom: to } : {};
+/**
+ * The end of the parent's lifetime, for a behaviour table `draft` over it: its `to` column, or the first entry into
+ * states of a state machine or lifecycle over the parent (`to: {table, states}`; that table is generated first —
+ * it is not cut by its own states).
+ */
+export function lifetimeEnd(ctx: PlanContext, parent: string, draft: TableDraft): { column: string | null; state?: EndState } {
+  const life = resolveLifetime(ctx, ctx.nodes.get(parent)!.node);
+  const state = life.toState && life.toState.table !== draft.id ? endStateOf(ctx, life) : undefined;
+  if (state && !draft.dependsOn.includes(state.table)) draft.dependsOn = [...draft.dependsOn, state.table].sort();
+  return { column: life.to, ...(state ? { state } : {}) };
+}
+
+/** The parent's lifetime end as state machines and lifecycles hold it (`endFrom` column, `endState`). */
+export function endFromOf(ctx: PlanContext, parent: string, draft: TableDraft): { endFrom?: string; endState?: EndState } {
+  const e = lifetimeEnd(ctx, parent, draft);
+  return { ...(e.column ? { endFrom: e.column } : {}), ...(e.state ? { endState: e.state } : {}) };
 }

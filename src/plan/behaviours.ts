@@ -12,14 +12,14 @@ import { AGE_UNIT_MS } from '../model/curves.ts';
 import { parseDuration } from './time.ts';
 import { resolveLifetime } from './lifetime.ts';
 import { planFanout, type TableDraft } from './tables.ts';
-import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from '../ir/types.ts';
+import type { ColumnPlan, ColumnType, CurvePlan, DelayPlan, EndState, FunnelPlan, GrainPlan, SegmentScale, VintagePlan } from '../ir/types.ts';
 import { GrainModel } from '../model/grain.ts';
 import { planTrendShape } from './programs/modifiers/trend.ts';
 import { planStateMachine } from './behaviour-states.ts';
 import { planAdoptions } from './behaviour-adoption.ts';
 import { planAttributions } from './behaviour-attribution.ts';
 import { planLifecycle } from './behaviour-lifecycle.ts';
-import { addColumn, behaviourColumn, type ChildSegmentEffect, parentStart, planDurationDist, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
+import { addColumn, behaviourColumn, type ChildSegmentEffect, lifetimeEnd, parentStart, planDurationDist, type SegmentInfo, segmentVariation } from './behaviour-common.ts';
 
 
 const DAY = 86_400_000;
@@ -413,6 +413,7 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
   if (trend === undefined) return;
   let lifetimeFrom: string | null = null;
   let lifetimeTo: string | null = null;
+  let endState: EndState | undefined;
   // An unknown parent is DG_UNKNOWN_TABLE at its "parents" entry already (fuzzer finding F12: this threw).
   if (parent && (!drafts.has(parent) || !ctx.nodes.has(parent))) return;
   if (parent) {
@@ -431,10 +432,12 @@ function planGrain(ctx: PlanContext, node: Json, nodePath: string, draft: TableD
     const to = bound('lifetime_to', g.lifetime_to === undefined ? life.to : g.lifetime_to);
     if (from === undefined || to === undefined) return;
     [lifetimeFrom, lifetimeTo] = [from, to];
+    // The end from states (lifetime.to: {table, states}), unless the panel names its own end.
+    if (g.lifetime_to === undefined) endState = lifetimeEnd(ctx, parent, draft).state;
   } else if (g.lifetime_to !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/lifetime_to`, 'a panel without a parent is one series over the window: lifetime_to does not apply', 'remove lifetime_to, or give the fact a parent');
   const grain = {
     every: g.every, startMs: dt?.startMs ?? ctx.timeframe.startMs, endMs: dt?.endMs ?? ctx.timeframe.endMs, activeProbability: ap,
-    patterns: [...(dt?.patterns ?? []), ...seasons], lifetimeFrom, ...(lifetimeTo ? { lifetimeTo } : {}), ...(trend ? { trend } : {}), segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
+    patterns: [...(dt?.patterns ?? []), ...seasons], lifetimeFrom, ...(lifetimeTo ? { lifetimeTo } : {}), ...(endState ? { endState } : {}), ...(trend ? { trend } : {}), segments: [], vintage: null, stream: streamKey(ctx.seed, String(node.id), '__grain'),
   } as GrainPlan;
   timeCol.modifiers = [];
   timeCol.nullRate = 0;

@@ -1,7 +1,7 @@
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { columnNames, error, findColumn, type Json, type PlanContext } from './context.ts';
-import type { LifetimePlan } from '../ir/types.ts';
+import type { EndState, LifetimePlan } from '../ir/types.ts';
 
 const isTime = (c: Json) => c?.type === 'datetime' || c?.type === 'date';
 
@@ -69,9 +69,7 @@ export function describeLifetime(l: LifetimePlan): string {
  */
 function stateEnd(ctx: PlanContext, node: Json, raw: Json, path: string, report: boolean): { table: string; states: string[] } | undefined {
   const other = typeof raw?.table === 'string' ? ctx.nodes.get(raw.table)?.node : undefined;
-  const names: string[] | null = other?.state_transition_model?.states && typeof other.state_transition_model.states === 'object'
-    ? Object.keys(other.state_transition_model.states)
-    : Array.isArray(other?.lifecycle_model?.stages) ? other.lifecycle_model.stages.map((x: Json) => String(x?.stage_name)) : null;
+  const names = stateNames(other);
   const over = Array.isArray(other?.parents) && other.parents[0] === node.id;
   if (!other || !names || !over) {
     const candidates = [...ctx.nodes.values()].filter((e) => Array.isArray(e.node.parents) && e.node.parents[0] === node.id && (e.node.state_transition_model || e.node.lifecycle_model)).map((e) => String(e.node.id));
@@ -85,4 +83,18 @@ function stateEnd(ctx: PlanContext, node: Json, raw: Json, path: string, report:
     return undefined;
   }
   return { table: String(raw.table), states: states as string[] };
+}
+
+/** The states of a state machine node (its `states` keys) or the stage names of a lifecycle node; null for others. */
+function stateNames(node: Json): string[] | null {
+  return node?.state_transition_model?.states && typeof node.state_transition_model.states === 'object'
+    ? Object.keys(node.state_transition_model.states)
+    : Array.isArray(node?.lifecycle_model?.stages) ? node.lifecycle_model.stages.map((x: Json) => String(x?.stage_name)) : null;
+}
+
+/** A lifetime's end from states (`to: {table, states}`) as the plan holds it: the state indexes in that table. */
+export function endStateOf(ctx: PlanContext, life: LifetimePlan): EndState | undefined {
+  if (!life.toState) return undefined;
+  const names = stateNames(ctx.nodes.get(life.toState.table)?.node) ?? [];
+  return { table: life.toState.table, states: life.toState.states.map((s) => names.indexOf(s)) };
 }

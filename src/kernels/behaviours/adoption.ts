@@ -1,5 +1,6 @@
 import { AdoptionModel } from '../../model/adoption.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
+import { stateEndOf } from '../../model/state-timeline.ts';
 import { ColumnData } from '../../model/column-data.ts';
 import type { GeneratorKernel } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
@@ -35,7 +36,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   let hit: ChunkRows;
   const rows = ctx.table.rows;
   if (rows.kind !== 'adoption') throw new Error('internal: not an adoption fact');
-  const model = ctx.memo(rows, () => new AdoptionModel(rows.adoption, rows.parent, rows.stream, ctx.store, ctx.plan.scale));
+  const model = ctx.memo(rows, () => new AdoptionModel(rows.adoption, rows.parent, rows.stream, ctx.store, ctx.plan.scale, stateEndOf(ctx.plan, ctx.store, rows.adoption.endState)));
   const n = ctx.n;
   hit = { type: new Uint8Array(n), time: new Float64Array(n), group: new Int32Array(n), tier: new Int32Array(n) };
   for (let i = 0; i < n; ) {

@@ -1,5 +1,6 @@
 import { AttributionModel } from '../../model/attribution.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
+import { stateEndOf } from '../../model/state-timeline.ts';
 import { ColumnData } from '../../model/column-data.ts';
 import type { GeneratorKernel } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
@@ -41,7 +42,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const rows = ctx.table.rows;
   if (rows.kind !== 'attribution') throw new Error('internal: not an attribution fact');
   const a = rows.attribution;
-  const model = ctx.memo(rows, () => new AttributionModel(a, rows.parent, rows.stream, ctx.store));
+  const model = ctx.memo(rows, () => new AttributionModel(a, rows.parent, rows.stream, ctx.store, stateEndOf(ctx.plan, ctx.store, a.endState)));
   const n = ctx.n;
   hit = { journey: new Float64Array(n), index: new Float64Array(n), type: new Int32Array(n), time: new Float64Array(n), converted: new Uint8Array(n), convertedAt: new Float64Array(n), touches: new Float64Array(n) };
   for (let i = 0; i < n; ) {

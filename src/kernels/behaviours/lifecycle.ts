@@ -1,5 +1,6 @@
 import { ColumnData } from '../../model/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
+import { stateEndOf } from '../../model/state-timeline.ts';
 import { LifecycleModel } from '../../model/lifecycle.ts';
 import type { GeneratorKernel } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
@@ -38,7 +39,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const rows = ctx.table.rows;
   if (rows.kind !== 'lifecycle') throw new Error('internal: not a lifecycle');
   const l = rows.lifecycle;
-  const model = ctx.memo(rows, () => new LifecycleModel(l, rows.parent, rows.stream, ctx.store));
+  const model = ctx.memo(rows, () => new LifecycleModel(l, rows.parent, rows.stream, ctx.store, stateEndOf(ctx.plan, ctx.store, l.endState)));
   const n = ctx.n;
   hit = { stage: new Int32Array(n), index: new Float64Array(n), start: new Float64Array(n), end: new Float64Array(n), type: new Array(n).fill(null), at: new Float64Array(n) };
   for (let i = 0; i < n; ) {

@@ -1,5 +1,6 @@
 import { ColumnData } from '../../model/column-data.ts';
 import { GrainModel } from '../../model/grain.ts';
+import { stateEndOf } from '../../model/state-timeline.ts';
 import type { GeneratorKernel } from '../types.ts';
 
 /**
@@ -22,7 +23,7 @@ export const period: GeneratorKernel<'period'> = (p, _col, ctx) => {
   }
   const rows = ctx.table.rows;
   if (rows.kind !== 'grain') throw new Error(`internal: period column in "${ctx.table.id}", which is not a panel`);
-  const model = ctx.memo(rows, () => new GrainModel(rows.grain, rows.parent, ctx.store));
+  const model = ctx.memo(rows, () => new GrainModel(rows.grain, rows.parent, ctx.store, stateEndOf(ctx.plan, ctx.store, rows.grain.endState)));
   const idx = new Int32Array(model.periods.length);
   const parentRow = ctx.parentRow!;
   for (let i = 0; i < ctx.n; ) {

@@ -16,6 +16,7 @@ import { FAIL_Z, judge, PASS_Z, pct, round, wilsonHilferty, worst } from '../sta
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { bucketSql, curvesAtSql, familyFactor, fmt, listLit, ms, ownRows, parentLink, sampleOf, segKey, segmentCase, type ParentLink } from './cohorts-common.ts';
 import { nodePath } from '../structural.ts';
+import { endByState } from './machines-common.ts';
 import { segmentRatios } from './cohorts-segments.ts';
 import { ageHeatmap, cohortGrain, judgeAges, MAX_AGE, UNIT_NAMES } from './cohorts-vintage.ts';
 
@@ -113,13 +114,16 @@ function parentSql(ctx: ValidateContext, pn: Panel): string {
   const { g, p, parent } = pn;
   const N = p.starts.length;
   const from = g.lifetimeFrom ? `CASE WHEN p.${ident(g.lifetimeFrom)} IS NULL THEN 0 ELSE least(${N}, greatest(0, ${periodIndexSql(p, ms(`p.${ident(g.lifetimeFrom)}`))})) END` : '0';
-  const to = g.lifetimeTo ? `CASE WHEN p.${ident(g.lifetimeTo)} IS NULL THEN ${N} ELSE least(${N}, greatest(0, ${periodIndexSql(p, ms(`p.${ident(g.lifetimeTo)}`))} + 1)) END` : String(N);
+  // The end: the parent's to column, or (lifetime.to: {table, states}) its first entry into those states in the file.
+  const byState = !g.lifetimeTo && g.endState ? endByState(ctx, parent.id, g.endState) : null;
+  const endCol = g.lifetimeTo ? `p.${ident(g.lifetimeTo)}` : byState ? 'q.te' : null;
+  const to = endCol ? `CASE WHEN ${endCol} IS NULL THEN ${N} ELSE least(${N}, greatest(0, ${periodIndexSql(p, ms(endCol))} + 1)) END` : String(N);
   const sm = g.segments.length ? g.segments.map((s) => segmentCase(segKey(ctx, s, 'p'), s.multipliers)).join(' * ') : '1.0';
   const seg = g.segments.length ? segKey(ctx, g.segments[0], 'p') : 'NULL';
   const v = g.vintage && g.vintage.fanoutCurves.length ? g.vintage : null;
   const cr = v ? ms(`p.${ident(v.createdAt)}`) : 'NULL::DOUBLE';
   const d = v?.decay ? segmentCase(segKey(ctx, v.decay, 'p'), v.decay.multipliers) : '1.0';
-  return `SELECT p.${ident(parent.pk!)} AS pkey, ${from} AS lo, ${to} AS hi, ${sm} AS sm, ${seg} AS seg, ${cr} AS cr, ${d} AS d FROM ${pn.parentRows} p`;
+  return `SELECT p.${ident(parent.pk!)} AS pkey, ${from} AS lo, ${to} AS hi, ${sm} AS sm, ${seg} AS seg, ${cr} AS cr, ${d} AS d FROM ${pn.parentRows} p${byState ? ` LEFT JOIN (${byState}) q ON q.e = p.${ident(parent.pk!)}` : ''}`;
 }
 
 /** The rows of the panel with their parent key and period index (valid: a period start of the window). */

@@ -8,13 +8,13 @@
  * is not judged on ages it could not reach yet).
  */
 import type { TablePlan } from '../../ir/types.ts';
-import { dbl, examples, ident, lit, n, one } from '../sql.ts';
+import { dbl, examples, ident, n, one } from '../sql.ts';
 import { FAIL_Z, judge, PASS_Z, round, wilsonHilferty, worst } from '../stats.ts';
 import type { CheckModule, CheckResult, CheckStatus, ValidateContext } from '../types.ts';
 import { familyFactor, fmt, linkColumn, ms, ownRows, parentLink, unlabelled } from './cohorts-common.ts';
 import { docColumn, nodePath } from '../structural.ts';
 import { childBucket, vintageFrame } from './cohorts-frame.ts';
-import { entityColumn } from './machines-common.ts';
+import { endByState } from './machines-common.ts';
 
 /** Ages beyond this are pooled into one bucket. */
 export const MAX_AGE = 36;
@@ -198,20 +198,3 @@ export const VINTAGE_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'vintage_order', run: vintageOrder },
   { name: 'vintage_curve', run: activityCurve },
 ];
-
-/**
- * `lifetime.to: {table, states}` in SQL: per parent key e, te = the first time it entered one of the states in the
- * file (a state machine's valid_from, a lifecycle's stage started_at). Null when the table cannot be read.
- */
-function endByState(ctx: ValidateContext, parent: string, end: { table: string; states: number[] } | undefined): string | null {
-  const st = end && ctx.table(end.table);
-  if (!end || !st || !ctx.present.has(st.id)) return null;
-  const names = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
-  const machine = st.rows.kind === 'states';
-  const state = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'state' : c.generator.kind === 'lifecycle' && c.generator.field === 'stage'));
-  const time = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'from' : c.generator.kind === 'lifecycle' && c.generator.field === 'start'));
-  const fk = entityColumn(ctx, st, parent);
-  if (!state || !time || !fk) return null;
-  const list = end.states.map((i) => lit(names[i])).join(', ');
-  return `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS te FROM ${ident(st.id)} WHERE CAST(${ident(state.name)} AS VARCHAR) IN (${list}) GROUP BY 1`;
-}

@@ -56,7 +56,7 @@ async function adoptions(ctx: ValidateContext): Promise<Adopt[]> {
       FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${notAddedRow(ctx, t.id, key)}`;
     const life = !!(a.birth || a.end);
     if (life && !entity) continue; // a row's clock needs its parent
-    const pr = `(SELECT e, seg, t0, t1, greatest(t0, ${tsLit(a.launchMs)}) AS c0, least(coalesce(t1, ${tsLit(a.endMs)}), ${tsLit(a.endMs)}) AS stop FROM ${parentRows(ctx, parent, a.birth ?? null, seg, a.launchMs, a.end ?? null)})`;
+    const pr = `(SELECT e, seg, t0, t1, greatest(t0, ${tsLit(a.launchMs)}) AS c0, least(coalesce(t1, ${tsLit(a.endMs)}), ${tsLit(a.endMs)}) AS stop FROM ${parentRows(ctx, parent, a.birth ?? null, seg, a.launchMs, a.end ?? null, a.endState)})`;
     out.push({ t, a, parent, entity, time: time.name, dateOnly: time.type === 'date', seg, life, withSql: `WITH p AS ${pr}, ra AS (${ra}), r AS (SELECT * FROM ra WHERE ${clean})` });
   }
   return out;

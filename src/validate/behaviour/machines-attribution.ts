@@ -10,7 +10,7 @@ import type { AttributionPlan, TablePlan } from '../../ir/types.ts';
 import { notAddedRow } from '../labelled.ts';
 import { ident, lit, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
-import { behaviourColumns, cleanRowKey, entityColumn, fieldColumn, hasColumns, inList, parentRows, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
+import { behaviourColumns, cleanRowKey, endByState, entityColumn, fieldColumn, hasColumns, inList, parentRows, type RulePart, ruleCheck, tsLit } from './machines-common.ts';
 import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
@@ -67,7 +67,9 @@ export async function attributions(ctx: ValidateContext): Promise<Attr[]> {
     const to = a.lifetimeTo ?? null;
     const lifetime = !!entity && (await hasColumns(ctx, parent, [from, to]));
     const pk = ident(ctx.table(parent)!.pk!);
-    const ends = lifetime && to ? `(SELECT ${pk} AS e, any_value(${ident(to)})::TIMESTAMP AS t1 FROM ${ident(parent)} GROUP BY ${pk})` : '(SELECT NULL AS e, NULL::TIMESTAMP AS t1 WHERE FALSE)';
+    const byState = entity && a.endState ? endByState(ctx, parent, a.endState) : null;
+    const ends = lifetime && to ? `(SELECT ${pk} AS e, any_value(${ident(to)})::TIMESTAMP AS t1 FROM ${ident(parent)} GROUP BY ${pk})`
+      : byState ? `(SELECT e, te AS t1 FROM (${byState}))` : '(SELECT NULL AS e, NULL::TIMESTAMP AS t1 WHERE FALSE)';
     const p = `p0 AS ${parentRows(ctx, parent, lifetime ? from : null, seg, a.startMs)}, p AS (SELECT p0.e, greatest(p0.t0, ${tsLit(a.startMs)}) AS t0, pe.t1, p0.seg FROM p0 LEFT JOIN ${ends} pe ON pe.e = p0.e)`;
     out.push({
       t, a, parent, entity, journey: f('journey')!, time: time.name, seg, segUnknown: (a.segments !== null || a.conversion !== null) && !seg, dateOnly: time.type === 'date', lifetime,

@@ -3,7 +3,7 @@
  * behaviour writes, the fact column that names the entity (the primary parent's key), the entities whose rows a
  * scenario changed on purpose, and a rule-based hard check that counts offending rows per rule in one pass.
  */
-import type { ColumnPlan, GatePlan, GeneratorProgram, SegmentScale, TablePlan } from '../../ir/types.ts';
+import type { ColumnPlan, EndState, GatePlan, GeneratorProgram, SegmentScale, TablePlan } from '../../ir/types.ts';
 import { rowLabelKeys } from '../labelled.ts';
 import { ident, lit, n, num } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
@@ -64,7 +64,14 @@ export function cleanRowKey(ctx: ValidateContext, t: TablePlan, cols: string[], 
  * scenario added to the parent (labelled, level `row`, with keys of their own) are left out: the engine
  * generated nothing for them.
  */
-export function parentRows(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number, endCol: string | null = null): string {
+export function parentRows(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number, endCol: string | null = null, endState?: EndState): string {
+  const base = parentRowsOwn(ctx, parent, startCol, segCol, defaultMs, endCol);
+  // An end from states (lifetime.to: {table, states}): when the file's state or lifecycle table first has one of them.
+  const q = endState ? endByState(ctx, parent, endState) : null;
+  return q ? `(SELECT b.e, b.t0, b.seg, q.te AS t1 FROM ${base} b LEFT JOIN (${q}) q ON q.e = b.e)` : base;
+}
+
+function parentRowsOwn(ctx: ValidateContext, parent: string, startCol: string | null, segCol: string | null, defaultMs: number, endCol: string | null): string {
   const p = ctx.table(parent)!;
   const pk = ident(p.pk!);
   const start = startCol ? `coalesce(any_value(${ident(startCol)})::TIMESTAMP, ${tsLit(defaultMs)})` : tsLit(defaultMs);
@@ -163,4 +170,21 @@ export async function ruleCheck(ctx: ValidateContext, base: Base, parts: RulePar
 /** Text of an SQL list of string literals, for `x IN (...)` (a never-matching list when empty). */
 export function inList(values: string[]): string {
   return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
+}
+
+/**
+ * `lifetime.to: {table, states}` in SQL: per parent key e, te = the first time it entered one of the states in the
+ * file (a state machine's valid_from, a lifecycle's stage started_at). Null when the table cannot be read.
+ */
+export function endByState(ctx: ValidateContext, parent: string, end: EndState | undefined): string | null {
+  const st = end && ctx.table(end.table);
+  if (!end || !st || !ctx.present.has(st.id)) return null;
+  const names = st.rows.kind === 'states' ? st.rows.machine.states : st.rows.kind === 'lifecycle' ? st.rows.lifecycle.stages.map((x) => x.name) : [];
+  const machine = st.rows.kind === 'states';
+  const state = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'state' : c.generator.kind === 'lifecycle' && c.generator.field === 'stage'));
+  const time = st.columns.find((c) => (machine ? c.generator.kind === 'state' && c.generator.field === 'from' : c.generator.kind === 'lifecycle' && c.generator.field === 'start'));
+  const fk = entityColumn(ctx, st, parent);
+  if (!state || !time || !fk) return null;
+  const list = end.states.map((i) => lit(names[i])).join(', ');
+  return `SELECT ${ident(fk)} AS e, min(${ident(time.name)}::TIMESTAMP) AS te FROM ${ident(st.id)} WHERE CAST(${ident(state.name)} AS VARCHAR) IN (${list}) GROUP BY 1`;
 }

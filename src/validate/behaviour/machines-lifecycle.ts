@@ -75,7 +75,7 @@ export async function lifecycles(ctx: ValidateContext): Promise<Life[]> {
 function withSql(ctx: ValidateContext, x: Omit<Life, 'withSql' | 'sibling'>): string {
   const E = `f.${ident(x.entity)}`;
   const times = x.l.emit === 'stages' ? `f.${ident(x.start!)}::TIMESTAMP AS sa, f.${ident(x.end!)}::TIMESTAMP AS ea` : `CAST(f.${ident(x.type!)} AS VARCHAR) AS et, f.${ident(x.at!)}::TIMESTAMP AS eat`;
-  const p = parentRows(ctx, x.parent, x.l.startFrom, null, x.l.startMs, x.l.endFrom ?? null);
+  const p = parentRows(ctx, x.parent, x.l.startFrom, null, x.l.startMs, x.l.endFrom ?? null, x.l.endState);
   return `WITH p AS ${p}, r AS (SELECT ${E} AS e, CAST(f.${ident(x.stage)} AS VARCHAR) AS st, f.${ident(x.index)} AS k, ${times}, p.t0, p.t1 FROM ${ident(x.t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${x.clean(E)})`;
 }
 
@@ -102,7 +102,7 @@ function stageRules(x: Life): Rule[] {
   const mustGoOn = l.stages.filter((s) => s.duration && s.exitProbability >= 1 && s.next.length > 0 && s.next.every((j) => j >= 0)).map((s) => s.name);
   const slack = x.dateOnly ? DAY : 1000;
   // The visit cut by the parent's lifetime end (lifetime.to) ends there, whatever its duration, churn or next stages.
-  const running = l.endFrom ? ` AND NOT ${same(x, 'ea', 't1')}` : '';
+  const running = l.endFrom || l.endState ? ` AND NOT ${same(x, 'ea', 't1')}` : '';
   const clamps = l.stages.filter((s) => s.duration && (s.duration.clamp[0] !== null || s.duration.clamp[1] !== null)).map((s) => {
     const d = s.duration!;
     const lo = d.clamp[0] !== null ? `${msOf('ea')} - ${msOf('sa')} < ${num(d.clamp[0] * d.unitMs - slack)}` : 'FALSE';
@@ -120,7 +120,7 @@ function stageRules(x: Life): Rule[] {
     { what: `visits without ${x.end} that are not the last one (only the visit running at the timeframe end is open)`, bad: `ea IS NULL AND rn < cnt - 1` },
     { what: 'visits starting or ending after the timeframe end', bad: `sa > ${end} OR ea > ${end}` },
     // A parent whose lifetime ends (lifetime.to) ends its lifecycle then: its last visit ends at that instant.
-    { what: "visits starting after the parent's lifetime end, or still open after it", bad: l.endFrom ? `sa > t1 OR ea > t1 OR (ea IS NULL AND t1 < ${end})` : 'FALSE' },
+    { what: "visits starting after the parent's lifetime end, or still open after it", bad: l.endFrom || l.endState ? `sa > t1 OR ea > t1 OR (ea IS NULL AND t1 < ${end})` : 'FALSE' },
     { what: 'churned stage visits that do not last a whole number of periods', bad: churnOnly.length && !x.dateOnly ? `st IN ${inList(churnOnly)} AND ea IS NOT NULL AND (${msOf('ea')} - ${msOf('sa')}) % ${num(l.periodMs)} <> 0${running}` : 'FALSE' },
     { what: 'visits of a stage without duration or churn that end before the timeframe end', bad: forever.length ? `st IN ${inList(forever)} AND ea IS NOT NULL${running}` : 'FALSE' },
     { what: 'lifecycles that end after a stage whose exit_probability is 1 and whose next stages all exist', bad: mustGoOn.length ? `rn = cnt - 1 AND ea IS NOT NULL AND st IN ${inList(mustGoOn)} AND cnt < ${num(MAX_VISITS)}${running}` : 'FALSE' },
@@ -146,7 +146,7 @@ function eventParts(x: Life): RulePart[] {
   const v0 = `SELECT ${E} AS e, ${ident(x.index)} AS k, min(${st}) AS st, max(${st}) AS st2, count(*) FILTER (WHERE ${st} IS NULL) AS no_st, min(${at}) AS lo, max(${at}) AS hi,
       count(*) FILTER (WHERE ${et} IS NULL OR (${st} || ${lit(SEP)} || ${et}) NOT IN ${inList(typePairs)}) AS bad_type
     FROM ${ident(x.t.id)} GROUP BY ALL`;
-  const withSql = `WITH p AS ${parentRows(x.ctx, x.parent, x.l.startFrom, null, x.l.startMs, x.l.endFrom ?? null)},
+  const withSql = `WITH p AS ${parentRows(x.ctx, x.parent, x.l.startFrom, null, x.l.startMs, x.l.endFrom ?? null, x.l.endState)},
     v0 AS (SELECT v0.*, p.t0, p.t1 FROM (${v0}) v0 LEFT JOIN p USING (e) WHERE ${x.clean('v0.e')}),
     v AS (SELECT *, lag(k) OVER w1 AS prev_k, lag(st) OVER w1 AS prev, lag(hi) OVER w1 AS prev_hi FROM v0 WINDOW w1 AS (PARTITION BY e ORDER BY k))`;
   const ex = `${lit(`${x.entity} `)} || CAST(e AS VARCHAR) || ${lit(`, ${x.index} `)} || CAST(k AS VARCHAR)`;
@@ -158,7 +158,7 @@ function eventParts(x: Life): RulePart[] {
     { what: 'consecutive visits with a move the lifecycle does not declare', bad: `prev_k = k - 1 AND (prev || ${lit(SEP)} || st) NOT IN ${inList(movePairs(l))}` },
     { what: 'visits with an event earlier than an event of an earlier visit (visits follow each other in time)', bad: 'lo < prev_hi' },
     { what: "visits with events before the parent's start or after the timeframe end", bad: `lo < t0 OR hi > ${end}` },
-    { what: "visits with events after the parent's lifetime end", bad: x.l.endFrom ? 'hi > t1' : 'FALSE' },
+    { what: "visits with events after the parent's lifetime end", bad: x.l.endFrom || x.l.endState ? 'hi > t1' : 'FALSE' },
   ] }];
   if (x.sibling) parts.push(siblingPart(x, x.sibling, withSql));
   return parts;

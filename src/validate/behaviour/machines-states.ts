@@ -102,7 +102,7 @@ function withSql(ctx: ValidateContext, x: Omit<Machine, 'withSql'>): string {
   const clean = cleanEntity(ctx, t, x.entity, behaviourColumns(t, 'state'), E);
   const times = m.emit === 'periods' ? `f.${ident(x.period!)} AS ps` : `f.${ident(x.from!)} AS vf, f.${ident(x.to!)} AS vt`;
   const rk = t.pk ? `CAST(f.${ident(t.pk)} AS VARCHAR)` : `CAST(f.rowid AS VARCHAR)`;
-  const p = gatedParentRows(ctx, parentRows(ctx, x.parent, m.startFrom, x.seg, m.startMs, m.endFrom ?? null), x.parent, m.gate);
+  const p = gatedParentRows(ctx, parentRows(ctx, x.parent, m.startFrom, x.seg, m.startMs, m.endFrom ?? null, m.endState), x.parent, m.gate);
   // stop: where the relationship may run to — the window end, or the parent's lifetime end when that comes first.
   const r = `SELECT ${E} AS e, CAST(f.${ident(x.state)} AS VARCHAR) AS s, f.${ident(x.index)} AS k, ${times}, p.t0, p.seg, p.t1, least(${tsLit(m.endMs)}, coalesce(p.t1, ${tsLit(m.endMs)})) AS stop, ${rk} AS rk FROM ${ident(t.id)} f LEFT JOIN p ON p.e = ${E} WHERE ${clean}`;
   const terminal = inList(m.states.filter((_, i) => m.terminal[i]));
