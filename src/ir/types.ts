@@ -312,6 +312,8 @@ export interface HierarchyPlan {
   key: { start: number; step: number };
   /** What the column holds: the parent's key (null for roots), the row's depth (roots 0), its path of keys from the root ("1/4/17"), or its root's key. */
   derive: 'parent' | 'depth' | 'path' | 'root';
+  /** One tree per primary-parent row (`on` the parent's key: replies within a post): rows point at earlier rows of the same parent. */
+  withinParent?: boolean;
 }
 
 /** An edge table (a fact with `edges`): rows are edges between rows of its primary parent (src/model/graph.ts). */

@@ -80,7 +80,7 @@ export class Hierarchy {
   ensure(n: number): void {
     if (n <= this.filled) return;
     if (n > this.parents.length) {
-      const cap = Math.max(n, Math.min(2 ** 31 - 1, this.parents.length * 2), 1024);
+      const cap = Math.max(n, Math.min(2 ** 31 - 1, this.parents.length * 2), 16);
       const p = new Int32Array(cap);
       p.set(this.parents.subarray(0, this.filled));
       const d = new Int32Array(cap);

@@ -54,6 +54,18 @@ export const hierarchyChecks: CheckModule = async (ctx) => {
       }));
     }
     const roots = n(w.roots);
+    if (h.withinParent) {
+      // One tree per parent row: a row and its parent share the parent's key (the lookup's `on` columns).
+      const same = parent.g.on.map((k) => `p.${ident(k.remote)} IS NOT DISTINCT FROM c.${ident(k.local)}`).join(' AND ');
+      const from = `FROM ${T} c JOIN ${T} p ON p.${K} = c.${P} WHERE NOT (${same})`;
+      const bad = n((await one(ctx, `SELECT count(*) AS c ${from}`)).c);
+      out.push(result({
+        check: 'hierarchy_same_parent', category: 'structural', table: t.id, column: parent.col.name, hard: true, specPath,
+        ok: bad === 0, expected: 0, observed: bad, tolerance: 0, examples: bad ? await examples(ctx, `SELECT CAST(c.${K} AS VARCHAR) AS k ${from} ORDER BY c.${K}`) : [],
+        message: bad === 0 ? `every row of ${t.id} points at a row with the same ${parent.g.on.map((k) => k.local).join(', ')}` : `${bad} rows of ${t.id} point at a row of another ${parent.g.on.map((k) => k.local).join(', ')}`,
+      }));
+      continue;
+    }
     if (h.roots !== null) {
       const expected = Math.min(h.roots, rows);
       out.push(result({

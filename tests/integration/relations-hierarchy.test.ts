@@ -82,11 +82,50 @@ describe('self-references (hierarchies)', () => {
     expect(lastWorkers).toBeGreaterThan(1); // the ranges really went to generation workers
   });
 
+  it('replies within a post: on the parent key, one tree per parent row, the same for any chunking', async () => {
+    const doc = {
+      version: '1.0', metadata: { name: 'threads' }, timeframe: { start: '2024-01-01', end: '2024-12-31', freq: 'D' }, seed: 5,
+      nodes: [
+        { id: 'post', kind: 'entity', rows: 1500, pk: 'post_id', columns: [{ name: 'post_id', type: 'int', generator: { sequence: { start: 1 } } }] },
+        {
+          id: 'comment', kind: 'fact', parents: ['post'], pk: 'comment_id', fanout: { distribution: 'poisson', lambda: 8 },
+          columns: [
+            { name: 'comment_id', type: 'int', generator: { sequence: { start: 1 } } },
+            { name: 'post_id', type: 'int', generator: { lookup: { from: 'post.post_id' } } },
+            { name: 'reply_to', type: 'int', nullable: true, generator: { lookup: { from: 'comment.comment_id', on: { post_id: 'post_id' }, hierarchy: { root_share: 0.3 } } } },
+            { name: 'depth', type: 'int', generator: { lookup: { from: 'comment.comment_id', on: { post_id: 'post_id' }, derive: 'depth' } } },
+          ],
+        },
+      ],
+      constraints: {},
+    };
+    const db = await open(doc);
+    const r = (await db.rows(`SELECT count(*) AS n,
+        count(*) FILTER (WHERE c.reply_to IS NOT NULL AND (p.comment_id IS NULL OR p.post_id <> c.post_id OR p.comment_id >= c.comment_id)) AS bad,
+        count(*) FILTER (WHERE c.depth <> coalesce(p.depth + 1, 0)) AS bad_depth,
+        count(*) FILTER (WHERE c.reply_to IS NULL) AS roots
+      FROM comment c LEFT JOIN comment p ON p.comment_id = c.reply_to`))[0];
+    expect(r.bad).toBe(0);
+    expect(r.bad_depth).toBe(0);
+    // Every post's first comment is a root; the others with probability 0.3.
+    const posts = await db.value('SELECT count(DISTINCT post_id) FROM comment');
+    const expected = posts + 0.3 * (r.n - posts);
+    expect(Math.abs(r.roots - expected)).toBeLessThan(5 * Math.sqrt(0.21 * (r.n - posts)));
+    expect(await db.value('SELECT count(*) FROM (SELECT post_id, min(comment_id) AS first FROM comment GROUP BY 1) f JOIN comment c ON c.comment_id = f.first WHERE c.reply_to IS NOT NULL')).toBe(0);
+    const digest = (d: Db) => d.value("SELECT md5(string_agg(concat_ws(',', comment_id, reply_to, depth), ';' ORDER BY rowid)) FROM comment");
+    const base = await digest(db);
+    expect(await digest(await open(doc, { workers: 1, chunkRows: 333 }))).toBe(base);
+    expect(await digest(await open(doc, { workers: 3, chunkRows: 500, workerTaskRows: 2000, workerMinRows: 1 }))).toBe(base);
+  });
+
   it('refuses a non-nullable self-lookup and options it cannot honour, with pointers', () => {
     const notNull = structuredClone(V1);
     (notNull.nodes[0].columns[2] as Record<string, unknown>).nullable = false;
     const d = compile(notNull).diagnostics.filter((x) => x.severity === 'error');
     expect(d.map((x) => [x.code, x.path])).toEqual([['DG_SELF_LOOKUP', '/nodes/0/columns/2/nullable']]);
+    const keyed = structuredClone(V1);
+    (keyed.nodes[0].columns[2].generator.lookup as Record<string, unknown>).on = { name: 'name' };
+    expect(compile(keyed).diagnostics.filter((x) => x.severity === 'error').map((x) => [x.code, x.path])).toEqual([['DG_NOT_SUPPORTED', '/nodes/0/columns/2/generator/lookup/on']]);
     const weighted = structuredClone(V1);
     (weighted.nodes[0].columns[2].generator.lookup as Record<string, unknown>).weights_by = 'employee.employee_id';
     expect(compile(weighted).diagnostics.filter((x) => x.severity === 'error').map((x) => [x.code, x.path])).toEqual([['DG_NOT_SUPPORTED', '/nodes/0/columns/2/generator/lookup/weights_by']]);

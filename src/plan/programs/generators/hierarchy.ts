@@ -17,9 +17,11 @@ const TREE_KEYS = ['roots', 'root_share', 'concentration', 'max_depth'] as const
  */
 export function planSelfLookup(args: Json, ref: { table: string; column: string }, ctx: ColumnContext, path: string): LookupProgram | undefined {
   const at = `${path}/from`;
-  for (const k of ['on', 'weights_by', 'at'] as const) {
+  for (const k of ['weights_by', 'at'] as const) {
     if (args[k] !== undefined) return error(ctx, 'DG_NOT_SUPPORTED', `${path}/${k}`, `"${k}" is not supported on a lookup from the node's own table ("${ref.table}"): a row's parent there is drawn among the earlier rows`, `remove "${k}"`);
   }
+  const within = withinParent(args.on, ctx, `${path}/on`);
+  if (within === undefined) return undefined;
   const derive = args.derive ?? 'parent';
   if (!DERIVED.includes(derive)) return error(ctx, 'DG_BAD_PARAM', `${path}/derive`, `derive ${JSON.stringify(derive)} is not one of ${DERIVED.join(', ')}`, '"parent" (the default) is the parent row\'s key; depth, path and root describe the row\'s place in the tree');
   const target = findColumn(ctx.node, ref.column);
@@ -37,7 +39,26 @@ export function planSelfLookup(args: Json, ref: { table: string; column: string 
   if (derive === 'path' && ctx.type !== 'string') return error(ctx, 'DG_TYPE_MISMATCH', `${ctx.path}/type`, `derive "path" is text ("1/4/17"), but "${ctx.column.name}" is ${ctx.type}`, 'make the column "type": "string"');
   const tree = treeOptions(ctx, ref.table, path);
   if (!tree) return undefined;
-  return { kind: 'lookup', table: ref.table, column: ref.column, via: 'self', on: [], hierarchy: { ...tree, key, derive } };
+  const on = within ? Object.keys(args.on).sort().map((c) => ({ local: c, remote: c })) : [];
+  return { kind: 'lookup', table: ref.table, column: ref.column, via: 'self', on, hierarchy: { ...tree, key, derive, ...(within ? { withinParent: true } : {}) } };
+}
+
+/**
+ * `on` of a self-lookup: only the primary parent's key, `{"post_id": "post_id"}` where `post_id` is this fact's
+ * lookup of its parents[0] — one tree per parent row (a reply points at an earlier comment of the same post).
+ * Other keys would need the values of earlier rows, which a row cannot know: DG_NOT_SUPPORTED.
+ */
+function withinParent(on: Json, ctx: ColumnContext, path: string): boolean | undefined {
+  if (on === undefined || on === null) return false;
+  const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
+  const pairs = typeof on === 'object' && !Array.isArray(on) ? Object.entries(on) : [];
+  const fk = (name: string) => {
+    const l = findColumn(ctx.node, name)?.generator?.lookup;
+    return parents[0] !== undefined && l && typeof l.from === 'string' && l.from.startsWith(`${parents[0]}.`) && l.on === undefined && l.end === undefined;
+  };
+  const ok = pairs.length > 0 && pairs.every(([local, remote]) => local === remote && fk(local));
+  if (!ok) return error(ctx, 'DG_NOT_SUPPORTED', path, `"on" of a lookup from the node's own table can only name this fact's lookup of its parent${parents[0] ? ` "${parents[0]}"` : ''} (one tree per parent row), e.g. {"post_id": "post_id"}`, parents[0] ? `use the column that looks up "${parents[0]}", or remove "on"` : 'remove "on"');
+  return true;
 }
 
 /**
