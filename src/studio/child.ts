@@ -25,6 +25,29 @@ function jsonable(v: unknown): unknown {
   return v;
 }
 
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const DAY = 86_400_000;
+
+/** A time column's rows per day (a window of up to 92 days), week (up to two years) or month: a Vega-Lite bar chart. */
+async function timeChart(db: string, table: string, c: { name: string; type: string; min?: unknown; max?: unknown }): Promise<unknown | null> {
+  if (!/^(DATE|TIMESTAMP)/i.test(c.type) || typeof c.min !== 'string' || typeof c.max !== 'string') return null;
+  const span = Date.parse(c.max) - Date.parse(c.min);
+  if (!Number.isFinite(span)) return null;
+  const unit = span <= 92 * DAY ? 'day' : span <= 730 * DAY ? 'week' : 'month';
+  const q = await lib.queryFile(db, `SELECT strftime(date_trunc('${unit}', ${quote(c.name)}), '%Y-%m-%d') AS period, count(*)::DOUBLE AS rows FROM ${quote(table)} WHERE ${quote(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 1`);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 260, height: 90,
+    data: { values: q.rows.map(([period, rows]) => ({ period, rows })) },
+    mark: { type: 'bar', tooltip: true, color: '#7c3aed' },
+    encoding: {
+      x: { field: 'period', type: 'temporal', timeUnit: unit === 'month' ? 'yearmonth' : 'yearmonthdate', title: null, axis: { tickCount: 4 } },
+      y: { field: 'rows', type: 'quantitative', title: `rows per ${unit}`, axis: { tickCount: 3 } },
+    },
+    description: `${table}.${c.name} rows per ${unit}`,
+  };
+}
+
 async function preview(job: PreviewJob): Promise<PreviewResult> {
   const t0 = performance.now();
   const first = lib.compile(job.doc, job.author);
@@ -40,11 +63,10 @@ async function preview(job: PreviewJob): Promise<PreviewResult> {
     const report = await lib.validate(job.doc, out, { ...job.author, profiles: true, threads: 1 });
     const tables: TablePreview[] = [];
     for (const p of report.profiles ?? []) {
-      const q = await lib.queryFile(out, `SELECT * FROM "${p.table.replace(/"/g, '""')}" LIMIT ${FIRST_ROWS}`);
-      tables.push({
-        table: p.table, rows: p.rows, columns: q.columns, types: q.types, firstRows: q.rows.map((r) => r.map(jsonable)),
-        profiles: p.columns.map((c) => ({ ...c, chart: lib.profileChart(p.table, c) })),
-      });
+      const q = await lib.queryFile(out, `SELECT * FROM ${quote(p.table)} LIMIT ${FIRST_ROWS}`);
+      const profiles = [];
+      for (const c of p.columns) profiles.push({ ...c, chart: (await timeChart(out, p.table, c)) ?? lib.profileChart(p.table, c) });
+      tables.push({ table: p.table, rows: p.rows, columns: q.columns, types: q.types, firstRows: q.rows.map((r) => r.map(jsonable)), profiles });
     }
     return { kind: 'preview', ok: true, scale, seconds: (performance.now() - t0) / 1000, tables, score: report.score };
   }
