@@ -3,6 +3,7 @@ import type { ChunkContext } from './chunk.ts';
 import { buildCdf, pickIndex } from '../model/weighted-pick.ts';
 import { type ColumnData, joinKey } from '../model/column-data.ts';
 import { uniform } from '../model/rng.ts';
+import { preferenceRows } from './preference-pick.ts';
 
 /** Rows of the picked table with one key value, and their cumulative weights (null: uniform). */
 interface Bucket { rows: number[]; cdf: Float64Array | null }
@@ -25,6 +26,11 @@ export function keyedRows(pick: KeyedPick, ctx: ChunkContext): Float64Array {
   if (!cached) chunkRows.set(ctx.cols, (cached = new Map()));
   const hit = cached.get(key);
   if (hit && hit.length === ctx.n) return hit;
+  if (pick.prefer) {
+    const rows = preferenceRows(pick, ctx);
+    cached.set(key, rows);
+    return rows;
+  }
   let owner = indexKeys.get(id);
   if (!owner) indexKeys.set(id, (owner = {}));
   const index = ctx.memo(owner, () => buildIndex(ctx, pick));

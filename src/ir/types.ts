@@ -417,7 +417,26 @@ export interface RowParam { code: string; refs: ColumnRef[] }
 export interface ColumnRef { table: string | null; column: string; pick?: KeyedPick; end?: 'source' | 'target' }
 
 /** A row of `table` matched on `on` (local = remote), uniform among the matches or ∝ `weightsBy`; drawn from `stream`. */
-export interface KeyedPick { table: string; on: KeyPair[]; weightsBy: string | null; stream: number }
+export interface KeyedPick { table: string; on: KeyPair[]; weightsBy: string | null; stream: number; prefer?: PreferencePlan }
+
+/**
+ * A preference-driven pick (docs/behaviours/relations.md, "Preference-driven picks"): candidate row j of the picked
+ * table, given the row, weighs exp(score / temperature) (softmax) or, without a temperature, max(0, score) — times
+ * `weightsBy` when given — among the rows matching `on`. `distinct`: the children of one primary parent never pick
+ * the same row twice (successive draws without replacement).
+ */
+export interface PreferencePlan {
+  /** The score expression: `candidate.x` reads the candidate's column x; other references read the row. */
+  score: string;
+  temperature: number | null;
+  distinct: boolean;
+  /** Candidate columns the score reads, and those its row-dependent terms read (candidates grouped by their values). */
+  candidate: string[];
+  group: string[];
+  /** The row's own columns and its primary parent's (`parent.x`) the score reads. */
+  columns: string[];
+  parent: string[];
+}
 
 export interface PatternPlan { dimension: TimeDimension; weights: number[] }
 export interface KeyPair { local: string; remote: string }

@@ -26,7 +26,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'faker':
       return { columns: [...(g.localeFrom ? [g.localeFrom] : []), ...(g.refs ?? []).map((r) => r.column)], tables: [] };
     case 'lookup':
-      return { columns: [...g.on.map((k) => k.local), ...(g.at ? [g.at] : [])], tables: [g.table] };
+      return { columns: [...g.on.map((k) => k.local), ...(g.at ? [g.at] : []), ...(g.pick?.prefer?.columns ?? [])], tables: [g.table] };
     case 'expression':
       return { columns: refColumns(g.refs), tables: g.refs.flatMap((r) => (r.table ? [r.table] : [])) };
     default:
@@ -36,7 +36,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
 
 /** Columns of the row that references read: their own, and the keys of the keyed picks they go through. */
 function refColumns(refs: ColumnRef[]): string[] {
-  return refs.flatMap((r) => (r.table === null ? [r.column] : r.pick ? r.pick.on.map((k) => k.local) : []));
+  return refs.flatMap((r) => (r.table === null ? [r.column] : r.pick ? [...r.pick.on.map((k) => k.local), ...(r.pick.prefer?.columns ?? [])] : []));
 }
 
 export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: string[] } {

@@ -1,6 +1,7 @@
 import { streamKey } from '../model/rng.ts';
 import { findColumn, type Json, type PlanContext } from './context.ts';
-import type { KeyedPick, KeyPair } from '../ir/types.ts';
+import type { KeyedPick, KeyPair, PreferencePlan } from '../ir/types.ts';
+import { planPreference } from './preference.ts';
 
 /**
  * One pick, one row: the lookups of a row that go through the same pick of another table — the same table and
@@ -30,14 +31,18 @@ export function pickGroups(ctx: PlanContext, node: Json, table: string): PickGro
     const on = normalizeOn(l.on, other);
     if (on === null) continue; // an invalid `on` is reported by its own column
     const weightsBy = typeof l.weights_by === 'string' && l.weights_by.startsWith(`${table}.`) ? l.weights_by.slice(table.length + 1) : null;
-    if (on.length === 0) {
+    // A preference score (src/plan/preference.ts) makes a pick of its own, keyed or not; an invalid one is reported by its column.
+    const prefer = planPreference(ctx, node, table, l, '', false);
+    if (prefer === undefined) continue;
+    if (on.length === 0 && !prefer) {
       if (table !== primary) out.plain.push(String(c.name));
       continue;
     }
-    const key = JSON.stringify([on, weightsBy]);
+    const key = JSON.stringify([on, weightsBy, prefer]);
     let group = byKey.get(key);
     if (!group) {
-      group = { pick: { table, on, weightsBy, stream: streamKey(ctx.seed, String(node.id), String(c.name), 'value') }, columns: [] };
+      const stream = streamKey(ctx.seed, String(node.id), String(c.name), 'value');
+      group = { pick: prefer ? { table, on, weightsBy, stream, prefer } : { table, on, weightsBy, stream }, columns: [] };
       byKey.set(key, group);
       out.keyed.push(group);
     }
@@ -47,9 +52,9 @@ export function pickGroups(ctx: PlanContext, node: Json, table: string): PickGro
 }
 
 /** The keyed pick a lookup with these (already checked) keys belongs to. */
-export function keyedPickOf(ctx: PlanContext, node: Json, table: string, on: KeyPair[], weightsBy: string | null): KeyedPick | undefined {
-  const key = JSON.stringify([sortPairs(on), weightsBy]);
-  return pickGroups(ctx, node, table).keyed.find((g) => JSON.stringify([g.pick.on, g.pick.weightsBy]) === key)?.pick;
+export function keyedPickOf(ctx: PlanContext, node: Json, table: string, on: KeyPair[], weightsBy: string | null, prefer: PreferencePlan | null = null): KeyedPick | undefined {
+  const key = JSON.stringify([sortPairs(on), weightsBy, prefer]);
+  return pickGroups(ctx, node, table).keyed.find((g) => JSON.stringify([g.pick.on, g.pick.weightsBy, g.pick.prefer ?? null]) === key)?.pick;
 }
 
 /** `on: {local: remote}` or the earlier tool's `{this_key, other_key?}` as sorted pairs; null when malformed. */

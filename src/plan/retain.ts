@@ -9,7 +9,7 @@ export function computeRetain(tables: TablePlan[]): void {
   };
   const addEffect = (e: EffectPlan) => add(e.table, ...e.on.map((k) => k.remote), e.startCol, e.endCol, e.field);
   const addScale = (s: SegmentScale | null) => s && add(s.table, s.column);
-  const addPick = (p: KeyedPick | undefined) => p && add(p.table, ...p.on.map((k) => k.remote), p.weightsBy);
+  const addPick = (p: KeyedPick | undefined) => p && add(p.table, ...p.on.map((k) => k.remote), p.weightsBy, ...(p.prefer?.candidate ?? []));
   const addRefs = (refs: ColumnRef[]) => refs.forEach((r) => r.table && (add(r.table, r.column), addPick(r.pick)));
   const addVintage = (v: VintagePlan | null) => v && (add(v.table, v.createdAt, v.endAt ?? null), addScale(v.decay));
   for (const t of tables) {
@@ -52,6 +52,8 @@ export function computeRetain(tables: TablePlan[]): void {
       if (g.kind === 'lookup' && g.via !== 'self') (add(g.table, g.column, ...g.on.map((k) => k.remote)), addPick(g.pick));
       if (g.kind === 'choice_ref') add(g.table, g.column);
       if (g.kind === 'expression') addRefs(g.refs);
+      // A preference score's parent.x (src/plan/preference.ts) reads the primary parent's retained columns.
+      if (g.kind === 'lookup' && g.pick?.prefer && 'parent' in t.rows) add(t.rows.parent, ...g.pick.prefer.parent);
       if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) addRefs(e.refs);
       if (g.kind === 'datetime') {
         g.effects.forEach(addEffect);

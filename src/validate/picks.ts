@@ -21,7 +21,7 @@ function groups(t: TablePlan, tables: Map<string, TablePlan>): Group[] {
     const remote = other?.columns.find((x) => x.name === g.column);
     if (!other || !remote) continue;
     const weights = g.via === 'on' ? (g.pick?.weightsBy ?? null) : null;
-    const key = JSON.stringify([g.table, g.via, [...g.on].sort((a, b) => (a.local < b.local ? -1 : 1)), weights]);
+    const key = JSON.stringify([g.table, g.via, [...g.on].sort((a, b) => (a.local < b.local ? -1 : 1)), weights, g.pick?.prefer ?? null]);
     let group = out.get(key);
     if (!group) out.set(key, (group = { table: g.table, on: g.on, columns: [] }));
     group.columns.push({ local: c, remote });

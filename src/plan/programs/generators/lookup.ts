@@ -1,5 +1,6 @@
 import { checkLocalColumn, type ColumnContext, error, findColumn, type Json, resolveRef, warning } from '../../context.ts';
 import { keyedPickOf, normalizeOn } from '../../picks.ts';
+import { planPreference } from '../../preference.ts';
 import type { GeneratorProgram, KeyPair } from '../../../ir/types.ts';
 import type { GeneratorPlanner } from '../types.ts';
 import { planSelfLookup } from './hierarchy.ts';
@@ -33,13 +34,16 @@ export const lookup: GeneratorPlanner<'lookup'> = {
       if (w && !['int', 'float', 'decimal'].includes(wType)) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/weights_by`, `weights_by column "${args.weights_by}" is ${typeof wType === 'string' ? wType : JSON.stringify(wType) ?? 'untyped'}; weights must be numbers`, 'name an int or float column (rows are picked in proportion to it)');
     }
     const parents: string[] = Array.isArray(ctx.node.parents) ? ctx.node.parents : [];
-    const via = on.length > 0 ? 'on' : parents[0] === ref.table ? 'parent' : 'pick';
+    const prefer = planPreference(ctx, ctx.node, ref.table, args, path, true);
+    if (prefer === undefined) return undefined;
+    if (prefer && parents[0] === ref.table) return error(ctx, 'DG_BAD_PARAM', `${path}/score`, `"${ref.table}" is the primary parent: its row is the row's own parent, not a choice`, 'score a lookup of another table (the candidates), e.g. items picked by a user\'s taste');
+    const via = on.length > 0 || prefer ? 'on' : parents[0] === ref.table ? 'parent' : 'pick';
     if (args.weights_by !== undefined && via === 'parent') {
       warning(ctx, 'DG_IGNORED_OPTION', `${path}/weights_by`, `weights_by has no effect here: the row comes from the primary parent "${ref.table}"`, 'remove weights_by, or look up a table that is not the primary parent');
     }
     if (via !== 'on') return { kind: 'lookup', table: ref.table, column: ref.column, via, on };
     const weightsBy = typeof args.weights_by === 'string' ? args.weights_by.slice(ref.table.length + 1) : null;
-    const pick = keyedPickOf(ctx, ctx.node, ref.table, on, weightsBy);
+    const pick = keyedPickOf(ctx, ctx.node, ref.table, on, weightsBy, prefer);
     if (!pick) throw new Error(`internal: no keyed pick of "${ref.table}" for ${path}`);
     return { kind: 'lookup', table: ref.table, column: ref.column, via, on, pick };
   },
