@@ -18,6 +18,7 @@ const LAYERS = [
   ['sinks', '^src/sinks/'],
   ['run', '^src/run/'],
   ['validate', '^src/validate/'],
+  ['score', '^src/score/'],
   ['api', '^src/index\\.ts$'],
   ['studio', '^src/studio/'],
   ['cli', '^src/cli/'],

@@ -193,6 +193,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       else io.stdout.write(text);
     });
 
+  program.command('score').description('score an anomaly detector: its detections (CSV or JSON Lines) against the file\'s anomaly events (_label_events)')
+    .argument('<db>', 'DuckDB file written by `datagen run`').argument('<detections>', 'CSV (header row) or JSON Lines: table, entity, timestamp or start/end, column, family, score')
+    .addOption(new Option('--level <level>', 'the figures printed first: event (events found, false alarms) or point (entity × period points)').choices(['event', 'point']).default('event'))
+    .option('--tolerance <duration>', 'event level: how far outside its window a detection still finds an event (default: 1 h for windows under a day, else 1 d)')
+    .option('--period <duration>', 'point level: the length of a point (default 1h)')
+    .option('--report <file.json>', 'write every figure (per family, difficulty and event) as JSON')
+    .option('--force', 'replace an existing --report file that is not a datagen score report')
+    .action(async (db: string, detections: string, o) => {
+      code = await (await import('./score.ts')).scoreCommand(db, detections, o, io);
+    });
+
   program.command('validate').description('check a generated DuckDB file against every promise of its spec (structure, values, behaviour, targets) and score it')
     .argument('<spec>', 'the spec JSON file the database was generated from').argument('<db>', 'DuckDB file written by `datagen run`')
     .option('--report <file.json>', 'write every check result as JSON')

@@ -11,10 +11,10 @@
  */
 import { accessSync, closeSync, constants, lstatSync, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LABEL_COLUMNS } from '../sinks/labels.ts';
+import { EVENT_COLUMNS, LABEL_COLUMNS } from '../sinks/labels.ts';
 import { UserError } from './io.ts';
 
-export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html';
+export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html' | 'score-json';
 
 export interface OutputTarget {
   /** The option as the user wrote it, e.g. `-o` or `--report`. */
@@ -32,7 +32,7 @@ export const MAX_OUTPUT_PATH_BYTES = 4000;
 
 const WHAT: Record<OutputKind, string> = {
   duckdb: 'a DuckDB database', parquet: 'a Parquet folder of datagen', plan: 'a datagen plan', labels: 'a labels export of datagen',
-  'report-json': 'a JSON report of datagen validate', 'report-html': 'an HTML report of datagen validate',
+  'report-json': 'a JSON report of datagen validate', 'report-html': 'an HTML report of datagen validate', 'score-json': 'a JSON report of datagen score',
 };
 
 /** Check that `given` (relative to `cwd`) may be written as output `t`; returns the absolute path or throws a UserError. */
@@ -135,13 +135,15 @@ export function looksLike(path: string, kind: OutputKind): boolean {
     case 'plan': return /^\{\s*"algorithmVersion":\s*\d+,\s*"datagenVersion":/.test(text);
     case 'report-json': return /^\{\s*"spec":[^\n]*\n\s*"database":[^\n]*\n\s*"datagenVersion":/.test(text);
     case 'report-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen validate');
-    case 'labels': return text.startsWith('{"label_id":') || text.split(/\r?\n/, 1)[0] === LABEL_COLUMNS.join(',');
+    // cell labels (with or without event_id, written before events existed) or events (--level event)
+    case 'labels': return text.startsWith('{"label_id":') || text.startsWith('{"event_id":') || [LABEL_COLUMNS.join(','), LABEL_COLUMNS.filter((c) => c !== 'event_id').join(','), EVENT_COLUMNS.join(',')].includes(text.split(/\r?\n/, 1)[0]);
+    case 'score-json': return /^\{\s*"datagenScore":/.test(text);
     default: return false;
   }
 }
 
 function example(kind: OutputKind): string {
-  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html' }[kind];
+  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html', 'score-json': 'score.json' }[kind];
 }
 
 function shellWord(s: string): string {

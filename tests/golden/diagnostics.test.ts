@@ -318,6 +318,11 @@ describe('golden diagnostics', () => {
       expectError(await run('query', 'db.duckdb', "SELECT error('boom')"), 'DG_QUERY_FAILED', 'Invalid Input Error: boom', 'check the SQL (DuckDB dialect; tables are the spec\'s node ids)');
     });
 
+    itPins('DG_BAD_DETECTIONS', 'score a detections file with a time that is no instant', async () => {
+      writeFileSync(at('detections.csv'), 'table,timestamp\nevent,soon\n');
+      expectError(await run('score', 'db.duckdb', 'detections.csv'), 'DG_BAD_DETECTIONS', 'detections.csv line 2: timestamp "soon" is not an ISO-8601 instant or epoch milliseconds', 'e.g. "2025-03-05T10:00:00Z"');
+    });
+
     itPins('DG_QUERY_REFUSED', 'SQL that reads another file or writes', async () => {
       writeFileSync(at('secret.txt'), 'top secret\n');
       expectError(await run('query', 'db.duckdb', "SELECT * FROM read_text('secret.txt')"), 'DG_QUERY_REFUSED', 'the sandbox refused the SQL: Cannot access file "secret.txt" - file system operations are disabled by configuration',

@@ -1,0 +1,88 @@
+/** `datagen score <db> <detections>`: a detector's detections against the file's `_label_events` (docs/anomalies.md#scoring-a-detector). */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDuration } from '../plan/time.ts';
+import { DetectionsError, parseDetections } from '../score/detections.ts';
+import { type Figures, type PointFigures, type ScoreReport, scoreDetections } from '../score/score.ts';
+import { readEvents } from '../sinks/labels.ts';
+import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
+import { type Io, UserError } from './io.ts';
+import { checkOutputTarget } from './output-target.ts';
+import { describeErrno } from './signals.ts';
+
+export interface ScoreFlags {
+  level: 'event' | 'point';
+  tolerance?: string;
+  period?: string;
+  report?: string;
+  force?: boolean;
+}
+
+function duration(option: string, given: string | undefined, zero: boolean): number | undefined {
+  if (given === undefined) return undefined;
+  const ms = parseDuration(given);
+  if (ms === undefined || ms < 0 || (!zero && ms === 0)) throw new UserError(`${option} ${JSON.stringify(given)} is not a ${zero ? '' : 'positive '}duration`, 'DG_BAD_OPTION', `e.g. ${option} ${zero ? '0h' : '1h'} (m, h, d, w)`);
+  return ms;
+}
+
+export async function scoreCommand(dbFile: string, detectionsFile: string, o: ScoreFlags, io: Io): Promise<number> {
+  const toleranceMs = duration('--tolerance', o.tolerance, true);
+  const periodMs = duration('--period', o.period, false);
+  const out = o.report === undefined ? null : checkOutputTarget(o.report, io.cwd, { option: '--report', kind: 'score-json', force: o.force, inputs: [dbFile, detectionsFile] });
+  const db = resolve(io.cwd, dbFile);
+  if (!existsSync(db)) throw new UserError(`database file "${dbFile}" does not exist`, 'DG_DB_MISSING', 'generate it with: datagen run <spec.json> -o <db.duckdb>');
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, detectionsFile), 'utf8');
+  } catch (e) {
+    throw new UserError(`detections file "${detectionsFile}" cannot be read: ${describeErrno(e as NodeJS.ErrnoException)}`, 'DG_BAD_DETECTIONS', 'CSV with a header row or JSON Lines: table, entity, timestamp (or start, end), column, family, score');
+  }
+  let detections;
+  try {
+    detections = parseDetections(text, detectionsFile);
+  } catch (e) {
+    if (e instanceof DetectionsError) throw new UserError(e.message, 'DG_BAD_DETECTIONS', e.hint);
+    throw e;
+  }
+  let events;
+  try {
+    events = await readEvents(db);
+  } catch (e) {
+    throw new UserError((e as Error).message, 'DG_DB_MISSING', 'score a file written by datagen run (it writes _label_events)');
+  }
+  const report = scoreDetections(events, detections, { toleranceMs, periodMs });
+  io.stdout.write(formatScore(report, o.level));
+  if (out) {
+    removeStaleTemps(out);
+    try {
+      writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      throw new UserError(`--report ${JSON.stringify(o.report)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
+    }
+  }
+  return 0;
+}
+
+const pct = (x: number | null) => (x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
+
+function row(name: string, f: Figures): string {
+  return `  ${name.padEnd(18)} ${String(f.found).padStart(4)}/${String(f.events).padEnd(4)} recall ${pct(f.recall)}  precision ${pct(f.precision)}  F1 ${pct(f.f1)}`;
+}
+
+function pointRow(name: string, f: PointFigures): string {
+  return `  ${name.padEnd(18)} ${String(f.covered).padStart(5)}/${String(f.truthPoints).padEnd(5)} points  recall ${pct(f.recall)}  precision ${pct(f.precision)} (${f.hits}/${f.detectedPoints})  F1 ${pct(f.f1)}`;
+}
+
+/** The summary `datagen score` prints: the level asked for first, then the other. */
+export function formatScore(r: ScoreReport, level: 'event' | 'point'): string {
+  const ev = [
+    `event level (tolerance: ${r.tolerance}): ${r.event.detections} detections, ${r.event.truePositives} on an event, ${r.event.falsePositives} false alarms`,
+    row('all events', r.event),
+    ...Object.entries(r.byFamily).map(([k, f]) => row(k, f)),
+    ...Object.entries(r.byDifficulty).map(([k, f]) => row(`difficulty ${k}`, f)),
+    ...Object.entries(r.byMeasuredDifficulty).map(([k, f]) => row(`measured ${k}`, f)),
+    `  time to detect: ${r.timeToDetect.found ? `mean ${r.timeToDetect.meanHours!.toFixed(1)} h, median ${r.timeToDetect.medianHours!.toFixed(1)} h over ${r.timeToDetect.found} found events` : 'no event found'}`,
+  ];
+  const pt = [`point level (${r.periodHours} h points):`, pointRow('points', r.point), pointRow('point-adjusted', r.pointAdjusted)];
+  return [...(level === 'event' ? [ev, pt] : [pt, ev]).map((b) => b.join('\n')), ''].join('\n\n').replace(/\n\n$/, '\n');
+}
