@@ -722,7 +722,6 @@ export interface LookupGenerator {
    */
   weights_by?: string;
   /**
-  /**
    * Extension: a preference-driven pick. Candidate row j of the looked-up table weighs exp(score / temperature), or max(0, score) without a temperature (times weights_by), among the rows matching on; the score reads the candidate as candidate.x, the row's own columns and parent.x. See docs/behaviours/relations.md.
    */
   score?: string;
@@ -734,6 +733,7 @@ export interface LookupGenerator {
    * Extension, with score: the children of one primary parent never pick the same row twice (draws without replacement).
    */
   distinct?: boolean;
+  /**
    * Extension, on a lookup from the node's own table (a row's parent is an earlier row of it): the shape of the tree. roots (the first N rows are roots, default 1) or root_share (each row is a root with this probability); concentration in [0, 1) (0: children per row geometric; towards 1: a few rows get most children; default 0.5); max_depth (roots have depth 0). See docs/behaviours/relations.md.
    */
   hierarchy?: {
