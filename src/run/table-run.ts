@@ -103,11 +103,11 @@ export function finishTable(job: TableJob, write: RowRange, added: { labels: Lab
 export class Retained {
   private readonly num = new Map<string, Float64Array>();
   private readonly str = new Map<string, (string | null)[]>();
+  /** List columns: each range's flat values, concatenated at the end. */
+  private readonly lists = new Map<string, ListData[]>();
   private at = 0;
 
   constructor(table: TablePlan, private readonly total: number, shared: boolean) {
-  /** List columns: each range's flat values, concatenated at the end. */
-  private readonly lists = new Map<string, ListData[]>();
     for (const name of table.retain) {
       // A column of the table, or its inherited time (__time__: numbers).
       const col = table.columns.find((c) => c.name === name);
@@ -140,7 +140,7 @@ export class Retained {
     const out = new Map<string, ColumnData>();
     for (const [name, v] of this.num) out.set(name, ColumnData.numbers(v));
     for (const [name, v] of this.str) out.set(name, ColumnData.strings(v));
+    for (const [name, v] of this.lists) out.set(name, concatLists(v, this.total));
     return out;
   }
 }
-    for (const [name, v] of this.lists) out.set(name, concatLists(v, this.total));
