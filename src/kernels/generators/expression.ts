@@ -1,7 +1,7 @@
 import { ColumnData } from '../../model/column-data.ts';
 import { compileExpression, type ExprRef, parseExpression, type ParsedExpression } from '../../expr/expression.ts';
 import { keyedRows } from '../../engine/keyed-pick.ts';
-import { edgeEndRows } from './edges.ts';
+import { edgeEndRows } from '../relations/edges.ts';
 import type { GeneratorKernel } from '../types.ts';
 
 const parsed = new Map<string, ParsedExpression>();

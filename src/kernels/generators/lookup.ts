@@ -4,8 +4,8 @@ import { keyedRows } from '../../engine/keyed-pick.ts';
 import { stateAtTime, StateTimeline, type Timeline } from '../../model/state-timeline.ts';
 import type { GeneratorProgram } from '../../ir/types.ts';
 import type { GeneratorKernel } from '../types.ts';
-import { selfLookup } from './hierarchy.ts';
-import { edgeEnd } from './edges.ts';
+import { selfLookup } from '../relations/hierarchy.ts';
+import { edgeEnd } from '../relations/edges.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the

@@ -3,8 +3,8 @@ import { keyedPickOf, normalizeOn } from '../../picks.ts';
 import { planPreference } from '../../preference.ts';
 import type { GeneratorProgram, KeyPair } from '../../../ir/types.ts';
 import type { GeneratorPlanner } from '../types.ts';
-import { planSelfLookup } from './hierarchy.ts';
-import { isEdgeEnd, planEdgeEnd } from './edges.ts';
+import { planSelfLookup } from '../../hierarchy.ts';
+import { isEdgeEnd, planEdgeEnd } from '../../edges.ts';
 
 /**
  * A value from another table: the primary parent's own row (the FK), a row matching `on` (uniform among the

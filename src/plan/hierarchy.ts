@@ -1,6 +1,6 @@
-import { type ColumnContext, error, findColumn, isNumber, type Json } from '../../context.ts';
-import { streamKey } from '../../../model/rng.ts';
-import type { GeneratorProgram, HierarchyPlan } from '../../../ir/types.ts';
+import { type ColumnContext, error, findColumn, isNumber, type Json } from './context.ts';
+import { streamKey } from '../model/rng.ts';
+import type { GeneratorProgram, HierarchyPlan } from '../ir/types.ts';
 
 type LookupProgram = Extract<GeneratorProgram, { kind: 'lookup' }>;
 
