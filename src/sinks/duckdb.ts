@@ -240,6 +240,7 @@ export class TableWriter implements TableSink {
     const types = columns.map((c) =>
       c.enumValues ? duckdb.create_enum_type(c.enumValues)
       : c.sqlType.startsWith('DECIMAL') ? duckdb.create_decimal_type(18, 4)
+      : c.sqlType.endsWith('[]') ? duckdb.create_list_type(duckdb.create_logical_type(TYPE_IDS[c.sqlType.slice(0, -2)] ?? duckdb.Type.VARCHAR))
       : duckdb.create_logical_type(TYPE_IDS[c.sqlType] ?? duckdb.Type.VARCHAR));
     this.chunk = duckdb.create_data_chunk(types);
     this.encoder = new ChunkEncoder(columns, true);
@@ -274,49 +275,6 @@ export class TableWriter implements TableSink {
     }
   }
 
-  close(): void {
-    duckdb.appender_flush_sync(this.appender);
-    duckdb.appender_close_sync(this.appender);
-  }
-}
-
-
-/**
- * The long strings of rows [off, off + m) of a VARCHAR column (before its records are copied into the vector):
-      : c.sqlType.endsWith('[]') ? duckdb.create_list_type(duckdb.create_logical_type(TYPE_IDS[c.sqlType.slice(0, -2)] ?? duckdb.Type.VARCHAR))
- * their bytes go into DuckDB's string heap in one call — as the string of the first long row — and each long
- * row's record gets the address of its own bytes in that copy (the C API's `duckdb_string_t`: length, prefix,
- * pointer). One call per vector instead of one per string. Returns the position in `e.longRows` after the vector.
- */
-function copyLongStrings(vector: duckdb.Vector, e: EncodedColumn, off: number, m: number, from: number): number {
-  const rows = e.longRows!;
-  let k = from;
-  while (k < rows.length && rows[k] < off + m) k++;
-  if (k === from) return k;
-  const rec = new Uint32Array(e.buf, e.offset, (off + m) * 4);
-  const first = rows[from];
-  const last = rows[k - 1];
-  const start = rec[first * 4 + 2];
-  duckdb.vector_assign_string_element_len(vector, first - off, e.heap!.subarray(start, rec[last * 4 + 2] + rec[last * 4]));
-  const data = duckdb.vector_get_data(vector, (first - off + 1) * 16);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const lo = view.getUint32((first - off) * 16 + 8, true);
-  const hi = view.getUint32((first - off) * 16 + 12, true);
-  for (let j = from; j < k; j++) {
-    const r = rows[j] * 4;
-    const a = lo + (rec[r + 2] - start);
-    rec[r + 2] = a >>> 0;
-    rec[r + 3] = a >= TWO32 ? hi + 1 : hi;
-  }
-  return k;
-}
-
-/** Whether any of rows [off, off + m) is null in a validity mask (off a multiple of 32). */
-function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
-  const first = off >>> 5;
-  const full = m >>> 5;
-  for (let w = first; w < first + full; w++) if (words[w] !== 0xffffffff) return true;
-  const rest = m & 31;
   private entries = new Uint32Array(VECTOR * 4);
   private itemMask = new Uint32Array(2);
 
@@ -363,6 +321,48 @@ function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
     }
   }
 
+  close(): void {
+    duckdb.appender_flush_sync(this.appender);
+    duckdb.appender_close_sync(this.appender);
+  }
+}
+
+
+/**
+ * The long strings of rows [off, off + m) of a VARCHAR column (before its records are copied into the vector):
+ * their bytes go into DuckDB's string heap in one call — as the string of the first long row — and each long
+ * row's record gets the address of its own bytes in that copy (the C API's `duckdb_string_t`: length, prefix,
+ * pointer). One call per vector instead of one per string. Returns the position in `e.longRows` after the vector.
+ */
+function copyLongStrings(vector: duckdb.Vector, e: EncodedColumn, off: number, m: number, from: number): number {
+  const rows = e.longRows!;
+  let k = from;
+  while (k < rows.length && rows[k] < off + m) k++;
+  if (k === from) return k;
+  const rec = new Uint32Array(e.buf, e.offset, (off + m) * 4);
+  const first = rows[from];
+  const last = rows[k - 1];
+  const start = rec[first * 4 + 2];
+  duckdb.vector_assign_string_element_len(vector, first - off, e.heap!.subarray(start, rec[last * 4 + 2] + rec[last * 4]));
+  const data = duckdb.vector_get_data(vector, (first - off + 1) * 16);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const lo = view.getUint32((first - off) * 16 + 8, true);
+  const hi = view.getUint32((first - off) * 16 + 12, true);
+  for (let j = from; j < k; j++) {
+    const r = rows[j] * 4;
+    const a = lo + (rec[r + 2] - start);
+    rec[r + 2] = a >>> 0;
+    rec[r + 3] = a >= TWO32 ? hi + 1 : hi;
+  }
+  return k;
+}
+
+/** Whether any of rows [off, off + m) is null in a validity mask (off a multiple of 32). */
+function blockHasNull(words: Uint32Array, off: number, m: number): boolean {
+  const first = off >>> 5;
+  const full = m >>> 5;
+  for (let w = first; w < first + full; w++) if (words[w] !== 0xffffffff) return true;
+  const rest = m & 31;
   const mask = (1 << rest) - 1;
   return rest > 0 && (words[first + full] & mask) !== mask;
 }
