@@ -492,6 +492,7 @@ export interface Node {
   adoption_model?: AdoptionModel;
   attribution_chain?: AttributionChain;
   grain?: Grain;
+  schedule?: Schedule;
 }
 /**
  * Children per primary-parent row: {distribution, lambda?, min?, max?, k?, value?, p?, mean?} or {distribution: categorical, values, weights?}.
@@ -1582,6 +1583,61 @@ export interface Grain {
    * Extension: a datetime/date column of the primary parent at which its lifetime ends (e.g. churned_at): the period containing it is the parent's last; a null value runs to the window end. Default: the end of the parent's lifetime (lifetime.to); null: no end.
    */
   lifetime_to?: string | null;
+}
+/**
+ * On a fact with parents: its rows per parent row are the occurrences of a calendar — every N days/weeks from a per-row phase, or fixed days of each month — with jitter and skips (docs/behaviours/schedules.md).
+ */
+export interface Schedule {
+  /**
+   * A row every this many days: "day", "week", "2 weeks", "14 days" or a number of days. Not with days_of_month.
+   */
+  every?: string | number;
+  /**
+   * With every (a whole number of weeks): the day of the week of every row.
+   */
+  weekday?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+  /**
+   * With every: a datetime/date column of the parent whose day sets the row's phase (e.g. a first pay date); default a keyed day of the first period.
+   */
+  anchor?: string;
+  /**
+   * Rows on these days of each month: 1–31 (past the month's end: its last day), "last" or −1…−28 counted from the end. Not with every.
+   *
+   * @minItems 1
+   */
+  days_of_month?: (number | "last")[];
+  /**
+   * With days_of_month: a Saturday or Sunday moves to the Friday before (previous: the last business day) or the Monday after (next); default none.
+   */
+  business_day?: "none" | "previous" | "next";
+  /**
+   * Time of day of every row, in hours (default 0).
+   */
+  hour?: number;
+  /**
+   * Each row moves by a uniform whole number of days in [−jitter_days, jitter_days] (default 0).
+   */
+  jitter_days?: number;
+  /**
+   * Share of occurrences without a row (default 0).
+   */
+  skip_probability?: number;
+  /**
+   * A datetime/date column of the parent where its rows start (default: its lifetime start, else the window start).
+   */
+  from?: string;
+  /**
+   * A datetime/date column of the parent where its rows end (default: its lifetime end, else the window end).
+   */
+  to?: string;
+  /**
+   * The fact's datetime/date column that receives the occurrence time (default: its first one).
+   */
+  time_column?: string;
+  /**
+   * An int column of the fact that receives the occurrence's index among its parent's rows (0, 1, …).
+   */
+  index_column?: string;
 }
 /**
  * Constraints checked by `datagen validate` (may be {} or absent); PK/FK/unique hold by construction.

@@ -1,5 +1,6 @@
 import { assertNever, type FanoutPlan, type Plan, type RowModel, type SegmentFanout, type TablePlan } from '../ir/types.ts';
 import { categoricalCount } from '../model/categorical-count.ts';
+import { ScheduleModel } from '../model/schedule.ts';
 import { type CompiledDist, compileDist, sampleDist } from '../model/distributions.ts';
 import { joinKey } from '../model/column-data.ts';
 import { EffectFunction } from '../model/effects.ts';
@@ -12,8 +13,8 @@ import { AdoptionModel } from '../model/adoption.ts';
 import { AttributionModel } from '../model/attribution.ts';
 import { StateMachineModel } from '../model/states.ts';
 import { LifecycleModel } from '../model/lifecycle.ts';
-import { segmentMultipliers, VintageModel } from '../model/vintage.ts';
 import { stateEndOf } from '../model/state-timeline.ts';
+import { segmentMultipliers, VintageModel } from '../model/vintage.ts';
 import { TooManyRowsError } from '../plan/estimate.ts';
 import { edgeGraph } from './graph.ts';
 
@@ -43,13 +44,18 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
   const bySegment = rows.bySegment ? segmentFanouts(rows.bySegment, store, parents) : null;
   const caches = new Map<FanoutPlan, Map<number, CompiledDist>>();
   const counts = countsArray(table, parents);
+  let schedule: { model: ScheduleModel; buf: number[] } | undefined;
   for (let p = 0; p < parents; p++) {
     const m = factor ? factor[p] : 1;
     const f = bySegment?.[p] ?? rows.fanout;
     const lo = f.min ?? 0;
     const hi = f.max ?? Infinity;
     let c: number;
-    if (f.distribution === 'categorical') {
+    if (f.distribution === 'schedule') {
+      // A schedule's rows are its occurrences (src/model/schedule.ts); behaviour factors do not scale a calendar.
+      schedule ??= { model: new ScheduleModel(f.schedule!, rows.parent, store), buf: [] };
+      c = schedule.model.occurrences(p, schedule.buf).length;
+    } else if (f.distribution === 'categorical') {
       c = categoricalCount(f, rows.stream, p, 0, m);
     } else if (f.distribution === 'uniform') {
       const x = (lo + Math.floor(uniform(rows.stream, p, 0) * (hi - lo + 1))) * m;

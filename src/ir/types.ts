@@ -331,7 +331,7 @@ export interface EdgePlan {
 }
 
 export interface FanoutPlan {
-  distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed' | 'categorical';
+  distribution: 'poisson' | 'uniform' | 'negative_binomial' | 'geometric' | 'fixed' | 'categorical' | 'schedule';
   mean: number;
   k: number | null;
   min: number | null;
@@ -339,6 +339,35 @@ export interface FanoutPlan {
   /** categorical: the counts and their cumulative probabilities (absent for the other distributions). */
   values?: number[];
   cdf?: number[];
+  /** schedule: the parent's rows are the occurrences of a calendar (`schedule` on the fact; docs/behaviours/schedules.md). */
+  schedule?: SchedulePlan;
+}
+
+/**
+ * Rows on a regular schedule per parent row: every `everyDays` days from a per-row phase (the parent's `anchor`
+ * column, else a keyed draw, snapped to `weekday`), or on fixed `days` of each month (−1: the last day) rolled off
+ * weekends by `business`; at `hourMs` into the day; each occurrence skipped with probability `skip` and shifted by
+ * a uniform whole number of days in [−jitterDays, jitterDays]; kept inside [from, to] of the parent (columns, else
+ * the window). Draws are keyed (stream, parent ordinal, slot from the occurrence's calendar index).
+ */
+export interface SchedulePlan {
+  kind: 'interval' | 'days_of_month';
+  everyDays: number;
+  weekday: number | null;
+  anchor: string | null;
+  days: number[];
+  business: 'none' | 'previous' | 'next';
+  hourMs: number;
+  jitterDays: number;
+  skip: number;
+  from: string | null;
+  to: string | null;
+  startMs: number;
+  endMs: number;
+  stream: number;
+  /** The child columns that receive the occurrence's time and its index (0, 1, … per parent). */
+  timeColumn: string;
+  indexColumn: string | null;
 }
 
 /**
@@ -397,6 +426,8 @@ export type GeneratorProgram =
   | { kind: 'stage'; field: 'name' | 'index' | 'time' }
   /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
   | { kind: 'period'; grain: GrainPlan | null }
+  /** A scheduled row's occurrence time or its index among its parent's occurrences (SchedulePlan). */
+  | { kind: 'schedule'; field: 'time' | 'index' }
   /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */
   | { kind: 'state'; field: 'state' | 'from' | 'to' | 'index' | 'period' }
   /** A lifecycle row's stage name / index / start / end, or an event's type / time. */

@@ -14,6 +14,7 @@ import { attribution } from './behaviours/attribution.ts';
 import { lifecycle } from './behaviours/lifecycle.ts';
 import { notBefore } from './behaviours/not-before.ts';
 import { period } from './behaviours/period.ts';
+import { schedule } from './behaviours/schedule.ts';
 import { segmentValue } from './behaviours/segment-value.ts';
 import { stage } from './behaviours/stage.ts';
 import { state } from './behaviours/state.ts';
@@ -52,6 +53,7 @@ const GENERATOR_KERNELS: { [K in GenKind]: GeneratorKernel<K> } = {
   sample,
   stage,
   period,
+  schedule,
   state,
   lifecycle,
   adoption,

@@ -12,6 +12,7 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
     case 'sample':
     case 'stage':
     case 'period':
+    case 'schedule':
     case 'adoption':
     case 'attribution':
     case 'state':

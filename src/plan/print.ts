@@ -101,6 +101,7 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'sample': return `sample(${g.min === g.max ? g.min : `${g.min}–${g.max}`} distinct of ${g.values.length} values)`;
     case 'stage': return `funnel stage ${g.field}`;
     case 'period': return 'panel period start';
+    case 'schedule': return g.field === 'time' ? 'schedule occurrence time' : 'schedule occurrence index';
     case 'state': return `state machine ${g.field}`;
     case 'adoption': return `adoption ${g.field}`;
     case 'attribution': return `attribution ${g.field}`;

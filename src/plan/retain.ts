@@ -21,6 +21,8 @@ export function computeRetain(tables: TablePlan[]): void {
       t.rows.segments.forEach(addScale);
       addVintage(t.rows.vintage);
       if (t.rows.bySegment) add(t.rows.bySegment.table, t.rows.bySegment.column);
+      const sc = t.rows.fanout.schedule;
+      if (sc) add(t.rows.parent, sc.anchor, sc.from, sc.to);
     }
     if (t.rows.kind === 'lifecycle') add(t.rows.parent, t.rows.lifecycle.startFrom, t.rows.lifecycle.endFrom ?? null);
     if (t.rows.kind === 'adoption') (addScale(t.rows.adoption.segments), add(t.rows.parent, t.rows.adoption.birth ?? null, t.rows.adoption.end ?? null));
@@ -50,10 +52,10 @@ export function computeRetain(tables: TablePlan[]): void {
     for (const c of t.columns) {
       const g = c.generator;
       if (g.kind === 'lookup' && g.via !== 'self') (add(g.table, g.column, ...g.on.map((k) => k.remote)), addPick(g.pick));
-      if (g.kind === 'choice_ref') add(g.table, g.column);
-      if (g.kind === 'expression') addRefs(g.refs);
       // A preference score's parent.x (src/plan/preference.ts) reads the primary parent's retained columns.
       if (g.kind === 'lookup' && g.pick?.prefer && 'parent' in t.rows) add(t.rows.parent, ...g.pick.prefer.parent);
+      if (g.kind === 'choice_ref') add(g.table, g.column);
+      if (g.kind === 'expression') addRefs(g.refs);
       if (g.kind === 'distribution') for (const e of Object.values(g.exprs ?? {})) addRefs(e.refs);
       if (g.kind === 'datetime') {
         g.effects.forEach(addEffect);

@@ -3,6 +3,7 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { planEffect } from './programs/modifiers/effect.ts';
 import { streamKey } from '../model/rng.ts';
 import { planColumn } from './columns.ts';
+import { planSchedule } from './schedule.ts';
 import { sharesProblem } from '../spec/shares.ts';
 import { planEdges } from './edges.ts';
 import { columnDeps } from './deps.ts';
@@ -81,13 +82,14 @@ function planRows(ctx: PlanContext, node: Json, path: string, scale: number, col
     if (other) return error(ctx, 'DG_ENUM_LENGTH', `${path}/columns/${node.columns.findIndex((c: Json) => c?.name === other.name)}/generator/enum_list/values`, `enum_list of "${other.name}" has ${(other.generator as { values: unknown[] }).values.length} values but "${list.name}" has ${n}`, 'parallel enum_list columns of a vocab node need the same number of values (one per row)');
     return { kind: 'fixed', count: n };
   }
+  if (node.schedule !== undefined && (node.kind !== 'fact' || parents.length === 0)) return error(ctx, 'DG_BAD_SCHEDULE', `${path}/schedule`, `a schedule gives each row of a fact's parents[0] its rows, but "${node.id}" is ${node.kind === 'fact' ? 'a fact without parents' : `a ${node.kind}`}`, 'make it a fact with "parents": ["<table>"]');
   if (node.kind !== 'fact' || parents.length === 0) {
     if (node.fanout !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/fanout`, `"${node.id}" has no parents, so fanout has no effect: its row count is "rows" (${node.rows ?? 1000})`, 'add "parents" (the first one drives fanout) or remove fanout');
     const n = node.rows ?? 1000;
     if (!isNumber(n) || n < 0) return error(ctx, isNumber(n) ? 'DG_OUT_OF_RANGE' : 'DG_BAD_PARAM', `${path}/rows`, `rows ${JSON.stringify(node.rows)} is not a non-negative number`, 'e.g. "rows": 1000');
     return { kind: 'fixed', count: Math.max(0, Math.round(n * scale)) };
   }
-  const fanout = planFanout(ctx, node.fanout, `${path}/fanout`);
+  const fanout = node.schedule !== undefined ? planSchedule(ctx, node, `${path}/schedule`, parents[0], columns) : planFanout(ctx, node.fanout, `${path}/fanout`);
   if (!fanout) return undefined;
   const effects: EffectPlan[] = [];
   const mods: Json[] = Array.isArray(node.modifiers) ? node.modifiers : [];

@@ -25,6 +25,7 @@ const MAX_SUPPORT = 5_000_000;
 
 /** P(count = k) of `f` with the expected count scaled by `m`, or null when it cannot be tabulated. */
 export function countPmf(f: FanoutPlan, m = 1): Float64Array | null {
+  if (f.distribution === 'schedule') return null; // a calendar's counts: src/validate/behaviour/schedules.ts
   const lo = f.min ?? 0;
   const hi = f.max ?? Infinity;
   const mass = new Map<number, number>();
@@ -108,7 +109,7 @@ export function fanoutModel(f: FanoutPlan, m = 1): CountModel | null {
  */
 export function fanoutMoments(f: FanoutPlan, m = 1): Moments | null {
   const mean = f.mean * m;
-  if (f.distribution !== 'uniform' && f.distribution !== 'fixed' && f.distribution !== 'categorical' && mean > 0 && (f.min ?? 0) <= 0 && f.max === null) return { mean, variance: unboundedVariance(f, mean) };
+  if (f.distribution !== 'uniform' && f.distribution !== 'fixed' && f.distribution !== 'categorical' && f.distribution !== 'schedule' && mean > 0 && (f.min ?? 0) <= 0 && f.max === null) return { mean, variance: unboundedVariance(f, mean) };
   const model = fanoutModel(f, m);
   return model ? { mean: model.mean, variance: model.variance } : null;
 }

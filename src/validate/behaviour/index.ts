@@ -4,5 +4,6 @@ import { COHORT_CHECKS } from './cohorts.ts';
 import { DISTRIBUTION_CHECKS } from './distributions.ts';
 import { LABEL_CHECKS } from './labels.ts';
 import { MACHINE_CHECKS } from './machines.ts';
+import { SCHEDULE_CHECKS } from './schedules.ts';
 
-export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [...DISTRIBUTION_CHECKS, ...COHORT_CHECKS, ...MACHINE_CHECKS, ...LABEL_CHECKS];
+export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [...DISTRIBUTION_CHECKS, ...COHORT_CHECKS, ...MACHINE_CHECKS, ...SCHEDULE_CHECKS, ...LABEL_CHECKS];
