@@ -231,7 +231,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', parsePort, 4700)
     .option('--open', 'open the page in the default browser')
     .action(async (spec: string | undefined, o) => {
-      code = await (await import('../studio/command.ts')).studioCommand(spec, o, io);
+      code = await (await import('../studio/command.ts')).studioCommand(spec, o, io, { onInterrupt, userError: (m, c, h) => new UserError(m, c, h) });
     });
 
   try {
