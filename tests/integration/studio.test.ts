@@ -221,6 +221,9 @@ describe('studio in headless Chromium', () => {
     await page.waitForSelector('.cm-content');
     await previewed();
     expect(await page.$$eval('.table-preview[data-table="users"] table.rows tbody tr', (r) => r.length)).toBeGreaterThan(5);
+    // Time columns: rows per week (the quickstart's window is six months); numbers: the report's histogram.
+    expect(await page.textContent('.table-preview[data-table="events"] figure.profile[data-column="occurred_at"] .chart')).toContain('rows per week');
+    expect(await page.$$eval('.table-preview[data-table="users"] figure.profile[data-column="age"] .chart [aria-roledescription="bar"]', (b) => b.length)).toBeGreaterThan(5);
 
     const bad = original.replace('"distribution": "poisson"', '"distribution": "poison"');
     const line = bad.split('\n').findIndex((l) => l.includes('"poison"')) + 1;

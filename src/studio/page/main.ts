@@ -150,6 +150,10 @@ function App(): VNode<any> {
   }
 
   async function open(path: string) {
+    if (view.current && view.current.state.doc.toString() !== openedRef.current.saved && !confirm(`Discard the unsaved changes of ${openedRef.current.path ?? 'this spec'}?`)) {
+      setOpened({ ...openedRef.current }); // the picker shows the open file again
+      return;
+    }
     try {
       const f = await call<{ path: string; text: string; hash: string }>('GET', `/api/file?path=${encodeURIComponent(path)}`);
       setOpened({ path: f.path, hash: f.hash, saved: f.text });
@@ -187,6 +191,11 @@ function App(): VNode<any> {
   }
 
   useEffect(() => {
+    // Leaving the page with unsaved changes asks first.
+    const guard = (e: BeforeUnloadEvent) => {
+      if (view.current && view.current.state.doc.toString() !== openedRef.current.saved) e.preventDefault();
+    };
+    addEventListener('beforeunload', guard);
     void (async () => {
       const [s, schema] = await Promise.all([call<State>('GET', '/api/state'), call<object>('GET', '/api/schema')]);
       setState(s);
