@@ -22,7 +22,8 @@ export function selfLookup(p: LookupProgram, ctx: ChunkContext): ColumnData {
   const key = (r: number) => h.key.start + h.key.step * r;
   if (h.derive === 'path') {
     const out: (string | null)[] = new Array(ctx.n);
-    for (let i = 0; i < ctx.n; i++) out[i] = tree.pathOf(ctx.start + i).map(key).join('/');
+    const path = pathStrings(tree, key);
+    for (let i = 0; i < ctx.n; i++) out[i] = path(ctx.start + i);
     return ColumnData.strings(out);
   }
   const out = new Float64Array(ctx.n);
@@ -47,19 +48,40 @@ function perParent(h: HierarchyPlan, ctx: ChunkContext): ColumnData {
   const strs: (string | null)[] | null = h.derive === 'path' ? new Array(ctx.n) : null;
   let last = -1;
   let tree: Hierarchy | null = null;
+  let key = (k: number) => k;
+  let path: ((r: number) => string) | null = null;
   for (let i = 0; i < ctx.n; i++) {
     const q = rows[i];
     if (q !== last) {
       tree = new Hierarchy({ stream: mix(h.stream, q, 0), roots: h.roots ?? undefined, rootShare: h.rootShare ?? undefined, concentration: h.concentration, maxDepth: h.maxDepth });
       last = q;
+      const base = first[q];
+      key = (k: number) => h.key.start + h.key.step * (base + k);
+      path = strs ? pathStrings(tree, key) : null;
     }
-    const base = first[q];
-    const key = (k: number) => h.key.start + h.key.step * (base + k);
-    const k = ctx.start + i - base;
-    if (strs) strs[i] = tree!.pathOf(k).map(key).join('/');
+    const k = ctx.start + i - first[q];
+    if (strs) strs[i] = path!(k);
     else nums![i] = value(tree!, h, k, key);
   }
   return strs ? ColumnData.strings(strs) : ColumnData.numbers(nums!);
+}
+
+/**
+ * Path strings ("1/4/17") of rows of a tree: a row's path is its parent's path + "/" + its key, the ancestors'
+ * paths kept (they are shared by many rows), so each row costs about one concatenation. The cache is bounded.
+ */
+function pathStrings(tree: Hierarchy, key: (r: number) => number): (r: number) => string {
+  const cache = new Map<number, string>();
+  const path = (r: number): string => {
+    const hit = cache.get(r);
+    if (hit !== undefined) return hit;
+    const p = tree.parentOf(r);
+    const s = p < 0 ? String(key(r)) : `${path(p)}/${key(r)}`;
+    if (cache.size >= 1 << 16) cache.clear();
+    cache.set(r, s);
+    return s;
+  };
+  return path;
 }
 
 function value(tree: Hierarchy, h: HierarchyPlan, r: number, key: (r: number) => number): number {
