@@ -18,7 +18,7 @@ export class FileRefused extends Error {
 /** The largest file the studio opens (the spec loader's own limit is larger; a spec this big is not edited by hand). */
 export const MAX_EDIT_BYTES = 5 * 1024 * 1024;
 
-export const hashText = (text: string): string => createHash('sha256').update(text).digest('hex');
+const hashText = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export class Folder {
   readonly root: string;

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
-export const PAGE_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'page', 'main.ts');
+const PAGE_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'page', 'main.ts');
 
 export function pageBuildOptions(root: string): BuildOptions {
   return {

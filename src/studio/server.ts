@@ -51,11 +51,11 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORT = 4700;
+const DEFAULT_PORT = 4700;
 /** Rows the SQL box returns at most. */
-export const SQL_ROW_LIMIT = 1000;
+const SQL_ROW_LIMIT = 1000;
 
-export interface CompileAnswer {
+interface CompileAnswer {
   /** `file`: set when the problem is in an included or preset file (then line:col are in that file). */
   diagnostics: { severity: string; code: string; path: string; message: string; hint: string; line: number; column: number; file?: string }[];
   ok: boolean;
@@ -80,7 +80,7 @@ function authorOf(b: { preset?: unknown; params?: unknown }): Author {
  * Compile spec text as `datagen compile` compiles the file `file` (absolute; its includes and preset files read
  * relative to it, only inside the folder `allow` accepts): syntax errors, then compile's diagnostics, each at line:col.
  */
-export function compileText(text: string, file: string, author: Author = {}, allow?: (abs: string) => boolean): CompileAnswer & { doc: Spec | null } {
+function compileText(text: string, file: string, author: Author = {}, allow?: (abs: string) => boolean): CompileAnswer & { doc: Spec | null } {
   const spec = loadSpecTextAt(text, file, { allow });
   const compiled = spec.diagnostics.length ? { plan: null, diagnostics: spec.diagnostics } : compile(spec.doc, author);
   const diags = spec.map.annotate([...spec.warnings, ...compiled.diagnostics]) as (Diagnostic & { file?: string })[];
