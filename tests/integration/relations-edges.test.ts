@@ -74,6 +74,25 @@ describe('edge tables (graphs)', () => {
     expect(check).toMatchObject({ status: 'pass', column: 'city, favourite_category', expected: 0.5 });
   });
 
+  it('preferential: targets are drawn ∝ their own drawn degree + 1, so active nodes are also followed more', async () => {
+    const doc = structuredClone(SOCIAL);
+    doc.nodes[0].rows = 5000;
+    doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
+    doc.nodes = [doc.nodes[0], doc.nodes[2]];
+    doc.nodes[1].edges = { preferential: true };
+    const { db } = await open(doc);
+    // Out-degree = the drawn degree (directed, no reciprocity); in-degree ∝ out-degree + 1 in expectation.
+    const r = (await db.rows(`WITH o AS (SELECT u.user_id, count(f.follower_id) AS out_deg FROM "user" u LEFT JOIN follow f ON f.follower_id = u.user_id GROUP BY 1),
+      i AS (SELECT u.user_id, count(f.followee_id) AS in_deg FROM "user" u LEFT JOIN follow f ON f.followee_id = u.user_id GROUP BY 1)
+      SELECT sum(in_deg) AS edges, sum(in_deg) FILTER (WHERE out_deg = 0) AS in_idle, count(*) FILTER (WHERE out_deg = 0) AS idle,
+             sum(in_deg) FILTER (WHERE out_deg >= 10) AS in_busy, sum(out_deg + 1) FILTER (WHERE out_deg >= 10) AS w_busy, sum(out_deg + 1) AS w
+      FROM o JOIN i USING (user_id)`))[0];
+    // Expected in-degree shares: idle nodes weigh 1 each, busy nodes out_deg + 1.
+    const share = (x: number) => x / r.edges;
+    expect(Math.abs(share(r.in_idle) - r.idle / r.w)).toBeLessThan(0.02);
+    expect(Math.abs(share(r.in_busy) - r.w_busy / r.w)).toBeLessThan(0.03);
+  });
+
   it('degree: without lifetimes, edges per node = fanout mean × (1 + ρ), ρ = r / (2 − r)', async () => {
     const doc = structuredClone(SOCIAL);
     doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
