@@ -53,7 +53,7 @@ export type DistributionName =
   | "dirichlet"
   | "geometric";
 /**
- * Calendar weights {dimension, weights}: 24 for hour, 7 for dow (0 = Monday), 12 for month.
+ * Calendar weights {dimension, weights}: 24 for hour, 7 for dow (0 = Monday), 12 for month, 31 for day_of_month.
  */
 export type CalendarPattern =
   | {
@@ -92,6 +92,19 @@ export type CalendarPattern =
        *
        * @minItems 12
        * @maxItems 12
+       */
+      weights: number[];
+    }
+  | {
+      /**
+       * Day of the month (1–31; days a month lacks are absent).
+       */
+      dimension: "day_of_month";
+      /**
+       * 31 weights, day 1 first.
+       *
+       * @minItems 31
+       * @maxItems 31
        */
       weights: number[];
     };
@@ -264,9 +277,9 @@ export type Targets = {
   composite_effect?: CompositeEffectTarget;
 } | null;
 /**
- * A calendar bucket of a timestamp: hour (24 weights), dow (7, 0 = Monday) or month (12).
+ * A calendar bucket of a timestamp: hour (24 weights), dow (7, 0 = Monday), month (12) or day_of_month (31, day 1 first).
  */
-export type TimeDimension = "hour" | "dow" | "month";
+export type TimeDimension = "hour" | "dow" | "month" | "day_of_month";
 
 /**
  * A datagen document (DSL 1.x): one JSON document that describes a whole dataset.
@@ -661,7 +674,7 @@ export interface DatetimeSeriesGenerator {
   within?: "timeframe" | TimeWindow;
   freq?: Freq;
   /**
-   * Calendar weights {dimension: hour|dow|month, weights} for the draw (dow 0 = Monday), or a list of them (their weights multiply).
+   * Calendar weights {dimension: hour|dow|month|day_of_month, weights} for the draw (dow 0 = Monday), or a list of them (their weights multiply).
    */
   pattern?: CalendarPattern | CalendarPattern[];
 }

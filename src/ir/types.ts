@@ -15,7 +15,8 @@ export function isListType(t: string): t is ListType {
   return t === 'list<float>' || t === 'list<int>' || t === 'list<string>';
 }
 export type Freq = 'T' | 'H' | 'D' | 'W' | 'M' | 'MS';
-export type TimeDimension = 'hour' | 'dow' | 'month';
+/** Calendar buckets of patterns: hour 0–23, dow 0 = Monday, month 1–12, day_of_month 1–31 (docs/behaviours/schedules.md). */
+export type TimeDimension = 'hour' | 'dow' | 'month' | 'day_of_month';
 export type Scalar = string | number | boolean | null;
 
 export interface Plan {

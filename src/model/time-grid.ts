@@ -1,15 +1,15 @@
 import type { Freq, PatternPlan, TimeDimension } from '../ir/types.ts';
 import { buildCdf, pickIndex } from './weighted-pick.ts';
-import { dowOf, hourOf, monthOf } from './calendar.ts';
+import { dayOf, dowOf, hourOf, monthOf } from './calendar.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 export const MAX_GRID_POINTS = 20_000_000;
 
-/** Hour of day, day of week (0 = Monday) and month (1–12) of an epoch-ms instant, UTC. */
+/** Hour of day, day of week (0 = Monday), month (1–12) and day of month (1–31) of an epoch-ms instant, UTC. */
 export function timePart(ms: number, dim: TimeDimension): number {
-  return dim === 'hour' ? hourOf(ms) : dim === 'dow' ? dowOf(ms) : monthOf(ms);
+  return dim === 'hour' ? hourOf(ms) : dim === 'dow' ? dowOf(ms) : dim === 'month' ? monthOf(ms) : dayOf(ms);
 }
 
 /** Points of a grid (`freq`) inside [startMs, endMs]; a range shorter than one step has its start as only point. */
@@ -96,9 +96,9 @@ function monthPoints(startMs: number, endMs: number, monthEnd: boolean): Float64
   return Float64Array.from(out);
 }
 
-/** Weight of instant t under one calendar pattern (hour 0–23, dow 0 = Monday, month 1–12). */
+/** Weight of instant t under one calendar pattern (hour 0–23, dow 0 = Monday, month 1–12, day of month 1–31). */
 export function patternWeight(t: number, p: PatternPlan): number {
-  return p.weights[timePart(t, p.dimension) - (p.dimension === 'month' ? 1 : 0)];
+  return p.weights[timePart(t, p.dimension) - (p.dimension === 'month' || p.dimension === 'day_of_month' ? 1 : 0)];
 }
 
 /** prefix[i] = Σ_{j<i} Π pattern weights of point j (length count + 1). */

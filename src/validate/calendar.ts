@@ -89,6 +89,7 @@ export function calendarBucket(t: number, dim: TimeDimension): number {
   const d = new Date(t);
   if (dim === 'hour') return d.getUTCHours();
   if (dim === 'dow') return (d.getUTCDay() + 6) % 7;
+  if (dim === 'day_of_month') return d.getUTCDate() - 1;
   return d.getUTCMonth();
 }
 

@@ -141,7 +141,7 @@ export function patternWeightSql(patterns: { dimension: string; weights: number[
   if (!patterns.length) return '1.0';
   const ts = `epoch_ms(CAST(${msExpr} AS BIGINT))`;
   return patterns.map((p) => {
-    const part = p.dimension === 'hour' ? `hour(${ts}) + 1` : p.dimension === 'dow' ? `isodow(${ts})` : `month(${ts})`;
+    const part = p.dimension === 'hour' ? `hour(${ts}) + 1` : p.dimension === 'dow' ? `isodow(${ts})` : p.dimension === 'day_of_month' ? `day(${ts})` : `month(${ts})`;
     return `list_extract(${listLit(p.weights)}, ${part})`;
   }).join(' * ');
 }

@@ -241,11 +241,11 @@ const panelActivity: CheckModule = async (ctx) => {
     // Each calendar dimension of the period column's patterns (every bucket of every dimension judged together).
     const buckets: { o: number; e: number; v: number; what: string }[] = [];
     for (const dim of [...new Set(g.patterns.map((x) => x.dimension))]) {
-      const size = dim === 'hour' ? 24 : dim === 'dow' ? 7 : 12;
+      const size = dim === 'hour' ? 24 : dim === 'dow' ? 7 : dim === 'day_of_month' ? 31 : 12;
       const acc = Array.from({ length: size }, () => ({ o: 0, e: 0, v: 0 }));
       for (const r of byJ) {
         const d = new Date(p.starts[r.j]);
-        const i = dim === 'hour' ? d.getUTCHours() : dim === 'dow' ? (d.getUTCDay() + 6) % 7 : d.getUTCMonth();
+        const i = dim === 'hour' ? d.getUTCHours() : dim === 'dow' ? (d.getUTCDay() + 6) % 7 : dim === 'day_of_month' ? d.getUTCDate() - 1 : d.getUTCMonth();
         acc[i].o += r.o;
         acc[i].e += r.e;
         acc[i].v += r.v;

@@ -15,17 +15,19 @@ import { ident, n, num } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 
 const HOUR = 3_600_000;
-export const DIM_SIZE: Record<TimeDimension, number> = { hour: 24, dow: 7, month: 12 };
+export const DIM_SIZE: Record<TimeDimension, number> = { hour: 24, dow: 7, month: 12, day_of_month: 31 };
 export const DIM_LABELS: Record<TimeDimension, string[]> = {
   hour: Array.from({ length: 24 }, (_, i) => `${i}h`),
   dow: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   month: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  day_of_month: Array.from({ length: 31 }, (_, i) => `${i + 1}`),
 };
 /** SQL of a timestamp's bucket, 0-based (UTC; dow 0 = Monday). */
 export const DIM_SQL: Record<TimeDimension, (ts: string) => string> = {
   hour: (ts) => `hour(${ts})`,
   dow: (ts) => `(isodow(${ts}) - 1)`,
   month: (ts) => `(month(${ts}) - 1)`,
+  day_of_month: (ts) => `(day(${ts}) - 1)`,
 };
 
 /** Bucket index (0-based) of an instant. */

@@ -5,7 +5,7 @@ import type { PatternPlan } from '../../../ir/types.ts';
 import { didYouMean } from '../../../diagnostics/suggest.ts';
 import type { GeneratorPlanner } from '../types.ts';
 
-const DIM_LENGTH: Record<string, number> = { hour: 24, dow: 7, month: 12 };
+const DIM_LENGTH: Record<string, number> = { hour: 24, dow: 7, month: 12, day_of_month: 31 };
 
 /** Timestamps on a grid inside a window, weighted by hour/dow/month patterns, seasonality and effects. */
 export const datetimeSeries: GeneratorPlanner<'datetime'> = {
@@ -53,7 +53,7 @@ export function planPattern(raw: any, ctx: ColumnContext, path: string): Pattern
     return error(ctx, 'DG_BAD_WEIGHTS', `${path}/weights`, 'weights must be a list of non-negative numbers', `give ${DIM_LENGTH[dim]} weights for dimension "${dim}"`);
   }
   if (w.length !== DIM_LENGTH[dim]) {
-    const what = dim === 'hour' ? 'hour, 0 to 23' : dim === 'dow' ? 'day of the week, Monday (0) to Sunday (6)' : 'month, January to December';
+    const what = dim === 'hour' ? 'hour, 0 to 23' : dim === 'dow' ? 'day of the week, Monday (0) to Sunday (6)' : dim === 'month' ? 'month, January to December' : 'day of the month, 1 to 31';
     return error(ctx, 'DG_PATTERN_LENGTH', `${path}/weights`, `${w.length} weights for dimension "${dim}", which has ${DIM_LENGTH[dim]}`, `give one weight per ${what}`);
   }
   if (!w.some((x: number) => x > 0)) {
