@@ -63,7 +63,7 @@ export function estimate(tables: TablePlan[]): void {
   const byId = new Map(tables.map((t) => [t.id, t]));
   for (const t of tables) {
     const r = t.rows;
-    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedRowFanout(r, byId) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1);
+    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedRowFanout(r, byId) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1) * (r.edges ? 1 + r.edges.reciprocity / (2 - r.edges.reciprocity) : 1);
     const n = r.kind === 'fixed' ? r.count : Math.round((rows.get(r.parent) ?? 0) * perParent);
     rows.set(t.id, n);
     t.estimatedRows = n;
