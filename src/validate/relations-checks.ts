@@ -22,7 +22,7 @@ function result(r: Omit<CheckResult, 'examples' | 'status'> & { ok: boolean; exa
 }
 
 /** Hierarchies: the parent column of a table's self-lookups (derive "parent") against its key. */
-export const hierarchyChecks: CheckModule = async (ctx) => {
+const hierarchyChecks: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const t of ctx.plan.tables) {
     if (!ctx.present.has(t.id)) continue;
@@ -117,7 +117,7 @@ function expectedMeanDepth(rows: number, roots: number, r: number): number {
 }
 
 /** Edge tables: the ends' key columns (lookups of the node table's key, end source and target). */
-export const edgeChecks: CheckModule = async (ctx) => {
+const edgeChecks: CheckModule = async (ctx) => {
   const out: CheckResult[] = [];
   for (const t of ctx.plan.tables) {
     if (!ctx.present.has(t.id) || t.rows.kind !== 'fanout' || !t.rows.edges) continue;
