@@ -55,10 +55,25 @@ export function preferenceRows(pick: KeyedPick, ctx: ChunkContext): Float64Array
   const locals = pick.on.map((k) => ctx.cols.get(k.local)!);
   const n = ctx.n;
   const out = new Float64Array(n).fill(-1);
-  const bind = rowBinding(ctx);
-  // The row-dependent part per distinct group tuple, for every row of the chunk.
-  const h = index.mixed ? index.tuples.map((t) => evaluate(index.mixed!, bindTuple(index.group, bind, t, n), n)) : null;
-  const rowFactor = index.row ? evaluate(index.row, bind, n) : null;
+  // A score that reads no column of the row itself (only the candidate and parent.x) is the same for all of a
+  // parent's children: its row-dependent part is computed once per parent of the chunk (`at[i]`), else per row.
+  const perParent = p.columns.length === 0 && ctx.parentRow !== null;
+  let at: Int32Array | null = null;
+  let m = n;
+  let bind = rowBinding(ctx, null);
+  if (perParent) {
+    at = new Int32Array(n);
+    const firsts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || ctx.parentRow![i] !== ctx.parentRow![i - 1]) firsts.push(ctx.parentRow![i]);
+      at[i] = firsts.length - 1;
+    }
+    m = firsts.length;
+    bind = rowBinding(ctx, Float64Array.from(firsts));
+  }
+  // The row-dependent part per distinct group tuple, for every row (or parent) of the chunk.
+  const h = index.mixed ? index.tuples.map((t) => evaluate(index.mixed!, bindTuple(index.group, bind, t, m), m)) : null;
+  const rowFactor = index.row ? evaluate(index.row, bind, m) : null;
   /** Cumulative group probabilities of the last row weighed. */
   let scratch = new Float64Array(64);
   /** Group weights of row i (into `scratch`, cumulative); false when the row can pick nothing. */
@@ -89,9 +104,20 @@ export function preferenceRows(pick: KeyedPick, ctx: ChunkContext): Float64Array
     return g.rows[pickIndex(g.cdf, u2)];
   };
   if (!p.distinct) {
+    let last: Group[] | undefined;
+    let lastAt = -1;
+    let ok = false;
     for (let i = 0; i < n; i++) {
       const groups = index.byKey.get(locals.length ? rowKey(locals, i) : NO_KEY);
-      if (!groups || !weigh(groups, i)) continue;
+      if (!groups) continue;
+      const a = at ? at[i] : i;
+      // Consecutive rows of one parent with the same candidates share the group weights.
+      if (groups !== last || a !== lastAt) {
+        ok = weigh(groups, a);
+        last = groups;
+        lastAt = a;
+      }
+      if (!ok) continue;
       const row = ctx.start + i;
       out[i] = draw(groups, uniform(pick.stream, row, 1), uniform(pick.stream, row, 2));
     }
@@ -114,7 +140,7 @@ export function preferenceRows(pick: KeyedPick, ctx: ChunkContext): Float64Array
       taken = new Set();
       attempt = 0;
       groups = index.byKey.get(locals.length ? rowKey(locals, i) : NO_KEY);
-      exhausted = !groups || !weigh(groups, i);
+      exhausted = !groups || !weigh(groups, at ? at[i] : i);
     }
     const k = ctx.start + i - firstChild[parent];
     while (!exhausted && seq.length <= k) {
@@ -172,8 +198,11 @@ function rowKey(keys: ColumnData[], i: number): string | number | null {
   return keys.length === 1 ? keys[0].key(i) : joinKey(keys, i);
 }
 
-/** What the score's references read for the chunk's rows: own columns, the parent's (gathered); candidate refs unbound. */
-function rowBinding(ctx: ChunkContext): (ref: ExprRef) => ArrayLike<unknown> {
+/**
+ * What the score's references read for the chunk's rows — own columns, the parent's (gathered) — or, given `parents`,
+ * for those parent rows (parent.x only); candidate refs unbound.
+ */
+function rowBinding(ctx: ChunkContext, parents: Float64Array | null): (ref: ExprRef) => ArrayLike<unknown> {
   const parent = ctx.table.rows.kind !== 'fixed' ? ctx.table.rows.parent : null;
   const cache = new Map<string, ArrayLike<unknown>>();
   return (ref) => {
@@ -181,7 +210,7 @@ function rowBinding(ctx: ChunkContext): (ref: ExprRef) => ArrayLike<unknown> {
     if (ref.table === CANDIDATE) return [];
     const k = `${ref.table}.${ref.column}`;
     let v = cache.get(k);
-    if (!v) cache.set(k, (v = ctx.store.column(parent!, ref.column).gather(ctx.parentRow!, ctx.n).values()));
+    if (!v) cache.set(k, (v = ctx.store.column(parent!, ref.column).gather(parents ?? ctx.parentRow!, parents ? parents.length : ctx.n).values()));
     return v;
   };
 }

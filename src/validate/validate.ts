@@ -5,6 +5,7 @@ import { BEHAVIOUR_CHECKS } from './behaviour/index.ts';
 import { openContext, type OpenOptions } from './context.ts';
 import { score } from './score.ts';
 import { listChecks } from './lists.ts';
+import { preferenceChecks } from './preference.ts';
 import { pickConsistency } from './picks.ts';
 import { RELATION_CHECKS } from './relations-checks.ts';
 import { STRUCTURAL_CHECKS } from './structural.ts';
@@ -33,7 +34,7 @@ export interface ValidateOptions {
   set?: OpenOptions['set'];
 }
 
-export const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, { name: 'pick_consistency', run: pickConsistency }, ...RELATION_CHECKS, { name: 'lists', run: listChecks }, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
+export const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, { name: 'pick_consistency', run: pickConsistency }, ...RELATION_CHECKS, { name: 'lists', run: listChecks }, { name: 'preference', run: preferenceChecks }, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
 
 /** Validate a database against a spec document; never throws for data problems (they are failed checks). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

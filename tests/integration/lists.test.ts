@@ -176,7 +176,7 @@ describe('lists across tables and in expressions', () => {
   it('refuse list types without list generators, list generators in scalar columns, lists used as numbers, modifiers on lists', () => {
     const errs = (columns: unknown[]) => compileDoc(spec([entity('t', 10, [idCol(), ...columns])])).diagnostics.filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.path} ${x.message}`);
     const taste = col('taste', 'list<float>', { dirichlet: { alpha: [1, 2, 3] } });
-    expect(errs([col('x', 'list<float>', { distribution: { type: 'normal', params: { mean: 0, std: 1 } } })])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/generator .*list<float> column "x"/);
+    expect(errs([col('x', 'list<float>', { distribution: { type: 'normal', params: { mean: 0, std: 1 } } })])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/generator\/distribution .*list<float> column "x"/);
     expect(errs([col('x', 'float', { dirichlet: { alpha: [1, 2] } })])[0]).toMatch(/^DG_TYPE_MISMATCH \/nodes\/0\/columns\/1\/type dirichlet makes a list/);
     expect(errs([col('x', 'list<int>', { dirichlet: { alpha: [1, 2] } })])[0]).toMatch(/DG_TYPE_MISMATCH/);
     expect(errs([taste, col('y', 'float', { expression: { code: 'taste + 1' } })])[0]).toMatch(/^DG_BAD_EXPRESSION \/nodes\/0\/columns\/2\/generator\/expression\/code taste is a list/);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { col, compileDoc, entity, fact, idCol, spec } from '../support/harness.ts';
 import { generate } from '../support/run-spec.ts';
+import { corruptCopy, generateFile, notPassing, pick, validateFile } from '../support/validate.ts';
 
 const CITIES = ['a', 'b', 'c'];
 
@@ -110,4 +111,18 @@ describe('preference-driven picks', () => {
     expect(errs({ score: 'candidate.popularity', distinct: true, on: { interaction_id: 'item_id' } })[0]).toMatch(/^DG_NOT_SUPPORTED \/nodes\/2\/columns\/3\/generator\/lookup\/distinct .*"interaction_id"/);
     expect(errs({ temperature: 1 })[0]).toMatch(/^DG_BAD_PARAM .*needs "score"/);
   });
+
+  it('validate: a distinct pick passes pick_distinct and pick_consistency; a repeated pick fails pick_distinct', async () => {
+    const d = doc(800, { score: 'candidate.popularity * (1 + parent.taste[candidate.category])', distinct: true }, { distribution: 'fixed', value: 4 });
+    const file = await generateFile(d);
+    const r = await validateFile(d, file);
+    expect(notPassing(r.checks.filter((c) => c.hard))).toBe('');
+    expect(pick(r.checks, 'pick_distinct', 'interaction', 'item_id')[0].status).toBe('pass');
+    expect(pick(r.checks, 'pick_consistency', 'interaction')[0].status).toBe('pass');
+    // Interaction 2 (the same user as interaction 1: 4 per user) gets interaction 1's item.
+    const bad = await corruptCopy(file, [`UPDATE interaction SET item_id = (SELECT item_id FROM interaction WHERE interaction_id = 1) WHERE interaction_id = 2`]);
+    const c = pick((await validateFile(d, bad)).checks, 'pick_distinct', 'interaction', 'item_id')[0];
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBe(1);
+  }, 60_000);
 });
