@@ -110,3 +110,22 @@ import { diag } from './diagnostics/diagnostic.ts';
 import { SourceMap } from './diagnostics/source-map.ts';
 import { loadJsonFile, loadSpecText, type LoadedSpec } from './spec/load.ts';
 import { hasIncludes, resolveIncludes } from './spec/includes.ts';
+
+/**
+ * The column profiles of a generated file (what `validate(…, {profiles: true})` adds to its report, without running
+ * the checks): per table of the spec present in the file, per column its nulls, distinct values, min/max/mean and a
+ * histogram or its top values. datagen studio's preview draws them with `profileChart`.
+ */
+export async function profileFile(spec: unknown, dbPath: string, opts: AuthorOptions & { threads?: number } = {}): Promise<TableProfile[]> {
+  const { ctx } = await openContext(spec, dbPath, { threads: opts.threads, preset: opts.preset, set: opts.set });
+  try {
+    return await profileTables(ctx);
+  } finally {
+    ctx.db.close();
+  }
+}
+export type { TableProfile } from './validate/types.ts';
+import type { TableProfile } from './validate/types.ts';
+import type { AuthorOptions } from './spec/author.ts';
+import { openContext } from './validate/context.ts';
+import { profileTables } from './validate/profile.ts';
