@@ -60,15 +60,14 @@ async function preview(job: PreviewJob): Promise<PreviewResult> {
   const out = join(job.dir, 'preview.duckdb');
   {
     await lib.run(plan, { out, workers: 1, maxRows: Math.round(PREVIEW_MAX_ROWS * 1.2) });
-    const report = await lib.validate(job.doc, out, { ...job.author, profiles: true, threads: 1 });
     const tables: TablePreview[] = [];
-    for (const p of report.profiles ?? []) {
+    for (const p of await lib.profileFile(job.doc, out, { ...job.author, threads: 1 })) {
       const q = await lib.queryFile(out, `SELECT * FROM ${quote(p.table)} LIMIT ${FIRST_ROWS}`);
       const profiles = [];
       for (const c of p.columns) profiles.push({ ...c, chart: (await timeChart(out, p.table, c)) ?? lib.profileChart(p.table, c) });
       tables.push({ table: p.table, rows: p.rows, columns: q.columns, types: q.types, firstRows: q.rows.map((r) => r.map(jsonable)), profiles });
     }
-    return { kind: 'preview', ok: true, scale, seconds: (performance.now() - t0) / 1000, tables, score: report.score };
+    return { kind: 'preview', ok: true, scale, seconds: (performance.now() - t0) / 1000, tables };
   }
 }
 

@@ -1,7 +1,7 @@
 /** Messages between the studio server (jobs.ts) and its job processes (child.ts). */
-import type { Spec, ValidationReport } from '../index.ts';
+import type { Spec, TableProfile } from '../index.ts';
 
-type ColumnProfile = NonNullable<ValidationReport['profiles']>[number]['columns'][number];
+type ColumnProfile = TableProfile['columns'][number];
 
 /** The preset and parameter values the page chose (docs/authoring.md): passed to compile, run and validate. */
 export interface Author { preset?: string; set?: Record<string, unknown> }
@@ -19,7 +19,7 @@ export interface TablePreview {
   /** Per column: the validate report's profile and its Vega-Lite chart (null: nothing to draw). */
   profiles: (ColumnProfile & { chart: unknown })[];
 }
-export interface PreviewResult { kind: 'preview'; ok: boolean; message?: string; scale?: number; seconds: number; tables: TablePreview[]; score?: number }
+export interface PreviewResult { kind: 'preview'; ok: boolean; message?: string; scale?: number; seconds: number; tables: TablePreview[] }
 export interface GenerateResult {
   kind: 'generate'; ok: true; rows: number; seconds: number; tables: { table: string; rows: number; seconds: number }[];
   score: number; verdict: boolean; reportHtml: string; labels: number; bytes: number;
