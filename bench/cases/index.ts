@@ -1,5 +1,6 @@
 /** Every bench case, in the order `npm run bench` runs them. */
 import { compatEcomm, compatGov } from './compat.ts';
+import { preferencePicks } from './preference-picks.ts';
 import { quickstart } from './quickstart.ts';
 import { referenceFact } from './reference-fact.ts';
 import { saasFunnel } from './saas-funnel.ts';
@@ -13,7 +14,7 @@ import { validateCase } from './validate.ts';
 import { workers } from './workers.ts';
 
 /** In issue 3's order: 1 reference fact, 2 users/events, 3 scale (opt-in), 4 compat, 5 workers; then quickstart; then issue 4's SaaS funnel and issue 6's SaaS subscriptions; usage costs (issue 5); validate (issue 7); start-up (issue 17). */
-export const CASES: BenchCase[] = [referenceFact, usersEvents, scale, compatEcomm, compatGov, workers, quickstart, saasFunnel, saasSubscriptions, usageCosts, validateCase, startup];
+export const CASES: BenchCase[] = [referenceFact, usersEvents, scale, compatEcomm, compatGov, workers, quickstart, saasFunnel, saasSubscriptions, usageCosts, validateCase, startup, preferencePicks];
 
 export function findCase(name: string): BenchCase | undefined {
   return CASES.find((c) => c.name === name);
