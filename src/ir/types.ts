@@ -302,7 +302,8 @@ export type DelayPlan =
 
 /**
  * A tree over a table's own rows (docs/behaviours/relations.md): row i's parent is an earlier row (src/model/hierarchy.ts).
- * `key`: the looked-up column is a plain sequence, so row r's key is start + step × r.
+ * `key`: the looked-up column is a plain sequence, so row r's key is start + step × r; null: the key column is
+ * evaluated at the rows it needs (an entity's key that reads no other column, e.g. faker uuid4).
  */
 export interface HierarchyPlan {
   stream: number;
@@ -310,7 +311,7 @@ export interface HierarchyPlan {
   rootShare: number | null;
   concentration: number;
   maxDepth: number | null;
-  key: { start: number; step: number };
+  key: { start: number; step: number } | null;
   /** What the column holds: the parent's key (null for roots), the row's depth (roots 0), its path of keys from the root ("1/4/17"), or its root's key. */
   derive: 'parent' | 'depth' | 'path' | 'root';
   /** One tree per primary-parent row (`on` the parent's key: replies within a post): rows point at earlier rows of the same parent. */

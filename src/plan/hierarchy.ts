@@ -27,6 +27,18 @@ export function planSelfLookup(args: Json, ref: { table: string; column: string 
   const target = findColumn(ctx.node, ref.column);
   const g = target?.generator?.sequence;
   const keyed = target && typeof g === 'object' && g !== null && g.order_by === undefined && (target.modifiers === undefined || (Array.isArray(target.modifiers) && target.modifiers.length === 0)) && target.null_rate === undefined;
+  if (!keyed && selfContainedKey(ctx, ref.column)) {
+    // Another key generator (faker uuid4, …): evaluated at the rows the tree needs.
+    const tree = treeOptions(ctx, ref.table, path);
+    if (!tree) return undefined;
+    if (derive === 'parent' && ctx.column.nullable === false) return error(ctx, 'DG_SELF_LOOKUP', `${ctx.path}/nullable`, `"${ctx.column.name}" looks up its own table's "${ref.column}" but is declared "nullable": false; the first row (and every root) has no earlier row to point at, and a row never points at itself`, 'remove "nullable": false (roots get null)');
+    const typeProblem = derivedType(ctx, derive, target.type);
+    if (typeProblem) return typeProblem();
+    const within = withinParent(args.on, ctx, `${path}/on`);
+    if (within === undefined) return undefined;
+    if (within) return error(ctx, 'DG_NOT_SUPPORTED', `${path}/on`, `per-parent trees need a plain sequence key, and "${ref.table}.${ref.column}" is not one`, 'key the table with a sequence');
+    return { kind: 'lookup', table: ref.table, column: ref.column, via: 'self', on: [], hierarchy: { ...tree, key: null, derive } };
+  }
   if (!keyed) {
     return error(ctx, 'DG_SELF_LOOKUP', at, `lookup.from names this table ("${ref.table}"): a lookup from the node's own table points at an earlier row through its key, and "${ref.table}.${ref.column}" is not a plain sequence (no order_by, modifiers or null_rate)`, `use an expression to reuse a column of the same row, or look up the table's sequence key (e.g. "${ref.table}.${typeof ctx.node.pk === 'string' ? ctx.node.pk : 'id'}") to point at an earlier row`);
   }
@@ -41,6 +53,23 @@ export function planSelfLookup(args: Json, ref: { table: string; column: string 
   if (!tree) return undefined;
   const on = within ? Object.keys(args.on).sort().map((c) => ({ local: c, remote: c })) : [];
   return { kind: 'lookup', table: ref.table, column: ref.column, via: 'self', on, hierarchy: { ...tree, key, derive, ...(within ? { withinParent: true } : {}) } };
+}
+
+/** An entity's key column that reads nothing else of its row (faker without `$` arguments or `locale_from`, enum_list). */
+function selfContainedKey(ctx: ColumnContext, column: string): boolean {
+  if (ctx.node.kind !== 'entity' || column === ctx.column.name) return false;
+  const g = findColumn(ctx.node, column)?.generator;
+  if (g?.enum_list !== undefined) return true;
+  const f = g?.faker;
+  return typeof f === 'object' && f !== null && f.locale_from === undefined && !JSON.stringify(f.args ?? {}).includes('"$');
+}
+
+/** The column type a derived value needs (depth: a number, path: text, parent/root: the key's). */
+function derivedType(ctx: ColumnContext, derive: string, keyType: unknown): (() => undefined) | null {
+  if (derive === 'depth' && !['int', 'float', 'decimal'].includes(ctx.type)) return () => error(ctx, 'DG_TYPE_MISMATCH', `${ctx.path}/type`, `derive "depth" is a whole number, but "${ctx.column.name}" is ${ctx.type}`, 'make the column "type": "int"');
+  if (derive === 'path' && ctx.type !== 'string') return () => error(ctx, 'DG_TYPE_MISMATCH', `${ctx.path}/type`, `derive "path" is text, but "${ctx.column.name}" is ${ctx.type}`, 'make the column "type": "string"');
+  if ((derive === 'parent' || derive === 'root') && ctx.type !== keyType) return () => error(ctx, 'DG_TYPE_MISMATCH', `${ctx.path}/type`, `"${ctx.column.name}" holds a key of its table, which is ${String(keyType)}, but it is ${ctx.type}`, `make it "type": "${String(keyType)}"`);
+  return null;
 }
 
 /**

@@ -118,6 +118,25 @@ describe('self-references (hierarchies)', () => {
     expect(await digest(await open(doc, { workers: 3, chunkRows: 500, workerTaskRows: 2000, workerMinRows: 1 }))).toBe(base);
   });
 
+  it('a uuid4 key: parents, depth and root read the evaluated keys, the same for any chunking and workers', async () => {
+    const doc = structuredClone(V1);
+    doc.nodes[0].rows = 6000;
+    doc.nodes[0].columns[0] = { name: 'employee_id', type: 'string', generator: { faker: { method: 'uuid4' } } } as never;
+    (doc.nodes[0].columns[2] as Record<string, unknown>).type = 'string';
+    doc.nodes[0].columns.push({ name: 'lvl', type: 'int', generator: { lookup: { from: 'employee.employee_id', derive: 'depth' } as never } } as never);
+    doc.nodes[0].columns.push({ name: 'boss', type: 'string', generator: { lookup: { from: 'employee.employee_id', derive: 'root' } as never } } as never);
+    const db = await open(doc, { workers: 1, chunkRows: 700 });
+    const r = (await db.rows(`SELECT count(*) FILTER (WHERE e.manager_id IS NULL) AS roots,
+        count(*) FILTER (WHERE e.manager_id IS NOT NULL AND m.employee_id IS NULL) AS dangling,
+        count(*) FILTER (WHERE e.lvl <> coalesce(m.lvl + 1, 0) OR e.boss <> coalesce(m.boss, e.employee_id)) AS incoherent
+      FROM employee e LEFT JOIN employee m ON m.employee_id = e.manager_id`))[0];
+    expect(r).toEqual({ roots: 1, dangling: 0, incoherent: 0 });
+    const digest = (d: Db) => d.value("SELECT md5(string_agg(concat_ws(',', employee_id, manager_id, lvl, boss), ';' ORDER BY rowid)) FROM employee");
+    const base = await digest(db);
+    expect(await digest(await open(doc, { workers: 1 }))).toBe(base);
+    expect(await digest(await open(doc, { workers: 3, chunkRows: 500, workerTaskRows: 1500, workerMinRows: 1 }))).toBe(base);
+  });
+
   it('refuses a non-nullable self-lookup and options it cannot honour, with pointers', () => {
     const notNull = structuredClone(V1);
     (notNull.nodes[0].columns[2] as Record<string, unknown>).nullable = false;

@@ -3,7 +3,7 @@ import { tableKey } from '../../engine/chunk.ts';
 import { ColumnData } from '../../model/column-data.ts';
 import { Hierarchy } from '../../model/hierarchy.ts';
 import { mix } from '../../model/rng.ts';
-import { layoutKey, type TableLayout } from '../../engine/table.ts';
+import { evaluateRows, layoutKey, type TableLayout } from '../../engine/table.ts';
 import type { GeneratorProgram, HierarchyPlan } from '../../ir/types.ts';
 
 type LookupProgram = Extract<GeneratorProgram, { kind: 'lookup' }>;
@@ -19,7 +19,9 @@ export function selfLookup(p: LookupProgram, ctx: ChunkContext): ColumnData {
   if (h.withinParent) return perParent(h, ctx);
   const tree = ctx.memo(tableKey(`hierarchy:${h.stream}`, ctx.table.id), () => new Hierarchy({ stream: h.stream, roots: h.roots ?? undefined, rootShare: h.rootShare ?? undefined, concentration: h.concentration, maxDepth: h.maxDepth }));
   tree.ensure(ctx.start + ctx.n);
-  const key = (r: number) => h.key.start + h.key.step * r;
+  if (!h.key) return evaluatedKeys(p, h, tree, ctx);
+  const step = h.key;
+  const key = (r: number) => step.start + step.step * r;
   if (h.derive === 'path') {
     const out: (string | null)[] = new Array(ctx.n);
     const path = pathStrings(tree, key);
@@ -29,6 +31,29 @@ export function selfLookup(p: LookupProgram, ctx: ChunkContext): ColumnData {
   const out = new Float64Array(ctx.n);
   for (let i = 0; i < ctx.n; i++) out[i] = value(tree, h, ctx.start + i, key);
   return ColumnData.numbers(out);
+}
+
+/**
+ * A key that is not a sequence (faker uuid4, …): the key column itself, evaluated over rows [0, chunk end) once
+ * per process (a value never depends on the chunk), then read at the parents', roots' or path's rows.
+ */
+function evaluatedKeys(p: LookupProgram, h: HierarchyPlan, tree: Hierarchy, ctx: ChunkContext): ColumnData {
+  const upTo = ctx.start + ctx.n;
+  const keys = ctx.memo(tableKey(`hierarchy-keys:${p.column}`, ctx.table.id), () => ({ data: null as ColumnData | null }));
+  const have = keys.data?.length ?? 0;
+  if (have < upTo) {
+    const more = evaluateRows(ctx.plan, ctx.table, ctx.store, new Map(), have, upTo - have, [p.column]).get(p.column)!;
+    keys.data = keys.data ? ColumnData.concat([keys.data, more], upTo) : more;
+  }
+  const data = keys.data!;
+  if (h.derive === 'depth') return ColumnData.numbers(Float64Array.from({ length: ctx.n }, (_, i) => tree.depthOf(ctx.start + i)));
+  if (h.derive === 'path') {
+    const path = pathStrings(tree, (r) => data.key(r) as number);
+    return ColumnData.strings(Array.from({ length: ctx.n }, (_, i) => path(ctx.start + i)));
+  }
+  const rows = new Float64Array(ctx.n);
+  for (let i = 0; i < ctx.n; i++) rows[i] = h.derive === 'root' ? tree.rootOf(ctx.start + i) : tree.parentOf(ctx.start + i);
+  return data.gather(rows, ctx.n);
 }
 
 /**
@@ -56,7 +81,7 @@ function perParent(h: HierarchyPlan, ctx: ChunkContext): ColumnData {
       tree = new Hierarchy({ stream: mix(h.stream, q, 0), roots: h.roots ?? undefined, rootShare: h.rootShare ?? undefined, concentration: h.concentration, maxDepth: h.maxDepth });
       last = q;
       const base = first[q];
-      key = (k: number) => h.key.start + h.key.step * (base + k);
+      key = (k: number) => h.key!.start + h.key!.step * (base + k);
       path = strs ? pathStrings(tree, key) : null;
     }
     const k = ctx.start + i - first[q];
