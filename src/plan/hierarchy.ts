@@ -40,7 +40,7 @@ export function planSelfLookup(args: Json, ref: { table: string; column: string 
     return { kind: 'lookup', table: ref.table, column: ref.column, via: 'self', on: [], hierarchy: { ...tree, key: null, derive } };
   }
   if (!keyed) {
-    return error(ctx, 'DG_SELF_LOOKUP', at, `lookup.from names this table ("${ref.table}"): a lookup from the node's own table points at an earlier row through its key, and "${ref.table}.${ref.column}" is not a plain sequence (no order_by, modifiers or null_rate)`, `use an expression to reuse a column of the same row, or look up the table's sequence key (e.g. "${ref.table}.${typeof ctx.node.pk === 'string' ? ctx.node.pk : 'id'}") to point at an earlier row`);
+    return error(ctx, 'DG_SELF_LOOKUP', at, `lookup.from names this table ("${ref.table}"): a lookup from the node's own table points at an earlier row through its key, and "${ref.table}.${ref.column}" is neither a plain sequence (no order_by, modifiers or null_rate) nor an entity key that reads nothing else of its row (faker uuid4, enum_list)`, `use an expression to reuse a column of the same row, or look up the table's sequence key (e.g. "${ref.table}.${typeof ctx.node.pk === 'string' ? ctx.node.pk : 'id'}") to point at an earlier row`);
   }
   const key = { start: isNumber(g.start) ? g.start : 1, step: isNumber(g.step) ? g.step : 1 };
   if (derive === 'parent' || derive === 'root') {
