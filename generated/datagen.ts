@@ -599,6 +599,7 @@ export interface Generator {
   dirichlet?: DirichletGenerator;
   vector?: VectorGenerator;
   sample?: SampleGenerator;
+  allocate?: AllocateGenerator;
 }
 /**
  * Arithmetic sequence start, start + step, …; the usual primary key.
@@ -869,6 +870,31 @@ export interface SampleGenerator {
          */
         max: number;
       };
+}
+/**
+ * Extension, on a fact with parents: among the rows a parent has in one period, exactly k are chosen with probability ∝ weights_by — a flag (bool/int 1 or 0), or with value that column's value on the chosen rows and null elsewhere (docs/behaviours/allocation.md).
+ */
+export interface AllocateGenerator {
+  /**
+   * The group: the parent's rows in one hour, day, week (Monday) or month of time_column, or all of them (parent, the default).
+   */
+  per?: "hour" | "day" | "week" | "month" | "parent";
+  /**
+   * The rows' datetime/date column (needed unless per is parent).
+   */
+  time_column?: string;
+  /**
+   * Rows chosen per group (default 1); a smaller group has all its rows chosen.
+   */
+  k?: number;
+  /**
+   * A numeric column of the row: chosen ∝ its value (≤ 0 or null: never); default equal.
+   */
+  weights_by?: string;
+  /**
+   * A column whose value the chosen rows take (the others: null); without it the column is a 1/0 flag.
+   */
+  value?: string;
 }
 /**
  * Arguments of multiply: value × factor.

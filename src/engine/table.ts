@@ -44,7 +44,8 @@ export function tableLayout(plan: Plan, table: TablePlan, store: Store): TableLa
   let total = 0;
   if (counts) for (let p = 0; p < counts.length; p++) total += counts[p];
   else total = (table.rows as { count: number }).count;
-  return { counts, total, split: table.rows.kind === 'fanout' };
+  // Allocation among siblings (generator allocate) needs each parent's rows in one chunk.
+  return { counts, total, split: table.rows.kind === 'fanout' && !table.columns.some((c) => c.generator.kind === 'allocate') };
 }
 
 /** Memo key of the layout the run uses for a table (the scenarios' history reuses it). */

@@ -428,6 +428,12 @@ export type GeneratorProgram =
   | { kind: 'stage'; field: 'name' | 'index' | 'time' }
   /** The period start of a panel row; `grain` is set for parentless panels (rows = active periods of one series). */
   | { kind: 'period'; grain: GrainPlan | null }
+  /**
+   * Allocation among siblings: among a parent's rows in one `per` period of `time` (or all its rows), exactly k are
+   * chosen ∝ `weightsBy` — a 1/0 flag, or `value`'s value on the chosen rows and null elsewhere. `stream` is keyed
+   * by the table and (per, time, k, weightsBy), so allocations alike choose the same rows whatever their columns.
+   */
+  | { kind: 'allocate'; per: 'hour' | 'day' | 'week' | 'month' | 'parent'; time: string | null; k: number; weightsBy: string | null; value: string | null; stream: number }
   /** A scheduled row's occurrence time or its index among its parent's occurrences (SchedulePlan). */
   | { kind: 'schedule'; field: 'time' | 'index' }
   /** A state-machine row's state, its episode bounds (valid_from, valid_to), its index, or its period start. */

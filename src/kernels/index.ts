@@ -15,6 +15,7 @@ import { lifecycle } from './behaviours/lifecycle.ts';
 import { notBefore } from './behaviours/not-before.ts';
 import { period } from './behaviours/period.ts';
 import { schedule } from './behaviours/schedule.ts';
+import { allocate } from './generators/allocate.ts';
 import { segmentValue } from './behaviours/segment-value.ts';
 import { stage } from './behaviours/stage.ts';
 import { state } from './behaviours/state.ts';
@@ -54,6 +55,7 @@ const GENERATOR_KERNELS: { [K in GenKind]: GeneratorKernel<K> } = {
   stage,
   period,
   schedule,
+  allocate,
   state,
   lifecycle,
   adoption,

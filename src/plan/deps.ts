@@ -20,6 +20,8 @@ export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables:
       return { columns: [], tables: [] };
     case 'choice_ref':
       return { columns: [], tables: [g.table] };
+    case 'allocate':
+      return { columns: [g.time, g.weightsBy, g.value].filter((c): c is string => c !== null), tables: [] };
     case 'distribution':
       return { columns: Object.values(g.exprs ?? {}).flatMap((e) => refColumns(e.refs)), tables: Object.values(g.exprs ?? {}).flatMap((e) => e.refs.flatMap((r) => (r.table ? [r.table] : []))) };
     case 'datetime':

@@ -102,6 +102,7 @@ export function describeGenerator(g: GeneratorProgram): string {
     case 'stage': return `funnel stage ${g.field}`;
     case 'period': return 'panel period start';
     case 'schedule': return g.field === 'time' ? 'schedule occurrence time' : 'schedule occurrence index';
+    case 'allocate': return `allocate(${g.k} per ${g.per === 'parent' ? 'parent' : `parent and ${g.per} of ${g.time}`}${g.weightsBy ? ` ∝ ${g.weightsBy}` : ''}${g.value ? `, value of ${g.value}` : ', flag'})`;
     case 'state': return `state machine ${g.field}`;
     case 'adoption': return `adoption ${g.field}`;
     case 'attribution': return `attribution ${g.field}`;

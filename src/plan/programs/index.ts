@@ -6,6 +6,7 @@ import { expression } from './generators/expression.ts';
 import { faker } from './generators/faker.ts';
 import { dirichlet } from './generators/dirichlet.ts';
 import { sample } from './generators/sample.ts';
+import { allocate } from './generators/allocate.ts';
 import { vector } from './generators/vector.ts';
 import { lookup } from './generators/lookup.ts';
 import { sequence } from './generators/sequence.ts';
@@ -24,7 +25,7 @@ import type { GeneratorPlanner, ModifierPlanner } from './types.ts';
 
 /** DSL generator name → planner. */
 export const GENERATORS: ReadonlyMap<string, GeneratorPlanner<any>> = new Map(
-  [sequence, choice, distribution, datetimeSeries, faker, lookup, expression, enumList, dirichlet, vector, sample].map((g) => [g.name, g]),
+  [sequence, choice, distribution, datetimeSeries, faker, lookup, expression, enumList, dirichlet, vector, sample, allocate].map((g) => [g.name, g]),
 );
 
 /** DSL modifier (`transform`) name → planner. */
