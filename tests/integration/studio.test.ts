@@ -147,6 +147,18 @@ describe('studio server', () => {
     expect(good.tables[1].dependsOn).toEqual([{ table: 'users', how: 'parent' }]);
     expect(good.tables[1].printout).toMatch(/^events {2}\[fact, level 1/);
   });
+
+  it('the graph data says how tables depend on each other: parent, lookup, effect, other reads', async () => {
+    const graph = async (example: string) => {
+      const text = readFileSync(new URL(`../../examples/${example}.json`, import.meta.url), 'utf8');
+      const r = (await send('POST', '/api/compile', own(), { text })).json();
+      expect(r.ok).toBe(true);
+      return Object.fromEntries(r.tables.map((t: { id: string; level: number; dependsOn: { table: string; how: string }[] }) => [t.id, [t.level, ...t.dependsOn.map((d) => `${d.table}:${d.how}`)]]));
+    };
+    expect(await graph('shop_promotions')).toEqual({ promotions: [0], customers: [0], orders: [1, 'customers:parent', 'promotions:effect'] });
+    expect(await graph('catalog_sales')).toMatchObject({ products: [1, 'categories:lookup'], sales: [2, 'products:lookup', 'stores:parent'] });
+    expect(await graph('gym_memberships')).toMatchObject({ membership: [2, 'member:parent', 'signup:reads'], checkin: [3, 'member:parent', 'membership:lookup'] });
+  });
 });
 
 /** Decode a PNG (8-bit RGB/RGBA, non-interlaced, as Chromium writes) and count its distinct colours: a blank page has one or two. */
