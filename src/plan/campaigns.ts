@@ -5,10 +5,10 @@
  * that are then planned exactly like hand-written `scenarios[]`. The expansion is part of the plan
  * (`plan.campaigns`), so `datagen compile` prints it and `-o plan.json` holds it. Pure: no I/O, no clock.
  *
- * Overlap rule: the events of a campaign, and of the campaigns before it, on the same table never overlap:
- * an event starts at least `min_gap` after the end of every earlier campaign event of that table (and ends
- * `min_gap` before the next). Hand-written scenarios are not avoided; `_label_events.overlaps` names every
- * event whose window meets another's on the same table.
+ * Overlap rule: a campaign event never overlaps another event of its table — a hand-written scenario with a
+ * window, an event of this campaign or of an earlier one — and keeps `min_gap` from each. (Hand-written scenarios
+ * without a window span the timeframe and are not avoided; `_label_events.overlapping_events` names every event
+ * whose window meets another's on the same table.)
  */
 import { pointer } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/suggest.ts';
@@ -29,9 +29,14 @@ const ATTEMPTS = 200;
 
 /** Families a campaign can draw (the column scenario types; cap_violation adds rows and is written by hand). */
 const FAMILIES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];
-/** What "mixed" draws from: the level families, and the rate families on a funnel step (a binomial of a count column). */
+/**
+ * What "mixed" draws from: the level families on a column; on a funnel step (a binomial of a count column, which
+ * never exceeds that count, so a spike of it is mostly capped away) a drop and the rate families instead.
+ */
 const MIXED_LEVEL: ScenarioType[] = ['spike', 'drop', 'level_shift'];
 const MIXED_STEP: ScenarioType[] = ['rate_drop', 'rate_spike', 'funnel_break'];
+const MIXED_ON_STEP: ScenarioType[] = ['drop', ...MIXED_STEP];
+const RATE: string[] = ['rate_drop', 'rate_spike'];
 
 /**
  * The magnitude a campaign draws per family (uniform in [lo, hi], two decimals) before `difficulty` scales
@@ -41,7 +46,7 @@ export const MAGNITUDE: Record<ScenarioType, { param: string; lo: number; hi: nu
   spike: { param: 'multiplier', lo: 1.8, hi: 3 },
   cost_spike: { param: 'multiplier', lo: 2, hi: 3.5 },
   volume_spike: { param: 'multiplier', lo: 2, hi: 3.5 },
-  drop: { param: 'multiplier', lo: 0.25, hi: 0.55 },
+  drop: { param: 'multiplier', lo: 0.4, hi: 0.7 },
   level_shift: { param: 'multiplier', lo: 1.4, hi: 1.9 },
   rate_drop: { param: 'k', lo: 3, hi: 5 },
   rate_spike: { param: 'k', lo: 3, hi: 5 },
@@ -64,7 +69,7 @@ export interface CampaignScenario {
 function familiesOf(ctx: PlanContext, drafts: Map<string, TableDraft>, table: string, column: string): { all: ScenarioType[]; mixed: ScenarioType[]; denominator: string | null } {
   const n = binomialInput(drafts.get(table)!.columns.find((c) => c.name === column)!, ctx.nodes.get(table)!.node);
   const all = FAMILIES.filter((f) => n !== null || !(MIXED_STEP as string[]).includes(f));
-  return { all, mixed: n !== null ? [...MIXED_LEVEL, ...MIXED_STEP] : MIXED_LEVEL, denominator: n };
+  return { all, mixed: n !== null ? MIXED_ON_STEP : MIXED_LEVEL, denominator: n };
 }
 
 /**
@@ -75,8 +80,8 @@ export function expandCampaigns(ctx: PlanContext, doc: Json, drafts: Map<string,
   const list: Json[] = Array.isArray(doc.anomaly_campaigns) ? doc.anomaly_campaigns : [];
   const plans: CampaignPlan[] = [];
   const scenarios: CampaignScenario[] = [];
-  /** Windows already given to campaign events, per table. */
-  const busy = new Map<string, [number, number][]>();
+  /** Windows already taken, per table: hand-written scenarios with a window, then campaign events. */
+  const busy = handWrittenWindows(doc);
   const ids = new Set<string>();
   list.forEach((c, index) => {
     const path = pointer('anomaly_campaigns', index);
@@ -138,8 +143,7 @@ function expandOne(ctx: PlanContext, c: Json, path: string, drafts: Map<string, 
   if (minD % unit !== 0 || maxD % unit !== 0) return error(ctx, 'DG_BAD_PARAM', dPath, `campaign duration ${JSON.stringify(dur)} is not a whole number of hours`, 'durations are drawn in whole days, or whole hours: e.g. "6h"');
   const gap = c.min_gap === undefined ? 0 : parseDuration(c.min_gap);
   if (gap === undefined || gap < 0) return error(ctx, 'DG_BAD_PARAM', `${path}/min_gap`, `min_gap ${JSON.stringify(c.min_gap)} is not a duration ≥ 0`, 'e.g. "2d": at least two days between two events of a table');
-  const first = Math.ceil(wStart / unit) * unit;
-  if (first + minD > wEnd) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/window`, `campaign "${c.id}": its window holds no event of ${fmtDuration(minD)}`, 'widen the window or shorten the duration');
+  if (Math.ceil(wStart / unit) * unit + minD > wEnd) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/window`, `campaign "${c.id}": its window holds no event of ${fmtDuration(minD)}`, 'widen the window or shorten the duration');
   // How many events.
   let count: number;
   if (c.count !== undefined && c.density !== undefined) return error(ctx, 'DG_BAD_CAMPAIGN', `${path}/density`, `campaign "${c.id}" has both "count" and "density"`, 'keep one: count (events in all) or density (events per table-day or table-week)');
@@ -178,20 +182,23 @@ function expandOne(ctx: PlanContext, c: Json, path: string, drafts: Map<string, 
     const m = MAGNITUDE[family];
     const magnitude = Math.round((m.lo + uniform(stream, j, 3) * (m.hi - m.lo)) * 100) / 100;
     const units = Math.floor(uniform(stream, j, 4) * (Math.round((maxD - minD) / unit) + 1));
-    const length = minD + units * unit;
-    const slots = Math.floor((wEnd - length - first) / unit) + 1;
+    // A rate family compares daily ratios (Σtarget / Σdenominator per UTC day): its events are whole UTC days.
+    const step = RATE.includes(family) ? DAY_MS : unit;
+    const length = RATE.includes(family) ? Math.max(DAY_MS, Math.ceil((minD + units * unit) / DAY_MS) * DAY_MS) : minD + units * unit;
+    const first = Math.ceil(wStart / step) * step;
+    const slots = Math.floor((wEnd - length - first) / step) + 1;
     if (slots < 1) return error(ctx, 'DG_CAMPAIGN_CROWDED', `${path}/duration`, `campaign "${c.id}": event ${id} of ${fmtDuration(length)} does not fit in the window`, 'shorten the duration or widen the window');
     const taken2 = busy.get(target.table) ?? [];
     let start = -1;
     const free = (s: number) => taken2.every(([lo, hi]) => s >= hi + gap || s + length + gap <= lo);
     for (let a = 0; a < ATTEMPTS && start < 0; a++) {
-      const s = first + Math.floor(uniform(stream, j, 10 + a) * slots) * unit;
+      const s = first + Math.floor(uniform(stream, j, 10 + a) * slots) * step;
       if (free(s)) start = s;
     }
     // A crowded window: the first free slot after a drawn one (so "crowded" means no room at all).
     const from = Math.floor(uniform(stream, j, 8) * slots);
     for (let a = 0; start < 0 && a < slots; a++) {
-      const s = first + ((from + a) % slots) * unit;
+      const s = first + ((from + a) % slots) * step;
       if (free(s)) start = s;
     }
     if (start < 0) return error(ctx, 'DG_CAMPAIGN_CROWDED', count === c.count ? `${path}/count` : `${path}/density`, `campaign "${c.id}": no room for event ${j + 1} of ${count} on table "${target.table}" (events of ${minD === maxD ? fmtDuration(minD) : `${fmtDuration(minD)}–${fmtDuration(maxD)}`} at least ${fmtDuration(gap)} apart in ${fmtDuration(wEnd - first)})`, 'lower count or min_gap, shorten the duration, or widen the window');
@@ -215,6 +222,21 @@ function expandOne(ctx: PlanContext, c: Json, path: string, drafts: Map<string, 
     events.push(event);
   }
   return { id: c.id, index: Number(path.split('/').pop()), seed, events };
+}
+
+/** The windows of the hand-written scenarios that have one (those without span the timeframe and are not avoided). */
+function handWrittenWindows(doc: Json): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const s of Array.isArray(doc.scenarios) ? doc.scenarios : []) {
+    const w = s?.window;
+    if (typeof s?.target !== 'string' || w === undefined) continue;
+    const start = parseInstant(w.start);
+    const end = w.end !== undefined ? (parseInstant(w.end) ?? NaN) + (typeof w.end === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(w.end.trim()) ? DAY_MS : 0) : start !== undefined && w.duration !== undefined ? start + (parseDuration(w.duration) ?? NaN) : NaN;
+    if (start === undefined || !(end > start)) continue; // no window, or a bad one (diagnosed with the scenario)
+    const table = s.target.includes('.') ? s.target.slice(0, s.target.indexOf('.')) : s.target;
+    (out.get(table) ?? out.set(table, []).get(table)!).push([start, end]);
+  }
+  return out;
 }
 
 function iso(ms: number): string {

@@ -1,6 +1,7 @@
 /**
  * Scoring a detector against `_label_events` (issue 18 §4; docs/anomalies.md#scoring-a-detector). Pure: events
- * and detections in, figures out.
+ * and detections in, figures out. Events that changed nothing (`cells` 0, e.g. a spike of a column that is 0 in its
+ * window) are not scored.
  *
  * Event level. A detection matches an event when it names the event's table; its entity (when it names one and
  * the event has entities) is one of the event's; its column (if any) is one the event affects; its family (if
@@ -104,7 +105,8 @@ export function matches(d: Detection, ev: Ev): boolean {
 
 /** Score `detections` against `events` at event and point level. */
 export function scoreDetections(events: LabelEvent[], detections: Detection[], opts: ScoreOptions = {}): ScoreReport {
-  const evs: Ev[] = events.map((e) => {
+  // An event that changed nothing (a spike of zeros) cannot be detected: it is not scored.
+  const evs: Ev[] = events.filter((e) => e.cells > 0).map((e) => {
     const [start, end] = [Date.parse(e.start), Date.parse(e.end)];
     return { e, start, end, tol: opts.toleranceMs ?? (end - start < DAY_MS ? HOUR_MS : DAY_MS) };
   });

@@ -98,7 +98,7 @@ describe('examples/funnel_metrics.json', () => {
       }
     }
     expect(changed).toBe(labels.length);
-    expect(new Set(labels.map((l) => l.scenario)).size).toBe(7);
+    expect(new Set(labels.map((l) => l.scenario)).size).toBe(7 + 6); // the hand-written scenarios and the campaign's events
     const broken = await db.rows(`SELECT hour_id::VARCHAR AS k FROM funnel_hourly WHERE ${STEPS.slice(1).map((c, k) => `${c} > ${STEPS[k]}`).join(' OR ')} ORDER BY 1`);
     expect(broken).toEqual(await db.rows(`SELECT row_key AS k FROM _labels WHERE kind = 'data_quality' ORDER BY 1`));
     expect(broken).toHaveLength(4);
@@ -128,6 +128,19 @@ describe('examples/funnel_metrics.json', () => {
         expect(w.description.length).toBeGreaterThan(10); // the scenario's description_template
       }
     }
+  });
+
+  it('_label_events: the 13 events, and the rate scenarios measurably visible (min_shift), not drowned in the daily spread', async () => {
+    const ev = await db.rows(`SELECT event_id, campaign, detectability, measured_difficulty, overlapping_events FROM _label_events ORDER BY event_id`);
+    expect(ev).toHaveLength(13);
+    expect(ev.filter((e) => e.campaign === 'auto')).toHaveLength(6);
+    for (const id of ['cart_to_order_drop', 'menu_rate_spike']) {
+      const e = ev.find((x) => x.event_id === id)!;
+      expect(e.detectability, id).toBeGreaterThanOrEqual(6);
+      expect(e.measured_difficulty, id).toBe('easy');
+    }
+    // the campaign keeps clear of the hand-written windows: no campaign event overlaps another event
+    for (const e of ev.filter((x) => x.campaign === 'auto')) expect(e.overlapping_events, e.event_id).toEqual([]);
   });
 
   it('the README daily rollup runs', async () => {

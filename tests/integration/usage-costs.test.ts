@@ -295,8 +295,18 @@ describe('examples/usage_costs.json: scenarios and _labels', () => {
     const [r] = await db.rows(`SELECT count(*) AS n, count(DISTINCT scenario) AS s, sum(delta) AS d FROM read_json_auto('${join(dir, 'labels.jsonl')}')`);
     const [m] = await db.rows(`SELECT count(*) AS n, sum(delta) AS d FROM _labels`);
     expect(r.n).toBe(m.n);
-    expect(r.s).toBe(Object.keys(SCENARIOS).length);
+    expect(r.s).toBe(Object.keys(SCENARIOS).length + doc.anomaly_campaigns[0].count); // hand-written scenarios and campaign events
     expect(r.d).toBeCloseTo(m.d, 6);
+  });
+
+  it('_label_events: one row per scenario and campaign event; the campaign\'s events change one account each', async () => {
+    const ev = await db.rows(`SELECT event_id, campaign, n_entities, cells, family FROM _label_events ORDER BY event_id`);
+    expect(ev.map((e) => e.event_id)).toEqual([...Object.keys(SCENARIOS), ...Array.from({ length: 6 }, (_, i) => `cost_watch_0${i + 1}`)].sort());
+    for (const e of ev.filter((x) => x.campaign === 'cost_watch')) {
+      expect(e.n_entities, e.event_id).toBe(1);
+      expect(e.cells, e.event_id).toBeGreaterThan(0);
+      expect(['cost_spike', 'drop']).toContain(e.family);
+    }
   });
 
   it('the README queries run', async () => {

@@ -116,3 +116,12 @@ describe('detections files', () => {
     bad('table,timestamp\n"t,2025-01-01\n', /not closed/);
   });
 });
+
+describe('events that changed nothing', () => {
+  it('are not scored (nobody can find them)', () => {
+    const none = { ...event('e0', 't', ['a'], 'spike', 'easy', T0, T0 + 24 * H), cells: 0 };
+    const r = scoreDetections([E1, none], [windowOf(E1)]);
+    expect(r.event).toMatchObject({ events: 1, found: 1, recall: 1 });
+    expect(r.events.map((e) => e.event_id)).toEqual(['e1']);
+  });
+});
