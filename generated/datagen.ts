@@ -471,17 +471,21 @@ export interface Node {
             };
       };
   /**
-   * Extension, on state machines and plain facts: the process starts for a parent only when that parent reached a stage of a funnel (stage_config) over the same parent, at that stage's time, and not at all for parents that never reached it. See docs/behaviours/lifetimes.md.
+   * Extension, on state machines and plain facts: the process starts for a parent only when that parent reached a stage of a funnel (stage_config), a state of a state machine (state_transition_model) or a stage of a lifecycle (lifecycle_model) over the same parent — at the first time it did — and not at all for parents that never did. See docs/behaviours/lifetimes.md.
    */
   starts_after?: {
     /**
-     * The funnel fact (stage_config) over the same primary parent.
+     * The funnel, state-machine or lifecycle fact over the same primary parent.
      */
     table: string;
     /**
-     * The stage name whose time starts the process.
+     * The funnel stage, state or lifecycle stage whose first time starts the process.
      */
-    stage: string;
+    stage?: string;
+    /**
+     * Synonym of stage (for a state machine); one of stage and state is required.
+     */
+    state?: string;
   };
   /**
    * Extension, on facts: rows happen at the parent's activity × the rate of the state the parent is in, in a state-machine table over the same parent (unlisted states: rate 1; before the relationship starts: 0). Counts follow the exposure (time in each state × rate); times fall only where the rate is positive. See docs/behaviours/lifetimes.md.

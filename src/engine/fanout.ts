@@ -13,7 +13,7 @@ import { AdoptionModel } from '../model/adoption.ts';
 import { AttributionModel } from '../model/attribution.ts';
 import { StateMachineModel } from '../model/states.ts';
 import { LifecycleModel } from '../model/lifecycle.ts';
-import { stateEndOf } from '../model/state-timeline.ts';
+import { gateTimeOf, stateEndOf } from '../model/state-timeline.ts';
 import { segmentMultipliers, VintageModel } from '../model/vintage.ts';
 import { TooManyRowsError } from '../plan/estimate.ts';
 import { edgeGraph } from './graph.ts';
@@ -28,7 +28,7 @@ type Fanout = Extract<RowModel, { kind: 'fanout' }>;
 export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32Array {
   if (table.rows.kind === 'fanout' && table.rows.edges) {
     // An edge table: each node's rows are the edges it emits (src/engine/graph.ts), from its drawn fanout.
-    const graph = edgeGraph(table, store, () => drawnDegrees(plan, table, store));
+    const graph = edgeGraph(table, store, () => drawnDegrees(plan, table, store), () => nodeActivity(plan, table, store));
     return Int32Array.from({ length: graph.p.n }, (_, s) => checkedCount(table, s, graph.count(s)));
   }
   if (table.rows.kind !== 'fanout' && table.rows.kind !== 'fixed') {
@@ -96,6 +96,17 @@ export function drawnDegrees(plan: Plan, table: TablePlan, store: Store): Int32A
   return fanoutCounts(plan, { ...table, rows: { ...(table.rows as Fanout), edges: undefined } }, store);
 }
 
+/**
+ * An edge table's node activity: the multiplier of each node's expected fanout (effects, segment multipliers,
+ * vintage exposure and age curves), null when there is none. Targets are drawn ∝ it too, so a node active half
+ * the window both draws and receives about half the edges.
+ */
+export function nodeActivity(plan: Plan, table: TablePlan, store: Store): Float64Array | null {
+  const rows = table.rows as Fanout;
+  const parents = store.table(rows.parent).rows;
+  return behaviourFactors(plan, table, rows, store, parents, effectFactors(plan, table, rows, store, parents));
+}
+
 /** The most children one parent row can have, and the most rows a parent table of a fact can have (Int32Array counts). */
 export const MAX_PER_PARENT = 2 ** 31 - 1;
 
@@ -126,7 +137,7 @@ function behaviourRows(plan: Plan, r: BehaviourRows, store: Store): (p: number) 
       return (p) => model.active(p, idx);
     }
     case 'states': {
-      const model = new StateMachineModel(r.machine, r.parent, r.stream, store, plan, stateEndOf(plan, store, r.machine.endState));
+      const model = new StateMachineModel(r.machine, r.parent, r.stream, store, gateTimeOf(plan, store, r.machine.gate), stateEndOf(plan, store, r.machine.endState));
       return (p) => model.rows(p);
     }
     case 'lifecycle': {

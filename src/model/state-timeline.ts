@@ -4,7 +4,8 @@
  * after a lifecycle's last stage ended. Replayed from the behaviour's own keyed draws, so it is the timeline its
  * table holds.
  */
-import type { EndState, Plan } from '../ir/types.ts';
+import type { EndState, GatePlan, Plan } from '../ir/types.ts';
+import { GateModel } from './gate.ts';
 import { LifecycleModel } from './lifecycle.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import type { Store } from './store.ts';
@@ -24,7 +25,7 @@ export class StateTimeline {
 
   constructor(plan: Plan, table: string, store: Store) {
     const st = plan.tables.find((t) => t.id === table);
-    if (st?.rows.kind === 'states') this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, plan);
+    if (st?.rows.kind === 'states') this.machine = new StateMachineModel(st.rows.machine, st.rows.parent, st.rows.stream, store, gateTimeOf(plan, store, st.rows.machine.gate));
     else if (st?.rows.kind === 'lifecycle') this.lifecycle = new LifecycleModel(st.rows.lifecycle, st.rows.parent, st.rows.stream, store);
     else throw new Error(`internal: "${table}" is neither a state machine nor a lifecycle`);
   }
@@ -81,4 +82,18 @@ export function stateEndOf(plan: Plan, store: Store, end: EndState | undefined):
     if (t === undefined) cache.set(p, (t = timeline.firstEntry(p, end.states)));
     return t;
   };
+}
+
+/**
+ * `starts_after`: when parent p reached the trigger (NaN: never) — a stage of a funnel over it (the funnel's
+ * simulation replayed), or the first entry into a state of a state machine or a stage of a lifecycle over it.
+ */
+export function gateTimeOf(plan: Plan, store: Store, gate: GatePlan | undefined): ((p: number) => number) | undefined {
+  if (!gate) return undefined;
+  const t = plan.tables.find((x) => x.id === gate.table);
+  if (t?.rows.kind === 'stages') {
+    const g = new GateModel(plan, gate, store);
+    return (p) => g.timeOf(p);
+  }
+  return stateEndOf(plan, store, { table: gate.table, states: [gate.stage] });
 }

@@ -5,11 +5,10 @@
  * the parent segment's churn_multiplier. Everything is a keyed draw of (stream, parent ordinal, period), so
  * two facts with the same model (episodes and periods) tell the same story.
  */
-import type { Plan, StateMachinePlan } from '../ir/types.ts';
+import type { StateMachinePlan } from '../ir/types.ts';
 import { uniform } from './rng.ts';
 import type { Store } from './store.ts';
 import { segmentMultipliers } from './segments.ts';
-import { GateModel } from './gate.ts';
 
 const DAY = 86_400_000;
 
@@ -96,18 +95,19 @@ export class StateMachineModel {
   private readonly termShare: number[];
 
   /** `starts_after`: the relationship starts when the parent reached a funnel stage (none if it never did). */
-  private readonly gate: GateModel | null;
+  /** `starts_after`: when parent p reached its trigger (NaN: never); built by the caller (state-timeline.ts gateTimeOf). */
+  private readonly gate: ((p: number) => number) | null;
 
   /** The parent's lifetime end (`lifetime.to` column): no period starts after it. */
   private readonly end: ((p: number) => number) | null;
 
   /** `endOf`: the parent's lifetime end from states (src/model/state-timeline.ts stateEndOf), instead of an end column. */
-  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, plan?: Plan, endOf?: (p: number) => number) {
+  constructor(readonly m: StateMachinePlan, parent: string, readonly stream: number, store: Store, gateOf?: (p: number) => number, endOf?: (p: number) => number) {
     this.start = m.startFrom ? store.column(parent, m.startFrom).num : null;
     const end = m.endFrom ? store.column(parent, m.endFrom).num : null;
     this.end = endOf ?? (end ? (p) => end[p] : null);
-    this.gate = m.gate && plan ? new GateModel(plan, m.gate, store) : null;
-    if (m.gate && !plan) throw new Error('internal: a gated state machine needs the plan');
+    this.gate = gateOf ?? null;
+    if (m.gate && !gateOf) throw new Error('internal: a gated state machine needs its trigger times (gateTimeOf)');
     this.churn = m.churn ? segmentMultipliers(store, m.churn) : null;
     this.termShare = m.next.map((w) => w.reduce((a, x, j) => a + (m.terminal[j] ? x : 0), 0));
   }
@@ -118,7 +118,7 @@ export class StateMachineModel {
     let t0 = this.start ? this.start[p] : NaN;
     if (this.gate) {
       // Gated: from the stage time, not at all without it.
-      t0 = this.gate.timeOf(p);
+      t0 = this.gate(p);
       if (Number.isNaN(t0)) return { states: this.buf, n: 0, t0: m.endMs, stop: NaN };
     }
     if (Number.isNaN(t0)) t0 = m.startMs;

@@ -16,8 +16,7 @@ export { segmentMultipliers };
 import { EffectFunction } from './effects.ts';
 import type { Store } from './store.ts';
 import { gridWeights, TimeGrid, weightedIndex } from './time-grid.ts';
-import { GateModel } from './gate.ts';
-import { StateTimeline, stateAtTime } from './state-timeline.ts';
+import { gateTimeOf, StateTimeline, stateAtTime } from './state-timeline.ts';
 
 /** Product of the curves at age `ageMs` for a segment decay rate d (d scales age: 2 = ages twice as fast). */
 export function curvesAt(curves: CurvePlan[], ageMs: number, d: number): number {
@@ -49,7 +48,7 @@ export class VintageModel {
   /** `lifetime.to` with states: the parent's end is when it first enters one of them. */
   private readonly endTimeline: StateTimeline | null = null;
   /** `starts_after`: children only from the time the parent reached a funnel stage. */
-  private readonly gate: GateModel | null = null;
+  private readonly gate: ((p: number) => number) | null = null;
   /** The parent's lifetime end (`lifetime.to`), when it has one. */
   readonly ended: ColumnData | null;
   readonly decay: Float64Array | null;
@@ -68,7 +67,7 @@ export class VintageModel {
       this.timeline = new StateTimeline(plan, v.activity.table, store);
       this.rates = v.activity.rates;
     }
-    if (v.gate) this.gate = new GateModel(plan, v.gate, store);
+    if (v.gate) this.gate = gateTimeOf(plan, store, v.gate) ?? null;
     if (v.endState) this.endTimeline = new StateTimeline(plan, v.endState.table, store);
     /** Without curves or states, one piece per parent: the fast paths. */
     this.simple = v.fanoutCurves.length === 0 && !v.activity;
@@ -82,7 +81,7 @@ export class VintageModel {
     if (Number.isNaN(c)) c = this.grid.point(0);
     if (this.gate) {
       // Gated: from the trigger's time; a parent that never reached it has no children (a birth after every point).
-      const g = this.gate.timeOf(p);
+      const g = this.gate(p);
       return Number.isNaN(g) ? Infinity : Math.max(c, g);
     }
     return c;

@@ -1,6 +1,6 @@
 import { ColumnData } from '../../model/column-data.ts';
 import type { ChunkContext } from '../../engine/chunk.ts';
-import { stateEndOf } from '../../model/state-timeline.ts';
+import { gateTimeOf, stateEndOf } from '../../model/state-timeline.ts';
 import { PeriodClock, StateMachineModel } from '../../model/states.ts';
 import type { GeneratorKernel } from '../types.ts';
 import { perChunk } from './per-chunk.ts';
@@ -33,7 +33,7 @@ const rowsOf = perChunk((ctx: ChunkContext): ChunkRows => {
   const rows = ctx.table.rows;
   if (rows.kind !== 'states') throw new Error('internal: not a state machine');
   const m = rows.machine;
-  const model = ctx.memo(rows, () => new StateMachineModel(m, rows.parent, rows.stream, ctx.store, ctx.plan, stateEndOf(ctx.plan, ctx.store, m.endState)));
+  const model = ctx.memo(rows, () => new StateMachineModel(m, rows.parent, rows.stream, ctx.store, gateTimeOf(ctx.plan, ctx.store, m.gate), stateEndOf(ctx.plan, ctx.store, m.endState)));
   hit = { state: new Int32Array(ctx.n), from: new Float64Array(ctx.n), to: new Float64Array(ctx.n), index: new Float64Array(ctx.n) };
   for (let i = 0; i < ctx.n; ) {
     const p = parentRow[i];

@@ -94,9 +94,14 @@ export function gatedParentRows(ctx: ValidateContext, rows: string, parent: stri
   return `(SELECT p.e, g.gt AS t0, p.seg, p.t1 FROM ${rows} p JOIN (${g}) g ON g.e = p.e)`;
 }
 
-/** SQL `(e, gt)`: per parent key, the first time it reached the gate's stage in the funnel table; null when unreadable. */
+/** SQL `(e, gt)`: per parent key, the first time it reached the gate's funnel stage, state or lifecycle stage in the file; null when unreadable. */
 export function gateTimesSql(ctx: ValidateContext, parent: string, gate: GatePlan): string | null {
   const ft = ctx.table(gate.table);
+  // A state machine's state or a lifecycle's stage: its first entry in the file.
+  if (ft && (ft.rows.kind === 'states' || ft.rows.kind === 'lifecycle')) {
+    const q = endByState(ctx, parent, { table: gate.table, states: [gate.stage] });
+    return q && `SELECT e, te AS gt FROM (${q})`;
+  }
   const fk = ft && entityColumn(ctx, ft, parent);
   const name = ft && fieldColumn(ft, 'stage', 'name');
   const time = ft && fieldColumn(ft, 'stage', 'time');
