@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Io } from './io.ts';
+
+/** cli-progress (CommonJS), loaded only when a bar is drawn (a terminal): a piped or quiet run never needs it. */
+const bars = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
 
 /** One progress bar per table with rows/s and ETA; silent when not a TTY or when quiet. */
 export class Progress {
@@ -8,10 +12,10 @@ export class Progress {
 
   constructor(io: Io, quiet: boolean) {
     this.multi = io.isTTY && !quiet
-      ? new cliProgress.MultiBar({
+      ? new (bars().MultiBar)({
         format: ' {table} |{bar}| {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}',
         hideCursor: true, clearOnComplete: false, stopOnComplete: true, stream: io.stderr as NodeJS.WritableStream,
-      }, cliProgress.Presets.shades_classic)
+      }, bars().Presets.shades_classic)
       : null;
   }
 

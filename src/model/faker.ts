@@ -10,6 +10,7 @@
 import { Draw, type Gen, WIDE_ONLY } from './faker/draw.ts';
 import { dottedCall, fakerGen, setFakerRefDate } from './faker/fakerjs.ts';
 import { DEFAULT_LOCALE, localeIdFor } from './faker/locale-ids.ts';
+import { isLocaleLoaded, localeIds } from './faker/lib.ts';
 import { localeData } from './faker/locale-data.ts';
 import { fakerArgsProblem } from './faker-limits.ts';
 import { type Args, pythonMethod, resolveFakerMethod } from './faker/methods.ts';
@@ -26,6 +27,11 @@ export interface FakerColumnOptions {
   refDate?: number;
   /** Default locale / country code for rows without a per-row code; 'en_US' when absent. */
   locale?: string;
+  /**
+   * The compile stage's probe: a locale that is not loaded (src/model/faker/lib.ts loads en and en_US up front,
+   * a run its plan's locales) is probed in en_US — a method's arguments work or fail the same in every locale.
+   */
+  probe?: boolean;
   /** Python methods: their keyword arguments (bothify `text`, `letters`; random_int `min`, `max`;
    * text `max_nb_chars`...). faker-js paths: the options object, or `_: [...]` positional args. */
   args?: Record<string, unknown>;
@@ -132,6 +138,7 @@ export class FakerColumn {
     this.refs = refs;
     this.refDate = opts.refDate;
     this.defaultLocale = opts.locale ? localeIdFor(opts.locale) : DEFAULT_LOCALE;
+    if (opts.probe && !isLocaleLoaded(this.defaultLocale)) this.defaultLocale = DEFAULT_LOCALE;
     // Arguments read from the row are only known per row (compile probes with sample values).
     if (this.refs.length > 0) return;
     // Fail early (bad args, methods that need arguments) rather than mid-run.
@@ -288,4 +295,21 @@ export class FakerColumn {
     d.first = null;
     d.last = null;
   }
+}
+
+/**
+ * The faker-js locales a plan's faker programs use (wherever they are nested): each one's locale (en_US by
+ * default) — and every locale when one reads it from a column (`locale_from`: any row may name any locale).
+ */
+export function planLocales(v: unknown, out = new Set<string>()): string[] {
+  if (Array.isArray(v)) for (const x of v) planLocales(x, out);
+  else if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (o.kind === 'faker' && typeof o.method === 'string') {
+      if (o.localeFrom) for (const id of localeIds()) out.add(id);
+      out.add(typeof o.locale === 'string' ? localeIdFor(o.locale) : DEFAULT_LOCALE);
+    }
+    for (const x of Object.values(o)) planLocales(x, out);
+  }
+  return [...out].sort();
 }

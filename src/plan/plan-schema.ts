@@ -1,5 +1,6 @@
-import Ajv2020 from 'ajv/dist/2020.js';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import type { ValidateFunction } from 'ajv';
@@ -11,13 +12,15 @@ let validator: ValidateFunction | undefined;
 export function validatePlan(doc: unknown): string[] {
   if (!validator) {
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'plan.schema.json'), 'utf8'));
-    validator = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false }).compile(schema);
+    // ajv loads only here (~50 ms): a run of a spec, or `datagen --version`, never needs it.
+    const Ajv = createRequire(import.meta.url)('ajv/dist/2020.js') as { default: typeof Ajv2020.default };
+    validator = new Ajv.default({ allErrors: true, strict: false }).compile(schema);
   }
   if (!validator(doc)) return (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
   return fakerProblems(doc);
 }
 
-/** A plan file may have been edited: its faker arguments are held to the limits a spec's are (src/engine/faker/limits.ts). */
+/** A plan file may have been edited: its faker arguments are held to the limits a spec's are (src/model/faker-limits.ts). */
 function fakerProblems(doc: unknown): string[] {
   const out: string[] = [];
   const tables = (doc as { tables?: unknown }).tables;

@@ -13,6 +13,8 @@ import { Store } from '../model/store.ts';
 import { ChunkSizer, chunkRanges, layoutKey, type LabelRow, type RowRange, type TableLayout, tableLayout, wholeRange } from '../engine/table.ts';
 import { WorkerPool, type PoolTask } from './workers/pool.ts';
 import './runtime.ts';
+import { loadLocales } from '../model/faker/lib.ts';
+import { planLocales } from '../model/faker.ts';
 import { finishTable, generateOnThread, type LoopTimes, Retained, scenarioRows, type TableJob, tableSegments } from './table-run.ts';
 import { sharedHistory } from '../scenarios/history.ts';
 
@@ -101,6 +103,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? DEFAULT_CHUNK_ROWS));
   const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
   const minRows = opts.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS;
+  // The faker-js locales the plan uses, before anything is opened (src/model/faker/lib.ts).
+  await loadLocales(planLocales(plan.tables));
   const t0 = performance.now();
   // The threads: DuckDB's appending is about half the CPU of a run, so with two threads the main thread generates
   // and the output thread writes; with more, N − 1 generation workers feed the output thread (a pool of one would

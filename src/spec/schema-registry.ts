@@ -7,13 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { createRequire } from 'node:module';
-import Ajv2020Module from 'ajv/dist/2020.js';
+import type Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
 
-// ajv is CommonJS: at runtime the default import is the class itself, for the NodeNext type checker
-// it is the module namespace; accept both.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-export type Ajv2020 = InstanceType<typeof Ajv2020>;
+export type Ajv2020 = InstanceType<typeof Ajv2020Module.default>;
+
+/** ajv (CommonJS), loaded on first use (~50 ms): the built package validates specs with its precompiled validator. */
+function ajvClass(): typeof Ajv2020Module.default {
+  const m = createRequire(import.meta.url)('ajv/dist/2020.js') as { default?: unknown };
+  return (m.default ?? m) as typeof Ajv2020Module.default;
+}
 
 /** $id of the document schema (schemas/datagen.schema.json). */
 export const DOCUMENT_SCHEMA_ID = 'https://datagen.dev/schemas/datagen.schema.json';
@@ -55,7 +58,8 @@ export function loadSchemas(): object[] {
  * from it); discriminator makes `oneOf` over modifier/pattern variants report only the selected branch.
  */
 export function createAjv(options: { source?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({
+  const Ajv = ajvClass();
+  const ajv = new Ajv({
     code: { source: options.source ?? false }, // source: kept for ajv's standalone code (src/build.mjs)
     allErrors: true,
     verbose: true,

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakerColumn, splitFullName } from '../../src/model/faker.ts';
-import { fakerLib } from '../../src/model/faker/lib.ts';
+import { fakerFor, loadLocales, localeIds } from '../../src/model/faker/lib.ts';
 import { asciiFold } from '../../src/model/faker/text.ts';
 import { compile } from '../../src/plan/compile.ts';
 import { type Db, generate } from '../support/run-spec.ts';
+
+// Every locale's data, for the expectations below (a run loads only its plan's locales).
+await loadLocales(localeIds());
 
 /*
  * Issue 22 §7: the values of one row agree — e-mails and user names from the row's own name columns
@@ -35,7 +38,7 @@ const spec = (rows: number) => ({
 
 /** Every string in a faker-js definition (a list, or lists by sex). */
 const strings = (x: unknown): string[] => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.flatMap(strings) : x && typeof x === 'object' ? Object.values(x).flatMap(strings) : []);
-const firstNames = (locale: string): Set<string> => new Set(strings((fakerLib().allFakers as any)[locale].rawDefinitions.person.first_name));
+const firstNames = (locale: string): Set<string> => new Set(strings((fakerFor(locale) as any).rawDefinitions.person.first_name));
 
 describe('coherent rows (issue 22 §7)', () => {
   let db: Db;
@@ -90,7 +93,7 @@ describe('coherent rows (issue 22 §7)', () => {
     const uk = await db.rows(`SELECT address FROM u WHERE country = 'UK' LIMIT 200`);
     // en_GB addresses end with a postcode such as "EC5E 0ZC" (an outward code, a space, three characters).
     expect(uk.filter((x) => /, [A-Z]{1,2}[0-9]{1,2}[A-Z]? [0-9A-Z]{3}$/.test(x.address)).length / uk.length).toBeGreaterThan(0.9);
-    const frCities = new Set(strings((fakerLib().allFakers as any).fr.rawDefinitions.location.city_name));
+    const frCities = new Set(strings((fakerFor('fr') as any).rawDefinitions.location.city_name));
     const frc = await db.rows(`SELECT city FROM u WHERE country = 'FR'`);
     expect(frc.filter((x) => frCities.has(x.city)).length / frc.length).toBeGreaterThan(0.5);
   });

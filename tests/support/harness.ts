@@ -14,7 +14,11 @@ import type { TableSink } from '../../src/sinks/duckdb.ts';
 import { type EventRow, markOverlaps } from '../../src/scenarios/events.ts';
 import { finishTable, generateOnThread, Retained, scenarioRows, type TableJob, tableSegments } from '../../src/run/table-run.ts';
 import '../../src/run/runtime.ts';
+import { loadLocales, localeIds } from '../../src/model/faker/lib.ts';
 import type { Plan, TablePlan } from '../../src/ir/types.ts';
+
+// runPlanInMemory generates synchronously: every faker-js locale is loaded up front (runPlan loads its plan's).
+await loadLocales(localeIds());
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;

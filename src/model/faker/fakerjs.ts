@@ -5,7 +5,7 @@
  * reference date so they do not drift with the wall clock.
  */
 import type { Faker, Randomizer } from '@faker-js/faker';
-import { fakerLib } from './lib.ts';
+import { fakerClass, fakerFor } from './lib.ts';
 import { mix } from '../rng.ts';
 import { type Draw, type Gen, SLOT_FAKER } from './draw.ts';
 import { guardFaker } from '../faker-limits.ts';
@@ -53,9 +53,8 @@ export function keyedFaker(localeId: string): KeyedFaker {
   let k = INSTANCES.get(localeId);
   if (!k) {
     const rnd = new KeyedRandomizer();
-    const { Faker, allFakers } = fakerLib();
-    const src = allFakers[localeId as keyof typeof allFakers] ?? allFakers.en;
-    const faker = new Faker({ locale: src.rawDefinitions, randomizer: rnd });
+    const Faker = fakerClass();
+    const faker = new Faker({ locale: fakerFor(localeId).rawDefinitions, randomizer: rnd });
     faker.setDefaultRefDate(() => new Date(REF.ms));
     guardFaker(faker); // every call's arguments are bounded (limits.ts)
     k = { faker, rnd };
@@ -77,7 +76,7 @@ export function stringify(v: unknown): string {
 let DOTTED: string[] | undefined;
 export function dottedMethodNames(): string[] {
   if (DOTTED) return DOTTED;
-  const f = fakerLib().allFakers.en as unknown as Record<string, unknown>;
+  const f = fakerFor('en') as unknown as Record<string, unknown>;
   const out: string[] = [];
   for (const mod of Object.keys(f)) {
     const m = f[mod];

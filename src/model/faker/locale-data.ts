@@ -3,7 +3,7 @@
  * cached module-wide. Templates are faker's own patterns ("{{person.lastName}} {{company.
  * legal_entity_type}}", "!##-!##-####") compiled once into generator closures over Draw.
  */
-import { fakerLib } from './lib.ts';
+import { fakerFor } from './lib.ts';
 import { type Draw, type Gen, choice, constant, pool, seq } from './draw.ts';
 import { asciiFold } from './text.ts';
 
@@ -86,8 +86,7 @@ export class LocaleData {
 
   constructor(id: string) {
     this.id = id;
-    const { allFakers } = fakerLib();
-    this.defs = allFakers[id as keyof typeof allFakers].rawDefinitions as unknown as Defs;
+    this.defs = fakerFor(id).rawDefinitions as unknown as Defs;
     const person = (this.defs.person ?? {}) as Record<string, unknown>;
     this.first = sexedPools(person.first_name);
     this.last = sexedPools(person.last_name);

@@ -2,7 +2,7 @@
  * Locale resolution: a per-row country code ('DE', 'UK', 'USA'), a locale ('de_DE', 'pt-BR') or a
  * language ('de') → a faker-js locale id. Unknown or empty codes fall back to 'en'.
  */
-import { fakerLib } from './lib.ts';
+import { localeIds } from './lib.ts';
 
 export const FALLBACK_LOCALE = 'en';
 export const DEFAULT_LOCALE = 'en_US';
@@ -39,7 +39,7 @@ let LOCALES: Map<string, string> | undefined;
 function locales(): Map<string, string> {
   if (!LOCALES) {
     LOCALES = new Map();
-    for (const id of Object.keys(fakerLib().allFakers)) if (id !== 'base') LOCALES.set(id.toLowerCase(), id);
+    for (const id of localeIds()) LOCALES.set(id.toLowerCase(), id);
   }
   return LOCALES;
 }

@@ -9,7 +9,8 @@ import type { Plan } from '../../ir/types.ts';
 import { writtenColumns } from '../../ir/written.ts';
 import { ChunkEncoder, encodedBuffers, type EncodedChunk } from '../../sinks/encode.ts';
 import { ColumnData } from '../../model/column-data.ts';
-import { loadFaker } from '../../model/faker/lib.ts';
+import { loadLocales } from '../../model/faker/lib.ts';
+import { planLocales } from '../../model/faker.ts';
 import { Store } from '../../model/store.ts';
 import { chunkRanges, generateChunk, type LabelRow, type TableLayout } from '../../engine/table.ts';
 import type { FromWorker, SharedColumn, ToWorker } from './protocol.ts';
@@ -68,13 +69,6 @@ function runTask(m: Extract<ToWorker, { type: 'task' }>): void {
   port.postMessage({ type: 'done', seq: m.seq, chunks, retained, labels, rows } satisfies FromWorker, [...transfer]);
 }
 
-/** Whether any program of the plan is a faker generator (`{kind: 'faker', method}`, wherever it is nested). */
-function usesFaker(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(usesFaker);
-  if (v === null || typeof v !== 'object') return false;
-  const o = v as Record<string, unknown>;
-  return (o.kind === 'faker' && typeof o.method === 'string') || Object.values(o).some(usesFaker);
-}
-
-if (usesFaker(plan.tables)) await loadFaker();
+// The faker-js locales the plan's faker columns use (none: nothing loaded).
+await loadLocales(planLocales(plan.tables));
 port.postMessage({ type: 'ready' } satisfies FromWorker);

@@ -1,6 +1,10 @@
 import { allLocales } from '@faker-js/faker';
 import { describe, expect, it } from 'vitest';
-import { FakerColumn, asciiFold, fakerMethodNames, localeIdFor, resolveFakerMethod } from '../../../src/model/faker.ts';
+import { FakerColumn, asciiFold, fakerMethodNames, localeIdFor, planLocales, resolveFakerMethod } from '../../../src/model/faker.ts';
+import { isLocaleLoaded, loadLocales, localeIds } from '../../../src/model/faker/lib.ts';
+
+// These tests fill columns in many locales directly; a run loads only its plan's locales (planLocales below).
+await loadLocales(localeIds());
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const EMAIL = /^[a-z0-9._]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
@@ -277,4 +281,18 @@ describe('faker: full vectors', () => {
       expect(distinctRatio(vector)).toBeGreaterThan(method === 'first_name' || method === 'last_name' || method === 'city' ? 0.01 : 0.5);
     });
   }
+});
+
+describe('faker-js locales are loaded per plan (src/model/faker/lib.ts)', () => {
+  it('localeIds lists the package locales (the same ids as its index), without base', () => {
+    expect(localeIds()).toEqual(Object.keys(allLocales).filter((id) => id !== 'base').sort());
+  });
+  it('planLocales: each faker program\'s locale (en_US by default), every locale with locale_from, none without faker', () => {
+    const f = (locale: string | null, localeFrom: string | null = null) => ({ kind: 'faker', method: 'name', locale, localeFrom, args: {} });
+    expect(planLocales([{ columns: [{ generator: f('de') }, { generator: f(null) }, { generator: { kind: 'sequence' } }] }])).toEqual(['de', 'en_US']);
+    expect(planLocales([{ columns: [{ generator: f('FR') }] }])).toEqual(['fr']);
+    expect(planLocales([{ columns: [{ generator: f(null, 'country') }] }])).toEqual(localeIds());
+    expect(planLocales([{ columns: [{ generator: { kind: 'sequence' } }] }])).toEqual([]);
+    expect(isLocaleLoaded('de')).toBe(true);
+  });
 });

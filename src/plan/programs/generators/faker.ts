@@ -122,7 +122,7 @@ export const faker: GeneratorPlanner<'faker'> = {
     let samples: string[];
     try {
       // A few draws at plan time: a faker-js method that needs arguments fails here, not in the middle of a run.
-      const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: probeArgs }, 0);
+      const probe = new FakerColumn({ method: r.canonical, locale: locale ?? undefined, args: probeArgs, probe: true }, 0);
       samples = Array.from({ length: PROBE_ROWS }, (_, i) => probe.value(i));
     } catch (e) {
       const reason = (e as Error).message.replace(/^faker method "[^"]*" failed \(locale [^)]*\): /, '');
