@@ -268,6 +268,7 @@ function categoricalShares(t: TablePlan, per: string, specPath: string | undefin
     expected: Object.fromEntries(labels.map((l, i) => [l, round(exp[i])])),
     observed: Object.fromEntries(labels.map((l, i) => [l, round(j.observed[i])])),
     tolerance: round(j.tolerance), examples: stray.slice(0, 5),
+    chart: { kind: 'bars', title: `${t.id} rows per ${per}`, labels, expected: exp.map((x) => round(x)), observed: j.observed.map((x) => round(x)), unit: 'share of parents' },
     message: `shares of ${per}s with each count of ${t.id} rows against ${what}: largest deviation ${pct(j.maxDeviation)} (${labels[worstI]}: ${pct(j.observed[worstI])} vs ${pct(exp[worstI])}), allowed ${pct(j.tolerance)}${stray.length ? `; counts the model never draws: ${stray.slice(0, 5).join(', ')}` : ''}`,
   };
 }
