@@ -98,7 +98,8 @@ function compileText(text: string, file: string, author: Author = {}, allow?: (a
 
 interface Generation {
   state: 'running' | 'done' | 'failed';
-  progress: Record<string, { rows: number; total: number }>;
+  /** Per table: rows written of its estimate, seconds since it started (and when, in seconds of the run). */
+  progress: Record<string, { rows: number; total: number; seconds: number; started: number }>;
   phase: 'generate' | 'validate';
   seconds: number;
   result?: Omit<GenerateResult, 'reportHtml'>;
@@ -202,7 +203,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
     notify();
     jobs.generate(doc, author, join(dir, 'generated.duckdb'), specRel ?? 'spec.json', (m) => {
       if (m.phase) g.phase = m.phase;
-      else if (m.table) g.progress[m.table] = { rows: m.rows, total: m.total };
+      else if (m.table) g.progress[m.table] = { rows: m.rows, total: m.total, seconds: m.seconds - (g.progress[m.table]?.started ?? m.seconds), started: g.progress[m.table]?.started ?? m.seconds };
       g.seconds = m.seconds;
       notify();
     }).then((r) => {

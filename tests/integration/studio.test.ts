@@ -285,6 +285,24 @@ describe('studio in headless Chromium', () => {
     expect(await page.textContent('pre.printout')).toMatch(/events {2}\[fact, level 1[\s\S]*occurred_at/);
   });
 
+  it('completion and hover docs come from the spec\'s JSON Schema', async () => {
+    await page.click('[data-tab="preview"]');
+    await type('{\n  "version": "1.0",\n  \n}');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.type('"timef');
+    const options = await page.waitForSelector('.cm-tooltip-autocomplete', { timeout: 0 });
+    expect(await options.textContent()).toContain('timeframe');
+    await page.keyboard.press('Escape');
+    const version = (await page.locator('.cm-line', { hasText: '"version"' }).first().boundingBox())!;
+    await page.mouse.move(version.x + 40, version.y + version.height / 2);
+    const hover = await page.waitForSelector('.cm-tooltip-hover', { timeout: 0 });
+    expect(await hover.textContent()).toContain('DSL version');
+    await type(original);
+    await page.waitForSelector('.diagnostics.ok', { timeout: 0 });
+    await previewed();
+  });
+
   it('generate: progress, then score 100 and the report; downloads; SQL returns rows and refuses writes', async () => {
     await page.click('button.generate');
     await page.waitForSelector('.generate-panel[data-state="done"], .generate-panel[data-state="failed"]', { timeout: 0 });
@@ -292,6 +310,7 @@ describe('studio in headless Chromium', () => {
     const score = await page.waitForSelector('.generate-panel .score');
     expect(await score.getAttribute('data-score')).toBe('100');
     expect(await page.$$eval('table.progress tr', (r) => r.map((x) => x.getAttribute('data-table')).sort())).toEqual(['events', 'users']);
+    expect(await page.textContent('table.progress tr[data-table="events"]')).toMatch(/([\d,]+) \/ \1[\s\S]*\d rows\/s/);
     const frame = page.frameLocator('iframe.report');
     await frame.locator('body[data-rendered]').waitFor({ timeout: 0 });
     expect(await frame.locator('body').textContent()).toContain('100');

@@ -17,7 +17,7 @@ export interface PreviewAnswer { ok?: boolean; cancelled?: boolean; message?: st
 export interface ApiError { code: string; message: string; hint: string }
 export interface Generation {
   state: 'running' | 'done' | 'failed';
-  progress: Record<string, { rows: number; total: number }>;
+  progress: Record<string, { rows: number; total: number; seconds: number }>;
   phase: 'generate' | 'validate';
   seconds: number;
   result?: { rows: number; seconds: number; tables: { table: string; rows: number; seconds: number }[]; score: number; verdict: boolean; labels: number; bytes: number };

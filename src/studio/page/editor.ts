@@ -10,10 +10,14 @@ import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, synt
 import { type Diagnostic as CmDiagnostic, lintGutter, linter } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers } from '@codemirror/view';
+import { disableErrorLogging } from 'best-effort-json-parser';
 import * as jsonSchemaExtensions from 'codemirror-json-schema';
 import type { Extension } from '@codemirror/state';
 
 const { jsonCompletion, jsonSchemaHover } = jsonSchemaExtensions;
+// codemirror-json-schema reads half-typed JSON with best-effort-json-parser, which logs every incomplete text as a
+// console error; the text's real problems are datagen's diagnostics.
+disableErrorLogging();
 // Re-exported with `export *` from an extensionless path, which TypeScript's NodeNext resolution does not follow.
 const { stateExtensions } = jsonSchemaExtensions as unknown as { stateExtensions: (schema?: object) => Extension[] };
 type JSONSchema7 = object;

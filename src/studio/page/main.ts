@@ -294,6 +294,7 @@ function App(): VNode<any> {
           g ? h('table', { class: 'progress' }, h('tbody', null, Object.entries(g.progress).map(([t, p]) => h('tr', { 'data-table': t }, [
             h('td', null, t), h('td', null, h('progress', { max: Math.max(1, p.total), value: p.rows })),
             h('td', { class: 'num' }, `${p.rows.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`),
+            h('td', { class: 'num rate' }, p.seconds > 0 ? `${Math.round(p.rows / p.seconds).toLocaleString('en-US')} rows/s` : ''),
           ])))) : null,
           g?.state === 'running' ? h('div', { class: 'busy' }, g.phase === 'validate' ? 'validating…' : `generating… ${g.seconds.toFixed(1)} s`) : null,
           g?.state === 'failed' ? h(ErrorBox, { error: g.error ?? 'failed' }) : null,
