@@ -42,7 +42,9 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
   const parents = store.table(rows.parent).rows;
   const factor = behaviourFactors(plan, table, rows, store, parents, effectFactors(plan, table, rows, store, parents));
   const bySegment = rows.bySegment ? segmentFanouts(rows.bySegment, store, parents) : null;
-  const caches = new Map<FanoutPlan, Map<number, CompiledDist>>();
+  // Samplers by mean, per fanout (the table's, or a segment's own): the table's map is at hand, the others looked up.
+  const baseCache = new Map<number, CompiledDist>();
+  const caches = new Map<FanoutPlan, Map<number, CompiledDist>>([[rows.fanout, baseCache]]);
   const counts = countsArray(table, parents);
   let schedule: { model: ScheduleModel; buf: number[] } | undefined;
   for (let p = 0; p < parents; p++) {
@@ -64,7 +66,7 @@ export function fanoutCounts(plan: Plan, table: TablePlan, store: Store): Int32A
       c = stochasticRound(f.mean * m, uniform(rows.stream, p, 1));
     } else {
       const mean = f.mean * m;
-      let cache = caches.get(f);
+      let cache = f === rows.fanout ? baseCache : caches.get(f);
       if (!cache) caches.set(f, (cache = new Map()));
       let d = cache.get(mean);
       if (!d) {

@@ -8,10 +8,11 @@ const graphs = new WeakMap<Store, Map<string, GraphModel>>();
 /**
  * The graph of an edge table (`RowModel.edges`, src/model/graph.ts) over its node table, built once per store
  * (run or worker) from the nodes' drawn degrees (`drawn`: the fanout counts, before the edge rules), the
- * weights_by / preferential weights and the homophily columns of the node table. The layout's per-node row
+ * weights_by / preferential weights times the nodes' activity (`activity`: what scales their own fanout — a node
+ * alive half the window receives about half the edges, as it draws half) and the homophily columns. The layout's per-node row
  * counts and the rows' ends come from the same model, so they always agree.
  */
-export function edgeGraph(table: TablePlan, store: Store, drawn: () => Int32Array): GraphModel {
+export function edgeGraph(table: TablePlan, store: Store, drawn: () => Int32Array, activity: () => Float64Array | null): GraphModel {
   if (table.rows.kind !== 'fanout' || !table.rows.edges) throw new Error(`internal: "${table.id}" is not an edge table`);
   const e = table.rows.edges;
   const node = table.rows.parent;
@@ -23,8 +24,15 @@ export function edgeGraph(table: TablePlan, store: Store, drawn: () => Int32Arra
   const n = store.table(node).rows;
   const degrees = drawn();
   let weights: Float64Array | null = null;
-  if (e.weightsBy) weights = Float64Array.from(store.column(node, e.weightsBy).num!);
-  else if (e.preferential) weights = Float64Array.from(degrees, (d) => d + 1);
+  if (e.preferential) weights = Float64Array.from(degrees, (d) => d + 1); // drawn degrees already follow the activity
+  else {
+    const act = activity();
+    if (e.weightsBy) weights = Float64Array.from(store.column(node, e.weightsBy).num!);
+    if (act) {
+      weights ??= new Float64Array(n).fill(1);
+      for (let r = 0; r < n; r++) weights[r] *= act[r] > 0 ? act[r] : 0;
+    }
+  }
   let groups: Int32Array | null = null;
   if (e.homophily) {
     const cols = e.homophily.columns.map((c) => store.column(node, c));

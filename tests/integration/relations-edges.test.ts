@@ -50,6 +50,17 @@ describe('edge tables (graphs)', () => {
     expect(ratio).toBeGreaterThan(20);
   });
 
+  it("targets follow the nodes' activity: a node alive a shorter time receives fewer edges, as it draws fewer", async () => {
+    const { db } = await open(SOCIAL);
+    // follow draws ∝ popularity × activity (exposure since joined_at); popularity does not depend on joined_at, so
+    // per quarter of joining dates the mean in-degree over the mean out-degree stays about the same.
+    const rows = await db.rows(`WITH o AS (SELECT follower_id AS u, count(*) AS k FROM follow GROUP BY 1), i AS (SELECT followee_id AS u, count(*) AS k FROM follow GROUP BY 1),
+      q AS (SELECT user_id, ntile(4) OVER (ORDER BY joined_at, user_id) AS q FROM "user")
+      SELECT q, sum(coalesce(i.k, 0)) / sum(coalesce(o.k, 0)) AS ratio, avg(coalesce(o.k, 0)) AS out_mean FROM q LEFT JOIN o ON o.u = q.user_id LEFT JOIN i ON i.u = q.user_id GROUP BY 1 ORDER BY 1`);
+    expect(rows[0].out_mean).toBeGreaterThan(3 * rows[3].out_mean); // late joiners draw fewer
+    for (const r of rows.slice(1, 3)) expect(Math.abs(r.ratio / rows[0].ratio - 1)).toBeLessThan(0.12);
+  });
+
   it('validate scores the example 100 with its relation checks', async () => {
     const { file } = await open(SOCIAL);
     const report = await validate(SOCIAL, file);

@@ -1,6 +1,6 @@
 import type { ChunkContext } from '../../engine/chunk.ts';
 import { tableKey } from '../../engine/chunk.ts';
-import { drawnDegrees } from '../../engine/fanout.ts';
+import { drawnDegrees, nodeActivity } from '../../engine/fanout.ts';
 import { edgeGraph } from '../../engine/graph.ts';
 import { layoutKey, type TableLayout } from '../../engine/table.ts';
 import type { ColumnData } from '../../model/column-data.ts';
@@ -30,7 +30,7 @@ function endsOf(ctx: ChunkContext): { source: Float64Array; target: Float64Array
   const hit = chunkEnds.get(ctx.cols);
   if (hit && hit.source.length === ctx.n) return hit;
   const table = ctx.table;
-  const graph = edgeGraph(table, ctx.store, () => drawnDegrees(ctx.plan, table, ctx.store));
+  const graph = edgeGraph(table, ctx.store, () => drawnDegrees(ctx.plan, table, ctx.store), () => nodeActivity(ctx.plan, table, ctx.store));
   const first = ctx.memo(tableKey('edge-offsets', table.id), () => {
     const layout = ctx.memo<TableLayout | undefined>(layoutKey(table.id), () => undefined);
     if (!layout?.counts) throw new Error(`internal: no layout for the edge table "${table.id}"`);
