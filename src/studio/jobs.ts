@@ -134,6 +134,12 @@ export class Jobs {
     }
   }
 
+  /** Stop a running generation (or Parquet export): its job ends with JobCancelled. */
+  cancelGenerate(): void {
+    this.generator?.kill();
+    this.generator = null;
+  }
+
   private generatorProcess(): JobProcess {
     if (!this.generator || this.generator.dead) this.generator = new JobProcess();
     return this.generator;

@@ -12,6 +12,7 @@
  *                                  a newer preview cancels it (its answer is {cancelled: true})
  *   POST /api/generate             {text} → a full run in the background; GET /api/generate/events streams its
  *                                  progress (server-sent events); then the validate verdict and its HTML report
+ *   POST /api/generate/cancel      stops it (its temporary files are removed)
  *   GET  /api/report.html          that report (shown in a sandboxed frame)
  *   GET  /api/download/<file>      generated.duckdb, parquet.zip, labels.jsonl, labels.csv
  *   POST /api/sql                  {sql} → rows of a read-only query over the generated file
@@ -218,10 +219,18 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
       g.state = 'done';
     }, (e: Error) => {
       rmSync(dir, { recursive: true, force: true });
-      g.error = e instanceof JobFailed ? e.error : { code: 'DG_STUDIO_JOB_FAILED', message: e.message, hint: '' };
+      g.error = e instanceof JobFailed ? e.error : e instanceof JobCancelled
+        ? { code: 'DG_STUDIO_CANCELLED', message: 'the generation was stopped; nothing was kept', hint: 'press Generate to start again' }
+        : { code: 'DG_STUDIO_JOB_FAILED', message: e.message, hint: '' };
       g.state = 'failed';
     }).finally(notify);
     return c.json({ started: true });
+  });
+
+  app.post('/api/generate/cancel', (c) => {
+    if (generation?.state !== 'running') return c.json({ cancelled: false });
+    jobs.cancelGenerate();
+    return c.json({ cancelled: true });
   });
 
   app.get('/api/generate/events', (c) => streamSSE(c, async (stream) => {

@@ -433,6 +433,35 @@ describe('studio previews and the command', () => {
     }
   });
 
+  it('a running generation can be stopped: it ends as cancelled and keeps nothing', async () => {
+    const s = await startStudio({ spec: join(folder, 'quickstart.json'), port: 0 });
+    try {
+      const headers = { 'Content-Type': 'application/json', Origin: s.url.slice(0, -1) };
+      const big = original.replace('"rows": 20000', '"rows": 2000000');
+      expect(await (await fetch(`${s.url}api/generate`, { method: 'POST', headers, body: JSON.stringify({ text: big }) })).json()).toEqual({ started: true });
+      const events = await fetch(`${s.url}api/generate/events`);
+      const reader = events.body!.getReader();
+      let text = '';
+      let stopped = false;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        // Stopped once a table has started (the run is under way).
+        if (!stopped && /"progress":\{"users"/.test(text)) {
+          stopped = true;
+          expect(await (await fetch(`${s.url}api/generate/cancel`, { method: 'POST', headers, body: '{}' })).json()).toEqual({ cancelled: true });
+        }
+      }
+      const last = JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('data: ')).pop()!.slice(6));
+      expect(last.state).toBe('failed');
+      expect(last.error.code).toBe('DG_STUDIO_CANCELLED');
+      expect((await fetch(`${s.url}api/download/generated.duckdb`)).status).toBe(404);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('`datagen studio` prints its URL, serves the page, and Ctrl-C stops it; a bad --port is a usage error', async () => {
     const { spawn } = await import('node:child_process');
     const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;

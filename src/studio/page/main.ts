@@ -296,7 +296,8 @@ function App(): VNode<any> {
             h('td', { class: 'num' }, `${p.rows.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`),
             h('td', { class: 'num rate' }, p.seconds > 0 ? `${Math.round(p.rows / p.seconds).toLocaleString('en-US')} rows/s` : ''),
           ])))) : null,
-          g?.state === 'running' ? h('div', { class: 'busy' }, g.phase === 'validate' ? 'validating…' : `generating… ${g.seconds.toFixed(1)} s`) : null,
+          g?.state === 'running' ? h('div', { class: 'busy' }, [g.phase === 'validate' ? 'validating… ' : `generating… ${g.seconds.toFixed(1)} s `,
+            h('button', { class: 'cancel-generate', onClick: () => void call('POST', '/api/generate/cancel', {}) }, 'Stop')]) : null,
           g?.state === 'failed' ? h(ErrorBox, { error: g.error ?? 'failed' }) : null,
           g?.state === 'done' && g.result ? h('div', { class: 'verdict' }, [
             h('div', { class: `score ${g.result.verdict ? 'good' : 'bad'}`, 'data-score': g.result.score }, `${g.result.verdict ? 'valid' : 'not valid'} · score ${g.result.score}`),
