@@ -115,6 +115,14 @@ describe('hidden columns and keyed draws', () => {
     const schema = report.checks.filter((c) => c.check === 'table_schema');
     expect(schema.map((c) => c.status)).toEqual(['pass', 'pass']);
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    // A lone keyed draw is judged against its distribution: normal(50, 10) (u and is_heavy are hidden: not judged).
+    const draws = report.checks.filter((c) => c.check === 'expression_draw');
+    expect(draws.map((c) => `${c.table}.${c.column} ${c.status}`)).toEqual(['users.risk pass']);
+    expect(draws[0].expected).toEqual({ mean: 50, sd: 10 });
+    const shifted = structuredClone(SPEC);
+    shifted.nodes[0].columns[4].generator.expression.code = 'normal(51, 10)';
+    const bad = (await validate(shifted, db.file)).checks.find((c) => c.check === 'expression_draw')!;
+    expect(bad.status).toBe('fail');
   });
 });
 

@@ -6,5 +6,6 @@ import { LABEL_CHECKS } from './labels.ts';
 import { MACHINE_CHECKS } from './machines.ts';
 import { SCHEDULE_CHECKS } from './schedules.ts';
 import { ALLOCATION_CHECKS } from './allocation.ts';
+import { DRAW_CHECKS } from './draws.ts';
 
-export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [...DISTRIBUTION_CHECKS, ...COHORT_CHECKS, ...MACHINE_CHECKS, ...SCHEDULE_CHECKS, ...ALLOCATION_CHECKS, ...LABEL_CHECKS];
+export const BEHAVIOUR_CHECKS: { name: string; run: CheckModule }[] = [...DISTRIBUTION_CHECKS, ...COHORT_CHECKS, ...MACHINE_CHECKS, ...SCHEDULE_CHECKS, ...ALLOCATION_CHECKS, ...DRAW_CHECKS, ...LABEL_CHECKS];
