@@ -23,6 +23,10 @@ export const lookup: GeneratorPlanner<'lookup'> = {
     }
     const ref = resolveRef(ctx, args?.from, `${path}/from`, 'lookup.from');
     if (!ref) return undefined;
+    const scored = ['score', 'temperature', 'distinct'].find((k) => args[k] !== undefined);
+    if (scored && (ref.table === ctx.node.id || isEdgeEnd(args, ref.table, ctx.node))) {
+      return error(ctx, 'DG_NOT_SUPPORTED', `${path}/${scored}`, `a preference score picks a row of another table; "${ref.table}" here is ${ref.table === ctx.node.id ? 'this table (a hierarchy)' : 'the node table of an edge table'}`, 'score a lookup of another table (the candidates)');
+    }
     if (ref.table === ctx.node.id) return planSelfLookup(args, ref, ctx, path);
     if (isEdgeEnd(args, ref.table, ctx.node)) return planEdgeEnd(args, ref, ctx, path);
     const on = planOn(args.on, ref.table, ctx, `${path}/on`);
