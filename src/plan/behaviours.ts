@@ -287,11 +287,13 @@ function linkSegments(ctx: PlanContext, node: Json, path: string, info: SegmentI
     const primary = t.rows.kind !== 'fixed' && t.rows.parent === node.id;
     const fanouts = Object.entries(own).filter(([, e]) => e.fanout);
     if (fanouts.length) {
-      if (t.rows.kind === 'fanout' && primary && !t.rows.edges) t.rows.bySegment = { table: node.id, column: info.column, fanouts: Object.fromEntries(fanouts.map(([s, e]) => [s, e.fanout!])) };
+      if (t.rows.kind === 'fanout' && t.rows.fanout.schedule) for (const [, e] of fanouts) error(ctx, 'DG_BAD_PARAM', `${e.path}/fanout`, `"${t.id}" has a schedule: its rows are the calendar's occurrences, not a fanout`, 'give the segment its own skip or window through columns of the parent, or drop this fanout');
+      else if (t.rows.kind === 'fanout' && primary && !t.rows.edges) t.rows.bySegment = { table: node.id, column: info.column, fanouts: Object.fromEntries(fanouts.map(([s, e]) => [s, e.fanout!])) };
       else for (const [, e] of fanouts) error(ctx, 'DG_BAD_PARAM', `${e.path}/fanout`, `a fanout per segment applies to a fact whose parents[0] is "${node.id}"; "${t.id}" ${primary ? `is a ${t.rows.kind === 'fanout' ? 'table of edges' : `${t.rows.kind} table`}` : `picks "${node.id}" rows as a non-primary parent`}`, 'use fanout_multiplier there, or make the table a plain fact of the entity');
     }
     if (!Object.values(multipliers).some((m) => m !== 1)) continue;
-    if (t.rows.kind === 'fanout' && primary) t.rows.segments.push(scale(multipliers));
+    if (t.rows.kind === 'fanout' && primary && t.rows.fanout.schedule) warning(ctx, 'DG_IGNORED_OPTION', `${path}/behaviors`, `fanout_multiplier does not scale "${t.id}": its rows are the occurrences of its schedule`, `set "tables": {"${t.id}": {"fanout_multiplier": 1}} for the segments, or thin the schedule with skip_probability`);
+    else if (t.rows.kind === 'fanout' && primary) t.rows.segments.push(scale(multipliers));
     if (t.rows.kind === 'grain' && primary) t.rows.grain.segments.push(scale(multipliers));
     const pick = t.picks.find((p) => p.table === node.id);
     if (pick) pick.segments = scale(multipliers);

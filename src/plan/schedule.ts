@@ -30,6 +30,7 @@ export function planSchedule(ctx: PlanContext, node: Json, path: string, parent:
   const s = node.schedule;
   if (!s || typeof s !== 'object' || Array.isArray(s)) return error(ctx, 'DG_BAD_SCHEDULE', path, 'schedule must be an object', 'e.g. {"every": "2 weeks", "weekday": "friday", "time_column": "paid_at"}');
   if (node.fanout !== undefined) warning(ctx, 'DG_IGNORED_OPTION', path.replace(/\/schedule$/, '/fanout'), `"${node.id}" has a schedule: its rows are the schedule's occurrences, so fanout has no effect`, 'remove fanout (skip_probability thins the occurrences)');
+  if (Array.isArray(node.modifiers) && node.modifiers.length) warning(ctx, 'DG_IGNORED_OPTION', path.replace(/\/schedule$/, '/modifiers'), `"${node.id}" has a schedule: table-level effects do not scale a calendar`, 'remove the table-level modifiers (column modifiers still apply to the other columns)');
   const pnode = ctx.nodes.get(parent)?.node;
   if (!pnode) return undefined; // DG_UNKNOWN_TABLE at parents already
   const hasEvery = s.every !== undefined;

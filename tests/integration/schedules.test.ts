@@ -97,4 +97,13 @@ describe('diagnostics', () => {
     entity.nodes[0].schedule = { every: 'week' };
     expect(diags(entity)).toContain('error DG_BAD_SCHEDULE /nodes/0/schedule');
   });
+
+  it('says that segments and effects do not scale a calendar, and refuses a segment fanout for it', () => {
+    const seg = base();
+    seg.nodes[0].columns.push({ name: 'tier', type: 'string', generator: { choice: { choices: ['a', 'b'] } } });
+    seg.nodes[0].segment_behavior = { segment_column: 'tier', behaviors: { b: { fanout_multiplier: 2 } } };
+    expect(diags(seg)).toContain('warning DG_IGNORED_OPTION /nodes/0/segment_behavior/behaviors');
+    seg.nodes[0].segment_behavior.behaviors.b = { tables: { biweekly_pay: { fanout: { distribution: 'fixed', value: 1 } } } };
+    expect(diags(seg)).toContain('error DG_BAD_PARAM /nodes/0/segment_behavior/behaviors/b/tables/biweekly_pay/fanout');
+  });
 });
