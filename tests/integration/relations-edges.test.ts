@@ -25,6 +25,14 @@ async function open(doc: unknown, opts: RunOptions = {}): Promise<{ db: Db; file
 
 const SOCIAL = readJson(new URL('social_graph.json', EXAMPLES_DIR));
 
+/** The example without lifetimes: no joined_at, so no time coherence columns or inequalities either. */
+function withoutJoined(doc: any): any {
+  doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
+  for (const n of doc.nodes.slice(1)) n.columns = n.columns.filter((c: { name: string }) => c.name !== 'both_joined');
+  doc.constraints = {};
+  return doc;
+}
+
 describe('edge tables (graphs)', () => {
   it('social_graph: exact structure, and homophily / reciprocity as declared', async () => {
     const { db } = await open(SOCIAL);
@@ -35,6 +43,9 @@ describe('edge tables (graphs)', () => {
     expect(Math.abs(f.same - 0.7)).toBeLessThan(4 * Math.sqrt((0.7 * 0.3) / f.n) + 0.005);
     // source.city / target.city in an expression read the same rows as the end lookups.
     expect(await db.value('SELECT count(*) FROM friendship WHERE same_city <> (city_a = city_b)')).toBe(0);
+    // Times after both ends joined (the hidden max(source.joined_at, target.joined_at) and an enforced inequality).
+    expect(await db.value('SELECT count(*) FROM friendship x JOIN "user" a ON a.user_id = x.user_a JOIN "user" b ON b.user_id = x.user_b WHERE x.since < a.joined_at::DATE OR x.since < b.joined_at::DATE')).toBe(0);
+    expect(await db.value('SELECT count(*) FROM follow x JOIN "user" a ON a.user_id = x.follower_id JOIN "user" b ON b.user_id = x.followee_id WHERE x.followed_at < a.joined_at OR x.followed_at < b.joined_at')).toBe(0);
     // The looked-up columns of each end belong to that end's row.
     expect(await db.value('SELECT count(*) FROM friendship x JOIN "user" a ON a.user_id = x.user_a JOIN "user" b ON b.user_id = x.user_b WHERE a.city <> x.city_a OR b.city <> x.city_b')).toBe(0);
     const g = (await db.rows(`SELECT count(*) AS n, count(*) FILTER (WHERE follower_id = followee_id) AS loops,
@@ -88,7 +99,7 @@ describe('edge tables (graphs)', () => {
   it('preferential: targets are drawn ∝ their own drawn degree + 1, so active nodes are also followed more', async () => {
     const doc = structuredClone(SOCIAL);
     doc.nodes[0].rows = 5000;
-    doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
+    withoutJoined(doc);
     doc.nodes = [doc.nodes[0], doc.nodes[2]];
     doc.nodes[1].edges = { preferential: true };
     const { db } = await open(doc);
@@ -106,7 +117,7 @@ describe('edge tables (graphs)', () => {
 
   it('degree: without lifetimes, edges per node = fanout mean × (1 + ρ), ρ = r / (2 − r)', async () => {
     const doc = structuredClone(SOCIAL);
-    doc.nodes[0].columns = doc.nodes[0].columns.filter((c: { name: string }) => c.name !== 'joined_at');
+    withoutJoined(doc);
     doc.nodes[0].rows = 5000;
     const { db } = await open(doc);
     const per = (await db.value('SELECT count(*) FROM follow')) / 5000;
@@ -136,7 +147,7 @@ describe('edge tables (graphs)', () => {
     expect(errors((d) => (d.nodes[1].edges.reciprocity = 0.3))).toEqual([['DG_BAD_PARAM', '/nodes/1/edges/reciprocity']]);
     expect(errors((d) => (d.nodes[1].edges.homophily.column = 'town'))).toEqual([['DG_UNKNOWN_COLUMN', '/nodes/1/edges/homophily/column']]);
     expect(errors((d) => (d.nodes[2].edges.preferential = true))).toEqual([['DG_BAD_PARAM', '/nodes/2/edges/preferential']]);
-    expect(errors((d) => d.nodes[1].columns.push({ name: 'x', type: 'string', generator: { expression: { code: 'user.city' } } }))).toEqual([['DG_AMBIGUOUS_PICK', '/nodes/1/columns/6/generator']]);
+    expect(errors((d) => d.nodes[1].columns.push({ name: 'x', type: 'string', generator: { expression: { code: 'user.city' } } }))).toEqual([['DG_AMBIGUOUS_PICK', '/nodes/1/columns/7/generator']]);
     expect(errors((d) => delete d.nodes[1].edges)).toContainEqual(['DG_BAD_PARAM', '/nodes/1/columns/1/generator/lookup/end']);
   });
 });
