@@ -53,13 +53,23 @@ async function preview(job: PreviewJob): Promise<PreviewResult> {
   const first = lib.compile(job.doc, job.author);
   if (!first.plan) return { kind: 'preview', ok: false, message: 'the spec has errors', seconds: 0, tables: [] };
   const total = lib.planTables(first.plan).reduce((a, t) => a + t.estimatedRows, 0);
-  // Scale 0.001 is the smallest the CLI takes; a spec whose smallest scale is still over the cap is refused by maxRows.
-  const scale = Math.max(0.001, Math.min(1, PREVIEW_MAX_ROWS / Math.max(1, total)));
-  const plan = scale === 1 ? first.plan : lib.compile(job.doc, { ...job.author, scale }).plan!;
+  // The scale that brings the estimate to the cap (0.001 at least, the smallest the CLI takes). Estimates miss some
+  // effects and behaviour details: when the rows as laid out pass the cap (DG_TOO_MANY_ROWS, before anything is
+  // written), the preview runs again at a quarter of the scale, down to 0.001.
+  let scale = Math.max(0.001, Math.min(1, PREVIEW_MAX_ROWS / Math.max(1, total)));
   // The folder is the server's: it removes it after the job, also when it killed this process mid-run.
   const out = join(job.dir, 'preview.duckdb');
   {
-    await lib.run(plan, { out, workers: 1, maxRows: Math.round(PREVIEW_MAX_ROWS * 1.2) });
+    for (;;) {
+      const plan = scale === 1 ? first.plan : lib.compile(job.doc, { ...job.author, scale }).plan!;
+      try {
+        await lib.run(plan, { out, workers: 1, maxRows: Math.round(PREVIEW_MAX_ROWS * 1.2) });
+        break;
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'DG_TOO_MANY_ROWS' || scale <= 0.001) throw e;
+        scale = Math.max(0.001, scale / 4);
+      }
+    }
     const tables: TablePreview[] = [];
     for (const p of await lib.profileFile(job.doc, out, { ...job.author, threads: 1 })) {
       const q = await lib.queryFile(out, `SELECT * FROM ${quote(p.table)} LIMIT ${FIRST_ROWS}`);

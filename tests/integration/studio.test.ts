@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -428,6 +429,23 @@ describe('studio previews and the command', () => {
       expect(events.rows / users.rows).toBeLessThan(4);
       expect(b.scale).toBeLessThanOrEqual(1);
       expect(users.rows + events.rows).toBeLessThanOrEqual(60_000);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('every example previews within the cap (a spec whose estimate is low runs again at a smaller scale)', async () => {
+    const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+    const s = await startStudio({ cwd: examples, port: 0 });
+    try {
+      for (const f of readdirSync(examples).filter((x) => x.endsWith('.json')).sort()) {
+        const r = await (await fetch(`${s.url}api/preview`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: s.url.slice(0, -1) }, body: JSON.stringify({ text: readFileSync(join(examples, f), 'utf8'), path: f }) })).json();
+        expect(r.ok, `${f}: ${JSON.stringify(r.error ?? r.message)}`).toBe(true);
+        const rows = r.tables.reduce((a: number, t: { rows: number }) => a + t.rows, 0);
+        expect(rows, f).toBeGreaterThan(0);
+        expect(rows, f).toBeLessThanOrEqual(60_000);
+        for (const t of r.tables) expect(t.firstRows.length, `${f} ${t.table}`).toBe(Math.min(20, t.rows));
+      }
     } finally {
       await s.close();
     }
