@@ -71,6 +71,7 @@ function planOne(ctx: PlanContext, s: Json, index: number, path: string, type: S
   const col = draft?.columns.find((c) => c.name === ref.column);
   if (!draft || !col) return undefined; // the node itself has errors
   if (!NUMERIC.includes(col.type)) return error(ctx, 'DG_TYPE_MISMATCH', `${path}/target`, `scenario "${s.id}" changes "${s.target}", which is ${col.type}; scenarios change numeric columns`, 'target an int, float or decimal column');
+  if (col.hidden) return error(ctx, 'DG_HIDDEN_COLUMN', `${path}/target`, `scenario "${s.id}" changes "${s.target}", a hidden column: its labels would point at a column the output does not have`, 'target a written column (a column computed from the hidden one carries the change into the output only if the scenario targets it)');
   if (ref.column === draft.pk) return error(ctx, 'DG_BAD_PARAM', `${path}/target`, `scenario "${s.id}" targets "${s.target}", the primary key of "${ref.table}"`, 'keys must stay unique: target a measure column');
   const colIndex = node.columns.findIndex((c: Json) => c?.name === ref.column);
   const cctx = columnContext(ctx, node, nodeIndex, node.columns[colIndex], colIndex);

@@ -52,6 +52,10 @@ function checkHidden(ctx: PlanContext, node: Json, path: string, columns: Column
   const at = (name: string) => `${path}/columns/${node.columns.findIndex((c: Json) => c?.name === name)}/hidden`;
   const key = columns.find((c) => c.hidden && c.name === pk);
   if (key) error(ctx, 'DG_HIDDEN_COLUMN', at(key.name), `pk "${key.name}" of "${node.id}" is hidden: a key is what other tables and the output join on`, 'remove "hidden" from the key column');
+  for (const c of columns) {
+    const m = c.hidden ? c.modifiers.find((x) => x.kind === 'outliers' || x.kind === 'anomaly') : undefined;
+    if (m) error(ctx, 'DG_HIDDEN_COLUMN', at(c.name), `"${c.name}" of "${node.id}" is hidden but has a labelled modifier (${m.kind}): its labels would point at a column the output does not have`, 'put the modifier on a written column, or remove "hidden"');
+  }
   if (columns.length > 0 && columns.every((c) => c.hidden)) error(ctx, 'DG_HIDDEN_COLUMN', at(columns[0].name), `every column of "${node.id}" is hidden: the table would be written without columns`, 'keep at least one column visible, or drop the table');
 }
 

@@ -139,6 +139,15 @@ describe('diagnostics', () => {
     expect(codes(all)).toEqual(['DG_HIDDEN_COLUMN /nodes/1/columns/0/hidden']);
   });
 
+  it('refuses labels on a hidden column: labelled modifiers and scenarios', () => {
+    const mod = base();
+    mod.nodes[0].columns[1].modifiers = [{ transform: 'outliers', args: { rate: 0.01 } }];
+    expect(codes(mod)).toEqual(['DG_HIDDEN_COLUMN /nodes/0/columns/1/hidden']);
+    const sc = base();
+    sc.scenarios = [{ id: 'shift', type: 'level_shift', target: 'orders.share', window: { start: '2024-02-01', end: '2024-03-01' }, params: { magnitude: 1.5 } }];
+    expect(codes(sc)).toEqual(['DG_HIDDEN_COLUMN /scenarios/0/target']);
+  });
+
   it('checks the random functions\' arguments, and keeps them out of distribution parameters and where selections', () => {
     const doc = base();
     doc.nodes[0].columns[4].generator.expression.code = 'normal(50)';
