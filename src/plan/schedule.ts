@@ -16,7 +16,7 @@ const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
 const BUSINESS = ['none', 'previous', 'next'];
 
 /** `"week"`, `"2 weeks"`, `"14 days"`, `"day"` → days; undefined if not one of those. */
-export function everyDays(every: unknown): number | undefined {
+function everyDays(every: unknown): number | undefined {
   if (isNumber(every) && Number.isInteger(every) && every >= 1) return every;
   if (typeof every !== 'string') return undefined;
   const m = /^\s*(\d+)?\s*(day|days|week|weeks)\s*$/i.exec(every);
