@@ -119,10 +119,27 @@ describe('preference-driven picks', () => {
     expect(notPassing(r.checks.filter((c) => c.hard))).toBe('');
     expect(pick(r.checks, 'pick_distinct', 'interaction', 'item_id')[0].status).toBe('pass');
     expect(pick(r.checks, 'pick_consistency', 'interaction')[0].status).toBe('pass');
+    const soft = pick(r.checks, 'pick_preference', 'interaction', 'item_id')[0];
+    expect(soft.status, soft.message).toBe('pass');
+    expect(soft.message).toContain('first pick of each parent');
     // Interaction 2 (the same user as interaction 1: 4 per user) gets interaction 1's item.
     const bad = await corruptCopy(file, [`UPDATE interaction SET item_id = (SELECT item_id FROM interaction WHERE interaction_id = 1) WHERE interaction_id = 2`]);
     const c = pick((await validateFile(d, bad)).checks, 'pick_distinct', 'interaction', 'item_id')[0];
     expect(c.status).toBe('fail');
     expect(c.observed).toBe(1);
   }, 60_000);
+
+  it('validate: pick_preference recomputes the declared model in SQL; it passes on the file and fails when the picks follow another model', async () => {
+    const lookup = { score: '2 * parent.taste[candidate.category] + log(candidate.popularity)', temperature: 0.5, on: { user_city: 'city' } };
+    const d = doc(3000, lookup);
+    const file = await generateFile(d);
+    const r = await validateFile(d, file);
+    const c = pick(r.checks, 'pick_preference', 'interaction', 'item_id')[0];
+    expect(c?.status, c?.message).toBe('pass');
+    expect(r.score).toBe(100);
+    // Picks redrawn uniformly among the items of the user's city: the category shares no longer follow the taste.
+    const bad = await corruptCopy(file, [`UPDATE interaction SET item_id = (SELECT t.item_id FROM item t WHERE t.city = interaction.user_city ORDER BY hash(t.item_id, interaction.interaction_id) LIMIT 1)`]);
+    const c2 = pick((await validateFile(d, bad)).checks, 'pick_preference', 'interaction', 'item_id')[0];
+    expect(c2.status).toBe('fail');
+  }, 120_000);
 });
