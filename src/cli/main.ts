@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostic } from '../diagnostics/format.ts';
@@ -50,6 +50,27 @@ async function writeOutput(io: Io, given: string, data: string, t: { option: str
  * DuckDB's errors a user can act on, as datagen's: out of memory (DuckDB's advice to SET threads or memory_limit is
  * not something a user of datagen can do) and a write that failed (full disk, quota, file size limit).
  */
+/**
+ * DG_TOO_MANY_ROWS found while generating (one parent row drawing more children than a parent can have, a
+ * parent table too big for its facts) names the table; the CLI adds where it is in the input: the node of the
+ * spec (`/nodes/<i>/fanout` for a per-parent count, `/nodes/<i>` else) or the table of a plan file.
+ */
+function tooManyRowsAt(e: unknown, input: string, cwd: string): unknown {
+  if (!(e instanceof Error) || e.name !== 'TooManyRowsError') return e;
+  const err = e as Error & { table: string; hint: string; perParent?: boolean };
+  let where: string | null = null;
+  try {
+    const doc = JSON.parse(readFileSync(resolve(cwd, input), 'utf8')) as { nodes?: { id?: unknown }[]; tables?: { id?: unknown }[] };
+    const nodes = Array.isArray(doc.nodes) ? doc.nodes.findIndex((n) => n?.id === err.table) : -1;
+    const tables = Array.isArray(doc.tables) ? doc.tables.findIndex((t) => t?.id === err.table) : -1;
+    where = nodes >= 0 ? `/nodes/${nodes}${err.perParent ? '/fanout' : ''}` : tables >= 0 ? `/tables/${tables}` : null;
+  } catch {
+    // a spec in JSON with comments, or included files: the table's name says where
+  }
+  const text = e.message.replace(/^DG_TOO_MANY_ROWS: /, '').replace(/ \(hint: [^)]*\)$/, '');
+  return new UserError(where ? `at ${where}: ${text}` : text, 'DG_TOO_MANY_ROWS', err.hint);
+}
+
 function runFailure(e: unknown, outName: string, limit: string | undefined, format: string): unknown {
   const msg = e instanceof Error ? e.message : '';
   const io = /(No space left on device|Disk quota exceeded|File too large|Read-only file system)/i.exec(msg);
@@ -159,7 +180,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         for (const u of plan.unsupported) io.stderr.write(`note: ${u.what} at ${u.path} is not supported yet and had no effect\n`);
       } catch (e) {
         removeCreated();
-        throw runFailure(e, outName, o.memoryLimit, o.format);
+        throw runFailure(tooManyRowsAt(e, input, io.cwd), outName, o.memoryLimit, o.format);
       } finally {
         unregister();
         progress.stop();

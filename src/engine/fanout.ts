@@ -120,7 +120,7 @@ function countsArray(table: TablePlan, parents: number): Int32Array {
 
 function checkedCount(table: TablePlan, p: number, c: number): number {
   if (!(c > MAX_PER_PARENT)) return c; // NaN (a null effect value) stays what it was: no children
-  throw new TooManyRowsError(table.id, c, `parent row ${p} of "${table.id}" draws ${Number.isFinite(c) ? c.toLocaleString('en-US') : String(c)} children, more than the ${MAX_PER_PARENT.toLocaleString('en-US')} one parent row can have; nothing was written`, "lower the table's fanout (or the effects and segment multipliers that scale it), or set its max");
+  throw new TooManyRowsError(table.id, c, `parent row ${p} of "${table.id}" draws ${Number.isFinite(c) ? c.toLocaleString('en-US') : String(c)} children, more than the ${MAX_PER_PARENT.toLocaleString('en-US')} one parent row can have; nothing was written`, "lower the table's fanout (or the effects and segment multipliers that scale it), or set its max", true);
 }
 
 type BehaviourRows = Exclude<RowModel, { kind: 'fanout' } | { kind: 'fixed' }>;

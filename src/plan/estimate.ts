@@ -214,7 +214,8 @@ export function rowCeiling(maxRows: number | undefined, freeBytes: number | null
 /** A plan (or a table as laid out) with more rows than the ceiling: refused before anything is written (DG_TOO_MANY_ROWS). */
 export class TooManyRowsError extends Error {
   readonly code = 'DG_TOO_MANY_ROWS';
-  constructor(readonly table: string, readonly rows: number, what: string, readonly hint: string) {
+  /** `perParent`: one parent row's count (its fanout), not the table's size. */
+  constructor(readonly table: string, readonly rows: number, what: string, readonly hint: string, readonly perParent = false) {
     super(`DG_TOO_MANY_ROWS: ${what} (hint: ${hint})`);
     this.name = 'TooManyRowsError';
   }

@@ -260,16 +260,17 @@ describe('the row ceiling', () => {
     for (const spec of ['huge.json', 'many.json']) {
       const r = await cli('run', spec, '-o', 'out.duckdb', '-q');
       expect(r.code, spec).toBe(1);
-      expect(r.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: the plan estimates [\d,]+ rows, more than the default ceiling of 2,000,000,000 rows; nothing was generated \(table "txn" estimates [\d,]+ of them\) \(hint: .*--max-rows \d+\)\n$/);
+      expect(r.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: at \/nodes\/[01]: the plan estimates [\d,]+ rows, more than the default ceiling of 2,000,000,000 rows; nothing was generated \(table "txn" estimates [\d,]+ of them\) \(hint: .*--max-rows \d+\)\n$/);
       expect(r.stderr).not.toMatch(/Invalid typed array length|^\s+at /m);
     }
     expect(existsSync(join(cwd, 'out.duckdb'))).toBe(false);
     // 3 billion children of one parent: refused by the estimate; with --max-rows above it, by the per-parent limit.
     writeFileSync(join(cwd, 'one.json'), JSON.stringify(withParent(1, { distribution: 'fixed', value: 3e9 })));
-    expect((await cli('run', 'one.json', '-o', 'out.duckdb', '-q')).stderr).toContain('error: DG_TOO_MANY_ROWS: the plan estimates 3,000,000,001 rows');
+    expect((await cli('run', 'one.json', '-o', 'out.duckdb', '-q')).stderr).toContain('error: DG_TOO_MANY_ROWS: at /nodes/1: the plan estimates 3,000,000,001 rows');
     const raised = await cli('run', 'one.json', '-o', 'out.duckdb', '-q', '--max-rows', '10000000000');
     expect(raised.code).toBe(1);
-    expect(raised.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: parent row 0 of "txn" draws 3,000,000,000 children, more than the 2,147,483,647 one parent row can have; nothing was written \(hint: .+\)\n$/);
+    // The per-parent refusal points at the fanout of the fact's node (fuzz finding F13).
+    expect(raised.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: at \/nodes\/1\/fanout: parent row 0 of "txn" draws 3,000,000,000 children, more than the 2,147,483,647 one parent row can have; nothing was written \(hint: .+\)\n$/);
     expect(existsSync(join(cwd, 'out.duckdb'))).toBe(false);
   });
 });

@@ -96,7 +96,7 @@ describe('datagen run', () => {
   it('--max-rows refuses a plan whose estimate is larger, before generating anything (exit 1)', async () => {
     const r = await cli('run', 'simple.json', '-o', 'too-big.duckdb', '--max-rows', '5000');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated \(table "event" estimates 8,000 of them\) \(hint: .*--max-rows 9000\)\n$/);
+    expect(r.stderr).toMatch(/^error: DG_TOO_MANY_ROWS: at \/nodes\/\d+: the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated \(table "event" estimates 8,000 of them\) \(hint: .*--max-rows 9000\)\n$/);
     expect(existsSync(join(cwd, 'too-big.duckdb'))).toBe(false);
     expect((await cli('run', 'simple.json', '-o', 'fits.duckdb', '--max-rows', '9000', '-q')).code).toBe(0);
   });
