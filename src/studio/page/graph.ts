@@ -7,7 +7,7 @@ import dagre from '@dagrejs/dagre';
 import { h, type VNode } from 'preact';
 import type { TableInfo } from './api.ts';
 
-const NODE_W = 170;
+const NODE_W = 200;
 const NODE_H = 46;
 const KIND_COLOUR: Record<string, string> = { entity: '#2563eb', fact: '#0f766e', vocab: '#9333ea' };
 
@@ -45,7 +45,7 @@ export function Graph(props: { tables: TableInfo[]; selected: string | null; onS
       h('rect', { width: NODE_W, height: NODE_H, rx: 6, fill: '#fff', stroke: KIND_COLOUR[t.kind] ?? '#475569', 'stroke-width': props.selected === t.id ? 3 : 1.5 }),
       h('rect', { width: 6, height: NODE_H, rx: 3, fill: KIND_COLOUR[t.kind] ?? '#475569' }),
       h('text', { x: 14, y: 19, class: 'node-id' }, t.id),
-      h('text', { x: 14, y: 36, class: 'node-rows' }, `${t.kind} · ~${fmtRows(t.estimatedRows)} rows`),
+      h('text', { x: 14, y: 36, class: 'node-rows' }, `${t.kind} · level ${t.level} · ~${fmtRows(t.estimatedRows)} rows`),
     ])),
   ]);
 }
