@@ -27,6 +27,15 @@ async function offending(ctx: ValidateContext, x: Target, bad: string): Promise<
   return { count, ex: count ? await examples(ctx, `SELECT ${keyExpr(ctx, x.t.id)} FROM ${ident(x.t.id)} WHERE ${where}`) : [] };
 }
 
+/**
+ * A per-value condition over the target column (`bad` gets the value's SQL). On a list column the constraint holds
+ * for every item (docs/behaviours/relations.md, "Lists and vectors"): a row breaks it when any item does.
+ */
+function perItem(x: Target, bad: (value: string) => string): string {
+  if (!x.c.type.startsWith('list<')) return bad(ident(x.c.name));
+  return `EXISTS (SELECT 1 FROM (SELECT unnest(${ident(x.c.name)}) AS item) WHERE ${bad('item')})`;
+}
+
 function rowsCheck(check: string, x: Target, specPath: string, count: number, ex: unknown[], rule: string, hard = true): CheckResult {
   return { check, category: 'value', table: x.t.id, column: x.c.name, hard, specPath, status: count === 0 ? 'pass' : 'fail', expected: rule, observed: count === 0 ? rule : `${count} rows violate it`,
     tolerance: 0, examples: ex, message: count === 0 ? `every ${x.t.id}.${x.c.name}: ${rule}` : `${count.toLocaleString('en-US')} rows of ${x.t.id} break ${x.c.name}: ${rule}` };
@@ -39,7 +48,7 @@ function list(ctx: ValidateContext, key: string): { v: Record<string, unknown>; 
 
 /** A bound as SQL: numbers as they are (int columns rounded outward: values are rounded after clamping), ISO strings as timestamps. */
 function bound(x: Target, v: unknown, side: 'min' | 'max'): string | null {
-  if (typeof v === 'number') return num(x.c.type === 'int' ? (side === 'min' ? Math.floor(v) : Math.ceil(v)) : v);
+  if (typeof v === 'number') return num(x.c.type === 'int' || x.c.type === 'list<int>' ? (side === 'min' ? Math.floor(v) : Math.ceil(v)) : v);
   if (typeof v === 'string' && (x.c.type === 'datetime' || x.c.type === 'date')) return `${lit(v)}::TIMESTAMP`;
   return null;
 }
@@ -60,14 +69,16 @@ const ranges: CheckModule = async (ctx) => {
 };
 
 async function rangeCheck(ctx: ValidateContext, check: string, x: Target, min: unknown, max: unknown, path: string): Promise<CheckResult> {
-  const col = x.c.type === 'date' ? `CAST(${ident(x.c.name)} AS TIMESTAMP)` : ident(x.c.name);
   const lo = bound(x, min, 'min');
   const hi = bound(x, max, 'max');
   const s = slackOf(x.c);
-  const parts = [lo !== null ? `${col} < ${lo} - ${s}` : null, hi !== null ? `${col} > ${hi} + ${s}` : null].filter(Boolean);
+  const parts = (v: string) => {
+    const col = x.c.type === 'date' ? `CAST(${v} AS TIMESTAMP)` : v;
+    return [lo !== null ? `${col} < ${lo} - ${s}` : null, hi !== null ? `${col} > ${hi} + ${s}` : null].filter(Boolean).join(' OR ');
+  };
   const rule = [min != null ? `≥ ${min}` : '', max != null ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
-  if (!parts.length) return rowsCheck(check, x, path, 0, [], 'no bound');
-  const { count, ex } = await offending(ctx, x, parts.join(' OR '));
+  if (lo === null && hi === null) return rowsCheck(check, x, path, 0, [], 'no bound');
+  const { count, ex } = await offending(ctx, x, perItem(x, parts));
   return rowsCheck(check, x, path, count, ex, rule);
 }
 
@@ -130,7 +141,8 @@ const patterns: CheckModule = async (ctx) => {
     const x = target(ctx, v.attr);
     if (!x || typeof v.regex !== 'string') continue;
     try {
-      const { count, ex } = await offending(ctx, x, `${ident(x.c.name)} IS NOT NULL AND NOT regexp_full_match(CAST(${ident(x.c.name)} AS VARCHAR), ${lit(v.regex)})`);
+      const re = lit(v.regex);
+      const { count, ex } = await offending(ctx, x, perItem(x, (c) => `${c} IS NOT NULL AND NOT regexp_full_match(CAST(${c} AS VARCHAR), ${re})`));
       out.push(rowsCheck('pattern', x, path, count, ex, `matches /${v.regex}/ in full`));
     } catch (e) {
       out.push({ check: 'pattern', category: 'value', table: x.t.id, column: x.c.name, hard: false, specPath: `${path}/regex`, status: 'warn', expected: v.regex, observed: 'not checkable', tolerance: null, examples: [],
@@ -145,7 +157,7 @@ const enums: CheckModule = async (ctx) => {
   for (const { v, path } of list(ctx, 'enum')) {
     const x = target(ctx, v.attr);
     if (!x) continue;
-    let col = `CAST(${ident(x.c.name)} AS VARCHAR)`;
+    let col = (c: string) => `CAST(${c} AS VARCHAR)`;
     let allowed: string;
     let rule: string;
     const ref = v.enum_ref !== undefined ? target(ctx, v.enum_ref) : null;
@@ -154,13 +166,13 @@ const enums: CheckModule = async (ctx) => {
       rule = `one of ${v.enum_ref}`;
     } else if (Array.isArray(v.values)) {
       // Numbers against a numeric column compare as numbers (1 = 1.0); everything else as text.
-      const numeric = ['int', 'float', 'decimal'].includes(x.c.type) && v.values.every((z) => typeof z === 'number');
+      const numeric = ['int', 'float', 'decimal', 'list<int>', 'list<float>'].includes(x.c.type) && v.values.every((z) => typeof z === 'number');
       const vals = v.values.map((z) => (numeric ? num(z as number) : lit(String(z))));
       allowed = vals.length ? `VALUES ${vals.map((z) => `(${z})`).join(', ')}` : `SELECT NULL::VARCHAR WHERE FALSE`;
-      if (numeric) col = ident(x.c.name);
+      if (numeric) col = (c: string) => c;
       rule = `one of ${v.values.slice(0, 8).map((z) => JSON.stringify(z)).join(', ')}${v.values.length > 8 ? ', …' : ''}`;
     } else continue;
-    const { count, ex } = await offending(ctx, x, `${ident(x.c.name)} IS NOT NULL AND ${col} NOT IN (${allowed})`);
+    const { count, ex } = await offending(ctx, x, perItem(x, (c) => `${c} IS NOT NULL AND ${col(c)} NOT IN (${allowed})`));
     out.push(rowsCheck('enum', x, path, count, ex, rule));
   }
   return out;
