@@ -145,6 +145,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   app.use('*', guard(() => port));
   app.use('/api/*', bodyLimit({ maxSize: MAX_EDIT_BYTES + 65536, onError: (c) => c.json(errorBody('DG_STUDIO_TOO_LARGE', 'the request is too large'), 413) }));
   app.onError((e, c) => {
+    if (e instanceof SyntaxError) return c.json(errorBody('DG_STUDIO_BAD_REQUEST', 'the request body is not JSON'), 400);
     if (e instanceof FileRefused) return c.json(errorBody(e.code, e.message, e.hint), e.status);
     if (e instanceof JobFailed) return c.json({ error: e.error }, 422);
     const r = e as Error & { code?: unknown; hint?: unknown };
@@ -186,6 +187,8 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
       return c.json({ ...r, serverSeconds: (performance.now() - t0) / 1000 });
     } catch (e) {
       if (e instanceof JobCancelled) return c.json({ cancelled: true });
+      // A spec that compiles but cannot run (too many rows even at the smallest scale, a runtime error) is an answer.
+      if (e instanceof JobFailed) return c.json({ ok: false, error: e.error });
       throw e;
     }
   });

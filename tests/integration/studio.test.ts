@@ -434,6 +434,23 @@ describe('studio previews and the command', () => {
     }
   });
 
+  it('a spec too big to preview even at scale 0.001 answers its DG_ error; a body that is not JSON is a 400', async () => {
+    const s = await startStudio({ spec: join(folder, 'quickstart.json'), port: 0 });
+    try {
+      const headers = { 'Content-Type': 'application/json', Origin: s.url.slice(0, -1) };
+      const r = await fetch(`${s.url}api/preview`, { method: 'POST', headers, body: JSON.stringify({ text: original.replace('"rows": 20000', '"rows": 1000000000') }) });
+      expect(r.status).toBe(200);
+      const body = await r.json();
+      expect(body.ok).toBe(false);
+      expect(body.error.code).toBe('DG_TOO_MANY_ROWS');
+      const bad = await fetch(`${s.url}api/compile`, { method: 'POST', headers, body: '{"text": ' });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.code).toBe('DG_STUDIO_BAD_REQUEST');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('every example previews within the cap (a spec whose estimate is low runs again at a smaller scale)', async () => {
     const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
     const s = await startStudio({ cwd: examples, port: 0 });
