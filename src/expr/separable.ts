@@ -41,7 +41,7 @@ function flatten(n: ExprNode, mode: 'sum' | 'product', out: ExprNode[]): void {
 }
 
 /** The references a node reads (indexes into the expression's refs). */
-export function refsOf(n: ExprNode, out = new Set<number>()): Set<number> {
+function refsOf(n: ExprNode, out = new Set<number>()): Set<number> {
   switch (n.k) {
     case 'lit':
       break;

@@ -10,7 +10,6 @@ export const INHERITED_TIME = '__time__';
 export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'datetime' | 'date' | 'decimal' | 'json' | ListType;
 /** List columns (DuckDB LIST: DOUBLE[], BIGINT[], VARCHAR[]); their chunk values are `ColumnData.lists`. */
 export type ListType = 'list<float>' | 'list<int>' | 'list<string>';
-export const LIST_TYPES: readonly ListType[] = ['list<float>', 'list<int>', 'list<string>'];
 export function isListType(t: string): t is ListType {
   return t === 'list<float>' || t === 'list<int>' || t === 'list<string>';
 }

@@ -4,7 +4,7 @@
  * pure function of (key, row ordinal), so any chunk/worker/shard split gives the same lists.
  */
 import type { ListData } from './column-data.ts';
-import { type CompiledDist, DIST_SLOT_SPAN, dirichletSlotSpan, sampleDirichlet, sampleDist } from './distributions.ts';
+import { type CompiledDist, DIST_SLOT_SPAN, sampleDirichlet, sampleDist } from './distributions.ts';
 import { uniform } from './rng.ts';
 
 /** Rows [start, start + n): Dirichlet(alpha) vectors of alpha.length components each (they sum to 1). */
@@ -18,9 +18,6 @@ export function dirichletLists(alpha: readonly number[], key: number, start: num
   }
   return { offsets: fixedOffsets(n, k), nums, strs: null, nulls: null };
 }
-
-/** Slots one Dirichlet row uses (for planning other draws of the same stream after them). */
-export const dirichletSlots = dirichletSlotSpan;
 
 /**
  * Rows [start, start + n): `length` independent draws of `d` each (component j from slots j · DIST_SLOT_SPAN…,
