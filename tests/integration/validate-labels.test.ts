@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/run/run.ts';
 import { withoutScenarios } from '../../src/scenarios/strip.ts';
-import { LABEL_CHECKS } from '../../src/validate/behaviour/labels.ts';
+import { LABEL_CHECKS } from '../../src/validate/behaviour/label-checks.ts';
 import type { CheckResult } from '../../src/validate/types.ts';
 import { col, entity, fact, idCol, spec } from '../support/harness.ts';
 import { COMPAT_DIR, compileOrThrow, Db, EXAMPLES_DIR, readJson, tempFile } from '../support/run-spec.ts';

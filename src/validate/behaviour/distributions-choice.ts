@@ -10,7 +10,7 @@ import { pct, round, zText } from '../stats.ts';
 import { docColumn, nodeIndex, nodePath } from '../structural.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
 import { judgeCounts } from './distributions-stats.ts';
-import { DAY_MS } from './labels-model.ts';
+import { DAY_MS } from './label-checks-model.ts';
 import { guarded, keptSql, MIN_ROWS, present } from './distributions-common.ts';
 
 type Key = string | number;

@@ -9,7 +9,7 @@ import { PASS_Z, round, zText } from '../stats.ts';
 import { modifierPath } from '../structural.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
 import { judgeCurve } from './distributions-stats.ts';
-import { DAY_MS, halfUnit } from './labels-model.ts';
+import { DAY_MS, halfUnit } from './label-checks-model.ts';
 import { DIM_LABELS, DIM_SQL, effectStepsSql } from './distributions-time.ts';
 import { guarded, keptSql, MIN_ROWS, present } from './distributions-common.ts';
 

@@ -2,7 +2,7 @@
 import type { CheckModule } from '../types.ts';
 import { COHORT_CHECKS } from './cohorts.ts';
 import { DISTRIBUTION_CHECKS } from './distributions.ts';
-import { LABEL_CHECKS } from './labels.ts';
+import { LABEL_CHECKS } from './label-checks.ts';
 import { MACHINE_CHECKS } from './machines.ts';
 import { SCHEDULE_CHECKS } from './schedules.ts';
 import { ALLOCATION_CHECKS } from './allocation.ts';
