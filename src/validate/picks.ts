@@ -20,6 +20,8 @@ function groups(t: TablePlan, tables: Map<string, TablePlan>): Group[] {
     const other = tables.get(g.table);
     const remote = other?.columns.find((x) => x.name === g.column);
     if (!other || !remote) continue;
+    // A hidden key (not in the file) cannot be compared.
+    if (g.on.some((k) => !t.columns.some((x) => x.name === k.local) || !other.columns.some((x) => x.name === k.remote))) continue;
     const weights = g.via === 'on' ? (g.pick?.weightsBy ?? null) : null;
     const key = JSON.stringify([g.table, g.via, [...g.on].sort((a, b) => (a.local < b.local ? -1 : 1)), weights, g.pick?.prefer ?? null]);
     let group = out.get(key);

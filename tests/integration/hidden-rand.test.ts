@@ -126,6 +126,34 @@ describe('hidden columns and keyed draws', () => {
   });
 });
 
+describe('a hidden key of a keyed lookup', () => {
+  it('generates, and validate skips what the file cannot show', async () => {
+    const doc = {
+      version: '1.0', metadata: { name: 'hidden keys' }, timeframe: { start: '2024-01-01T00:00:00Z', end: '2024-01-31T00:00:00Z', freq: 'D' }, seed: 1,
+      nodes: [
+        { id: 'merchants', kind: 'entity', pk: 'merchant_id', rows: 40, columns: [
+          { name: 'merchant_id', type: 'int', generator: { sequence: {} } },
+          { name: 'category', type: 'string', hidden: true, generator: { choice: { choices: ['food', 'fuel'] } } },
+        ] },
+        { id: 'payments', kind: 'entity', pk: 'payment_id', rows: 500, columns: [
+          { name: 'payment_id', type: 'int', generator: { sequence: {} } },
+          { name: 'category', type: 'string', hidden: true, generator: { choice: { choices: ['food', 'fuel'] } } },
+          { name: 'merchant_id', type: 'int', generator: { lookup: { from: 'merchants.merchant_id', on: { category: 'category' } } } },
+          { name: 'is_food', type: 'bool', generator: { expression: { code: 'category == "food"' } } },
+        ] },
+      ],
+    };
+    const { db } = await generate(doc);
+    try {
+      expect(await db.value(`SELECT count(*) FROM payments WHERE merchant_id IS NULL`)).toBe(0);
+      const report = await validate(doc, db.file);
+      expect(report.checks.filter((c) => c.status === 'fail').map((c) => `${c.check} ${c.message}`)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('diagnostics', () => {
   const codes = (doc: unknown) => compile(doc, {}).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.path}`);
   const base = () => structuredClone(SPEC);
