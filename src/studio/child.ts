@@ -4,7 +4,8 @@
  * The library is imported from the URL given as the first argument (src/index.ts from the sources, dist/index.js
  * built), so this file holds no copy of it. Messages: see protocol.ts.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Lib from '../index.ts';
 import type { ChildMessage, GenerateJob, GenerateResult, JobRequest, ParquetJob, ParquetResult, PreviewJob, PreviewResult, TablePreview } from './protocol.ts';
@@ -116,6 +117,31 @@ process.on('message', (req: JobRequest) => {
     }
   })();
 });
+/**
+ * Warm up before taking jobs: the first run of a process loads faker-js's locales, DuckDB and the compiled schema
+ * (~1 s of CPU); a spare process does it while it waits, so the user's first preview does not.
+ */
+async function warmUp(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'datagen-studio-warm-'));
+  try {
+    const doc = {
+      version: '1.0', metadata: { name: 'warm-up' }, timeframe: { start: '2025-01-01T00:00:00Z', end: '2025-01-31T23:59:59Z', freq: 'H' },
+      nodes: [{ id: 't', kind: 'entity', pk: 'id', rows: 10, columns: [
+        { name: 'id', type: 'int', generator: { sequence: { start: 1 } } },
+        { name: 'country', type: 'string', generator: { choice: { choices: ['US', 'DE', 'FR'] } } },
+        { name: 'name', type: 'string', generator: { faker: { method: 'name', locale_from: 'country' } } },
+        { name: 'at', type: 'datetime', generator: { datetime_series: { within: 'timeframe', freq: 'H' } } },
+      ] }],
+    } as unknown as Lib.Spec;
+    await preview({ type: 'preview', id: 0, doc, author: {}, dir });
+  } catch {
+    // only a warm-up: the real job reports its own problems
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await warmUp();
 send({ type: 'ready' });
 // The server went away (closed, killed): nothing to report to any more.
 process.on('disconnect', () => process.exit(0));
