@@ -526,3 +526,44 @@ describe('studio previews and the command', () => {
     expect(err.join('')).toMatch(/error: DG_FILE: missing\.json: no such spec file/);
   });
 });
+
+describe('studio in a folder without a spec', () => {
+  it('starts from a small spec that previews; Save asks for a name, then asks before overwriting a file changed on disk', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const s = await startStudio({ cwd: empty, port: 0 });
+    const { browser } = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void (d.type() === 'prompt' ? d.accept('first.json') : d.accept());
+      });
+      await page.goto(s.url);
+      await page.waitForSelector('.panel.preview[data-state="done"] .table-preview[data-table="events"] .chart[data-rendered]', { timeout: 0 });
+      expect(await page.textContent('.table-preview[data-table="users"] h3 small')).toContain('1,000 rows');
+      await page.click('button.save');
+      await page.waitForFunction(() => document.querySelector('header .notice')?.textContent === 'saved first.json', null, { timeout: 0 });
+      const text = readFileSync(join(empty, 'first.json'), 'utf8');
+      expect(JSON.parse(text).metadata.name).toBe('My dataset');
+      expect(await page.$$eval('select.files option', (o) => o.map((x) => x.textContent))).toContain('first.json');
+      // Another program changes the file; an edit and Save ask first (accepted: overwritten).
+      writeFileSync(join(empty, 'first.json'), '{"changed": "elsewhere"}\n');
+      await page.click('.cm-content');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(text.replace('"My dataset"', '"Renamed"'));
+      await page.click('button.save');
+      await page.waitForFunction(() => document.querySelector('header button.save')?.textContent === 'Save', null, { timeout: 0 });
+      expect(dialogs).toEqual(['prompt: Save as (a .json file in the spec\'s folder):', 'confirm: first.json changed on disk since you opened it. Overwrite it?']);
+      expect(JSON.parse(readFileSync(join(empty, 'first.json'), 'utf8')).metadata.name).toBe('Renamed');
+      expect(readdirSync(empty)).toEqual(['first.json']);
+      expect(errors.filter((e) => !/409/.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+      await s.close();
+    }
+  });
+});

@@ -57,6 +57,28 @@ function TablePreviewView(props: { t: TablePreview }): VNode<any> {
 
 interface Author { preset: string; params: Record<string, unknown> }
 
+/** The spec a folder without one starts from: users and their events (docs/language.md). */
+const STARTER = `{
+  "$schema": "https://datagen.dev/schemas/datagen.schema.json",
+  "version": "1.0",
+  "metadata": { "name": "My dataset" },
+  "timeframe": { "start": "2025-01-01T00:00:00Z", "end": "2025-03-31T23:59:59Z", "freq": "H" },
+  "nodes": [
+    { "id": "users", "kind": "entity", "pk": "user_id", "rows": 1000, "columns": [
+      { "name": "user_id", "type": "int", "generator": { "sequence": { "start": 1 } } },
+      { "name": "country", "type": "string", "generator": { "choice": { "choices": ["US", "UK", "DE"], "weights": [3, 2, 1] } } }
+    ]},
+    { "id": "events", "kind": "fact", "pk": "event_id", "parents": ["users"],
+      "fanout": { "distribution": "poisson", "lambda": 5 },
+      "columns": [
+        { "name": "event_id", "type": "int", "generator": { "sequence": {} } },
+        { "name": "user_id", "type": "int", "generator": { "lookup": { "from": "users.user_id" } } },
+        { "name": "occurred_at", "type": "datetime", "generator": { "datetime_series": { "within": "timeframe", "freq": "H" } } }
+      ]}
+  ]
+}
+`;
+
 /**
  * The spec's parameters and presets (docs/authoring.md): a preset picker and one field per parameter; a changed
  * value is sent as an override (`--set params.<name>=…`) and re-previews. The spec text is not changed.
@@ -202,6 +224,11 @@ function App(): VNode<any> {
       const wanted = new URLSearchParams(location.search).get('file') ?? s.spec;
       view.current = createEditor(editorEl.current!, '', schema, { check, changed: setTextState });
       if (wanted) await open(wanted);
+      else {
+        // No spec: a small one to start from (Save asks for its name).
+        setText(view.current, STARTER);
+        setTextState(STARTER);
+      }
     })().catch((e) => setError(errorText(e)));
   }, []);
 
