@@ -51,7 +51,7 @@ export function planLifecycle(ctx: PlanContext, node: Json, nodePath: string, dr
   if (!periodMs) return void error(ctx, 'DG_BAD_PARAM', `${path}/period_unit`, `unknown period_unit ${JSON.stringify(unit)}`, didYouMean(String(unit), Object.keys(AGE_UNIT_MS)));
   const emit: LifecyclePlan['emit'] = lm.emit ?? 'stages';
   const pdraft = drafts.get(parent)!;
-  const lifecycle: LifecyclePlan = { emit, stages, periodMs, startFrom: parentStart(ctx, parent, pdraft), startMs: ctx.timeframe.startMs, endMs: ctx.timeframe.endMs, ...endFromOf(ctx, parent) };
+  const lifecycle: LifecyclePlan = { emit, stages, periodMs, startFrom: parentStart(ctx, parent, pdraft), startMs: ctx.timeframe.startMs, endMs: ctx.timeframe.endMs, ...endFromOf(ctx, parent, draft) };
   const model = sha256(canonicalJson({ stages: raw, period_unit: unit })).slice(0, 16);
   const stream = streamKey(ctx.seed, parent, '__lifecycle', model);
   const what = (f: string) => `the lifecycle's ${f}`;

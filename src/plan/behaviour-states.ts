@@ -53,7 +53,7 @@ export function planStateMachine(ctx: PlanContext, node: Json, nodePath: string,
   if (churn && !terminal.some(Boolean)) warning(ctx, 'DG_IGNORED_OPTION', `${path}/segment_variation`, 'churn multipliers scale the hazard of moving to a terminal state, and no state is terminal', 'mark the churned state {"terminal": true}');
   const emit: StateMachinePlan['emit'] = sm.emit ?? 'episodes';
   const machine: StateMachinePlan = {
-    emit, states, initial, leave, next, terminal, periodUnit, startFrom: parentStart(ctx, parent, pdraft), ...endFromOf(ctx, parent),
+    emit, states, initial, leave, next, terminal, periodUnit, startFrom: parentStart(ctx, parent, pdraft), ...endFromOf(ctx, parent, draft),
     startMs: ctx.timeframe.startMs, endMs: ctx.timeframe.endMs, churn,
   };
   // Two facts with the same model over the same parent (episodes and periods) tell the same story.
