@@ -19,7 +19,7 @@ export type Outliers = Extract<ModifierProgram, { kind: 'outliers' }>;
 export type Anomaly = Extract<ModifierProgram, { kind: 'anomaly' }>;
 
 export const DAY_MS = 86_400_000;
-export const ANOMALY_KINDS = ['anomaly_spike', 'anomaly_drop', 'anomaly_level_shift'];
+const ANOMALY_KINDS = ['anomaly_spike', 'anomaly_drop', 'anomaly_level_shift'];
 
 interface Base {
   /** For messages: the scenario id, or `outliers on table.column`. */
@@ -35,7 +35,7 @@ export interface ScenarioDecision extends Base { what: 'scenario'; c: ColumnPlan
 /** A scenario that adds rows (cap_violation, data_quality duplicate). */
 export interface RowsDecision extends Base { what: 'rows'; r: RowScenarioProgram }
 /** The `outliers` modifiers of one mode on one column. */
-export interface OutliersDecision extends Base { what: 'outliers'; c: ColumnPlan; o: Outliers[]; index: number; kind: string; ambiguous: boolean }
+interface OutliersDecision extends Base { what: 'outliers'; c: ColumnPlan; o: Outliers[]; index: number; kind: string; ambiguous: boolean }
 /** The `anomaly` modifiers of one column. */
 export interface AnomalyDecision extends Base { what: 'anomaly'; c: ColumnPlan; a: Anomaly[]; index: number; ambiguous: boolean }
 
@@ -104,7 +104,7 @@ export function decisions(ctx: ValidateContext): Decision[] {
 }
 
 /** Columns `name` reads, directly or through other columns of the row. */
-export function upstreamColumns(t: TablePlan, name: string): string[] {
+function upstreamColumns(t: TablePlan, name: string): string[] {
   const seen = new Set<string>();
   const visit = (n: string) => {
     const c = t.columns.find((x) => x.name === n);

@@ -134,7 +134,7 @@ async function computeCellStats(ctx: ValidateContext, d: CellDecision): Promise<
 // ---------------------------------------------------------------------------------------------
 // Scenarios that add rows
 
-export interface RowsModel {
+interface RowsModel {
   /** SQL over row x: inside the window. */
   inWindow: string;
   /** The group entity (key column, primary parent key or the whole table), undefined when not computable. */
