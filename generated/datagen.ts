@@ -471,11 +471,11 @@ export interface Node {
             };
       };
   /**
-   * Extension, on state machines and plain facts: the process starts for a parent only when that parent reached a stage of a funnel (stage_config), a state of a state machine (state_transition_model) or a stage of a lifecycle (lifecycle_model) over the same parent — at the first time it did — and not at all for parents that never did. See docs/behaviours/lifetimes.md.
+   * Extension, on state machines and plain facts: the process starts for a parent only when that parent reached a stage of a funnel (stage_config), a state of a state machine (state_transition_model), a stage of a lifecycle (lifecycle_model) or its adoption (adoption_model) over the same parent — at the first time it did — and not at all for parents that never did. See docs/behaviours/lifetimes.md.
    */
   starts_after?: {
     /**
-     * The funnel, state-machine or lifecycle fact over the same primary parent.
+     * The funnel, state-machine, lifecycle or adoption fact over the same primary parent.
      */
     table: string;
     /**
@@ -483,7 +483,7 @@ export interface Node {
      */
     stage?: string;
     /**
-     * Synonym of stage (for a state machine); one of stage and state is required.
+     * Synonym of stage (for a state machine); one of stage and state is required, except for an adoption table (its trigger is the adoption).
      */
     state?: string;
   };

@@ -10,7 +10,7 @@
 import type { AdoptionPlan } from '../ir/types.ts';
 import { mix, uniform } from './rng.ts';
 import type { Store } from './store.ts';
-import { segmentMultipliers } from './vintage.ts';
+import { segmentMultipliers } from './segments.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

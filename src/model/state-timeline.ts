@@ -6,6 +6,7 @@
  */
 import type { EndState, GatePlan, Plan } from '../ir/types.ts';
 import { GateModel } from './gate.ts';
+import { AdoptionModel } from './adoption.ts';
 import { LifecycleModel } from './lifecycle.ts';
 import { PeriodClock, StateMachineModel } from './states.ts';
 import type { Store } from './store.ts';
@@ -86,7 +87,8 @@ export function stateEndOf(plan: Plan, store: Store, end: EndState | undefined):
 
 /**
  * `starts_after`: when parent p reached the trigger (NaN: never) — a stage of a funnel over it (the funnel's
- * simulation replayed), or the first entry into a state of a state machine or a stage of a lifecycle over it.
+ * simulation replayed), the first entry into a state of a state machine or a stage of a lifecycle over it, or its
+ * adoption in an adoption table over it (the diffusion replayed).
  */
 export function gateTimeOf(plan: Plan, store: Store, gate: GatePlan | undefined): ((p: number) => number) | undefined {
   if (!gate) return undefined;
@@ -94,6 +96,11 @@ export function gateTimeOf(plan: Plan, store: Store, gate: GatePlan | undefined)
   if (t?.rows.kind === 'stages') {
     const g = new GateModel(plan, gate, store);
     return (p) => g.timeOf(p);
+  }
+  if (t?.rows.kind === 'adoption') {
+    const a = t.rows.adoption;
+    const m = new AdoptionModel(a, t.rows.parent, t.rows.stream, store, plan.scale, stateEndOf(plan, store, a.endState));
+    return (p) => m.simulate(p).at;
   }
   return stateEndOf(plan, store, { table: gate.table, states: [gate.stage] });
 }

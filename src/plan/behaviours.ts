@@ -78,18 +78,21 @@ function planGate(ctx: PlanContext, node: Json, path: string, draft: TableDraft,
   const rows = draft.rows;
   if (rows.kind !== 'states' && rows.kind !== 'fanout') return void error(ctx, 'DG_NOT_SUPPORTED', path, `starts_after applies to state machines and plain facts with a fanout; "${node.id}" is neither`, 'put starts_after on a state_transition_model fact or a fact with a fanout');
   const parent = rows.parent;
-  // Triggers: a funnel's stage, a state machine's state or a lifecycle's stage, over the same parent.
+  // Triggers: a funnel's stage, a state machine's state, a lifecycle's stage or an adoption, over the same parent.
   const namesOf = (t: TableDraft): string[] | null => t.rows.kind === 'stages' ? t.rows.funnel.stages.map((x) => x.name)
-    : t.rows.kind === 'states' ? t.rows.machine.states : t.rows.kind === 'lifecycle' ? t.rows.lifecycle.stages.map((x) => x.name) : null;
+    : t.rows.kind === 'states' ? t.rows.machine.states : t.rows.kind === 'lifecycle' ? t.rows.lifecycle.stages.map((x) => x.name)
+    : t.rows.kind === 'adoption' ? ['adoption'] : null;
   const triggers = [...drafts.values()].filter((t) => t.id !== draft.id && namesOf(t) && t.rows.kind !== 'fixed' && t.rows.parent === parent).map((t) => t.id);
   const ft = typeof g?.table === 'string' ? drafts.get(g.table) : undefined;
   const names = ft && ft.id !== draft.id ? namesOf(ft) : null;
   if (!ft || !names || ft.rows.kind === 'fixed') {
-    return void error(ctx, ft ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `starts_after.table ${JSON.stringify(g?.table)} is not a funnel (stage_config), state machine (state_transition_model) or lifecycle (lifecycle_model) table${triggers.length ? ` over "${parent}"` : ''}`, triggers.length ? didYouMean(String(g?.table), triggers) : `add a fact with a stage_config, state_transition_model or lifecycle_model whose primary parent is "${parent}"`);
+    return void error(ctx, ft ? 'DG_BAD_PARAM' : 'DG_UNKNOWN_TABLE', `${path}/table`, `starts_after.table ${JSON.stringify(g?.table)} is not a funnel (stage_config), state machine (state_transition_model), lifecycle (lifecycle_model) or adoption (adoption_model) table${triggers.length ? ` over "${parent}"` : ''}`, triggers.length ? didYouMean(String(g?.table), triggers) : `add a fact with a stage_config, state_transition_model or lifecycle_model whose primary parent is "${parent}"`);
   }
   if (ft.rows.parent !== parent) return void error(ctx, 'DG_BAD_PARAM', `${path}/table`, `the trigger "${ft.id}" is over "${ft.rows.parent}", but "${node.id}" is over "${parent}": the trigger must be its parent's`, `use a funnel, state machine or lifecycle whose primary parent is "${parent}"`);
   // `stage` names the funnel stage, state or lifecycle stage (`state` is accepted as its synonym).
   const key = g.stage === undefined && g.state !== undefined ? 'state' : 'stage';
+  // An adoption table has one trigger, its adoption: the stage may be left out.
+  if (g[key] === undefined && ft.rows.kind === 'adoption') g[key] = 'adoption';
   if (g[key] === undefined) return void error(ctx, 'DG_MISSING_PARAM', path, `starts_after needs the ${names === null ? 'stage' : ft.rows.kind === 'states' ? 'state' : 'stage'} that starts the process`, `e.g. {"table": "${ft.id}", "${ft.rows.kind === 'states' ? 'state' : 'stage'}": "${names[Math.min(1, names.length - 1)]}"}`);
   const stage = names.indexOf(g[key]);
   if (stage < 0) return void error(ctx, 'DG_UNKNOWN_STAGE', `${path}/${key}`, `${JSON.stringify(g[key])} is not a ${ft.rows.kind === 'states' ? 'state' : 'stage'} of "${ft.id}" (${names.join(', ')})`, didYouMean(String(g[key]), names));

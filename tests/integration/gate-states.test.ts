@@ -34,6 +34,11 @@ function doc(): any {
       { id: 'sync_plan', kind: 'fact', pk: 'episode_id', parents: ['member'], starts_after: { table: 'device', stage: 'paired' }, state_transition_model: {
           initial_state: 'on', period_unit: 'month', emit: 'episodes', states: { on: { transition_prob_per_period: 0.1, next_states: { off: 1 } }, off: { terminal: true } } },
         columns: [{ name: 'episode_id', type: 'int', generator: { sequence: {} } }, { name: 'member_id', type: 'int', generator: { lookup: { from: 'member.member_id' } } }] },
+      { id: 'app', kind: 'fact', parents: ['member'], adoption_model: { launch_at: '2024-03-01T00:00:00Z', innovation_diffusion: { early: { pct: 0.3, time_to_adopt_days: 20 }, late: { pct: 0.4, time_to_adopt_days: 90 } } },
+        columns: [{ name: 'app_event_id', type: 'int', generator: { sequence: {} } }, { name: 'member_id', type: 'int', generator: { lookup: { from: 'member.member_id' } } }, { name: 'event_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe' } } }] },
+      { id: 'in_app_order', kind: 'fact', pk: 'order_id', parents: ['member'], fanout: { distribution: 'poisson', lambda: 12 }, starts_after: { table: 'app' },
+        columns: [{ name: 'order_id', type: 'int', generator: { sequence: {} } }, { name: 'member_id', type: 'int', generator: { lookup: { from: 'member.member_id' } } },
+          { name: 'ordered_at', type: 'datetime', generator: { datetime_series: { within: 'timeframe', freq: 'H' } } }] },
     ],
   };
 }
@@ -69,6 +74,15 @@ describe('starts_after a state or a lifecycle stage', () => {
     expect(Number(await db.value(`WITH ${FIRST_PAIRED} SELECT count(*) FROM sync_plan s LEFT JOIN fp USING (member_id) WHERE s.episode_index = 0 AND (fp.t IS NULL OR s.valid_from <> fp.t)`))).toBe(0);
     const paired = Number(await db.value(`WITH ${FIRST_PAIRED} SELECT count(*) FROM fp WHERE t <= TIMESTAMP '2024-12-31 23:59:59'`));
     expect(Number(await db.value(`SELECT count(DISTINCT member_id) FROM sync_plan`))).toBe(paired);
+  });
+
+  it('orders in the app only from each member\'s adoption of it (starts_after an adoption table)', async () => {
+    const adopted = `ad AS (SELECT member_id, min(event_at) AS t FROM app WHERE event_type = 'adoption' GROUP BY 1)`;
+    expect(Number(await db.value(`WITH ${adopted} SELECT count(*) FROM in_app_order o LEFT JOIN ad USING (member_id) WHERE ad.t IS NULL OR o.ordered_at < ad.t`))).toBe(0);
+    const n = Number(await db.value(`WITH ${adopted} SELECT count(*) FROM ad`));
+    expect(n).toBeGreaterThan(1000);
+    expect(Number(await db.value(`SELECT count(DISTINCT member_id) FROM in_app_order`))).toBeGreaterThan(0.85 * n);
+    expect(compile(doc()).plan!.tables.find((t) => t.id === 'in_app_order')!.dependsOn).toContain('app');
   });
 
   it('validate: gate_order passes; a check-in moved before the first active episode fails it', async () => {

@@ -102,6 +102,14 @@ export function gateTimesSql(ctx: ValidateContext, parent: string, gate: GatePla
     const q = endByState(ctx, parent, { table: gate.table, states: [gate.stage] });
     return q && `SELECT e, te AS gt FROM (${q})`;
   }
+  // An adoption: the parent's adoption event in the file.
+  if (ft && ft.rows.kind === 'adoption') {
+    const fk = entityColumn(ctx, ft, parent);
+    const at = fieldColumn(ft, 'adoption', 'time');
+    const type = fieldColumn(ft, 'adoption', 'type');
+    if (!fk || !at || !type || !ctx.present.has(ft.id)) return null;
+    return `SELECT ${ident(fk)} AS e, min(${ident(at.name)}::TIMESTAMP) AS gt FROM ${ident(ft.id)} WHERE CAST(${ident(type.name)} AS VARCHAR) = 'adoption' GROUP BY 1`;
+  }
   const fk = ft && entityColumn(ctx, ft, parent);
   const name = ft && fieldColumn(ft, 'stage', 'name');
   const time = ft && fieldColumn(ft, 'stage', 'time');
