@@ -294,7 +294,7 @@ describe('golden diagnostics', () => {
 
     itPins('DG_TOO_MANY_ROWS', 'run --max-rows below the estimate', async () => {
       expectError(await run('run', 'spec.json', '-o', 'big.duckdb', '--max-rows', '5000'), 'DG_TOO_MANY_ROWS',
-        'the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated (table "event" estimates 8,000 of them)', 'lower --scale or the table\'s rows/fanout, or raise --max-rows 9000');
+        'at /nodes/1: the plan estimates 9,000 rows, more than --max-rows 5,000; nothing was generated (table "event" estimates 8,000 of them)', 'lower --scale or the table\'s rows/fanout, or raise --max-rows 9000');
       expect(existsSync(at('big.duckdb'))).toBe(false);
     });
 
