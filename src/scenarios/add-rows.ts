@@ -80,18 +80,27 @@ export function addedRows(plan: Plan, table: TablePlan, store: Store, memo: Map<
   return { n: picked.length, columns: table.columns.map((c) => cols.get(c.name)!), labels };
 }
 
+/** Memo keys of the rows each scenario adds (computed once per run: the run's added rows and its event share them). */
+const addedKeys = new WeakMap<RowScenarioProgram, object>();
+
 /** The rows one scenario adds to the whole table (decided on the table without scenarios; no values generated). */
 export function rowsAdded(p: RowScenarioProgram, ctx: ChunkContext): AddedRow[] {
-  return p.type === 'cap_violation' ? capRows(p, ctx) : duplicateRows(p, ctx);
+  let key = addedKeys.get(p);
+  if (!key) addedKeys.set(p, (key = {}));
+  return ctx.memo(key, () => (p.type === 'cap_violation' ? capRows(p, ctx) : duplicateRows(p, ctx)));
 }
 
-/** Rows of the table without scenarios per entity and period of `p` (its time reference, its selection's entity). */
-export function periodCounts(p: RowScenarioProgram, ctx: ChunkContext): Map<string, Map<number, number>> {
+/**
+ * Rows of the table without scenarios per entity and period of `p` (its time reference, its selection's entity),
+ * for the entities in `entities` and the times in [lo, hi).
+ */
+export function periodCounts(p: RowScenarioProgram, ctx: ChunkContext, entities: Set<string>, lo: number, hi: number): Map<string, Map<number, number>> {
   const { h, t, entity } = selected(p, ctx);
   const out = new Map<string, Map<number, number>>();
   for (let i = 0; i < h.total; i++) {
-    if (Number.isNaN(t[i])) continue;
+    if (!(t[i] >= lo && t[i] < hi)) continue;
     const e = String(entity(i));
+    if (!entities.has(e)) continue;
     let m = out.get(e);
     if (!m) out.set(e, (m = new Map()));
     const k = floorPeriod(t[i], p.period);

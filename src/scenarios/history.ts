@@ -6,7 +6,7 @@
  */
 import { type ChunkContext, tableKey } from '../engine/chunk.ts';
 import { ColumnData } from '../model/column-data.ts';
-import { chunkRanges, generateChunk, layoutKey, tableLayout, wholeRange } from '../engine/table.ts';
+import { chunkRanges, generateChunk, layoutKey, parentRows, type RowRange, tableLayout, wholeRange } from '../engine/table.ts';
 import type { ReusableColumns } from '../engine/runtime.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { isLabelled } from '../engine/labels.ts';
@@ -137,10 +137,12 @@ function scenarioInputs(table: TablePlan): string[] {
   for (const c of table.columns) {
     for (const m of c.modifiers) {
       if (m.kind !== 'scenario') continue;
-      // the event (and whole-table statistics): the target, what it is compared with, the selection's inputs, the entity
-      out.push(c.name, m.timeRef, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []), ...key(m.selection));
+      // every scenario's event (src/scenarios/events.ts), and random_k: the time and the entity of the rows; where: its inputs
+      out.push(m.timeRef, ...key(m.selection));
       if (m.selection.kind === 'where') out.push(...m.selection.columns);
       if (table.kind === 'entity' && table.pk) out.push(table.pk);
+      // whole-table statistics: the target and what it is compared with
+      if (m.type === 'rate_drop' || m.type === 'rate_spike' || m.type === 'mix_shift') out.push(c.name, ...(m.denominator ? [m.denominator] : []), ...(m.capColumn ? [m.capColumn] : []));
     }
   }
   for (const p of table.addRows ?? []) {
@@ -148,6 +150,78 @@ function scenarioInputs(table: TablePlan): string[] {
     if (p.selection.kind === 'where') out.push(...p.selection.columns);
   }
   return out;
+}
+
+/** Rows [start, start + n) of the table without scenarios: their columns and primary-parent ordinals. */
+export interface RowsPiece {
+  start: number;
+  n: number;
+  parentRow: Float64Array | null;
+  cols: Map<string, ColumnData>;
+}
+
+/**
+ * Scenario-free values of `names` on the rows of the table that hold `rows` (sorted ordinals): whole parents'
+ * rows (facts with a parent), or the rows themselves (parentless tables), as contiguous pieces. What an event
+ * measures (src/scenarios/events.ts) without evaluating the whole table.
+ */
+export function scenarioFreeRows(ctx: ChunkContext, names: string[], rows: ArrayLike<number>): RowsPiece[] {
+  const { stripped, need } = strip(ctx.table, names);
+  const layout = ctx.memo(layoutKey(ctx.table.id), () => tableLayout(ctx.plan, stripped, ctx.store));
+  const counts = layout.counts;
+  const ranges: RowRange[] = [];
+  if (!counts) {
+    for (let k = 0; k < rows.length; ) {
+      let j = k;
+      while (j + 1 < rows.length && rows[j + 1] === rows[j] + 1) j++;
+      ranges.push({ rowStart: rows[k], rowEnd: rows[j] + 1, parentStart: 0, parentEnd: 0 });
+      k = j + 1;
+    }
+  } else {
+    // parent p's rows are [first, first + counts[p]); adjacent parents make one range
+    let p = 0;
+    let first = 0;
+    let cur: RowRange | null = null;
+    for (let k = 0; k < rows.length; k++) {
+      while (first + counts[p] <= rows[k]) first += counts[p++];
+      if (cur && cur.parentEnd === p + 1) continue;
+      if (cur && cur.parentEnd === p) {
+        cur.parentEnd = p + 1;
+        cur.rowEnd = first + counts[p];
+        continue;
+      }
+      ranges.push((cur = { rowStart: first, rowEnd: first + counts[p], parentStart: p, parentEnd: p + 1 }));
+    }
+  }
+  const memo = new Map<object, unknown>();
+  const out: RowsPiece[] = [];
+  for (const range of ranges) {
+    for (const r of chunkRanges(layout, range, CHUNK)) {
+      const cols = generateChunk(ctx.plan, stripped, ctx.store, memo, layout, r, []);
+      const kept = new Map([...cols].filter(([n]) => need.has(n)));
+      out.push({ start: r.rowStart, n: r.rowEnd - r.rowStart, parentRow: counts ? parentRows(counts, r) : null, cols: kept });
+    }
+  }
+  return out;
+}
+
+/** The table without scenarios, evaluating only `names` and what they read. */
+function strip(table: TablePlan, names: string[]): { stripped: TablePlan; need: Set<string> } {
+  const need = new Set<string>();
+  const visit = (n: string) => {
+    if (need.has(n)) return;
+    need.add(n);
+    const c = table.columns.find((x) => x.name === n);
+    if (c) for (const d of columnDeps({ ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') }, null).columns) visit(d);
+  };
+  names.forEach(visit);
+  const { addRows: _added, ...rest } = table;
+  const stripped: TablePlan = {
+    ...rest,
+    columns: table.columns.map((c) => ({ ...c, modifiers: c.modifiers.filter((m) => m.kind !== 'scenario') })),
+    evalOrder: table.evalOrder.filter((n) => need.has(n)),
+  };
+  return { stripped, need };
 }
 
 function evaluate(ctx: ChunkContext, names: string[]): History {

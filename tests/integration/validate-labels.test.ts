@@ -128,6 +128,8 @@ function expectClean(checks: CheckResult[], decisions: number): void {
   expect(notPassing(checks)).toBe('');
   expect(pick(checks, 'labels_present').length).toBe(decisions + 1);
   for (const c of checks) expect(c.category).toBe('behavioural');
+  // _label_events agrees with the plan and the labels whenever the spec has scenarios
+  expect(pick(checks, 'label_events').every((c) => c.status === 'pass')).toBe(true);
 }
 
 async function stripped(doc: unknown, seed?: number): Promise<string> {
@@ -158,8 +160,8 @@ function expectFailure(checks: CheckResult[], check: string, table: string, colu
 
 describe('every example with anomalies passes the label checks (default scale, several seeds)', () => {
   const cases: [string, unknown, number][] = [
-    ['usage_costs.json', example('usage_costs.json'), 4],
-    ['funnel_metrics.json', example('funnel_metrics.json'), 7],
+    ['usage_costs.json', example('usage_costs.json'), 4 + 6], // hand-written scenarios + campaign events
+    ['funnel_metrics.json', example('funnel_metrics.json'), 7 + 6],
     ['shop_promotions.json', example('shop_promotions.json'), 1],
     ['compat test_patterns.json', readJson(new URL('test_patterns.json', COMPAT_DIR)), 2],
   ];
@@ -173,6 +175,25 @@ describe('every example with anomalies passes the label checks (default scale, s
       const checks = await labelChecks(doc, file);
       expectClean(checks, decisions);
       expect(pick(checks, 'labels_match_data').length).toBe(decisions);
+    }
+  });
+});
+
+describe('label_events', () => {
+  it('passes on a file as written; a changed event count, a dropped event or a label moved to another event fail it', async () => {
+    const doc = example('funnel_metrics.json');
+    const file = await generateFile(doc, {});
+    const ok = pick(await labelChecks(doc, file), 'label_events');
+    expect(ok.map((c) => c.status)).toEqual(['pass']);
+    for (const [sql, re] of [
+      [`UPDATE _label_events SET cells = cells + 1 WHERE event_id = 'orders_spike'`, /event "orders_spike": 25 cells but 24 target labels/],
+      [`DELETE FROM _label_events WHERE event_id = 'auto_02'`, /scenario "auto_02" has no event/],
+      [`UPDATE _labels SET event_id = 'auto_03' WHERE event_id = 'payment_outage'`, /labels whose event is missing or does not affect their column/],
+      [`UPDATE _label_events SET measured_difficulty = 'hard' WHERE event_id = 'menu_rate_spike'`, /measured difficulty hard is not the band/],
+    ] as const) {
+      const bad = pick(await labelChecks(doc, await corruptCopy(file, [sql])), 'label_events');
+      expect(bad.map((c) => c.status), sql).toEqual(['fail']);
+      expect(bad[0].message, sql).toMatch(re);
     }
   });
 });

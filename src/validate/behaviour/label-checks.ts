@@ -15,6 +15,9 @@
  * - `labels_windows` (hard): no label outside its decision's window, and no unlabelled row inside it that the
  *   decision is certain to have changed.
  *
+ * - `label_events` (hard): `_label_events` has one event per scenario, agreeing with the plan and with `_labels`
+ *   (label-checks-events.ts).
+ *
  * The checks live in label-checks-present.ts, -match.ts, -rows.ts and -windows.ts; what each decision may touch in
  * label-checks-scope.ts, shared helpers in label-checks-common.ts and the decisions themselves in label-checks-model.ts.
  */
@@ -23,10 +26,12 @@ import { labelsMatchData } from './label-checks-match.ts';
 import { labelsPresent } from './label-checks-present.ts';
 import { labelsRows } from './label-checks-rows.ts';
 import { labelsWindows } from './label-checks-windows.ts';
+import { labelEvents } from './label-checks-events.ts';
 
 export const LABEL_CHECKS: { name: string; run: CheckModule }[] = [
   { name: 'labels_present', run: labelsPresent },
   { name: 'labels_match_data', run: labelsMatchData },
   { name: 'labels_rows', run: labelsRows },
   { name: 'labels_windows', run: labelsWindows },
+  { name: 'label_events', run: labelEvents },
 ];
