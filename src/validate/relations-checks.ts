@@ -172,7 +172,8 @@ const edgeChecks: CheckModule = async (ctx) => {
         message: `share of ${t.id} edges whose reverse exists ${round(recip)}, reciprocity ${r} declared`,
       }));
     }
-    if (e.homophily) {
+    // A hidden homophily column (a helper such as argmax(taste), not in the file) cannot be compared: no check.
+    if (e.homophily && e.homophily.columns.every((c) => node.columns.some((x) => x.name === c))) {
       const equal = e.homophily.columns.map((c) => `a.${ident(c)} = b.${ident(c)}`).join(' AND ');
       const K = ident(node.pk);
       const N = ident(node.id);
