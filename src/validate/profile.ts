@@ -18,6 +18,8 @@ interface Binned { p: ColumnProfile; k: Kind; i: number; lo: number; hi: number;
 
 function kindOf(type: string): Kind {
   const t = type.toUpperCase();
+  // A list, struct or map of numbers (DOUBLE[]) has no min/avg: its values are profiled as text (top values).
+  if (/\[\d*\]$|^(STRUCT|MAP|UNION)\b/.test(t)) return 'other';
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'numeric';
   if (/^(DATE|TIMESTAMP)/.test(t)) return 'datetime';
   return 'other';
