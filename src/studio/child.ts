@@ -4,8 +4,7 @@
  * The library is imported from the URL given as the first argument (src/index.ts from the sources, dist/index.js
  * built), so this file holds no copy of it. Messages: see protocol.ts.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Lib from '../index.ts';
 import type { ChildMessage, GenerateJob, GenerateResult, JobRequest, ParquetJob, ParquetResult, PreviewJob, PreviewResult, TablePreview } from './protocol.ts';
@@ -122,7 +121,9 @@ process.on('message', (req: JobRequest) => {
  * (~1 s of CPU); a spare process does it while it waits, so the user's first preview does not.
  */
 async function warmUp(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'datagen-studio-warm-'));
+  // The folder is the server's (the second argument): it removes it when this process ends, killed or not.
+  const dir = process.argv[3];
+  if (!dir) return;
   try {
     const doc = {
       version: '1.0', metadata: { name: 'warm-up' }, timeframe: { start: '2025-01-01T00:00:00Z', end: '2025-01-31T23:59:59Z', freq: 'H' },
@@ -136,8 +137,6 @@ async function warmUp(): Promise<void> {
     await preview({ type: 'preview', id: 0, doc, author: {}, dir });
   } catch {
     // only a warm-up: the real job reports its own problems
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

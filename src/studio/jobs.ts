@@ -41,12 +41,16 @@ class JobProcess {
   readonly ready: Promise<void>;
   private pending = new Map<number, Pending>();
   dead = false;
+  /** The folder of its warm-up run (child.ts), removed when it ends. */
+  private readonly warmDir: string;
   /** Killed by the studio (a newer preview, closing): its jobs are cancelled, not failed. */
   private killed = false;
 
   constructor() {
     const e = entry();
-    this.proc = fork(e.file, [e.lib], { cwd: packageRoot(), execArgv: e.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const warmDir = mkdtempSync(join(tmpdir(), 'datagen-studio-warm-'));
+    this.warmDir = warmDir;
+    this.proc = fork(e.file, [e.lib, warmDir], { cwd: packageRoot(), execArgv: e.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
     let stderr = '';
     this.proc.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
     this.ready = new Promise((resolve, reject) => {
@@ -61,6 +65,7 @@ class JobProcess {
       });
       this.proc.on('exit', (code, signal) => {
         this.dead = true;
+        rmSync(warmDir, { recursive: true, force: true });
         const err = this.killed ? new JobCancelled() : new JobFailed({ code: 'DG_STUDIO_JOB_FAILED', message: `the job process ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`, hint: 'try again; see the terminal that runs the studio' });
         reject(err);
         for (const p of this.pending.values()) p.reject(err);
@@ -81,6 +86,8 @@ class JobProcess {
   kill(): void {
     this.killed = true;
     if (!this.dead) this.proc.kill('SIGKILL');
+    // At once, not on 'exit': an interrupted studio ends right after killing its processes.
+    rmSync(this.warmDir, { recursive: true, force: true });
   }
 }
 
@@ -130,6 +137,7 @@ export class Jobs {
   cancelPreview(): void {
     if (this.previewing) {
       this.previewing.proc.kill();
+      rmSync(this.previewing.dir, { recursive: true, force: true });
       this.previewing = null;
     }
   }

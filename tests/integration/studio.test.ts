@@ -8,7 +8,7 @@
  * the report; downloads work; SQL returns rows and refuses writes; no console errors; no request leaves the studio.
  * The screenshot goes to the test's temporary folder, and to docs/images/studio.png with UPDATE_SCREENSHOT=1.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await studio?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; json(): any }
@@ -500,7 +501,9 @@ describe('studio previews and the command', () => {
   it('`datagen studio` prints its URL, serves the page, and Ctrl-C stops it; a bad --port is a usage error', async () => {
     const { spawn } = await import('node:child_process');
     const bin = new URL('../../src/cli/bin.js', import.meta.url).pathname;
-    const p = spawn(process.execPath, [bin, 'studio', 'quickstart.json', '--port', '0'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own temporary folder: after Ctrl-C nothing of the studio's is left there (work folder, warm-up folders).
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const p = spawn(process.execPath, [bin, 'studio', 'quickstart.json', '--port', '0'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       p.stdout.on('data', (d) => {
@@ -513,10 +516,12 @@ describe('studio previews and the command', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/assets/studio.js');
+    expect(readdirSync(tmp).filter((f) => f.startsWith('datagen-studio-')).length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((r) => p.on('exit', (code, signal) => r(code ?? (signal === 'SIGINT' ? 130 : -1))));
     p.kill('SIGINT');
     expect(await exited).toBe(130);
     await expect(fetch(url)).rejects.toThrow();
+    expect(readdirSync(tmp).filter((f) => f.startsWith('datagen-studio-'))).toEqual([]);
 
     const err: string[] = [];
     const io = { stdout: { write: () => true }, stderr: { write: (x: string) => err.push(x) }, cwd: folder, isTTY: false };
