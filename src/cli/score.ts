@@ -48,7 +48,9 @@ export async function scoreCommand(dbFile: string, detectionsFile: string, o: Sc
   try {
     events = await readEvents(db);
   } catch (e) {
-    throw new UserError((e as Error).message, 'DG_DB_MISSING', 'score a file written by datagen run (it writes _label_events)');
+    // a file that is no DuckDB database, or a damaged one, keeps its own code (src/sinks/read.ts)
+    if ((e as { code?: unknown }).code !== undefined) throw e;
+    throw new UserError((e as Error).message, 'DG_DB_MISSING', 'datagen run writes _label_events: run the spec again into a new file');
   }
   const report = scoreDetections(events, detections, { toleranceMs, periodMs });
   io.stdout.write(formatScore(report, o.level));

@@ -75,7 +75,7 @@ export const EVENT_COLUMNS: (keyof LabelEvent)[] = ['event_id', 'scenario', 'cam
 export async function readEvents(file: string): Promise<LabelEvent[]> {
   const { queryFile } = await import('./read.ts');
   const tables = await queryFile(file, `SELECT count(*) FROM information_schema.tables WHERE table_name = '_label_events'`);
-  if (Number(tables.rows[0][0]) === 0) throw new Error(`"${file}" has no _label_events table (written by datagen run since anomaly events exist; run it again)`);
+  if (Number(tables.rows[0][0]) === 0) throw new Error(`"${file}" has no _label_events table (files generated before anomaly events existed have none: generate it again)`);
   const r = await queryFile(file, `SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM _label_events ORDER BY "table", "start", event_id`);
   return r.rows.map((row) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, jsValue(row[i])])) as unknown as LabelEvent);
 }

@@ -86,6 +86,12 @@ describe('datagen score', () => {
     expect(r.stderr).toMatch(/^error: DG_BAD_DETECTIONS: bad\.csv line 2: timestamp "soon" is not an ISO-8601 instant/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await cli('score', 'nope.duckdb', 'bad.csv')).stderr).toMatch(/DG_DB_MISSING/);
+    writeFileSync(join(pair.cwd, 'notes.duckdb'), 'not a database\n');
+    expect((await cli('score', 'notes.duckdb', 'empty.csv')).stderr).toMatch(/^error: DG_DB_NOT_DUCKDB: /);
+    // a DuckDB file without events (generated --without-scenarios has an empty _label_events: nothing to score)
+    const none = await cli('score', 'without.duckdb', 'empty.csv');
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/all events\s+0\/0/);
     expect((await cli('score', 'with.duckdb', 'missing.csv')).stderr).toMatch(/DG_BAD_DETECTIONS: detections file "missing.csv" cannot be read/);
     expect((await cli('score', 'with.duckdb', 'bad.csv', '--tolerance', 'soon')).stderr).toMatch(/DG_BAD_OPTION: --tolerance "soon"/);
     expect((await cli('score', 'with.duckdb', 'bad.csv', '--level', 'cell')).code).toBe(2);
