@@ -320,6 +320,16 @@ export interface DatagenSpec {
    */
   anomaly_campaigns?: AnomalyCampaign[];
   /**
+   * Extension: severity rules of the anomaly events (_label_events.severity) per family: three increasing thresholds of the relative change |observed − expected| / |expected| of the event's series — below the first low, then medium, high, and critical from the third. Default [0.1, 0.25, 0.5]; for rate_drop / rate_spike (a change of a ratio) [0.02, 0.05, 0.1] (docs/anomalies.md#detectability-severity-and-difficulty).
+   */
+  anomaly_severity?: {
+    /**
+     * @minItems 3
+     * @maxItems 3
+     */
+    [k: string]: number[] | undefined;
+  };
+  /**
    * Named values (numbers, strings, arrays, objects) that {"$param": "name"} references anywhere in the spec take whole (docs/authoring.md); presets and --set params.<name>=… change them.
    */
   params?: {
@@ -2148,4 +2158,8 @@ export interface Preset {
    * Replaces the anomaly campaigns (null removes them).
    */
   anomaly_campaigns?: unknown[] | null;
+  /**
+   * Merged into anomaly_severity (null removes it).
+   */
+  anomaly_severity?: {} | null;
 }

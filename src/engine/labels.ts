@@ -44,12 +44,17 @@ export function isLabelled(m: ModifierProgram): boolean {
  * Severity from the relative change r = |observed − expected| / |expected|: low r < 0.1, medium < 0.25,
  * high < 0.5, critical ≥ 0.5 (or expected 0); a value that became (or stopped being) null is high.
  */
-export function severityOf(expected: number | null, observed: number | null): Severity {
+export function severityOf(expected: number | null, observed: number | null, thresholds: readonly [number, number, number] = SEVERITY_THRESHOLDS): Severity {
   if (expected === null || observed === null) return 'high';
   if (expected === 0) return 'critical';
   const r = Math.abs(observed - expected) / Math.abs(expected);
-  return r < 0.1 ? 'low' : r < 0.25 ? 'medium' : r < 0.5 ? 'high' : 'critical';
+  return r < thresholds[0] ? 'low' : r < thresholds[1] ? 'medium' : r < thresholds[2] ? 'high' : 'critical';
 }
+
+/** The relative changes where severity becomes medium, high and critical (labels; events by default). */
+export const SEVERITY_THRESHOLDS: readonly [number, number, number] = [0.1, 0.25, 0.5];
+/** Events of the rate families: a ratio's relative change (a conversion rate 10 % lower is critical). */
+export const RATE_SEVERITY_THRESHOLDS: readonly [number, number, number] = [0.02, 0.05, 0.1];
 
 /** The label of a pending decision, or null when the value did not change after all (cast, nulls, zeros). */
 export function labelRow(plan: Plan, table: TablePlan, ctx: ChunkContext, l: PendingLabel, exp: string | number | null, obs: string | number | null): LabelRow | null {

@@ -537,6 +537,8 @@ export interface ScenarioCommon {
   description: string;
   /** The campaign that drew this scenario (anomaly_campaigns), absent for a hand-written one. */
   campaign?: string;
+  /** Thresholds of its event's severity (relative change: low < [0], medium < [1], high < [2], critical) from `anomaly_severity`; absent: the family's default. */
+  severity?: [number, number, number];
 }
 
 /**

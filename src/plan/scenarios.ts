@@ -34,6 +34,7 @@ const NUMERIC = ['int', 'float', 'decimal'];
  */
 export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, TableDraft>): CampaignPlan[] {
   const list: Json[] = Array.isArray(doc.scenarios) ? doc.scenarios : [];
+  severityRules(ctx); // checked here, where its diagnostics are kept
   const ids = new Set<string>();
   list.forEach((s, index) => {
     const path = pointer('scenarios', index);
@@ -48,9 +49,39 @@ export function planScenarios(ctx: PlanContext, doc: Json, drafts: Map<string, T
   return plans;
 }
 
+/** `anomaly_severity`: per family, three increasing thresholds of the relative change (checked once per compile). */
+const checkedRules = new WeakMap<object, Map<string, [number, number, number]>>();
+function severityRules(ctx: PlanContext): Map<string, [number, number, number]> {
+  const doc = ctx.doc;
+  const known = checkedRules.get(doc);
+  if (known) return known;
+  const out = new Map<string, [number, number, number]>();
+  checkedRules.set(doc, out);
+  const raw = doc.anomaly_severity;
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out; // the schema reports a wrong type
+  for (const [family, t] of Object.entries(raw)) {
+    const path = `/anomaly_severity/${family}`;
+    const type = (SCENARIO_TYPES as string[]).includes(family) || family === 'cap_violation' ? family : ALIASES[family] ?? (ROW_TYPES[family] ? 'cap_violation' : undefined);
+    if (!type) {
+      error(ctx, 'DG_UNKNOWN_SCENARIO_TYPE', path, `anomaly_severity names an unknown family "${family}"`, didYouMean(family, [...SCENARIO_TYPES, 'cap_violation']));
+      continue;
+    }
+    if (!Array.isArray(t) || t.length !== 3 || !t.every((x) => isNumber(x) && x > 0) || !(t[0] < t[1] && t[1] < t[2])) {
+      error(ctx, 'DG_OUT_OF_RANGE', path, `severity thresholds of "${family}" ${JSON.stringify(t)} are not three increasing positive numbers`, 'e.g. [0.1, 0.25, 0.5]: below 0.1 low, below 0.25 medium, below 0.5 high, else critical');
+      continue;
+    }
+    out.set(type, t as [number, number, number]);
+  }
+  return out;
+}
+
 function planScenario(ctx: PlanContext, s: Json, index: number, path: string, drafts: Map<string, TableDraft>, campaign?: string, sink?: PlanContext['diags']): void {
   const type = (SCENARIO_TYPES as string[]).includes(s.type) ? (s.type as ScenarioType) : ALIASES[s.type];
-  const tag = <T extends { campaign?: string }>(p: T): T => (campaign ? { ...p, campaign } : p);
+  const rules = severityRules(ctx);
+  const tag = <T extends { campaign?: string; severity?: [number, number, number]; type: string }>(p: T): T => {
+    const severity = rules.get(p.type);
+    return { ...p, ...(campaign ? { campaign } : {}), ...(severity ? { severity } : {}) };
+  };
   if (ROW_TYPES[s.type] || (type === 'data_quality' && s.params?.mode === 'duplicate')) {
     const p = planRowScenario(ctx, s, index, path, ROW_TYPES[s.type] ?? 'data_quality', drafts);
     if (p) (drafts.get(p.table)!.addRows ??= []).push(tag(p.program));

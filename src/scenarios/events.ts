@@ -16,7 +16,7 @@
  */
 import type { ChunkContext } from '../engine/chunk.ts';
 import { castColumn } from '../engine/cast.ts';
-import { severityOf, type Severity } from '../engine/labels.ts';
+import { RATE_SEVERITY_THRESHOLDS, SEVERITY_THRESHOLDS, severityOf, type Severity } from '../engine/labels.ts';
 import { columnDeps } from '../plan/deps.ts';
 import { DAY_MS } from '../plan/window.ts';
 import type { ColumnData } from '../model/column-data.ts';
@@ -193,7 +193,7 @@ function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: Col
   const detectability = ruled || zs.length === 0 ? null : round2(median(zs));
   return {
     ...base(table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude: Number(p.params.magnitude), cells,
-    expected, observed, severity: nulls ? 'high' : severityOf(expected, observed), detectability, measuredDifficulty: band(detectability),
+    expected, observed, severity: nulls ? 'high' : severityOf(expected, observed, p.severity ?? (rate ? RATE_SEVERITY_THRESHOLDS : SEVERITY_THRESHOLDS)), detectability, measuredDifficulty: band(detectability),
   };
 }
 
@@ -220,7 +220,7 @@ function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram):
   const [expected, observed] = groups ? [sumExp, sumObs] : [null, null];
   return {
     ...base(table, p), targetColumn: null, columns: [], entities, magnitude: p.type === 'cap_violation' ? p.exceedBy : p.share, cells: added.length,
-    expected, observed, severity: expected === null ? 'high' : severityOf(expected, observed), detectability, measuredDifficulty: band(detectability),
+    expected, observed, severity: expected === null ? 'high' : severityOf(expected, observed, p.severity), detectability, measuredDifficulty: band(detectability),
   };
 }
 

@@ -132,3 +132,23 @@ describe('anomaly campaigns', () => {
     expect(DAY).toBe(86_400_000);
   });
 });
+
+describe('anomaly_severity', () => {
+  const withRules = (rules: unknown) => ({ ...funnel([], [{ id: 'up', type: 'spike', target: 'funnel.app_opens', window: { start: '2025-03-10', duration: '1d' }, params: { multiplier: 1.3 } }]), anomaly_severity: rules });
+  it('sets the thresholds of a family\'s event severity (default: low < 0.1 ≤ medium < 0.25 ≤ high < 0.5 ≤ critical)', () => {
+    const sev = (rules: unknown) => runPlanInMemory(planOf(withRules(rules))).events.find((e) => e.eventId === 'up')!;
+    const plain = sev(undefined);
+    expect(plain.observed! / plain.expected! - 1).toBeCloseTo(0.3, 2);
+    expect(plain.severity).toBe('high');
+    expect(sev({ spike: [0.4, 0.6, 0.8] }).severity).toBe('low');
+    expect(sev({ spike: [0.05, 0.1, 0.2] }).severity).toBe('critical');
+    expect(sev({ drop: [0.4, 0.6, 0.8] }).severity).toBe('high'); // another family's rules
+    expect(planOf(withRules({ spike: [0.4, 0.6, 0.8] })).tables[0].columns.find((c) => c.name === 'app_opens')!.modifiers.at(-1)).toMatchObject({ severity: [0.4, 0.6, 0.8] });
+  });
+  it('bad rules are diagnosed at their family', () => {
+    expect(errorCodes(withRules({ spike: [0.5, 0.2, 0.9] }))).toEqual(['DG_OUT_OF_RANGE']);
+    expect(compileDoc(withRules({ spike: [0.5, 0.2, 0.9] })).diagnostics[0].path).toBe('/anomaly_severity/spike');
+    expect(errorCodes(withRules({ spikes: [0.1, 0.2, 0.3] }))).toEqual(['DG_UNKNOWN_SCENARIO_TYPE']);
+    expect(errorCodes(withRules({ spike: [0.1, 0.2] }))).toEqual(['DG_OUT_OF_RANGE']); // the semantic message replaces the schema's
+  });
+});
