@@ -35,6 +35,12 @@ const EXPECTED: Record<string, string[]> = {
   // Lifetimes: users.signed_up_at bounds the events (docs/behaviours/lifetimes.md).
   quickstart: ['lifetime_order events.occurred_at'],
   gym_memberships: ['funnel_conversion signup.stage_index', 'funnel_order signup.happened_at', 'lifetime_order checkin.checked_in_at'],
+  // The device's lifetime (installation → its lifecycle's 'retired') bounds the readings and the uptime panel.
+  device_fleet_world: ['lifetime_order reading.read_at', 'panel_activity uptime_week.week_start', 'panel_periods uptime_week.week_start'],
+  // Edge tables have their own checks (validate-relations.test.ts); joined_at is the users' lifetime.
+  social_graph: [],
+  spendsense: ['lifetime_order irregular_pay.paid_at', 'lifetime_order transactions.posted_at'],
+  recsys_graph: ['lifetime_order interaction.interacted_at'],
 };
 
 const files: Record<string, string> = {};
