@@ -117,12 +117,17 @@ function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: Col
   // A unit is the series an entity's rows make: its key value, its primary-parent row, its own row, or the whole table.
   const keyCol = key ? h.cols.get(key)! : null;
   const unit = keyCol ? (i: number) => (keyCol.num ? keyCol.num[i] : keyCol.str![i]) : entityPk ? (i: number) => i : h.parentRow && table.kind !== 'entity' ? (i: number) => h.parentRow![i] : () => 0;
-  const units = new Set<unknown>();
-  for (let i = 0; i < h.total; i++) if (mask[i]) units.add(unit(i));
   const lo = p.startMs - BASELINE_MS;
   const hi = p.endMs + BASELINE_MS;
-  const rows: number[] = [];
-  for (let i = 0; i < h.total; i++) if (t[i] >= lo && t[i] < hi && units.has(unit(i))) rows.push(i);
+  // one pass: the selected rows' units, and the rows within ±28 days (the window lies inside them)
+  const units = new Set<unknown>();
+  const near: number[] = [];
+  for (let i = 0; i < h.total; i++) {
+    if (!(t[i] >= lo && t[i] < hi)) continue;
+    near.push(i);
+    if (mask[i]) units.add(unit(i));
+  }
+  const rows = near.filter((i) => units.has(unit(i)));
   // The target (and what the scenario reads) without scenarios on those units' rows, then with the event applied.
   const names = [...new Set([col.name, ...selecting, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : [])])];
   const pieces = scenarioFreeRows(whole, names, rows);
