@@ -23,7 +23,10 @@ export function printPlan(plan: Plan): string {
     for (const e of c.events) {
       const params = Object.entries(e.params as Record<string, unknown>).map(([k, v]) => `${k} ${v}`).join(', ');
       const sel = e.selection ? ` ${Object.entries(e.selection as Record<string, unknown>).map(([k, v]) => `${k} ${v}`).join(' ')}` : ' all rows';
-      lines.push(`  ${e.id}  ${e.type}(${params}) on ${e.target}  [${e.window.start}, ${e.window.end})  ${e.difficulty}  entities:${sel} (seed ${e.seed})`);
+      // the drawn magnitude is before difficulty; the planned scenario's is after it
+      const planned = plan.tables.flatMap((t) => [...t.columns.flatMap((col) => col.modifiers), ...(t.addRows ?? [])]).find((m) => 'id' in m && m.id === e.id);
+      const eff = planned && 'params' in planned ? planned.params.magnitude : undefined;
+      lines.push(`  ${e.id}  ${e.type}(${params}) on ${e.target}  [${e.window.start}, ${e.window.end})  ${e.difficulty}${eff !== undefined ? ` → magnitude ${eff}` : ''}  entities:${sel} (seed ${e.seed})`);
     }
   }
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);
