@@ -138,7 +138,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .action(async (input: string, o) => {
       const [{ loadPlan }, { defaultOutput, runPlan }, { removeStaleTemps }] = await Promise.all([import('./load.ts'), import('../run/run.ts'), import('../sinks/temp.ts')]);
       if (o.out !== undefined) checkOutputTarget(o.out, io.cwd, { option: '-o', kind: o.format, force: o.force, inputs: [input] });
+      const profile = (what: string) => process.env.DATAGEN_PROFILE && process.stderr.write(`[profile] ${what} at ${performance.now().toFixed(0)} ms since start\n`);
+      profile('modules loaded');
       const loaded = loadPlan(input, { seed: o.seed, scale: o.scale, strict: o.strict, preset: o.preset, set: o.set, fromPlanAllowed: true }, io);
+      profile('plan compiled');
       if (!loaded) return void (code = 1);
       const plan = o.withoutScenarios ? withoutScenarios(loaded) : loaded;
       if (o.shard && o.shard.count > 1 && o.format !== 'parquet') throw new UserError('--shard writes Parquet: a DuckDB file cannot be split and merged', 'DG_BAD_OPTION', 'add --format parquet (or drop --shard)');

@@ -4,6 +4,7 @@
  * problem is collected (not just the first) as an ExprError with a hint.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { MathNode } from 'mathjs';
 import { didYouMean } from '../diagnostics/suggest.ts';
 import { FUNCTIONS, FUNCTION_NAMES, isFnName, isRandomFn } from './functions.ts';
@@ -12,11 +13,29 @@ import { inferTypes } from './typecheck.ts';
 import { disallowedNode, disallowedOperator, locate, syntaxError } from './errors.ts';
 import type { ArithOp, CmpOp, ExprError, ExprNode, ExprRef, ParseResult } from './types.ts';
 
-/* mathjs is loaded on the first parse only (its number-only build: a third of the full one's start-up cost). */
+/*
+ * mathjs's parser, built on the first parse only. Loading `mathjs/number` creates every function mathjs has (~0.5–0.8 s
+ * of start-up for any spec with an expression, in each process and worker); `create({ parseDependencies })` from its
+ * own factory modules builds the parser and what it needs (~0.1 s) — the same parse function (the number build's
+ * dependencies; tests/unit/engine/expression.test.ts compares the trees). Those modules are not in mathjs's package
+ * exports, so they are required by file path; if a mathjs release moves them, the whole number build is the fallback.
+ */
 let mathParse: ((code: string) => MathNode) | undefined;
+export function mathjsParser(): (code: string) => MathNode {
+  if (mathParse) return mathParse;
+  const require = createRequire(import.meta.url);
+  try {
+    const root = dirname(require.resolve('mathjs/package.json'));
+    const { create } = require(join(root, 'lib', 'cjs', 'core', 'create.js')) as { create: (deps: object) => { parse: (c: string) => MathNode } };
+    const { parseDependencies } = require(join(root, 'lib', 'cjs', 'entry', 'dependenciesNumber', 'dependenciesParse.generated.js')) as { parseDependencies: object };
+    mathParse = create({ parseDependencies }).parse;
+  } catch {
+    mathParse = (require('mathjs/number') as { parse: (c: string) => MathNode }).parse;
+  }
+  return mathParse;
+}
 function parse(code: string): MathNode {
-  mathParse ??= (createRequire(import.meta.url)('mathjs/number') as { parse: (c: string) => MathNode }).parse;
-  return mathParse(code);
+  return (mathParse ?? mathjsParser())(code);
 }
 
 const ARITH: Readonly<Record<string, ArithOp>> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '^', mod: '%' };

@@ -118,6 +118,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
   const threaded = opts.outputThread ?? (workers > 1 && (startPool || planRows >= OUTPUT_THREAD_MIN_ROWS));
   const outputOptions = { format, path: file, memoryLimit: opts.memoryLimit, shard: shard.index, shards: shard.count, parquetPartRows: opts.parquetPartRows };
   const sink: Output = threaded ? new OutputThread(outputOptions) : await openOutput(outputOptions);
+  if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] output open ${(performance.now() - t0).toFixed(0)} ms\n`);
   let pool: WorkerPool | null = startPool ? WorkerPool.start(plan, generators) : null;
   let used = 0;
   try {
@@ -218,9 +219,11 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
     pool = null;
     if (process.env.DATAGEN_PROFILE && sink.memoryReport) process.stderr.write(`[profile] DuckDB memory by tag: ${await sink.memoryReport()}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`);
     markOverlaps(events);
+    const tLabels = performance.now();
     await sink.writeLabels(labels, events);
     await sink.writeManifest({ specHash: plan.specHash, seed: plan.seed, scale: plan.scale, datagenVersion: plan.datagenVersion, algorithmVersion: plan.algorithmVersion, planHash: sha256(canonicalJson(plan)), preset: plan.preset ?? '' }, manifest);
     const tCommit = performance.now();
+    if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] labels and manifest ${(tCommit - tLabels).toFixed(0)} ms\n`);
     await sink.commit();
     if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] commit ${(performance.now() - tCommit).toFixed(0)} ms (run ${(performance.now() - t0).toFixed(0)} ms)\n`);
     return { file, format, shard, tables: manifest, rows: manifest.reduce((a, m) => a + m.rows, 0), seconds: (performance.now() - t0) / 1000, labels: labels.length, workers: used, outputThread: threaded };

@@ -393,3 +393,34 @@ describe('chunked evaluation', () => {
     expect([f(0), f(1)]).toEqual([5, null]); // NaN is a null in a number column
   });
 });
+
+describe('the parser mathjs builds from its factories is its number build\'s parser (src/expr/parse.ts)', () => {
+  it('gives the same tree for every expression of the examples and a corpus of edge cases', async () => {
+    const { createRequire } = await import('node:module');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { mathjsParser } = await import('../../../src/expr/parse.ts');
+    const full = (createRequire(import.meta.url)('mathjs/number') as { parse: (c: string) => unknown }).parse;
+    const mine = mathjsParser();
+    expect(mine).not.toBe(full);
+    const codes = new Set<string>(['a + b * 2 ^ -3 % 4', 'x > 3 ? "hi" : y', 'not (a and b) or c xor d', 'user.age >= 18 and user.country == "FR"',
+      'min(1, 2, 3) + abs(-4.5e-3) + round(2.5)', 'taste[2] + dot(a, b)', '-(-x)', '1e308 * 10', '"quote \\" inside"', 'f(g(h(1)))', '3!', 'a == b == c', 'x.y.z', '5 mm']);
+    const dir = new URL('../../../examples/', import.meta.url);
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if ((k === 'code' || k === 'where' || k === 'score') && typeof x === 'string') codes.add(x);
+          else walk(x);
+        }
+      }
+    };
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) walk(JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
+    expect(codes.size).toBeGreaterThan(30);
+    for (const c of codes) {
+      let a: string, b: string;
+      try { a = JSON.stringify(full(c)); } catch (e) { a = `error: ${(e as Error).message}`; }
+      try { b = JSON.stringify(mine(c)); } catch (e) { b = `error: ${(e as Error).message}`; }
+      expect(b, c).toBe(a);
+    }
+  });
+});
