@@ -146,6 +146,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   app.use('/api/*', bodyLimit({ maxSize: MAX_EDIT_BYTES + 65536, onError: (c) => c.json(errorBody('DG_STUDIO_TOO_LARGE', 'the request is too large'), 413) }));
   app.onError((e, c) => {
     if (e instanceof SyntaxError) return c.json(errorBody('DG_STUDIO_BAD_REQUEST', 'the request body is not JSON'), 400);
+    if (e instanceof NotAnObject) return c.json(errorBody('DG_STUDIO_BAD_REQUEST', 'the request body is not a JSON object'), 400);
     if (e instanceof FileRefused) return c.json(errorBody(e.code, e.message, e.hint), e.status);
     if (e instanceof JobFailed) return c.json({ error: e.error }, 422);
     const r = e as Error & { code?: unknown; hint?: unknown };
@@ -166,19 +167,19 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   app.get('/api/schema', (c) => c.json(bundledSchema()));
   app.get('/api/file', (c) => c.json(folder.read(c.req.query('path') ?? '')));
   app.put('/api/file', async (c) => {
-    const b = await c.req.json<{ path: string; text: string; base: string | null; force?: boolean }>();
+    const b = await jsonBody<{ path: string; text: string; base: string | null; force?: boolean }>(c);
     if (typeof b.text !== 'string') throw new FileRefused('the file\'s text is missing', 400);
     return c.json(folder.write(b.path, b.text, b.base ?? null, b.force === true));
   });
 
   app.post('/api/compile', async (c) => {
-    const b = await c.req.json<Body>();
+    const b = await jsonBody<Body>(c);
     const { doc: _doc, ...answer } = compileBody(b);
     return c.json(answer);
   });
 
   app.post('/api/preview', async (c) => {
-    const b = await c.req.json<Body>();
+    const b = await jsonBody<Body>(c);
     const compiled = compileBody(b);
     if (!compiled.doc) return c.json({ ok: false, message: 'the spec has errors: fix them to see a preview', diagnostics: compiled.diagnostics.length });
     try {
@@ -194,7 +195,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   });
 
   app.post('/api/generate', async (c) => {
-    const b = await c.req.json<Body>();
+    const b = await jsonBody<Body>(c);
     if (generation?.state === 'running') return c.json(errorBody('DG_STUDIO_BUSY', 'a generation is running', 'wait for it to finish'), 409);
     const compiled = compileBody(b);
     const author = authorOf(b);
@@ -298,7 +299,7 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
   });
 
   app.post('/api/sql', async (c) => {
-    const b = await c.req.json<{ sql: string }>();
+    const b = await jsonBody<{ sql: string }>(c);
     const sql = String(b.sql ?? '').trim().replace(/;\s*$/, '');
     if (!sql) throw new FileRefused('the query is empty', 400, 'DG_STUDIO_SQL', 'e.g. SELECT count(*) FROM <table>');
     // A plain query is wrapped to return at most SQL_ROW_LIMIT + 1 rows (the last says there are more).
@@ -317,11 +318,14 @@ export async function startStudio(o: StudioOptions = {}): Promise<Studio> {
     return c.json({ columns: r.columns, types: r.types, rows: r.rows.slice(0, SQL_ROW_LIMIT).map((row) => row.map(jsonValue)), more });
   });
 
-  const server: ServerType = await new Promise((resolve, reject) => {
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: o.port ?? DEFAULT_PORT, hostname: '127.0.0.1' }, () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE'
       ? new FileRefused(`port ${o.port} on 127.0.0.1 is in use`, 409, 'DG_STUDIO_PORT', 'start the studio with another --port (or --port 0 for any free one)')
       : e));
+  }).catch((e: unknown) => {
+    rmSync(work, { recursive: true, force: true }); // a studio that could not start leaves no work folder
+    throw e;
   });
   port = (server.address() as AddressInfo).port;
   jobs.warm();
@@ -368,4 +372,13 @@ function zipFolder(dir: string): Uint8Array {
   walk(dir);
   // Parquet is compressed already: stored, not deflated again.
   return zipSync(files, { level: 0 });
+}
+
+/** A request body that is JSON but not an object (`null`, a number, an array): refused like a body that is not JSON. */
+class NotAnObject extends Error {}
+
+async function jsonBody<T>(c: Context): Promise<T> {
+  const v: unknown = await c.req.json();
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new NotAnObject('not a JSON object');
+  return v as T;
 }

@@ -158,6 +158,9 @@ describe('studio API errors', () => {
   itPins('DG_STUDIO_BAD_REQUEST', async () => {
     expectError(await post('/api/compile', '{"text": '), 400, 'DG_STUDIO_BAD_REQUEST', 'the request body is not JSON', '');
     expectError(await send('PUT', '/api/file', own(), 'path=quickstart.json&text=x'), 400, 'DG_STUDIO_BAD_REQUEST', 'the request body is not JSON', '');
+    // JSON that is not an object (null, a number, an array) is refused the same way, not an internal error.
+    for (const body of [null, 3, ['x']]) expectError(await post('/api/compile', body), 400, 'DG_STUDIO_BAD_REQUEST', 'the request body is not a JSON object', '');
+    expectError(await post('/api/sql', null), 400, 'DG_STUDIO_BAD_REQUEST', 'the request body is not a JSON object', '');
     expect(readFileSync(join(folder, 'quickstart.json'), 'utf8')).toBe(original);
   });
 
@@ -284,7 +287,16 @@ describe('studio API errors', () => {
     const port = (taken.address() as { port: number }).port;
     try {
       const hint = 'start the studio with another --port (or --port 0 for any free one)';
-      const e = await startStudio({ spec: join(folder, 'quickstart.json'), port }).then(() => null, (x) => x);
+      // Its work folder goes to a temporary directory of its own (TMPDIR), which must stay empty.
+      const workTmp = join(dir, 'tmp-port');
+      mkdirSync(workTmp);
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = workTmp;
+      const e = await startStudio({ spec: join(folder, 'quickstart.json'), port }).then(() => null, (x) => x).finally(() => {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      });
+      expect(readdirSync(workTmp), 'a studio that could not start leaves no work folder').toEqual([]);
       expect({ code: e?.code, status: e?.status, message: e?.message, hint: e?.hint }).toEqual({ code: 'DG_STUDIO_PORT', status: 409, message: `port ${port} on 127.0.0.1 is in use`, hint });
       // What `datagen studio --port <taken>` prints.
       let stdout = '';
