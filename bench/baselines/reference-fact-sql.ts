@@ -98,7 +98,7 @@ function poissonWeights(lambda: number): number[] {
   return p;
 }
 
-export function referenceFactSql(p: ReferenceFactParams): string[] {
+function referenceFactSql(p: ReferenceFactParams): string[] {
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const pw = poissonWeights(p.lambda);
   const count = cdfCase('u', pw, pw.map((_, k) => String(k)));

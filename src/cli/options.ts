@@ -41,7 +41,7 @@ export function parseThreshold(v: string): number {
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 /** Smallest --memory-limit: DuckDB needs a few blocks per thread to run at all. */
-export const MIN_MEMORY_LIMIT_BYTES = 16e6;
+const MIN_MEMORY_LIMIT_BYTES = 16e6;
 
 /** `--memory-limit`: a positive size with a unit (DuckDB's spelling), e.g. 512MB, 1GB, 2GiB; returned normalised for DuckDB. */
 export function parseMemoryLimit(v: string): string {

@@ -26,9 +26,9 @@ export interface OutputTarget {
 }
 
 /** Longest file name (bytes) for an output: NAME_MAX 255 less the temporary suffix `.tmp-<pid>-<ms>` (≤ 30). */
-export const MAX_OUTPUT_NAME_BYTES = 225;
+const MAX_OUTPUT_NAME_BYTES = 225;
 /** Longest output path (bytes): PATH_MAX 4096 less the temporary suffix and DuckDB's `.wal`. */
-export const MAX_OUTPUT_PATH_BYTES = 4000;
+const MAX_OUTPUT_PATH_BYTES = 4000;
 
 const WHAT: Record<OutputKind, string> = {
   duckdb: 'a DuckDB database', parquet: 'a Parquet folder of datagen', plan: 'a datagen plan', labels: 'a labels export of datagen',
@@ -105,7 +105,7 @@ function safeStat(p: string): Stats | null {
  * `<table>/shard=<i>/` folders and the `.datagen-tmp-…` folders of runs in progress (shard runs started at once
  * into a new folder find each other's) — or it is empty.
  */
-export function isParquetFolder(dir: string): boolean {
+function isParquetFolder(dir: string): boolean {
   if (safeStat(resolve(dir, '_datagen_manifest'))?.isDirectory()) return true;
   try {
     return readdirSync(dir, { withFileTypes: true }).every((e) => e.isDirectory()
@@ -127,7 +127,7 @@ function head(path: string, n: number): Buffer {
 }
 
 /** Whether a regular file is what datagen writes for `kind`, from its first bytes. */
-export function looksLike(path: string, kind: OutputKind): boolean {
+function looksLike(path: string, kind: OutputKind): boolean {
   const b = head(path, 4096);
   const text = b.toString('utf8');
   switch (kind) {

@@ -10,7 +10,7 @@ const INT_LIMIT = 9_223_372_036_854_775_807;
 const DECIMAL_LIMIT = 1e14;
 const TIME_LIMIT = 8.64e15;
 /** Slot of a column's own stream reserved for the null draw (distributions use low slots). */
-export const NULL_SLOT = 1 << 20;
+const NULL_SLOT = 1 << 20;
 
 
 /** Cast a generated column to its declared type, then apply null_rate. */

@@ -33,7 +33,7 @@ export interface LabelRow {
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export type LabelLevel = 'cell' | 'row' | 'window';
+type LabelLevel = 'cell' | 'row' | 'window';
 
 /** Modifiers whose changes are labelled (and left out of the shadow pipeline that gives `expected`). */
 export function isLabelled(m: ModifierProgram): boolean {

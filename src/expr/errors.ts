@@ -19,7 +19,7 @@ export function locate(code: string, needle: string, after?: RegExp): number | u
 }
 
 /** Offset of the first single "=" (not part of ==, !=, <=, >=). */
-export function locateAssign(code: string): number | undefined {
+function locateAssign(code: string): number | undefined {
   const m = /(?<![=!<>])=(?!=)/.exec(code);
   return m ? m.index : undefined;
 }

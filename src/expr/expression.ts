@@ -20,9 +20,8 @@ import { inferTypes } from './typecheck.ts';
 import type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression } from './types.ts';
 
 export { parseExpression };
-export { FUNCTION_NAMES } from './functions.ts';
 export type { RefKind } from './codegen.ts';
-export type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression, ParseResult } from './types.ts';
+export type { ExprError, ExprRef, ExprType, ExprValue, ParsedExpression } from './types.ts';
 
 export type RowEvaluator = (i: number) => ExprValue;
 type Factory = (...args: unknown[]) => RowEvaluator;

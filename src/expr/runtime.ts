@@ -144,7 +144,7 @@ function out(v: unknown): ExprValue {
 }
 
 /** Helper name (as used in generated code) → implementation. Order is the parameter order. */
-export const HELPERS = {
+const HELPERS = {
   $n: toNum,
   $eq: eq,
   $ord: ord,

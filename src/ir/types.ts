@@ -479,7 +479,7 @@ export interface PreferencePlan {
 export interface PatternPlan { dimension: TimeDimension; weights: number[] }
 export interface KeyPair { local: string; remote: string }
 /** `column` must stay after (strict) or not before the named column of the same row. */
-export interface AfterPlan { column: string; strict: boolean }
+interface AfterPlan { column: string; strict: boolean }
 
 export interface EffectPlan {
   table: string;

@@ -15,7 +15,7 @@ import { segmentMultipliers } from './segments.ts';
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 /** Engagement events per adopter at most. */
-export const MAX_EVENTS = 100_000;
+const MAX_EVENTS = 100_000;
 
 /** The adoption-time distribution: share adopted by `days` after launch, and its inverse. */
 export class AdoptionCurve {

@@ -4,8 +4,8 @@
  * (https://howardhinnant.github.io/date_algorithms.html), for every valid JS timestamp
  * (±8.64e15 ms). A null timestamp (NaN) or ±Infinity gives NaN.
  */
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
 
 /** Hour of day, 0–23 (from the milliseconds into the day, so all in int32). */
 export function hourOf(ms: number): number {

@@ -22,9 +22,8 @@ import { compileDist as compileSampler } from './dist/compile.ts';
 import type { CompiledDist, DistName, Sampler } from './dist/types.ts';
 
 export { DIST_NAMES, DIST_SLOT_SPAN } from './dist/types.ts';
-export type { CompiledDist, DistName, ParamProblem, ParamProblemKind } from './dist/types.ts';
-export { normalizeDist, normalizeDirichlet, suggestDistType, isDistName } from './dist/normalize.ts';
-export type { NormalizedDist, UnknownDistType } from './dist/normalize.ts';
+export type { CompiledDist, DistName } from './dist/types.ts';
+export { normalizeDist, normalizeDirichlet } from './dist/normalize.ts';
 export { distMean, distVariance } from './dist/moments.ts';
 export { distCdf, distPmf, isDiscrete } from './dist/cdf.ts';
 export { sampleDirichlet, dirichletSlotSpan } from './dist/gamma.ts';

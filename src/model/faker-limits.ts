@@ -232,7 +232,7 @@ function mustacheProblem(text: string | undefined, data: unknown): string | unde
 }
 
 /** Positional arguments of a spec's faker-js call: `args._`, else a non-empty args object as the options argument. */
-export function positionalArgs(args: Record<string, unknown> | undefined): unknown[] {
+function positionalArgs(args: Record<string, unknown> | undefined): unknown[] {
   return Array.isArray(args?._) ? (args!._ as unknown[]) : args && Object.keys(args).length > 0 ? [args] : [];
 }
 

@@ -12,11 +12,6 @@ import { segmentMultipliers } from './segments.ts';
 
 const DAY = 86_400_000;
 
-/** Start of period k of a relationship that started at t0 (see PeriodClock for months and years). */
-export function periodStart(t0: number, k: number, unit: StateMachinePlan['periodUnit']): number {
-  return new PeriodClock(t0, unit).at(k);
-}
-
 /** Days of a mean Gregorian month: 365.2425 / 12. */
 export const MEAN_MONTH_DAYS = 30.436875;
 

@@ -15,9 +15,9 @@ import { parseInstant } from './time.ts';
 import type { AdoptionPlan, ColumnPlan } from '../ir/types.ts';
 
 /** Rogers' shares, used when a group with one of these names gives no pct. */
-export const ROGERS: Record<string, number> = { innovators: 0.025, early_adopters: 0.135, early_majority: 0.34, late_majority: 0.34, laggards: 0.16 };
-export const ADOPTION_EVENTS = ['adoption', 'engagement'];
-export const BASS_GROUPS = ['innovator', 'imitator'];
+const ROGERS: Record<string, number> = { innovators: 0.025, early_adopters: 0.135, early_majority: 0.34, late_majority: 0.34, laggards: 0.16 };
+const ADOPTION_EVENTS = ['adoption', 'engagement'];
+const BASS_GROUPS = ['innovator', 'imitator'];
 const OTHERS = ['stage_config', 'grain', 'state_transition_model', 'lifecycle_model', 'attribution_chain'];
 
 export function planAdoptions(ctx: PlanContext, drafts: Map<string, TableDraft>, segments: Map<string, SegmentInfo>): void {

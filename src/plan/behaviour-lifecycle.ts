@@ -12,7 +12,7 @@ import type { TableDraft } from './tables.ts';
 import type { LifecyclePlan, LifecycleStagePlan } from '../ir/types.ts';
 
 /** Events per week for the named frequencies. */
-export const FREQUENCY_PER_WEEK: Record<string, number> = { high: 7, medium: 2, low: 0.5 };
+const FREQUENCY_PER_WEEK: Record<string, number> = { high: 7, medium: 2, low: 0.5 };
 
 export function planLifecycle(ctx: PlanContext, node: Json, nodePath: string, draft: TableDraft, drafts: Map<string, TableDraft>): void {
   const path = `${nodePath}/lifecycle_model`;

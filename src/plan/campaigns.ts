@@ -23,7 +23,7 @@ import { parseDuration, parseInstant } from './time.ts';
 const HOUR_MS = 3_600_000;
 const NUMERIC = ['int', 'float', 'decimal'];
 /** At most this many events per campaign (a campaign is reviewed event by event). */
-export const MAX_CAMPAIGN_EVENTS = 1000;
+const MAX_CAMPAIGN_EVENTS = 1000;
 /** Start positions tried per event before the campaign is declared too crowded. */
 const ATTEMPTS = 200;
 
@@ -42,7 +42,7 @@ const RATE: string[] = ['rate_drop', 'rate_spike'];
  * The magnitude a campaign draws per family (uniform in [lo, hi], two decimals) before `difficulty` scales
  * its deviation from "no change" (src/plan/scenario-params.ts: easy ×1.5, medium ×1, hard ×0.6).
  */
-export const MAGNITUDE: Record<ScenarioType, { param: string; lo: number; hi: number }> = {
+const MAGNITUDE: Record<ScenarioType, { param: string; lo: number; hi: number }> = {
   spike: { param: 'multiplier', lo: 1.8, hi: 3 },
   cost_spike: { param: 'multiplier', lo: 2, hi: 3.5 },
   volume_spike: { param: 'multiplier', lo: 2, hi: 3.5 },

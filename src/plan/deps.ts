@@ -1,7 +1,7 @@
 import { assertNever, type ColumnPlan, type ColumnRef, type GeneratorProgram, type ModifierProgram } from '../ir/types.ts';
 
 /** Same-row columns and other tables a generator program reads. */
-export function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {
+function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string[] } {
   switch (g.kind) {
     case 'sequence':
       return { columns: g.orderBy ? [g.orderBy] : [], tables: [] };
@@ -42,7 +42,7 @@ function refColumns(refs: ColumnRef[]): string[] {
   return refs.flatMap((r) => (r.table === null ? [r.column] : r.pick ? [...r.pick.on.map((k) => k.local), ...(r.pick.prefer?.columns ?? [])] : []));
 }
 
-export function modifierDeps(m: ModifierProgram): { columns: string[]; tables: string[] } {
+function modifierDeps(m: ModifierProgram): { columns: string[]; tables: string[] } {
   switch (m.kind) {
     case 'multiply':
     case 'add':

@@ -1,7 +1,7 @@
 import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 
 /** Largest dictionary stored as a DuckDB ENUM (2-byte codes); larger ones stay VARCHAR. */
-export const MAX_ENUM_VALUES = 65_535;
+const MAX_ENUM_VALUES = 65_535;
 
 /**
  * Categorical string columns become DuckDB ENUMs: a choice or enum_list of strings (through any

@@ -7,7 +7,7 @@ import { conversionProbability, CountDist } from '../model/attribution.ts';
 const BYTES: Record<ColumnType, number> = { int: 8, float: 8, string: 16, bool: 1, datetime: 8, date: 4, decimal: 8, json: 32, 'list<float>': 80, 'list<int>': 80, 'list<string>': 96 };
 
 /** Expected children per parent: E[clamp(X, min, max)] for the fanout distribution (no behaviour multipliers). */
-export function expectedFanout(f: FanoutPlan): number {
+function expectedFanout(f: FanoutPlan): number {
   if (f.distribution === 'uniform') return f.mean;
   const lo = f.min ?? 0;
   const hi = f.max ?? Infinity;
@@ -46,7 +46,7 @@ function logFactorial(n: number): number {
 }
 
 /** Lanczos approximation of ln Γ(x), x > 0. */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   const g = 7;
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
@@ -193,7 +193,7 @@ export const DEFAULT_MAX_ROWS = 2_000_000_000;
  * compress, and real tables take ~10 bytes per row or more (the 100 M-row bench: 12), so a plan refused at 1 byte
  * per row surely does not fit.
  */
-export const MIN_DISK_BYTES_PER_ROW = 1;
+const MIN_DISK_BYTES_PER_ROW = 1;
 
 /** The ceiling a run's rows are checked against: `--max-rows` when given, else 2 billion or the free disk, the lower. */
 export interface RowCeiling {
@@ -256,7 +256,7 @@ export function checkEstimatedRows(tables: readonly Pick<TablePlan, 'id' | 'esti
 }
 
 /** How far the rows as laid out may pass the ceiling: an estimate is an expectation, the draws vary around it. */
-export const LAID_OUT_SLACK = { share: 0.1, rows: 1000 };
+const LAID_OUT_SLACK = { share: 0.1, rows: 1000 };
 
 /**
  * Refuse a table whose rows as laid out (children drawn per parent) take the run well past the ceiling: more than

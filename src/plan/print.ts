@@ -85,7 +85,7 @@ function describeColumn(c: ColumnPlan): string {
   return parts.join(' → ');
 }
 
-export function describeGenerator(g: GeneratorProgram): string {
+function describeGenerator(g: GeneratorProgram): string {
   switch (g.kind) {
     case 'sequence': return `sequence(${g.start}, step ${g.step}${g.orderBy ? `, in time order of ${g.orderBy}` : ''})`;
     case 'choice': return `choice(${g.values.length} values)`;

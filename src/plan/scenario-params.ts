@@ -3,7 +3,7 @@ import { error, findColumn, isNumber, type Json, type PlanContext } from './cont
 import type { ColumnPlan, ScenarioType } from '../ir/types.ts';
 
 /** Difficulty scales a magnitude's deviation from "no change": easy ×1.5, medium ×1, hard ×0.6. */
-export const DIFFICULTY: Record<string, number> = { easy: 1.5, medium: 1, hard: 0.6 };
+const DIFFICULTY: Record<string, number> = { easy: 1.5, medium: 1, hard: 0.6 };
 
 const DEFAULT_MULTIPLIER: Partial<Record<ScenarioType, number>> = { spike: 2, drop: 0.5, level_shift: 1.3, cost_spike: 3, volume_spike: 2.5 };
 const NIGHT = [0, 1, 2, 3, 4, 21, 22, 23];

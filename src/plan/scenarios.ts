@@ -15,7 +15,7 @@ import { binomialInput, planParams } from './scenario-params.ts';
 import { expandCampaigns } from './campaigns.ts';
 import { planWindow } from './window.ts';
 
-export const SCENARIO_TYPES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];
+const SCENARIO_TYPES: ScenarioType[] = ['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'rate_drop', 'rate_spike', 'funnel_break', 'mix_shift', 'data_quality'];
 
 /** The seed tools' family names. */
 const ALIASES: Record<string, ScenarioType> = {

@@ -9,17 +9,17 @@ import type { Json } from './context.ts';
 import { MIN_YEAR } from './time.ts';
 
 /** Table names datagen writes next to the spec's tables (compared case-insensitively). */
-export const RESERVED_TABLES = ['_labels', '_label_events', '_datagen_manifest'];
+const RESERVED_TABLES = ['_labels', '_label_events', '_datagen_manifest'];
 /** Any table name with this prefix is reserved for datagen's own tables (now and later). */
-export const RESERVED_PREFIX = '_datagen';
+const RESERVED_PREFIX = '_datagen';
 /** Column names datagen uses for its own per-row values (`__time__`, …). */
-export const RESERVED_COLUMN = /^__.*__$/;
+const RESERVED_COLUMN = /^__.*__$/;
 /** The longest node id or column name (a node id names a folder of Parquet output: file names stop at 255 bytes). */
-export const MAX_NAME = 128;
+const MAX_NAME = 128;
 /** The largest seed: seeds are stored exactly in the manifest (BIGINT) and in plans (JSON numbers). */
-export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
-export function isReservedTable(id: string): boolean {
+function isReservedTable(id: string): boolean {
   const lower = id.toLowerCase();
   return RESERVED_TABLES.includes(lower) || lower.startsWith(RESERVED_PREFIX);
 }

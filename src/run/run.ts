@@ -18,18 +18,18 @@ import { planLocales } from '../model/faker.ts';
 import { finishTable, generateOnThread, type LoopTimes, Retained, scenarioRows, type TableJob, tableSegments } from './table-run.ts';
 import { sharedHistory } from '../scenarios/history.ts';
 
-export const DEFAULT_CHUNK_ROWS = 65_536;
+const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
-export const DEFAULT_WORKER_MIN_ROWS = 200_000;
+const DEFAULT_WORKER_MIN_ROWS = 200_000;
 /** A table of at least this many times the minimum waits for the workers to load; smaller ones use them if loaded. */
 const POOL_WAIT_FACTOR = 10;
 /** With more than one thread, plans of at least this many rows write on the output thread (starting it costs ~0.2 s of CPU). */
-export const OUTPUT_THREAD_MIN_ROWS = 250_000;
+const OUTPUT_THREAD_MIN_ROWS = 250_000;
 
 export type { OutputFormat } from '../sinks/output.ts';
 
 /** Shard `index` of `count` (0 ≤ index < count). */
-export interface ShardSpec {
+interface ShardSpec {
   index: number;
   count: number;
 }
@@ -257,7 +257,7 @@ function freeBytes(file: string): number | null {
  * floor(r · count / N) (contiguous ranges); a child row is in its primary parent's shard, so a fact's
  * range is the children of its parent's range (and so on down).
  */
-export function shardRange(table: TablePlan, layout: TableLayout, written: Map<string, RowRange>, shard: ShardSpec): RowRange {
+function shardRange(table: TablePlan, layout: TableLayout, written: Map<string, RowRange>, shard: ShardSpec): RowRange {
   if (shard.count === 1) return wholeRange(layout);
   const counts = layout.counts;
   if (!counts) {

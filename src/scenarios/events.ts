@@ -29,10 +29,10 @@ import { periodCounts, rowsAdded } from './add-rows.ts';
 
 const HOUR_MS = 3_600_000;
 /** Comparable periods: the entity's buckets within this distance of the window. */
-export const BASELINE_MS = 28 * DAY_MS;
-export const Z_CAP = 1000;
+const BASELINE_MS = 28 * DAY_MS;
+const Z_CAP = 1000;
 /** Measured difficulty bands of the detectability z. */
-export const BANDS = { easy: 6, medium: 3 };
+const BANDS = { easy: 6, medium: 3 };
 
 export interface EventRow {
   eventId: string;
@@ -230,7 +230,7 @@ function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram):
 }
 
 /** |x − median| / σ with σ = 1.4826 · MAD (1.2533 · mean absolute deviation when the MAD is 0); null with fewer than 3 comparable points. */
-export function robustZ(x: number, baseline: number[]): number | null {
+function robustZ(x: number, baseline: number[]): number | null {
   if (baseline.length < 3) return null;
   const med = median(baseline);
   const dev = baseline.map((v) => Math.abs(v - med));
@@ -241,13 +241,13 @@ export function robustZ(x: number, baseline: number[]): number | null {
   return Math.min(Z_CAP, d / sigma);
 }
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export function band(z: number | null): EventRow['measuredDifficulty'] {
+function band(z: number | null): EventRow['measuredDifficulty'] {
   return z === null ? null : z >= BANDS.easy ? 'easy' : z >= BANDS.medium ? 'medium' : 'hard';
 }
 

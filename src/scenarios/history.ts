@@ -86,7 +86,7 @@ export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: 
  * (`_label_events`, src/scenarios/events.ts) are measured on the whole table without scenarios — and whole-table
  * statistics (rate_*, mix_shift) and random_k (choosing among what has rows in the window) need it anyway.
  */
-export function needsHistory(table: TablePlan): boolean {
+function needsHistory(table: TablePlan): boolean {
   if (table.addRows?.length) return true;
   return table.columns.some((c) => c.modifiers.some((m) => m.kind === 'scenario'));
 }

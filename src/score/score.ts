@@ -56,7 +56,7 @@ export interface PointFigures {
   f1: number | null;
 }
 
-export interface EventScore {
+interface EventScore {
   event_id: string;
   family: string;
   difficulty: string;
@@ -93,7 +93,7 @@ interface Ev {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const f1 = (p: number | null, r: number | null) => (p === null || r === null ? null : p + r > 0 ? (2 * p * r) / (p + r) : 0);
 
-export function matches(d: Detection, ev: Ev): boolean {
+function matches(d: Detection, ev: Ev): boolean {
   const e = ev.e;
   if (d.table !== e.table) return false;
   if (d.entity !== null && e.entities.length > 0 && !e.entities.includes(d.entity)) return false;

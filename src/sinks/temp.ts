@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { removeTemp, trackUnfinished } from './duckdb.ts';
 
 /** A temporary name beside `path` for this process (the same pattern as a DuckDB run's folder). */
-export function tempSibling(path: string): string {
+function tempSibling(path: string): string {
   return `${path}.tmp-${process.pid}-${Date.now()}`;
 }
 
@@ -42,7 +42,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /** Whether process `pid` is running (EPERM: it exists but belongs to someone else). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

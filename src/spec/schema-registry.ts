@@ -24,7 +24,7 @@ export const DOCUMENT_SCHEMA_ID = 'https://datagen.dev/schemas/datagen.schema.js
 export const SCHEMA_ID_BASE = 'https://datagen.dev/schemas/';
 
 /** Absolute path of the schemas/ directory. */
-export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas') + sep;
+const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas') + sep;
 
 let cachedSchemas: AnySchemaObject[] | undefined;
 let cachedValidator: ValidateFunction | undefined;

@@ -1,6 +1,6 @@
 /** SQL fragments about labelled rows, so checks of "clean" promises leave out what an anomaly changed on purpose. */
 import type { ModifierProgram } from '../ir/types.ts';
-import { ident, lit } from './sql.ts';
+import { lit } from './sql.ts';
 import type { ValidateContext } from './types.ts';
 
 /**
@@ -36,4 +36,3 @@ export function notAddedRow(ctx: ValidateContext, table: string, key: string): s
   return ctx.hasLabels ? `${key} NOT IN ${rowLabelKeys(ctx, table, `kind = 'cap_violation'`)}` : 'TRUE';
 }
 
-export { ident };

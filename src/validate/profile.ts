@@ -6,10 +6,10 @@
 import { dbl, ident, n } from './sql.ts';
 import type { ColumnProfile, TableProfile, ValidateContext } from './types.ts';
 
-export const HISTOGRAM_BINS = 20;
-export const TOP_VALUES = 10;
+const HISTOGRAM_BINS = 20;
+const TOP_VALUES = 10;
 /** Up to this many rows distinct values are counted exactly; above, estimated (HyperLogLog, a few % off). */
-export const EXACT_DISTINCT_ROWS = 2_000_000;
+const EXACT_DISTINCT_ROWS = 2_000_000;
 
 type Kind = 'numeric' | 'datetime' | 'other';
 

@@ -4,7 +4,7 @@
  */
 import { CATEGORIES, type Category, type CheckResult, type ValidationReport } from './types.ts';
 
-export const CATEGORY_WEIGHTS: Record<Category, number> = { structural: 0.3, value: 0.2, behavioural: 0.35, targets: 0.15 };
+const CATEGORY_WEIGHTS: Record<Category, number> = { structural: 0.3, value: 0.2, behavioural: 0.35, targets: 0.15 };
 
 export function score(checks: CheckResult[]): Pick<ValidationReport, 'score' | 'categories' | 'hardFailures' | 'softFailures'> {
   const categories = {} as ValidationReport['categories'];

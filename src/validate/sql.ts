@@ -35,11 +35,6 @@ export function n(v: unknown): number {
   return Number(v);
 }
 
-/** Epoch milliseconds of a TIMESTAMP/DATE expression, as SQL. */
-export function epochMs(expr: string): string {
-  return `epoch_ms(${expr}::TIMESTAMP)`;
-}
-
 /** Up to five example values of a query's first column (as printed text). */
 export async function examples(ctx: ValidateContext, sql: string): Promise<unknown[]> {
   const rows = await ctx.db.all(`${sql} LIMIT 5`);

@@ -34,7 +34,7 @@ export interface ValidateOptions {
   set?: OpenOptions['set'];
 }
 
-export const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, { name: 'pick_consistency', run: pickConsistency }, ...RELATION_CHECKS, { name: 'lists', run: listChecks }, { name: 'preference', run: preferenceChecks }, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
+const MODULES: { name: string; run: CheckModule }[] = [...STRUCTURAL_CHECKS, { name: 'pick_consistency', run: pickConsistency }, ...RELATION_CHECKS, { name: 'lists', run: listChecks }, { name: 'preference', run: preferenceChecks }, ...VALUE_CHECKS, ...BEHAVIOUR_CHECKS, ...TARGET_CHECKS];
 
 /** Validate a database against a spec document; never throws for data problems (they are failed checks). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,7 +68,7 @@ export async function validate(doc: any, dbPath: string, o: ValidateOptions = {}
 }
 
 /** The score the --threshold of --allow-soft-failures defaults to. */
-export const DEFAULT_THRESHOLD = 80;
+const DEFAULT_THRESHOLD = 80;
 
 /** Valid: no hard failure, and either no soft failure or (when soft failures are allowed) a score of at least the threshold. */
 function verdictOk(s: { hardFailures: number; softFailures: number; score: number }, softAllowed: boolean, threshold: number): boolean {

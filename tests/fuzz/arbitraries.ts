@@ -41,7 +41,7 @@ const hostileString = fc.oneof(
 );
 
 /** Any value: wrong types, extreme numbers, odd strings, small structures. */
-export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
+const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   { arbitrary: extremeNumber, weight: 4 },
   { arbitrary: hostileString, weight: 3 },
   { arbitrary: fc.constantFrom<Json>(null, true, false, [], {}, [1e308, 1e308, 1e308], [0, 0, 0], [-1, 2], [null], { '': 1 }, { __proto__: 1 } as Json, { constructor: 'x' }), weight: 2 },
@@ -71,7 +71,7 @@ function docNames(doc: any): { tables: string[]; columns: string[]; refs: string
 }
 
 /** A random expression over `names` (columns, parent.x, table.col) with hostile constants and functions. */
-export function expression(names: { columns: string[]; refs: string[] }): fc.Arbitrary<string> {
+function expression(names: { columns: string[]; refs: string[] }): fc.Arbitrary<string> {
   const ident = fc.oneof(
     names.columns.length ? fc.constantFrom(...names.columns) : fc.constant('x'),
     names.refs.length ? fc.constantFrom(...names.refs) : fc.constant('t.x'),
@@ -127,7 +127,7 @@ const fakerArg: fc.Arbitrary<Json> = fc.oneof(
   },
 );
 
-export const fakerGenerator: fc.Arbitrary<Json> = fc.record(
+const fakerGenerator: fc.Arbitrary<Json> = fc.record(
   {
     method: fc.oneof({ arbitrary: fc.constantFrom(...FAKER_METHODS), weight: 5 }, { arbitrary: hostileString as fc.Arbitrary<Json>, weight: 1 }),
     args: fc.oneof(fakerArg, fc.array(fakerArg, { maxLength: 3 })),
@@ -207,7 +207,7 @@ const fanout: fc.Arbitrary<Json> = fc.record(
   { requiredKeys: ['distribution'] },
 );
 
-export function mutation(doc: any): fc.Arbitrary<Mutation> {
+function mutation(doc: any): fc.Arbitrary<Mutation> {
   const names = docNames(doc);
   const at = fc.nat({ max: 10_000 });
   return fc.oneof(
@@ -228,7 +228,7 @@ export function mutation(doc: any): fc.Arbitrary<Mutation> {
 const flipCase = (s: string) => (s === s.toUpperCase() ? s.toLowerCase() : s.toUpperCase());
 
 /** Apply a mutation in place (a no-op when the document has no place for it). */
-export function applyMutation(doc: Json, m: Mutation): void {
+function applyMutation(doc: Json, m: Mutation): void {
   const pick = <T>(list: T[]): T | undefined => (list.length ? list[m.at % list.length] : undefined);
   switch (m.op) {
     case 'replace': {
@@ -319,7 +319,7 @@ const SAFE_FAKER = ['name', 'first_name', 'last_name', 'email', 'company', 'addr
  * without arguments, arithmetic over the spec's own columns, moderate fanouts. Many of these compile cleanly, so
  * they exercise "a spec that compiles without errors runs".
  */
-export function gentleMutation(doc: any): fc.Arbitrary<Mutation> {
+function gentleMutation(doc: any): fc.Arbitrary<Mutation> {
   const names = docNames(doc);
   const at = fc.nat({ max: 10_000 });
   const num = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 2, 0.5, 1e6, 1e-9));
@@ -365,7 +365,7 @@ export type TextMutation =
   | { op: 'trailing-comma'; at: number }
   | { op: 'whole'; text: string };
 
-export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
+const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('number' as const), at: fc.nat({ max: 10_000 }), text: fc.constantFrom('1e999', '-1e999', '1e308', '-0', '0x10', 'NaN', 'Infinity', '00012', '1.', '.5', '1e-999', '123456789012345678901234567890', '+1', '1_000') }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat({ max: 100_000 }) }), weight: 1 },
   { arbitrary: fc.constant({ op: 'bom' as const }), weight: 1 },
@@ -378,7 +378,7 @@ export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
 );
 
 /** Apply a raw-text mutation; the result is written as UTF-8, or byte per character when it holds raw bytes. */
-export function applyTextMutation(text: string, m: TextMutation): CaseFile & { latin1?: boolean } {
+function applyTextMutation(text: string, m: TextMutation): CaseFile & { latin1?: boolean } {
   const positions = (re: RegExp) => [...text.matchAll(re)].map((x) => x.index!);
   const pickPos = (list: number[], at: number) => (list.length ? list[at % list.length] : undefined);
   switch (m.op) {
@@ -437,7 +437,7 @@ export const mutatedText: fc.Arbitrary<{ base: string; mutations: TextMutation[]
 // CLI options
 
 /** Option values that keep a run small (a scale of at most 0.005, --max-rows at most 20,000), and invalid ones. */
-export const OPTION_VALUES: Record<string, { valid: string[]; invalid: string[] }> = {
+const OPTION_VALUES: Record<string, { valid: string[]; invalid: string[] }> = {
   '--scale': { valid: ['0.001', '0.002', '0.005'], invalid: ['0', '-1', '0x10', '1e999', 'NaN', 'Infinity', '', ' ', 'abc', '1e-9', '0.0001', '1,5', '1/2'] },
   '--seed': { valid: ['7', '0', '-1', '9007199254740991', '-9007199254740991'], invalid: ['9007199254740992', '1e3', '1.5', 'abc', '', '0x10', '99999999999999999999'] },
   '--chunk-rows': { valid: ['1', '7', '1000', '65536', '1000000'], invalid: ['0', '-5', '1.5', 'abc', '', '1e999', '9007199254740992'] },
@@ -449,7 +449,7 @@ export const OPTION_VALUES: Record<string, { valid: string[]; invalid: string[] 
 };
 
 /** -o targets and what the case folder holds beforehand. The spec is `spec.json`. */
-export const OUTPUT_TARGETS = ['out.duckdb', 'out-parquet', 'spec.json', 'readme.txt', 'old.duckdb', 'existing-dir', 'existing-dir/', 'link.duckdb',
+const OUTPUT_TARGETS = ['out.duckdb', 'out-parquet', 'spec.json', 'readme.txt', 'old.duckdb', 'existing-dir', 'existing-dir/', 'link.duckdb',
   'dangling.duckdb', 'missing/sub/out.duckdb', '', '.', 'x'.repeat(300), 'a\u0000b', 'spaces and é.duckdb', '-', 'readme.txt/x.duckdb'] as const;
 
 export interface CliChoice {

@@ -12,9 +12,9 @@ import type { CaseResult, FuzzCase } from './types.ts';
 /** A case that takes longer than this is a hang (small scale: every legitimate case takes well under a second or two). */
 export const CASE_TIMEOUT_MS = Number(process.env.FUZZ_CASE_MS ?? 10_000);
 /** Resident memory of the runner process (Node, the V8 heap, DuckDB, engine threads) a case may not exceed. */
-export const RSS_BOUND_MB = Number(process.env.FUZZ_RSS_MB ?? 1536);
+const RSS_BOUND_MB = Number(process.env.FUZZ_RSS_MB ?? 1536);
 /** The runner's V8 heap limit: a case that needs more dies of "heap out of memory" (a memory finding). */
-export const HEAP_MB = 1024;
+const HEAP_MB = 1024;
 
 const RUNNER = fileURLToPath(new URL('./runner.ts', import.meta.url));
 

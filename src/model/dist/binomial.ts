@@ -12,7 +12,7 @@ import { uniform } from '../rng.ts';
 import { stirlingTail } from './special.ts';
 import { DIST_SLOT_SPAN, type Sampler } from './types.ts';
 
-export const BINOMIAL_INVERSION_MAX = 30;
+const BINOMIAL_INVERSION_MAX = 30;
 
 /** Inversion for n·p < 30, p <= 1/2. */
 function binomialSearch(n: number, p: number, u: number): number {

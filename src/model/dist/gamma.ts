@@ -47,7 +47,7 @@ function logStdGamma(shape: number, d: number, c: number, key: number, row: numb
 }
 
 /** A standard gamma(shape) variate over slots [slot, end); sets cursor.next. */
-export function stdGamma(shape: number, d: number, c: number, key: number, row: number, slot: number, end: number): number {
+function stdGamma(shape: number, d: number, c: number, key: number, row: number, slot: number, end: number): number {
   if (shape >= 1) return mtGamma(d, c, key, row, slot, end);
   if (slot >= end) return mtGamma(d, c, key, row, end, end);
   const u = uniform(key, row, slot);

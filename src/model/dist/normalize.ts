@@ -26,12 +26,12 @@ const TYPE_SYNONYMS: Readonly<Record<string, string>> = {
 };
 const TYPE_CANDIDATES = [...DIST_NAMES, 'dirichlet', ...Object.keys(TYPE_SYNONYMS)];
 
-export function isDistName(type: string): type is DistName {
+function isDistName(type: string): type is DistName {
   return (DIST_NAMES as readonly string[]).includes(type);
 }
 
 /** Near names for an unknown distribution type, best first (at most 3). */
-export function suggestDistType(type: string): string[] {
+function suggestDistType(type: string): string[] {
   const wanted = type.trim().toLowerCase().replace(/[\s-]+/g, '_');
   const limit = Math.max(2, Math.floor(wanted.length / 3));
   const scored: Array<[number, string]> = [];

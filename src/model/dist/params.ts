@@ -6,7 +6,7 @@
 import type { DistName } from './types.ts';
 
 /** A valid range: `test` says whether a value is inside, `text` describes it ('>= 0'). */
-export interface Range {
+interface Range {
   readonly text: string;
   readonly test: (v: number) => boolean;
 }
@@ -34,7 +34,7 @@ export interface ParamRule {
 }
 
 /** A failed cross-parameter check, stated on one canonical parameter. */
-export interface CrossProblem {
+interface CrossProblem {
   readonly on: string;
   readonly message: string;
   readonly hint: string;

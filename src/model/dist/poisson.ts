@@ -10,10 +10,10 @@ import { uniform } from '../rng.ts';
 import { logFactorial } from './special.ts';
 import { DIST_SLOT_SPAN, type Sampler } from './types.ts';
 
-export const POISSON_INVERSION_MAX = 30;
+const POISSON_INVERSION_MAX = 30;
 
 /** Sequential-search inversion: smallest k with P(X <= k) >= u. For lambda < 30. */
-export function poissonSearch(lambda: number, u: number): number {
+function poissonSearch(lambda: number, u: number): number {
   let p = Math.exp(-lambda);
   let cdf = p;
   let k = 0;

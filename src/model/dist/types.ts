@@ -43,7 +43,7 @@ export const DIST_NAMES: readonly DistName[] = Object.freeze([
 export const DIST_SLOT_SPAN = 256;
 
 /** What went wrong with a parameter (lets callers pick a diagnostic code without parsing text). */
-export type ParamProblemKind = 'unknown' | 'missing' | 'type' | 'range' | 'conflict';
+type ParamProblemKind = 'unknown' | 'missing' | 'type' | 'range' | 'conflict';
 
 /** A problem with the parameters of a distribution: `param` is the user's name ('' when missing). */
 export interface ParamProblem {

@@ -10,7 +10,7 @@ import { uniform } from '../rng.ts';
 import { guideTable } from './poisson.ts';
 import { DIST_SLOT_SPAN, type Sampler } from './types.ts';
 
-export const ZIPF_TABLE_MAX = 1_000_000;
+const ZIPF_TABLE_MAX = 1_000_000;
 const MAX_RANK = Number.MAX_SAFE_INTEGER;
 
 /** log1p(x)/x, continuous at 0. */

@@ -10,8 +10,8 @@ import { fmix32, mix } from '../rng.ts';
 
 const INV_TWO_POW_32 = 1 / 4294967296;
 /** Slot of the per-row word; wide words and the faker-js randomizer use their own slot ranges. */
-export const SLOT_ROW = 0;
-export const SLOT_WIDE = 16;
+const SLOT_ROW = 0;
+const SLOT_WIDE = 16;
 export const SLOT_FAKER = 1024;
 
 export class Draw {

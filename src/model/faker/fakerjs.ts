@@ -13,7 +13,7 @@ import { guardFaker } from '../faker-limits.ts';
 const TWO_POW_21 = 2097152;
 const INV_TWO_POW_53 = 1 / 9007199254740992;
 /** Default reference "now" for faker's relative date methods (past, future, birthdate...). */
-export const FAKER_REF_DATE = new Date('2025-01-01T00:00:00.000Z');
+const FAKER_REF_DATE = new Date('2025-01-01T00:00:00.000Z');
 /** The reference "now" in force: a column sets it (its dataset's timeframe end) before it fills values. */
 const REF = { ms: FAKER_REF_DATE.getTime() };
 export function setFakerRefDate(ms: number | undefined): void {
@@ -64,7 +64,7 @@ export function keyedFaker(localeId: string): KeyedFaker {
 }
 
 /** Render any faker-js result as a string. */
-export function stringify(v: unknown): string {
+function stringify(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Date) return v.toISOString();
   if (v === null || v === undefined) return '';

@@ -4,7 +4,7 @@
  */
 import { localeIds } from './lib.ts';
 
-export const FALLBACK_LOCALE = 'en';
+const FALLBACK_LOCALE = 'en';
 export const DEFAULT_LOCALE = 'en_US';
 
 /** ISO 3166 alpha-2 (plus 'UK') → faker-js locale. */

@@ -8,7 +8,7 @@ export interface TableInfo {
   printout: string;
 }
 export interface CompileAnswer { diagnostics: Diagnostic[]; ok: boolean; tables: TableInfo[] | null; params: Record<string, unknown> | null; presets: { name: string; description: string }[] }
-export interface ColumnProfile {
+interface ColumnProfile {
   name: string; type: string; nulls: number; distinct: number; distinctApprox?: boolean;
   min?: number | string | null; max?: number | string | null; mean?: number | null; chart: unknown;
 }

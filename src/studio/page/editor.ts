@@ -24,7 +24,7 @@ type JSONSchema7 = object;
 import type { Diagnostic } from './api.ts';
 
 /** Offset of a 1-based line:column in the document (clamped to it). */
-export function offsetOf(doc: Text, line: number, column: number): number {
+function offsetOf(doc: Text, line: number, column: number): number {
   const l = doc.line(Math.max(1, Math.min(doc.lines, line)));
   return Math.min(l.to, l.from + Math.max(0, column - 1));
 }

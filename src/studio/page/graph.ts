@@ -13,7 +13,7 @@ const KIND_COLOUR: Record<string, string> = { entity: '#2563eb', fact: '#0f766e'
 
 export const fmtRows = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)} M` : Math.round(n).toLocaleString('en-US'));
 
-export function layout(tables: TableInfo[]) {
+function layout(tables: TableInfo[]) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 56, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));

@@ -17,7 +17,7 @@ export type DatetimeGen = Extract<GeneratorProgram, { kind: 'datetime' }>;
 export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
 
 /** Work budget of one check: (parent, bucket) or (parent, period) cells materialised at most (a deterministic subset of parents beyond). */
-export const CELL_BUDGET = 3_000_000;
+const CELL_BUDGET = 3_000_000;
 
 /**
  * The column of `t` that holds the key of the linked row of `other` (its primary parent through `parent`,
@@ -33,7 +33,7 @@ export function linkColumn(ctx: ValidateContext, t: TablePlan, other: string, vi
 const labelCache = new WeakMap<ValidateContext, Map<string, { any: boolean; rows: boolean }>>();
 
 /** Whether `_labels` names rows of a table (any label with a row key; row-level labels: rows scenarios added). */
-export async function labelsOf(ctx: ValidateContext, table: string): Promise<{ any: boolean; rows: boolean }> {
+async function labelsOf(ctx: ValidateContext, table: string): Promise<{ any: boolean; rows: boolean }> {
   if (!ctx.hasLabels) return { any: false, rows: false };
   let m = labelCache.get(ctx);
   if (!m) labelCache.set(ctx, (m = new Map()));
@@ -137,7 +137,7 @@ export function curvesAtSql(curves: CurvePlan[], ageMs: string, decay: string): 
 }
 
 /** Pattern weight product of an epoch-ms instant (SQL), as patternWeightAt of ../calendar.ts. */
-export function patternWeightSql(patterns: { dimension: string; weights: number[] }[], msExpr: string): string {
+function patternWeightSql(patterns: { dimension: string; weights: number[] }[], msExpr: string): string {
   if (!patterns.length) return '1.0';
   const ts = `epoch_ms(CAST(${msExpr} AS BIGINT))`;
   return patterns.map((p) => {
@@ -163,7 +163,7 @@ export interface GridSql {
   idx(x: string): string;
 }
 
-export const GRID_MAX_POINTS = 2_000_000;
+const GRID_MAX_POINTS = 2_000_000;
 
 export function gridSql(g: DatetimeGen): GridSql | null {
   if (g.freq === 'M' || g.freq === 'MS' || g.effects.length) return null;

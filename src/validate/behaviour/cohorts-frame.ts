@@ -10,7 +10,7 @@ import { dbl, ident, n, one } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 import { curveSql, gridSql, ms, ownRows, sampleOf, segKey, segmentCase, type DatetimeGen, type GridSql } from './cohorts-common.ts';
 
-export interface VintageFrame {
+interface VintageFrame {
   v: VintagePlan;
   parent: TablePlan;
   /** The child's datetime column the vintage places (null: none, the timeframe's grid weighs the count). */

@@ -14,7 +14,7 @@ import { nodePath } from '../structural.ts';
 
 const DAY = 86_400_000;
 /** A stage is judged only on parents whose previous stage leaves time for the delay's 1 − 1e-10 quantile before the window end. */
-export const CENSOR_TAIL = 1e-10;
+const CENSOR_TAIL = 1e-10;
 
 interface FunnelTable extends ParentLink {
   t: TablePlan;

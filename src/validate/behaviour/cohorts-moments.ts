@@ -10,7 +10,7 @@ import type { Moments } from '../fanout-model.ts';
  * E and Var of g(min(hi, max(lo, X))) for a discrete X (pmf summed until the remaining mass is below 1e-14 or
  * hi is reached: beyond hi every value is g(hi)).
  */
-export function clampedMoments(type: DistName, params: Record<string, number>, lo: number, hi: number, g: (x: number) => number): Moments | null {
+function clampedMoments(type: DistName, params: Record<string, number>, lo: number, hi: number, g: (x: number) => number): Moments | null {
   let cdf = 0;
   let s1 = 0;
   let s2 = 0;

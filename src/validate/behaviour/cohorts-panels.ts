@@ -23,7 +23,7 @@ import { ageHeatmap, cohortGrain, judgeAges, MAX_AGE, UNIT_NAMES } from './cohor
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** Panels with more periods than this are not checked (their period list is passed to DuckDB as a literal). */
-export const MAX_PERIODS = 50_000;
+const MAX_PERIODS = 50_000;
 const DIM_LABELS: Record<string, (i: number) => string> = {
   dow: (i) => ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][i],
   hour: (i) => `${i}h`,

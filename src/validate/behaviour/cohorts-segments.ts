@@ -14,7 +14,7 @@ import { vintageFrame } from './cohorts-frame.ts';
 import { fanoutMoments } from '../fanout-model.ts';
 
 /** Segments with fewer expected children (or active periods) than this are left out (normal approximation). */
-export const MIN_EXPECTED = 20;
+const MIN_EXPECTED = 20;
 
 export interface SegmentCell { seg: string; units: number; observed: number; expected: number; variance: number }
 

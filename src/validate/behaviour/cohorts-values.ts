@@ -43,7 +43,7 @@ function timeDependsOnParent(t: TablePlan): boolean {
   return t.rows.kind !== 'fixed' && !(t.rows.kind === 'fanout' && !t.rows.vintage);
 }
 
-export function valueModel(t: TablePlan, col: ColumnPlan): ValueModel | string {
+function valueModel(t: TablePlan, col: ColumnPlan): ValueModel | string {
   if (!['int', 'float', 'decimal'].includes(col.type)) return 'not numeric';
   const g = col.generator;
   if (g.kind !== 'distribution' || (g.exprs && Object.keys(g.exprs).length) || Object.values(g.params).some((v) => typeof v !== 'number')) return 'its generator is not a distribution with numeric parameters';

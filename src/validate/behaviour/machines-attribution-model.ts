@@ -20,7 +20,7 @@ import type { Attr } from './machines-attribution.ts';
 import { segMultiplier } from './machines-common.ts';
 
 /** p(convert | n touches, segment multiplier m) = min(1, base × multiplier^(min(n, saturation) − 1) × m). */
-export function pConvert(a: AttributionPlan, k: number, m: number): number {
+function pConvert(a: AttributionPlan, k: number, m: number): number {
   if (k <= 0) return 0;
   return Math.min(1, a.base * Math.pow(a.multiplier, Math.min(k, a.saturation ?? k) - 1) * m);
 }

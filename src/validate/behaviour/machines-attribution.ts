@@ -84,7 +84,7 @@ export async function attributions(ctx: ValidateContext): Promise<Attr[]> {
 }
 
 /** Hard bounds of a touch count: [min, max] of the fanout form (fixed: the two integers around the mean). */
-export function touchBounds(a: AttributionPlan): [number, number] {
+function touchBounds(a: AttributionPlan): [number, number] {
   const f = a.touches;
   if (f.distribution === 'fixed') return [Math.floor(f.mean), Math.ceil(f.mean)];
   return [Math.max(1, f.min ?? 0), f.max ?? Number.MAX_SAFE_INTEGER];

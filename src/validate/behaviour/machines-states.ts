@@ -85,7 +85,7 @@ export function periodOf(unit: StateMachinePlan['periodUnit'], t0: string, x: st
 }
 
 /** Number of periods (SQL) starting at or before the window end. */
-export function periodCount(m: StateMachinePlan, t0: string): string {
+function periodCount(m: StateMachinePlan, t0: string): string {
   const end = tsLit(m.endMs);
   const k = periodOf(m.periodUnit, t0, end);
   return `(${k} + CASE WHEN ${periodAt(m.periodUnit, t0, k)} <= ${end} THEN 1 ELSE 0 END)`;
