@@ -19,6 +19,8 @@ const LAYERS = [
   ['run', '^src/run/'],
   ['validate', '^src/validate/'],
   ['score', '^src/score/'],
+  ['infer', '^src/infer/'],
+  ['compare', '^src/compare/'],
   ['api', '^src/index\\.ts$'],
   ['studio', '^src/studio/'],
   ['cli', '^src/cli/'],

@@ -1,0 +1,214 @@
+/**
+ * A data source that `datagen infer` and `datagen compare` read: a DuckDB file, a Parquet or CSV file, a folder of
+ * them (a sub-folder of Parquet files is one table: datagen's `--format parquet` output), or a PostgreSQL URL.
+ * Every source is seen through one in-memory DuckDB connection where each source table is a view (or, for
+ * PostgreSQL, a table copied in) named by the table, so the rest of infer/compare is plain DuckDB SQL.
+ *
+ * The source is the user's own data on their own machine, so this connection can read files (read_parquet,
+ * read_csv, ATTACH … READ_ONLY); it never writes to the source and opens a DuckDB file read-only.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { quoteIdent, quoteString } from '../sinks/sql.ts';
+
+/** A declared key of the source (PostgreSQL or DuckDB constraints), trusted before anything found in the data. */
+export interface DeclaredForeignKey {
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
+export interface SourceTable {
+  /** The table's name in the source and the view's name in the connection. */
+  name: string;
+  /** The relation to use in SQL (`FROM ${t.sql}`): the quoted view name. */
+  sql: string;
+  /** Declared primary key columns (empty when none is declared). */
+  declaredPk: string[];
+  declaredFks: DeclaredForeignKey[];
+}
+
+export type SourceKind = 'duckdb' | 'parquet' | 'csv' | 'folder' | 'postgres';
+
+export interface Source {
+  kind: SourceKind;
+  /** As the user wrote it (a URL's password is masked). */
+  location: string;
+  conn: DuckDBConnection;
+  tables: SourceTable[];
+  /** Rows of a query as JS values (BIGINT as bigint, timestamps as DuckDB value objects: cast in SQL when needed). */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
+
+/** A source that cannot be opened: missing, unknown format, unreachable server. */
+export class SourceError extends Error {
+  constructor(message: string, readonly code: string, readonly hint: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export interface OpenSourceOptions {
+  /** Keep only these tables (by name); an unknown name is an error. */
+  tables?: string[];
+}
+
+const DATA_EXT = new Set(['.parquet', '.csv', '.tsv']);
+
+/** Mask the password of a URL for messages. */
+export function maskUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+/** Open `location` (a path or a postgres:// URL) as a Source. */
+export async function openSource(location: string, options: OpenSourceOptions = {}): Promise<Source> {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    const { openPostgres } = await import('./source-postgres.ts');
+    return filterTables(await openPostgres(location), options);
+  }
+  const path = resolve(location);
+  if (!existsSync(path)) {
+    throw new SourceError(`source "${location}" does not exist`, 'DG_SOURCE_MISSING', 'give a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL');
+  }
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await instance.connect();
+  const close = () => {
+    conn.closeSync();
+    instance.closeSync();
+  };
+  try {
+    const st = statSync(path);
+    let kind: SourceKind;
+    let tables: SourceTable[];
+    if (st.isDirectory()) {
+      kind = 'folder';
+      tables = await folderTables(conn, path);
+    } else if (isDuckDbFile(path)) {
+      kind = 'duckdb';
+      tables = await duckdbTables(conn, path);
+    } else {
+      const ext = extname(path).toLowerCase();
+      if (!DATA_EXT.has(ext)) {
+        throw new SourceError(`source "${location}" is neither a DuckDB file nor a .parquet/.csv/.tsv file`, 'DG_SOURCE_FORMAT', 'give a DuckDB file, a Parquet/CSV file or a folder of them');
+      }
+      kind = ext === '.parquet' ? 'parquet' : 'csv';
+      tables = [await fileTable(conn, path, tableName(basename(path, extname(path))))];
+    }
+    if (!tables.length) throw new SourceError(`source "${location}" has no tables`, 'DG_SOURCE_EMPTY', 'give a DuckDB file with tables, or a folder holding .parquet/.csv files');
+    return filterTables(makeSource(kind, location, conn, tables, close), options);
+  } catch (e) {
+    close();
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(`cannot read source "${location}": ${(e as Error).message.split('\n')[0]}`, 'DG_SOURCE_UNREADABLE', 'check that the file is a readable DuckDB, Parquet or CSV file');
+  }
+}
+
+export function makeSource(kind: SourceKind, location: string, conn: DuckDBConnection, tables: SourceTable[], close: () => void): Source {
+  return {
+    kind,
+    location,
+    conn,
+    tables,
+    async query(sql: string) {
+      const reader = await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    },
+    close,
+  };
+}
+
+function filterTables(source: Source, options: OpenSourceOptions): Source {
+  if (!options.tables?.length) return source;
+  const known = new Set(source.tables.map((t) => t.name));
+  const unknown = options.tables.filter((t) => !known.has(t));
+  if (unknown.length) {
+    source.close();
+    throw new SourceError(`--tables names ${unknown.map((t) => `"${t}"`).join(', ')}, which the source does not have`, 'DG_SOURCE_TABLE',
+      `the source's tables: ${[...known].join(', ')}`);
+  }
+  const keep = new Set(options.tables);
+  source.tables = source.tables.filter((t) => keep.has(t.name));
+  return source;
+}
+
+function isDuckDbFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    const buf = Buffer.alloc(12);
+    const n = readSync(fd, buf, 0, 12, 0);
+    closeSync(fd);
+    return n === 12 && buf.toString('latin1', 8, 12) === 'DUCK';
+  } catch {
+    return false;
+  }
+}
+
+/** A table name from a file name: letters, digits and underscores. */
+export function tableName(stem: string): string {
+  const name = stem.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'table';
+  return /^[0-9]/.test(name) ? `t_${name}` : name;
+}
+
+function reader(path: string): string {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.parquet') return `read_parquet(${quoteString(path)})`;
+  return `read_csv(${quoteString(path)}, auto_detect = true${ext === '.tsv' ? ", delim = '\\t'" : ''})`;
+}
+
+async function fileTable(conn: DuckDBConnection, path: string, name: string): Promise<SourceTable> {
+  await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM ${reader(path)}`);
+  return { name, sql: quoteIdent(name), declaredPk: [], declaredFks: [] };
+}
+
+async function folderTables(conn: DuckDBConnection, dir: string): Promise<SourceTable[]> {
+  const tables: SourceTable[] = [];
+  const seen = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const parts = readdirSync(full).filter((f) => f.toLowerCase().endsWith('.parquet'));
+      if (!parts.length) continue;
+      const name = tableName(entry.name);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(join(full, '*.parquet'))})`);
+      tables.push({ name, sql: quoteIdent(name), declaredPk: [], declaredFks: [] });
+    } else if (entry.isFile() && DATA_EXT.has(extname(entry.name).toLowerCase())) {
+      const name = tableName(basename(entry.name, extname(entry.name)));
+      if (seen.has(name)) continue;
+      seen.add(name);
+      tables.push(await fileTable(conn, full, name));
+    }
+  }
+  return tables;
+}
+
+async function duckdbTables(conn: DuckDBConnection, path: string): Promise<SourceTable[]> {
+  await conn.run(`ATTACH ${quoteString(path)} AS src (READ_ONLY)`);
+  const rows = (await conn.runAndReadAll(
+    `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'src' ORDER BY schema_name <> 'main', schema_name, table_name`,
+  )).getRowObjectsJS() as { schema_name: string; table_name: string }[];
+  const cons = (await conn.runAndReadAll(
+    `SELECT schema_name, table_name, constraint_type, constraint_column_names AS cols, referenced_table, referenced_column_names AS refcols
+       FROM duckdb_constraints() WHERE database_name = 'src' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')`,
+  )).getRowObjectsJS() as { schema_name: string; table_name: string; constraint_type: string; cols: string[]; referenced_table: string | null; refcols: string[] | null }[];
+  const tables: SourceTable[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const name = r.schema_name === 'main' ? r.table_name : `${r.schema_name}_${r.table_name}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM src.${quoteIdent(r.schema_name)}.${quoteIdent(r.table_name)}`);
+    const mine = cons.filter((c) => c.schema_name === r.schema_name && c.table_name === r.table_name);
+    tables.push({
+      name,
+      sql: quoteIdent(name),
+      declaredPk: mine.find((c) => c.constraint_type === 'PRIMARY KEY')?.cols ?? [],
+      declaredFks: mine.filter((c) => c.constraint_type === 'FOREIGN KEY' && c.referenced_table)
+        .map((c) => ({ columns: c.cols, refTable: c.referenced_table!, refColumns: c.refcols ?? [] })),
+    });
+  }
+  return tables;
+}
