@@ -116,10 +116,17 @@ import { hasIncludes, resolveIncludes } from './spec/includes.ts';
  * the checks): per table of the spec present in the file, per column its nulls, distinct values, min/max/mean and a
  * histogram or its top values. datagen studio's preview draws them with `profileChart`.
  */
-export async function profileFile(spec: unknown, dbPath: string, opts: AuthorOptions & { threads?: number } = {}): Promise<TableProfile[]> {
+export async function profileFile(spec: unknown, dbPath: string, opts: AuthorOptions & {
+  threads?: number;
+  /** More read-only SQL over the same open file after the profiles (the studio's first rows and time charts): one
+   *  open of the file instead of one per query. Rows as plain objects, as validate reads them. */
+  inspect?: (query: (sql: string) => Promise<Record<string, unknown>[]>, profiles: TableProfile[]) => Promise<void>;
+} = {}): Promise<TableProfile[]> {
   const { ctx } = await openContext(spec, dbPath, { threads: opts.threads, preset: opts.preset, set: opts.set });
   try {
-    return await profileTables(ctx);
+    const profiles = await profileTables(ctx);
+    if (opts.inspect) await opts.inspect((sql) => ctx.db.all(sql), profiles);
+    return profiles;
   } finally {
     ctx.db.close();
   }

@@ -20,6 +20,9 @@ export interface VariantRun {
   warnings?: number;
   /** CPU seconds (user + system) of the child processes the run waited for (start-up: robust to a shared machine's load). */
   cpuSeconds?: number;
+  /** The variant's own measure of its timed region, when the call does more than it (studio-preview: the edit until
+   *  the redraw, not closing the browser afterwards); replaces the call's wall time. */
+  seconds?: number;
 }
 
 export interface Variant {

@@ -28,17 +28,19 @@ function jsonable(v: unknown): unknown {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const DAY = 86_400_000;
 
+type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+
 /** A time column's rows per day (a window of up to 92 days), week (up to two years) or month: a Vega-Lite bar chart. */
-async function timeChart(db: string, table: string, c: { name: string; type: string; min?: unknown; max?: unknown }): Promise<unknown | null> {
+async function timeChart(query: Query, table: string, c: { name: string; type: string; min?: unknown; max?: unknown }): Promise<unknown | null> {
   if (!/^(DATE|TIMESTAMP)/i.test(c.type) || typeof c.min !== 'string' || typeof c.max !== 'string') return null;
   const span = Date.parse(c.max) - Date.parse(c.min);
   if (!Number.isFinite(span)) return null;
   const unit = span <= 92 * DAY ? 'day' : span <= 730 * DAY ? 'week' : 'month';
-  const q = await lib.queryFile(db, `SELECT strftime(date_trunc('${unit}', ${quote(c.name)}), '%Y-%m-%d') AS period, count(*)::DOUBLE AS rows FROM ${quote(table)} WHERE ${quote(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 1`);
+  const rows = await query(`SELECT strftime(date_trunc('${unit}', ${quote(c.name)}), '%Y-%m-%d') AS period, count(*)::DOUBLE AS rows FROM ${quote(table)} WHERE ${quote(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 1`);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 260, height: 90,
-    data: { values: q.rows.map(([period, rows]) => ({ period, rows })) },
+    data: { values: rows.map((r) => ({ period: r.period, rows: r.rows })) },
     mark: { type: 'bar', tooltip: true, color: '#7c3aed' },
     encoding: {
       x: { field: 'period', type: 'temporal', timeUnit: unit === 'month' ? 'yearmonth' : 'yearmonthdate', title: null, axis: { tickCount: 4 } },
@@ -71,12 +73,20 @@ async function preview(job: PreviewJob): Promise<PreviewResult> {
       }
     }
     const tables: TablePreview[] = [];
-    for (const p of await lib.profileFile(job.doc, out, { ...job.author, threads: 1 })) {
-      const q = await lib.queryFile(out, `SELECT * FROM ${quote(p.table)} LIMIT ${FIRST_ROWS}`);
-      const profiles = [];
-      for (const c of p.columns) profiles.push({ ...c, chart: (await timeChart(out, p.table, c)) ?? lib.profileChart(p.table, c) });
-      tables.push({ table: p.table, rows: p.rows, columns: q.columns, types: q.types, firstRows: q.rows.map((r) => r.map(jsonable)), profiles });
-    }
+    // One open of the file for the profiles, the first rows and the time charts.
+    await lib.profileFile(job.doc, out, {
+      ...job.author,
+      threads: 1,
+      inspect: async (query, profiles) => {
+        for (const p of profiles) {
+          const first = await query(`SELECT * FROM ${quote(p.table)} LIMIT ${FIRST_ROWS}`);
+          const columns = p.columns.map((c) => c.name);
+          const charts = [];
+          for (const c of p.columns) charts.push({ ...c, chart: (await timeChart(query, p.table, c)) ?? lib.profileChart(p.table, c) });
+          tables.push({ table: p.table, rows: p.rows, columns, types: p.columns.map((c) => c.type), firstRows: first.map((r) => columns.map((c) => jsonable(r[c]))), profiles: charts });
+        }
+      },
+    });
     return { kind: 'preview', ok: true, scale, seconds: (performance.now() - t0) / 1000, tables };
   }
 }
