@@ -1,0 +1,172 @@
+/**
+ * fitNumeric: a numeric column's generator. Every family that can produce the sample's support is fitted by
+ * maximum likelihood; candidates are ranked by BIC and the best one whose KS distance to the sample is within
+ * the effect-size threshold is chosen. Without one, a column with few distinct values becomes a `choice` and
+ * any other an `empirical` quantile generator. See docs/infer-fitting.md.
+ */
+import {
+  type FamilyFit, type Sample, fitBeta, fitBinomial, fitExponential, fitGamma, fitGeometric, fitLognormal,
+  fitNegativeBinomial, fitNormal, fitPareto, fitPoisson, fitUniform, fitWeibull, fitZipf, isCount, logLik, modelCdf, prepare,
+} from './families.ts';
+import { bic, ksContinuous, ksDiscrete, moments, quantileSorted, sig } from './stats.ts';
+import type { ColumnFit } from './types.ts';
+import { fitCategorical } from './categorical.ts';
+
+/** KS effect size a fitted family may differ from the sample by (the column-shape score 1 − KS ≥ 0.95). */
+export const KS_ACCEPT = 0.05;
+
+/**
+ * The acceptance threshold for a sample of n: KS_ACCEPT, raised to the 5 % critical value 1.36/√n of a
+ * sample that small (below ~740 values a correct family's own sampling noise exceeds KS_ACCEPT).
+ */
+export function ksThreshold(n: number): number {
+  return Math.max(KS_ACCEPT, 1.36 / Math.sqrt(n));
+}
+
+/** A column with at most this many distinct values falls back to `choice` rather than `empirical`. */
+const CHOICE_MAX_DISTINCT = 32;
+
+interface Scored {
+  fit: FamilyFit;
+  bic: number;
+  ks: number;
+}
+
+export interface NumericOptions {
+  integer: boolean;
+  /** Literal values (choice fallback) need at least this many occurrences (default 5). */
+  minCount?: number;
+}
+
+export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
+  const finite = values.filter((x) => Number.isFinite(x));
+  const n = finite.length;
+  if (n === 0) {
+    return { generator: { distribution: { type: 'normal', params: { mean: 0, std: 0 } } }, evidence: { n: 0, family: 'normal', note: 'no values: a constant 0' } };
+  }
+  const sorted = finite.sort();
+  const integer = o.integer || sorted.every((x) => Number.isInteger(x));
+  const m = moments(sorted);
+  const s = prepare(sorted, m);
+  if (m.min === m.max) return constant(s, o.minCount ?? 5);
+
+  const candidates = familyFits(s, integer);
+  const scored: Scored[] = candidates
+    .map((fit) => ({ fit, bic: bic(logLik(fit, s, integer), fit.k, n), ks: ks(fit, s, integer) }))
+    .filter((c) => Number.isFinite(c.bic) && Number.isFinite(c.ks))
+    .sort((a, b) => a.bic - b.bic);
+  const limit = ksThreshold(n);
+  const chosen = scored.find((c) => c.ks <= limit);
+  if (chosen) {
+    const other = scored.find((c) => c !== chosen);
+    return {
+      generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params) } },
+      evidence: {
+        n, family: chosen.fit.family, bic: sig(chosen.bic), ks: sig(chosen.ks, 4), score: sig(1 - chosen.ks, 4),
+        ...(other ? { runnerUp: { family: other.fit.family, bic: sig(other.bic), ks: sig(other.ks, 4) } } : {}),
+      },
+    };
+  }
+  const best = scored[0];
+  const why = best ? `no family within KS ${sig(limit, 3)} (best by BIC: ${best.fit.family}, KS ${sig(best.ks, 3)})` : 'no family fits the support';
+  const runnerUp = best ? { runnerUp: { family: best.fit.family, bic: sig(best.bic), ks: sig(best.ks, 4) } } : {};
+  if (s.values.length <= CHOICE_MAX_DISTINCT) {
+    const top = Array.from(s.values, (value, i) => ({ value, count: s.counts[i]! })).sort((a, b) => b.count - a.count || a.value - b.value);
+    const cat = fitCategorical(top, n, top.length, { minCount: o.minCount ?? 5 });
+    if (cat) return { generator: cat.generator, evidence: { ...cat.evidence, ...runnerUp, note: `${why}: ${cat.evidence.note}` } };
+  }
+  const emp = empirical(s, integer);
+  return { generator: { empirical: emp.spec }, evidence: { n, family: 'empirical', ks: sig(emp.ks, 4), score: sig(1 - emp.ks, 4), ...runnerUp, note: `${why}: empirical quantiles` } };
+}
+
+function familyFits(s: Sample, integer: boolean): FamilyFit[] {
+  const out: (FamilyFit | null)[] = [fitNormal(s), fitUniform(s, integer), fitExponential(s), fitLognormal(s), fitGamma(s), fitWeibull(s), fitPareto(s)];
+  if (!integer) out.push(fitBeta(s));
+  if (integer && s.m.min >= 0) {
+    out.push(fitPoisson(s), fitGeometric(s), fitNegativeBinomial(s), fitBinomial(s), ...fitZipf(s));
+  }
+  return out.filter((f): f is FamilyFit => f !== null && Object.values(f.params).every(Number.isFinite));
+}
+
+function ks(fit: FamilyFit, s: Sample, integer: boolean): number {
+  const cdf = modelCdf(fit, integer);
+  return integer || isCount(fit) ? ksDiscrete(s.sorted, cdf) : ksContinuous(s.sorted, cdf);
+}
+
+function round(p: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(p)) out[k] = Number.isInteger(v) ? v : sig(v);
+  return out;
+}
+
+/** A column holding one value: a literal only when at least minCount rows hold it, else a normal around it. */
+function constant(s: Sample, minCount: number): ColumnFit {
+  const v = s.m.min;
+  const n = s.m.n;
+  if (n >= minCount) return { generator: { choice: { choices: [v] } }, evidence: { n, family: 'choice', ks: 0, score: 1, note: 'a single value' } };
+  return { generator: { distribution: { type: 'uniform', params: { low: 0, high: 0 } } }, evidence: { n, family: 'uniform', note: `a single value held by fewer than ${minCount} rows: not copied (0)` } };
+}
+
+/** Probabilities of the empirical generator's quantiles: percentiles, with finer steps in both tails. */
+function empiricalProbs(n: number): number[] {
+  const probs: number[] = [0];
+  if (n >= 2000) probs.push(0.001, 0.002, 0.005);
+  for (let i = 1; i < 100; i++) {
+    probs.push(i / 100);
+    if (i === 99 && n >= 2000) probs.push(0.995, 0.998, 0.999);
+  }
+  probs.push(1);
+  return probs;
+}
+
+/**
+ * The empirical quantile generator of a sample: its quantile function at `empiricalProbs`, interpolated linearly
+ * by the generator. Continuous data: type-7 sample quantiles, the ends being midpoints of the two smallest
+ * (largest) values, so no single extreme value is copied. Integer data: quantiles of x + U(−½, ½) (whose CDF is
+ * linear between half-integers), so that rounding the draw into the int column gives back each integer's share.
+ */
+export function empirical(s: Sample, integer: boolean): { spec: { quantiles: number[]; probs?: number[] }; ks: number } {
+  const n = s.m.n;
+  const probs = empiricalProbs(n);
+  let q: number[];
+  if (integer) {
+    // CDF of the continuised sample at v + ½ is F_n(v); between half-integers linear.
+    const cum: number[] = [];
+    let c = 0;
+    for (let i = 0; i < s.values.length; i++) cum.push((c += s.counts[i]!) / n);
+    q = probs.map((p) => {
+      let i = 0;
+      while (i < cum.length - 1 && cum[i]! < p) i++;
+      const prev = i === 0 ? 0 : cum[i - 1]!;
+      const v = s.values[i]!;
+      // Within value v's unit interval [v − ½, v + ½] the CDF rises from prev to cum[i].
+      const t = cum[i]! > prev ? (p - prev) / (cum[i]! - prev) : 0;
+      return v - 0.5 + Math.min(1, Math.max(0, t));
+    });
+  } else {
+    const lo = n >= 2 ? (s.sorted[0]! + s.sorted[1]!) / 2 : s.sorted[0]!;
+    const hi = n >= 2 ? (s.sorted[n - 1]! + s.sorted[n - 2]!) / 2 : s.sorted[n - 1]!;
+    q = probs.map((p) => (p === 0 ? lo : p === 1 ? hi : quantileSorted(s.sorted, p)));
+  }
+  q = q.map((x) => sig(x, 8));
+  for (let i = 1; i < q.length; i++) if (q[i]! < q[i - 1]!) q[i] = q[i - 1]!;
+  const uniformGrid = probs.length === 101;
+  const cdf = (x: number) => empiricalCdf(q, probs, x);
+  const d = integer ? ksDiscrete(s.sorted, (k) => cdf(k + 0.5)) : ksContinuous(s.sorted, cdf);
+  return { spec: uniformGrid ? { quantiles: q } : { quantiles: q, probs }, ks: d };
+}
+
+/** CDF of the piecewise-linear quantile function through (probs[i], q[i]). */
+function empiricalCdf(q: number[], probs: number[], x: number): number {
+  if (x < q[0]!) return 0;
+  if (x >= q[q.length - 1]!) return 1;
+  let lo = 0;
+  let hi = q.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (q[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const span = q[hi]! - q[lo]!;
+  return span > 0 ? probs[lo]! + ((x - q[lo]!) / span) * (probs[hi]! - probs[lo]!) : probs[hi]!;
+}
