@@ -171,7 +171,7 @@ async function timeGrain(source: Source, t: SourceTable, c: ColumnProfile): Prom
  */
 export async function sampleTable(source: Source, p: TableProfile, n: number): Promise<string> {
   const name = quoteIdent(`__infer_sample_${p.name}`);
-  const key = p.columns.filter((c) => c.kind !== 'unsupported').map((c) => `coalesce(${quoteIdent(c.name)}::VARCHAR, '\u0000')`);
+  const key = p.columns.filter((c) => c.kind !== 'unsupported').map((c) => `${quoteIdent(c.name)}::VARCHAR`);
   const order = key.length ? `ORDER BY hash(${key.join(', ')}), ${key.join(', ')}` : '';
   await source.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM ${p.sql} ${order} LIMIT ${Math.max(1, Math.floor(n))}`);
   return name;
