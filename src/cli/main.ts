@@ -244,6 +244,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       code = await (await import('./validate.ts')).validateCommand(spec, db, o, io);
     });
 
+  program.command('compare').description('score a twin against its source: column shapes, column-pair trends, cardinality, referential integrity, time patterns, privacy (docs/compare.md)')
+    .argument('<source>', 'the real data: a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL').argument('<twin>', 'the twin (e.g. the DuckDB file of `datagen run`), read the same way')
+    .option('--tables <a,b>', 'compare only these tables of the source')
+    .option('--spec <spec.json>', 'take the foreign keys (cardinality, integrity) from this spec: the inferred one or the twin\'s (default: the source\'s declared keys)')
+    .option('--report <file.html>', 'write a self-contained HTML report (source vs twin charts)')
+    .option('--json <file.json>', 'write every score as JSON')
+    .option('--threshold <score>', 'exit 1 when the overall score (0 to 1) is below this')
+    .option('--force', 'replace existing --report/--json files that are not datagen compare reports')
+    .option('-v, --verbose', 'list every column, pair and key, not only those below 0.9')
+    .option('-q, --quiet', 'print only the overall line')
+    .action(async (source: string, twin: string, o) => {
+      code = await (await import('./compare.ts')).compareCommand(source, twin, o, io);
+    });
+
   program.command('presets').description('list the presets of a spec (its "presets", with their descriptions) for --preset')
     .argument('<spec>', 'spec JSON file')
     .action(async (spec: string) => {

@@ -119,7 +119,7 @@ ${libs.map((l) => `<script data-lib="${l.name}@${l.version}">${l.code}</script>`
 }
 
 /** Renders every placeholder; marks each `data-rendered` or `data-error`, and the body `data-rendered` with the count. */
-const RENDER = `
+export const RENDER = `
 (function () {
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
   var els = document.querySelectorAll('[data-chart]');
@@ -139,7 +139,7 @@ const RENDER = `
 })();
 `;
 
-const CSS = `
+export const CSS = `
 :root { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; color: #1f2933; background: #f8fafc; }
 body { margin: 0; }
 header { background: #fff; border-bottom: 1px solid #e4e7eb; padding: 16px 28px; }

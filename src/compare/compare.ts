@@ -1,0 +1,457 @@
+/**
+ * `datagen compare <source> <twin>`: how close a twin (usually what `datagen run` made from an inferred spec) is to
+ * the source it imitates — SDMetrics-style scores computed by DuckDB over both (docs/compare.md).
+ *
+ * Both are opened with openSource (src/infer/source.ts); the twin's matched columns are copied into the source's
+ * in-memory DuckDB connection (schema `twin`), chunk by chunk, so every score is one SQL query over both.
+ */
+import { resolve } from 'node:path';
+import { openSource, type Source, SourceError } from '../infer/source.ts';
+import { VERSION } from '../version.ts';
+import { CompareError, declaredKeys, type Keys, keysFromSpec, keysFromSpecFile } from './keys.ts';
+import { cramersVSql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
+import type {
+  Cardinality, Category, ColumnKind, ColumnPair, ColumnShape, CompareReport, ForeignKey, Integrity, PrivacyTable, TableSummary, TimePattern,
+} from './types.ts';
+
+export interface CompareOptions {
+  /** Compare only these tables of the source (each must exist in the source; one missing in the twin is reported). */
+  tables?: string[];
+  /** Keys from a datagen spec: a file path, or the parsed document. Default: the source's declared constraints. */
+  spec?: string | Record<string, unknown>;
+  /** Report overall ≥ threshold as `ok` (0 … 1). */
+  threshold?: number;
+  /** Rows per table the column-pair trends read: a larger table is sampled (default 200,000). */
+  pairSampleRows?: number;
+  /** Twin rows whose distance to the closest source record is measured (default 1,000), against this many source rows (default 10,000). */
+  dcrTwinRows?: number;
+  dcrSourceRows?: number;
+}
+
+/** |Pearson| or Cramér's V at or above this marks a pair as correlated in the source. */
+const CORRELATED = 0.3;
+/** A text column: more distinct values than this share of its non-null values (and more than TEXT_MIN_DISTINCT). */
+const TEXT_DISTINCT_SHARE = 0.5;
+const TEXT_MIN_DISTINCT = 100;
+const HIST_BINS = 20;
+const PAIR_BINS = 10;
+const TOP_VALUES = 12;
+
+/** Tables datagen writes beside the data (labels, manifest): never compared. */
+export const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name);
+
+interface Col { name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null }
+interface Table { name: string; src: string; twin: string | null; rows: number; twinRows: number | null; cols: Col[] }
+
+const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
+
+/** How a column of this DuckDB type is compared (before the per-column statistics that tell text and keys). */
+function kindOf(type: string): ColumnKind {
+  const t = type.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'numeric';
+  if (/^(DATE|TIMESTAMP)/.test(t)) return 'datetime';
+  if (/^(VARCHAR|BOOLEAN|ENUM)/.test(t)) return 'categorical';
+  return 'other';
+}
+const integerType = (type: string) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(type.toUpperCase());
+const scored = (k: ColumnKind) => k === 'numeric' || k === 'datetime' || k === 'categorical';
+
+async function describe(s: Source, rel: string): Promise<{ name: string; type: string }[]> {
+  return (await s.query(`DESCRIBE SELECT * FROM ${rel}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+async function one(s: Source, sql: string): Promise<Record<string, unknown>> {
+  return (await s.query(sql))[0] ?? {};
+}
+
+/** Copy `cols` of the twin's table into `twin.<name>` of the source's connection, chunk by chunk. */
+async function copyTable(from: Source, to: Source, table: string, cols: { name: string; type: string }[]): Promise<void> {
+  const target = `twin.${q(table)}`;
+  const type = (t: string) => (/^ENUM/i.test(t) ? 'VARCHAR' : t);
+  await to.conn.run(`CREATE TABLE ${target} (${cols.map((c) => `${q(c.name)} ${type(c.type)}`).join(', ')})`);
+  const select = cols.map((c) => (type(c.type) !== c.type ? `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}` : q(c.name))).join(', ');
+  const appender = await to.conn.createAppender(table, 'twin');
+  try {
+    const result = await from.conn.stream(`SELECT ${select} FROM ${q(table)}`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** Compare a twin with its source; both are paths (or a postgresql:// URL) that openSource reads. */
+export async function compareSources(sourceLocation: string, twinLocation: string, options: CompareOptions = {}): Promise<CompareReport> {
+  const started = performance.now();
+  if (options.threshold !== undefined && !(options.threshold >= 0 && options.threshold <= 1)) {
+    throw new CompareError(`the threshold ${options.threshold} is not between 0 and 1`, 'DG_BAD_OPTION', 'give a score from 0 to 1, e.g. --threshold 0.8');
+  }
+  const keys: Keys | null = options.spec === undefined ? null
+    : typeof options.spec === 'string' ? keysFromSpecFile(resolve(options.spec), options.spec) : keysFromSpec(options.spec);
+  const src = await openSource(sourceLocation, { tables: options.tables });
+  let twin: Source | null = null;
+  try {
+    try {
+      twin = await openSource(twinLocation);
+    } catch (e) {
+      // its messages say "source": this one is the twin
+      if (e instanceof SourceError) throw new SourceError(e.message.replace(/^source /, 'twin '), e.code, e.hint);
+      throw e;
+    }
+    return await compareOpen(src, twin, keys, options, started);
+  } finally {
+    twin?.close();
+    src.close();
+  }
+}
+
+async function compareOpen(src: Source, twinSource: Source, given: Keys | null, o: CompareOptions, started: number): Promise<CompareReport> {
+  await src.conn.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
+  await src.conn.run('CREATE SCHEMA twin');
+  const keys = given ?? declaredKeys(src.tables);
+  const srcTables = src.tables.filter((t) => !isDatagenTable(t.name));
+  const twinTables = new Map(twinSource.tables.filter((t) => !isDatagenTable(t.name)).map((t) => [t.name, t]));
+  if (!srcTables.length) throw new CompareError(`the source "${src.location}" has no tables to compare`, 'DG_COMPARE_NO_TABLES', 'give the source the twin imitates');
+
+  // Tables, their columns and how each is compared.
+  const tables: Table[] = [];
+  const summaries: TableSummary[] = [];
+  const srcNames = new Set(srcTables.map((t) => t.name));
+  const fkCols = new Set(keys.fks.flatMap((f) => [`${f.table}.${f.column}`, `${f.refTable}.${f.refColumn}`]));
+  for (const t of srcTables) {
+    const sc = await describe(src, t.sql);
+    const tw = twinTables.get(t.name);
+    const twc = tw ? await describe(twinSource, tw.sql) : [];
+    const twinType = new Map(twc.map((c) => [c.name, c.type]));
+    const stats = await one(src, `SELECT count(*) n${sc.map((c, i) => `, count(${q(c.name)}) nn${i}, approx_count_distinct(${q(c.name)}) d${i}`).join('')} FROM ${t.sql}`);
+    const rows = Number(stats.n);
+    const cols: Col[] = [];
+    for (const [i, c] of sc.entries()) {
+      let kind = kindOf(c.type);
+      const nn = Number(stats[`nn${i}`]);
+      const distinct = Number(stats[`d${i}`]);
+      const isKey = keys.pk.get(t.name) === c.name || fkCols.has(`${t.name}.${c.name}`) || (t.declaredPk.length === 1 && t.declaredPk[0] === c.name);
+      if (isKey) kind = 'key';
+      else if ((integerType(c.type) || /^VARCHAR/i.test(c.type)) && rows >= TEXT_MIN_DISTINCT && nn === rows && distinct >= 0.9 * rows
+        && Number((await one(src, `SELECT count(DISTINCT ${q(c.name)}) d FROM ${t.sql}`)).d) === rows) kind = 'key';
+      else if (kind === 'categorical' && /^VARCHAR/i.test(c.type) && distinct > TEXT_MIN_DISTINCT && distinct > TEXT_DISTINCT_SHARE * nn) kind = 'text';
+      const tt = twinType.get(c.name) ?? null;
+      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt) });
+    }
+    let twinRows: number | null = null;
+    if (tw) {
+      const copy = twc.filter((c) => cols.some((s) => s.name === c.name && s.kind !== 'other'));
+      await copyTable(twinSource, src, t.name, copy);
+      twinRows = Number((await one(src, `SELECT count(*) n FROM twin.${q(t.name)}`)).n);
+    }
+    tables.push({ name: t.name, src: t.sql, twin: tw ? `twin.${q(t.name)}` : null, rows, twinRows, cols });
+    summaries.push({
+      table: t.name, status: tw ? 'matched' : 'missing', sourceRows: rows, twinRows,
+      missingColumns: tw ? cols.filter((c) => c.twinType === null).map((c) => c.name) : cols.map((c) => c.name),
+      extraColumns: twc.filter((c) => !cols.some((s) => s.name === c.name)).map((c) => c.name),
+      pairSample: null,
+    });
+  }
+  if (!o.tables?.length) {
+    for (const name of twinTables.keys()) {
+      if (!srcNames.has(name)) summaries.push({ table: name, status: 'extra', sourceRows: null, twinRows: null, missingColumns: [], extraColumns: [], pairSample: null });
+    }
+  }
+  if (!tables.some((t) => t.twin)) {
+    throw new CompareError(`the twin "${twinSource.location}" has none of the source's tables (${srcTables.map((t) => t.name).join(', ')})`, 'DG_COMPARE_NO_TABLES',
+      'compare a twin with the source it imitates: tables are matched by name');
+  }
+
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const col = (table: string, column: string) => byName.get(table)?.cols.find((c) => c.name === column);
+  const fks = keys.fks.filter((f) => col(f.table, f.column) && col(f.refTable, f.refColumn));
+
+  const columnShapes: ColumnShape[] = [];
+  const columnPairs: ColumnPair[] = [];
+  const timePatterns: TimePattern[] = [];
+  const privacy: PrivacyTable[] = [];
+  for (const t of tables) {
+    for (const c of t.cols) columnShapes.push(await shape(src, t, c));
+    if (!t.twin) continue;
+    const summary = summaries.find((s) => s.table === t.name)!;
+    summary.pairSample = await pairs(src, t, o.pairSampleRows ?? 200_000, columnPairs);
+    for (const c of t.cols) if (c.kind === 'datetime' && c.twinType !== null) timePatterns.push(await timePattern(src, t, c));
+    privacy.push(await privacyOf(src, t, o.dcrTwinRows ?? 1000, o.dcrSourceRows ?? 10_000));
+  }
+  const cardinality: Cardinality[] = [];
+  const integrity: Integrity[] = [];
+  for (const fk of fks) {
+    const [child, parent] = [byName.get(fk.table)!, byName.get(fk.refTable)!];
+    cardinality.push(await cardinalityOf(src, fk, child, parent));
+    integrity.push(await integrityOf(src, fk, child, parent));
+  }
+
+  const mean = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  const timeDistance = mean(timePatterns.flatMap((p) => [p.hour, p.weekday, p.month]));
+  const categories: Record<Category, number | null> = {
+    columnShapes: mean(columnShapes.filter((s) => s.status !== 'skipped').map((s) => s.score)),
+    columnPairTrends: mean(columnPairs.map((p) => p.score)),
+    cardinality: mean(cardinality.map((c) => c.score)),
+    referentialIntegrity: mean(integrity.map((c) => c.score)),
+    timePatterns: timeDistance === null ? null : 1 - timeDistance,
+  };
+  const overall = mean(Object.values(categories));
+  const threshold = o.threshold ?? null;
+  return {
+    datagenCompare: VERSION,
+    source: src.location,
+    twin: twinSource.location,
+    overall,
+    categories,
+    threshold,
+    ok: threshold === null || (overall !== null && overall >= threshold),
+    tables: summaries,
+    foreignKeys: fks,
+    columnShapes,
+    columnPairs,
+    cardinality,
+    integrity,
+    timePatterns,
+    privacy,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Column shape: 1 − KS (numbers, times) or 1 − TVD (categories) over every row of both. */
+async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
+  const base: ColumnShape = {
+    table: t.name, column: c.name, kind: c.kind, metric: null, score: null, distance: null, status: 'skipped',
+    sourceType: c.type, twinType: c.twinType, sourceNullShare: t.rows ? c.nulls / t.rows : 0, twinNullShare: null,
+  };
+  const metric = c.kind === 'categorical' ? 'tvd' : 'ks';
+  if (!scored(c.kind)) {
+    base.note = c.kind === 'key' ? 'a key: scored by cardinality and referential integrity' : c.kind === 'text' ? 'free text (mostly distinct values): not scored' : `type ${c.type} is not compared`;
+    return base;
+  }
+  if (!t.twin || c.twinType === null) return { ...base, metric, score: 0, distance: 1, status: 'missing', note: t.twin ? 'the twin has no such column' : 'the twin has no such table' };
+  const twinNulls = Number((await one(s, `SELECT count(*) FILTER (WHERE ${q(c.name)} IS NULL) n FROM ${t.twin}`)).n);
+  const out: ColumnShape = { ...base, metric, status: 'scored', twinNullShare: t.twinRows ? twinNulls / t.twinRows : null };
+  if (c.twinKind !== c.kind && !(c.kind === 'categorical')) out.note = `types differ: source ${c.type}, twin ${c.twinType} (the twin's values are cast)`;
+  const a = `SELECT ${norm(c.kind, c.name)} v FROM ${t.src}`;
+  const b = `SELECT ${norm(c.kind, c.name)} v FROM ${t.twin}`;
+  const r = await one(s, metric === 'ks' ? ksSql(a, b) : tvdSql(a, b));
+  const na = num(r.na);
+  const nb = num(r.nb);
+  const d = num(metric === 'ks' ? r.ks : r.tvd);
+  if (!na) return { ...out, status: 'skipped', note: 'no values in the source' };
+  if (!nb || d === null) return { ...out, score: 0, distance: 1, note: 'no values in the twin' };
+  out.distance = d;
+  out.score = 1 - d;
+  out.chart = metric === 'ks' ? await histogram(s, c, a, b) : await topValues(s, a, b);
+  return out;
+}
+
+/** Shares per bin of the source's range (HIST_BINS equal bins; twin values outside fall in the end bins). */
+async function histogram(s: Source, c: Col, a: string, b: string): Promise<ColumnShape['chart']> {
+  const x = c.kind === 'datetime' ? 'epoch_ms(v)::DOUBLE' : 'v';
+  const range = await one(s, `SELECT min(${x}) lo, max(${x}) hi FROM (${a})`);
+  const lo = Number(range.lo);
+  const hi = Number(range.hi);
+  const width = (hi - lo) / HIST_BINS;
+  const bin = width > 0 ? `least(${HIST_BINS - 1}, greatest(0, floor((${x} - ${lo}) / ${width})))::INT` : '0';
+  const shares = async (from: string) => {
+    const rows = await s.query(`SELECT ${bin} b, count(*)::DOUBLE / sum(count(*)) OVER () p FROM (${from}) WHERE v IS NOT NULL GROUP BY b`);
+    const out = new Array<number>(width > 0 ? HIST_BINS : 1).fill(0);
+    for (const r of rows) out[Number(r.b)] = Number(r.p);
+    return out;
+  };
+  const label = (i: number) => {
+    const v = lo + i * width;
+    return c.kind === 'datetime' ? new Date(v).toISOString().replace(/T00:00:00\.000Z$|:00\.000Z$/, '') : String(Number(v.toPrecision(4)));
+  };
+  const src = await shares(a);
+  return { labels: src.map((_, i) => label(i)), source: src, twin: await shares(b) };
+}
+
+/** Shares of the source's TOP_VALUES most frequent values, in both. */
+async function topValues(s: Source, a: string, b: string): Promise<ColumnShape['chart']> {
+  const top = await s.query(`SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () p FROM (${a}) GROUP BY v ORDER BY count(*) DESC, v NULLS LAST LIMIT ${TOP_VALUES}`);
+  const values = top.map((r) => (r.v === null ? null : String(r.v)));
+  const tw = await s.query(`SELECT v, count(*)::DOUBLE / sum(count(*)) OVER () p FROM (${b}) GROUP BY v`);
+  const twin = new Map(tw.map((r) => [r.v === null ? null : String(r.v), Number(r.p)]));
+  return { labels: values.map((v) => (v === null ? '(null)' : v)), source: top.map((r) => Number(r.p)), twin: values.map((v) => twin.get(v) ?? 0) };
+}
+
+/**
+ * Column-pair trends over a sample of each side (every row when the table has at most `sampleRows`; else the
+ * `sampleRows` rows first by a hash of their values: deterministic, whatever the row order): correlation similarity
+ * 1 − |ρ_source − ρ_twin| / 2 for two numbers or times, contingency similarity 1 − TVD of the joint shares otherwise
+ * (numbers and times in PAIR_BINS equal bins of the source's range).
+ */
+async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[]): Promise<TableSummary['pairSample']> {
+  const cols = t.cols.filter((c) => scored(c.kind) && c.twinType !== null);
+  if (cols.length < 2) return null;
+  const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
+  const names = cols.map((_, i) => `c${i}`).join(', ');
+  const sample = async (name: string, rel: string, rows: number) => {
+    const order = rows > sampleRows ? ` ORDER BY hash(${names}), ${names} LIMIT ${sampleRows}` : '';
+    await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM (SELECT ${exprs} FROM ${rel})${order}`);
+    return Math.min(rows, sampleRows);
+  };
+  const sampled = { source: await sample('cmp_ps', t.src, t.rows), twin: await sample('cmp_pt', t.twin!, t.twinRows ?? 0) };
+  const isNum = (c: Col) => c.kind !== 'categorical';
+  const nums = cols.map((c, i) => (isNum(c) ? i : -1)).filter((i) => i >= 0);
+  const numPairs = nums.flatMap((i, k) => nums.slice(k + 1).map((j) => [i, j] as const));
+  const corr = async (rel: string) => (numPairs.length ? await one(s, `SELECT ${numPairs.map(([i, j]) => `corr(c${i}, c${j}) r${i}_${j}`).join(', ')} FROM ${rel}`) : {});
+  const [cs, ct] = [await corr('cmp_ps'), await corr('cmp_pt')];
+  const ranges = nums.length ? await one(s, `SELECT ${nums.map((i) => `min(c${i}) lo${i}, max(c${i}) hi${i}`).join(', ')} FROM cmp_ps`) : {};
+  const binned = (i: number) => {
+    if (!isNum(cols[i])) return `c${i}`;
+    const lo = Number(ranges[`lo${i}`]);
+    const w = (Number(ranges[`hi${i}`]) - lo) / PAIR_BINS;
+    return w > 0 ? `least(${PAIR_BINS - 1}, greatest(0, floor((c${i} - ${lo}) / ${w})))::INT::VARCHAR` : `CASE WHEN c${i} IS NULL THEN NULL ELSE '0' END`;
+  };
+  for (let i = 0; i < cols.length; i++) {
+    for (let j = i + 1; j < cols.length; j++) {
+      const pair: [string, string] = [cols[i].name, cols[j].name];
+      if (isNum(cols[i]) && isNum(cols[j])) {
+        const rs = num(cs[`r${i}_${j}`]);
+        const rt = num(ct[`r${i}_${j}`]);
+        const ok = rs !== null && Number.isFinite(rs);
+        out.push({
+          table: t.name, columns: pair, metric: 'correlation', source: ok ? rs : null, twin: rt !== null && Number.isFinite(rt) ? rt : null,
+          score: ok ? 1 - Math.abs(rs - (rt !== null && Number.isFinite(rt) ? rt : 0)) / 2 : null,
+          correlatedInSource: ok && Math.abs(rs) >= CORRELATED,
+          ...(ok ? {} : { note: 'a constant column in the source: no correlation' }),
+        });
+        continue;
+      }
+      const from = (rel: string) => `SELECT ${binned(i)} x, ${binned(j)} y FROM ${rel}`;
+      const r = await one(s, tvdSql(from('cmp_ps'), from('cmp_pt'), ['x', 'y']));
+      const vs = num((await one(s, cramersVSql(from('cmp_ps')))).v);
+      const vt = num((await one(s, cramersVSql(from('cmp_pt')))).v);
+      const tvd = num(r.tvd);
+      out.push({
+        table: t.name, columns: pair, metric: 'contingency', source: vs, twin: vt,
+        score: num(r.na) && num(r.nb) && tvd !== null ? 1 - tvd : num(r.na) ? 0 : null,
+        correlatedInSource: vs !== null && vs >= CORRELATED,
+      });
+    }
+  }
+  await s.conn.run('DROP TABLE IF EXISTS cmp_ps; DROP TABLE IF EXISTS cmp_pt');
+  return sampled.source < t.rows || sampled.twin < (t.twinRows ?? 0) ? sampled : null;
+}
+
+/** Shares per hour of day (not for DATE), ISO weekday and month, and their total variation distances. */
+async function timePattern(s: Source, t: Table, c: Col): Promise<TimePattern> {
+  const withHour = !/^DATE$/i.test(c.type);
+  const shares = async (rel: string) => {
+    const rows = await s.query(`SELECT hour(v) h, isodow(v) d, month(v) m, GROUPING(hour(v), isodow(v), month(v)) g, count(*)::DOUBLE n
+      FROM (SELECT ${norm('datetime', c.name)} v FROM ${rel}) WHERE v IS NOT NULL GROUP BY GROUPING SETS ((hour(v)), (isodow(v)), (month(v)))`);
+    const hour = new Array<number>(24).fill(0);
+    const weekday = new Array<number>(7).fill(0);
+    const month = new Array<number>(12).fill(0);
+    for (const r of rows) {
+      if (r.h !== null) hour[Number(r.h)] += Number(r.n);
+      else if (r.d !== null) weekday[Number(r.d) - 1] += Number(r.n);
+      else if (r.m !== null) month[Number(r.m) - 1] += Number(r.n);
+    }
+    const norm1 = (xs: number[]) => {
+      const total = xs.reduce((a, b) => a + b, 0);
+      return xs.map((x) => (total ? x / total : 0));
+    };
+    return { hour: norm1(hour), weekday: norm1(weekday), month: norm1(month) };
+  };
+  const a = await shares(t.src);
+  const b = await shares(t.twin!);
+  const tvd = (x: number[], y: number[]) => (x.some((v) => v > 0) && y.some((v) => v > 0) ? 0.5 * x.reduce((acc, v, i) => acc + Math.abs(v - y[i]), 0) : null);
+  return {
+    table: t.name, column: c.name,
+    hour: withHour ? tvd(a.hour, b.hour) : null, weekday: tvd(a.weekday, b.weekday), month: tvd(a.month, b.month),
+    shares: { ...(withHour ? { hour: { source: a.hour, twin: b.hour } } : {}), weekday: { source: a.weekday, twin: b.weekday }, month: { source: a.month, twin: b.month } },
+  };
+}
+
+/** A join condition between a child column and a parent key (cast to text when their types differ). */
+function keyEq(child: Col, parent: Col, c: string, p: string): [string, string] {
+  return child.type === parent.type ? [c, p] : [`CAST(${c} AS VARCHAR)`, `CAST(${p} AS VARCHAR)`];
+}
+
+/** Cardinality shape: 1 − KS between children per parent in the source and the twin (parents without children count). */
+async function cardinalityOf(s: Source, fk: ForeignKey, child: Table, parent: Table): Promise<Cardinality> {
+  const out: Cardinality = { ...fk, score: null, distance: null, sourceMean: null, twinMean: null, sourceZeroShare: null, twinZeroShare: null };
+  const cc = child.cols.find((c) => c.name === fk.column)!;
+  const pc = parent.cols.find((c) => c.name === fk.refColumn)!;
+  if (!child.twin || !parent.twin || cc.twinType === null || pc.twinType === null) return { ...out, score: 0, distance: 1, note: 'the twin lacks the child or the parent' };
+  const [ce, pe] = keyEq(cc, pc, `ch.${q(fk.column)}`, `p.k`);
+  const per = (c: string, p: string) => `SELECT count(ch.${q(fk.column)}) v FROM (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${p} WHERE ${q(fk.refColumn)} IS NOT NULL) p LEFT JOIN ${c} ch ON ${ce} = ${pe} GROUP BY p.k`;
+  const [a, b] = [per(child.src, parent.src), per(child.twin, parent.twin)];
+  const r = await one(s, ksSql(a, b));
+  const m = async (from: string) => one(s, `SELECT avg(v) mean, avg((v = 0)::INT) zero FROM (${from})`);
+  const [ma, mb] = [await m(a), await m(b)];
+  Object.assign(out, { sourceMean: num(ma.mean), twinMean: num(mb.mean), sourceZeroShare: num(ma.zero), twinZeroShare: num(mb.zero) });
+  if (!num(r.na)) return { ...out, note: 'the source has no parent rows' };
+  if (!num(r.nb)) return { ...out, score: 0, distance: 1, note: 'the twin has no parent rows' };
+  return { ...out, distance: num(r.ks), score: 1 - num(r.ks)! };
+}
+
+/** Referential integrity: the share of the twin's non-null child values that are keys of the parent. */
+async function integrityOf(s: Source, fk: ForeignKey, child: Table, parent: Table): Promise<Integrity> {
+  const cc = child.cols.find((c) => c.name === fk.column)!;
+  const pc = parent.cols.find((c) => c.name === fk.refColumn)!;
+  const share = async (c: string, p: string | null) => {
+    if (p === null) return one(s, `SELECT count(${q(fk.column)}) n, 0 found FROM ${c}`);
+    const [ce, pe] = keyEq(cc, pc, `ch.${q(fk.column)}`, 'p.k');
+    return one(s, `SELECT count(ch.${q(fk.column)}) n, count(p.k) found FROM ${c} ch LEFT JOIN (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${p}) p ON ${ce} = ${pe}`);
+  };
+  const a = await share(child.src, parent.src);
+  const sourceShare = Number(a.n) ? Number(a.found) / Number(a.n) : null;
+  if (!child.twin || cc.twinType === null) return { ...fk, score: 0, twinValues: 0, twinFound: 0, sourceShare, note: 'the twin lacks the child table or column' };
+  const b = await share(child.twin, parent.twin && pc.twinType !== null ? parent.twin : null);
+  const n = Number(b.n);
+  const found = Number(b.found);
+  return { ...fk, score: n ? found / n : null, twinValues: n, twinFound: found, sourceShare, ...(n ? {} : { note: 'every child value of the twin is null' }) };
+}
+
+/**
+ * Privacy: twin rows equal to a source row on every compared column (exact, every row), and the distance to the
+ * closest record of `dcrTwin` twin rows among `dcrSource` source rows (both chosen by a hash of their values), with
+ * as a baseline the same distance for other source rows (how close real rows are to each other).
+ */
+async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number): Promise<PrivacyTable> {
+  const cols = t.cols.filter((c) => c.kind !== 'key' && c.kind !== 'other' && c.twinType !== null);
+  const out: PrivacyTable = { table: t.name, columns: cols.map((c) => c.name), twinRows: t.twinRows ?? 0, identicalRows: 0, identicalShare: null, dcr: null };
+  if (!cols.length || !t.twinRows) return out;
+  const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
+  const on = cols.map((_, i) => `s.c${i} IS NOT DISTINCT FROM t.c${i}`).join(' AND ');
+  const r = await one(s, `SELECT count(*) n FROM (SELECT ${exprs} FROM ${t.twin}) t SEMI JOIN (SELECT DISTINCT ${exprs} FROM ${t.src}) s ON ${on}`);
+  out.identicalRows = Number(r.n);
+  out.identicalShare = out.identicalRows / t.twinRows;
+
+  const names = cols.map((_, i) => `c${i}`).join(', ');
+  const ordered = (rel: string, limit: number, offset = 0) => `SELECT ${exprs} FROM ${rel} ORDER BY hash(${cols.map((c) => numeric(c.kind, c.name)).join(', ')}), ${names} LIMIT ${limit} OFFSET ${offset}`;
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dr AS SELECT * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.src})`, dcrSource)})`);
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dt AS SELECT row_number() OVER () rid, * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.twin})`, dcrTwin)})`);
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_db AS SELECT row_number() OVER () rid, * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.src})`, dcrTwin, dcrSource)})`);
+  const ranges = await one(s, `SELECT ${cols.map((c, i) => (c.kind === 'numeric' || c.kind === 'datetime' ? `max(c${i}) - min(c${i}) r${i}` : `NULL r${i}`)).join(', ')} FROM cmp_dr`);
+  const term = (c: Col, i: number) => {
+    const a = `x.c${i}`;
+    const b = `r.c${i}`;
+    const range = num(ranges[`r${i}`]);
+    const diff = (c.kind === 'numeric' || c.kind === 'datetime') && range ? `least(1, abs(${a} - ${b}) / ${range})` : `(${a} <> ${b})::INT`;
+    return `CASE WHEN ${a} IS NULL AND ${b} IS NULL THEN 0 WHEN ${a} IS NULL OR ${b} IS NULL THEN 1 ELSE ${diff} END`;
+  };
+  const distance = `(${cols.map(term).join(' + ')}) / ${cols.length}`;
+  const dcr = (queries: string) => one(s, `SELECT count(*) n, median(d) med, quantile_cont(d, 0.05) p05, avg((d = 0)::INT) zero
+    FROM (SELECT x.rid, min(${distance}) d FROM ${queries} x, cmp_dr r GROUP BY x.rid)`);
+  const tw = await dcr('cmp_dt');
+  const base = Number((await one(s, 'SELECT count(*) n FROM cmp_db')).n) ? await dcr('cmp_db') : null;
+  const sourceSample = Number((await one(s, 'SELECT count(*) n FROM cmp_dr')).n);
+  await s.conn.run('DROP TABLE IF EXISTS cmp_dr; DROP TABLE IF EXISTS cmp_dt; DROP TABLE IF EXISTS cmp_db');
+  if (Number(tw.n) && sourceSample) {
+    out.dcr = { twinSample: Number(tw.n), sourceSample, median: Number(tw.med), p05: Number(tw.p05), zeroShare: Number(tw.zero), baselineMedian: base ? num(base.med) : null };
+  }
+  return out;
+}
