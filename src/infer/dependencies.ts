@@ -80,7 +80,7 @@ export async function findFunctionalDependencies(source: Source, p: TableProfile
     }
     if (Object.keys(copies).length) {
       out.push({ table: p.name, determinants: [fk.column], dependents: Object.keys(copies), via: 'parent', parentColumns: copies,
-        evidence: { rows: p.rows, combinations: 0, rowsPerCombination: 0, note: `equal to ${Object.entries(copies).map(([a, b]) => `${fk.refTable}.${b}`).join(', ')} on every row` } });
+        evidence: { rows: p.rows, combinations: 0, rowsPerCombination: 0, note: `equal to ${Object.values(copies).map((b) => `${fk.refTable}.${b}`).join(', ')} on every row` } });
     }
   }
 

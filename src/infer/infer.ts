@@ -1,0 +1,408 @@
+/**
+ * `datagen infer` (issue 21): a source's tables → an editable, deterministic spec, plus the evidence for every
+ * choice. The pipeline: profile (profile.ts) → keys (keys.ts) → exact dependencies (dependencies.ts) → per table a
+ * node and per column a generator (fits from fit/) → a spec in foreign-key order. Method and decisions: docs/infer.md.
+ */
+import { quoteIdent } from '../sinks/sql.ts';
+import { compile } from '../plan/compile.ts';
+import { detectPii, fitCategorical, fitFanout, fitNumeric, fitText, fitTime, type ColumnFit, type FitEvidence } from './fit/index.ts';
+import { findFunctionalDependencies, findTimeInequalities, type FunctionalDependency, type TimeInequality } from './dependencies.ts';
+import { findKeys, findPrimaryKeys, type ForeignKey, type Keys, type PrimaryKey } from './keys.ts';
+import { profileSource, sampleNumbers, sampleStrings, sampleTable, topValues, type ColumnProfile, type TableProfile } from './profile.ts';
+import { openSource, type Source } from './source.ts';
+
+export interface InferOptions {
+  /** Keep only these tables. */
+  tables?: string[];
+  /** Rows sampled per table for the fits (default 50,000). */
+  sample?: number;
+  /** A literal value (category, lookup-table row) is written only if at least this many rows hold it (default 5). */
+  minCount?: number;
+  /** The spec's metadata.name (default: from the source's name). */
+  name?: string;
+  /** Called with a line per step (for --verbose / progress). */
+  log?: (line: string) => void;
+}
+
+export interface ColumnEvidence {
+  name: string;
+  sqlType: string;
+  kind: ColumnProfile['kind'];
+  storedAs?: ColumnProfile['storedAs'];
+  nullRate: number;
+  distinct: number;
+  /** What the column became: its primary key, a foreign key, a value of a dependency, a fitted generator, a TODO. */
+  role: 'pk' | 'fk' | 'dependent' | 'fit' | 'todo';
+  /** The generator emitted, in short (e.g. `distribution lognormal`, `lookup airports.iata`). */
+  generator: string;
+  fit?: FitEvidence;
+  note?: string;
+}
+
+export interface TableEvidence {
+  table: string;
+  rows: number;
+  sampleRows: number;
+  node: { id: string; kind: 'entity' | 'fact' | 'vocab'; why: string };
+  primaryParent?: { table: string; column: string; why: string };
+  fanout?: { parents: number; mean: number; zeros: number; fanout: Record<string, unknown>; evidence: FitEvidence };
+  columns: ColumnEvidence[];
+}
+
+export interface InferEvidence {
+  source: { kind: string; location: string };
+  options: { sample: number; minCount: number };
+  tables: TableEvidence[];
+  /** Inferred lookup tables (exact functions of other columns), with how many combinations were kept. */
+  lookupTables: { id: string; table: string; determinants: string[]; dependents: string[]; combinations: number; kept: number; keptRows: number; rows: number }[];
+  keys: Keys;
+  dependencies: FunctionalDependency[];
+  inequalities: TimeInequality[];
+  warnings: string[];
+  /** Problems `compile` found in the emitted spec (none expected: a non-empty list is a bug to report). */
+  specDiagnostics: string[];
+}
+
+export interface InferResult {
+  spec: Record<string, unknown>;
+  evidence: InferEvidence;
+}
+
+type Json = Record<string, unknown>;
+const DEFAULT_SAMPLE = 50_000;
+/** Integer columns with at most this many distinct values are tried as categories first. */
+const SMALL_INT_DISTINCT = 30;
+/** Text columns with at most this many distinct values are tried as categories. */
+const CATEGORY_DISTINCT = 10_000;
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? NaN));
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function specType(c: ColumnProfile): string {
+  switch (c.kind) {
+    case 'int': return 'int';
+    case 'float': return 'float';
+    case 'decimal': return 'decimal';
+    case 'bool': return 'bool';
+    case 'date': return 'date';
+    case 'datetime': return 'datetime';
+    default: return 'string';
+  }
+}
+
+function describeGenerator(g: Json): string {
+  const [k, v] = Object.entries(g)[0] ?? ['?', {}];
+  const o = (v ?? {}) as Json;
+  if (k === 'distribution') return `distribution ${String(o.type)}`;
+  if (k === 'lookup') return `lookup ${String(o.from)}${o.on ? ` on ${JSON.stringify(o.on)}` : ''}${o.weights_by ? ` ∝ ${String(o.weights_by)}` : ''}`;
+  if (k === 'faker') return `faker ${String(o.method)}`;
+  if (k === 'choice') return `choice of ${Array.isArray(o.choices) ? o.choices.length : '?'}`;
+  if (k === 'datetime_series') return `datetime_series ${String(o.freq ?? '')}${o.pattern ? ' with pattern' : ''}`;
+  return k;
+}
+
+/** Infer a spec from a source (a path, a postgresql:// URL, or an open Source that the caller closes). */
+export async function inferSpec(from: string | Source, options: InferOptions = {}): Promise<InferResult> {
+  const source = typeof from === 'string' ? await openSource(from, { tables: options.tables }) : from;
+  try {
+    return await inferFromSource(source, options);
+  } finally {
+    if (typeof from === 'string') source.close();
+  }
+}
+
+async function inferFromSource(source: Source, options: InferOptions): Promise<InferResult> {
+  const sampleN = options.sample ?? DEFAULT_SAMPLE;
+  const minCount = options.minCount ?? 5;
+  const log = options.log ?? (() => {});
+  const warnings: string[] = [];
+  const t0 = performance.now();
+  const step = (what: string) => log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+  const profiles = await profileSource(source);
+  step(`profiled ${profiles.length} table(s)`);
+  const primaryKeys = findPrimaryKeys(source, profiles);
+  const keys = await findKeys(source, { profiles, primaryKeys });
+  step(`keys: ${keys.primaryKeys.length} primary, ${keys.foreignKeys.length} foreign`);
+
+  const samples = new Map<string, string>();
+  const dependencies: FunctionalDependency[] = [];
+  const inequalities: TimeInequality[] = [];
+  for (const p of profiles) {
+    samples.set(p.name, await sampleTable(source, p, sampleN));
+    dependencies.push(...(await findFunctionalDependencies(source, p, samples.get(p.name)!, keys, profiles)));
+    inequalities.push(...(await findTimeInequalities(source, p)));
+  }
+  step(`dependencies: ${dependencies.length} functional, ${inequalities.length} time inequalities`);
+
+  const pkOf = new Map<string, PrimaryKey>(keys.primaryKeys.map((k) => [k.table, k]));
+  const fksOf = (t: string) => keys.foreignKeys.filter((f) => f.table === t);
+  const profileOf = (t: string) => profiles.find((p) => p.name === t)!;
+  const ids = new Set(profiles.map((p) => p.name));
+
+  // Which tables are entities (a parent whose keys are renumbered 1..N): a lookup table may hold their keys.
+  const hasParent = (t: string) => fksOf(t).length > 0;
+  const entityLike = (t: string) => pkOf.has(t) && !hasParent(t);
+
+  // Lookup tables: one per table (the dependency with the most dependents), only when every foreign key among its
+  // columns references an entity (whose generated keys are its ranks).
+  const lookupOf = new Map<string, { fd: FunctionalDependency; id: string }>();
+  const lookupEvidence: InferEvidence['lookupTables'] = [];
+  const lookupNodes: Json[] = [];
+  for (const p of profiles) {
+    const fds = dependencies.filter((d) => d.table === p.name && d.via === 'table').sort((a, b) => b.dependents.length - a.dependents.length || a.determinants.length - b.determinants.length);
+    const fd = fds.find((d) => [...d.determinants, ...d.dependents].every((c) => { const fk = fksOf(p.name).find((f) => f.column === c); return !fk || entityLike(fk.refTable); }));
+    for (const other of fds) if (other !== fd) warnings.push(`${p.name}: ${other.dependents.join(', ')} ${other.dependents.length > 1 ? 'are' : 'is'} an exact function of ${other.determinants.join(', ')}, not emitted (v1 emits one lookup table per table)`);
+    if (!fd) continue;
+    let id = `${p.name}_${fd.determinants.join('_')}`.replace(/[^A-Za-z0-9_]/g, '_');
+    while (ids.has(id)) id = `${id}_lookup`;
+    const built = await lookupTable(source, p, fd, fksOf(p.name), profiles, minCount);
+    if (!built.kept) {
+      warnings.push(`${p.name}: ${fd.dependents.join(', ')} depend exactly on ${fd.determinants.join(', ')}, but no combination has ${minCount} rows: not emitted`);
+      continue;
+    }
+    ids.add(id);
+    lookupOf.set(p.name, { fd, id });
+    lookupNodes.push({ id, kind: 'vocab', columns: built.columns });
+    lookupEvidence.push({ id, table: p.name, determinants: fd.determinants, dependents: fd.dependents, combinations: fd.evidence.combinations, kept: built.kept, keptRows: built.keptRows, rows: fd.evidence.rows });
+  }
+
+  // Time window of the spec: every time column's range; grid: the finest grain.
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  let grain: 'T' | 'H' | 'D' = 'D';
+  for (const p of profiles) {
+    for (const c of p.columns) {
+      if (!c.timeSql || typeof c.min !== 'number' || typeof c.max !== 'number') continue;
+      tMin = Math.min(tMin, c.min);
+      tMax = Math.max(tMax, c.max);
+      if (c.grain === 'T' || (c.grain === 'H' && grain === 'D')) grain = c.grain;
+    }
+  }
+  const timeframe = Number.isFinite(tMin) ? { start: iso(tMin), end: iso(Math.max(tMax, tMin + 86_400_000)), freq: grain } : { start: '2025-01-01T00:00:00Z', end: '2025-12-31T23:59:59Z', freq: 'D' };
+
+  const tableEvidence: TableEvidence[] = [];
+  const nodes = new Map<string, Json>();
+  for (const p of profiles) {
+    const pk = pkOf.get(p.name);
+    const fks = fksOf(p.name);
+    const lookup = lookupOf.get(p.name);
+    const inLookup = new Set(lookup ? [...lookup.fd.determinants, ...lookup.fd.dependents] : []);
+    const parentCopies = dependencies.filter((d) => d.table === p.name && d.via === 'parent');
+    // The primary parent: the best-scored foreign key (ties: column order) to an entity-like table that is not
+    // drawn from a lookup table.
+    const primary = fks.filter((f) => !inLookup.has(f.column)).sort((a, b) => b.evidence.score - a.evidence.score || colIndex(p, a.column) - colIndex(p, b.column))[0];
+    const node: Json = { id: p.name };
+    const ev: TableEvidence = { table: p.name, rows: p.rows, sampleRows: Math.min(p.rows, sampleN), node: { id: p.name, kind: 'entity', why: '' }, columns: [] };
+    if (primary) {
+      const counts = await fanoutCounts(source, p, primary, profileOf(primary.refTable));
+      const fit = fitFanout(counts, { minCount });
+      const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
+      Object.assign(node, { kind: 'fact', parents: [primary.refTable], fanout: fit.fanout });
+      ev.node = { id: p.name, kind: 'fact', why: `rows per ${primary.refTable} row through ${primary.column}` };
+      ev.primaryParent = { table: primary.refTable, column: primary.column, why: fks.length > 1 ? `the best-scored of ${fks.length} foreign keys (ties: column order)` : 'its only foreign key' };
+      ev.fanout = { parents: counts.length, mean: Math.round(mean * 1000) / 1000, zeros: counts.filter((c) => c === 0).length, fanout: fit.fanout, evidence: fit.evidence };
+    } else if (pk && !fks.length) {
+      Object.assign(node, { kind: 'entity', pk: pk.column, rows: p.rows, lifetime: false });
+      ev.node = { id: p.name, kind: 'entity', why: 'a primary key and no parent' };
+    } else {
+      Object.assign(node, { kind: 'fact', rows: p.rows });
+      ev.node = { id: p.name, kind: 'fact', why: lookup ? `its foreign keys are drawn with ${lookup.fd.dependents.join(', ')} from the lookup table ${lookup.id}` : pk ? 'a primary key, and foreign keys only to non-entities' : 'no primary key and no parent' };
+    }
+    if (pk && node.kind === 'fact') node.pk = pk.column;
+    const columns: Json[] = [];
+    for (const c of p.columns) {
+      const col: Json = { name: c.name, type: specType(c) };
+      const cev: ColumnEvidence = { name: c.name, sqlType: c.sqlType, kind: c.kind, ...(c.storedAs ? { storedAs: c.storedAs } : {}), nullRate: round(c.nullRate, 6), distinct: c.distinct, role: 'fit', generator: '' };
+      const fk = fks.find((f) => f.column === c.name);
+      const copy = parentCopies.find((d) => d.dependents.includes(c.name));
+      let nullable = c.nullRate > 0;
+      if (pk?.column === c.name) {
+        col.generator = { sequence: { start: 1, step: 1 } };
+        cev.role = 'pk';
+        cev.note = `renumbered 1..N in the order of the source's keys (evidence: ${pk.evidence.reasons.join(', ')})`;
+        nullable = false;
+      } else if (lookup && inLookup.has(c.name)) {
+        col.generator = { lookup: { from: `${lookup.id}.${c.name}`, weights_by: `${lookup.id}.weight` } };
+        cev.role = fk ? 'fk' : 'dependent';
+        cev.note = lookup.fd.dependents.includes(c.name) ? `an exact function of ${lookup.fd.determinants.join(', ')}` : `drawn with ${lookup.fd.dependents.join(', ')} by combination frequency`;
+      } else if (fk) {
+        col.generator = { lookup: { from: `${fk.refTable}.${fk.refColumn}` } };
+        cev.role = 'fk';
+        cev.note = fk === primary ? 'the primary parent' : `a uniform pick of ${fk.refTable}`;
+        if (fk === primary) nullable = false;
+      } else if (copy) {
+        const fkc = copy.determinants[0];
+        const via = fks.find((f) => f.column === fkc)!;
+        col.generator = { lookup: { from: `${via.refTable}.${copy.parentColumns![c.name]}` } };
+        cev.role = 'dependent';
+        cev.note = `equal to ${via.refTable}.${copy.parentColumns![c.name]} through ${fkc} on every row`;
+      } else {
+        const fit = await fitColumn(source, p, samples.get(p.name)!, c, minCount, warnings);
+        col.generator = fit.generator;
+        if (fit.modifiers?.length) col.modifiers = fit.modifiers;
+        cev.fit = fit.evidence;
+        if (fit.evidence.family === 'todo') cev.role = 'todo';
+      }
+      if (nullable) {
+        col.nullable = true;
+        col.null_rate = Math.max(0.0001, round(c.nullRate, 4));
+      }
+      cev.generator = describeGenerator(col.generator as Json);
+      columns.push(col);
+      ev.columns.push(cev);
+    }
+    node.columns = columns;
+    nodes.set(p.name, node);
+    tableEvidence.push(ev);
+    step(`table ${p.name}: ${ev.node.kind}`);
+  }
+
+  // Nodes in dependency order: lookup tables and parents first.
+  const deps = new Map<string, Set<string>>();
+  for (const [id, n] of nodes) {
+    const d = new Set<string>();
+    for (const c of n.columns as Json[]) {
+      const g = c.generator as Json;
+      if (g.lookup) d.add(String((g.lookup as Json).from).split('.')[0]);
+    }
+    for (const par of (n.parents as string[] | undefined) ?? []) d.add(par);
+    d.delete(id);
+    deps.set(id, d);
+  }
+  const ordered: Json[] = [...lookupNodes];
+  const done = new Set(lookupNodes.map((n) => String(n.id)));
+  const pending = [...nodes.keys()];
+  while (pending.length) {
+    const i = pending.findIndex((id) => [...deps.get(id)!].every((d) => done.has(d)));
+    const id = pending.splice(i < 0 ? 0 : i, 1)[0];
+    ordered.push(nodes.get(id)!);
+    done.add(id);
+  }
+
+  const constraints: Json = {};
+  const unique = keys.primaryKeys.map((k) => `${k.table}.${k.column}`);
+  if (unique.length) constraints.unique = unique;
+  if (keys.foreignKeys.length) constraints.foreign_keys = keys.foreignKeys.map((f) => ({ from: `${f.table}.${f.column}`, to: `${f.refTable}.${f.refColumn}` }));
+  if (inequalities.length) constraints.inequalities = inequalities.map((q) => ({ left: `${q.table}.${q.left}`, op: q.op, right: `${q.table}.${q.right}` }));
+
+  const name = options.name ?? sourceName(source);
+  const spec: Json = {
+    version: '1.0',
+    metadata: { name, description: `Inferred by datagen infer from ${source.kind} source ${source.location} (${profiles.length} table${profiles.length === 1 ? '' : 's'}).` },
+    timeframe,
+    seed: 42,
+    nodes: ordered,
+    constraints,
+  };
+  const compiled = compile(spec);
+  const specDiagnostics = compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} at ${d.path}: ${d.message}`);
+  step('spec compiled');
+  return {
+    spec,
+    evidence: {
+      source: { kind: source.kind, location: source.location },
+      options: { sample: sampleN, minCount },
+      tables: tableEvidence,
+      lookupTables: lookupEvidence,
+      keys,
+      dependencies,
+      inequalities,
+      warnings,
+      specDiagnostics,
+    },
+  };
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+const colIndex = (p: TableProfile, c: string) => p.columns.findIndex((x) => x.name === c);
+
+function sourceName(source: Source): string {
+  const base = source.location.replace(/[?#].*$/, '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? 'source';
+  const stem = base.replace(/\.(duckdb|db|parquet|csv|tsv)$/i, '');
+  return `${stem || 'source'} twin`;
+}
+
+/** Children per parent row (zeros included), in the order of the parent's keys. */
+async function fanoutCounts(source: Source, child: TableProfile, fk: ForeignKey, parent: TableProfile): Promise<number[]> {
+  const rows = await source.query(`SELECT count(c.k) AS n FROM (SELECT ${quoteIdent(fk.refColumn)} AS k FROM ${parent.sql}) p
+      LEFT JOIN (SELECT ${quoteIdent(fk.column)} AS k FROM ${child.sql}) c ON c.k = p.k GROUP BY p.k ORDER BY p.k`);
+  return rows.map((r) => num(r.n));
+}
+
+/**
+ * The rows of a lookup table for an exact dependency: each combination of the determinants held by at least
+ * `minCount` rows, with its dependents' values and its row count (`weight`). Foreign keys are written as the
+ * rank of the parent's key (the parent's generated keys are 1..N in the order of its source keys).
+ */
+async function lookupTable(source: Source, p: TableProfile, fd: FunctionalDependency, fks: ForeignKey[], profiles: TableProfile[], minCount: number): Promise<{ columns: Json[]; kept: number; keptRows: number }> {
+  const cols = [...fd.determinants, ...fd.dependents];
+  const joins: string[] = [];
+  const select = cols.map((c, i) => {
+    const fk = fks.find((f) => f.column === c);
+    if (!fk) return `t.${quoteIdent(c)} AS "c${i}"`;
+    const parent = profiles.find((x) => x.name === fk.refTable)!;
+    joins.push(`LEFT JOIN (SELECT ${quoteIdent(fk.refColumn)} AS k, row_number() OVER (ORDER BY ${quoteIdent(fk.refColumn)}) AS r FROM ${parent.sql}) j${i} ON j${i}.k = t.${quoteIdent(c)}`);
+    return `j${i}.r AS "c${i}"`;
+  });
+  const notNull = fd.determinants.map((c) => `t.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  const rows = await source.query(`SELECT ${select.join(', ')}, count(*) AS n FROM ${p.sql} t ${joins.join(' ')} WHERE ${notNull}
+      GROUP BY ALL HAVING count(*) >= ${minCount} ORDER BY ${cols.map((_, i) => `"c${i}"`).join(', ')}`);
+  const columns: Json[] = cols.map((c, i) => {
+    const prof = p.columns.find((x) => x.name === c)!;
+    const fk = fks.find((f) => f.column === c);
+    const values = rows.map((r) => toJsonValue(r[`c${i}`], prof, !!fk));
+    return { name: c, type: specType(prof), generator: { enum_list: { values } } };
+  });
+  columns.push({ name: 'weight', type: 'int', generator: { enum_list: { values: rows.map((r) => num(r.n)) } } });
+  return { columns, kept: rows.length, keptRows: rows.reduce((a, r) => a + num(r.n), 0) };
+}
+
+function toJsonValue(v: unknown, c: ColumnProfile, isKey: boolean): unknown {
+  if (v === null || v === undefined) return null;
+  if (isKey) return c.kind === 'int' ? num(v) : String(num(v));
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (v instanceof Date) return iso(v.getTime());
+  return String(v);
+}
+
+/** A column's generator from its values (helper B's fits), by kind. */
+async function fitColumn(source: Source, p: TableProfile, sample: string, c: ColumnProfile, minCount: number, warnings: string[]): Promise<ColumnFit> {
+  const categorical = async () => fitCategorical(await topValues(source, p, c), c.nonNull, c.distinct, { minCount });
+  switch (c.kind) {
+    case 'bool':
+      return (await categorical()) ?? { generator: { choice: { choices: [true, false] } }, evidence: { n: c.nonNull, family: 'choice', note: 'too few rows per value: equal weights' } };
+    case 'date':
+    case 'datetime': {
+      const v = await sampleNumbers(source, sample, c);
+      const lo = typeof c.min === 'number' ? c.min : 0;
+      const hi = typeof c.max === 'number' ? c.max : lo;
+      return fitTime(v, { start: iso(lo), end: iso(Math.max(hi, lo + 1000)), freq: c.grain });
+    }
+    case 'int':
+    case 'float':
+    case 'decimal': {
+      if (c.kind === 'int' && c.distinct <= SMALL_INT_DISTINCT) {
+        const f = await categorical();
+        if (f) return f;
+      }
+      return fitNumeric(await sampleNumbers(source, sample, c), { integer: c.kind === 'int', minCount });
+    }
+    case 'uuid':
+      return { generator: { faker: { method: 'uuid4' } }, evidence: { n: c.nonNull, family: 'faker:uuid4', note: 'a UUID column' } };
+    case 'string': {
+      const values = await sampleStrings(source, sample, c);
+      const pii = detectPii(c.name, values);
+      if (pii) return pii;
+      if (c.distinct <= CATEGORY_DISTINCT) {
+        const f = await categorical();
+        if (f) return f;
+      }
+      return fitText(values);
+    }
+    default:
+      warnings.push(`${p.name}.${c.name}: type ${c.sqlType} is not supported: a TODO generator (a constant "TODO") to edit`);
+      return { generator: { choice: { choices: ['TODO'] } }, evidence: { n: 0, family: 'todo', note: `unsupported type ${c.sqlType}` } };
+  }
+}
