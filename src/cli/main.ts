@@ -244,6 +244,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       code = await (await import('./validate.ts')).validateCommand(spec, db, o, io);
     });
 
+  program.command('infer').description('infer an editable, deterministic spec from existing data: keys, fanouts, fitted columns, exact dependencies (docs/infer.md)')
+    .argument('<source>', 'a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL')
+    .option('-o, --out <spec.json>', 'write the spec here (default: standard output)')
+    .option('--tables <a,b>', 'infer only these tables')
+    .option('--sample <n>', 'rows sampled per table for the fits (default 50000)', parsePositiveInt)
+    .option('--min-count <k>', 'a literal value (category, lookup row, fanout count) is written only if at least k rows hold it (default 5)', parsePositiveInt)
+    .option('--report <file.html>', 'write a self-contained HTML report of the evidence')
+    .option('--evidence <file.json>', 'write the evidence for every choice as JSON')
+    .option('--force', 'replace existing output files that datagen infer did not write')
+    .option('-v, --verbose', 'print each step with its time (to standard error)')
+    .option('-q, --quiet', 'print nothing but warnings and errors')
+    .action(async (source: string, o) => {
+      code = await (await import('./infer.ts')).inferCommand(source, o, io);
+    });
+
   program.command('compare').description('score a twin against its source: column shapes, column-pair trends, cardinality, referential integrity, time patterns, privacy (docs/compare.md)')
     .argument('<source>', 'the real data: a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL').argument('<twin>', 'the twin (e.g. the DuckDB file of `datagen run`), read the same way')
     .option('--tables <a,b>', 'compare only these tables of the source')

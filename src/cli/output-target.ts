@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { EVENT_COLUMNS, LABEL_COLUMNS } from '../sinks/labels.ts';
 import { UserError } from './io.ts';
 
-export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html' | 'score-json' | 'compare-json' | 'compare-html';
+export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html' | 'score-json' | 'compare-json' | 'compare-html' | 'infer-spec' | 'infer-json' | 'infer-html';
 
 export interface OutputTarget {
   /** The option as the user wrote it, e.g. `-o` or `--report`. */
@@ -34,6 +34,7 @@ const WHAT: Record<OutputKind, string> = {
   duckdb: 'a DuckDB database', parquet: 'a Parquet folder of datagen', plan: 'a datagen plan', labels: 'a labels export of datagen',
   'report-json': 'a JSON report of datagen validate', 'report-html': 'an HTML report of datagen validate', 'score-json': 'a JSON report of datagen score',
   'compare-json': 'a JSON report of datagen compare', 'compare-html': 'an HTML report of datagen compare',
+  'infer-spec': 'a spec written by datagen infer', 'infer-json': 'a JSON evidence file of datagen infer', 'infer-html': 'an HTML report of datagen infer',
 };
 
 /** Check that `given` (relative to `cwd`) may be written as output `t`; returns the absolute path or throws a UserError. */
@@ -141,12 +142,15 @@ function looksLike(path: string, kind: OutputKind): boolean {
     case 'score-json': return /^\{\s*"datagenScore":/.test(text);
     case 'compare-json': return /^\{\s*"datagenCompare":/.test(text);
     case 'compare-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen compare');
+    case 'infer-spec': return /^\{\s*"version":/.test(text) && text.includes('"description": "Inferred by datagen infer');
+    case 'infer-json': return /^\{\s*"datagenInfer":/.test(text);
+    case 'infer-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen infer');
     default: return false;
   }
 }
 
 function example(kind: OutputKind): string {
-  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html', 'score-json': 'score.json', 'compare-json': 'compare.json', 'compare-html': 'compare.html' }[kind];
+  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html', 'score-json': 'score.json', 'compare-json': 'compare.json', 'compare-html': 'compare.html', 'infer-spec': 'spec.json', 'infer-json': 'evidence.json', 'infer-html': 'infer.html' }[kind];
 }
 
 function shellWord(s: string): string {

@@ -45,7 +45,9 @@ export interface TableEvidence {
   sampleRows: number;
   node: { id: string; kind: 'entity' | 'fact' | 'vocab'; why: string };
   primaryParent?: { table: string; column: string; why: string };
-  fanout?: { parents: number; mean: number; zeros: number; fanout: Record<string, unknown>; evidence: FitEvidence };
+  fanout?: { parents: number; mean: number; zeros: number; fanout: Record<string, unknown>; evidence: FitEvidence;
+    /** Parents with 0, 1, …, 19 children, and with 20 or more (the last). */
+    histogram: number[] };
   columns: ColumnEvidence[];
 }
 
@@ -201,7 +203,10 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       Object.assign(node, { kind: 'fact', parents: [primary.refTable], fanout: fit.fanout });
       ev.node = { id: p.name, kind: 'fact', why: `rows per ${primary.refTable} row through ${primary.column}` };
       ev.primaryParent = { table: primary.refTable, column: primary.column, why: fks.length > 1 ? `the best-scored of ${fks.length} foreign keys (ties: column order)` : 'its only foreign key' };
-      ev.fanout = { parents: counts.length, mean: Math.round(mean * 1000) / 1000, zeros: counts.filter((c) => c === 0).length, fanout: fit.fanout, evidence: fit.evidence };
+      const histogram = new Array<number>(21).fill(0);
+      for (const c of counts) histogram[Math.min(20, c)]++;
+      while (histogram.length > 1 && histogram[histogram.length - 1] === 0) histogram.pop();
+      ev.fanout = { parents: counts.length, mean: Math.round(mean * 1000) / 1000, zeros: counts.filter((c) => c === 0).length, fanout: fit.fanout, evidence: fit.evidence, histogram };
     } else if (pk && !fks.length) {
       Object.assign(node, { kind: 'entity', pk: pk.column, rows: p.rows, lifetime: false });
       ev.node = { id: p.name, kind: 'entity', why: 'a primary key and no parent' };
