@@ -33,6 +33,9 @@ export { validate, type ValidateOptions } from './validate/validate.ts';
 export { renderHtml } from './validate/report/html.ts';
 export { formatReport } from './validate/format.ts';
 export type { CheckResult, ChartData, ValidationReport } from './validate/types.ts';
+/** Infer an editable spec from existing data (docs/infer.md): `const { spec, evidence } = await inferSpec('data/')`. */
+export { inferSpec, type InferOptions, type InferResult, type InferEvidence } from './infer/infer.ts';
+export { renderInferHtml } from './infer/report.ts';
 
 /** Execute a compiled plan. */
 export async function run(plan: Plan, opts?: RunOptions): Promise<RunResult>;
