@@ -599,12 +599,13 @@ export interface Column {
   constraints?: ColumnConstraints;
 }
 /**
- * Exactly one generator key: sequence, choice, distribution, datetime_series, faker, lookup, expression or enum_list; for list columns dirichlet, vector or sample.
+ * Exactly one generator key: sequence, choice, distribution, empirical, datetime_series, faker, lookup, expression or enum_list; for list columns dirichlet, vector or sample.
  */
 export interface Generator {
   sequence?: SequenceGenerator;
   choice?: ChoiceGenerator;
   distribution?: DistributionGenerator;
+  empirical?: EmpiricalGenerator;
   datetime_series?: DatetimeSeriesGenerator;
   faker?: FakerGenerator;
   lookup?: LookupGenerator;
@@ -678,6 +679,25 @@ export interface DistributionGenerator {
    * @maxItems 2
    */
   clamp?: (number | null)[];
+}
+/**
+ * Extension: a draw from an empirical distribution given by its quantiles {quantiles, probs?}: the quantile function is linear between the points (probs[i], quantiles[i]), so a repeated value is an atom. What `datagen infer` writes when no distribution family fits.
+ */
+export interface EmpiricalGenerator {
+  /**
+   * Non-decreasing values of the quantile function at probs (default: evenly spaced from 0 to 1, e.g. 101 values are the percentiles 0, 1, …, 100).
+   *
+   * @minItems 2
+   * @maxItems 10000
+   */
+  quantiles: number[];
+  /**
+   * Strictly increasing probabilities, one per quantile, from 0 to 1 (the first is 0, the last 1).
+   *
+   * @minItems 2
+   * @maxItems 10000
+   */
+  probs?: number[];
 }
 /**
  * Timestamps on a grid {within, freq, pattern?}; patterns and seasonality modifiers weight the draw.

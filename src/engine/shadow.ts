@@ -8,7 +8,7 @@ import type { ChunkContext } from './chunk.ts';
 import { ColumnData } from '../model/column-data.ts';
 import { isLabelled } from './labels.ts';
 
-const ROW_WISE_GENERATORS = new Set(['sequence', 'choice', 'choice_ref', 'distribution', 'faker', 'lookup', 'expression', 'enum_list']);
+const ROW_WISE_GENERATORS = new Set(['sequence', 'choice', 'choice_ref', 'distribution', 'empirical', 'faker', 'lookup', 'expression', 'enum_list']);
 const ROW_WISE_MODIFIERS = new Set(['multiply', 'add', 'clamp', 'jitter', 'time_jitter', 'map_values', 'seasonality', 'trend', 'effect']);
 
 /** The column's generator and every modifier the shadow runs (all but the labelled ones) are row-wise. */

@@ -408,6 +408,8 @@ export type GeneratorProgram =
   | { kind: 'choice'; values: Scalar[]; cdf: number[] }
   | { kind: 'choice_ref'; table: string; column: string }
   | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
+  /** A draw from an empirical distribution: the quantile function linear between (probs[i], quantiles[i]); probs run from 0 to 1. */
+  | { kind: 'empirical'; quantiles: number[]; probs: number[] }
   | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown>; refs?: FakerArgRef[] }
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */

@@ -4,6 +4,7 @@ import { sample } from './generators/sample.ts';
 import { vector } from './generators/vector.ts';
 import { datetimeSeries } from './generators/datetime-series.ts';
 import { distribution } from './generators/distribution.ts';
+import { empirical } from './generators/empirical.ts';
 import { enumList } from './generators/enum-list.ts';
 import { expression } from './generators/expression.ts';
 import { faker } from './generators/faker.ts';
@@ -44,6 +45,7 @@ const GENERATOR_KERNELS: { [K in GenKind]: GeneratorKernel<K> } = {
   choice,
   choice_ref: choice,
   distribution,
+  empirical,
   datetime: datetimeSeries,
   faker,
   lookup,

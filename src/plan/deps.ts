@@ -6,6 +6,7 @@ function generatorDeps(g: GeneratorProgram): { columns: string[]; tables: string
     case 'sequence':
       return { columns: g.orderBy ? [g.orderBy] : [], tables: [] };
     case 'choice':
+    case 'empirical':
     case 'enum_list':
     case 'dirichlet':
     case 'vector':

@@ -1,6 +1,7 @@
 import { choice } from './generators/choice.ts';
 import { datetimeSeries } from './generators/datetime-series.ts';
 import { distribution } from './generators/distribution.ts';
+import { empirical } from './generators/empirical.ts';
 import { enumList } from './generators/enum-list.ts';
 import { expression } from './generators/expression.ts';
 import { faker } from './generators/faker.ts';
@@ -25,7 +26,7 @@ import type { GeneratorPlanner, ModifierPlanner } from './types.ts';
 
 /** DSL generator name → planner. */
 export const GENERATORS: ReadonlyMap<string, GeneratorPlanner<any>> = new Map(
-  [sequence, choice, distribution, datetimeSeries, faker, lookup, expression, enumList, dirichlet, vector, sample, allocate].map((g) => [g.name, g]),
+  [sequence, choice, distribution, empirical, datetimeSeries, faker, lookup, expression, enumList, dirichlet, vector, sample, allocate].map((g) => [g.name, g]),
 );
 
 /** DSL modifier (`transform`) name → planner. */
