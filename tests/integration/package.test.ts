@@ -59,6 +59,7 @@ describe('the packed npm package, installed without dev dependencies', () => {
     expect(all).toContain('dist/output-worker.js');
     expect(all).toContain('dist/types/src/index.d.ts');
     expect(all).toContain('schemas/datagen.schema.json');
+    expect(all).toContain('generated/datagen-authoring.schema.json'); // editors' schema (docs/authoring.md)
     expect(all).toContain('README.md');
     expect(all.filter((f) => /\.(ts|mts|cts)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(all.some((f) => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('bench/'))).toBe(false);
@@ -147,7 +148,7 @@ describe('the packed npm package, installed without dev dependencies', () => {
     expect(existsSync(join(app, 'cli.duckdb'))).toBe(true);
     // nothing written into the installed package at run time (the old CLI bundled itself into node_modules/.cache)
     expect(existsSync(join(app, 'node_modules', '.cache'))).toBe(false);
-    expect(files(pkgDir).filter((f) => !f.startsWith('dist/') && !f.startsWith('schemas/') && !f.startsWith('examples/') && !f.startsWith('docs/'))).toEqual(['LICENSE', 'README.md', 'package.json'].filter((f) => existsSync(join(pkgDir, f))));
+    expect(files(pkgDir).filter((f) => !f.startsWith('dist/') && !f.startsWith('schemas/') && !f.startsWith('examples/') && !f.startsWith('docs/'))).toEqual(['LICENSE', 'README.md', 'generated/datagen-authoring.schema.json', 'package.json'].filter((f) => existsSync(join(pkgDir, f))));
     expect(readFileSync(join(pkgDir, 'dist', 'bin.js'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
   });
 });
