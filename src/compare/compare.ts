@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
 import { VERSION } from '../version.ts';
-import { CompareError, declaredKeys, type Keys, keysFromSpec, keysFromSpecFile } from './keys.ts';
+import { CompareError, type Keys, keysFromSpec, keysFromSpecFile, sourceKeys } from './keys.ts';
 import { cramersVSql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
 import type {
   Cardinality, Category, ColumnKind, ColumnPair, ColumnShape, CompareReport, ForeignKey, Integrity, PrivacyTable, TableSummary, TimePattern,
@@ -17,7 +17,7 @@ import type {
 export interface CompareOptions {
   /** Compare only these tables of the source (each must exist in the source; one missing in the twin is reported). */
   tables?: string[];
-  /** Keys from a datagen spec: a file path, or the parsed document. Default: the source's declared constraints. */
+  /** Keys from a datagen spec: a file path, or the parsed document. Default: the source's declared keys and those datagen's key finder finds in it. */
   spec?: string | Record<string, unknown>;
   /** Report overall ≥ threshold as `ok` (0 … 1). */
   threshold?: number;
@@ -112,7 +112,7 @@ export async function compareSources(sourceLocation: string, twinLocation: strin
 async function compareOpen(src: Source, twinSource: Source, given: Keys | null, o: CompareOptions, started: number): Promise<CompareReport> {
   await src.conn.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
   await src.conn.run('CREATE SCHEMA twin');
-  const keys = given ?? declaredKeys(src.tables);
+  const keys = given ?? (await sourceKeys(src));
   const srcTables = src.tables.filter((t) => !isDatagenTable(t.name));
   const twinTables = new Map(twinSource.tables.filter((t) => !isDatagenTable(t.name)).map((t) => [t.name, t]));
   if (!srcTables.length) throw new CompareError(`the source "${src.location}" has no tables to compare`, 'DG_COMPARE_NO_TABLES', 'give the source the twin imitates');
@@ -186,8 +186,9 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
   const integrity: Integrity[] = [];
   for (const fk of fks) {
     const [child, parent] = [byName.get(fk.table)!, byName.get(fk.refTable)!];
-    cardinality.push(await cardinalityOf(src, fk, child, parent));
-    integrity.push(await integrityOf(src, fk, child, parent));
+    const [c, i] = await keyScores(src, fk, child, parent);
+    cardinality.push(c);
+    integrity.push(i);
   }
 
   const mean = (xs: (number | null)[]) => {
@@ -379,40 +380,52 @@ function keyEq(child: Col, parent: Col, c: string, p: string): [string, string] 
   return child.type === parent.type ? [c, p] : [`CAST(${c} AS VARCHAR)`, `CAST(${p} AS VARCHAR)`];
 }
 
-/** Cardinality shape: 1 − KS between children per parent in the source and the twin (parents without children count). */
-async function cardinalityOf(s: Source, fk: ForeignKey, child: Table, parent: Table): Promise<Cardinality> {
-  const out: Cardinality = { ...fk, score: null, distance: null, sourceMean: null, twinMean: null, sourceZeroShare: null, twinZeroShare: null };
-  const cc = child.cols.find((c) => c.name === fk.column)!;
-  const pc = parent.cols.find((c) => c.name === fk.refColumn)!;
-  if (!child.twin || !parent.twin || cc.twinType === null || pc.twinType === null) return { ...out, score: 0, distance: 1, note: 'the twin lacks the child or the parent' };
-  const [ce, pe] = keyEq(cc, pc, `ch.${q(fk.column)}`, `p.k`);
-  const per = (c: string, p: string) => `SELECT count(ch.${q(fk.column)}) v FROM (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${p} WHERE ${q(fk.refColumn)} IS NOT NULL) p LEFT JOIN ${c} ch ON ${ce} = ${pe} GROUP BY p.k`;
-  const [a, b] = [per(child.src, parent.src), per(child.twin, parent.twin)];
-  const r = await one(s, ksSql(a, b));
-  const m = async (from: string) => one(s, `SELECT avg(v) mean, avg((v = 0)::INT) zero FROM (${from})`);
-  const [ma, mb] = [await m(a), await m(b)];
-  Object.assign(out, { sourceMean: num(ma.mean), twinMean: num(mb.mean), sourceZeroShare: num(ma.zero), twinZeroShare: num(mb.zero) });
-  if (!num(r.na)) return { ...out, note: 'the source has no parent rows' };
-  if (!num(r.nb)) return { ...out, score: 0, distance: 1, note: 'the twin has no parent rows' };
-  return { ...out, distance: num(r.ks), score: 1 - num(r.ks)! };
+/**
+ * Children per parent key of one side, into temp table `name` (k: the parent key, v: its children, 0 for a parent
+ * without any; f: null for child values that are no parent key): the child's values are counted first, then joined
+ * to the parent's distinct keys, so a child of millions of rows is one aggregation.
+ */
+async function childCounts(s: Source, name: string, fk: ForeignKey, cc: Col, pc: Col, child: string, parent: string | null): Promise<void> {
+  const counts = `SELECT ${q(fk.column)} ck, count(*) n FROM ${child} WHERE ${q(fk.column)} IS NOT NULL GROUP BY ALL`;
+  if (parent === null) {
+    await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT NULL k, n v FROM (${counts})`);
+    return;
+  }
+  const [ce, pe] = keyEq(cc, pc, 'c.ck', 'p.k');
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT p.k, coalesce(c.n, 0) v FROM (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${parent} WHERE ${q(fk.refColumn)} IS NOT NULL) p
+    FULL JOIN (${counts}) c ON ${ce} = ${pe}`);
 }
 
-/** Referential integrity: the share of the twin's non-null child values that are keys of the parent. */
-async function integrityOf(s: Source, fk: ForeignKey, child: Table, parent: Table): Promise<Integrity> {
+/** Cardinality shape (1 − KS between children per parent, parents without children included) and referential integrity of one key. */
+async function keyScores(s: Source, fk: ForeignKey, child: Table, parent: Table): Promise<[Cardinality, Integrity]> {
   const cc = child.cols.find((c) => c.name === fk.column)!;
   const pc = parent.cols.find((c) => c.name === fk.refColumn)!;
-  const share = async (c: string, p: string | null) => {
-    if (p === null) return one(s, `SELECT count(${q(fk.column)}) n, 0 found FROM ${c}`);
-    const [ce, pe] = keyEq(cc, pc, `ch.${q(fk.column)}`, 'p.k');
-    return one(s, `SELECT count(ch.${q(fk.column)}) n, count(p.k) found FROM ${c} ch LEFT JOIN (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${p}) p ON ${ce} = ${pe}`);
-  };
-  const a = await share(child.src, parent.src);
+  const card: Cardinality = { ...fk, score: null, distance: null, sourceMean: null, twinMean: null, sourceZeroShare: null, twinZeroShare: null };
+  await childCounts(s, 'cmp_ks', fk, cc, pc, child.src, parent.src);
+  const stats = async (rel: string) => one(s, `SELECT avg(v) FILTER (WHERE k IS NOT NULL) mean, avg((v = 0)::INT) FILTER (WHERE k IS NOT NULL) zero,
+    sum(v) n, sum(v) FILTER (WHERE k IS NOT NULL) found FROM ${rel}`);
+  const a = await stats('cmp_ks');
   const sourceShare = Number(a.n) ? Number(a.found) / Number(a.n) : null;
-  if (!child.twin || cc.twinType === null) return { ...fk, score: 0, twinValues: 0, twinFound: 0, sourceShare, note: 'the twin lacks the child table or column' };
-  const b = await share(child.twin, parent.twin && pc.twinType !== null ? parent.twin : null);
-  const n = Number(b.n);
-  const found = Number(b.found);
-  return { ...fk, score: n ? found / n : null, twinValues: n, twinFound: found, sourceShare, ...(n ? {} : { note: 'every child value of the twin is null' }) };
+  const childTwin = child.twin !== null && cc.twinType !== null;
+  const parentTwin = parent.twin !== null && pc.twinType !== null;
+  let integrity: Integrity = { ...fk, score: 0, twinValues: 0, twinFound: 0, sourceShare, note: 'the twin lacks the child table or column' };
+  if (childTwin) await childCounts(s, 'cmp_kt', fk, cc, pc, child.twin!, parentTwin ? parent.twin : null);
+  if (childTwin) {
+    const b = await stats('cmp_kt');
+    const [n, found] = [Number(b.n ?? 0), Number(b.found ?? 0)];
+    integrity = { ...fk, score: n ? found / n : null, twinValues: n, twinFound: found, sourceShare, ...(n ? {} : { note: 'every child value of the twin is null' }) };
+    Object.assign(card, { twinMean: num(b.mean), twinZeroShare: num(b.zero) });
+  }
+  Object.assign(card, { sourceMean: num(a.mean), sourceZeroShare: num(a.zero) });
+  if (!childTwin || !parentTwin) Object.assign(card, { score: 0, distance: 1, note: 'the twin lacks the child or the parent' });
+  else {
+    const r = await one(s, ksSql('SELECT v FROM cmp_ks WHERE k IS NOT NULL', 'SELECT v FROM cmp_kt WHERE k IS NOT NULL'));
+    if (!num(r.na)) card.note = 'the source has no parent rows';
+    else if (!num(r.nb)) Object.assign(card, { score: 0, distance: 1, note: 'the twin has no parent rows' });
+    else Object.assign(card, { distance: num(r.ks), score: 1 - num(r.ks)! });
+  }
+  await s.conn.run('DROP TABLE IF EXISTS cmp_ks; DROP TABLE IF EXISTS cmp_kt');
+  return [card, integrity];
 }
 
 /**
@@ -426,7 +439,7 @@ async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number
   if (!cols.length || !t.twinRows) return out;
   const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
   const on = cols.map((_, i) => `s.c${i} IS NOT DISTINCT FROM t.c${i}`).join(' AND ');
-  const r = await one(s, `SELECT count(*) n FROM (SELECT ${exprs} FROM ${t.twin}) t SEMI JOIN (SELECT DISTINCT ${exprs} FROM ${t.src}) s ON ${on}`);
+  const r = await one(s, `SELECT count(*) n FROM (SELECT ${exprs} FROM ${t.twin}) t SEMI JOIN (SELECT ${exprs} FROM ${t.src}) s ON ${on}`);
   out.identicalRows = Number(r.n);
   out.identicalShare = out.identicalRows / t.twinRows;
 

@@ -1,10 +1,11 @@
 /**
  * The keys compare scores cardinality and referential integrity on, and leaves out of column shapes: from a
- * datagen spec (`--spec`: the inferred spec or a hand-written one) or from the source's declared constraints.
+ * datagen spec (`--spec`: the inferred spec or a hand-written one) or, by default, from the source itself.
  */
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { loadSpec } from '../spec/load.ts';
-import type { SourceTable } from '../infer/source.ts';
+import { findKeys } from '../infer/keys.ts';
+import type { Source } from '../infer/source.ts';
 import type { ForeignKey } from './types.ts';
 
 export interface Keys {
@@ -64,17 +65,11 @@ export function keysFromSpecFile(path: string, displayName: string): Keys {
   return keysFromSpec(doc);
 }
 
-/** Keys declared in the source (DuckDB or PostgreSQL constraints): single-column ones. */
-export function declaredKeys(tables: SourceTable[]): Keys {
-  const pk = new Map<string, string>();
-  for (const t of tables) if (t.declaredPk.length === 1) pk.set(t.name, t.declaredPk[0]);
-  const fks: ForeignKey[] = [];
-  for (const t of tables) {
-    for (const fk of t.declaredFks) {
-      if (fk.columns.length !== 1) continue;
-      const refColumn = fk.refColumns.length === 1 ? fk.refColumns[0] : fk.refColumns.length === 0 ? pk.get(fk.refTable) : undefined;
-      if (refColumn) fks.push({ table: t.name, column: fk.columns[0], refTable: fk.refTable, refColumn, origin: 'declared' });
-    }
-  }
-  return { pk, fks };
+/** Keys of the source itself: its declared constraints, then those datagen's key finder (src/infer/keys.ts) finds in the data. */
+export async function sourceKeys(source: Source): Promise<Keys> {
+  const found = await findKeys(source);
+  return {
+    pk: new Map(found.primaryKeys.map((k) => [k.table, k.column])),
+    fks: found.foreignKeys.map((f) => ({ table: f.table, column: f.column, refTable: f.refTable, refColumn: f.refColumn, origin: f.declared ? 'declared' : 'found' })),
+  };
 }
