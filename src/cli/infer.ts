@@ -1,4 +1,5 @@
 /** `datagen infer <source> -o spec.json`: an editable, deterministic spec from existing data (docs/infer.md). */
+import { resolve } from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
@@ -35,7 +36,8 @@ export async function inferCommand(location: string, o: InferFlags, io: Io): Pro
   const [{ inferSpec }, { renderInferHtml, evidenceJson }, { SourceError }] = await Promise.all([import('../infer/infer.ts'), import('../infer/report.ts'), import('../infer/source.ts')]);
   let result;
   try {
-    result = await inferSpec(location, { tables, sample: o.sample, minCount: o.minCount, log: o.verbose ? (l) => io.stderr.write(`${l}\n`) : undefined });
+    const isUrl = /^postgres(ql)?:\/\//i.test(location);
+    result = await inferSpec(isUrl ? location : resolve(io.cwd, location), { shownAs: isUrl ? undefined : location, tables, sample: o.sample, minCount: o.minCount, log: o.verbose ? (l) => io.stderr.write(`${l}\n`) : undefined });
   } catch (e) {
     if (e instanceof SourceError) throw new UserError(e.message, e.code, e.hint);
     throw e;

@@ -20,6 +20,8 @@ export interface InferOptions {
   minCount?: number;
   /** The spec's metadata.name (default: from the source's name). */
   name?: string;
+  /** The source as the spec and the evidence name it (default: its location). */
+  shownAs?: string;
   /** Called with a line per step (for --verbose / progress). */
   log?: (line: string) => void;
 }
@@ -291,10 +293,11 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   if (keys.foreignKeys.length) constraints.foreign_keys = keys.foreignKeys.map((f) => ({ from: `${f.table}.${f.column}`, to: `${f.refTable}.${f.refColumn}` }));
   if (inequalities.length) constraints.inequalities = inequalities.map((q) => ({ left: `${q.table}.${q.left}`, op: q.op, right: `${q.table}.${q.right}` }));
 
-  const name = options.name ?? sourceName(source);
+  const shown = options.shownAs ?? source.location;
+  const name = options.name ?? sourceName(shown);
   const spec: Json = {
     version: '1.0',
-    metadata: { name, description: `Inferred by datagen infer from ${source.kind} source ${source.location} (${profiles.length} table${profiles.length === 1 ? '' : 's'}).` },
+    metadata: { name, description: `Inferred by datagen infer from ${source.kind} source ${shown} (${profiles.length} table${profiles.length === 1 ? '' : 's'}).` },
     timeframe,
     seed: 42,
     nodes: ordered,
@@ -306,7 +309,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   return {
     spec,
     evidence: {
-      source: { kind: source.kind, location: source.location },
+      source: { kind: source.kind, location: shown },
       options: { sample: sampleN, minCount },
       tables: tableEvidence,
       lookupTables: lookupEvidence,
@@ -322,8 +325,8 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 const colIndex = (p: TableProfile, c: string) => p.columns.findIndex((x) => x.name === c);
 
-function sourceName(source: Source): string {
-  const base = source.location.replace(/[?#].*$/, '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? 'source';
+function sourceName(location: string): string {
+  const base = location.replace(/[?#].*$/, '').replace(/\/+$/, '').split(/[\\/]/).pop() ?? 'source';
   const stem = base.replace(/\.(duckdb|db|parquet|csv|tsv)$/i, '');
   return `${stem || 'source'} twin`;
 }
@@ -345,9 +348,12 @@ async function lookupTable(source: Source, p: TableProfile, fd: FunctionalDepend
   const joins: string[] = [];
   const select = cols.map((c, i) => {
     const fk = fks.find((f) => f.column === c);
-    if (!fk) return `t.${quoteIdent(c)} AS "c${i}"`;
+    // text in the order of its characters (a DuckDB ENUM sorts by its declaration order)
+    const text = (col: string, kind: string | undefined) => (kind === 'string' ? `${col}::VARCHAR` : col);
+    if (!fk) return `${text(`t.${quoteIdent(c)}`, p.columns.find((x) => x.name === c)?.kind)} AS "c${i}"`;
     const parent = profiles.find((x) => x.name === fk.refTable)!;
-    joins.push(`LEFT JOIN (SELECT ${quoteIdent(fk.refColumn)} AS k, row_number() OVER (ORDER BY ${quoteIdent(fk.refColumn)}) AS r FROM ${parent.sql}) j${i} ON j${i}.k = t.${quoteIdent(c)}`);
+    const key = text(quoteIdent(fk.refColumn), parent.columns.find((x) => x.name === fk.refColumn)?.kind);
+    joins.push(`LEFT JOIN (SELECT ${quoteIdent(fk.refColumn)} AS k, row_number() OVER (ORDER BY ${key}) AS r FROM ${parent.sql}) j${i} ON j${i}.k = t.${quoteIdent(c)}`);
     return `j${i}.r AS "c${i}"`;
   });
   const notNull = fd.determinants.map((c) => `t.${quoteIdent(c)} IS NOT NULL`).join(' AND ');

@@ -195,7 +195,7 @@ export async function sampleStrings(source: Source, sample: string, c: ColumnPro
 /** The most frequent values of a column on the full data (count desc, value asc), with their counts. */
 export async function topValues(source: Source, p: TableProfile, c: ColumnProfile, limit = 1000): Promise<{ value: string | number | boolean; count: number }[]> {
   const q = quoteIdent(c.name);
-  const rows = await source.query(`SELECT ${q} AS v, count(*) AS n FROM ${p.sql} WHERE ${q} IS NOT NULL GROUP BY ${q} ORDER BY n DESC, ${q} LIMIT ${limit}`);
+  const rows = await source.query(`SELECT ${q} AS v, count(*) AS n FROM ${p.sql} WHERE ${q} IS NOT NULL GROUP BY ${q} ORDER BY n DESC, ${q}${c.kind === 'string' ? '::VARCHAR' : ''} LIMIT ${limit}`);
   return rows.map((r) => ({
     value: typeof r.v === 'boolean' ? r.v : c.kind === 'string' || c.kind === 'uuid' ? String(r.v) : num(r.v),
     count: num(r.n),
