@@ -1,4 +1,4 @@
-import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan } from '../ir/types.ts';
+import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan, VintagePlan } from '../ir/types.ts';
 import { curveValue } from '../model/curves.ts';
 import { periodStarts } from '../model/grain.ts';
 import { AdoptionCurve } from '../model/adoption.ts';
@@ -63,7 +63,7 @@ export function estimate(tables: TablePlan[]): void {
   const byId = new Map(tables.map((t) => [t.id, t]));
   for (const t of tables) {
     const r = t.rows;
-    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedRowFanout(r, byId) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? meanVintage(r.vintage.fanoutCurves) : 1) * (r.edges ? 1 + r.edges.reciprocity / (2 - r.edges.reciprocity) : 1);
+    const perParent = r.kind === 'fixed' ? 0 : r.kind === 'stages' ? expectedStages(r.funnel, byId) : r.kind === 'grain' ? expectedPeriods(r.grain, byId) : r.kind === 'states' ? expectedStateRows(r.machine) : r.kind === 'adoption' ? expectedAdoptionRows(r.adoption, rows.get(r.parent) ?? 0) : r.kind === 'attribution' ? expectedAttributionRows(r.attribution) : r.kind === 'lifecycle' ? expectedLifecycleRows(r.lifecycle) : expectedRowFanout(r, byId) * r.segments.reduce((a, s) => a * meanMultiplier(s, byId), 1) * (r.vintage ? (r.vintage.fanoutCurves.length ? meanVintage(r.vintage.fanoutCurves) : meanExposure(r.vintage, t, byId)) : 1) * (r.edges ? 1 + r.edges.reciprocity / (2 - r.edges.reciprocity) : 1);
     const n = r.kind === 'fixed' ? r.count : Math.round((rows.get(r.parent) ?? 0) * perParent);
     rows.set(t.id, n);
     t.estimatedRows = n;
@@ -97,6 +97,25 @@ function expectedStages(f: FunnelPlan, tables: Map<string, TablePlan>): number {
   let total = 1;
   for (let k = 1; k < f.stages.length; k++) total += reach *= Math.min(1, f.stages[k].rate * m);
   return total;
+}
+
+/**
+ * Mean exposure of a parent with a birth (a lifetime without age curves): the share of the child's time window
+ * after the birth, averaged over births uniform in the birth column's range. Births before the window give 1
+ * (every parent alive all along), births uniform over the window ½. Patterns of either column are ignored. Half
+ * when either column is not a drawn datetime (faker dates, expressions): the earlier rule.
+ */
+function meanExposure(v: VintagePlan, child: TablePlan, tables: Map<string, TablePlan>): number {
+  const birth = tables.get(v.table)?.columns.find((c) => c.name === v.createdAt)?.generator;
+  const time = v.timeColumn ? child.columns.find((c) => c.name === v.timeColumn)?.generator : undefined;
+  if (birth?.kind !== 'datetime' || time?.kind !== 'datetime' || !(time.endMs > time.startMs) || !(birth.endMs >= birth.startMs)) return 0.5;
+  const steps = 256;
+  let sum = 0;
+  for (let i = 0; i < steps; i++) {
+    const t = birth.startMs + ((i + 0.5) / steps) * (birth.endMs - birth.startMs);
+    sum += Math.min(1, Math.max(0, (time.endMs - Math.max(t, time.startMs)) / (time.endMs - time.startMs)));
+  }
+  return sum / steps;
 }
 
 /** Rough share of the base fanout a parent created uniformly over a one-year window keeps under the curves (its exposure: half without curves). */
