@@ -443,18 +443,23 @@ async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number
   out.identicalRows = Number(r.n);
   out.identicalShare = out.identicalRows / t.twinRows;
 
+  // the samples: the first rows by a hash of their values; the source's first dcrSource rows are the reference, its
+  // next dcrTwin rows the baseline's queries
   const names = cols.map((_, i) => `c${i}`).join(', ');
-  const ordered = (rel: string, limit: number, offset = 0) => `SELECT ${exprs} FROM ${rel} ORDER BY hash(${cols.map((c) => numeric(c.kind, c.name)).join(', ')}), ${names} LIMIT ${limit} OFFSET ${offset}`;
-  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dr AS SELECT * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.src})`, dcrSource)})`);
-  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dt AS SELECT row_number() OVER () rid, * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.twin})`, dcrTwin)})`);
-  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_db AS SELECT row_number() OVER () rid, * FROM (${ordered(`(SELECT ${cols.map((c) => q(c.name)).join(', ')} FROM ${t.src})`, dcrTwin, dcrSource)})`);
-  const ranges = await one(s, `SELECT ${cols.map((c, i) => (c.kind === 'numeric' || c.kind === 'datetime' ? `max(c${i}) - min(c${i}) r${i}` : `NULL r${i}`)).join(', ')} FROM cmp_dr`);
+  const ordered = (rel: string, limit: number) => `SELECT ${exprs} FROM ${rel} ORDER BY hash(${cols.map((c) => numeric(c.kind, c.name)).join(', ')}), ${names} LIMIT ${limit}`;
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_ds AS SELECT row_number() OVER () rid, * FROM (${ordered(t.src, dcrSource + dcrTwin)})`);
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dr AS SELECT * EXCLUDE (rid) FROM cmp_ds WHERE rid <= ${dcrSource}`);
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_db AS SELECT * FROM cmp_ds WHERE rid > ${dcrSource}`);
+  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dt AS SELECT row_number() OVER () rid, * FROM (${ordered(t.twin!, dcrTwin)})`);
+  const ranges = await one(s, `SELECT ${cols.map((c, i) => `${c.kind === 'numeric' || c.kind === 'datetime' ? `max(c${i}) - min(c${i})` : 'NULL'} r${i}, count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_ds`);
+  const twinNulls = await one(s, `SELECT ${cols.map((_, i) => `count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_dt`);
+  // each column's part: |Δ| / range (at most 1) for numbers and times, 0/1 otherwise; two nulls are equal
   const term = (c: Col, i: number) => {
-    const a = `x.c${i}`;
-    const b = `r.c${i}`;
+    const [a, b] = [`x.c${i}`, `r.c${i}`];
     const range = num(ranges[`r${i}`]);
-    const diff = (c.kind === 'numeric' || c.kind === 'datetime') && range ? `least(1, abs(${a} - ${b}) / ${range})` : `(${a} <> ${b})::INT`;
-    return `CASE WHEN ${a} IS NULL AND ${b} IS NULL THEN 0 WHEN ${a} IS NULL OR ${b} IS NULL THEN 1 ELSE ${diff} END`;
+    if (!((c.kind === 'numeric' || c.kind === 'datetime') && range)) return `(${a} IS DISTINCT FROM ${b})::INT`;
+    const diff = `least(1, abs(${a} - ${b}) / ${range})`;
+    return Number(ranges[`n${i}`]) || Number(twinNulls[`n${i}`]) ? `CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN (${a} IS DISTINCT FROM ${b})::INT ELSE ${diff} END` : diff;
   };
   const distance = `(${cols.map(term).join(' + ')}) / ${cols.length}`;
   const dcr = (queries: string) => one(s, `SELECT count(*) n, median(d) med, quantile_cont(d, 0.05) p05, avg((d = 0)::INT) zero
@@ -462,7 +467,7 @@ async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number
   const tw = await dcr('cmp_dt');
   const base = Number((await one(s, 'SELECT count(*) n FROM cmp_db')).n) ? await dcr('cmp_db') : null;
   const sourceSample = Number((await one(s, 'SELECT count(*) n FROM cmp_dr')).n);
-  await s.conn.run('DROP TABLE IF EXISTS cmp_dr; DROP TABLE IF EXISTS cmp_dt; DROP TABLE IF EXISTS cmp_db');
+  await s.conn.run('DROP TABLE IF EXISTS cmp_ds; DROP TABLE IF EXISTS cmp_dr; DROP TABLE IF EXISTS cmp_dt; DROP TABLE IF EXISTS cmp_db');
   if (Number(tw.n) && sourceSample) {
     out.dcr = { twinSample: Number(tw.n), sourceSample, median: Number(tw.med), p05: Number(tw.p05), zeroShare: Number(tw.zero), baselineMedian: base ? num(base.med) : null };
   }

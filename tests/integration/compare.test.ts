@@ -37,7 +37,9 @@ const SOURCE = `
   CREATE TABLE orders (order_id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (user_id), amount DOUBLE);
   INSERT INTO orders SELECT i, i % 10, i * 1.5 FROM range(20) t(i);
   CREATE TABLE points (x DOUBLE, y DOUBLE, cat VARCHAR, ts TIMESTAMP);
-  INSERT INTO points SELECT i, i, CASE WHEN i < 50 THEN 'a' WHEN i < 80 THEN 'b' ELSE 'c' END, TIMESTAMP '2025-01-06 10:00:00' + INTERVAL (i) WEEK FROM range(100) t(i);`;
+  INSERT INTO points SELECT i, i, CASE WHEN i < 50 THEN 'a' WHEN i < 80 THEN 'b' ELSE 'c' END, TIMESTAMP '2025-01-06 10:00:00' + INTERVAL (i) WEEK FROM range(100) t(i);
+  CREATE TABLE single (v DOUBLE);
+  INSERT INTO single SELECT i FROM range(101) t(i);`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'datagen-compare-'));
@@ -51,7 +53,9 @@ beforeAll(async () => {
     INSERT INTO orders SELECT i, CASE WHEN i < 18 THEN i % 5 ELSE 100 + i END, i * 1.5 FROM range(20) t(i);
     CREATE TABLE points (x DOUBLE, y DOUBLE, cat VARCHAR, ts TIMESTAMP);
     INSERT INTO points SELECT i + 10, -i, CASE WHEN i < 40 THEN 'a' WHEN i < 70 THEN 'b' WHEN i < 90 THEN 'c' ELSE 'd' END,
-      TIMESTAMP '2025-01-06 10:00:00' + INTERVAL (i) WEEK + INTERVAL (i % 2) HOUR FROM range(100) t(i);`);
+      TIMESTAMP '2025-01-06 10:00:00' + INTERVAL (i) WEEK + INTERVAL (i % 2) HOUR FROM range(100) t(i);
+    CREATE TABLE single (v DOUBLE);
+    INSERT INTO single SELECT i + 0.5 FROM range(100) t(i);`);
   // the twin without a table (points) and a column (users.tier)
   await db('partial.duckdb', `
     CREATE TABLE users (user_id INTEGER);
@@ -69,7 +73,7 @@ describe('a source compared with itself', () => {
     for (const v of Object.values(r.categories)) expect(v).toBe(1);
     expect(r.foreignKeys).toEqual([{ table: 'orders', column: 'user_id', refTable: 'users', refColumn: 'user_id', origin: 'declared' }]);
     expect(r.columnShapes.filter((s) => s.status === 'scored').map((s) => `${s.table}.${s.column}`).sort())
-      .toEqual(['orders.amount', 'points.cat', 'points.ts', 'points.x', 'points.y', 'users.tier']);
+      .toEqual(['orders.amount', 'points.cat', 'points.ts', 'points.x', 'points.y', 'single.v', 'users.tier']);
     expect(r.columnShapes.filter((s) => s.status === 'scored').every((s) => s.score === 1)).toBe(true);
     expect(r.columnPairs.length).toBeGreaterThan(0);
     expect(r.columnPairs.every((p) => p.score === 1)).toBe(true);
@@ -154,6 +158,16 @@ describe('known answers', () => {
     expect(t.shares.hour?.twin[10]).toBe(0.5);
   });
 
+  it('values 0 … 100 against 0.5 … 99.5: no identical row, each 0.5 / 100 from its closest record', () => {
+    const p = r.privacy.find((x) => x.table === 'single')!;
+    expect(p).toMatchObject({ columns: ['v'], twinRows: 100, identicalRows: 0, identicalShare: 0 });
+    expect(p.dcr).toMatchObject({ twinSample: 100, sourceSample: 101, zeroShare: 0, baselineMedian: null });
+    expect(p.dcr!.median).toBeCloseTo(0.005, 12);
+    expect(p.dcr!.p05).toBeCloseTo(0.005, 12);
+    // the orders' amounts are the source's: every row identical on the compared column
+    expect(r.privacy.find((x) => x.table === 'orders')).toMatchObject({ columns: ['amount'], identicalRows: 20, identicalShare: 1 });
+  });
+
   it('the overall score is the mean of the categories', () => {
     const cats = Object.values(r.categories).filter((x): x is number => x !== null);
     expect(cats).toHaveLength(5);
@@ -166,13 +180,13 @@ describe('known answers', () => {
 describe('a twin missing a table and a column', () => {
   it('reports them, scores the missing column 0 and skips datagen tables', async () => {
     const r = await compareSources(join(dir, 'source.duckdb'), join(dir, 'partial.duckdb'));
-    expect(r.tables.map((t) => [t.table, t.status])).toEqual([['orders', 'matched'], ['points', 'missing'], ['users', 'matched']]);
+    expect(r.tables.map((t) => [t.table, t.status])).toEqual([['orders', 'matched'], ['points', 'missing'], ['single', 'missing'], ['users', 'matched']]);
     expect(r.tables.find((t) => t.table === 'users')!.missingColumns).toEqual(['tier']);
     expect(shape(r, 'users', 'tier')).toMatchObject({ status: 'missing', score: 0 });
     expect(shape(r, 'points', 'x')).toMatchObject({ status: 'missing', score: 0, note: 'the twin has no such table' });
     expect(r.tables.some((t) => t.table === '_labels')).toBe(false);
-    // shapes: orders.amount 1, users.tier 0, four points columns 0
-    expect(r.categories.columnShapes).toBeCloseTo(1 / 6, 12);
+    // shapes: orders.amount 1, users.tier 0, four points columns and single.v 0
+    expect(r.categories.columnShapes).toBeCloseTo(1 / 7, 12);
   });
 });
 
@@ -207,7 +221,7 @@ describe('datagen compare (CLI)', () => {
       [['compare', 'nope.duckdb', 'twin.duckdb'], /^error: DG_SOURCE_MISSING: source "nope\.duckdb" does not exist \(hint: /],
       [['compare', 'source.duckdb', 'nope.duckdb'], /^error: DG_SOURCE_MISSING: twin "nope\.duckdb" does not exist \(hint: /],
       [['compare', 'source.duckdb', 'twin.duckdb', '--tables', 'nope'], /^error: DG_SOURCE_TABLE: --tables names "nope"/],
-      [['compare', 'source.duckdb', 'people'], /^error: DG_COMPARE_NO_TABLES: the twin "people" has none of the source's tables \(orders, points, users\) \(hint: /],
+      [['compare', 'source.duckdb', 'people'], /^error: DG_COMPARE_NO_TABLES: the twin "people" has none of the source's tables \(orders, points, single, users\) \(hint: /],
       [['compare', 'source.duckdb', 'twin.duckdb', '--spec', 'self.json'], /^error: DG_COMPARE_SPEC: --spec "self\.json" is not a datagen spec/],
       [['compare', 'source.duckdb', 'twin.duckdb', '--json', 'people.json'], /^error: DG_OUTPUT_NOT_OURS: --json "people\.json": is an existing file that is not a JSON report of datagen compare/],
     ];
