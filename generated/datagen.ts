@@ -692,7 +692,7 @@ export interface EmpiricalGenerator {
    */
   quantiles: number[];
   /**
-   * Strictly increasing probabilities, one per quantile, from 0 to 1 (the first is 0, the last 1).
+   * Non-decreasing probabilities, one per quantile, from 0 to 1 (the first is 0, the last 1); two equal probabilities make a jump: no value between their quantiles.
    *
    * @minItems 2
    * @maxItems 10000

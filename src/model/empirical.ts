@@ -1,7 +1,7 @@
 /**
  * The empirical distribution of the `empirical` generator: a quantile function linear between the points
- * (probs[i], quantiles[i]) — probs increasing from 0 to 1, quantiles non-decreasing (a repeated quantile is an
- * atom). Its inverse, the CDF, is what validate compares stored values with.
+ * (probs[i], quantiles[i]) — probs non-decreasing from 0 to 1 (two equal probs: a jump, no value between their
+ * quantiles), quantiles non-decreasing (a repeated quantile is an atom). Its inverse, the CDF, is what validate compares stored values with.
  */
 
 /** Index i of the segment [probs[i], probs[i+1]] that holds u (binary search). */

@@ -46,6 +46,17 @@ describe('empirical: the model', () => {
     expect(empiricalCdf(q, p, 20)).toBe(1);
     expect(empiricalQuantile(q, p, 0.875)).toBeCloseTo(12.5, 12);
   });
+
+  it('two equal probabilities make a jump: no value between their quantiles', () => {
+    const q = [0, 1, 5, 6];
+    const p = [0, 0.5, 0.5, 1];
+    for (let i = 0; i < 1000; i++) {
+      const x = empiricalQuantile(q, p, (i + 0.5) / 1000);
+      expect(x <= 1 || x >= 5).toBe(true);
+    }
+    expect(empiricalCdf(q, p, 3)).toBe(0.5);
+    expect(empiricalCdf(q, p, 5.5)).toBeCloseTo(0.75, 12);
+  });
 });
 
 describe('empirical: compile', () => {
@@ -54,7 +65,8 @@ describe('empirical: compile', () => {
     expect(at({ quantiles: [0, 2, 1] })).toEqual([expect.objectContaining({ code: 'DG_OUT_OF_RANGE', path: '/nodes/0/columns/1/generator/empirical/quantiles/2' })]);
     expect(at({ quantiles: [0, 1], probs: [0, 0.5, 1] })[0]).toMatchObject({ code: 'DG_BAD_PARAM', path: '/nodes/0/columns/1/generator/empirical/probs' });
     expect(at({ quantiles: [0, 1, 2], probs: [0, 0.5, 0.9] })[0]).toMatchObject({ code: 'DG_OUT_OF_RANGE', path: '/nodes/0/columns/1/generator/empirical/probs/2' });
-    expect(at({ quantiles: [0, 1, 2], probs: [0, 0.5, 0.5] })[0]).toMatchObject({ code: 'DG_OUT_OF_RANGE', path: '/nodes/0/columns/1/generator/empirical/probs/2' });
+    expect(at({ quantiles: [0, 1, 2, 3], probs: [0, 0.6, 0.5, 1] })[0]).toMatchObject({ code: 'DG_OUT_OF_RANGE', path: '/nodes/0/columns/1/generator/empirical/probs/2' });
+    expect(at({ quantiles: [0, 1, 5, 6], probs: [0, 0.5, 0.5, 1] })).toEqual([]);
     expect(at({ quantiles: [0, 1] }, 'string')[0]).toMatchObject({ code: 'DG_TYPE_MISMATCH', path: '/nodes/0/columns/1/generator/empirical' });
     expect(at({ quantiles: [3] }).length).toBeGreaterThan(0);
     expect(at({ quantiles: [0, 1, 5] })).toEqual([]);

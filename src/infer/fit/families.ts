@@ -7,7 +7,7 @@
  */
 import { distCdf, distPmf, type DistName } from '../../model/distributions.ts';
 import { lgamma, logFactorial, harmonic } from '../../model/dist/special.ts';
-import { digamma, trigamma, type Moments } from './stats.ts';
+import { digamma, nelderMead, trigamma, type Moments } from './stats.ts';
 
 /** A sample prepared once for every family: sorted values, moments, log moments, distinct values with counts. */
 export interface Sample {
@@ -315,4 +315,27 @@ export function logLik(f: FamilyFit, s: Sample, integer: boolean): number {
 export function modelCdf(f: FamilyFit, integer: boolean): (x: number) => number {
   if (isCount(f) || !integer) return (x) => distCdf(f.family, f.params, x);
   return (k) => distCdf(f.family, f.params, k + 0.5);
+}
+
+/** Parameters that must stay positive (optimised on the log scale); the others are real. */
+const POSITIVE: Partial<Record<DistName, string[]>> = {
+  normal: ['std'], lognormal: ['sigma'], exponential: ['rate'], gamma: ['shape', 'scale'], weibull: ['shape', 'scale'], pareto: ['alpha', 'scale'],
+};
+
+/**
+ * The exact maximum-likelihood estimate of a continuous family on integer data: the closed-form estimate treats
+ * the values as exact, but the column holds round(X); Nelder–Mead from that start maximises the likelihood of
+ * P(round(X) = x) itself (which matters for small values, and gives zeros their F(½)).
+ */
+export function refineDiscretized(f: FamilyFit, s: Sample): FamilyFit {
+  const names = Object.keys(f.params);
+  const pos = new Set(POSITIVE[f.family] ?? []);
+  const to = (k: string, v: number) => (pos.has(k) ? Math.log(v) : v);
+  const from = (k: string, v: number) => (pos.has(k) ? Math.exp(v) : v);
+  const params = (x: number[]) => Object.fromEntries(names.map((k, i) => [k, from(k, x[i]!)]));
+  const x0 = names.map((k) => to(k, f.params[k]!));
+  const step = names.map((k, i) => (pos.has(k) ? 0.1 : 0.1 * Math.max(1, Math.abs(x0[i]!))));
+  const r = nelderMead((x) => -logLik({ ...f, params: params(x) }, s, true), x0, step, 300, 1e-10);
+  const refined = { ...f, params: params(r.x) };
+  return r.value <= -logLik(f, s, true) ? refined : f;
 }

@@ -7,9 +7,11 @@
 import {
   type FamilyFit, type Sample, fitBeta, fitBinomial, fitExponential, fitGamma, fitGeometric, fitLognormal,
   fitNegativeBinomial, fitNormal, fitPareto, fitPoisson, fitUniform, fitWeibull, fitZipf, isCount, logLik, modelCdf, prepare,
+  refineDiscretized,
 } from './families.ts';
 import { bic, ksContinuous, ksDiscrete, moments, quantileSorted, sig } from './stats.ts';
 import type { ColumnFit } from './types.ts';
+import { empiricalCdf } from '../../model/empirical.ts';
 import { fitCategorical } from './categorical.ts';
 
 /** KS effect size a fitted family may differ from the sample by (the column-shape score 1 − KS ≥ 0.95). */
@@ -22,6 +24,12 @@ export const KS_ACCEPT = 0.05;
 export function ksThreshold(n: number): number {
   return Math.max(KS_ACCEPT, 1.36 / Math.sqrt(n));
 }
+
+/**
+ * BIC difference below which a count family is preferred to a continuous one on integer data (10: "very strong"
+ * evidence on the Kass–Raftery scale is needed to prefer a rounded continuous family to a count model).
+ */
+export const COUNT_PREFERENCE = 10;
 
 /** A column with at most this many distinct values falls back to `choice` rather than `empirical`. */
 const CHOICE_MAX_DISTINCT = 32;
@@ -56,7 +64,12 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
     .filter((c) => Number.isFinite(c.bic) && Number.isFinite(c.ks))
     .sort((a, b) => a.bic - b.bic);
   const limit = ksThreshold(n);
-  const chosen = scored.find((c) => c.ks <= limit);
+  let chosen = scored.find((c) => c.ks <= limit);
+  // On integer data a count family as good as the best continuous one (BIC within COUNT_PREFERENCE) is preferred.
+  if (chosen && integer && !isCount(chosen.fit)) {
+    const count = scored.find((c) => isCount(c.fit) && c.ks <= limit && c.bic - chosen!.bic <= COUNT_PREFERENCE);
+    if (count) chosen = count;
+  }
   if (chosen) {
     const other = scored.find((c) => c !== chosen);
     return {
@@ -75,17 +88,29 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
     const cat = fitCategorical(top, n, top.length, { minCount: o.minCount ?? 5 });
     if (cat) return { generator: cat.generator, evidence: { ...cat.evidence, ...runnerUp, note: `${why}: ${cat.evidence.note}` } };
   }
-  const emp = empirical(s, integer);
+  const emp = empirical(s, integer, o.minCount ?? 5);
   return { generator: { empirical: emp.spec }, evidence: { n, family: 'empirical', ks: sig(emp.ks, 4), score: sig(1 - emp.ks, 4), ...runnerUp, note: `${why}: empirical quantiles` } };
 }
 
 function familyFits(s: Sample, integer: boolean): FamilyFit[] {
-  const out: (FamilyFit | null)[] = [fitNormal(s), fitUniform(s, integer), fitExponential(s), fitLognormal(s), fitGamma(s), fitWeibull(s), fitPareto(s)];
-  if (!integer) out.push(fitBeta(s));
-  if (integer && s.m.min >= 0) {
-    out.push(fitPoisson(s), fitGeometric(s), fitNegativeBinomial(s), fitBinomial(s), ...fitZipf(s));
-  }
-  return out.filter((f): f is FamilyFit => f !== null && Object.values(f.params).every(Number.isFinite));
+  // Integer data with zeros: the positive families start from the values with 0 read as ¼ (a rounded draw below
+  // ½), then the exact likelihood of the rounded values (refineDiscretized) takes over.
+  const pos = integer && s.m.min === 0 ? prepare(s.sorted.map((x) => (x === 0 ? 0.25 : x)), moments(s.sorted.map((x) => (x === 0 ? 0.25 : x)))) : s;
+  const continuous: (FamilyFit | null)[] = [fitNormal(s), fitExponential(s), fitLognormal(pos), fitGamma(pos), fitWeibull(pos), fitPareto(pos)];
+  if (!integer) continuous.push(fitBeta(s));
+  const ok = (f: FamilyFit | null): f is FamilyFit => f !== null && Object.values(f.params).every(Number.isFinite);
+  const out: FamilyFit[] = [...[fitUniform(s, integer)].filter(ok)];
+  for (const f of continuous.filter(ok)) out.push(integer && refineWorthIt(s) ? refineDiscretized(f, s) : f);
+  if (integer && s.m.min >= 0) out.push(...[fitPoisson(s), fitGeometric(s), fitNegativeBinomial(s), fitBinomial(s), ...fitZipf(s)].filter(ok));
+  return out;
+}
+
+/**
+ * Rounding matters when the values are small (a tenth of them below 20) and the exact likelihood stays cheap
+ * (at most 2 000 distinct values); elsewhere the continuous estimate is as good.
+ */
+function refineWorthIt(s: Sample): boolean {
+  return s.values.length <= 2000 && quantileSorted(s.sorted, 0.1) < 20;
 }
 
 function ks(fit: FamilyFit, s: Sample, integer: boolean): number {
@@ -108,65 +133,63 @@ function constant(s: Sample, minCount: number): ColumnFit {
 }
 
 /** Probabilities of the empirical generator's quantiles: percentiles, with finer steps in both tails. */
-function empiricalProbs(n: number): number[] {
+function gridProbs(n: number): number[] {
   const probs: number[] = [0];
   if (n >= 2000) probs.push(0.001, 0.002, 0.005);
-  for (let i = 1; i < 100; i++) {
-    probs.push(i / 100);
-    if (i === 99 && n >= 2000) probs.push(0.995, 0.998, 0.999);
-  }
+  for (let i = 1; i < 100; i++) probs.push(i / 100);
+  if (n >= 2000) probs.push(0.995, 0.998, 0.999);
   probs.push(1);
   return probs;
 }
 
+/** An atom gets its own quantile points when at least this share of the rows (and minCount rows) hold its value. */
+const ATOM_SHARE = 0.002;
+
 /**
- * The empirical quantile generator of a sample: its quantile function at `empiricalProbs`, interpolated linearly
- * by the generator. Continuous data: type-7 sample quantiles, the ends being midpoints of the two smallest
- * (largest) values, so no single extreme value is copied. Integer data: quantiles of x + U(−½, ½) (whose CDF is
- * linear between half-integers), so that rounding the draw into the int column gives back each integer's share.
+ * The empirical quantile generator of a sample: its quantile function at the percentiles (finer in the tails),
+ * interpolated linearly by the generator. Continuous data: type-7 sample quantiles, the ends being midpoints of
+ * the two smallest (largest) values, so no single extreme value is copied. Integer data: quantiles of
+ * x + U(−½, ½), whose CDF is linear between half-integers, so that rounding the draw into the int column gives
+ * back each integer's share. A value held by at least minCount rows and ATOM_SHARE of them (an atom) also gets
+ * the probabilities where its mass starts and ends as points — v (v ∓ ½ for integers) there — so its share is
+ * exact instead of smeared over the neighbouring percentile.
  */
-export function empirical(s: Sample, integer: boolean): { spec: { quantiles: number[]; probs?: number[] }; ks: number } {
+export function empirical(s: Sample, integer: boolean, minCount: number): { spec: { quantiles: number[]; probs?: number[] }; ks: number } {
   const n = s.m.n;
-  const probs = empiricalProbs(n);
-  let q: number[];
-  if (integer) {
-    // CDF of the continuised sample at v + ½ is F_n(v); between half-integers linear.
-    const cum: number[] = [];
-    let c = 0;
-    for (let i = 0; i < s.values.length; i++) cum.push((c += s.counts[i]!) / n);
-    q = probs.map((p) => {
+  const cum: number[] = [];
+  let c = 0;
+  for (let i = 0; i < s.values.length; i++) cum.push((c += s.counts[i]!) / n);
+  // Fixed points (probability, value) of the atoms; where one atom ends as the next starts, two points share a
+  // probability (a jump of the quantile function: no value between them).
+  const fixed: [number, number][] = [];
+  for (let i = 0; i < s.values.length; i++) {
+    if (s.counts[i]! < Math.max(minCount, ATOM_SHARE * n)) continue;
+    const v = s.values[i]!;
+    fixed.push([sig(i === 0 ? 0 : cum[i - 1]!, 10), integer ? v - 0.5 : v], [sig(cum[i]!, 10), integer ? v + 0.5 : v]);
+  }
+  const fixedP = new Set(fixed.map(([p]) => p));
+  const lo = n >= 2 ? (s.sorted[0]! + s.sorted[1]!) / 2 : s.sorted[0]!;
+  const hi = n >= 2 ? (s.sorted[n - 1]! + s.sorted[n - 2]!) / 2 : s.sorted[n - 1]!;
+  const at = (p: number) => {
+    if (integer) {
+      // Within value v's unit interval [v − ½, v + ½] the CDF rises from the previous cumulative share to cum[i].
       let i = 0;
       while (i < cum.length - 1 && cum[i]! < p) i++;
       const prev = i === 0 ? 0 : cum[i - 1]!;
-      const v = s.values[i]!;
-      // Within value v's unit interval [v − ½, v + ½] the CDF rises from prev to cum[i].
       const t = cum[i]! > prev ? (p - prev) / (cum[i]! - prev) : 0;
-      return v - 0.5 + Math.min(1, Math.max(0, t));
-    });
-  } else {
-    const lo = n >= 2 ? (s.sorted[0]! + s.sorted[1]!) / 2 : s.sorted[0]!;
-    const hi = n >= 2 ? (s.sorted[n - 1]! + s.sorted[n - 2]!) / 2 : s.sorted[n - 1]!;
-    q = probs.map((p) => (p === 0 ? lo : p === 1 ? hi : quantileSorted(s.sorted, p)));
-  }
-  q = q.map((x) => sig(x, 8));
+      return s.values[i]! - 0.5 + Math.min(1, Math.max(0, t));
+    }
+    return p === 0 ? lo : p === 1 ? hi : quantileSorted(s.sorted, p);
+  };
+  const points: [number, number][] = [...gridProbs(n).filter((p) => ![...fixedP].some((f) => Math.abs(f - p) < 1e-9)).map((p): [number, number] => [p, at(p)]), ...fixed];
+  points.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const kept = points.filter((pt, i) => i === 0 || pt[0] !== points[i - 1]![0] || pt[1] !== points[i - 1]![1]);
+  const probs = kept.map(([p]) => p);
+  let q = kept.map(([, v]) => v);
+  q = q.map((x) => sig(x, 10));
   for (let i = 1; i < q.length; i++) if (q[i]! < q[i - 1]!) q[i] = q[i - 1]!;
-  const uniformGrid = probs.length === 101;
+  const evenly = probs.length > 2 && probs.every((p, i) => Math.abs(p - i / (probs.length - 1)) < 1e-12);
   const cdf = (x: number) => empiricalCdf(q, probs, x);
   const d = integer ? ksDiscrete(s.sorted, (k) => cdf(k + 0.5)) : ksContinuous(s.sorted, cdf);
-  return { spec: uniformGrid ? { quantiles: q } : { quantiles: q, probs }, ks: d };
-}
-
-/** CDF of the piecewise-linear quantile function through (probs[i], q[i]). */
-function empiricalCdf(q: number[], probs: number[], x: number): number {
-  if (x < q[0]!) return 0;
-  if (x >= q[q.length - 1]!) return 1;
-  let lo = 0;
-  let hi = q.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (q[mid]! <= x) lo = mid;
-    else hi = mid;
-  }
-  const span = q[hi]! - q[lo]!;
-  return span > 0 ? probs[lo]! + ((x - q[lo]!) / span) * (probs[hi]! - probs[lo]!) : probs[hi]!;
+  return { spec: evenly ? { quantiles: q } : { quantiles: q, probs }, ks: d };
 }

@@ -6,7 +6,8 @@ const MAX_POINTS = 10_000;
 
 /**
  * A draw from an empirical distribution given by quantiles (what `datagen infer` writes when no family fits): the
- * quantile function is linear between (probs[i], quantiles[i]); probs default to evenly spaced from 0 to 1.
+ * quantile function is linear between (probs[i], quantiles[i]); probs default to evenly spaced from 0 to 1; two
+ * equal probabilities make a jump (a gap: no value between their quantiles).
  */
 export const empirical: GeneratorPlanner<'empirical'> = {
   name: 'empirical',
@@ -33,8 +34,8 @@ export const empirical: GeneratorPlanner<'empirical'> = {
       }
       const badP = p.findIndex((x: unknown) => !isNumber(x) || !(x >= 0 && x <= 1));
       if (badP >= 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/probs/${badP}`, `probability ${JSON.stringify(p[badP])} is not in [0, 1]`, 'probabilities run from 0 to 1');
-      const flat = p.findIndex((x: number, i: number) => i > 0 && x <= p[i - 1]);
-      if (flat >= 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/probs/${flat}`, `probs must increase strictly: ${p[flat]} comes after ${p[flat - 1]}`, 'sort the probabilities and drop repeats');
+      const down = p.findIndex((x: number, i: number) => i > 0 && x < p[i - 1]);
+      if (down >= 0) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/probs/${down}`, `probs must not decrease: ${p[down]} comes after ${p[down - 1]}`, 'sort the probabilities (two equal ones make a jump: no value between their quantiles)');
       if (p[0] !== 0 || p[p.length - 1] !== 1) {
         return error(ctx, 'DG_OUT_OF_RANGE', `${path}/probs/${p[0] !== 0 ? 0 : p.length - 1}`, `probs must start at 0 and end at 1 (got ${p[0]} … ${p[p.length - 1]})`, 'the first quantile is the minimum (0) and the last the maximum (1)');
       }
