@@ -36,6 +36,11 @@ export type { CheckResult, ChartData, ValidationReport } from './validate/types.
 /** Infer an editable spec from existing data (docs/infer.md): `const { spec, evidence } = await inferSpec('data/')`. */
 export { inferSpec, type InferOptions, type InferResult, type InferEvidence } from './infer/infer.ts';
 export { renderInferHtml } from './infer/report.ts';
+/** Score a twin against its source (docs/compare.md): `const report = await compareSources('data/', 'twin.duckdb', { spec: 'spec.json' })`. */
+export { compareSources, type CompareOptions } from './compare/compare.ts';
+export { renderCompareHtml } from './compare/html.ts';
+export { formatCompare } from './compare/format.ts';
+export type { CompareReport } from './compare/types.ts';
 
 /** Execute a compiled plan. */
 export async function run(plan: Plan, opts?: RunOptions): Promise<RunResult>;
