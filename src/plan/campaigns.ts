@@ -57,6 +57,14 @@ const MAGNITUDE: Record<ScenarioType, { param: string; lo: number; hi: number }>
 
 const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 
+/**
+ * The detectability (robust z, src/scenarios/events.ts) a campaign event asks for, by difficulty: drawn uniform
+ * in the range, inside the measured band (easy z ≥ 6, medium 3–6, hard below 3) with room for what rounding and
+ * the event's other points move. The run sets the magnitude from the data to reach it (src/scenarios/calibrate.ts);
+ * the drawn magnitude is kept for an event with nothing to compare with. data_quality breaks a rule and has no z.
+ */
+const TARGET_Z: Record<(typeof DIFFICULTIES)[number], [number, number]> = { easy: [7.5, 12], medium: [3.8, 5.2], hard: [1.6, 2.5] };
+
 /** A campaign event as the scenario spec it expands to (planned like a hand-written one), and where it came from. */
 export interface CampaignScenario {
   spec: Json;
@@ -180,7 +188,8 @@ function expandOne(ctx: PlanContext, c: Json, path: string, drafts: Map<string, 
     let di = 0;
     for (let acc = weights[0]; di < 2 && du >= acc; acc += weights[++di]);
     const m = MAGNITUDE[family];
-    const magnitude = Math.round((m.lo + uniform(stream, j, 3) * (m.hi - m.lo)) * 100) / 100;
+    const u3 = uniform(stream, j, 3);
+    const magnitude = Math.round((m.lo + u3 * (m.hi - m.lo)) * 100) / 100;
     const units = Math.floor(uniform(stream, j, 4) * (Math.round((maxD - minD) / unit) + 1));
     // A rate family compares daily ratios (Σtarget / Σdenominator per UTC day): its events are whole UTC days.
     const step = RATE.includes(family) ? DAY_MS : unit;
@@ -207,6 +216,10 @@ function expandOne(ctx: PlanContext, c: Json, path: string, drafts: Map<string, 
     const den = familiesOf(ctx, drafts, target.table, target.column).denominator;
     const params: Json = family !== 'data_quality' ? { [m.param]: magnitude } : den ? { mode: 'exceed', denominator: den, excess: magnitude } : { mode: 'null' };
     if (family === 'rate_drop' || family === 'rate_spike') params.denominator = den;
+    if (family !== 'data_quality') {
+      const [zlo, zhi] = TARGET_Z[DIFFICULTIES[di]];
+      params.detectability = Math.round((zlo + u3 * (zhi - zlo)) * 100) / 100;
+    }
     const event: Json = {
       id, type: family, target: target.text,
       window: { start: iso(start), end: iso(start + length) },

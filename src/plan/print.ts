@@ -26,7 +26,10 @@ export function printPlan(plan: Plan): string {
       // the drawn magnitude is before difficulty; the planned scenario's is after it
       const planned = plan.tables.flatMap((t) => [...t.columns.flatMap((col) => col.modifiers), ...(t.addRows ?? [])]).find((m) => 'id' in m && m.id === e.id);
       const eff = planned && 'params' in planned ? planned.params.magnitude : undefined;
-      lines.push(`  ${e.id}  ${e.type}(${params}) on ${e.target}  [${e.window.start}, ${e.window.end})  ${e.difficulty}${eff !== undefined ? ` → magnitude ${eff}` : ''}  entities:${sel} (seed ${e.seed})`);
+      // a detectability: the run sets the magnitude from the data (the planned one applies when nothing compares)
+      const z = (e.params as Record<string, unknown>).detectability;
+      const after = eff === undefined ? '' : z !== undefined ? ` → magnitude for z ${z} set at run (else ${eff})` : ` → magnitude ${eff}`;
+      lines.push(`  ${e.id}  ${e.type}(${params}) on ${e.target}  [${e.window.start}, ${e.window.end})  ${e.difficulty}${after}  entities:${sel} (seed ${e.seed})`);
     }
   }
   lines.push('', `${plan.tables.length} tables, ~${fmt(total)} rows estimated`);

@@ -14,11 +14,11 @@ export type ParamsType = ScenarioType | 'cap_violation';
 
 /** Parameter names each type accepts (time_reference everywhere). */
 const ALLOWED: Record<ParamsType, string[]> = {
-  spike: ['multiplier', 'magnitude'], drop: ['multiplier', 'magnitude'], level_shift: ['multiplier', 'magnitude'],
-  cost_spike: ['multiplier', 'magnitude'], volume_spike: ['multiplier', 'magnitude'],
-  rate_drop: ['denominator', 'k', 'min_shift'], rate_spike: ['denominator', 'k', 'min_shift'],
-  funnel_break: ['factor'],
-  mix_shift: ['shift', 'boost_hours', 'reduce_hours'],
+  spike: ['multiplier', 'magnitude', 'detectability'], drop: ['multiplier', 'magnitude', 'detectability'], level_shift: ['multiplier', 'magnitude', 'detectability'],
+  cost_spike: ['multiplier', 'magnitude', 'detectability'], volume_spike: ['multiplier', 'magnitude', 'detectability'],
+  rate_drop: ['denominator', 'k', 'min_shift', 'detectability'], rate_spike: ['denominator', 'k', 'min_shift', 'detectability'],
+  funnel_break: ['factor', 'detectability'],
+  mix_shift: ['shift', 'boost_hours', 'reduce_hours', 'detectability'],
   data_quality: ['mode', 'denominator', 'excess', 'share'],
   cap_violation: ['cap', 'exceed_by', 'period'],
 };
@@ -30,8 +30,24 @@ export interface PlannedParams {
   denominator: string | null;
 }
 
-/** Check a scenario's params, apply defaults and the difficulty; `magnitude` is what labels report. */
+/** Largest detectability a scenario may ask for (the cap of the measured z, src/scenarios/events.ts). */
+const MAX_DETECTABILITY = 1000;
+
+/**
+ * Check a scenario's params, apply defaults and the difficulty; `magnitude` is what labels report. `detectability`
+ * (a robust z, docs/anomalies.md#difficulty-bands) is kept as given, not scaled by the difficulty: the run sets the
+ * magnitude from the data so that the event measures that z (src/scenarios/calibrate.ts); the other parameters are
+ * its fallback when the data has nothing to compare with.
+ */
 export function planParams(ctx: PlanContext, type: ParamsType, raw: Json, path: string, difficulty: string, localColumn: (name: unknown, path: string) => string | undefined): PlannedParams | undefined {
+  const out = planParamsOf(ctx, type, raw, path, difficulty, localColumn);
+  if (!out || raw.detectability === undefined) return out;
+  const z = raw.detectability;
+  if (!isNumber(z) || !(z > 0) || z > MAX_DETECTABILITY) return error(ctx, 'DG_OUT_OF_RANGE', `${path}/detectability`, `${type} detectability ${JSON.stringify(z)} is not a robust z in (0, ${MAX_DETECTABILITY}]`, 'e.g. 8 (easy: z ≥ 6), 4.5 (medium: 3–6) or 2 (hard: below 3)');
+  return { ...out, params: { ...out.params, detectability: z } };
+}
+
+function planParamsOf(ctx: PlanContext, type: ParamsType, raw: Json, path: string, difficulty: string, localColumn: (name: unknown, path: string) => string | undefined): PlannedParams | undefined {
   const d = DIFFICULTY[difficulty] ?? 1;
   const tidy = (x: number) => Number(x.toPrecision(12)); // 1 − (1 − 0.2) × 1 is 0.2, not 0.19999999999999996
   const unknown = Object.keys(raw).find((k) => k !== 'time_reference' && !ALLOWED[type].includes(k));

@@ -18,19 +18,13 @@ import type { ChunkContext } from '../engine/chunk.ts';
 import { castColumn } from '../engine/cast.ts';
 import { RATE_SEVERITY_THRESHOLDS, SEVERITY_THRESHOLDS, severityOf, type Severity } from '../engine/labels.ts';
 import { columnDeps } from '../plan/deps.ts';
-import { DAY_MS } from '../plan/window.ts';
-import type { ColumnData } from '../model/column-data.ts';
 import type { Store } from '../model/store.ts';
 import type { ColumnPlan, Plan, RowScenarioProgram, ScenarioProgram, TablePlan } from '../ir/types.ts';
-import { executeScenario } from './execute.ts';
-import { scenarioFreeColumns, scenarioFreeRows, wholeTableContext } from './history.ts';
-import { selectionMask } from './select.ts';
+import { executeScenario, scenarioMagnitude } from './execute.ts';
+import { wholeTableContext } from './history.ts';
 import { periodCounts, rowsAdded } from './add-rows.ts';
+import { BASELINE_MS, comparable, entityOf, eventScope, median, robustZ } from './calibrate.ts';
 
-const HOUR_MS = 3_600_000;
-/** Comparable periods: the entity's buckets within this distance of the window. */
-const BASELINE_MS = 28 * DAY_MS;
-const Z_CAP = 1000;
 /** Measured difficulty bands of the detectability z. */
 const BANDS = { easy: 6, medium: 3 };
 
@@ -93,46 +87,12 @@ function followers(table: TablePlan, name: string): string[] {
   return [...out];
 }
 
-/** Each row's entity as labels name it: the selection's key value, the row's own key (entity tables), the primary parent's key. */
-function entityOf(plan: Plan, table: TablePlan, ctx: ChunkContext, cols: Map<string, ColumnData>, parentRow: Float64Array | null, key: string | null): (i: number) => string | null {
-  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
-  if (key) return (i) => str(cols.get(key)!.key(i));
-  if (table.kind === 'entity' && table.pk) return (i) => str(cols.get(table.pk!)!.key(i));
-  const parent = 'parent' in table.rows ? table.rows.parent : null;
-  const pk = parent ? plan.tables.find((t) => t.id === parent)?.pk : null;
-  const keys = parent && pk ? ctx.store.table(parent).columns.get(pk) : undefined;
-  if (!keys || !parentRow) return () => null;
-  return (i) => str(keys.key(parentRow[i]));
-}
-
 function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: ColumnPlan, p: ScenarioProgram): EventRow {
-  const sel = p.selection;
-  const key = (sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? sel.key : null;
-  const entityPk = table.kind === 'entity' && table.pk ? table.pk : null;
-  // The whole table's time, selection inputs and entity (cheap columns, shared with the scenarios' history).
-  const selecting = [p.timeRef, ...(key ? [key] : []), ...(sel.kind === 'where' ? sel.columns : []), ...(entityPk ? [entityPk] : [])];
-  const h = scenarioFreeColumns(whole, selecting);
-  const t = h.cols.get(p.timeRef)!.num!;
-  const mask = selectionMask(p, { ...whole, parentRow: h.parentRow, cols: h.cols }, { start: 0, n: h.total, parentRow: h.parentRow, cols: h.cols });
-  // A unit is the series an entity's rows make: its key value, its primary-parent row, its own row, or the whole table.
-  const keyCol = key ? h.cols.get(key)! : null;
-  const unit = keyCol ? (i: number) => (keyCol.num ? keyCol.num[i] : keyCol.str![i]) : entityPk ? (i: number) => i : h.parentRow && table.kind !== 'entity' ? (i: number) => h.parentRow![i] : () => 0;
-  const lo = p.startMs - BASELINE_MS;
-  const hi = p.endMs + BASELINE_MS;
-  // one pass: the selected rows' units, and the rows within ±28 days (the window lies inside them)
-  const units = new Set<unknown>();
-  const near: number[] = [];
-  for (let i = 0; i < h.total; i++) {
-    if (!(t[i] >= lo && t[i] < hi)) continue;
-    near.push(i);
-    if (mask[i]) units.add(unit(i));
-  }
-  const rows = near.filter((i) => units.has(unit(i)));
-  // The target (and what the scenario reads) without scenarios on those units' rows, then with the event applied.
-  const names = [...new Set([col.name, ...selecting, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : [])])];
-  const pieces = scenarioFreeRows(whole, names, rows);
+  // The target (and what the scenario reads) without scenarios on the units' rows within ±28 days (shared with the
+  // calibration of a scenario that asks for a detectability), then with the event applied.
+  const { pieces, lo, hi, bucketMs, key } = eventScope(p, col, whole);
+  const magnitude = scenarioMagnitude(p, col, whole);
   const rate = p.type === 'rate_drop' || p.type === 'rate_spike';
-  const bucketMs = p.endMs - p.startMs < DAY_MS || p.type === 'mix_shift' ? HOUR_MS : DAY_MS;
   const entities = new Set<string>();
   let cells = 0;
   const changedBuckets = new Map<string, Set<number>>();
@@ -182,8 +142,7 @@ function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: Col
       points++;
       const baseline: number[] = [];
       for (const [k, v] of m) {
-        if (k * bucketMs >= p.startMs - bucketMs + 1 && k * bucketMs < p.endMs) continue; // inside the window
-        if (bucketMs === HOUR_MS && (((k - b) % 24) + 24) % 24 !== 0) continue; // hourly: the same hour of the day
+        if (!comparable(k, b, bucketMs, p)) continue; // inside the window, or (hourly) another hour of the day
         const x = value(v, 0);
         if (!Number.isNaN(x)) baseline.push(x);
       }
@@ -197,7 +156,7 @@ function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: Col
   const [expected, observed] = points === 0 ? [null, null] : rate ? [sumExp / points, sumObs / points] : [sumExp, sumObs];
   const detectability = ruled || zs.length === 0 ? null : round2(median(zs));
   return {
-    ...base(table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude: Number(p.params.magnitude), cells,
+    ...base(table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude, cells,
     expected, observed, severity: nulls ? 'high' : severityOf(expected, observed, p.severity ?? (rate ? RATE_SEVERITY_THRESHOLDS : SEVERITY_THRESHOLDS)), detectability, measuredDifficulty: band(detectability),
   };
 }
@@ -227,24 +186,6 @@ function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram):
     ...base(table, p), targetColumn: null, columns: [], entities, magnitude: p.type === 'cap_violation' ? p.exceedBy : p.share, cells: added.length,
     expected, observed, severity: expected === null ? 'high' : severityOf(expected, observed, p.severity), detectability, measuredDifficulty: band(detectability),
   };
-}
-
-/** |x − median| / σ with σ = 1.4826 · MAD (1.2533 · mean absolute deviation when the MAD is 0); null with fewer than 3 comparable points. */
-function robustZ(x: number, baseline: number[]): number | null {
-  if (baseline.length < 3) return null;
-  const med = median(baseline);
-  const dev = baseline.map((v) => Math.abs(v - med));
-  let sigma = 1.4826 * median(dev);
-  if (!(sigma > 0)) sigma = 1.2533 * (dev.reduce((a, b) => a + b, 0) / dev.length);
-  const d = Math.abs(x - med);
-  if (!(sigma > 0)) return d === 0 ? 0 : Z_CAP;
-  return Math.min(Z_CAP, d / sigma);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function band(z: number | null): EventRow['measuredDifficulty'] {

@@ -12,6 +12,7 @@ import type { ColumnPlan, Plan, ScenarioProgram, TablePlan } from '../ir/types.t
 import { DAY_MS } from '../plan/window.ts';
 import { scenarioFreeColumns, wholeTableContext } from './history.ts';
 import { selectionMask } from './select.ts';
+import { calibrate, largestRemainder, mixWeight } from './calibrate.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -21,7 +22,16 @@ interface State {
   dayFactor?: Map<number, number>;
   /** mix_shift: the target's new value per row ordinal. */
   rowValue?: Map<number, number>;
+  /** The multiplier (factor of funnel_break) of the multiplying families: the planned one, or the calibrated one. */
+  multiplier?: number;
+  /** What labels report as the magnitude (after calibration). */
+  magnitude: number;
   vars: Record<string, string | number>;
+}
+
+/** A scenario's magnitude as its labels and event report it (calibrated when it asks for a detectability). */
+export function scenarioMagnitude(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): number {
+  return ctx.memo(p, () => buildState(p, col, ctx)).magnitude;
 }
 
 /** Apply one scenario to its target column's values of a chunk. */
@@ -32,7 +42,7 @@ export function executeScenario(p: ScenarioProgram, data: ColumnData, col: Colum
   const t = ctx.cols.get(p.timeRef)!.num!;
   const cap = p.capColumn && p.type !== 'data_quality' ? ctx.cols.get(p.capColumn)!.num! : null;
   const den = p.denominator ? ctx.cols.get(p.denominator)!.num! : null;
-  const m = Number(p.params.magnitude);
+  const m = st.magnitude;
   const sel = p.selection;
   const key = (sel.kind === 'random_k' || sel.kind === 'share') && sel.key ? (sel.key === col.name ? null : ctx.cols.get(sel.key)!) : null;
   for (let i = 0; i < v.length; i++) {
@@ -40,11 +50,8 @@ export function executeScenario(p: ScenarioProgram, data: ColumnData, col: Colum
     const before = v[i];
     let after: number;
     switch (p.type) {
-      case 'spike': case 'drop': case 'level_shift': case 'cost_spike': case 'volume_spike':
-        after = before * Number(p.params.multiplier);
-        break;
-      case 'funnel_break':
-        after = before * Number(p.params.factor);
+      case 'spike': case 'drop': case 'level_shift': case 'cost_spike': case 'volume_spike': case 'funnel_break':
+        after = before * st.multiplier!;
         break;
       case 'rate_drop': case 'rate_spike': {
         const f = st.dayFactor!.get(Math.floor(t[i] / DAY_MS));
@@ -77,9 +84,23 @@ function buildState(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Sta
   const vars: Record<string, string | number> = { id: p.id, type: p.type, difficulty: p.difficulty, target: `${ctx.table.id}.${col.name}` };
   for (const [k, x] of Object.entries(p.params)) vars[k] = Array.isArray(x) ? x.join(',') : x;
   if (p.denominator) vars.denominator = p.denominator;
-  if (p.type === 'rate_drop' || p.type === 'rate_spike') return { vars, dayFactor: rateFactors(p, col, ctx, vars) };
-  if (p.type === 'mix_shift') return { vars, rowValue: mixValues(p, col, ctx) };
-  return { vars };
+  // a scenario that asks for a detectability: its parameter from the data (src/scenarios/calibrate.ts)
+  const cal = calibrate(p, col, ctx);
+  if (p.type === 'rate_drop' || p.type === 'rate_spike') {
+    const dayFactor = rateFactors(p, col, ctx, vars, cal);
+    return { vars, dayFactor, magnitude: Number(vars.magnitude) };
+  }
+  if (p.type === 'mix_shift') {
+    const shift = cal ?? Number(p.params.shift);
+    if (cal !== null) vars.shift = vars.magnitude = cal;
+    return { vars, rowValue: mixValues(p, col, ctx, shift), magnitude: shift };
+  }
+  if (p.type === 'funnel_break' || p.params.multiplier !== undefined) {
+    const multiplier = cal ?? Number(p.type === 'funnel_break' ? p.params.factor : p.params.multiplier);
+    if (cal !== null) vars[p.type === 'funnel_break' ? 'factor' : 'multiplier'] = vars.magnitude = cal;
+    return { vars, multiplier, magnitude: cal ?? Number(p.params.magnitude) };
+  }
+  return { vars, magnitude: Number(p.params.magnitude) };
 }
 
 /**
@@ -115,7 +136,7 @@ export function windowLabels(plan: Plan, table: TablePlan, store: Store, memo: M
         const [expected, observed] = [before / den, now / den];
         const row: LabelRow = {
           table: table.id, column: col.name, row: total, rowKey: null, entityKey: null, kind: p.type, level: 'window', scenario: p.id, start: day * DAY_MS, end: (day + 1) * DAY_MS,
-          expected, observed, delta: observed - expected, magnitude: Number(p.params.magnitude), severity: severityOf(expected, observed), description: '',
+          expected, observed, delta: observed - expected, magnitude: st.magnitude, severity: severityOf(expected, observed), description: '',
         };
         row.description = renderDescription(p.windowDescription ?? p.description, row, st.vars);
         out.push(row);
@@ -147,7 +168,7 @@ function historyOf(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext) {
  * spread S (root mean square distance from M) over the table's days; inside the window the target is
  * scaled per day so that the day's ratio becomes M − max(k·S, min_shift) (drop, at least 0) or M + that (spike).
  */
-function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, vars: State['vars']): Map<number, number> {
+function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, vars: State['vars'], calibrated: number | null): Map<number, number> {
   const h = history(p, col, ctx);
   const d = h.cols.get(p.denominator!)!.num!;
   const [lo, hi] = [p.startMs, p.endMs];
@@ -187,15 +208,16 @@ function rateFactors(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, var
   const spread = Math.sqrt(ratios.reduce((a, r) => a + (r - median) ** 2, 0) / ratios.length);
   const k = Number(p.params.k);
   const shift = Math.max(k * spread, Number(p.params.min_shift ?? 0));
-  const target = p.type === 'rate_drop' ? Math.max(0, median - shift) : median + shift;
+  // calibrated: the target ratio itself; its magnitude (k) the shift in units of the spread
+  const target = calibrated ?? (p.type === 'rate_drop' ? Math.max(0, median - shift) : median + shift);
+  if (calibrated !== null) vars.k = vars.magnitude = spread > 0 ? Math.round((Math.abs(target - median) / spread) * 100) / 100 : 0;
   Object.assign(vars, { baseline: round4(median), std: round4(spread), target_rate: round4(target), sign: p.type === 'rate_drop' ? '−' : '+' });
   for (let j = 0; j < span; j++) if (wnum[j] > 0) out.set(first + j, (target * wden[j]) / wnum[j]);
   return out;
 }
 
-function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Map<number, number> {
+function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext, shift: number): Map<number, number> {
   const h = history(p, col, ctx);
-  const shift = Number(p.params.shift);
   const boost = new Set(p.params.boost_hours as number[]);
   const reduce = new Set(p.params.reduce_hours as number[]);
   const days = new Map<number, number[]>();
@@ -211,8 +233,7 @@ function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Map<
   for (const rows of days.values()) {
     const total = rows.reduce((a, i) => a + h.x[i], 0);
     const w = rows.map((i) => {
-      const hour = Math.floor((((h.t[i] % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
-      return Math.max(0, h.x[i]) * (boost.has(hour) ? 1 + shift : reduce.has(hour) ? Math.max(0.2, 1 - shift) : 1);
+      return mixWeight(h.x[i], Math.floor((((h.t[i] % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS), shift, boost, reduce);
     });
     const sw = w.reduce((a, b) => a + b, 0);
     if (!(sw > 0)) continue;
@@ -221,14 +242,6 @@ function mixValues(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): Map<
     else largestRemainder(Math.round(total), raw).forEach((x, j) => out.set(rows[j], x));
   }
   return out;
-}
-
-function largestRemainder(total: number, raw: number[]): number[] {
-  const ints = raw.map(Math.floor);
-  let rest = total - ints.reduce((a, b) => a + b, 0);
-  const order = raw.map((x, j) => [x - ints[j], j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let o = 0; rest > 0 && o < order.length; o++, rest--) ints[order[o][1]]++;
-  return ints;
 }
 
 function round4(x: number): number {

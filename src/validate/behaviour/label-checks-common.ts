@@ -2,14 +2,24 @@
  * Shared by the label checks (label-checks-*.ts): the decisions of a run and their memoised facts, the keys that
  * join a label to its row, and small SQL and message helpers.
  */
-import type { TablePlan } from '../../ir/types.ts';
-import { ident, lit, n, one } from '../sql.ts';
+import type { ScenarioProgram, TablePlan } from '../../ir/types.ts';
+import { dbl, ident, lit, n, one } from '../sql.ts';
 import type { CheckResult, ValidateContext } from '../types.ts';
 import { decisions, timeMs, type Decision } from './label-checks-model.ts';
 
 export type Base = Omit<CheckResult, 'status' | 'expected' | 'observed' | 'tolerance' | 'examples' | 'message'>;
 
 export const MULTIPLY = new Set(['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'funnel_break']);
+
+/**
+ * The multiplier of a multiplying scenario as SQL, and as text: the planned one, or — for a scenario that asks for
+ * a detectability, whose run sets it from the data (docs/anomalies.md#difficulty-bands) — its event's magnitude.
+ */
+export function multiplierOf(p: ScenarioProgram): { sql: string; text: string } {
+  if (p.params.detectability !== undefined) return { sql: `(SELECT CAST(magnitude AS DOUBLE) FROM _label_events WHERE event_id = ${lit(p.id)})`, text: `the multiplier set from the data (_label_events.magnitude of ${p.id})` };
+  const m = Number(p.type === 'funnel_break' ? p.params.factor : p.params.multiplier);
+  return { sql: dbl(m), text: String(Math.round(m * 1e4) / 1e4) };
+}
 
 // Shared per-run facts (decisions and their row statistics), computed once per context
 

@@ -4,13 +4,12 @@
  * groups, a rate scenario's daily ratios and a mix shift's daily totals as SQL computes them.
  */
 import { dbl, ident, lit, n, num, one } from '../sql.ts';
-import { round } from '../stats.ts';
 import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
 import {
   anomalyFactor, cellNumber, DAY_MS, halfUnit, integralBefore, proportionalAfter, timeMs, timesTolerance, touchedByOthers,
   type CellDecision, type RowsDecision, type ScenarioDecision,
 } from './label-checks-model.ts';
-import { base, checkable, col, isAdded, iso, labelCount, labelKey, MULTIPLY, orFalse, plural, rowKey, state } from './label-checks-common.ts';
+import { base, checkable, col, isAdded, iso, labelCount, labelKey, MULTIPLY, multiplierOf, orFalse, plural, rowKey, state } from './label-checks-common.ts';
 import { rateDays, rowsModel } from './label-checks-scope.ts';
 
 interface Problems { counts: Map<string, number>; examples: unknown[] }
@@ -86,10 +85,10 @@ function recompute(d: CellDecision): { bad: string; rule: string } | null {
   if (d.what === 'scenario') {
     const p = d.p;
     if (MULTIPLY.has(p.type)) {
-      const m = dbl(Number(p.type === 'funnel_break' ? p.params.factor : p.params.multiplier));
+      const { sql: m, text } = multiplierOf(p);
       const cap = p.capColumn ? `CAST(x.${ident(p.capColumn)} AS DOUBLE)` : null;
       const target = cap ? `(CASE WHEN ${cap} IS NOT NULL AND e * ${m} > ${cap} THEN ${cap} ELSE e * ${m} END)` : `(e * ${m})`;
-      return { bad: `e IS NULL OR o IS NULL OR abs(o - ${target}) > ${timesTolerance(c, 'e', m, integralBefore(c))}`, rule: `observed = expected × ${round(Number(p.type === 'funnel_break' ? p.params.factor : p.params.multiplier))}${cap ? ` (at most ${p.capColumn})` : ''}` };
+      return { bad: `e IS NULL OR o IS NULL OR abs(o - ${target}) > ${timesTolerance(c, 'e', m, integralBefore(c))}`, rule: `observed = expected × ${text}${cap ? ` (at most ${p.capColumn})` : ''}` };
     }
     if (p.type === 'data_quality' && p.params.mode === 'null') return { bad: 'o IS NOT NULL', rule: 'observed is null' };
     if (p.type === 'data_quality') {

@@ -10,7 +10,7 @@ import {
   parentKeyColumn, proportionalAfter, timeMs, touchedByOthers, visibleTimes,
   type CellDecision, type RowsDecision, type ScenarioDecision,
 } from './label-checks-model.ts';
-import { type CellModel, isAdded, iso, labelKey, MULTIPLY, orFalse, rowKey, state, type Stats } from './label-checks-common.ts';
+import { type CellModel, isAdded, iso, labelKey, MULTIPLY, multiplierOf, orFalse, rowKey, state, type Stats } from './label-checks-common.ts';
 
 function cellModel(ctx: ValidateContext, d: CellDecision): CellModel {
   const touched = touchedByOthers(state(ctx).decisions, d, [d.c.name]);
@@ -28,7 +28,7 @@ function cellModelOf(ctx: ValidateContext, d: CellDecision, touched: string): Om
     let visible = 'FALSE';
     let why: string | undefined;
     if (MULTIPLY.has(p.type)) {
-      const m = dbl(Number(p.type === 'funnel_break' ? p.params.factor : p.params.multiplier));
+      const m = multiplierOf(p).sql;
       if (p.capColumn) extra.cap = `CAST(x.${ident(p.capColumn)} AS DOUBLE)`;
       visible = visibleTimes(c, 'c', m, { exact: integralBefore(c), cap: p.capColumn ? 'cap' : null });
     } else if (p.type === 'data_quality' && p.params.mode === 'null') {
