@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/run/run.ts';
 import { compile } from '../../src/plan/compile.ts';
-import { compileOrThrow, type Db, generate } from '../support/run-spec.ts';
+import { compileOrThrow, Db, generate, tempFile } from '../support/run-spec.ts';
 
 /*
  * Issue 22 §8(b): `sequence: {order_by: <datetime column>}` numbers a fact's rows in time order across the whole
@@ -76,6 +76,27 @@ describe('time-ordered ids (issue 22 §8b)', () => {
     const r = await conn.runAndReadAll(digest.replace('FROM events', `FROM read_parquet('${join(dir, 'events')}/*/*.parquet')`));
     expect(r.getRowsJS()[0][0]).toBe(want);
     conn.closeSync();
+  });
+
+  it('an estimate far below the rows made (a behaviour it does not model) widens the key room from the layout instead of stopping', async () => {
+    // The estimate reserves 2^b ≥ 2 × estimate + 1000 ordinals per time bucket; here the plan says 10 rows for
+    // ~30,000: before, the run stopped at row 1,024 ("more than 1,024 rows"). Now the layout's real count decides.
+    const plan = compileOrThrow(spec('occurred_at'));
+    const events = plan.tables.find((t) => t.id === 'events')!;
+    events.estimatedRows = 10;
+    const out = tempFile('ids-underestimated.duckdb');
+    await runPlan(plan, { out, workers: 1, chunkRows: 1000 });
+    const under = await Db.open(out);
+    const r = (await under.rows(`
+      WITH o AS (SELECT event_id, occurred_at, lag(occurred_at) OVER (ORDER BY event_id) AS prev FROM events)
+      SELECT count(*) AS n, count(DISTINCT event_id) AS d, count(*) FILTER (WHERE prev > occurred_at) AS inversions FROM o`))[0];
+    expect(Number(r.n)).toBeGreaterThan(25_000);
+    expect(Number(r.d)).toBe(Number(r.n));
+    expect(Number(r.inversions)).toBe(0);
+    // The same rows as the run whose estimate fitted, only other (still time-ordered) key values.
+    const q = `SELECT md5(string_agg(concat_ws('|', user_id, occurred_at), ';' ORDER BY event_id)) FROM events`;
+    expect(await under.value(q)).toBe(await db.value(q));
+    under.close();
   });
 
   it('order_by must name a datetime or date column of the table', () => {

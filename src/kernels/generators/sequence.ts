@@ -1,5 +1,6 @@
 import { ColumnData } from '../../model/column-data.ts';
 import type { Plan, TablePlan } from '../../ir/types.ts';
+import { layoutKey, type TableLayout } from '../../engine/table.ts';
 import type { GeneratorKernel } from '../types.ts';
 
 const DAY = 86_400_000;
@@ -9,8 +10,11 @@ const RESOLUTIONS = [1, 1000, 60_000, 3_600_000, DAY];
 /**
  * How `order_by` keys are laid out for a table: value = start + step × (bucket × slots + ordinal), where bucket
  * is the row's time in `res` ms since `origin` (a day before the timeframe) and slots = 2^b ≥ twice the table's
- * estimated rows. Unique because ordinals are (0 ≤ ordinal < slots), ordered by time bucket, then by ordinal.
- * A pure function of the plan, so every chunk, worker and shard computes the same keys.
+ * estimated rows — or, when the table's layout (its per-parent counts, the same in every process) holds more rows
+ * than that room, 2^b ≥ twice its rows: an estimate that missed (a behaviour it does not model) never stops the
+ * run, and every run the estimate fitted keeps its keys. Unique because ordinals are (0 ≤ ordinal < slots),
+ * ordered by time bucket, then by ordinal. A pure function of the plan, so every chunk, worker and shard computes
+ * the same keys.
  */
 interface TimeKeyLayout {
   origin: number;
@@ -20,11 +24,12 @@ interface TimeKeyLayout {
   nullBucket: number;
 }
 
-function timeKeyLayout(start: number, step: number, plan: Pick<Plan, 'timeframe'>, table: Pick<TablePlan, 'id' | 'estimatedRows'>): TimeKeyLayout {
+function timeKeyLayout(start: number, step: number, plan: Pick<Plan, 'timeframe'>, table: Pick<TablePlan, 'id' | 'estimatedRows'>, rows: number): TimeKeyLayout {
   const origin = plan.timeframe.startMs - DAY;
   const span = plan.timeframe.endMs + DAY - origin;
   const est = Number.isFinite(table.estimatedRows) ? table.estimatedRows : 0;
-  const slots = 2 ** Math.ceil(Math.log2(Math.max(1024, 2 * est + 1000)));
+  let slots = 2 ** Math.ceil(Math.log2(Math.max(1024, 2 * est + 1000)));
+  if (rows > slots) slots = 2 ** Math.ceil(Math.log2(2 * rows));
   for (const res of RESOLUTIONS) {
     const buckets = Math.ceil(span / res) + 2;
     if (Math.abs(start) + Math.abs(step) * buckets * slots <= Number.MAX_SAFE_INTEGER) return { origin, res, slots, nullBucket: buckets - 1 };
@@ -39,7 +44,7 @@ export const sequence: GeneratorKernel<'sequence'> = (p, _col, ctx) => {
     for (let i = 0; i < ctx.n; i++) out[i] = p.start + p.step * (ctx.start + i);
     return ColumnData.numbers(out);
   }
-  const { origin, res, slots, nullBucket } = ctx.memo(p, () => timeKeyLayout(p.start, p.step, ctx.plan, ctx.table));
+  const { origin, res, slots, nullBucket } = ctx.memo(p, () => timeKeyLayout(p.start, p.step, ctx.plan, ctx.table, ctx.memo<TableLayout | undefined>(layoutKey(ctx.table.id), () => undefined)?.total ?? 0));
   const ts = ctx.cols.get(p.orderBy)!.num!;
   for (let i = 0; i < ctx.n; i++) {
     const ord = ctx.start + i;
