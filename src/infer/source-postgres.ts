@@ -8,7 +8,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { quoteIdent } from '../sinks/sql.ts';
-import { type DeclaredForeignKey, makeSource, maskUrl, type Source, SourceError, type SourceTable } from './source.ts';
+import { type DeclaredForeignKey, makeSource, maskUrl, type Source, SourceError, type SourceTable } from './source-types.ts';
 
 /** Rows fetched per round trip. */
 const BATCH = 10_000;

@@ -11,44 +11,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { quoteIdent, quoteString } from '../sinks/sql.ts';
+import { makeSource, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
 
-/** A declared key of the source (PostgreSQL or DuckDB constraints), trusted before anything found in the data. */
-export interface DeclaredForeignKey {
-  columns: string[];
-  refTable: string;
-  refColumns: string[];
-}
-
-export interface SourceTable {
-  /** The table's name in the source and the view's name in the connection. */
-  name: string;
-  /** The relation to use in SQL (`FROM ${t.sql}`): the quoted view name. */
-  sql: string;
-  /** Declared primary key columns (empty when none is declared). */
-  declaredPk: string[];
-  declaredFks: DeclaredForeignKey[];
-}
-
-export type SourceKind = 'duckdb' | 'parquet' | 'csv' | 'folder' | 'postgres';
-
-export interface Source {
-  kind: SourceKind;
-  /** As the user wrote it (a URL's password is masked). */
-  location: string;
-  conn: DuckDBConnection;
-  tables: SourceTable[];
-  /** Rows of a query as JS values (BIGINT as bigint, timestamps as DuckDB value objects: cast in SQL when needed). */
-  query(sql: string): Promise<Record<string, unknown>[]>;
-  close(): void;
-}
-
-/** A source that cannot be opened: missing, unknown format, unreachable server. */
-export class SourceError extends Error {
-  constructor(message: string, readonly code: string, readonly hint: string) {
-    super(message);
-    this.name = 'SourceError';
-  }
-}
+export { type DeclaredForeignKey, makeSource, maskUrl, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
 
 export interface OpenSourceOptions {
   /** Keep only these tables (by name); an unknown name is an error. */
@@ -56,11 +21,6 @@ export interface OpenSourceOptions {
 }
 
 const DATA_EXT = new Set(['.parquet', '.csv', '.tsv']);
-
-/** Mask the password of a URL for messages. */
-export function maskUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1:***@');
-}
 
 /** Open `location` (a path or a postgres:// URL) as a Source. */
 export async function openSource(location: string, options: OpenSourceOptions = {}): Promise<Source> {
@@ -103,20 +63,6 @@ export async function openSource(location: string, options: OpenSourceOptions = 
     if (e instanceof SourceError) throw e;
     throw new SourceError(`cannot read source "${location}": ${(e as Error).message.split('\n')[0]}`, 'DG_SOURCE_UNREADABLE', 'check that the file is a readable DuckDB, Parquet or CSV file');
   }
-}
-
-export function makeSource(kind: SourceKind, location: string, conn: DuckDBConnection, tables: SourceTable[], close: () => void): Source {
-  return {
-    kind,
-    location,
-    conn,
-    tables,
-    async query(sql: string) {
-      const reader = await conn.runAndReadAll(sql);
-      return reader.getRowObjectsJS() as Record<string, unknown>[];
-    },
-    close,
-  };
 }
 
 function filterTables(source: Source, options: OpenSourceOptions): Source {
