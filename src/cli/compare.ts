@@ -1,8 +1,9 @@
 /** `datagen compare <source> <twin>`: score a twin against its source (docs/compare.md); exit 1 below --threshold. */
+import { resolve } from 'node:path';
 import { compareSources } from '../compare/compare.ts';
 import { formatCompare } from '../compare/format.ts';
 import { renderCompareHtml } from '../compare/html.ts';
-import { CompareError } from '../compare/keys.ts';
+import { CompareError, readSpecFile } from '../compare/keys.ts';
 import { SourceError } from '../infer/source.ts';
 import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { type Io, UserError } from './io.ts';
@@ -34,10 +35,11 @@ export async function compareCommand(source: string, twin: string, o: CompareFla
     if (given !== undefined) outputs.push({ option, given, kind, path: checkOutputTarget(given, io.cwd, { option, kind, force: o.force, inputs: [source, twin, ...(o.spec ? [o.spec] : [])] }) });
   }
   if (outputs.length === 2 && outputs[0].path === outputs[1].path) throw new UserError(`--json and --report name the same file ${JSON.stringify(o.json)}`, 'DG_OUTPUT_IS_INPUT', 'give each report its own file');
-  const at = (p: string) => (/^postgres(ql)?:\/\//i.test(p) || p.startsWith('/') ? p : `${io.cwd}/${p}`);
+  const at = (p: string) => (/^postgres(ql)?:\/\//i.test(p) ? p : resolve(io.cwd, p));
   let report;
   try {
-    report = await compareSources(at(source), at(twin), { tables, spec: o.spec === undefined ? undefined : at(o.spec), threshold });
+    const spec = o.spec === undefined ? undefined : readSpecFile(resolve(io.cwd, o.spec), o.spec);
+    report = await compareSources(at(source), at(twin), { tables, spec, threshold });
   } catch (e) {
     if (e instanceof SourceError || e instanceof CompareError) throw new UserError(e.message.replaceAll(`${io.cwd}/`, ''), e.code, e.hint);
     throw e;

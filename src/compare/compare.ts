@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
 import { VERSION } from '../version.ts';
-import { CompareError, type Keys, keysFromSpec, keysFromSpecFile, sourceKeys } from './keys.ts';
+import { CompareError, type Keys, keysFromSpec, readSpecFile, sourceKeys } from './keys.ts';
 import { cramersVSql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
 import type {
   Cardinality, Category, ColumnKind, ColumnPair, ColumnShape, CompareReport, ForeignKey, Integrity, PrivacyTable, TableSummary, TimePattern,
@@ -38,7 +38,7 @@ const PAIR_BINS = 10;
 const TOP_VALUES = 12;
 
 /** Tables datagen writes beside the data (labels, manifest): never compared. */
-export const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name);
+const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name);
 
 interface Col { name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null }
 interface Table { name: string; src: string; twin: string | null; rows: number; twinRows: number | null; cols: Col[] }
@@ -91,7 +91,7 @@ export async function compareSources(sourceLocation: string, twinLocation: strin
     throw new CompareError(`the threshold ${options.threshold} is not between 0 and 1`, 'DG_BAD_OPTION', 'give a score from 0 to 1, e.g. --threshold 0.8');
   }
   const keys: Keys | null = options.spec === undefined ? null
-    : typeof options.spec === 'string' ? keysFromSpecFile(resolve(options.spec), options.spec) : keysFromSpec(options.spec);
+    : keysFromSpec(typeof options.spec === 'string' ? readSpecFile(resolve(options.spec), options.spec) : options.spec);
   const src = await openSource(sourceLocation, { tables: options.tables });
   let twin: Source | null = null;
   try {
@@ -270,7 +270,9 @@ async function histogram(s: Source, c: Col, a: string, b: string): Promise<Colum
   };
   const label = (i: number) => {
     const v = lo + i * width;
-    return c.kind === 'datetime' ? new Date(v).toISOString().replace(/T00:00:00\.000Z$|:00\.000Z$/, '') : String(Number(v.toPrecision(4)));
+    if (c.kind !== 'datetime') return String(Number(v.toPrecision(4)));
+    const iso = new Date(v).toISOString();
+    return width >= 86_400_000 ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
   };
   const src = await shares(a);
   return { labels: src.map((_, i) => label(i)), source: src, twin: await shares(b) };

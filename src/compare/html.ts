@@ -42,10 +42,13 @@ class Charts {
   }
 }
 
+/** A type for the table: an ENUM by its size, not its values. */
+const typeName = (t: string) => (/^ENUM\(/.test(t) ? `ENUM (${t.split("', '").length} values)` : t);
+
 function shapeRow(s: ColumnShape): string {
   const cls = s.status === 'missing' ? 'fail' : s.status === 'skipped' ? '' : status(s.score);
   return `<tr class="${cls}"><td><code>${esc(s.column)}</code></td><td>${esc(s.kind)}</td><td>${s.metric === 'ks' ? '1 − KS' : s.metric === 'tvd' ? '1 − TVD' : ''}</td>`
-    + `<td>${s.status === 'skipped' ? '' : pct(s.score)}</td><td>${pct(s.sourceNullShare)} / ${pct(s.twinNullShare)}</td><td>${esc(s.sourceType)}${s.twinType && s.twinType !== s.sourceType ? ` / ${esc(s.twinType)}` : ''}</td><td>${esc(s.note ?? '')}</td></tr>`;
+    + `<td>${s.status === 'skipped' ? '' : pct(s.score)}</td><td>${pct(s.sourceNullShare)} / ${pct(s.twinNullShare)}</td><td>${esc(typeName(s.sourceType))}${s.twinType && s.twinType !== s.sourceType ? ` / ${esc(typeName(s.twinType))}` : ''}</td><td>${esc(s.note ?? '')}</td></tr>`;
 }
 
 const WORDS = ['hour', 'weekday', 'month'] as const;

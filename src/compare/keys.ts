@@ -54,15 +54,15 @@ export function keysFromSpec(doc: unknown): Keys {
   return { pk, fks };
 }
 
-/** Keys of a spec file; a file that is not a readable spec is a CompareError. */
-export function keysFromSpecFile(path: string, displayName: string): Keys {
+/** A spec file's document (its keys are what compare reads); a file that is not a readable spec is an error. */
+export function readSpecFile(path: string, displayName: string): Record<string, unknown> {
   const spec = loadSpec(path, displayName);
   if (spec.diagnostics.length) throw new SpecError(spec.map.annotate(spec.diagnostics), displayName);
   const doc = spec.doc;
   if (!isObj(doc) || !Array.isArray(doc.nodes)) {
     throw new CompareError(`--spec "${displayName}" is not a datagen spec: it has no "nodes" list`, 'DG_COMPARE_SPEC', 'give the spec `datagen infer` wrote (or the one the twin was generated from)');
   }
-  return keysFromSpec(doc);
+  return doc;
 }
 
 /** Keys of the source itself: its declared constraints, then those datagen's key finder (src/infer/keys.ts) finds in the data. */

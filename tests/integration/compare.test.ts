@@ -223,6 +223,7 @@ describe('datagen compare (CLI)', () => {
       [['compare', 'source.duckdb', 'twin.duckdb', '--tables', 'nope'], /^error: DG_SOURCE_TABLE: --tables names "nope"/],
       [['compare', 'source.duckdb', 'people'], /^error: DG_COMPARE_NO_TABLES: the twin "people" has none of the source's tables \(orders, points, single, users\) \(hint: /],
       [['compare', 'source.duckdb', 'twin.duckdb', '--spec', 'self.json'], /^error: DG_COMPARE_SPEC: --spec "self\.json" is not a datagen spec/],
+      [['compare', 'source.duckdb', 'twin.duckdb', '--spec', 'nope.json'], /^nope\.json \/ {2}DG_FILE: file not found: nope\.json \(hint: /],
       [['compare', 'source.duckdb', 'twin.duckdb', '--json', 'people.json'], /^error: DG_OUTPUT_NOT_OURS: --json "people\.json": is an existing file that is not a JSON report of datagen compare/],
     ];
     for (const [argv, message] of cases) {
