@@ -154,7 +154,8 @@ export function fitText(sample: string[]): ColumnFit {
   for (const v of values) shapes.set(shapeOf(v), (shapes.get(shapeOf(v)) ?? 0) + 1);
   const [topShape, topCount] = [...shapes.entries()].sort((a, b) => b[1] - a[1])[0]!;
   const hasSpace = values.filter((v) => /\s/.test(v)).length / n;
-  if (topCount / n >= 0.9 && /[#?]/.test(topShape) && hasSpace < 0.5) {
+  // A shape of letters only is words, not a code.
+  if (topCount / n >= 0.9 && /[#?]/.test(topShape) && !/^\?+$/.test(topShape) && hasSpace < 0.5) {
     const same = [...topShape];
     const ofShape = values.filter((v) => shapeOf(v) === topShape).map((v) => [...v]);
     const text = same
@@ -174,7 +175,8 @@ export function fitText(sample: string[]): ColumnFit {
     };
   }
   const lengths = values.map((v) => v.length).sort((a, b) => a - b);
-  const p = (q: number) => lengths[Math.min(n - 1, Math.floor(q * (n - 1)))]!;
+  // Lower quantiles round down, upper ones up (so a handful of values keeps its shortest and longest length).
+  const p = (q: number) => lengths[Math.min(n - 1, q < 0.5 ? Math.floor(q * (n - 1)) : Math.ceil(q * (n - 1)))]!;
   if (hasSpace < 0.1) {
     const all = values.join('');
     const cls = [/[A-Z]/.test(all) ? 'A-Z' : '', /[a-z]/.test(all) ? 'a-z' : '', /\d/.test(all) ? '0-9' : '', /[_-]/.test(all) ? '_-' : ''].join('');

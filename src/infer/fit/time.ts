@@ -79,8 +79,10 @@ export function fitTime(epochMs: Float64Array, o: TimeOptions): ColumnFit {
       continue;
     }
     const ratio = Array.from(obs, (c, b) => (exp[b]! > 0 ? c / n / (exp[b]! / expTotal) : 0));
-    const top = Math.max(...ratio);
-    patterns.push({ dimension: d.dim, weights: ratio.map((r) => sig(r / top, 4)) });
+    // Relative weights scaled to a mean of 1 over the buckets the window holds (less noisy than dividing by the largest).
+    const held = ratio.filter((_, b) => exp[b]! > 0);
+    const mean = held.reduce((a, r) => a + r, 0) / held.length;
+    patterns.push({ dimension: d.dim, weights: ratio.map((r) => sig(r / mean, 4)) });
     notes.push(`${d.dim}: TVD ${sig(tvd, 3)} > ${sig(limit, 3)}, pattern kept`);
   }
   if (patterns.length === 1) gen.pattern = patterns[0];
