@@ -9,6 +9,7 @@ import type { ColumnPlan, TablePlan } from '../ir/types.ts';
 import { docColumn, nodePath } from './structural.ts';
 import { examples, ident, n, one } from './sql.ts';
 import type { CheckModule, CheckResult } from './types.ts';
+import { lifetimeModel } from './behaviour/lifetime-model.ts';
 
 type Lookup = Extract<ColumnPlan['generator'], { kind: 'lookup' }>;
 
@@ -187,18 +188,22 @@ const edgeChecks: CheckModule = async (ctx) => {
       }));
     }
     const f = t.rows.fanout;
-    const plain = t.rows.effects.length === 0 && t.rows.segments.length === 0 && !t.rows.vintage && f.min === null && f.max === null;
+    // A node table with a lifetime: each node draws mean × its exposure (the share of the edge table's time grid
+    // inside its lifetime), read from the file by the lifetime model; other vintage shapes are not modelled.
+    const life = t.rows.vintage ? await lifetimeModel(ctx, t) : null;
+    const plain = t.rows.effects.length === 0 && t.rows.segments.length === 0 && (!t.rows.vintage || life !== null) && f.min === null && f.max === null;
     if (plain) {
       const nodes = ctx.rows.get(node.id) ?? 0;
       const rho = e.reciprocity / (2 - e.reciprocity);
-      const expected = f.mean * (1 + rho);
+      const exposure = life ? life.groups.reduce((a, g) => a + g.exposure * g.parents, 0) / Math.max(1, life.parents) : 1;
+      const expected = f.mean * exposure * (1 + rho);
       const observed = rows / Math.max(1, nodes);
       const variance = f.distribution === 'negative_binomial' ? f.mean + (f.mean * f.mean) / (f.k ?? 1) : f.distribution === 'geometric' ? f.mean * (1 + f.mean) : f.distribution === 'poisson' ? f.mean : 0;
       const tol = 4 * Math.sqrt((variance + 1) / Math.max(1, nodes)) + 0.05 * expected;
       out.push(result({
         check: 'edge_degree', category: 'behavioural', table: t.id, hard: false, specPath: nodePath(ctx, t.id, 'fanout'),
         ok: Math.abs(observed - expected) <= tol, expected: round(expected), observed: round(observed), tolerance: round(tol),
-        message: `${round(observed)} edges per ${node.id} row, ${round(expected)} expected (${f.distribution} mean ${f.mean}${rho ? ` × (1 + ${round(rho)} answered)` : ''}${e.undirected ? '; undirected pairs drawn by both ends count once' : ''})`,
+        message: `${round(observed)} edges per ${node.id} row, ${round(expected)} expected (${f.distribution} mean ${f.mean}${life ? ` × mean exposure ${round(exposure)} inside the ${node.id} lifetimes` : ''}${rho ? ` × (1 + ${round(rho)} answered)` : ''}${e.undirected ? '; undirected pairs drawn by both ends count once' : ''})`,
       }));
     }
   }

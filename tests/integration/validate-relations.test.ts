@@ -61,6 +61,25 @@ describe('validate: relation checks catch broken promises', () => {
     expect(byName(bad.checks, 'edge_orientation', 'friendship')).toMatchObject({ status: 'fail', observed: 1 });
   });
 
+  it('edge_degree under a node lifetime: mean × each node\'s exposure, read from the file (births over the year: ~½)', async () => {
+    // social_graph's users join uniformly over the year (their first datetime column is their lifetime's birth): a
+    // user draws edges only while it exists, so ~half the declared mean. A file whose users all exist all year
+    // (lifetime: false) has twice the edges and fails against the spec.
+    const doc = readJson(new URL('social_graph.json', EXAMPLES_DIR));
+    doc.nodes[0].rows = 5000;
+    const report = await validate(doc, await generate(doc));
+    const c = byName(report.checks, 'edge_degree', 'friendship')!;
+    expect(c.status).toBe('pass');
+    expect(c.expected as number).toBeGreaterThan(4 * 0.47);
+    expect(c.expected as number).toBeLessThan(4 * 0.53);
+    expect(c.message).toContain('mean exposure');
+    const always = structuredClone(doc);
+    always.nodes[0].lifetime = false;
+    const bad = await validate(doc, await generate(always));
+    expect(byName(bad.checks, 'edge_degree', 'friendship')).toMatchObject({ status: 'warn', hard: false });
+    expect(byName(bad.checks, 'edge_degree', 'friendship')!.observed as number).toBeGreaterThan(3.5);
+  });
+
   it('homophily, reciprocity and branching other than declared are soft failures', async () => {
     const doc = readJson(new URL('social_graph.json', EXAMPLES_DIR));
     doc.nodes[0].rows = 5000;
