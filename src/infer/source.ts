@@ -113,7 +113,10 @@ async function folderTables(conn: DuckDBConnection, dir: string): Promise<Source
   const seen = new Set<string>();
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) {
+    // Symbolic links count as what they point at (a folder of links to the data files is a source too).
+    const st = entry.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : entry;
+    if (!st) continue;
+    if (st.isDirectory()) {
       const parts = readdirSync(full).filter((f) => f.toLowerCase().endsWith('.parquet'));
       if (!parts.length) continue;
       const name = tableName(entry.name);
@@ -121,7 +124,7 @@ async function folderTables(conn: DuckDBConnection, dir: string): Promise<Source
       seen.add(name);
       await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(join(full, '*.parquet'))})`);
       tables.push({ name, sql: quoteIdent(name), declaredPk: [], declaredFks: [] });
-    } else if (entry.isFile() && DATA_EXT.has(extname(entry.name).toLowerCase())) {
+    } else if (st.isFile() && DATA_EXT.has(extname(entry.name).toLowerCase())) {
       const name = tableName(basename(entry.name, extname(entry.name)));
       if (seen.has(name)) continue;
       seen.add(name);
