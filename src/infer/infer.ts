@@ -123,6 +123,12 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   const t0 = performance.now();
   const step = (what: string) => log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
+  // datagen's own tables (labels, manifest) in a file datagen wrote are not data to imitate.
+  const own = source.tables.filter((t) => isDatagenTable(t.name));
+  if (own.length) {
+    source.tables = source.tables.filter((t) => !isDatagenTable(t.name));
+    warnings.push(`datagen's own table${own.length > 1 ? 's' : ''} ${own.map((t) => t.name).join(', ')} skipped`);
+  }
   const profiles = await profileSource(source);
   step(`profiled ${profiles.length} table(s)`);
   const primaryKeys = findPrimaryKeys(source, profiles);
@@ -303,6 +309,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     nodes: ordered,
     constraints,
   };
+  renameToIdentifiers(spec);
   const compiled = compile(spec);
   const specDiagnostics = compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} at ${d.path}: ${d.message}`);
   step('spec compiled');
@@ -320,6 +327,66 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       specDiagnostics,
     },
   };
+}
+
+/** Tables datagen writes next to a spec's tables (src/plan/spec-checks.ts reserves these names). */
+function isDatagenTable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === '_labels' || lower === '_label_events' || lower.startsWith('_datagen');
+}
+
+/** A spec identifier from a source name: letters, digits and _, not starting with a digit, not `__x__`, ≤ 128. */
+function identifier(name: string, taken: Set<string>): string {
+  let id = name.replace(/[^A-Za-z0-9_]+/g, '_').slice(0, 120) || 'x';
+  if (/^[0-9]/.test(id)) id = `c_${id}`;
+  if (/^__.*__$/.test(id)) id = id.replace(/^_+|_+$/g, '') || 'x';
+  let out = id;
+  for (let i = 2; taken.has(out.toLowerCase()); i++) out = `${id}_${i}`;
+  taken.add(out.toLowerCase());
+  return out;
+}
+
+/**
+ * Source names that are no spec identifiers (spaces, dashes, names differing only in case…) are renamed in place —
+ * node ids, column names and every "table.column" reference — so the spec compiles; the evidence keeps the
+ * source's names.
+ */
+function renameToIdentifiers(spec: Json): void {
+  const nodes = spec.nodes as Json[];
+  const tables = new Map<string, string>();
+  const columns = new Map<string, Map<string, string>>();
+  const takenTables = new Set<string>();
+  for (const n of nodes) {
+    const id = String(n.id);
+    tables.set(id, identifier(id, takenTables));
+    const taken = new Set<string>();
+    columns.set(id, new Map((n.columns as Json[]).map((c) => [String(c.name), identifier(String(c.name), taken)])));
+  }
+  const ref = (r: string) => {
+    const dot = r.indexOf('.');
+    const t = r.slice(0, dot);
+    const c = r.slice(dot + 1);
+    return `${tables.get(t) ?? t}.${columns.get(t)?.get(c) ?? c}`;
+  };
+  for (const n of nodes) {
+    const id = String(n.id);
+    const cols = columns.get(id)!;
+    n.id = tables.get(id);
+    if (typeof n.pk === 'string') n.pk = cols.get(n.pk) ?? n.pk;
+    if (Array.isArray(n.parents)) n.parents = n.parents.map((x: string) => tables.get(x) ?? x);
+    for (const c of n.columns as Json[]) {
+      c.name = cols.get(String(c.name));
+      const lookup = (c.generator as Json).lookup as Json | undefined;
+      if (lookup) {
+        lookup.from = ref(String(lookup.from));
+        if (lookup.weights_by) lookup.weights_by = ref(String(lookup.weights_by));
+      }
+    }
+  }
+  const k = spec.constraints as Json;
+  if (Array.isArray(k.unique)) k.unique = k.unique.map(ref);
+  if (Array.isArray(k.foreign_keys)) k.foreign_keys = (k.foreign_keys as Json[]).map((f) => ({ from: ref(String(f.from)), to: ref(String(f.to)) }));
+  if (Array.isArray(k.inequalities)) k.inequalities = (k.inequalities as Json[]).map((q) => ({ left: ref(String(q.left)), op: q.op, right: ref(String(q.right)) }));
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

@@ -64,6 +64,10 @@ const MIN_COVERAGE = 0.99;
 const MIN_SCORE = 0.6;
 const KEY_TOKENS = new Set(['id', 'key', 'code', 'iata', 'icao', 'sku', 'uuid', 'guid', 'pk', 'no', 'num', 'number', 'ref', 'ident', 'identifier', 'slug']);
 
+/** Words of integer columns that count or measure something (an `api_calls` of 0–646 is no key of a 1..1028 table). */
+const MEASURE_TOKENS = new Set(['count', 'counts', 'calls', 'amount', 'qty', 'quantity', 'total', 'sum', 'price', 'cost', 'score', 'age', 'duration',
+  'size', 'length', 'weight', 'height', 'width', 'minutes', 'seconds', 'hours', 'days', 'ms', 'views', 'clicks', 'visits', 'units', 'value', 'balance', 'delay', 'distance']);
+
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? NaN));
 
 export function tokens(name: string): string[] {
@@ -140,11 +144,13 @@ export function findPrimaryKeys(source: Source, profiles: TableProfile[]): Prima
       continue;
     }
     if (t && t.declaredPk.length > 1) continue; // composite keys: not in v1
-    if (p.rows < 2) continue;
+    if (p.rows < 1) continue;
     let best: PrimaryKey | null = null;
     p.columns.forEach((c, i) => {
       if (!isKeyKind(c) || c.nonNull !== p.rows || c.distinct !== p.rows) return;
       const { score, reasons } = pkScore(c, i, p.name);
+      // one row is unique trivially: only a key-like name makes it a key
+      if (p.rows === 1 && !reasons.includes('key-like name')) return;
       if (score < 0.7) return;
       if (!best || score > best.evidence.score) best = { table: p.name, column: c.name, declared: false, evidence: { rows: p.rows, distinct: c.distinct, score, reasons } };
     });
@@ -162,7 +168,7 @@ function compatible(child: ColumnProfile, parent: ColumnProfile): boolean {
 /**
  * Score in [0, 1] of a candidate foreign key with its coverage: 0.5 × coverage above 99 % + 0.3 × name
  * similarity + 0.2 × specificity (text values: 1; integers: log10(distinct)/3, capped at 1), minus 0.3 for a
- * small-integer code (all values ≤ 100). Kept at ≥ 0.6.
+ * small-integer code (all values ≤ 100; 0.1 when named like the key). Kept at ≥ 0.6.
  */
 function fkScore(child: ColumnProfile, coverage: number, nameSim: number): { score: number; reasons: string[] } {
   const reasons: string[] = [`${(coverage * 100).toFixed(2)} % of rows contained`];
@@ -172,7 +178,8 @@ function fkScore(child: ColumnProfile, coverage: number, nameSim: number): { sco
   let score = 0.5 * covTerm + 0.3 * nameSim + 0.2 * spec;
   if (nameSim > 0) reasons.push(`name similarity ${nameSim}`);
   if (child.kind === 'int' && typeof child.max === 'number' && child.max <= 100) {
-    score -= 0.3;
+    // a code named like the key loses less: `store_id` of a 3-store chain is still a key
+    score -= nameSim >= 0.8 ? 0.1 : 0.3;
     reasons.push('small-integer code (penalised)');
   }
   spec = Math.round(score * 1000) / 1000;
@@ -223,9 +230,10 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
         const cand = { table: p.name, column: c.name, refTable: pk.table, refColumn: pk.column };
         if (!compatible(c, parent)) continue;
         const reject = (reason: string, extra: Partial<RejectedForeignKey> = {}) => rejected.push({ ...cand, reason, ...extra });
-        if (c.distinct <= 2) { reject('two values or fewer (a flag, not a key)'); continue; }
-        if (c.distinct > parent.distinct) { reject(`more distinct values (${c.distinct}) than parent keys (${parent.distinct})`); continue; }
         const sim = nameSimilarity(c.name, pk.table, pk.column);
+        if (c.distinct <= 2 && sim < 0.5) { reject('two values or fewer and an unrelated name (a flag, not a key)'); continue; }
+        if (c.distinct > parent.distinct) { reject(`more distinct values (${c.distinct}) than parent keys (${parent.distinct})`); continue; }
+        if (c.kind === 'int' && sim < 0.5 && tokens(c.name).some((t) => MEASURE_TOKENS.has(t))) { reject('an integer named like a measure (count, amount, …)'); continue; }
         if (c.kind === 'int' && typeof c.min === 'number' && typeof c.max === 'number' && typeof parent.min === 'number' && typeof parent.max === 'number') {
           if (c.max < parent.min || c.min > parent.max) { reject('ranges do not overlap'); continue; }
           const span = (c.max - c.min) / Math.max(1, parent.max - parent.min);
@@ -234,6 +242,8 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
         if (sim < 0.5 && c.distinct < 5) { reject(`only ${c.distinct} distinct values and an unrelated name`); continue; }
         const cov = await containment(source, p, c, parentProfile, parent);
         if (cov.coverage < MIN_COVERAGE) { reject(`only ${(cov.coverage * 100).toFixed(2)} % of rows contained`, { coverage: cov.coverage }); continue; }
+        // integers are contained in a key range by chance far more often than text: an unrelated name needs all
+        if (c.kind === 'int' && sim < 0.5 && cov.coverage < 1) { reject(`an integer with an unrelated name and ${(cov.coverage * 100).toFixed(2)} % of rows contained (all needed)`, { coverage: cov.coverage }); continue; }
         const { score, reasons } = fkScore(c, cov.coverage, sim);
         if (score < MIN_SCORE) { reject(`score ${score} below ${MIN_SCORE}`, { coverage: cov.coverage, score }); continue; }
         const fk: ForeignKey = { ...cand, declared: false, evidence: { coverage: cov.coverage, distinctCoverage: cov.distinctCoverage, childDistinct: c.distinct, parentDistinct: parent.distinct, nameSimilarity: sim, score, reasons } };
