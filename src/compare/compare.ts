@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
 import { VERSION } from '../version.ts';
-import { CompareError, type Keys, keysFromSpec, readSpecFile, sourceKeys } from './keys.ts';
+import { CompareError, type Keys, keysFromSpec, mergeKeys, readSpecFile, sourceKeys } from './keys.ts';
 import { cramersVSql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
 import type {
   Cardinality, Category, ColumnKind, ColumnPair, ColumnShape, CompareReport, ForeignKey, Integrity, PrivacyTable, TableSummary, TimePattern,
@@ -44,6 +44,8 @@ interface Col { name: string; type: string; kind: ColumnKind; nulls: number; twi
 interface Table { name: string; src: string; twin: string | null; rows: number; twinRows: number | null; cols: Col[] }
 
 const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
+/** A distance of shares summed in floating point (1.0000000000000002) kept within [0, 1]. */
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** How a column of this DuckDB type is compared (before the per-column statistics that tell text and keys). */
 function kindOf(type: string): ColumnKind {
@@ -112,7 +114,10 @@ export async function compareSources(sourceLocation: string, twinLocation: strin
 async function compareOpen(src: Source, twinSource: Source, given: Keys | null, o: CompareOptions, started: number): Promise<CompareReport> {
   await src.conn.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
   await src.conn.run('CREATE SCHEMA twin');
-  const keys = given ?? (await sourceKeys(src));
+  // the spec's keys first, then the source's (declared and found) for the columns the spec does not make keys: a spec
+  // may draw a key through another table (infer's lookup tables of exact dependencies), which its lookups do not show
+  const found = await sourceKeys(src);
+  const keys: Keys = given ? mergeKeys(given, found) : found;
   const srcTables = src.tables.filter((t) => !isDatagenTable(t.name));
   const twinTables = new Map(twinSource.tables.filter((t) => !isDatagenTable(t.name)).map((t) => [t.name, t]));
   if (!srcTables.length) throw new CompareError(`the source "${src.location}" has no tables to compare`, 'DG_COMPARE_NO_TABLES', 'give the source the twin imitates');
@@ -248,8 +253,8 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
   const d = num(metric === 'ks' ? r.ks : r.tvd);
   if (!na) return { ...out, status: 'skipped', note: 'no values in the source' };
   if (!nb || d === null) return { ...out, score: 0, distance: 1, note: 'no values in the twin' };
-  out.distance = d;
-  out.score = 1 - d;
+  out.distance = clamp01(d);
+  out.score = 1 - out.distance;
   out.chart = metric === 'ks' ? await histogram(s, c, a, b) : await topValues(s, a, b);
   return out;
 }
@@ -338,7 +343,7 @@ async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[])
       const tvd = num(r.tvd);
       out.push({
         table: t.name, columns: pair, metric: 'contingency', source: vs, twin: vt,
-        score: num(r.na) && num(r.nb) && tvd !== null ? 1 - tvd : num(r.na) ? 0 : null,
+        score: num(r.na) && num(r.nb) && tvd !== null ? 1 - clamp01(tvd) : num(r.na) ? 0 : null,
         correlatedInSource: vs !== null && vs >= CORRELATED,
       });
     }
@@ -377,23 +382,24 @@ async function timePattern(s: Source, t: Table, c: Col): Promise<TimePattern> {
   };
 }
 
-/** A join condition between a child column and a parent key (cast to text when their types differ). */
-function keyEq(child: Col, parent: Col, c: string, p: string): [string, string] {
-  return child.type === parent.type ? [c, p] : [`CAST(${c} AS VARCHAR)`, `CAST(${p} AS VARCHAR)`];
+/** A join condition between a child column and a parent key of these types (both cast to text when they differ). */
+function keyEq(childType: string, parentType: string, c: string, p: string): [string, string] {
+  const t = (x: string) => (/^ENUM/i.test(x) ? 'VARCHAR' : x);
+  return t(childType) === t(parentType) ? [c, p] : [`CAST(${c} AS VARCHAR)`, `CAST(${p} AS VARCHAR)`];
 }
 
 /**
- * Children per parent key of one side, into temp table `name` (k: the parent key, v: its children, 0 for a parent
- * without any; f: null for child values that are no parent key): the child's values are counted first, then joined
- * to the parent's distinct keys, so a child of millions of rows is one aggregation.
+ * Children per parent key of one side, into temp table `name` (k: the parent key, null for child values that are
+ * no parent key; v: the children, 0 for a parent without any): the child's values are counted first, then joined to
+ * the parent's distinct keys, so a child of millions of rows is one aggregation.
  */
-async function childCounts(s: Source, name: string, fk: ForeignKey, cc: Col, pc: Col, child: string, parent: string | null): Promise<void> {
+async function childCounts(s: Source, name: string, fk: ForeignKey, types: [string, string], child: string, parent: string | null): Promise<void> {
   const counts = `SELECT ${q(fk.column)} ck, count(*) n FROM ${child} WHERE ${q(fk.column)} IS NOT NULL GROUP BY ALL`;
   if (parent === null) {
     await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT NULL k, n v FROM (${counts})`);
     return;
   }
-  const [ce, pe] = keyEq(cc, pc, 'c.ck', 'p.k');
+  const [ce, pe] = keyEq(types[0], types[1], 'c.ck', 'p.k');
   await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT p.k, coalesce(c.n, 0) v FROM (SELECT DISTINCT ${q(fk.refColumn)} k FROM ${parent} WHERE ${q(fk.refColumn)} IS NOT NULL) p
     FULL JOIN (${counts}) c ON ${ce} = ${pe}`);
 }
@@ -403,7 +409,7 @@ async function keyScores(s: Source, fk: ForeignKey, child: Table, parent: Table)
   const cc = child.cols.find((c) => c.name === fk.column)!;
   const pc = parent.cols.find((c) => c.name === fk.refColumn)!;
   const card: Cardinality = { ...fk, score: null, distance: null, sourceMean: null, twinMean: null, sourceZeroShare: null, twinZeroShare: null };
-  await childCounts(s, 'cmp_ks', fk, cc, pc, child.src, parent.src);
+  await childCounts(s, 'cmp_ks', fk, [cc.type, pc.type], child.src, parent.src);
   const stats = async (rel: string) => one(s, `SELECT avg(v) FILTER (WHERE k IS NOT NULL) mean, avg((v = 0)::INT) FILTER (WHERE k IS NOT NULL) zero,
     sum(v) n, sum(v) FILTER (WHERE k IS NOT NULL) found FROM ${rel}`);
   const a = await stats('cmp_ks');
@@ -411,7 +417,7 @@ async function keyScores(s: Source, fk: ForeignKey, child: Table, parent: Table)
   const childTwin = child.twin !== null && cc.twinType !== null;
   const parentTwin = parent.twin !== null && pc.twinType !== null;
   let integrity: Integrity = { ...fk, score: 0, twinValues: 0, twinFound: 0, sourceShare, note: 'the twin lacks the child table or column' };
-  if (childTwin) await childCounts(s, 'cmp_kt', fk, cc, pc, child.twin!, parentTwin ? parent.twin : null);
+  if (childTwin) await childCounts(s, 'cmp_kt', fk, [cc.twinType!, pc.twinType ?? ''], child.twin!, parentTwin ? parent.twin : null);
   if (childTwin) {
     const b = await stats('cmp_kt');
     const [n, found] = [Number(b.n ?? 0), Number(b.found ?? 0)];
@@ -424,7 +430,7 @@ async function keyScores(s: Source, fk: ForeignKey, child: Table, parent: Table)
     const r = await one(s, ksSql('SELECT v FROM cmp_ks WHERE k IS NOT NULL', 'SELECT v FROM cmp_kt WHERE k IS NOT NULL'));
     if (!num(r.na)) card.note = 'the source has no parent rows';
     else if (!num(r.nb)) Object.assign(card, { score: 0, distance: 1, note: 'the twin has no parent rows' });
-    else Object.assign(card, { distance: num(r.ks), score: 1 - num(r.ks)! });
+    else Object.assign(card, { distance: clamp01(num(r.ks)!), score: 1 - clamp01(num(r.ks)!) });
   }
   await s.conn.run('DROP TABLE IF EXISTS cmp_ks; DROP TABLE IF EXISTS cmp_kt');
   return [card, integrity];

@@ -73,3 +73,10 @@ export async function sourceKeys(source: Source): Promise<Keys> {
     fks: found.foreignKeys.map((f) => ({ table: f.table, column: f.column, refTable: f.refTable, refColumn: f.refColumn, origin: f.declared ? 'declared' : 'found' })),
   };
 }
+
+/** `first`'s keys, then `more`'s for the columns `first` does not make foreign keys (and tables it gives no primary key). */
+export function mergeKeys(first: Keys, more: Keys): Keys {
+  const pk = new Map([...more.pk, ...first.pk]);
+  const taken = new Set(first.fks.map((f) => `${f.table}.${f.column}`));
+  return { pk, fks: [...first.fks, ...more.fks.filter((f) => !taken.has(`${f.table}.${f.column}`))] };
+}
