@@ -223,7 +223,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--tolerance <duration>', 'event level: how far outside its window a detection still finds an event (default: 1 h for windows under a day, else 1 d)')
     .option('--period <duration>', 'point level: the length of a point (default 1h)')
     .option('--report <file.json>', 'write every figure (per family, difficulty and event) as JSON')
-    .option('--force', 'replace an existing --report file that is not a datagen score report')
+    .option('--html <file.html>', 'write a self-contained visual report: the figures, every event, each event on its series with the detections')
+    .option('--force', 'replace existing --report/--html files that are not datagen score reports')
     .action(async (db: string, detections: string, o) => {
       code = await (await import('./score.ts')).scoreCommand(db, detections, o, io);
     });
@@ -262,7 +263,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   program.command('compare').description('score a twin against its source: column shapes, column-pair trends, cardinality, referential integrity, time patterns, privacy (docs/compare.md)')
     .argument('<source>', 'the real data: a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL').argument('<twin>', 'the twin (e.g. the DuckDB file of `datagen run`), read the same way')
     .option('--tables <a,b>', 'compare only these tables of the source')
-    .option('--spec <spec.json>', 'take the foreign keys (cardinality, integrity) from this spec: the inferred one or the twin\'s (default: the source\'s declared keys)')
+    .option('--spec <spec.json>', 'foreign keys (cardinality, integrity) from this spec too: the inferred one or the twin\'s (always: the source\'s declared keys and those datagen finds)')
     .option('--report <file.html>', 'write a self-contained HTML report (source vs twin charts)')
     .option('--json <file.json>', 'write every score as JSON')
     .option('--threshold <score>', 'exit 1 when the overall score (0 to 1) is below this')
