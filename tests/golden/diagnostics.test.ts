@@ -299,6 +299,18 @@ describe('golden diagnostics', () => {
       expect(existsSync(at('big.duckdb'))).toBe(false);
     });
 
+    itPins('DG_COMPARE_NO_TABLES', 'compare with a twin that has none of the source\'s tables', async () => {
+      writeFileSync(at('other.csv'), 'a,b\n1,2\n');
+      expectError(await run('compare', 'db.duckdb', 'other.csv'), 'DG_COMPARE_NO_TABLES', 'the twin "other.csv" has none of the source\'s tables (event, user)',
+        'compare a twin with the source it imitates: tables are matched by name');
+    });
+
+    itPins('DG_COMPARE_SPEC', 'compare --spec with JSON that is not a spec', async () => {
+      writeFileSync(at('not-spec.json'), '{"version": "1.0"}\n');
+      expectError(await run('compare', 'db.duckdb', 'db.duckdb', '--spec', 'not-spec.json'), 'DG_COMPARE_SPEC', '--spec "not-spec.json" is not a datagen spec: it has no "nodes" list',
+        'give the spec `datagen infer` wrote (or the one the twin was generated from)');
+    });
+
     itPins('DG_DB_MISSING', 'query and validate a database that does not exist', async () => {
       expectError(await run('query', 'nope.duckdb', 'SELECT 1'), 'DG_DB_MISSING', `database file "${at('nope.duckdb')}" does not exist`, 'check the path (datagen run writes <name>.duckdb, or the file given with -o)');
       expectError(await run('validate', 'spec.json', 'nope.duckdb'), 'DG_DB_MISSING', 'database file "nope.duckdb" does not exist', 'generate it with: datagen run spec.json -o nope.duckdb');
