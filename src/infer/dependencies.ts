@@ -55,19 +55,17 @@ export async function findFunctionalDependencies(source: Source, p: TableProfile
     .filter((c) => c.name !== pk && c.nonNull > 0 && (fkCols.has(c.name) || ((c.kind === 'string' || c.kind === 'bool') && c.distinct >= 2 && c.distinct <= MAX_DETERMINANT_DISTINCT)))
     .sort((a, b) => Number(fkCols.has(b.name)) - Number(fkCols.has(a.name)) || a.distinct - b.distinct)
     .slice(0, MAX_DETERMINANTS);
-  const detNames = new Set(determinants.map((c) => c.name));
-  const dependents = p.columns.filter((c) => c.name !== pk && !detNames.has(c.name) && DEPENDENT_KINDS.has(c.kind) && c.distinct >= 2);
-  if (!determinants.length || !dependents.length) return [];
   const out: FunctionalDependency[] = [];
   const settled = new Set<string>();
 
-  // 1. A dependent equal to a column of the parent of a foreign key (a denormalised copy).
+  // 1. A column equal to a column of the parent of a foreign key (a denormalised copy: events.user_plan).
+  const copyCandidates = p.columns.filter((c) => c.name !== pk && !fkCols.has(c.name) && DEPENDENT_KINDS.has(c.kind) && c.distinct >= 2);
   for (const fk of fks) {
     const parent = profiles.find((x) => x.name === fk.refTable)!;
     const copies: Record<string, string> = {};
-    for (const y of dependents) {
+    for (const y of copyCandidates) {
       if (settled.has(y.name)) continue;
-      const same = parent.columns.filter((c) => c.name !== fk.refColumn && c.kind === y.kind);
+      const same = parent.columns.filter((c) => c.name !== fk.refColumn && c.kind === y.kind && !c.storedAs && !y.storedAs);
       for (const c of same) {
         const [r] = await source.query(`SELECT count(*) AS n, count(*) FILTER (WHERE t.${quoteIdent(y.name)} IS NOT DISTINCT FROM p.${quoteIdent(c.name)}) AS eq
             FROM ${p.sql} t JOIN ${parent.sql} p ON t.${quoteIdent(fk.column)} = p.${quoteIdent(fk.refColumn)}`);
@@ -85,10 +83,14 @@ export async function findFunctionalDependencies(source: Source, p: TableProfile
   }
 
   // 2. The smallest determinant set (one column, then two) for the others.
-  const sets: string[][] = [...determinants.map((c) => [c.name])];
+  const dets = determinants.filter((c) => !settled.has(c.name));
+  const detNames = new Set(dets.map((c) => c.name));
+  const dependents = p.columns.filter((c) => c.name !== pk && !detNames.has(c.name) && !settled.has(c.name) && DEPENDENT_KINDS.has(c.kind) && c.distinct >= 2);
+  if (!dets.length || !dependents.length) return out;
+  const sets: string[][] = [...dets.map((c) => [c.name])];
   const position = (c: string) => p.columns.findIndex((x) => x.name === c);
-  for (let i = 0; i < determinants.length; i++) {
-    for (let j = i + 1; j < determinants.length; j++) sets.push([determinants[i].name, determinants[j].name].sort((a, b) => position(a) - position(b)));
+  for (let i = 0; i < dets.length; i++) {
+    for (let j = i + 1; j < dets.length; j++) sets.push([dets[i].name, dets[j].name].sort((a, b) => position(a) - position(b)));
   }
   const remaining = () => dependents.filter((y) => !settled.has(y.name));
   for (const size of [1, 2]) {

@@ -1,0 +1,150 @@
+/*
+ * What `datagen infer` detects on a small DuckDB file built for the purpose: keys and the columns that only look
+ * like keys (an age inside the user-id range, a small quantity, a flag, a status), a foreign-key cycle, dates
+ * stored as text / epoch seconds / yyyymmdd, a time inequality, an exact copy of a parent's column, unsupported
+ * types (a TODO generator and a warning), names that are no spec identifiers; and the CLI's errors.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { compile, inferSpec, type InferResult } from '../../src/index.ts';
+
+let dir: string;
+let db: string;
+let result: InferResult;
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) }, isTTY: false, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+type Node = { id: string; kind: string; pk?: string; parents?: string[]; fanout?: unknown; rows?: number; columns: { name: string; type: string; generator: Record<string, unknown>; null_rate?: number }[] };
+const node = (id: string) => (result.spec.nodes as Node[]).find((n) => n.id === id)!;
+const column = (t: string, c: string) => node(t).columns.find((x) => x.name === c)!;
+const fks = () => result.evidence.keys.foreignKeys.map((f) => `${f.table}.${f.column}->${f.refTable}.${f.refColumn}`);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'datagen-infer-detect-'));
+  db = join(dir, 'shop.duckdb');
+  const inst = await DuckDBInstance.create(db);
+  const conn = await inst.connect();
+  await conn.run(`
+    CREATE TABLE users AS SELECT i AS user_id, 18 + (hash(i, 'age') % 73)::INTEGER AS level, i % 2 = 0 AS active,
+      strftime(TIMESTAMP '2024-01-01' + INTERVAL ((hash(i, 's') % 10000000)::BIGINT) SECOND, '%Y-%m-%d %H:%M:%S') AS signup_text,
+      epoch(TIMESTAMP '2024-01-01' + INTERVAL ((hash(i, 'c') % 10000000)::BIGINT) SECOND)::BIGINT AS created_ts,
+      CAST(strftime(DATE '2024-01-01' + INTERVAL ((hash(i, 'd') % 200)::INTEGER) DAY, '%Y%m%d') AS INTEGER) AS order_date,
+      ['gold', 'silver', 'bronze'][1 + i % 3] AS tier,
+      INTERVAL (i) MINUTE AS idle
+    FROM range(1, 301) t(i);
+    CREATE TABLE orders AS SELECT i AS order_id, 1 + (i * 31) % 300 AS user_id, 1 + (hash(i, 'q') % 10)::INTEGER AS quantity,
+      CASE WHEN hash(i, 'st') % 3 = 0 THEN 'paid' ELSE 'open' END AS status, hash(i, 'f') % 5 = 0 AS flag,
+      TIMESTAMP '2024-03-01' + INTERVAL (i * 611) SECOND AS started_at,
+      TIMESTAMP '2024-03-01' + INTERVAL (i * 611 + 60 + i % 7 * 60) SECOND AS ended_at,
+      ['gold', 'silver', 'bronze'][1 + (1 + (i * 31) % 300) % 3] AS user_tier
+    FROM range(1, 2001) t(i);
+    CREATE TABLE team AS SELECT i AS team_id, 1 + (i * 7) % 50 AS coach_id FROM range(1, 51) t(i);
+    CREATE TABLE coach AS SELECT i AS coach_id, 1 + (i * 11) % 50 AS team_id FROM range(1, 51) t(i);
+    CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
+  `);
+  conn.closeSync();
+  inst.closeSync();
+  result = await inferSpec(db, { name: 'shop twin' });
+});
+afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force: true }));
+
+describe('datagen infer detects', () => {
+  it('foreign keys, and not the columns that only look like keys', () => {
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'team.team_id', 'users.user_id']);
+    expect(fks()).toContain('orders.user_id->users.user_id');
+    expect(fks()).toContain('order-lines.order_id->orders.order_id');
+    for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
+    // a level of 18–90 lies inside orders' keys 1–2000, but covers too little of their range
+    const level = result.evidence.keys.rejected.find((r) => r.table === 'users' && r.column === 'level' && r.refTable === 'orders');
+    expect(level?.reason).toMatch(/cover .* of the key range/);
+    const quantity = result.evidence.keys.rejected.find((r) => r.table === 'orders' && r.column === 'quantity' && r.refTable === 'users');
+    expect(quantity?.reason).toMatch(/named like a measure/);
+  });
+
+  it('no cycle between tables: of team.coach_id → coach and coach.team_id → team, one is left out', () => {
+    const kept = fks().filter((k) => k === 'team.coach_id->coach.coach_id' || k === 'coach.team_id->team.team_id');
+    expect(kept).toHaveLength(1);
+    expect(result.evidence.keys.rejected.some((r) => r.reason === 'would close a cycle between tables')).toBe(true);
+  });
+
+  it('dates stored as text, epoch seconds and yyyymmdd, and a time inequality', () => {
+    const users = result.evidence.tables.find((t) => t.table === 'users')!;
+    const kind = (c: string) => users.columns.find((x) => x.name === c)!;
+    expect(kind('signup_text')).toMatchObject({ kind: 'datetime', storedAs: 'text' });
+    expect(kind('created_ts')).toMatchObject({ kind: 'datetime', storedAs: 'epoch_s' });
+    expect(kind('order_date')).toMatchObject({ kind: 'date', storedAs: 'yyyymmdd' });
+    expect(column('users', 'signup_text').type).toBe('datetime');
+    expect(column('users', 'order_date').type).toBe('date');
+    expect(result.evidence.inequalities.map((q) => `${q.table}: ${q.left} ${q.op} ${q.right}`)).toEqual(['orders: started_at < ended_at']);
+    expect((result.spec.constraints as { inequalities: unknown[] }).inequalities).toEqual([{ left: 'orders.started_at', op: '<', right: 'orders.ended_at' }]);
+  });
+
+  it('entity and fact nodes, a copy of a parent column as its lookup, a TODO for an unsupported type', () => {
+    expect(node('users')).toMatchObject({ kind: 'entity', pk: 'user_id', rows: 300 });
+    expect(column('users', 'user_id').generator).toEqual({ sequence: { start: 1, step: 1 } });
+    expect(node('orders')).toMatchObject({ kind: 'fact', pk: 'order_id', parents: ['users'] });
+    expect(node('orders').fanout).toBeDefined();
+    expect(result.evidence.tables.find((t) => t.table === 'orders')!.fanout!.parents).toBe(300);
+    expect(column('orders', 'user_tier').generator).toEqual({ lookup: { from: 'users.tier' } });
+    expect(column('users', 'idle').generator).toEqual({ choice: { choices: ['TODO'] } });
+    expect(result.evidence.warnings.join('\n')).toMatch(/users\.idle: type INTERVAL is not supported/);
+  });
+
+  it('names that are no identifiers are renamed in the spec, which compiles', () => {
+    expect(node('order_lines').columns.map((c) => c.name)).toEqual(['line_id', 'order_id', 'unit_price']);
+    expect(node('order_lines')).toMatchObject({ kind: 'fact', parents: ['orders'], pk: 'line_id' });
+    expect(result.evidence.tables.some((t) => t.table === 'order-lines')).toBe(true);
+    expect(compile(result.spec).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('datagen infer (CLI)', () => {
+  it('writes the spec to standard output without -o, the same as the library', async () => {
+    const r = await cli('infer', 'shop.duckdb', '--tables', 'users,orders');
+    expect(r.code).toBe(0);
+    const spec = JSON.parse(r.stdout);
+    expect(spec.nodes.map((n: Node) => n.id)).toEqual(['users', 'orders']);
+    expect(spec).toEqual(JSON.parse(JSON.stringify((await inferSpec(db, { tables: ['users', 'orders'], shownAs: 'shop.duckdb' })).spec)));
+    expect(r.stderr).toMatch(/warning: users\.idle/);
+  });
+
+  it('refuses bad sources and options with a code, before writing anything', async () => {
+    let r = await cli('infer', 'nothing.duckdb', '-o', 'spec.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/DG_SOURCE_MISSING/);
+    r = await cli('infer', 'shop.duckdb', '--tables', 'users,nope', '-o', 'spec.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/DG_SOURCE_TABLE.*"nope"/);
+    writeFileSync(join(dir, 'notes.json'), '{"mine": true}\n');
+    r = await cli('infer', 'shop.duckdb', '-o', 'notes.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/DG_OUTPUT_NOT_OURS/);
+    expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe('{"mine": true}\n');
+    r = await cli('infer', 'shop.duckdb', '-o', 'shop.duckdb', '--force');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/DG_OUTPUT_IS_INPUT/);
+    r = await cli('infer', 'shop.duckdb', '--sample', '0');
+    expect(r.code).toBe(2);
+  });
+
+  it('replaces its own outputs, and the evidence and report say what they are', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await cli('infer', 'shop.duckdb', '-o', 'spec.json', '--evidence', 'e.json', '--report', 'r.html', '-q');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'e.json'), 'utf8')).datagenInfer).toBeTypeOf('string');
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('orders.user_id');
+    expect(html).toContain('would close a cycle');
+  });
+});
