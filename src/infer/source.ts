@@ -117,12 +117,13 @@ async function folderTables(conn: DuckDBConnection, dir: string): Promise<Source
     const st = entry.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : entry;
     if (!st) continue;
     if (st.isDirectory()) {
-      const parts = readdirSync(full).filter((f) => f.toLowerCase().endsWith('.parquet'));
+      // its Parquet files, also in sub-folders: datagen's `--format parquet` writes <table>/shard=<i>/part-*.parquet
+      const parts = (readdirSync(full, { recursive: true }) as string[]).filter((f) => f.toLowerCase().endsWith('.parquet'));
       if (!parts.length) continue;
       const name = tableName(entry.name);
       if (seen.has(name)) continue;
       seen.add(name);
-      await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(join(full, '*.parquet'))})`);
+      await conn.run(`CREATE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(join(full, '**', '*.parquet'))}, hive_partitioning = false)`);
       tables.push({ name, sql: quoteIdent(name), declaredPk: [], declaredFks: [] });
     } else if (st.isFile() && DATA_EXT.has(extname(entry.name).toLowerCase())) {
       const name = tableName(basename(entry.name, extname(entry.name)));

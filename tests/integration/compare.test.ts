@@ -262,4 +262,14 @@ describe('a twin generated from the same spec with another seed', () => {
     expect(shape(r, 'users', 'email')).toMatchObject({ kind: 'text', status: 'skipped' });
     expect(shape(r, 'users', 'user_id')).toMatchObject({ kind: 'key', status: 'skipped' });
   });
+
+  it('the same seed written as Parquet (a folder of sub-folders) is the same data: 1 everywhere', async () => {
+    const res = await runCli(dir, 'run', 'quickstart.json', '-o', 'q1-parquet', '--format', 'parquet', '--seed', '1', '--scale', '0.05', '-q');
+    expect(res.stderr).toBe('');
+    const r = await compareSources(join(dir, 'q1.duckdb'), join(dir, 'q1-parquet'), { spec: join(dir, 'quickstart.json') });
+    expect(r.tables.filter((t) => t.status === 'matched').map((t) => t.table)).toEqual(['events', 'users']);
+    expect(r.overall).toBe(1);
+    for (const v of Object.values(r.categories)) expect(v).toBe(1);
+    for (const p of r.privacy) expect(p.identicalShare).toBe(1);
+  });
 });
