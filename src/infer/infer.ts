@@ -26,7 +26,7 @@ export interface InferOptions {
   log?: (line: string) => void;
 }
 
-export interface ColumnEvidence {
+interface ColumnEvidence {
   name: string;
   sqlType: string;
   kind: ColumnProfile['kind'];
@@ -41,7 +41,7 @@ export interface ColumnEvidence {
   note?: string;
 }
 
-export interface TableEvidence {
+interface TableEvidence {
   table: string;
   rows: number;
   sampleRows: number;

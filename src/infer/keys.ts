@@ -31,7 +31,7 @@ export interface ForeignKey {
   evidence: FkEvidence;
 }
 
-export interface FkEvidence {
+interface FkEvidence {
   /** Share of the child's non-null rows whose value is a parent key. */
   coverage: number;
   /** Share of the child's distinct values that are parent keys. */
@@ -44,7 +44,7 @@ export interface FkEvidence {
 }
 
 /** A candidate that was tested and not kept, with why (for the report). */
-export interface RejectedForeignKey {
+interface RejectedForeignKey {
   table: string;
   column: string;
   refTable: string;
@@ -70,7 +70,7 @@ const MEASURE_TOKENS = new Set(['count', 'counts', 'calls', 'amount', 'qty', 'qu
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? NaN));
 
-export function tokens(name: string): string[] {
+function tokens(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -91,7 +91,7 @@ const isKeyKind = (c: ColumnProfile) => c.kind === 'int' || c.kind === 'string' 
  * Similarity in [0, 1] of a child column's name with a parent table and its key: 1 when the column is named like
  * the key (`user_id` → users.user_id) or the table (`user` / `user_id` → users.id), partial for near names.
  */
-export function nameSimilarity(column: string, parentTable: string, parentKey: string): number {
+function nameSimilarity(column: string, parentTable: string, parentKey: string): number {
   const col = tokens(column);
   const key = tokens(parentKey);
   const table = tokens(parentTable).map(singular);

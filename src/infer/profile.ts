@@ -9,10 +9,10 @@
 import { quoteIdent } from '../sinks/sql.ts';
 import type { Source, SourceTable } from './source.ts';
 
-export type ColumnKind = 'int' | 'float' | 'decimal' | 'bool' | 'string' | 'datetime' | 'date' | 'uuid' | 'unsupported';
+type ColumnKind = 'int' | 'float' | 'decimal' | 'bool' | 'string' | 'datetime' | 'date' | 'uuid' | 'unsupported';
 
 /** How a time column is stored when it is not a DATE/TIMESTAMP: text, epoch seconds or milliseconds, or yyyymmdd. */
-export type StoredAs = 'text' | 'epoch_s' | 'epoch_ms' | 'yyyymmdd';
+type StoredAs = 'text' | 'epoch_s' | 'epoch_ms' | 'yyyymmdd';
 
 export interface ColumnProfile {
   name: string;
