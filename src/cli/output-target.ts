@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { EVENT_COLUMNS, LABEL_COLUMNS } from '../sinks/labels.ts';
 import { UserError } from './io.ts';
 
-export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html' | 'score-json' | 'compare-json' | 'compare-html' | 'infer-spec' | 'infer-json' | 'infer-html';
+export type OutputKind = 'duckdb' | 'parquet' | 'plan' | 'labels' | 'report-json' | 'report-html' | 'score-json' | 'score-html' | 'compare-json' | 'compare-html' | 'infer-spec' | 'infer-json' | 'infer-html';
 
 export interface OutputTarget {
   /** The option as the user wrote it, e.g. `-o` or `--report`. */
@@ -32,7 +32,7 @@ const MAX_OUTPUT_PATH_BYTES = 4000;
 
 const WHAT: Record<OutputKind, string> = {
   duckdb: 'a DuckDB database', parquet: 'a Parquet folder of datagen', plan: 'a datagen plan', labels: 'a labels export of datagen',
-  'report-json': 'a JSON report of datagen validate', 'report-html': 'an HTML report of datagen validate', 'score-json': 'a JSON report of datagen score',
+  'report-json': 'a JSON report of datagen validate', 'report-html': 'an HTML report of datagen validate', 'score-json': 'a JSON report of datagen score', 'score-html': 'an HTML report of datagen score',
   'compare-json': 'a JSON report of datagen compare', 'compare-html': 'an HTML report of datagen compare',
   'infer-spec': 'a spec written by datagen infer', 'infer-json': 'a JSON evidence file of datagen infer', 'infer-html': 'an HTML report of datagen infer',
 };
@@ -140,6 +140,7 @@ function looksLike(path: string, kind: OutputKind): boolean {
     // cell labels (with or without event_id, written before events existed) or events (--level event)
     case 'labels': return text.startsWith('{"label_id":') || text.startsWith('{"event_id":') || [LABEL_COLUMNS.join(','), LABEL_COLUMNS.filter((c) => c !== 'event_id').join(','), EVENT_COLUMNS.join(',')].includes(text.split(/\r?\n/, 1)[0]);
     case 'score-json': return /^\{\s*"datagenScore":/.test(text);
+    case 'score-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen score');
     case 'compare-json': return /^\{\s*"datagenCompare":/.test(text);
     case 'compare-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen compare');
     case 'infer-spec': return /^\{\s*"version":/.test(text) && text.includes('"description": "Inferred by datagen infer');
@@ -150,7 +151,7 @@ function looksLike(path: string, kind: OutputKind): boolean {
 }
 
 function example(kind: OutputKind): string {
-  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html', 'score-json': 'score.json', 'compare-json': 'compare.json', 'compare-html': 'compare.html', 'infer-spec': 'spec.json', 'infer-json': 'evidence.json', 'infer-html': 'infer.html' }[kind];
+  return { duckdb: 'out.duckdb', parquet: 'out-parquet', plan: 'plan.json', labels: 'labels.jsonl', 'report-json': 'report.json', 'report-html': 'report.html', 'score-json': 'score.json', 'score-html': 'score.html', 'compare-json': 'compare.json', 'compare-html': 'compare.html', 'infer-spec': 'spec.json', 'infer-json': 'evidence.json', 'infer-html': 'infer.html' }[kind];
 }
 
 function shellWord(s: string): string {

@@ -3,11 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDuration } from '../plan/time.ts';
 import { DetectionsError, parseDetections } from '../score/detections.ts';
-import { type Figures, type PointFigures, type ScoreReport, scoreDetections } from '../score/score.ts';
+import { type Figures, matchesByEvent, type PointFigures, type ScoreReport, scoreDetections } from '../score/score.ts';
 import { readEvents } from '../sinks/labels.ts';
 import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget } from './output-target.ts';
+import { VERSION } from '../version.ts';
 import { describeErrno } from './signals.ts';
 
 export interface ScoreFlags {
@@ -15,6 +16,7 @@ export interface ScoreFlags {
   tolerance?: string;
   period?: string;
   report?: string;
+  html?: string;
   force?: boolean;
 }
 
@@ -29,6 +31,8 @@ export async function scoreCommand(dbFile: string, detectionsFile: string, o: Sc
   const toleranceMs = duration('--tolerance', o.tolerance, true);
   const periodMs = duration('--period', o.period, false);
   const out = o.report === undefined ? null : checkOutputTarget(o.report, io.cwd, { option: '--report', kind: 'score-json', force: o.force, inputs: [dbFile, detectionsFile] });
+  const html = o.html === undefined ? null : checkOutputTarget(o.html, io.cwd, { option: '--html', kind: 'score-html', force: o.force, inputs: [dbFile, detectionsFile] });
+  if (out && html && out === html) throw new UserError(`--report and --html name the same file ${JSON.stringify(o.report)}`, 'DG_OUTPUT_IS_INPUT', 'give each report its own file');
   const db = resolve(io.cwd, dbFile);
   if (!existsSync(db)) throw new UserError(`database file "${dbFile}" does not exist`, 'DG_DB_MISSING', 'generate it with: datagen run <spec.json> -o <db.duckdb>');
   let text: string;
@@ -54,12 +58,21 @@ export async function scoreCommand(dbFile: string, detectionsFile: string, o: Sc
   }
   const report = scoreDetections(events, detections, { toleranceMs, periodMs });
   io.stdout.write(formatScore(report, o.level));
-  if (out) {
-    removeStaleTemps(out);
+  const outputs: [string, string, () => string][] = [];
+  if (out) outputs.push([out, `--report ${JSON.stringify(o.report)}`, () => JSON.stringify(report, null, 2) + '\n']);
+  if (html) {
+    // each event's series, read from the file (docs/anomalies.md#the-html-report)
+    const [{ eventSeries }, { MAX_EVENT_CHARTS, renderScoreHtml }] = await Promise.all([import('../score/series.ts'), import('../score/report.ts')]);
+    const series = await eventSeries(db, events, MAX_EVENT_CHARTS);
+    const page = { report, events, detections, matches: matchesByEvent(events, detections, { toleranceMs }), series, database: dbFile, detectionsFile, datagenVersion: VERSION };
+    outputs.push([html, `--html ${JSON.stringify(o.html)}`, () => renderScoreHtml(page)]);
+  }
+  for (const [path, name, text] of outputs) {
+    removeStaleTemps(path);
     try {
-      writeFileAtomic(out, JSON.stringify(report, null, 2) + '\n');
+      writeFileAtomic(path, text());
     } catch (e) {
-      throw new UserError(`--report ${JSON.stringify(o.report)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
+      throw new UserError(`${name}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
     }
   }
   return 0;

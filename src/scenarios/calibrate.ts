@@ -30,7 +30,7 @@ import { selectionMask } from './select.ts';
 const HOUR_MS = 3_600_000;
 /** Comparable periods: the entity's buckets within this distance of the window. */
 export const BASELINE_MS = 28 * DAY_MS;
-export const Z_CAP = 1000;
+const Z_CAP = 1000;
 /** Bisection steps of the calibration (the interval shrinks 2^40 times). */
 const STEPS = 40;
 /** The smallest change a calibrated event makes (relative), so that it changes something even when its points already stand out. */
@@ -107,7 +107,7 @@ export function comparable(k: number, b: number, bucketMs: number, p: { startMs:
 }
 
 /** Median and robust σ of a baseline (null with fewer than 3 points). */
-export function baselineOf(xs: number[]): { med: number; sigma: number } | null {
+function baselineOf(xs: number[]): { med: number; sigma: number } | null {
   if (xs.length < 3) return null;
   const med = median(xs);
   const dev = xs.map((v) => Math.abs(v - med));
@@ -117,7 +117,7 @@ export function baselineOf(xs: number[]): { med: number; sigma: number } | null 
 }
 
 /** |x − median| / σ of a baseline, capped at Z_CAP. */
-export function zOf(x: number, b: { med: number; sigma: number }): number {
+function zOf(x: number, b: { med: number; sigma: number }): number {
   const d = Math.abs(x - b.med);
   if (!(b.sigma > 0)) return d === 0 ? 0 : Z_CAP;
   return Math.min(Z_CAP, d / b.sigma);

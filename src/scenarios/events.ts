@@ -53,6 +53,10 @@ export interface EventRow {
   measuredDifficulty: 'easy' | 'medium' | 'hard' | null;
   /** Other events on the same table whose windows meet this one's (filled by `markOverlaps`). */
   overlaps: string[];
+  /** The output column of the rows' time (the scenario's time reference), null when it is not written. */
+  timeColumn: string | null;
+  /** The output column whose values are the entities (selection key, own key, the parent's key), or null. */
+  entityColumn: string | null;
 }
 
 /** The events of one table's scenarios (column scenarios in column order, then the ones that add rows). */
@@ -63,7 +67,7 @@ export function eventRows(plan: Plan, table: TablePlan, store: Store, memo: Map<
   const whole = wholeTableContext(plan, table, store, memo, total);
   const out: EventRow[] = [];
   for (const { c, p } of programs) out.push(columnEvent(plan, table, whole, c, p));
-  for (const p of table.addRows ?? []) out.push(rowEvent(table, whole, p));
+  for (const p of table.addRows ?? []) out.push(rowEvent(plan, table, whole, p));
   if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${table.id}: ${out.length} anomaly events measured in ${(performance.now() - t0).toFixed(0)} ms\n`);
   return out;
 }
@@ -73,8 +77,20 @@ export function markOverlaps(events: EventRow[]): void {
   for (const e of events) e.overlaps = events.filter((o) => o !== e && o.table === e.table && o.start < e.end && e.start < o.end).map((o) => o.eventId);
 }
 
-function base(table: TablePlan, p: ScenarioProgram | RowScenarioProgram): Pick<EventRow, 'eventId' | 'scenario' | 'campaign' | 'family' | 'difficulty' | 'table' | 'start' | 'end' | 'overlaps'> {
-  return { eventId: p.id, scenario: p.id, campaign: p.campaign ?? null, family: p.type, difficulty: p.difficulty, table: table.id, start: p.startMs, end: p.endMs, overlaps: [] };
+function base(plan: Plan, table: TablePlan, p: ScenarioProgram | RowScenarioProgram): Pick<EventRow, 'eventId' | 'scenario' | 'campaign' | 'family' | 'difficulty' | 'table' | 'start' | 'end' | 'overlaps' | 'timeColumn' | 'entityColumn'> {
+  const written = (name: string | null | undefined) => (name && table.columns.some((c) => c.name === name && !c.hidden) ? name : null);
+  const sel = p.selection;
+  const parent = 'parent' in table.rows ? table.rows.parent : null;
+  const ppk = parent ? plan.tables.find((t) => t.id === parent)?.pk : null;
+  // the column holding the entity: the selection's key, the row's own key (entity tables), the primary parent's key
+  const entity = sel.kind === 'all' || sel.kind === 'where' ? null
+    : sel.key ? sel.key
+      : table.kind === 'entity' ? table.pk
+        : table.columns.find((c) => c.generator.kind === 'lookup' && c.generator.via === 'parent' && c.generator.table === parent && c.generator.column === ppk && c.modifiers.length === 0)?.name;
+  return {
+    eventId: p.id, scenario: p.id, campaign: p.campaign ?? null, family: p.type, difficulty: p.difficulty, table: table.id, start: p.startMs, end: p.endMs, overlaps: [],
+    timeColumn: written(p.timeRef), entityColumn: written(entity),
+  };
 }
 
 /** The columns computed from `name` (transitively), in evaluation order. */
@@ -156,12 +172,12 @@ function columnEvent(plan: Plan, table: TablePlan, whole: ChunkContext, col: Col
   const [expected, observed] = points === 0 ? [null, null] : rate ? [sumExp / points, sumObs / points] : [sumExp, sumObs];
   const detectability = ruled || zs.length === 0 ? null : round2(median(zs));
   return {
-    ...base(table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude, cells,
+    ...base(plan, table, p), targetColumn: col.name, columns: followers(table, col.name), entities: [...entities].sort(), magnitude, cells,
     expected, observed, severity: nulls ? 'high' : severityOf(expected, observed, p.severity ?? (rate ? RATE_SEVERITY_THRESHOLDS : SEVERITY_THRESHOLDS)), detectability, measuredDifficulty: band(detectability),
   };
 }
 
-function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram): EventRow {
+function rowEvent(plan: Plan, table: TablePlan, whole: ChunkContext, p: RowScenarioProgram): EventRow {
   const added = rowsAdded(p, whole);
   const entities = [...new Set(added.map((a) => a.entity).filter((e): e is string => e !== null))].sort();
   // cap_violation: the points are the (entity, period) groups; the series, rows per entity and period without scenarios.
@@ -183,7 +199,7 @@ function rowEvent(table: TablePlan, whole: ChunkContext, p: RowScenarioProgram):
   const detectability = zs.length ? round2(median(zs)) : null;
   const [expected, observed] = groups ? [sumExp, sumObs] : [null, null];
   return {
-    ...base(table, p), targetColumn: null, columns: [], entities, magnitude: p.type === 'cap_violation' ? p.exceedBy : p.share, cells: added.length,
+    ...base(plan, table, p), targetColumn: null, columns: [], entities, magnitude: p.type === 'cap_violation' ? p.exceedBy : p.share, cells: added.length,
     expected, observed, severity: expected === null ? 'high' : severityOf(expected, observed, p.severity), detectability, measuredDifficulty: band(detectability),
   };
 }

@@ -103,13 +103,22 @@ function matches(d: Detection, ev: Ev): boolean {
   return d.end === d.start ? d.start >= lo && d.start < hi : d.start < hi && d.end > lo;
 }
 
-/** Score `detections` against `events` at event and point level. */
-export function scoreDetections(events: LabelEvent[], detections: Detection[], opts: ScoreOptions = {}): ScoreReport {
-  // An event that changed nothing (a spike of zeros) cannot be detected: it is not scored.
-  const evs: Ev[] = events.filter((e) => e.cells > 0).map((e) => {
+/** The scored events (an event that changed nothing, e.g. a spike of zeros, cannot be detected) with their tolerance. */
+function scored(events: LabelEvent[], opts: ScoreOptions): Ev[] {
+  return events.filter((e) => e.cells > 0).map((e) => {
     const [start, end] = [Date.parse(e.start), Date.parse(e.end)];
     return { e, start, end, tol: opts.toleranceMs ?? (end - start < DAY_MS ? HOUR_MS : DAY_MS) };
   });
+}
+
+/** The detections that find each scored event (by event id), as the event level counts them. */
+export function matchesByEvent(events: LabelEvent[], detections: Detection[], opts: ScoreOptions = {}): Map<string, Detection[]> {
+  return new Map(scored(events, opts).map((ev) => [ev.e.event_id, detections.filter((d) => matches(d, ev))]));
+}
+
+/** Score `detections` against `events` at event and point level. */
+export function scoreDetections(events: LabelEvent[], detections: Detection[], opts: ScoreOptions = {}): ScoreReport {
+  const evs = scored(events, opts);
   // Which events each detection matches.
   const hits = detections.map((d) => evs.filter((ev) => matches(d, ev)));
   const matchedBy = new Map<Ev, Detection[]>(evs.map((ev) => [ev, []]));

@@ -177,6 +177,8 @@ export class DuckDBFileSink implements Output {
       ['detectability', 'DOUBLE', number((e) => e.detectability)],
       ['measured_difficulty', 'VARCHAR', text((e) => e.measuredDifficulty)],
       ['overlapping_events', 'VARCHAR', text((e) => JSON.stringify(e.overlaps))],
+      ['time_column', 'VARCHAR', text((e) => e.timeColumn)],
+      ['entity_column', 'VARCHAR', text((e) => e.entityColumn)],
     ];
     const w = await this.createTable({ id: '_label_events_staged', columns: columns.map(([name, sqlType]) => ({ name, sqlType })) as ColumnPlan[] } as TablePlan);
     if (events.length) w.append(columns.map((c) => c[2]), events.length);

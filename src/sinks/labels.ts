@@ -67,16 +67,21 @@ export interface LabelEvent {
   detectability: number | null;
   measured_difficulty: string | null;
   overlapping_events: string[];
+  /** The table's column of the rows' time and the column holding the entities (null: not written; files before them). */
+  time_column: string | null;
+  entity_column: string | null;
 }
 
-export const EVENT_COLUMNS: (keyof LabelEvent)[] = ['event_id', 'scenario', 'campaign', 'family', 'difficulty', 'table', 'target_column', 'affected_columns', 'entities', 'n_entities', 'start', 'end', 'magnitude', 'cells', 'expected', 'observed', 'severity', 'detectability', 'measured_difficulty', 'overlapping_events'];
+export const EVENT_COLUMNS: (keyof LabelEvent)[] = ['event_id', 'scenario', 'campaign', 'family', 'difficulty', 'table', 'target_column', 'affected_columns', 'entities', 'n_entities', 'start', 'end', 'magnitude', 'cells', 'expected', 'observed', 'severity', 'detectability', 'measured_difficulty', 'overlapping_events', 'time_column', 'entity_column'];
 
 /** Every anomaly event of a datagen output file, by table, start and id. */
 export async function readEvents(file: string): Promise<LabelEvent[]> {
   const { queryFile } = await import('./read.ts');
   const tables = await queryFile(file, `SELECT count(*) FROM information_schema.tables WHERE table_name = '_label_events'`);
   if (Number(tables.rows[0][0]) === 0) throw new Error(`"${file}" has no _label_events table (files generated before anomaly events existed have none: generate it again)`);
-  const r = await queryFile(file, `SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM _label_events ORDER BY "table", "start", event_id`);
+  // Files written before time_column / entity_column: those are null.
+  const has = new Set((await queryFile(file, `SELECT column_name FROM information_schema.columns WHERE table_name = '_label_events'`)).rows.map((r) => String(r[0])));
+  const r = await queryFile(file, `SELECT ${EVENT_COLUMNS.map((c) => (has.has(c) ? `"${c}"` : `NULL AS "${c}"`)).join(', ')} FROM _label_events ORDER BY "table", "start", event_id`);
   return r.rows.map((row) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, jsValue(row[i])])) as unknown as LabelEvent);
 }
 

@@ -11,7 +11,7 @@ import { checkChart, graphChart, profileChart } from './charts.ts';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-function escapeHtml(s: unknown): string {
+export function escapeHtml(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ESC[c]);
 }
 

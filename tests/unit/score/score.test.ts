@@ -10,7 +10,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function event(id: string, table: string, entities: string[], family: string, difficulty: string, start: number, end: number): LabelEvent {
   return {
     event_id: id, scenario: id, campaign: null, family, difficulty, table, target_column: 'x', affected_columns: ['x', 'y'], entities, n_entities: entities.length,
-    start: iso(start), end: iso(end), magnitude: 2, cells: 1, expected: 1, observed: 2, severity: 'critical', detectability: 5, measured_difficulty: difficulty === 'hard' ? 'hard' : 'easy', overlapping_events: [],
+    start: iso(start), end: iso(end), magnitude: 2, cells: 1, expected: 1, observed: 2, severity: 'critical', detectability: 5, measured_difficulty: difficulty === 'hard' ? 'hard' : 'easy', overlapping_events: [], time_column: 'ts', entity_column: entities.length ? 'k' : null,
   };
 }
 
