@@ -410,7 +410,8 @@ export type GeneratorProgram =
   | { kind: 'distribution'; dist: string; params: Record<string, number | string>; clamp: [number | null, number | null]; exprs?: Record<string, RowParam> }
   /** A draw from an empirical distribution: the quantile function linear between (probs[i], quantiles[i]); probs run from 0 to 1. */
   | { kind: 'empirical'; quantiles: number[]; probs: number[] }
-  | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null }
+  /** `trends`: trend modifiers on the column, folded in as sampling weights (each grid point × max(0, factor at t)). */
+  | { kind: 'datetime'; startMs: number; endMs: number; freq: Freq; patterns: PatternPlan[]; effects: EffectPlan[]; after: AfterPlan | null; vintage: VintagePlan | null; trends?: TrendShape[] }
   | { kind: 'faker'; method: string; locale: string | null; localeFrom: string | null; args: Record<string, unknown>; refs?: FakerArgRef[] }
   /** `pick` (via 'on'): the keyed pick this lookup shares with every lookup of the row with the same keys and weights. */
   /** `at` (via 'at'): the state of the parent in a state machine or lifecycle over it at this row's time column. */

@@ -44,11 +44,13 @@ export function planColumn(pctx: PlanContext, node: Json, nodeIndex: number, col
       error(ctx, 'DG_UNKNOWN_MODIFIER', `${path}/transform`, `unknown modifier ${JSON.stringify(name)}`, didYouMean(String(name), [...MODIFIERS.keys()]));
       return;
     }
-    if (NUMERIC_ONLY.has(name) && !['int', 'float', 'decimal'].includes(type)) {
+    // A trend on a datetime column weights its datetime_series draw (foldTimeWeights), like seasonality.
+    const numericOnly = NUMERIC_ONLY.has(name) && !(name === 'trend' && (type === 'datetime' || type === 'date'));
+    if (numericOnly && !['int', 'float', 'decimal'].includes(type)) {
       error(ctx, 'DG_TYPE_MISMATCH', `${path}/transform`, `modifier "${name}" needs a numeric column; "${column.name}" is ${type}`, 'apply it to an int or float column');
       return;
     }
-    const text = NUMERIC_ONLY.has(name) && gen ? textSource(gen, pctx) : undefined;
+    const text = numericOnly && gen ? textSource(gen, pctx) : undefined;
     if (text) {
       error(ctx, 'DG_TYPE_MISMATCH', `${path}/transform`, `modifier "${name}" needs numbers, but ${text} yields text: the ${type} column "${column.name}" only reads it as numbers when it is written`, 'generate numbers (a distribution, a sequence, numeric choices) or drop the modifier');
       return;
@@ -80,12 +82,12 @@ function planGenerator(ctx: ReturnType<typeof columnContext>, g: Json): Generato
   return entry.plan(g[keys[0]] ?? {}, ctx, `${path}/${keys[0]}`);
 }
 
-/** Seasonality and effects on a datetime column become sampling weights of its datetime_series draw. */
+/** Seasonality, trends and effects on a datetime column become sampling weights of its datetime_series draw. */
 function foldTimeWeights(gen: GeneratorProgram, mods: ModifierProgram[], ctx: ReturnType<typeof columnContext>, type: string): ModifierProgram[] | undefined {
   if (type !== 'datetime' && type !== 'date') return mods;
   const kept: ModifierProgram[] = [];
   for (const m of mods) {
-    const weight = m.kind === 'seasonality' || m.kind === 'effect';
+    const weight = m.kind === 'seasonality' || m.kind === 'effect' || m.kind === 'trend';
     if (!weight) {
       kept.push(m);
       continue;
@@ -94,6 +96,7 @@ function foldTimeWeights(gen: GeneratorProgram, mods: ModifierProgram[], ctx: Re
       return error(ctx, 'DG_NOT_SUPPORTED', `${ctx.path}/modifiers`, `"${m.kind}" on a datetime column weights a datetime_series draw, but "${ctx.column.name}" has another generator`, 'use a datetime_series generator or drop the modifier');
     }
     if (m.kind === 'seasonality') gen.patterns.push({ dimension: m.dimension, weights: m.weights });
+    else if (m.kind === 'trend') (gen.trends ??= []).push({ type: m.type, growthRate: m.growthRate, a: m.a, b: m.b, originMs: m.originMs });
     else gen.effects.push(m.effect);
   }
   return kept;

@@ -7,7 +7,8 @@
  * dimension from uniform is the total variation distance (TVD) between those two shares; the pattern is kept when
  * the TVD exceeds max(PATTERN_TVD, 2 × the TVD expected from sampling noise alone for this n). The trend is the
  * growth rate g per year of a density ∝ (1 + g)^t over the window (maximum likelihood), kept when |g| > TREND_MIN
- * and the window spans at least TREND_MIN_YEARS (shorter windows: the month pattern carries it).
+ * and the window spans at least TREND_MIN_YEARS (shorter windows: the month pattern carries it); it is written as a
+ * `trend` modifier, which on a datetime column weights the draw.
  */
 import { TimeGrid, MAX_GRID_POINTS, timePart } from '../../model/time-grid.ts';
 import type { Freq, TimeDimension } from '../../ir/types.ts';
@@ -58,13 +59,19 @@ export function fitTime(epochMs: Float64Array, o: TimeOptions): ColumnFit {
   const gridStep = freq === 'T' ? MIN : freq === 'H' ? HOUR : freq === 'D' ? DAY : freq === 'W' ? 7 * DAY : 28 * DAY;
   const patterns: { dimension: TimeDimension; weights: number[] }[] = [];
   const notes: string[] = [];
+  const years = (endMs - startMs) / YEAR;
+  const g = years >= TREND_MIN_YEARS ? growthRate(v, startMs, endMs) : 0;
+  const trend = Math.abs(g) > TREND_MIN;
+  // The calendar exposure of each bucket is the window's grid weighted by the trend (when kept): a growing series
+  // has more December rows than January ones without any month pattern.
+  const weightAt = trend ? (t: number) => Math.pow(1 + g, (t - startMs) / YEAR) : () => 1;
   for (const d of DIMS) {
     if (gridStep > d.minStep) continue;
     const obs = new Float64Array(d.size);
     for (let i = 0; i < n; i++) obs[timePart(v[i]!, d.dim) - d.base]!++;
     const exp = new Float64Array(d.size);
     const stride = Math.max(1, Math.ceil(grid.count / EXPOSURE_POINTS));
-    for (let i = 0; i < grid.count; i += stride) exp[timePart(grid.point(i), d.dim) - d.base]!++;
+    for (let i = 0; i < grid.count; i += stride) exp[timePart(grid.point(i), d.dim) - d.base]! += weightAt(grid.point(i));
     const expTotal = exp.reduce((a, b) => a + b, 0);
     let tvd = 0;
     let noise = 0;
@@ -88,12 +95,11 @@ export function fitTime(epochMs: Float64Array, o: TimeOptions): ColumnFit {
   if (patterns.length === 1) gen.pattern = patterns[0];
   else if (patterns.length > 1) gen.pattern = patterns;
 
-  const years = (endMs - startMs) / YEAR;
-  const g = years >= TREND_MIN_YEARS ? growthRate(v, startMs, endMs) : 0;
-  const trend = Math.abs(g) > TREND_MIN;
   notes.push(years >= TREND_MIN_YEARS ? `trend: ${sig(100 * g, 3)} % a year${trend ? '' : ` (|g| ≤ ${TREND_MIN}: none)`}` : `trend: window of ${sig(years, 3)} years, not fitted`);
   return {
     generator: { datetime_series: gen },
+    // A trend on a datetime column weights its draw by (1 + g)^t, t in years since the window's start.
+    ...(trend ? { modifiers: [{ transform: 'trend', args: { type: 'exponential', growth_rate: sig(g, 4), origin: o.start } }] } : {}),
     evidence: { n, family: 'datetime_series', note: notes.join('; ') },
   };
 }

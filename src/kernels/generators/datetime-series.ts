@@ -1,5 +1,6 @@
 import { ColumnData } from '../../model/column-data.ts';
 import { EffectFunction } from '../../model/effects.ts';
+import { trendFactor, YEAR_MS } from '../../model/trend.ts';
 import { uniform } from '../../model/rng.ts';
 import { GridSampler, TimeGrid } from '../../model/time-grid.ts';
 import type { ColumnPlan, VintagePlan } from '../../ir/types.ts';
@@ -12,7 +13,10 @@ export const datetimeSeries: GeneratorKernel<'datetime'> = (p, col, ctx) => {
   if (p.vintage) return vintageTimes(p.vintage, col, ctx);
   const sampler = ctx.memo(p, () => {
     const fns = p.effects.map((e) => new EffectFunction(e, ctx.store, []));
-    const extra = fns.length ? (t: number) => fns.reduce((acc, f) => acc * f.at('', t), 1) : undefined;
+    const trends = p.trends ?? [];
+    // A trend weighs a grid point by its factor at t (negative factors of a falling linear trend weigh 0).
+    const trendAt = (t: number) => trends.reduce((acc, tr) => acc * Math.max(0, trendFactor(tr.type, tr.growthRate, tr.a, tr.b, (t - tr.originMs) / YEAR_MS)), 1);
+    const extra = fns.length || trends.length ? (t: number) => fns.reduce((acc, f) => acc * f.at('', t), 1) * trendAt(t) : undefined;
     return new GridSampler(new TimeGrid(p.startMs, p.endMs, p.freq), p.patterns, extra);
   });
   const out = new Float64Array(ctx.n);

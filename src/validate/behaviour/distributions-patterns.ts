@@ -11,7 +11,7 @@ import type { CheckModule, CheckResult, ValidateContext } from '../types.ts';
 import { aliveAt, lifetimeModel } from './lifetime-model.ts';
 import { judgeCounts } from './distributions-stats.ts';
 import { guarded, keptSql, MIN_ROWS, present } from './distributions-common.ts';
-import { DIM_LABELS, DIM_SIZE, DIM_SQL, effectSteps, type EffectSteps, expectedBuckets, stepAt } from './distributions-time.ts';
+import { DIM_LABELS, DIM_SIZE, DIM_SQL, effectSteps, type EffectSteps, expectedBuckets, stepAt, trendWeight } from './distributions-time.ts';
 
 /** Spec path of the pattern (or datetime seasonality modifier) of `dim` on a column. */
 function patternPath(ctx: ValidateContext, t: TablePlan, c: ColumnPlan, dim: TimeDimension): string | undefined {
@@ -53,7 +53,8 @@ export const timePatterns: CheckModule = async (ctx) => {
       }
       if (!ok) return;
       const alive = life ? aliveAt(life) : null;
-      const extra = steps.length || alive ? (x: number) => steps.reduce((a, s) => a * stepAt(s, x), 1) * (alive ? alive(x) : 1) : null;
+      const trends = g.trends ?? [];
+      const extra = steps.length || alive || trends.length ? (x: number) => steps.reduce((a, s) => a * stepAt(s, x), 1) * (alive ? alive(x) : 1) * trendWeight(trends, x) : null;
       const exp = expectedBuckets(g, extra, jitterMs, dims);
       if (!exp) return;
       const q = ident(c.name);

@@ -9,8 +9,8 @@
  * mean field value between them, as src/model/effects.ts builds them).
  */
 import { normalCdf } from '../../model/dist/special.ts';
-import { calendarBucket, calendarGrid, patternWeightAt } from '../calendar.ts';
-import type { EffectPlan, Freq, PatternPlan, TimeDimension } from '../../ir/types.ts';
+import { calendarBucket, calendarGrid, patternWeightAt, TREND_YEAR_MS, trendAt } from '../calendar.ts';
+import type { EffectPlan, Freq, PatternPlan, TimeDimension, TrendShape } from '../../ir/types.ts';
 import { ident, n, num } from '../sql.ts';
 import type { ValidateContext } from '../types.ts';
 
@@ -29,6 +29,13 @@ export const DIM_SQL: Record<TimeDimension, (ts: string) => string> = {
   month: (ts) => `(month(${ts}) - 1)`,
   day_of_month: (ts) => `(day(${ts}) - 1)`,
 };
+
+/** The sampling weight of trends on a datetime column at t (docs/language.md, `trend`): Π max(0, factor). */
+export function trendWeight(trends: readonly TrendShape[], t: number): number {
+  let w = 1;
+  for (const tr of trends) w *= Math.max(0, trendAt(tr, (t - tr.originMs) / TREND_YEAR_MS));
+  return w;
+}
 
 /** Bucket index (0-based) of an instant. */
 export function bucketOf(t: number, dim: TimeDimension): number {

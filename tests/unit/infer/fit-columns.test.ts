@@ -171,6 +171,11 @@ describe('fitTime', () => {
     const m = /trend: ([0-9.]+) % a year/.exec(f.evidence.note!);
     expect(m).not.toBeNull();
     expect(Math.abs(Number(m![1]) - 50)).toBeLessThan(3);
+    expect(f.modifiers).toEqual([{ transform: 'trend', args: { type: 'exponential', growth_rate: expect.any(Number), origin: '2021-01-01T00:00:00Z' } }]);
+    expect(Math.abs((f.modifiers![0]!.args as { growth_rate: number }).growth_rate - 0.5)).toBeLessThan(0.03);
+    // No trend: uniform over the same window.
+    const flat = Float64Array.from({ length: 40_000 }, (_, i) => start + Math.floor((uniform(key, i, 1) * T * 365.25 * DAY) / 60_000) * 60_000);
+    expect(fitTime(flat, { start: '2021-01-01T00:00:00Z', end: '2023-12-31T23:59:00Z' }).modifiers).toBeUndefined();
   });
 });
 

@@ -10,6 +10,8 @@ export const trend: ModifierPlanner<'trend'> = {
   kind: 'trend',
   plan(args, ctx, path) {
     const shape = planTrendShape(args, ctx, path);
+    // On a datetime column the trend weights the column's own draw (folded into its datetime_series).
+    if (shape && (ctx.type === 'datetime' || ctx.type === 'date')) return { kind: 'trend', ...shape, timeRef: ctx.column.name };
     const timeRef = shape && timeReference(ctx, args.time_reference, path, true, true);
     return shape && timeRef ? { kind: 'trend', ...shape, timeRef } : undefined;
   },
