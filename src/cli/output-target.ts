@@ -137,8 +137,8 @@ function looksLike(path: string, kind: OutputKind): boolean {
     case 'plan': return /^\{\s*"algorithmVersion":\s*\d+,\s*"datagenVersion":/.test(text);
     case 'report-json': return /^\{\s*"spec":[^\n]*\n\s*"database":[^\n]*\n\s*"datagenVersion":/.test(text);
     case 'report-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen validate');
-    // cell labels (with or without event_id, written before events existed) or events (--level event)
-    case 'labels': return text.startsWith('{"label_id":') || text.startsWith('{"event_id":') || [LABEL_COLUMNS.join(','), LABEL_COLUMNS.filter((c) => c !== 'event_id').join(','), EVENT_COLUMNS.join(',')].includes(text.split(/\r?\n/, 1)[0]);
+    // cell labels (with or without event_id, written before events existed) or events (--level event; with or without time/entity columns)
+    case 'labels': return text.startsWith('{"label_id":') || text.startsWith('{"event_id":') || [LABEL_COLUMNS.join(','), LABEL_COLUMNS.filter((c) => c !== 'event_id').join(','), EVENT_COLUMNS.join(','), EVENT_COLUMNS.filter((c) => c !== 'time_column' && c !== 'entity_column').join(',')].includes(text.split(/\r?\n/, 1)[0]);
     case 'score-json': return /^\{\s*"datagenScore":/.test(text);
     case 'score-html': return /^<!doctype html>/i.test(text) && text.includes('<title>datagen score');
     case 'compare-json': return /^\{\s*"datagenCompare":/.test(text);
