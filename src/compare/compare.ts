@@ -40,7 +40,11 @@ const TOP_VALUES = 12;
 /** Tables datagen writes beside the data (labels, manifest): never compared. */
 const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name);
 
-interface Col { name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null }
+interface Col {
+  name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null;
+  /** The source's range of a number or time (epoch ms), for the histogram; the twin's nulls. */
+  lo: number | null; hi: number | null; twinNulls: number | null;
+}
 interface Table { name: string; src: string; twin: string | null; rows: number; twinRows: number | null; cols: Col[] }
 
 const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
@@ -132,7 +136,9 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
     const tw = twinTables.get(t.name);
     const twc = tw ? await describe(twinSource, tw.sql) : [];
     const twinType = new Map(twc.map((c) => [c.name, c.type]));
-    const stats = await one(src, `SELECT count(*) n${sc.map((c, i) => `, count(${q(c.name)}) nn${i}, approx_count_distinct(${q(c.name)}) d${i}`).join('')} FROM ${t.sql}`);
+    const ranged = (type: string) => kindOf(type) === 'numeric' || kindOf(type) === 'datetime';
+    const stats = await one(src, `SELECT count(*) n${sc.map((c, i) => `, count(${q(c.name)}) nn${i}, approx_count_distinct(${q(c.name)}) d${i}`
+      + (ranged(c.type) ? `, min(${numeric(kindOf(c.type), c.name)}) lo${i}, max(${numeric(kindOf(c.type), c.name)}) hi${i}` : '')).join('')} FROM ${t.sql}`);
     const rows = Number(stats.n);
     const cols: Col[] = [];
     for (const [i, c] of sc.entries()) {
@@ -145,13 +151,15 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
         && Number((await one(src, `SELECT count(DISTINCT ${q(c.name)}) d FROM ${t.sql}`)).d) === rows) kind = 'key';
       else if (kind === 'categorical' && /^VARCHAR/i.test(c.type) && distinct > TEXT_MIN_DISTINCT && distinct > TEXT_DISTINCT_SHARE * nn) kind = 'text';
       const tt = twinType.get(c.name) ?? null;
-      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt) });
+      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt), lo: num(stats[`lo${i}`]), hi: num(stats[`hi${i}`]), twinNulls: null });
     }
     let twinRows: number | null = null;
     if (tw) {
       const copy = twc.filter((c) => cols.some((s) => s.name === c.name && s.kind !== 'other'));
       await copyTable(twinSource, src, t.name, copy);
-      twinRows = Number((await one(src, `SELECT count(*) n FROM twin.${q(t.name)}`)).n);
+      const counts = await one(src, `SELECT count(*) n${copy.map((c, i) => `, count(*) FILTER (WHERE ${q(c.name)} IS NULL) z${i}`).join('')} FROM twin.${q(t.name)}`);
+      twinRows = Number(counts.n);
+      for (const [i, c] of copy.entries()) cols.find((x) => x.name === c.name)!.twinNulls = Number(counts[`z${i}`]);
     }
     tables.push({ name: t.name, src: t.sql, twin: tw ? `twin.${q(t.name)}` : null, rows, twinRows, cols });
     summaries.push({
@@ -242,8 +250,7 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
     return base;
   }
   if (!t.twin || c.twinType === null) return { ...base, metric, score: 0, distance: 1, status: 'missing', note: t.twin ? 'the twin has no such column' : 'the twin has no such table' };
-  const twinNulls = Number((await one(s, `SELECT count(*) FILTER (WHERE ${q(c.name)} IS NULL) n FROM ${t.twin}`)).n);
-  const out: ColumnShape = { ...base, metric, status: 'scored', twinNullShare: t.twinRows ? twinNulls / t.twinRows : null };
+  const out: ColumnShape = { ...base, metric, status: 'scored', twinNullShare: t.twinRows && c.twinNulls !== null ? c.twinNulls / t.twinRows : null };
   if (c.twinKind !== c.kind && !(c.kind === 'categorical')) out.note = `types differ: source ${c.type}, twin ${c.twinType} (the twin's values are cast)`;
   const a = `SELECT ${norm(c.kind, c.name)} v FROM ${t.src}`;
   const b = `SELECT ${norm(c.kind, c.name)} v FROM ${t.twin}`;
@@ -262,9 +269,7 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
 /** Shares per bin of the source's range (HIST_BINS equal bins; twin values outside fall in the end bins). */
 async function histogram(s: Source, c: Col, a: string, b: string): Promise<ColumnShape['chart']> {
   const x = c.kind === 'datetime' ? 'epoch_ms(v)::DOUBLE' : 'v';
-  const range = await one(s, `SELECT min(${x}) lo, max(${x}) hi FROM (${a})`);
-  const lo = Number(range.lo);
-  const hi = Number(range.hi);
+  const [lo, hi] = [c.lo ?? 0, c.hi ?? 0];
   const width = (hi - lo) / HIST_BINS;
   const bin = width > 0 ? `least(${HIST_BINS - 1}, greatest(0, floor((${x} - ${lo}) / ${width})))::INT` : '0';
   const shares = async (from: string) => {
@@ -293,6 +298,24 @@ async function topValues(s: Source, a: string, b: string): Promise<ColumnShape['
 }
 
 /**
+ * The `n` rows of `select` (whose columns are `names`) that come first by a hash of their values, into temp table
+ * `name` with their rank `rid` (1 …): deterministic whatever the rows' order. A cut on the hash keeps about 1.5 n
+ * rows before the sort (when fewer than n pass, which is improbable, the whole query is sorted). Returns the rows kept.
+ */
+async function hashSample(s: Source, name: string, select: string, names: string, rows: number, n: number): Promise<number> {
+  const rank = `row_number() OVER (ORDER BY hash(${names}), ${names}) rid`;
+  const make = (where: string) => s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM (SELECT ${rank}, * FROM (${select})${where}) WHERE rid <= ${n}`);
+  const cut = rows > 0 ? (2n ** 64n * BigInt(Math.ceil(1.5 * n + 1000))) / BigInt(rows) : 0n;
+  if (rows > n && cut < 2n ** 64n) {
+    await make(` WHERE hash(${names}) <= ${cut}::UBIGINT`);
+    const kept = Number((await one(s, `SELECT count(*) n FROM ${name}`)).n);
+    if (kept >= n) return kept;
+  }
+  await make('');
+  return Number((await one(s, `SELECT count(*) n FROM ${name}`)).n);
+}
+
+/**
  * Column-pair trends over a sample of each side (every row when the table has at most `sampleRows`; else the
  * `sampleRows` rows first by a hash of their values: deterministic, whatever the row order): correlation similarity
  * 1 − |ρ_source − ρ_twin| / 2 for two numbers or times, contingency similarity 1 − TVD of the joint shares otherwise
@@ -303,12 +326,10 @@ async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[])
   if (cols.length < 2) return null;
   const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
   const names = cols.map((_, i) => `c${i}`).join(', ');
-  const sample = async (name: string, rel: string, rows: number) => {
-    const order = rows > sampleRows ? ` ORDER BY hash(${names}), ${names} LIMIT ${sampleRows}` : '';
-    await s.conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM (SELECT ${exprs} FROM ${rel})${order}`);
-    return Math.min(rows, sampleRows);
+  const sampled = {
+    source: await hashSample(s, 'cmp_ps', `SELECT ${exprs} FROM ${t.src}`, names, t.rows, sampleRows),
+    twin: await hashSample(s, 'cmp_pt', `SELECT ${exprs} FROM ${t.twin}`, names, t.twinRows ?? 0, sampleRows),
   };
-  const sampled = { source: await sample('cmp_ps', t.src, t.rows), twin: await sample('cmp_pt', t.twin!, t.twinRows ?? 0) };
   const isNum = (c: Col) => c.kind !== 'categorical';
   const nums = cols.map((c, i) => (isNum(c) ? i : -1)).filter((i) => i >= 0);
   const numPairs = nums.flatMap((i, k) => nums.slice(k + 1).map((j) => [i, j] as const));
@@ -454,11 +475,10 @@ async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number
   // the samples: the first rows by a hash of their values; the source's first dcrSource rows are the reference, its
   // next dcrTwin rows the baseline's queries
   const names = cols.map((_, i) => `c${i}`).join(', ');
-  const ordered = (rel: string, limit: number) => `SELECT ${exprs} FROM ${rel} ORDER BY hash(${cols.map((c) => numeric(c.kind, c.name)).join(', ')}), ${names} LIMIT ${limit}`;
-  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_ds AS SELECT row_number() OVER () rid, * FROM (${ordered(t.src, dcrSource + dcrTwin)})`);
+  await hashSample(s, 'cmp_ds', `SELECT ${exprs} FROM ${t.src}`, names, t.rows, dcrSource + dcrTwin);
   await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dr AS SELECT * EXCLUDE (rid) FROM cmp_ds WHERE rid <= ${dcrSource}`);
   await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_db AS SELECT * FROM cmp_ds WHERE rid > ${dcrSource}`);
-  await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dt AS SELECT row_number() OVER () rid, * FROM (${ordered(t.twin!, dcrTwin)})`);
+  await hashSample(s, 'cmp_dt', `SELECT ${exprs} FROM ${t.twin}`, names, t.twinRows, dcrTwin);
   const ranges = await one(s, `SELECT ${cols.map((c, i) => `${c.kind === 'numeric' || c.kind === 'datetime' ? `max(c${i}) - min(c${i})` : 'NULL'} r${i}, count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_ds`);
   const twinNulls = await one(s, `SELECT ${cols.map((_, i) => `count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_dt`);
   // each column's part: |Δ| / range (at most 1) for numbers and times, 0/1 otherwise; two nulls are equal
