@@ -100,7 +100,7 @@ function describeGenerator(g: Json): string {
   if (k === 'distribution') return `distribution ${String(o.type)}`;
   if (k === 'lookup') return `lookup ${String(o.from)}${o.on ? ` on ${JSON.stringify(o.on)}` : ''}${o.weights_by ? ` ∝ ${String(o.weights_by)}` : ''}`;
   if (k === 'faker') return `faker ${String(o.method)}`;
-  if (k === 'choice') return `choice of ${Array.isArray(o.choices) ? o.choices.length : '?'}`;
+  if (k === 'choice') return o.choices_ref ? `choice of ${String(o.choices_ref)}` : `choice of ${Array.isArray(o.choices) ? o.choices.length : '?'}`;
   if (k === 'datetime_series') return `datetime_series ${String(o.freq ?? '')}${o.pattern ? ' with pattern' : ''}`;
   return k;
 }
@@ -240,9 +240,11 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         cev.role = fk ? 'fk' : 'dependent';
         cev.note = lookup.fd.dependents.includes(c.name) ? `an exact function of ${lookup.fd.determinants.join(', ')}` : `drawn with ${lookup.fd.dependents.join(', ')} by combination frequency`;
       } else if (fk) {
-        col.generator = { lookup: { from: `${fk.refTable}.${fk.refColumn}` } };
+        // the primary parent's key; any other foreign key: the key of a uniformly drawn parent row, each drawn on its
+        // own (lookups without `on` would share one pick: two keys to one parent would always be equal)
+        col.generator = fk === primary ? { lookup: { from: `${fk.refTable}.${fk.refColumn}` } } : { choice: { choices_ref: `${fk.refTable}.${fk.refColumn}` } };
         cev.role = 'fk';
-        cev.note = fk === primary ? 'the primary parent' : `a uniform pick of ${fk.refTable}`;
+        cev.note = fk === primary ? 'the primary parent' : `the key of a uniformly drawn ${fk.refTable} row`;
         if (fk === primary) nullable = false;
       } else if (copy) {
         const fkc = copy.determinants[0];
@@ -278,6 +280,8 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     for (const c of n.columns as Json[]) {
       const g = c.generator as Json;
       if (g.lookup) d.add(String((g.lookup as Json).from).split('.')[0]);
+      const ref = (g.choice as Json | undefined)?.choices_ref;
+      if (ref) d.add(String(ref).split('.')[0]);
     }
     for (const par of (n.parents as string[] | undefined) ?? []) d.add(par);
     d.delete(id);
@@ -376,6 +380,8 @@ function renameToIdentifiers(spec: Json): void {
     if (Array.isArray(n.parents)) n.parents = n.parents.map((x: string) => tables.get(x) ?? x);
     for (const c of n.columns as Json[]) {
       c.name = cols.get(String(c.name));
+      const choice = (c.generator as Json).choice as Json | undefined;
+      if (choice?.choices_ref) choice.choices_ref = ref(String(choice.choices_ref));
       const lookup = (c.generator as Json).lookup as Json | undefined;
       if (lookup) {
         lookup.from = ref(String(lookup.from));

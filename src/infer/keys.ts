@@ -146,13 +146,15 @@ export function findPrimaryKeys(source: Source, profiles: TableProfile[]): Prima
     if (t && t.declaredPk.length > 1) continue; // composite keys: not in v1
     if (p.rows < 1) continue;
     let best: PrimaryKey | null = null;
+    let bestRaw = -Infinity;
     p.columns.forEach((c, i) => {
       if (!isKeyKind(c) || c.nonNull !== p.rows || c.distinct !== p.rows) return;
-      const { score, reasons } = pkScore(c, i, p.name);
+      const { score: raw, reasons } = pkScore(c, i, p.name);
       // one row is unique trivially: only a key-like name makes it a key
       if (p.rows === 1 && !reasons.includes('key-like name')) return;
-      if (score < 0.7) return;
-      if (!best || score > best.evidence.score) best = { table: p.name, column: c.name, declared: false, evidence: { rows: p.rows, distinct: c.distinct, score, reasons } };
+      if (raw < 0.7 || raw <= bestRaw) return;
+      bestRaw = raw;
+      best = { table: p.name, column: c.name, declared: false, evidence: { rows: p.rows, distinct: c.distinct, score: Math.min(1, raw), reasons } };
     });
     if (best) out.push(best);
   }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { compile, inferSpec, type InferResult } from '../../src/index.ts';
+import { compile, inferSpec, run, type InferResult } from '../../src/index.ts';
 
 let dir: string;
 let db: string;
@@ -49,6 +49,8 @@ beforeAll(async () => {
     FROM range(1, 2001) t(i);
     CREATE TABLE team AS SELECT i AS team_id, 1 + (i * 7) % 50 AS coach_id FROM range(1, 51) t(i);
     CREATE TABLE coach AS SELECT i AS coach_id, 1 + (i * 11) % 50 AS team_id FROM range(1, 51) t(i);
+    CREATE TABLE transfers AS SELECT i AS transfer_id, 1 + (hash(i, 'a') % 300)::INTEGER AS from_user, 1 + (hash(i, 'b') % 300)::INTEGER AS to_user, 1 + (hash(i, 'c') % 300)::INTEGER AS via_user
+    FROM range(1, 1001) t(i);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
   conn.closeSync();
@@ -59,7 +61,7 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'team.team_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
@@ -97,6 +99,25 @@ describe('datagen infer detects', () => {
     expect(column('orders', 'user_tier').generator).toEqual({ lookup: { from: 'users.tier' } });
     expect(column('users', 'idle').generator).toEqual({ choice: { choices: ['TODO'] } });
     expect(result.evidence.warnings.join('\n')).toMatch(/users\.idle: type INTERVAL is not supported/);
+  });
+
+  it('a fact with three keys to one parent: the first is the primary parent, the others independent draws', async () => {
+    expect(fks().filter((k) => k.startsWith('transfers.'))).toEqual(['transfers.from_user->users.user_id', 'transfers.to_user->users.user_id', 'transfers.via_user->users.user_id']);
+    expect(node('transfers')).toMatchObject({ kind: 'fact', parents: ['users'] });
+    expect(column('transfers', 'from_user').generator).toEqual({ lookup: { from: 'users.user_id' } });
+    expect(column('transfers', 'to_user').generator).toEqual({ choice: { choices_ref: 'users.user_id' } });
+    expect(column('transfers', 'via_user').generator).toEqual({ choice: { choices_ref: 'users.user_id' } });
+    const twin = join(dir, 'twin.duckdb');
+    await run(result.spec as never, { out: twin });
+    const inst = await DuckDBInstance.create(twin, { access_mode: 'READ_ONLY' });
+    const conn = await inst.connect();
+    const [r] = (await conn.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE to_user = via_user) AS same,
+        count(*) FILTER (WHERE to_user NOT IN (SELECT user_id FROM users) OR via_user NOT IN (SELECT user_id FROM users)) AS dangling FROM transfers`)).getRowObjectsJS();
+    conn.closeSync();
+    inst.closeSync();
+    expect(Number(r.n)).toBeGreaterThan(500);
+    expect(Number(r.dangling)).toBe(0);
+    expect(Number(r.same) / Number(r.n)).toBeLessThan(0.05); // independent draws over 300 users
   });
 
   it('names that are no identifiers are renamed in the spec, which compiles', () => {
