@@ -268,7 +268,9 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       ev.columns.push(cev);
     }
     node.columns = columns;
-    nodes.set(p.name, node);
+    // keys in the order a person writes them: id, kind, pk, rows or parents and fanout, lifetime, columns
+    const order = ['id', 'kind', 'pk', 'rows', 'parents', 'fanout', 'lifetime', 'columns'];
+    nodes.set(p.name, Object.fromEntries(order.filter((k) => k in node).map((k) => [k, node[k]])));
     tableEvidence.push(ev);
     step(`table ${p.name}: ${ev.node.kind}`);
   }
