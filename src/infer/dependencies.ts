@@ -85,7 +85,8 @@ export async function findFunctionalDependencies(source: Source, p: TableProfile
   // 2. The smallest determinant set (one column, then two) for the others.
   const dets = determinants.filter((c) => !settled.has(c.name));
   const detNames = new Set(dets.map((c) => c.name));
-  const dependents = p.columns.filter((c) => c.name !== pk && !detNames.has(c.name) && !settled.has(c.name) && DEPENDENT_KINDS.has(c.kind) && c.distinct >= 2);
+  // (a date stored as text or a number would be written as stored, not as the date the spec's column holds)
+  const dependents = p.columns.filter((c) => c.name !== pk && !detNames.has(c.name) && !settled.has(c.name) && DEPENDENT_KINDS.has(c.kind) && !c.storedAs && c.distinct >= 2);
   if (!dets.length || !dependents.length) return out;
   const sets: string[][] = [...dets.map((c) => [c.name])];
   const position = (c: string) => p.columns.findIndex((x) => x.name === c);
