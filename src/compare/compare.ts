@@ -6,6 +6,7 @@
  * in-memory DuckDB connection (schema `twin`), chunk by chunk, so every score is one SQL query over both.
  */
 import { resolve } from 'node:path';
+import { profileSource } from '../infer/profile.ts';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
 import { VERSION } from '../version.ts';
 import { CompareError, type Keys, keysFromSpec, mergeKeys, readSpecFile, sourceKeys } from './keys.ts';
@@ -44,6 +45,23 @@ interface Col {
   name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null;
   /** The source's range of a number or time (epoch ms), for the histogram; the twin's nulls. */
   lo: number | null; hi: number | null; twinNulls: number | null;
+  /** A time stored as text or numbers (found by infer's profile): the source's expression giving a TIMESTAMP, and
+   *  whether its values are days. */
+  stored?: { expr: string; date: boolean };
+}
+
+type Side = 'source' | 'twin';
+
+/** The value of a column on one side as compare reads it: numbers as DOUBLE, times as TIMESTAMP, the rest as text. */
+function val(c: Col, side: Side): string {
+  // a time stored as text or numbers: the twin's column read the same way when it is stored the same way
+  if (c.stored && (side === 'source' || c.twinType === c.type)) return c.stored.expr;
+  return norm(c.kind, c.name);
+}
+
+/** A number for correlations and distances: times as epoch milliseconds. */
+function numv(c: Col, side: Side): string {
+  return c.kind === 'datetime' ? `epoch_ms(${val(c, side)})::DOUBLE` : val(c, side);
 }
 interface Table { name: string; src: string; twin: string | null; rows: number; twinRows: number | null; cols: Col[] }
 
@@ -120,7 +138,8 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
   await src.conn.run('CREATE SCHEMA twin');
   // the spec's keys first, then the source's (declared and found) for the columns the spec does not make keys: a spec
   // may draw a key through another table (infer's lookup tables of exact dependencies), which its lookups do not show
-  const found = await sourceKeys(src);
+  const profiles = await profileSource(src);
+  const found = await sourceKeys(src, profiles);
   const keys: Keys = given ? mergeKeys(given, found) : found;
   const srcTables = src.tables.filter((t) => !isDatagenTable(t.name));
   const twinTables = new Map(twinSource.tables.filter((t) => !isDatagenTable(t.name)).map((t) => [t.name, t]));
@@ -143,15 +162,19 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
     const cols: Col[] = [];
     for (const [i, c] of sc.entries()) {
       let kind = kindOf(c.type);
+      const profile = profiles.find((p) => p.name === t.name)?.columns.find((x) => x.name === c.name);
+      const stored = profile?.storedAs && profile.timeSql ? { expr: profile.timeSql, date: profile.kind === 'date' } : undefined;
       const nn = Number(stats[`nn${i}`]);
       const distinct = Number(stats[`d${i}`]);
       const isKey = keys.pk.get(t.name) === c.name || fkCols.has(`${t.name}.${c.name}`) || (t.declaredPk.length === 1 && t.declaredPk[0] === c.name);
       if (isKey) kind = 'key';
+      else if (stored) kind = 'datetime';
       else if ((integerType(c.type) || /^VARCHAR/i.test(c.type)) && rows >= TEXT_MIN_DISTINCT && nn === rows && distinct >= 0.9 * rows
         && Number((await one(src, `SELECT count(DISTINCT ${q(c.name)}) d FROM ${t.sql}`)).d) === rows) kind = 'key';
       else if (kind === 'categorical' && /^VARCHAR/i.test(c.type) && distinct > TEXT_MIN_DISTINCT && distinct > TEXT_DISTINCT_SHARE * nn) kind = 'text';
       const tt = twinType.get(c.name) ?? null;
-      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt), lo: num(stats[`lo${i}`]), hi: num(stats[`hi${i}`]), twinNulls: null });
+      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt),
+        lo: stored ? num(profile!.min) : num(stats[`lo${i}`]), hi: stored ? num(profile!.max) : num(stats[`hi${i}`]), twinNulls: null, ...(stored && kind === 'datetime' ? { stored } : {}) });
     }
     let twinRows: number | null = null;
     if (tw) {
@@ -251,9 +274,10 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
   }
   if (!t.twin || c.twinType === null) return { ...base, metric, score: 0, distance: 1, status: 'missing', note: t.twin ? 'the twin has no such column' : 'the twin has no such table' };
   const out: ColumnShape = { ...base, metric, status: 'scored', twinNullShare: t.twinRows && c.twinNulls !== null ? c.twinNulls / t.twinRows : null };
-  if (c.twinKind !== c.kind && !(c.kind === 'categorical')) out.note = `types differ: source ${c.type}, twin ${c.twinType} (the twin's values are cast)`;
-  const a = `SELECT ${norm(c.kind, c.name)} v FROM ${t.src}`;
-  const b = `SELECT ${norm(c.kind, c.name)} v FROM ${t.twin}`;
+  if (c.stored) out.note = `a time stored as ${c.type}${c.twinType === c.type ? '' : `; the twin's ${c.twinType} is read as a time`}`;
+  else if (c.twinKind !== c.kind && !(c.kind === 'categorical')) out.note = `types differ: source ${c.type}, twin ${c.twinType} (the twin's values are cast)`;
+  const a = `SELECT ${val(c, 'source')} v FROM ${t.src}`;
+  const b = `SELECT ${val(c, 'twin')} v FROM ${t.twin}`;
   const r = await one(s, metric === 'ks' ? ksSql(a, b) : tvdSql(a, b));
   const na = num(r.na);
   const nb = num(r.nb);
@@ -324,11 +348,11 @@ async function hashSample(s: Source, name: string, select: string, names: string
 async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[]): Promise<TableSummary['pairSample']> {
   const cols = t.cols.filter((c) => scored(c.kind) && c.twinType !== null);
   if (cols.length < 2) return null;
-  const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
+  const exprs = (side: Side) => cols.map((c, i) => `${numv(c, side)} AS c${i}`).join(', ');
   const names = cols.map((_, i) => `c${i}`).join(', ');
   const sampled = {
-    source: await hashSample(s, 'cmp_ps', `SELECT ${exprs} FROM ${t.src}`, names, t.rows, sampleRows),
-    twin: await hashSample(s, 'cmp_pt', `SELECT ${exprs} FROM ${t.twin}`, names, t.twinRows ?? 0, sampleRows),
+    source: await hashSample(s, 'cmp_ps', `SELECT ${exprs('source')} FROM ${t.src}`, names, t.rows, sampleRows),
+    twin: await hashSample(s, 'cmp_pt', `SELECT ${exprs('twin')} FROM ${t.twin}`, names, t.twinRows ?? 0, sampleRows),
   };
   const isNum = (c: Col) => c.kind !== 'categorical';
   const nums = cols.map((c, i) => (isNum(c) ? i : -1)).filter((i) => i >= 0);
@@ -375,10 +399,10 @@ async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[])
 
 /** Shares per hour of day (not for DATE), ISO weekday and month, and their total variation distances. */
 async function timePattern(s: Source, t: Table, c: Col): Promise<TimePattern> {
-  const withHour = !/^DATE$/i.test(c.type);
-  const shares = async (rel: string) => {
+  const withHour = !/^DATE$/i.test(c.type) && !c.stored?.date;
+  const shares = async (rel: string, side: Side) => {
     const rows = await s.query(`SELECT hour(v) h, isodow(v) d, month(v) m, GROUPING(hour(v), isodow(v), month(v)) g, count(*)::DOUBLE n
-      FROM (SELECT ${norm('datetime', c.name)} v FROM ${rel}) WHERE v IS NOT NULL GROUP BY GROUPING SETS ((hour(v)), (isodow(v)), (month(v)))`);
+      FROM (SELECT ${val(c, side)} v FROM ${rel}) WHERE v IS NOT NULL GROUP BY GROUPING SETS ((hour(v)), (isodow(v)), (month(v)))`);
     const hour = new Array<number>(24).fill(0);
     const weekday = new Array<number>(7).fill(0);
     const month = new Array<number>(12).fill(0);
@@ -393,8 +417,8 @@ async function timePattern(s: Source, t: Table, c: Col): Promise<TimePattern> {
     };
     return { hour: norm1(hour), weekday: norm1(weekday), month: norm1(month) };
   };
-  const a = await shares(t.src);
-  const b = await shares(t.twin!);
+  const a = await shares(t.src, 'source');
+  const b = await shares(t.twin!, 'twin');
   const tvd = (x: number[], y: number[]) => (x.some((v) => v > 0) && y.some((v) => v > 0) ? 0.5 * x.reduce((acc, v, i) => acc + Math.abs(v - y[i]), 0) : null);
   return {
     table: t.name, column: c.name,
@@ -466,19 +490,19 @@ async function privacyOf(s: Source, t: Table, dcrTwin: number, dcrSource: number
   const cols = t.cols.filter((c) => c.kind !== 'key' && c.kind !== 'other' && c.twinType !== null);
   const out: PrivacyTable = { table: t.name, columns: cols.map((c) => c.name), twinRows: t.twinRows ?? 0, identicalRows: 0, identicalShare: null, dcr: null };
   if (!cols.length || !t.twinRows) return out;
-  const exprs = cols.map((c, i) => `${numeric(c.kind, c.name)} AS c${i}`).join(', ');
+  const exprs = (side: Side) => cols.map((c, i) => `${numv(c, side)} AS c${i}`).join(', ');
   const on = cols.map((_, i) => `s.c${i} IS NOT DISTINCT FROM t.c${i}`).join(' AND ');
-  const r = await one(s, `SELECT count(*) n FROM (SELECT ${exprs} FROM ${t.twin}) t SEMI JOIN (SELECT ${exprs} FROM ${t.src}) s ON ${on}`);
+  const r = await one(s, `SELECT count(*) n FROM (SELECT ${exprs('twin')} FROM ${t.twin}) t SEMI JOIN (SELECT ${exprs('source')} FROM ${t.src}) s ON ${on}`);
   out.identicalRows = Number(r.n);
   out.identicalShare = out.identicalRows / t.twinRows;
 
   // the samples: the first rows by a hash of their values; the source's first dcrSource rows are the reference, its
   // next dcrTwin rows the baseline's queries
   const names = cols.map((_, i) => `c${i}`).join(', ');
-  await hashSample(s, 'cmp_ds', `SELECT ${exprs} FROM ${t.src}`, names, t.rows, dcrSource + dcrTwin);
+  await hashSample(s, 'cmp_ds', `SELECT ${exprs('source')} FROM ${t.src}`, names, t.rows, dcrSource + dcrTwin);
   await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_dr AS SELECT * EXCLUDE (rid) FROM cmp_ds WHERE rid <= ${dcrSource}`);
   await s.conn.run(`CREATE OR REPLACE TEMP TABLE cmp_db AS SELECT * FROM cmp_ds WHERE rid > ${dcrSource}`);
-  await hashSample(s, 'cmp_dt', `SELECT ${exprs} FROM ${t.twin}`, names, t.twinRows, dcrTwin);
+  await hashSample(s, 'cmp_dt', `SELECT ${exprs('twin')} FROM ${t.twin}`, names, t.twinRows, dcrTwin);
   const ranges = await one(s, `SELECT ${cols.map((c, i) => `${c.kind === 'numeric' || c.kind === 'datetime' ? `max(c${i}) - min(c${i})` : 'NULL'} r${i}, count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_ds`);
   const twinNulls = await one(s, `SELECT ${cols.map((_, i) => `count(*) FILTER (WHERE c${i} IS NULL) n${i}`).join(', ')} FROM cmp_dt`);
   // each column's part: |Δ| / range (at most 1) for numbers and times, 0/1 otherwise; two nulls are equal

@@ -5,6 +5,7 @@
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { loadSpec } from '../spec/load.ts';
 import { findKeys } from '../infer/keys.ts';
+import type { TableProfile } from '../infer/profile.ts';
 import type { Source } from '../infer/source.ts';
 import type { ForeignKey } from './types.ts';
 
@@ -66,8 +67,8 @@ export function readSpecFile(path: string, displayName: string): Record<string, 
 }
 
 /** Keys of the source itself: its declared constraints, then those datagen's key finder (src/infer/keys.ts) finds in the data. */
-export async function sourceKeys(source: Source): Promise<Keys> {
-  const found = await findKeys(source);
+export async function sourceKeys(source: Source, profiles: TableProfile[]): Promise<Keys> {
+  const found = await findKeys(source, { profiles });
   return {
     pk: new Map(found.primaryKeys.map((k) => [k.table, k.column])),
     fks: found.foreignKeys.map((f) => ({ table: f.table, column: f.column, refTable: f.refTable, refColumn: f.refColumn, origin: f.declared ? 'declared' : 'found' })),

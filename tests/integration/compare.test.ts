@@ -189,6 +189,22 @@ describe('known answers', () => {
   });
 });
 
+describe('times stored as numbers or text (found by infer\'s profile)', () => {
+  it('epoch seconds and yyyy-mm-dd text in the source, TIMESTAMP and DATE in the twin: the same instants score 1', async () => {
+    await db('stored.duckdb', `CREATE TABLE visits (created_at BIGINT, day VARCHAR, n INTEGER);
+      INSERT INTO visits SELECT epoch(TIMESTAMP '2024-03-01 08:00:00' + INTERVAL (i * 37) MINUTE)::BIGINT, strftime(DATE '2024-03-01' + INTERVAL (i % 40) DAY, '%Y-%m-%d'), i % 7 FROM range(500) t(i)`);
+    await db('typed.duckdb', `CREATE TABLE visits (created_at TIMESTAMP, day DATE, n INTEGER);
+      INSERT INTO visits SELECT TIMESTAMP '2024-03-01 08:00:00' + INTERVAL (i * 37) MINUTE, DATE '2024-03-01' + INTERVAL (i % 40) DAY, i % 7 FROM range(500) t(i)`);
+    const r = await compareSources(join(dir, 'stored.duckdb'), join(dir, 'typed.duckdb'));
+    expect(shape(r, 'visits', 'created_at')).toMatchObject({ kind: 'datetime', metric: 'ks', score: 1 });
+    expect(shape(r, 'visits', 'day')).toMatchObject({ kind: 'datetime', metric: 'ks', score: 1 });
+    expect(r.timePatterns.map((t) => [t.column, t.hour, t.weekday, t.month])).toEqual([['created_at', 0, 0, 0], ['day', null, 0, 0]]);
+    expect(r.columnPairs.every((p) => p.score === 1)).toBe(true);
+    expect(r.privacy[0].identicalShare).toBe(1);
+    expect(r.overall).toBe(1);
+  });
+});
+
 describe('a twin missing a table and a column', () => {
   it('reports them, scores the missing column 0 and skips datagen tables', async () => {
     const r = await compareSources(join(dir, 'source.duckdb'), join(dir, 'partial.duckdb'));
