@@ -339,3 +339,60 @@ export function refineDiscretized(f: FamilyFit, s: Sample): FamilyFit {
   const refined = { ...f, params: params(r.x) };
   return r.value <= -logLik(f, s, true) ? refined : f;
 }
+
+/** Bounds of a clamped fit: values at `lo` (`hi`) are draws at or below (above) it. */
+export interface Clamp {
+  lo: number | null;
+  hi: number | null;
+}
+
+/**
+ * Log-likelihood of a clamped model (datagen's `clamp`: a draw below lo becomes lo, above hi becomes hi): the rows at
+ * a bound count with the probability the model puts at or beyond it — F(lo) and 1 − F(hi⁻) on the scale of the
+ * column (for integer data P(value ≤ lo) and P(value ≥ hi) of the rounded or count model) — the others as usual.
+ */
+export function censoredLogLik(f: FamilyFit, s: Sample, integer: boolean, c: Clamp): number {
+  const cdf = modelCdf(f, integer);
+  let t = 0;
+  for (let i = 0; i < s.values.length; i++) {
+    const x = s.values[i]!;
+    const n = s.counts[i]!;
+    let l: number;
+    if (c.lo !== null && x <= c.lo) l = Math.log(cdf(c.lo));
+    else if (c.hi !== null && x >= c.hi) l = Math.log(1 - cdf(integer ? c.hi - 1 : c.hi));
+    else l = pointLogLik(f, x, integer);
+    t += n * l;
+  }
+  return t;
+}
+
+/** ln P(value = x) (integers) or ln density (continuous data) of one value. */
+function pointLogLik(f: FamilyFit, x: number, integer: boolean): number {
+  if (isCount(f)) return Math.log(distPmf(f.family, f.params, x));
+  if (!integer) return logPdf(f, x);
+  const pr = distCdf(f.family, f.params, x + 0.5) - distCdf(f.family, f.params, x - 0.5);
+  return pr > 0 ? Math.log(pr) : logPdf(f, x);
+}
+
+/** Parameters that are estimated for a family (others — a bounded zipf's n, binomial n — stay as fitted). */
+const FREE: Partial<Record<DistName, string[]>> = {
+  normal: ['mean', 'std'], lognormal: ['mean', 'sigma'], exponential: ['rate'], gamma: ['shape', 'scale'], weibull: ['shape', 'scale'],
+  beta: ['a', 'b'], poisson: ['lambda'], negative_binomial: ['mean', 'dispersion_k'], geometric: ['p'], zipf: ['s'],
+};
+
+/** The maximum-likelihood estimate of a clamped model (Nelder–Mead from the unclamped estimate), or null. */
+export function fitClamped(f: FamilyFit, s: Sample, integer: boolean, c: Clamp): FamilyFit | null {
+  const names = FREE[f.family];
+  if (!names) return null;
+  const pos = new Set([...(POSITIVE[f.family] ?? []), 'a', 'b', 'lambda', 'mean', 'dispersion_k', 's'].filter((k) => !(f.family === 'normal' && k === 'mean') && !(f.family === 'lognormal' && k === 'mean')));
+  const isProb = (k: string) => f.family === 'geometric' && k === 'p';
+  const to = (k: string, v: number) => (isProb(k) ? Math.log(v / (1 - v)) : pos.has(k) ? Math.log(v) : v);
+  const from = (k: string, v: number) => (isProb(k) ? 1 / (1 + Math.exp(-v)) : pos.has(k) ? Math.exp(v) : v);
+  const params = (x: number[]) => ({ ...f.params, ...Object.fromEntries(names.map((k, i) => [k, from(k, x[i]!)])) });
+  const x0 = names.map((k) => to(k, f.params[k]!));
+  if (!x0.every(Number.isFinite)) return null;
+  const step = names.map((k, i) => (pos.has(k) || isProb(k) ? 0.2 : 0.2 * Math.max(1, Math.abs(x0[i]!))));
+  const r = nelderMead((x) => -censoredLogLik({ ...f, params: params(x) }, s, integer, c), x0, step, 400, 1e-10);
+  const out = { ...f, params: params(r.x), k: f.k + (c.lo !== null ? 1 : 0) + (c.hi !== null ? 1 : 0) };
+  return Number.isFinite(r.value) && Object.values(out.params).every(Number.isFinite) ? out : null;
+}

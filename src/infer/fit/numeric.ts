@@ -7,7 +7,7 @@
 import {
   type FamilyFit, type Sample, fitBeta, fitBinomial, fitExponential, fitGamma, fitGeometric, fitLognormal,
   fitNegativeBinomial, fitNormal, fitPareto, fitPoisson, fitUniform, fitWeibull, fitZipf, isCount, logLik, modelCdf, prepare,
-  refineDiscretized,
+  refineDiscretized, censoredLogLik, type Clamp, fitClamped,
 } from './families.ts';
 import { bic, ksContinuous, ksDiscrete, moments, quantileSorted, sig } from './stats.ts';
 import type { ColumnFit } from './types.ts';
@@ -38,6 +38,59 @@ interface Scored {
   fit: FamilyFit;
   bic: number;
   ks: number;
+  clamp?: Clamp;
+}
+
+/** A bound is considered when at least this share of the rows (and minCount rows) sit exactly on the sample's end. */
+const CLAMP_ATOM = 0.002;
+
+/**
+ * Clamped candidates: when many rows sit exactly on the sample's minimum (maximum) — what `clamp` makes — every
+ * family is refitted with that end (or both) as clamp bounds, by the likelihood of a clamped draw (censoredLogLik). BIC
+ * counts each bound as a parameter; the bound is a value ≥ minCount rows hold, so it may be written.
+ */
+function clampedCandidates(scored: Scored[], s: Sample, integer: boolean, minCount: number): Scored[] {
+  const n = s.m.n;
+  const last = s.values.length - 1;
+  const atom = (c: number) => c >= Math.max(minCount, CLAMP_ATOM * n);
+  const lo = atom(s.counts[0]!) ? s.values[0]! : null;
+  const hi = atom(s.counts[last]!) ? s.values[last]! : null;
+  if (lo === null && hi === null) return [];
+  // Both ends when both are atoms (a bound that is not needed costs its ln n in BIC and changes nothing else).
+  const bounds: Clamp[] = [{ lo, hi }];
+  const best = scored.filter((c) => c.fit.family !== 'uniform');
+  // The optimiser runs on a systematic subsample of the sorted values (at most CLAMP_FIT_N); BIC and KS on all.
+  const sub = n > CLAMP_FIT_N ? subsample(s, CLAMP_FIT_N) : s;
+  const out: Scored[] = [];
+  for (const b of best) {
+    for (const c of bounds) {
+      const fit = fitClamped(b.fit, sub, integer, c);
+      if (!fit) continue;
+      const base = modelCdf(fit, integer);
+      const cdf = (x: number) => (c.lo !== null && x < c.lo ? 0 : c.hi !== null && x >= c.hi ? 1 : base(x));
+      const d = integer || isCount(fit) ? ksDiscrete(s.sorted, cdf) : ksContinuous(s.sorted, cdf);
+      const value = bic(censoredLogLik(fit, s, integer, c), fit.k, n);
+      if (Number.isFinite(value) && Number.isFinite(d)) out.push({ fit, bic: value, ks: d, clamp: c });
+    }
+  }
+  return out;
+}
+
+const CLAMP_FIT_N = 4000;
+
+/** Every (n/m)-th value of the sorted sample, from the middle of each stretch: the same shape, m values. */
+function subsample(s: Sample, m: number): Sample {
+  const n = s.m.n;
+  const v = Float64Array.from({ length: m }, (_, i) => s.sorted[Math.min(n - 1, Math.floor(((i + 0.5) * n) / m))]!);
+  return prepare(v, moments(v));
+}
+
+function clampNote(s: Sample, c: Clamp): string {
+  const last = s.values.length - 1;
+  const parts: string[] = [];
+  if (c.lo !== null) parts.push(`${sig((100 * s.counts[0]!) / s.m.n, 3)} % of rows at the minimum`);
+  if (c.hi !== null) parts.push(`${sig((100 * s.counts[last]!) / s.m.n, 3)} % at the maximum`);
+  return parts.join(', ');
 }
 
 export interface NumericOptions {
@@ -61,8 +114,9 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
   const candidates = familyFits(s, integer);
   const scored: Scored[] = candidates
     .map((fit) => ({ fit, bic: bic(logLik(fit, s, integer), fit.k, n), ks: ks(fit, s, integer) }))
-    .filter((c) => Number.isFinite(c.bic) && Number.isFinite(c.ks))
-    .sort((a, b) => a.bic - b.bic);
+    .filter((c) => Number.isFinite(c.bic) && Number.isFinite(c.ks));
+  scored.push(...clampedCandidates(scored, s, integer, o.minCount ?? 5));
+  scored.sort((a, b) => a.bic - b.bic);
   const limit = ksThreshold(n);
   let chosen = scored.find((c) => c.ks <= limit);
   // On integer data a count family as good as the best continuous one (BIC within COUNT_PREFERENCE) is preferred.
@@ -73,10 +127,11 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
   if (chosen) {
     const other = scored.find((c) => c !== chosen);
     return {
-      generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params) } },
+      generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params), ...(chosen.clamp ? { clamp: [chosen.clamp.lo, chosen.clamp.hi] } : {}) } },
       evidence: {
         n, family: chosen.fit.family, bic: sig(chosen.bic), ks: sig(chosen.ks, 4), score: sig(1 - chosen.ks, 4),
         ...(other ? { runnerUp: { family: other.fit.family, bic: sig(other.bic), ks: sig(other.ks, 4) } } : {}),
+        ...(chosen.clamp ? { note: `clamped to [${chosen.clamp.lo ?? '−∞'}, ${chosen.clamp.hi ?? '∞'}]: ${clampNote(s, chosen.clamp)}` } : {}),
       },
     };
   }

@@ -32,8 +32,9 @@ export function bic(logLik: number, k: number, n: number): number {
 }
 
 /**
- * KS distance sup |F_n − F| of a sorted sample to a continuous CDF: checked just before and at each distinct
- * value, so atoms in the sample count fully.
+ * KS distance sup |F_n − F| of a sorted sample to a model CDF of real values: at each distinct value x, F(x) against
+ * F_n(x), and the model's left limit F(x⁻) against F_n(x⁻) — so atoms count fully, in the sample and in the model
+ * (a clamp's bound, an empirical generator's repeated quantile).
  */
 export function ksContinuous(sorted: Float64Array, cdf: (x: number) => number): number {
   const n = sorted.length;
@@ -43,8 +44,8 @@ export function ksContinuous(sorted: Float64Array, cdf: (x: number) => number): 
     const x = sorted[i]!;
     let j = i;
     while (j < n && sorted[j] === x) j++;
-    const f = cdf(x);
-    d = Math.max(d, Math.abs(f - i / n), Math.abs(j / n - f));
+    const left = cdf(x - Math.max(Math.abs(x) * 1e-12, 1e-300));
+    d = Math.max(d, Math.abs(left - i / n), Math.abs(j / n - cdf(x)));
     i = j;
   }
   return d;

@@ -226,3 +226,32 @@ describe('fitNumeric fallbacks', () => {
     expect(fitNumeric(new Float64Array(0), { integer: false }).evidence.n).toBe(0);
   });
 });
+
+describe('fitNumeric: clamped draws', () => {
+  /** Draws of a family clamped as datagen's `clamp` does (then rounded for int columns). */
+  function clamped(type: DistName, params: Record<string, number>, lo: number | null, hi: number | null, n: number, seed: number, integer: boolean): Float64Array {
+    return draw(type, params, n, seed).map((x) => {
+      const y = lo !== null && x < lo ? lo : hi !== null && x > hi ? hi : x;
+      return integer ? Math.round(y) : y;
+    });
+  }
+
+  it.each([
+    ['normal, an int age clamped to [18, 60]', 'normal', { mean: 36, std: 11 }, 18, 60, true],
+    ['lognormal clamped at both ends', 'lognormal', { mean: 3, sigma: 0.8 }, 8, 60, false],
+    ['poisson clamped at 1', 'poisson', { lambda: 2.5 }, 1, null, true],
+  ] as const)('%s: family, clamp and parameters recovered', (_, type, params, lo, hi, integer) => {
+    const values = clamped(type as DistName, params, lo, hi, 20_000, 8, integer);
+    const fit = fitNumeric(values, { integer });
+    const g = fit.generator.distribution as { type: string; params: Record<string, number>; clamp?: [number | null, number | null] };
+    expect(g.type, JSON.stringify(fit.evidence)).toBe(type);
+    expect(g.clamp).toEqual([lo, hi]);
+    for (const [k, v] of Object.entries(params)) expect(Math.abs(g.params[k]! - v) / Math.abs(v || 1), k).toBeLessThan(0.03);
+    expect(fit.evidence.note).toMatch(/clamped to/);
+  });
+
+  it('an unclamped sample gets no clamp', () => {
+    const g = fitNumeric(draw('gamma', { shape: 2, scale: 3 }, 20_000, 9), { integer: false }).generator.distribution as { clamp?: unknown };
+    expect(g.clamp).toBeUndefined();
+  });
+});
