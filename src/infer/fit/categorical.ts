@@ -11,7 +11,7 @@ import type { ColumnFit } from './types.ts';
 type Scalar = string | number | boolean;
 
 /** Below this share of rows covered by qualifying values, a column is not categorical. */
-export const MIN_COVERAGE = 0.9;
+const MIN_COVERAGE = 0.9;
 /** At most this many literals in one choice. */
 const MAX_CHOICES = 1000;
 

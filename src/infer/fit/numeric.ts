@@ -29,7 +29,7 @@ export function ksThreshold(n: number): number {
  * BIC difference below which a count family is preferred to a continuous one on integer data (10: "very strong"
  * evidence on the Kass–Raftery scale is needed to prefer a rounded continuous family to a count model).
  */
-export const COUNT_PREFERENCE = 10;
+const COUNT_PREFERENCE = 10;
 
 /** A column with at most this many distinct values falls back to `choice` rather than `empirical`. */
 const CHOICE_MAX_DISTINCT = 32;
@@ -209,7 +209,7 @@ const ATOM_SHARE = 0.002;
  * the probabilities where its mass starts and ends as points — v (v ∓ ½ for integers) there — so its share is
  * exact instead of smeared over the neighbouring percentile.
  */
-export function empirical(s: Sample, integer: boolean, minCount: number): { spec: { quantiles: number[]; probs?: number[] }; ks: number } {
+function empirical(s: Sample, integer: boolean, minCount: number): { spec: { quantiles: number[]; probs?: number[] }; ks: number } {
   const n = s.m.n;
   const cum: number[] = [];
   let c = 0;

@@ -9,9 +9,9 @@ import { sig } from './stats.ts';
 import type { ColumnFit } from './types.ts';
 
 /** A value pattern alone (no name token) identifies PII when at least this share of the values match. */
-export const PATTERN_SHARE = 0.9;
+const PATTERN_SHARE = 0.9;
 /** With a matching name token, this share of matching values is enough. */
-export const NAMED_SHARE = 0.5;
+const NAMED_SHARE = 0.5;
 /** A literal character of a shape is kept only if at least this many sample values hold it. */
 const MIN_SHARED = 5;
 

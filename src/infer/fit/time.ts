@@ -16,11 +16,11 @@ import { moments, sig } from './stats.ts';
 import type { ColumnFit } from './types.ts';
 
 /** A calendar pattern is kept when it differs from uniform by more than this TVD (and twice the sampling noise). */
-export const PATTERN_TVD = 0.02;
+const PATTERN_TVD = 0.02;
 /** A yearly growth rate smaller than this in absolute value is no trend. */
-export const TREND_MIN = 0.05;
+const TREND_MIN = 0.05;
 /** A trend is fitted only over windows this long (years); a shorter window's month pattern carries it. */
-export const TREND_MIN_YEARS = 1.5;
+const TREND_MIN_YEARS = 1.5;
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
