@@ -4,7 +4,7 @@ import { compareSources } from '../compare/compare.ts';
 import { formatCompare } from '../compare/format.ts';
 import { renderCompareHtml } from '../compare/html.ts';
 import { CompareError, readSpecFile } from '../compare/keys.ts';
-import { SourceError } from '../infer/source.ts';
+import { maskUrl, SourceError } from '../infer/source.ts';
 import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
@@ -44,8 +44,9 @@ export async function compareCommand(source: string, twin: string, o: CompareFla
     if (e instanceof SourceError || e instanceof CompareError) throw new UserError(e.message.replaceAll(`${io.cwd}/`, ''), e.code, e.hint);
     throw e;
   }
-  report.source = source;
-  report.twin = twin;
+  // as the user wrote them (a URL's password masked)
+  report.source = maskUrl(source);
+  report.twin = maskUrl(twin);
   const text = formatCompare(report, o.verbose);
   io.stdout.write(o.quiet ? text.split('\n').filter(Boolean).slice(-1)[0] + '\n' : text);
   for (const out of outputs) {

@@ -5,12 +5,13 @@
  * in the PostgreSQL twin lowers integrity by its share.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compareSources } from '../../src/compare/compare.ts';
+import { runCli } from '../support/cli.ts';
 import { type PgServer, startPostgres } from '../support/postgres.ts';
 
 let server: PgServer | null = null;
@@ -67,4 +68,16 @@ it('a PostgreSQL twin with 9 of 90 orders naming unknown customers: integrity 0.
   const r = await compareSources(server!.url, url.toString());
   expect(r.integrity[0]).toMatchObject({ twinValues: 90, twinFound: 81, sourceShare: 1 });
   expect(r.integrity[0].score).toBeCloseTo(0.9, 12);
+});
+
+it('the CLI never prints or writes a URL\'s password', async () => {
+  // the test server trusts local connections: the password is ignored by it, and must be by the reports too
+  const url = server!.url.replace('datagen@', 'datagen:s3cret@');
+  const cwd = mkdtempSync(join(tmpdir(), 'datagen-compare-pg-cli-'));
+  const res = await runCli(cwd, 'compare', url, duck, '--json', 'r.json', '--report', 'r.html');
+  expect(res.code).toBe(0);
+  for (const text of [res.stdout, res.stderr, readFileSync(join(cwd, 'r.json'), 'utf8'), readFileSync(join(cwd, 'r.html'), 'utf8')]) {
+    expect(text).not.toContain('s3cret');
+  }
+  expect(res.stdout).toContain('datagen:***@127.0.0.1');
 });
