@@ -1,7 +1,7 @@
 /**
  * fitFanout: the children-per-parent distribution of a fact (zeros included: parents without children count).
  * Candidates fixed, poisson, negative_binomial, geometric and uniform are fitted by maximum likelihood and ranked
- * by BIC; the best within the KS threshold is chosen, else an empirical `categorical` fanout whose values are
+ * by BIC; the best within the KS threshold whose mean is within 2.5 % of the sample's is chosen, else an empirical `categorical` fanout whose values are
  * counts held by at least `minCount` parents — rarer counts are pooled with their neighbours into groups of at
  * least `minCount` parents, written as the group's mean count (rounded), so the mean is kept and no rare count
  * is copied.
@@ -10,6 +10,9 @@ import { fitGeometric, fitNegativeBinomial, fitPoisson, isCount, logLik, modelCd
 import { ksThreshold } from './numeric.ts';
 import { bic, ksDiscrete, moments, sig } from './stats.ts';
 import type { FitEvidence } from './types.ts';
+
+/** A fanout family is accepted only if its mean is within this share of the sample's mean (the round trip's 5 % target, halved). */
+const MEAN_TOLERANCE = 0.025;
 
 export interface FanoutFit {
   fanout: Record<string, unknown>;
@@ -26,14 +29,14 @@ export function fitFanout(childrenPerParent: Int32Array | number[], o: { minCoun
     return { fanout: { distribution: 'fixed', value: m.min }, evidence: { n, family: 'fixed', ks: 0, score: 1, note: `every parent has ${m.min} children` } };
   }
   const s = prepare(sorted, m);
-  type Cand = { family: string; spec: Record<string, unknown>; bic: number; ks: number };
+  type Cand = { family: string; spec: Record<string, unknown>; bic: number; ks: number; mean: number };
   const cands: Cand[] = [];
   const add = (fit: FamilyFit | null, spec: (p: Record<string, number>) => Record<string, unknown>) => {
     if (!fit) return;
     const ll = logLik(fit, s, true);
     const cdf = modelCdf(fit, true);
     if (!isCount(fit)) return;
-    cands.push({ family: fit.family, spec: spec(fit.params), bic: bic(ll, fit.k, n), ks: ksDiscrete(sorted, cdf) });
+    cands.push({ family: fit.family, spec: spec(fit.params), bic: bic(ll, fit.k, n), ks: ksDiscrete(sorted, cdf), mean: m.mean });
   };
   add(fitPoisson(s), (p) => ({ distribution: 'poisson', lambda: sig(p.lambda!) }));
   add(fitNegativeBinomial(s), (p) => ({ distribution: 'negative_binomial', mean: sig(p.mean!), k: sig(p.dispersion_k!) }));
@@ -43,11 +46,13 @@ export function fitFanout(childrenPerParent: Int32Array | number[], o: { minCoun
     const width = m.max - m.min + 1;
     const ll = -n * Math.log(width);
     const cdf = (k: number) => (k < m.min ? 0 : k >= m.max ? 1 : (Math.floor(k) - m.min + 1) / width);
-    cands.push({ family: 'uniform', spec: { distribution: 'uniform', min: m.min, max: m.max }, bic: bic(ll, 2, n), ks: ksDiscrete(sorted, cdf) });
+    cands.push({ family: 'uniform', spec: { distribution: 'uniform', min: m.min, max: m.max }, bic: bic(ll, 2, n), ks: ksDiscrete(sorted, cdf), mean: (m.min + m.max) / 2 });
   }
   cands.sort((a, b) => a.bic - b.bic);
   const limit = ksThreshold(n);
-  const chosen = cands.find((c) => c.ks <= limit && Number.isFinite(c.bic));
+  // A family must also keep the mean (the maximum-likelihood count families do; uniform's is fixed by its ends).
+  const keepsMean = (c: Cand) => Math.abs(c.mean - m.mean) <= MEAN_TOLERANCE * Math.max(m.mean, 1e-9);
+  const chosen = cands.find((c) => c.ks <= limit && Number.isFinite(c.bic) && keepsMean(c));
   if (chosen) {
     const other = cands.find((c) => c !== chosen);
     return {

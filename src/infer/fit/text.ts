@@ -5,6 +5,7 @@
  * Neither ever writes a source value into the spec; only characters every value shares at a position of a
  * fixed shape are kept as literals (and only when at least MIN_SHARED values hold them).
  */
+import { fakerFor } from '../../model/faker/lib.ts';
 import { sig } from './stats.ts';
 import type { ColumnFit } from './types.ts';
 
@@ -23,6 +24,8 @@ interface PiiRule {
   test?: (v: string) => boolean;
   /** The value pattern alone is enough (distinctive formats). */
   strong?: boolean;
+  /** Not personal data by itself (cities, states, countries): left to the categorical fit when the values repeat. */
+  place?: boolean;
   what: string;
 }
 
@@ -37,6 +40,27 @@ const SSN = /^\d{3}-\d{2}-\d{4}$/;
 const PHONE = /^\+?[\d\s().\-x]{7,24}$/;
 const PERSON = /^\p{Lu}[\p{L}'’.-]*(\s+\p{Lu}[\p{L}'’.-]*)*$/u;
 const STREET = /\d/;
+const PLACE = /^\p{L}[\p{L}'’. -]*$/u;
+
+let FIRST_NAMES: Set<string> | undefined;
+/** Whether a word is a first name of faker's English data (case-insensitive). */
+function isFirstName(w: string): boolean {
+  if (!FIRST_NAMES) {
+    const d = fakerFor('en').rawDefinitions.person?.first_name as Record<string, string[]> | string[] | undefined;
+    const lists = Array.isArray(d) ? [d] : Object.values(d ?? {});
+    FIRST_NAMES = new Set(lists.flat().map((x) => x.toLowerCase()));
+  }
+  return FIRST_NAMES.has(w.toLowerCase());
+}
+
+/** Whether the values repeat like a category: those held by ≥ MIN_SHARED sample rows cover 90 % of the sample. */
+function repeats(values: string[]): boolean {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let covered = 0;
+  for (const c of counts.values()) if (c >= MIN_SHARED) covered += c;
+  return covered >= 0.9 * values.length;
+}
 
 function digits(v: string): string {
   return v.replace(/\D/g, '');
@@ -66,11 +90,16 @@ const RULES: PiiRule[] = [
   { method: 'phone_number', names: [['phone'], ['telephone'], ['tel'], ['mobile'], ['cell'], ['fax'], ['msisdn']], test: (v) => PHONE.test(v) && digits(v).length >= 7, what: 'phone numbers' },
   { method: 'first_name', names: [['first', 'name'], ['firstname'], ['given', 'name'], ['forename']], test: (v) => PERSON.test(v.trim()), what: 'first names' },
   { method: 'last_name', names: [['last', 'name'], ['lastname'], ['surname'], ['family', 'name']], test: (v) => PERSON.test(v.trim()), what: 'last names' },
-  { method: 'name', names: [['full', 'name'], ['fullname'], ['person'], ['customer', 'name'], ['contact', 'name'], ['employee', 'name'], ['name']], test: (v) => PERSON.test(v.trim()) && /\s/.test(v.trim()), what: 'full names' },
+  { method: 'name', names: [['full', 'name'], ['fullname'], ['person'], ['customer', 'name'], ['contact', 'name'], ['employee', 'name'], ['user', 'full', 'name']], test: (v) => PERSON.test(v.trim()) && /\s/.test(v.trim()), what: 'full names' },
+  // A bare "name" is a person's only when the values start with known first names (an airport's or a product's name does not).
+  { method: 'name', names: [['name']], test: (v) => PERSON.test(v.trim()) && /\s/.test(v.trim()) && isFirstName(v.trim().split(/\s+/)[0]!), what: 'full names starting with a known first name' },
   { method: 'user_name', names: [['username'], ['user', 'name'], ['login'], ['handle'], ['nickname']], test: (v) => /^[A-Za-z0-9._-]{2,40}$/.test(v), what: 'user names' },
   { method: 'street_address', names: [['street'], ['street', 'address'], ['address', 'line'], ['address1'], ['addr']], test: (v) => STREET.test(v) && /\p{L}/u.test(v), what: 'street addresses' },
   { method: 'address', names: [['address']], test: (v) => STREET.test(v) && /\p{L}/u.test(v), what: 'addresses' },
   { method: 'postcode', names: [['zip'], ['zipcode'], ['postcode'], ['postal', 'code'], ['zip', 'code']], test: (v) => /^[A-Za-z0-9 -]{3,10}$/.test(v) && /\d/.test(v), what: 'postcodes' },
+  { method: 'city', names: [['city'], ['town'], ['municipality']], test: (v) => PLACE.test(v.trim()), place: true, what: 'place names' },
+  { method: 'state', names: [['state'], ['province']], test: (v) => PLACE.test(v.trim()), place: true, what: 'place names' },
+  { method: 'country', names: [['country']], test: (v) => PLACE.test(v.trim()) && v.trim().length > 3, place: true, what: 'country names' },
 ];
 
 /** Tokens that make a "…_name" column something other than a person's name. */
@@ -103,7 +132,9 @@ function nameMatches(tokens: string[], names: string[][]): boolean {
  * A faker generator for a column holding personal data, or null. A column whose name has a rule's token needs
  * NAMED_SHARE of its values to match the rule's pattern; a distinctive pattern (e-mail, IP, IBAN, Luhn-valid
  * card number, UUID, MAC, URL) identifies the column alone at PATTERN_SHARE. Names win over other rules in the
- * order of RULES (first name before full name).
+ * order of RULES (first name before full name). Places (city, state, country) are no personal data: when their
+ * values repeat like a category (values held by ≥ 5 sample rows cover 90 % of it) the column is left to
+ * fitCategorical (null here), else faker's place of that kind.
  */
 export function detectPii(columnName: string, sample: string[]): ColumnFit | null {
   const values = sample.filter((v) => typeof v === 'string' && v.trim() !== '');
@@ -113,6 +144,7 @@ export function detectPii(columnName: string, sample: string[]): ColumnFit | nul
     if (!nameMatches(tokens, r.names)) continue;
     if (r.method === 'name' && tokens.some((t) => NOT_PERSON.has(t))) continue;
     if (values.length && r.test && share(r) < NAMED_SHARE) continue;
+    if (r.place && repeats(values)) continue;
     const s = share(r);
     return {
       generator: { faker: { method: r.method } },

@@ -88,6 +88,16 @@ describe('fitFanout', () => {
     expect(f.evidence.note).toMatch(/without any/);
   });
 
+  it('a family that does not keep the mean is not chosen: 100 parents with 0–2 children, mean 0.92', () => {
+    const counts = [...new Array(33).fill(0), ...new Array(42).fill(1), ...new Array(25).fill(2)];
+    const f = fitFanout(counts);
+    const mean = f.fanout.distribution === 'categorical'
+      ? (f.fanout.values as number[]).reduce((a, v, i) => a + v * (f.fanout.weights as number[])[i]!, 0)
+      : (f.fanout.lambda ?? f.fanout.mean) as number;
+    expect(f.fanout.distribution).not.toBe('uniform');
+    expect(Math.abs(mean - 0.92) / 0.92).toBeLessThan(0.025);
+  });
+
   it('fixed and uniform fanouts', () => {
     expect(fitFanout([2, 2, 2, 2]).fanout).toEqual({ distribution: 'fixed', value: 2 });
     const u = Array.from({ length: 6000 }, (_, i) => 1 + (i % 5));
@@ -204,6 +214,19 @@ describe('detectPii', () => {
     expect(detectPii('c2', Array(30).fill(0).map((_, i) => `10.1.${i}.7`))?.generator).toEqual({ faker: { method: 'ipv4' } });
     expect(detectPii('c3', ['4111 1111 1111 1111', '5500-0000-0000-0004', '340000000000009'])?.generator).toEqual({ faker: { method: 'credit_card_number' } });
     expect(detectPii('c4', ['GB82WEST12345698765432', 'DE89370400440532013000'])?.generator).toEqual({ faker: { method: 'iban' } });
+  });
+
+  it('a bare "name" is a person only when the values start with known first names', () => {
+    expect(detectPii('name', ['John Smith', 'Mary Jones', 'Robert Brown', 'Linda Davis'])?.generator).toEqual({ faker: { method: 'name' } });
+    expect(detectPii('name', ["Chicago O'Hare International", 'Newark Liberty Intl', 'Dallas Love Field', 'San Francisco International'])).toBeNull();
+  });
+
+  it('places: faker city / state / country when the values do not repeat like a category; else left to fitCategorical', () => {
+    const cities = Array.from({ length: 60 }, (_, i) => `Springfield ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    expect(detectPii('city', cities)?.generator).toEqual({ faker: { method: 'city' } });
+    const repeated = Array.from({ length: 60 }, (_, i) => ['Paris', 'Berlin', 'Madrid'][i % 3]!);
+    expect(detectPii('city', repeated)).toBeNull();
+    expect(detectPii('state', Array.from({ length: 40 }, (_, i) => ['active', 'churned'][i % 2]!))).toBeNull();
   });
 
   it('no false alarms: product names, card-like numbers failing Luhn, a name column of codes', () => {
