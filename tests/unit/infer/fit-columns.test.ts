@@ -160,6 +160,14 @@ describe('fitTime', () => {
     expect((f.generator.datetime_series as Record<string, unknown>).pattern).toBeUndefined();
   });
 
+  it('no pattern from noise: uniform timestamps, 10 seeds, 2 000 to 50 000 rows', () => {
+    for (let seed = 20; seed < 30; seed++) {
+      const n = [2000, 10_000, 50_000][seed % 3]!;
+      const f = fitTime(times(n, Date.UTC(2023, 0, 1), 365, null, seed), { start: '2023-01-01T00:00:00Z', end: '2023-12-31T23:59:00Z' });
+      expect((f.generator.datetime_series as Record<string, unknown>).pattern, `seed ${seed}: ${f.evidence.note}`).toBeUndefined();
+    }
+  });
+
   it('the grid: D for midnights, H for whole hours', () => {
     const days = Float64Array.from({ length: 100 }, (_, i) => Date.UTC(2024, 0, 1) + (i % 50) * DAY);
     expect((fitTime(days, { start: '2024-01-01T00:00:00Z', end: '2024-02-19T00:00:00Z' }).generator.datetime_series as { freq: string }).freq).toBe('D');
