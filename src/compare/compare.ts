@@ -72,6 +72,7 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 /** How a column of this DuckDB type is compared (before the per-column statistics that tell text and keys). */
 function kindOf(type: string): ColumnKind {
   const t = type.toUpperCase();
+  if (/\]$/.test(t) || /^(STRUCT|MAP|UNION)/.test(t)) return 'other';
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'numeric';
   if (/^(DATE|TIMESTAMP)/.test(t)) return 'datetime';
   if (/^(VARCHAR|BOOLEAN|ENUM)/.test(t)) return 'categorical';
@@ -91,6 +92,11 @@ async function one(s: Source, sql: string): Promise<Record<string, unknown>> {
 /** Copy `cols` of the twin's table into `twin.<name>` of the source's connection, chunk by chunk. */
 async function copyTable(from: Source, to: Source, table: string, cols: { name: string; type: string }[]): Promise<void> {
   const target = `twin.${q(table)}`;
+  // a table none of whose columns is compared still counts its rows
+  if (!cols.length) {
+    await to.conn.run(`CREATE TABLE ${target} AS SELECT * FROM range(${Number((await one(from, `SELECT count(*) n FROM ${q(table)}`)).n)}) r(__row__)`);
+    return;
+  }
   const type = (t: string) => (/^ENUM/i.test(t) ? 'VARCHAR' : t);
   await to.conn.run(`CREATE TABLE ${target} (${cols.map((c) => `${q(c.name)} ${type(c.type)}`).join(', ')})`);
   const select = cols.map((c) => (type(c.type) !== c.type ? `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}` : q(c.name))).join(', ');

@@ -218,6 +218,21 @@ describe('a twin missing a table and a column', () => {
   });
 });
 
+describe('columns compare does not score', () => {
+  it('lists and structs are reported, not compared; a table of nothing else still counts its rows; nothing to score fails a threshold', async () => {
+    await db('nested.duckdb', `CREATE TABLE l (tags VARCHAR[], s STRUCT(a INTEGER)); INSERT INTO l SELECT ['a'], {'a': i} FROM range(5) t(i)`);
+    const r = await compareSources(join(dir, 'nested.duckdb'), join(dir, 'nested.duckdb'));
+    expect(r.columnShapes.map((c) => [c.column, c.kind, c.status, c.note])).toEqual([
+      ['tags', 'other', 'skipped', 'type VARCHAR[] is not compared'], ['s', 'other', 'skipped', 'type STRUCT(a INTEGER) is not compared'],
+    ]);
+    expect(r.tables[0]).toMatchObject({ sourceRows: 5, twinRows: 5 });
+    expect(r.overall).toBe(null);
+    const res = await runCli(dir, 'compare', 'nested.duckdb', 'nested.duckdb', '--threshold', '0');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/overall – < threshold 0\.0 %: FAIL\n$/);
+  });
+});
+
 describe('datagen compare (CLI)', () => {
   it('prints the scores, writes JSON and a self-contained HTML report; exit 0 at or above --threshold', async () => {
     const res = await runCli(dir, 'compare', 'source.duckdb', 'source.duckdb', '--threshold', '0.99', '--json', 'self.json', '--report', 'self.html');
