@@ -171,6 +171,55 @@ export function fitBeta(s: Sample): FamilyFit | null {
   return Number.isFinite(a) && Number.isFinite(b) ? { family: 'beta', params: { a, b }, k: 2 } : null;
 }
 
+/**
+ * Triangular: the mode at the order statistic that maximises the likelihood for given ends (O(n) with prefix sums
+ * of ln(x − a) and suffix sums of ln(b − x)), the ends starting a little beyond the sample's (by range/√n: the
+ * density vanishes at the ends, so the extreme order statistics sit ~1/√n inside them), then Nelder–Mead on the
+ * whole likelihood.
+ */
+export function fitTriangular(s: Sample): FamilyFit | null {
+  const n = s.m.n;
+  const range = s.m.max - s.m.min;
+  if (!(range > 0) || n < 3) return null;
+  const x = s.sorted;
+  const start = modeFor(x, s.m.min - range / Math.sqrt(n), s.m.max + range / Math.sqrt(n));
+  // The optimiser reads at most 20 000 values (a systematic subsample of the sorted sample); the ends stay beyond all.
+  const m = Math.min(n, 20_000);
+  const y = m === n ? x : Float64Array.from({ length: m }, (_, i) => x[Math.min(n - 1, Math.floor(((i + 0.5) * n) / m))]!);
+  const ll = (p: number[]) => {
+    const [a, c, b] = p as [number, number, number];
+    if (!(a < s.m.min && b > s.m.max && c >= a && c <= b)) return Infinity;
+    let t = 0;
+    for (let i = 0; i < m; i++) t += logPdf({ family: 'triangular', params: { low: a, mode: c, high: b }, k: 3 }, y[i]!);
+    return -t;
+  };
+  const step = range / Math.sqrt(n);
+  const r = nelderMead(ll, [start.low, start.mode, start.high], [step, range / 20, step], 300, 1e-12);
+  const [low, mode, high] = r.x as [number, number, number];
+  return Number.isFinite(r.value) ? { family: 'triangular', params: { low, mode, high }, k: 3 } : { family: 'triangular', params: start, k: 3 };
+}
+
+/** For ends a, b: the order statistic that maximises the triangular likelihood as the mode. */
+function modeFor(x: Float64Array, a: number, b: number): { low: number; mode: number; high: number } {
+  const n = x.length;
+  const pre = new Float64Array(n + 1);
+  const suf = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i]! + Math.log(x[i]! - a);
+  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1]! + Math.log(b - x[i]!);
+  let best = -Infinity;
+  let mode = x[0]!;
+  for (let k = 0; k < n; k++) {
+    // Mode c = x[k]: the k values below it on the rising side, the others on the falling side.
+    const c = x[k]!;
+    const ll = pre[k]! - k * Math.log(c - a) + suf[k]! - (n - k) * Math.log(b - c);
+    if (ll > best) {
+      best = ll;
+      mode = c;
+    }
+  }
+  return { low: a, mode, high: b };
+}
+
 // ---------------------------------------------------------------- count families (integers ≥ 0)
 
 export function fitPoisson(s: Sample): FamilyFit | null {
@@ -293,6 +342,11 @@ function logPdf(f: FamilyFit, x: number): number {
       return (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) + lgamma(a + b) - lgamma(a) - lgamma(b);
     }
     case 'pareto': return x < p.scale! ? -Infinity : Math.log(p.alpha!) + p.alpha! * Math.log(p.scale!) - (p.alpha! + 1) * Math.log(x);
+    case 'triangular': {
+      const a = p.low!, c = p.mode!, b = p.high!;
+      if (x <= a || x >= b) return -Infinity;
+      return x < c ? Math.log((2 * (x - a)) / ((b - a) * (c - a))) : Math.log((2 * (b - x)) / ((b - a) * (b - c)));
+    }
     default: return NaN;
   }
 }

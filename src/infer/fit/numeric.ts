@@ -6,7 +6,7 @@
  */
 import {
   type FamilyFit, type Sample, fitBeta, fitBinomial, fitExponential, fitGamma, fitGeometric, fitLognormal,
-  fitNegativeBinomial, fitNormal, fitPareto, fitPoisson, fitUniform, fitWeibull, fitZipf, isCount, logLik, modelCdf, prepare,
+  fitNegativeBinomial, fitNormal, fitPareto, fitPoisson, fitTriangular, fitUniform, fitWeibull, fitZipf, isCount, logLik, modelCdf, prepare,
   refineDiscretized, censoredLogLik, type Clamp, fitClamped,
 } from './families.ts';
 import { bic, ksContinuous, ksDiscrete, moments, quantileSorted, sig } from './stats.ts';
@@ -152,7 +152,7 @@ function familyFits(s: Sample, integer: boolean): FamilyFit[] {
   // ½), then the exact likelihood of the rounded values (refineDiscretized) takes over.
   const pos = integer && s.m.min === 0 ? prepare(s.sorted.map((x) => (x === 0 ? 0.25 : x)), moments(s.sorted.map((x) => (x === 0 ? 0.25 : x)))) : s;
   const continuous: (FamilyFit | null)[] = [fitNormal(s), fitExponential(s), fitLognormal(pos), fitGamma(pos), fitWeibull(pos), fitPareto(pos)];
-  if (!integer) continuous.push(fitBeta(s));
+  if (!integer) continuous.push(fitBeta(s), fitTriangular(s));
   const ok = (f: FamilyFit | null): f is FamilyFit => f !== null && Object.values(f.params).every(Number.isFinite);
   const out: FamilyFit[] = [...[fitUniform(s, integer)].filter(ok)];
   for (const f of continuous.filter(ok)) out.push(integer && refineWorthIt(s) ? refineDiscretized(f, s) : f);

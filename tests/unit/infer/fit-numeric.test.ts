@@ -69,6 +69,8 @@ const CASES: Case[] = [
   { type: 'beta', params: { a: 2, b: 5 }, smooth: ['a', 'b'] },
   { type: 'weibull', params: { shape: 1.7, scale: 3 }, smooth: ['shape', 'scale'] },
   { type: 'pareto', params: { alpha: 2.5, scale: 4 }, smooth: ['alpha'], boundary: { scale: (n) => 8 * 4 / (2.5 * n) } },
+  // Triangular: the density vanishes at the ends, so an end is known to ~√((b − a)(c − a)/n) (4 of those), the mode to 4 % of the range.
+  { type: 'triangular', params: { low: 0, mode: 3, high: 10 }, smooth: [], boundary: { low: (n) => 4 * Math.sqrt(30 / n), high: (n) => 4 * Math.sqrt(70 / n), mode: () => 0.4 } },
   { type: 'poisson', params: { lambda: 4 }, smooth: ['lambda'] },
   { type: 'poisson', params: { lambda: 60 }, smooth: ['lambda'] },
   { type: 'negative_binomial', params: { mean: 5, dispersion_k: 2 }, smooth: ['mean', 'dispersion_k'] },
@@ -125,6 +127,7 @@ describe('fitNumeric chooses the family the sample came from (n = 5 000)', () =>
     ['gamma', { shape: 4, scale: 1.5 }],
     ['beta', { a: 2, b: 5 }],
     ['weibull', { shape: 2.5, scale: 10 }],
+    ['triangular', { low: 5, mode: 20, high: 25 }],
     ['pareto', { alpha: 1.5, scale: 1 }],
     ['poisson', { lambda: 3 }],
     ['poisson', { lambda: 750 }],
