@@ -9,6 +9,8 @@
  * and left out of the ratio it would belong to, so a report shows exactly what was counted.
  */
 import type { ColumnPlan, FanoutPlan, Plan, TablePlan } from '../../src/ir/types.ts';
+import { distCdf, distPmf, isDiscrete } from '../../src/model/dist/cdf.ts';
+import type { DistName } from '../../src/model/dist/types.ts';
 
 /** A categorical column's declared weights are its truth only with at least this many rows (4 standard errors of a share ≤ 0.02). */
 export const DECLARED_WEIGHTS_MIN_ROWS = 10_000;
@@ -232,13 +234,32 @@ export interface RoundTripScore {
 }
 
 /**
- * The weights an inferred column draws its values with: a choice's, or — a column drawn with others from an
+ * P(X = k) of a discrete distribution (clamped: the mass beyond a bound is on the bound) at each of the integer
+ * `values` (the truth's); the rest of its mass is on values the truth does not have.
+ */
+function discreteWeights(dist: DistName, params: Record<string, number | string>, clamp: [number | null, number | null], values: string[]): Record<string, number> {
+  const [lo, hi] = clamp;
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const k = Number(v);
+    if (!Number.isInteger(k) || (lo !== null && k < lo) || (hi !== null && k > hi)) continue;
+    let w = distPmf(dist, params, k);
+    if (lo !== null && k === lo) w = distCdf(dist, params, k);
+    if (hi !== null && k === hi) w = 1 - distCdf(dist, params, k - 1);
+    out[v] = w;
+  }
+  return out;
+}
+
+/**
+ * The weights an inferred column draws its values with: a choice's, a discrete distribution's probabilities, or — a column drawn with others from an
  * inferred lookup table (`lookup` picked ∝ the table's weight column) — the summed weights of the table's rows
  * per value. Null for other generators.
  */
-export function inferredWeights(plan: Plan, table: string, c: ColumnPlan): Record<string, number> | null {
+export function inferredWeights(plan: Plan, table: string, c: ColumnPlan, values: string[] = []): Record<string, number> | null {
   const g = c.generator;
   if (g.kind === 'choice') return choiceWeights(g.values, g.cdf);
+  if (g.kind === 'distribution' && isDiscrete(g.dist as DistName) && !g.exprs) return discreteWeights(g.dist as DistName, g.params, g.clamp, values);
   if (g.kind !== 'lookup') return null;
   const weightsBy = g.pick ? g.pick.weightsBy : plan.tables.find((x) => x.id === table)?.picks.find((p) => p.table === g.table)?.weightsBy;
   if (!weightsBy) return null;
@@ -275,7 +296,7 @@ export function scoreRoundTrip(truth: Truth, inferred: Plan, inferredSpec: Recor
     const obs = observed.shares[at];
     const c = col(ct.table, ct.column);
     const got = c ? familyOf(c) : 'missing';
-    const weights = c ? inferredWeights(inferred, ct.table, c) : null;
+    const weights = c ? inferredWeights(inferred, ct.table, c, Object.keys(ct.weights)) : null;
     const declared = !!obs && obs.n >= DECLARED_WEIGHTS_MIN_ROWS;
     const truthWeights = declared || !obs ? ct.weights : obs.shares;
     return {

@@ -133,6 +133,26 @@ describe('weights', () => {
     expect([valueKey(2n), valueKey(2), valueKey(0.1), valueKey(true), valueKey('x')]).toEqual(['2', '2', '0.1', 'true', 'x']);
   });
 
+  it('a discrete distribution in place of a choice: its probabilities at the truth\'s values (a clamp\'s mass on its bound)', () => {
+    const spec = { ...base, nodes: [{ id: 'place', kind: 'entity', pk: 'id', rows: 10, lifetime: false, columns: [
+      { name: 'id', type: 'int', generator: { sequence: { start: 1 } } },
+      { name: 'category', type: 'int', generator: { choice: { choices: [1, 2, 3, 4], weights_kind: 'zipf@0.5' } } },
+      { name: 'zipf', type: 'int', generator: { distribution: { type: 'zipf', params: { s: 0.5, n: 4 } } } },
+      { name: 'items', type: 'int', generator: { distribution: { type: 'poisson', params: { lambda: 2 }, clamp: [1, 3] } } },
+    ] }] };
+    const plan = compileOrThrow(spec);
+    const cols = plan.tables[0]!.columns;
+    const truth = planTruth(plan).categorical[0]!;
+    const zipf = inferredWeights(plan, 'place', cols.find((c) => c.name === 'zipf')!, Object.keys(truth.weights))!;
+    for (const k of ['1', '2', '3', '4']) expect(zipf[k]).toBeCloseTo(truth.weights[k]!, 12);
+    const e2 = Math.exp(-2);
+    const items = inferredWeights(plan, 'place', cols.find((c) => c.name === 'items')!, ['0', '1', '2', '3', '4'])!;
+    expect(Object.keys(items).sort()).toEqual(['1', '2', '3']);
+    expect(items['1']).toBeCloseTo(e2 * (1 + 2), 12); // P(0) + P(1) on the lower bound
+    expect(items['2']).toBeCloseTo(e2 * 2, 12);
+    expect(items['3']).toBeCloseTo(1 - e2 * (1 + 2 + 2), 12); // P(≥ 3) on the upper bound
+  });
+
   it('a column drawn from a lookup table ∝ its weight column: the summed weights per value', () => {
     const spec = {
       ...base,
