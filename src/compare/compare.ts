@@ -10,7 +10,7 @@ import { profileSource } from '../infer/profile.ts';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
 import { VERSION } from '../version.ts';
 import { CompareError, type Keys, keysFromSpec, mergeKeys, readSpecFile, sourceKeys } from './keys.ts';
-import { cramersVSql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
+import { contingencySql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
 import type {
   Cardinality, Category, ColumnKind, ColumnPair, ColumnShape, CompareReport, ForeignKey, Integrity, PrivacyTable, TableSummary, TimePattern,
 } from './types.ts';
@@ -24,7 +24,7 @@ export interface CompareOptions {
   threshold?: number;
   /** Rows per table the column-pair trends read: a larger table is sampled (default 200,000). */
   pairSampleRows?: number;
-  /** Twin rows whose distance to the closest source record is measured (default 1,000), against this many source rows (default 10,000). */
+  /** Twin rows whose distance to the closest source record is measured (default 500), against this many source rows (default 5,000). */
   dcrTwinRows?: number;
   dcrSourceRows?: number;
 }
@@ -222,7 +222,7 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
     const summary = summaries.find((s) => s.table === t.name)!;
     summary.pairSample = await pairs(src, t, o.pairSampleRows ?? 200_000, columnPairs);
     for (const c of t.cols) if (c.kind === 'datetime' && c.twinType !== null) timePatterns.push(await timePattern(src, t, c));
-    privacy.push(await privacyOf(src, t, o.dcrTwinRows ?? 1000, o.dcrSourceRows ?? 10_000));
+    privacy.push(await privacyOf(src, t, o.dcrTwinRows ?? 500, o.dcrSourceRows ?? 5000));
   }
   const cardinality: Cardinality[] = [];
   const integrity: Integrity[] = [];
@@ -388,9 +388,8 @@ async function pairs(s: Source, t: Table, sampleRows: number, out: ColumnPair[])
         continue;
       }
       const from = (rel: string) => `SELECT ${binned(i)} x, ${binned(j)} y FROM ${rel}`;
-      const r = await one(s, tvdSql(from('cmp_ps'), from('cmp_pt'), ['x', 'y']));
-      const vs = num((await one(s, cramersVSql(from('cmp_ps')))).v);
-      const vt = num((await one(s, cramersVSql(from('cmp_pt')))).v);
+      const r = await one(s, contingencySql(from('cmp_ps'), from('cmp_pt')));
+      const [vs, vt] = [num(r.va), num(r.vb)];
       const tvd = num(r.tvd);
       out.push({
         table: t.name, columns: pair, metric: 'contingency', source: vs, twin: vt,

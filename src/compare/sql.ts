@@ -34,20 +34,26 @@ export function ksSql(a: string, b: string): string {
  * Total variation distance between the value shares of `a` and `b` (queries of one column `v`; null is a value
  * of its own): ½ Σ |p_a(v) − p_b(v)|. Returns columns na, nb, tvd.
  */
-export function tvdSql(a: string, b: string, cols: string[] = ['v']): string {
-  const list = cols.join(', ');
-  const on = cols.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(' AND ');
-  return `WITH a AS (SELECT ${list}, count(*)::DOUBLE c FROM (${a}) GROUP BY ALL),
-  b AS (SELECT ${list}, count(*)::DOUBLE c FROM (${b}) GROUP BY ALL)
+export function tvdSql(a: string, b: string): string {
+  return `WITH a AS (SELECT v, count(*)::DOUBLE c FROM (${a}) GROUP BY ALL),
+  b AS (SELECT v, count(*)::DOUBLE c FROM (${b}) GROUP BY ALL)
   SELECT (SELECT sum(c) FROM a) na, (SELECT sum(c) FROM b) nb,
-    (SELECT 0.5 * sum(abs(coalesce(a.c / (SELECT sum(c) FROM a), 0) - coalesce(b.c / (SELECT sum(c) FROM b), 0))) FROM a FULL JOIN b ON ${on}) tvd`;
+    (SELECT 0.5 * sum(abs(coalesce(a.c / (SELECT sum(c) FROM a), 0) - coalesce(b.c / (SELECT sum(c) FROM b), 0))) FROM a FULL JOIN b ON a.v IS NOT DISTINCT FROM b.v) tvd`;
 }
 
-/** Cramér's V of two columns `x`, `y` of a query, from the observed cells: φ² = Σ p²/(p_x p_y) − 1, V = √(φ² / min(r − 1, c − 1)). */
-export function cramersVSql(from: string): string {
-  return `WITH c AS (SELECT x, y, count(*)::DOUBLE n FROM (${from}) GROUP BY ALL),
-  p AS (SELECT n / sum(n) OVER () p, sum(n) OVER (PARTITION BY x) / sum(n) OVER () px, sum(n) OVER (PARTITION BY y) / sum(n) OVER () py FROM c),
-  k AS (SELECT least(count(DISTINCT x) + (count(*) FILTER (WHERE x IS NULL) > 0)::INT, count(DISTINCT y) + (count(*) FILTER (WHERE y IS NULL) > 0)::INT) - 1 k FROM c),
-  s AS (SELECT sum(p * p / (px * py)) s FROM p)
-  SELECT CASE WHEN k.k > 0 THEN sqrt(greatest(0, s.s - 1) / k.k) END v FROM k, s`;
+/**
+ * Contingency of two columns `x`, `y` in `a` and `b` (queries of both), each side grouped once: the total variation
+ * distance between their joint shares (null is a value of its own), and each side's Cramér's V from its observed
+ * cells (φ² = Σ n²/(n_x n_y) − 1 over the cells, V = √(φ² / (min(r, c) − 1)); none when a column has one value).
+ * Returns columns na, nb, tvd, va, vb.
+ */
+export function contingencySql(a: string, b: string): string {
+  const side = (name: string, from: string) => `${name} AS (SELECT x, y, count(*)::DOUBLE c FROM (${from}) GROUP BY ALL),
+  ${name}v AS (SELECT CASE WHEN least(count(DISTINCT x) + max((x IS NULL)::INT), count(DISTINCT y) + max((y IS NULL)::INT)) > 1
+      THEN sqrt(greatest(0, sum(c * c / (cx * cy)) - 1) / (least(count(DISTINCT x) + max((x IS NULL)::INT), count(DISTINCT y) + max((y IS NULL)::INT)) - 1)) END v,
+    sum(c) n FROM (SELECT x, y, c, sum(c) OVER (PARTITION BY x) cx, sum(c) OVER (PARTITION BY y) cy FROM ${name}))`;
+  return `WITH ${side('a', a)},
+  ${side('b', b)}
+  SELECT (SELECT n FROM av) na, (SELECT n FROM bv) nb, (SELECT v FROM av) va, (SELECT v FROM bv) vb,
+    (SELECT 0.5 * sum(abs(coalesce(a.c / (SELECT n FROM av), 0) - coalesce(b.c / (SELECT n FROM bv), 0))) FROM a FULL JOIN b ON a.x IS NOT DISTINCT FROM b.x AND a.y IS NOT DISTINCT FROM b.y) tvd`;
 }

@@ -152,6 +152,14 @@ describe('known answers', () => {
     expect(p.score).toBeCloseTo(0, 12);
   });
 
+  it('a category that is a function of a number\'s bins: Cramér\'s V 1 in the source', () => {
+    // x in 10 bins of 9.9 over 0 … 99: bins 0–4 are all 'a', 5–7 all 'b', 8–9 all 'c' → φ² = 3 − 1, V = √(2 / 2)
+    const p = r.columnPairs.find((x) => x.table === 'points' && x.columns.join() === 'x,cat')!;
+    expect(p).toMatchObject({ metric: 'contingency', correlatedInSource: true });
+    expect(p.source).toBeCloseTo(1, 12);
+    expect(p.twin!).toBeLessThan(1);
+  });
+
   it('two orders per user against four for half the users and none for the rest: cardinality 1 − KS = 0.5', () => {
     const c = r.cardinality.find((x) => x.table === 'orders')!;
     expect(c.score).toBeCloseTo(0.5, 12);
