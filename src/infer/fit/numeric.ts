@@ -125,7 +125,7 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
     if (count) chosen = count;
   }
   if (chosen) {
-    const other = scored.find((c) => c !== chosen);
+    const other = scored.find((c) => c.fit.family !== chosen!.fit.family);
     return {
       generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params), ...(chosen.clamp ? { clamp: [chosen.clamp.lo, chosen.clamp.hi] } : {}) } },
       evidence: {

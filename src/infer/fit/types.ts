@@ -10,7 +10,7 @@ export interface FitEvidence {
   bic?: number;
   /** KS distance sup |F_n − F| of the chosen model to the sample. */
   ks?: number;
-  /** The next-best candidate by BIC (accepted or not). */
+  /** The best candidate of another family by BIC (accepted or not). */
   runnerUp?: { family: string; bic?: number; ks?: number };
   /** Why, in words (e.g. "no family within KS 0.05: empirical quantiles"). */
   note?: string;
