@@ -158,6 +158,13 @@ const MULTIPLY = new Set(['spike', 'drop', 'level_shift', 'cost_spike', 'volume_
  */
 export function calibrate(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): number | null {
   if (p.params.detectability === undefined) return null;
+  const t0 = performance.now();
+  const out = calibrated(p, col, ctx);
+  if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${ctx.table.id}: ${p.id} calibrated in ${(performance.now() - t0).toFixed(0)} ms (${out === null ? 'nothing to compare with' : `${p.type === 'rate_drop' || p.type === 'rate_spike' ? 'target ratio' : p.type === 'mix_shift' ? 'shift' : 'multiplier'} ${out}`})\n`);
+  return out;
+}
+
+function calibrated(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): number | null {
   const target = Number(p.params.detectability);
   const sc = eventScope(p, col, ctx);
   const rate = p.type === 'rate_drop' || p.type === 'rate_spike';
