@@ -49,7 +49,7 @@ const DEPENDENT_KINDS = new Set<ColumnProfile['kind']>(['int', 'float', 'decimal
 export async function findFunctionalDependencies(source: Source, p: TableProfile, sample: string, keys: { primaryKeys: PrimaryKey[]; foreignKeys: ForeignKey[] }, profiles: TableProfile[]): Promise<FunctionalDependency[]> {
   if (p.rows < 2 * MIN_ROWS_PER_COMBINATION) return [];
   const pk = keys.primaryKeys.find((k) => k.table === p.name)?.column;
-  const fks = keys.foreignKeys.filter((f) => f.table === p.name);
+  const fks = keys.foreignKeys.filter((f) => f.table === p.name && f.refTable !== p.name); // a tree's link is no determinant
   const fkCols = new Set(fks.map((f) => f.column));
   const determinants = p.columns
     .filter((c) => c.name !== pk && c.nonNull > 0 && (fkCols.has(c.name) || ((c.kind === 'string' || c.kind === 'bool') && c.distinct >= 2 && c.distinct <= MAX_DETERMINANT_DISTINCT)))

@@ -74,7 +74,7 @@ export interface InferResult {
 
 type Json = Record<string, unknown>;
 const DEFAULT_SAMPLE = 50_000;
-/** Integer columns with at most this many distinct values are tried as categories first. */
+/** Integer columns with at most this many distinct values are categories when no distribution family is accepted. */
 const SMALL_INT_DISTINCT = 30;
 /** Text columns with at most this many distinct values are tried as categories. */
 const CATEGORY_DISTINCT = 10_000;
@@ -146,7 +146,9 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   step(`dependencies: ${dependencies.length} functional, ${inequalities.length} time inequalities`);
 
   const pkOf = new Map<string, PrimaryKey>(keys.primaryKeys.map((k) => [k.table, k]));
-  const fksOf = (t: string) => keys.foreignKeys.filter((f) => f.table === t);
+  // foreign keys to other tables; a table's own tree (a self-reference) is emitted apart
+  const fksOf = (t: string) => keys.foreignKeys.filter((f) => f.table === t && f.refTable !== t);
+  const selfFk = (t: string, c: string) => keys.foreignKeys.find((f) => f.table === t && f.refTable === t && f.column === c);
   const profileOf = (t: string) => profiles.find((p) => p.name === t)!;
   const ids = new Set(profiles.map((p) => p.name));
 
@@ -228,9 +230,17 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       const col: Json = { name: c.name, type: specType(c) };
       const cev: ColumnEvidence = { name: c.name, sqlType: c.sqlType, kind: c.kind, ...(c.storedAs ? { storedAs: c.storedAs } : {}), nullRate: round(c.nullRate, 6), distinct: c.distinct, role: 'fit', generator: '' };
       const fk = fks.find((f) => f.column === c.name);
+      const tree = selfFk(p.name, c.name);
       const copy = parentCopies.find((d) => d.dependents.includes(c.name));
       let nullable = c.nullRate > 0;
-      if (pk?.column === c.name) {
+      if (tree && pk) {
+        const h = await hierarchyOf(source, p, pk.column, c.name);
+        col.generator = { lookup: { from: `${p.name}.${pk.column}`, hierarchy: h.hierarchy } };
+        cev.role = 'fk';
+        cev.note = `a tree over the table's own rows: ${h.note}`;
+        if (nullable) col.nullable = true; // roots are null by construction: no null_rate
+        nullable = false;
+      } else if (pk?.column === c.name) {
         col.generator = { sequence: { start: 1, step: 1 } };
         cev.role = 'pk';
         cev.note = `renumbered 1..N in the order of the source's keys (evidence: ${pk.evidence.reasons.join(', ')})`;
@@ -406,6 +416,30 @@ function sourceName(location: string): string {
   return `${stem || 'source'} twin`;
 }
 
+/**
+ * The shape of a table's own tree (a self-referencing key): its roots (null links, or links to the row itself) as a
+ * count when few (the first rows are the roots) else a share, its greatest depth, and the concentration r from
+ * the share L of rows without children (the generator's leaves share is 1/(2 − r): r = 2 − 1/L).
+ */
+async function hierarchyOf(source: Source, p: TableProfile, pk: string, link: string): Promise<{ hierarchy: Json; note: string }> {
+  const k = quoteIdent(pk);
+  const l = quoteIdent(link);
+  const [r] = await source.query(`WITH RECURSIVE d(k, depth) AS (
+        SELECT ${k}, 0 FROM ${p.sql} WHERE ${l} IS NULL OR ${l} = ${k}
+        UNION ALL SELECT t.${k}, d.depth + 1 FROM ${p.sql} t JOIN d ON t.${l} = d.k WHERE t.${l} <> t.${k} AND d.depth < 200)
+      SELECT (SELECT count(*) FROM ${p.sql} WHERE ${l} IS NULL OR ${l} = ${k}) AS roots, (SELECT max(depth) FROM d) AS depth,
+        (SELECT count(*) FROM ${p.sql} WHERE ${k} NOT IN (SELECT ${l} FROM ${p.sql} WHERE ${l} IS NOT NULL)) AS leaves, (SELECT count(*) FROM ${p.sql}) AS n`);
+  const roots = num(r.roots);
+  const n = Math.max(1, num(r.n));
+  const leaves = num(r.leaves) / n;
+  const depth = num(r.depth ?? 0);
+  const concentration = round(Math.min(0.95, Math.max(0, 2 - 1 / Math.max(leaves, 0.5))), 3);
+  const hierarchy: Json = roots <= 20 ? { roots: Math.max(1, roots) } : { root_share: round(roots / n, 4) };
+  hierarchy.concentration = concentration;
+  if (depth >= 1) hierarchy.max_depth = depth;
+  return { hierarchy, note: `${roots} root(s), depth up to ${depth}, ${(leaves * 100).toFixed(1)} % of rows without children` };
+}
+
 /** Children per parent row (zeros included), in the order of the parent's keys. */
 async function fanoutCounts(source: Source, child: TableProfile, fk: ForeignKey, parent: TableProfile): Promise<number[]> {
   const rows = await source.query(`SELECT count(c.k) AS n FROM (SELECT ${quoteIdent(fk.refColumn)} AS k FROM ${parent.sql}) p
@@ -469,11 +503,13 @@ async function fitColumn(source: Source, p: TableProfile, sample: string, c: Col
     case 'int':
     case 'float':
     case 'decimal': {
-      if (c.kind === 'int' && c.distinct <= SMALL_INT_DISTINCT) {
+      const numeric = fitNumeric(await sampleNumbers(source, sample, c), { integer: c.kind === 'int', minCount });
+      // A few integer values: a count family when one is accepted (seats ~ Poisson), else their exact weights.
+      if (c.kind === 'int' && c.distinct <= SMALL_INT_DISTINCT && !numeric.generator.distribution) {
         const f = await categorical();
         if (f) return f;
       }
-      return fitNumeric(await sampleNumbers(source, sample, c), { integer: c.kind === 'int', minCount });
+      return numeric;
     }
     case 'uuid':
       return { generator: { faker: { method: 'uuid4' } }, evidence: { n: c.nonNull, family: 'faker:uuid4', note: 'a UUID column' } };

@@ -64,6 +64,9 @@ const MIN_COVERAGE = 0.99;
 const MIN_SCORE = 0.6;
 const KEY_TOKENS = new Set(['id', 'key', 'code', 'iata', 'icao', 'sku', 'uuid', 'guid', 'pk', 'no', 'num', 'number', 'ref', 'ident', 'identifier', 'slug']);
 
+/** Words that name a link to another row of the same table (a tree). */
+const HIERARCHY_TOKENS = new Set(['parent', 'manager', 'boss', 'supervisor', 'reports', 'lead', 'mentor', 'referrer', 'referred', 'sponsor', 'predecessor', 'successor', 'prev', 'previous', 'next', 'ancestor', 'root', 'superior', 'owner']);
+
 /** Words of integer columns that count or measure something (an `api_calls` of 0–646 is no key of a 1..1028 table). */
 const MEASURE_TOKENS = new Set(['count', 'counts', 'calls', 'amount', 'qty', 'quantity', 'total', 'sum', 'price', 'cost', 'score', 'age', 'duration',
   'size', 'length', 'weight', 'height', 'width', 'minutes', 'seconds', 'hours', 'days', 'ms', 'views', 'clicks', 'visits', 'units', 'value', 'balance', 'delay', 'distance']);
@@ -76,6 +79,12 @@ function tokens(name: string): string[] {
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+}
+
+/** A name like `journey_id`: a key word and other words (the thing whose key it is). */
+function namesOtherKey(name: string): boolean {
+  const ts = tokens(name);
+  return ts.some((t) => KEY_TOKENS.has(t)) && ts.some((t) => !KEY_TOKENS.has(t));
 }
 
 function singular(word: string): string {
@@ -236,6 +245,13 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
         if (c.distinct <= 2 && sim < 0.5) { reject('two values or fewer and an unrelated name (a flag, not a key)'); continue; }
         if (c.distinct > parent.distinct) { reject(`more distinct values (${c.distinct}) than parent keys (${parent.distinct})`); continue; }
         if (c.kind === 'int' && sim < 0.5 && tokens(c.name).some((t) => MEASURE_TOKENS.has(t))) { reject('an integer named like a measure (count, amount, …)'); continue; }
+        // `journey_id` holding (nearly) all of 1..k inside device ids 1..3000: a numbering of its own (a key of
+        // journeys), no reference — a role-named key (`recipient_id` → customers) draws keys from the whole range
+        if (c.kind === 'int' && sim < 0.5 && namesOtherKey(c.name) && typeof c.min === 'number' && typeof c.max === 'number'
+          && c.min <= 1 && c.distinct >= 0.9 * (c.max - c.min + 1) && c.distinct < 0.9 * parent.distinct) {
+          reject(`its values are nearly all the integers ${c.min}..${c.max} (a numbering of its own) and its name is unrelated`);
+          continue;
+        }
         if (c.kind === 'int' && typeof c.min === 'number' && typeof c.max === 'number' && typeof parent.min === 'number' && typeof parent.max === 'number') {
           if (c.max < parent.min || c.min > parent.max) { reject('ranges do not overlap'); continue; }
           const span = (c.max - c.min) / Math.max(1, parent.max - parent.min);
@@ -260,6 +276,33 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
     }
   }
 
+  // Self-references (a tree: employee.manager_id → employee.employee_id): a column named as a hierarchy link
+  // (parent, manager, reports_to, …) or like the table's key, whose values (≥ 99 % of rows) are keys of its own table.
+  for (const pk of primaryKeys) {
+    const p = byTable.get(pk.table)!;
+    const key = p.columns.find((x) => x.name === pk.column)!;
+    for (const c of p.columns) {
+      if (c.name === pk.column || taken.has(`${p.name}.${c.name}`) || !compatible(c, key) || c.nonNull === 0) continue;
+      const hierarchyName = tokens(c.name).some((t) => HIERARCHY_TOKENS.has(t));
+      const sim = nameSimilarity(c.name, p.name, pk.column);
+      if (!hierarchyName && sim < 0.8) continue;
+      const cov = await containment(source, p, c, p, key);
+      const cand = { table: p.name, column: c.name, refTable: p.name, refColumn: pk.column };
+      if (cov.coverage < MIN_COVERAGE) { rejected.push({ ...cand, reason: `a self-reference with only ${(cov.coverage * 100).toFixed(2)} % of rows contained`, coverage: cov.coverage }); continue; }
+      const score = Math.round((0.5 * Math.min(1, (cov.coverage - MIN_COVERAGE) / (1 - MIN_COVERAGE)) + 0.3 * (hierarchyName ? 1 : sim) + 0.2) * 1000) / 1000;
+      // one parent per column: the tree wins over another table whose keys merely contain the values
+      const other = found.findIndex((f) => f.table === p.name && f.column === c.name);
+      if (other >= 0) {
+        const o = found[other];
+        if (o.evidence.score >= score) { rejected.push({ ...cand, reason: `a better parent: ${o.refTable}`, coverage: cov.coverage, score }); continue; }
+        rejected.push({ table: o.table, column: o.column, refTable: o.refTable, refColumn: o.refColumn, reason: `a better parent: ${p.name} (its own tree)`, coverage: o.evidence.coverage, score: o.evidence.score });
+        found.splice(other, 1);
+      }
+      found.push({ ...cand, declared: false, evidence: { coverage: cov.coverage, distinctCoverage: cov.distinctCoverage, childDistinct: c.distinct, parentDistinct: key.distinct,
+        nameSimilarity: sim, score, reasons: [`${(cov.coverage * 100).toFixed(2)} % of rows contained`, hierarchyName ? 'a hierarchy name (a tree)' : 'named like its own key (a tree)'] } });
+    }
+  }
+
   // By score (ties: table, then column order), skipping those that close a cycle between tables.
   const order = new Map(profiles.flatMap((p) => p.columns.map((c, i) => [`${p.name}.${c.name}`, i] as const)));
   found.sort((a, b) => b.evidence.score - a.evidence.score || a.table.localeCompare(b.table) || order.get(`${a.table}.${a.column}`)! - order.get(`${b.table}.${b.column}`)!);
@@ -279,6 +322,10 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
   };
   for (const fk of foreignKeys) addEdge(fk.table, fk.refTable);
   for (const fk of found) {
+    if (fk.table === fk.refTable) {
+      foreignKeys.push(fk); // a table's own tree is no cycle between tables
+      continue;
+    }
     if (reaches(fk.refTable, fk.table)) {
       rejected.push({ table: fk.table, column: fk.column, refTable: fk.refTable, refColumn: fk.refColumn, reason: 'would close a cycle between tables', coverage: fk.evidence.coverage, score: fk.evidence.score });
       continue;

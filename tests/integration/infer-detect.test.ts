@@ -51,6 +51,7 @@ beforeAll(async () => {
     CREATE TABLE coach AS SELECT i AS coach_id, 1 + (i * 11) % 50 AS team_id FROM range(1, 51) t(i);
     CREATE TABLE transfers AS SELECT i AS transfer_id, 1 + (hash(i, 'a') % 300)::INTEGER AS from_user, 1 + (hash(i, 'b') % 300)::INTEGER AS to_user, 1 + (hash(i, 'c') % 300)::INTEGER AS via_user
     FROM range(1, 1001) t(i);
+    CREATE TABLE staff AS SELECT i AS staff_id, CASE WHEN i = 1 THEN NULL ELSE 1 + (hash(i, 'm') % (i - 1))::INTEGER END AS manager_id FROM range(1, 201) t(i);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
   conn.closeSync();
@@ -61,7 +62,7 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
@@ -118,6 +119,16 @@ describe('datagen infer detects', () => {
     expect(Number(r.n)).toBeGreaterThan(500);
     expect(Number(r.dangling)).toBe(0);
     expect(Number(r.same) / Number(r.n)).toBeLessThan(0.05); // independent draws over 300 users
+  });
+
+  it('a tree: a self-referencing key named as a hierarchy link becomes a lookup of its own table with the tree\'s shape', () => {
+    expect(fks()).toContain('staff.manager_id->staff.staff_id');
+    const g = column('staff', 'manager_id').generator as { lookup: { from: string; hierarchy: { roots: number; max_depth: number; concentration: number } } };
+    expect(g.lookup.from).toBe('staff.staff_id');
+    expect(g.lookup.hierarchy.roots).toBe(1);
+    expect(g.lookup.hierarchy.max_depth).toBeGreaterThan(2);
+    expect(column('staff', 'manager_id').null_rate).toBeUndefined(); // the root's null comes from the tree
+    expect(node('staff').kind).toBe('entity');
   });
 
   it('names that are no identifiers are renamed in the spec, which compiles', () => {
