@@ -74,15 +74,11 @@ function scopeOf(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): EventS
   const unit = keyCol ? (i: number) => (keyCol.num ? keyCol.num[i] : keyCol.str![i]) : entityPk ? (i: number) => i : h.parentRow && table.kind !== 'entity' ? (i: number) => h.parentRow![i] : () => 0;
   const lo = p.startMs - BASELINE_MS;
   const hi = p.endMs + BASELINE_MS;
-  // one pass: the selected rows' units, and the rows within ±28 days (the window lies inside them)
+  // the selected rows' units (selected rows lie in the window), then their rows within ±28 days
   const units = new Set<unknown>();
-  const near: number[] = [];
-  for (let i = 0; i < h.total; i++) {
-    if (!(t[i] >= lo && t[i] < hi)) continue;
-    near.push(i);
-    if (mask[i]) units.add(unit(i));
-  }
-  const rows = near.filter((i) => units.has(unit(i)));
+  for (let i = 0; i < h.total; i++) if (mask[i]) units.add(unit(i));
+  const rows: number[] = [];
+  if (units.size) for (let i = 0; i < h.total; i++) if (t[i] >= lo && t[i] < hi && units.has(unit(i))) rows.push(i);
   const names = [...new Set([col.name, ...selecting, ...(p.denominator ? [p.denominator] : []), ...(p.capColumn ? [p.capColumn] : [])])];
   const bucketMs = p.endMs - p.startMs < DAY_MS || p.type === 'mix_shift' ? HOUR_MS : DAY_MS;
   return { pieces: scenarioFreeRows(ctx, names, rows), lo, hi, bucketMs, key, selecting };
