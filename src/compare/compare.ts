@@ -35,6 +35,8 @@ const CORRELATED = 0.3;
 const TEXT_DISTINCT_SHARE = 0.5;
 const TEXT_MIN_DISTINCT = 100;
 const HIST_BINS = 20;
+/** A column with more distinct values than this share of its values has its KS computed by sorting, not grouping. */
+const MOSTLY_DISTINCT = 0.2;
 const PAIR_BINS = 10;
 const TOP_VALUES = 12;
 
@@ -43,6 +45,8 @@ const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name)
 
 interface Col {
   name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null;
+  /** Distinct values in the source (approximate: HyperLogLog). */
+  distinct: number;
   /** The source's range of a number or time (epoch ms), for the histogram; the twin's nulls. */
   lo: number | null; hi: number | null; twinNulls: number | null;
   /** A time stored as text or numbers (found by infer's profile): the source's expression giving a TIMESTAMP, and
@@ -179,7 +183,7 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
         && Number((await one(src, `SELECT count(DISTINCT ${q(c.name)}) d FROM ${t.sql}`)).d) === rows) kind = 'key';
       else if (kind === 'categorical' && /^VARCHAR/i.test(c.type) && distinct > TEXT_MIN_DISTINCT && distinct > TEXT_DISTINCT_SHARE * nn) kind = 'text';
       const tt = twinType.get(c.name) ?? null;
-      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, twinType: tt, twinKind: tt === null ? null : kindOf(tt),
+      cols.push({ name: c.name, type: c.type, kind, nulls: rows - nn, distinct, twinType: tt, twinKind: tt === null ? null : kindOf(tt),
         lo: stored ? num(profile!.min) : num(stats[`lo${i}`]), hi: stored ? num(profile!.max) : num(stats[`hi${i}`]), twinNulls: null, ...(stored && kind === 'datetime' ? { stored } : {}) });
     }
     let twinRows: number | null = null;
@@ -284,7 +288,7 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
   else if (c.twinKind !== c.kind && !(c.kind === 'categorical')) out.note = `types differ: source ${c.type}, twin ${c.twinType} (the twin's values are cast)`;
   const a = `SELECT ${val(c, 'source')} v FROM ${t.src}`;
   const b = `SELECT ${val(c, 'twin')} v FROM ${t.twin}`;
-  const r = await one(s, metric === 'ks' ? ksSql(a, b) : tvdSql(a, b));
+  const r = await one(s, metric === 'ks' ? ksSql(a, b, c.distinct > MOSTLY_DISTINCT * (t.rows - c.nulls)) : tvdSql(a, b));
   const na = num(r.na);
   const nb = num(r.nb);
   const d = num(metric === 'ks' ? r.ks : r.tvd);

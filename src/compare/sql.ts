@@ -20,9 +20,18 @@ export function numeric(kind: ColumnKind, col: string): string {
 
 /**
  * The two-sample Kolmogorov–Smirnov statistic of `a` and `b` (queries of one column `v`; nulls left out), exact:
- * the largest gap between the two empirical CDFs over every distinct value. Returns columns na, nb, ks.
+ * the largest gap between the two empirical CDFs over every distinct value. `mostlyDistinct`: the values are mostly
+ * distinct (a continuous column), so both sides are sorted together and cumulated over ties (a RANGE frame), which
+ * is faster than grouping by value first — which the other way does, for columns of few distinct values.
+ * Returns columns na, nb, ks.
  */
-export function ksSql(a: string, b: string): string {
+export function ksSql(a: string, b: string, mostlyDistinct = false): string {
+  if (mostlyDistinct) {
+    const [na, nb] = [`(SELECT count(v) FROM (${a}))`, `(SELECT count(v) FROM (${b}))`];
+    return `WITH u AS (SELECT v, 1 ia, 0 ib FROM (${a}) WHERE v IS NOT NULL UNION ALL SELECT v, 0, 1 FROM (${b}) WHERE v IS NOT NULL)
+  SELECT ${na} na, ${nb} nb, (SELECT max(abs(ca / ${na} - cb / ${nb}))
+    FROM (SELECT sum(ia) OVER o ca, sum(ib) OVER o cb FROM u WINDOW o AS (ORDER BY v RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))) ks`;
+  }
   return `WITH a AS (SELECT v, count(*)::DOUBLE c FROM (${a}) WHERE v IS NOT NULL GROUP BY v),
   b AS (SELECT v, count(*)::DOUBLE c FROM (${b}) WHERE v IS NOT NULL GROUP BY v),
   u AS (SELECT v, sum(ca) ca, sum(cb) cb FROM (SELECT v, c ca, 0::DOUBLE cb FROM a UNION ALL SELECT v, 0::DOUBLE, c FROM b) GROUP BY v),
