@@ -1,6 +1,7 @@
 /**
- * fitTime: a timestamp column as `datetime_series` over the source's window, with hour-of-day, day-of-week and
- * month-of-year patterns kept only when they differ from uniform by more than a threshold, and a yearly trend.
+ * fitTime: a timestamp column as `datetime_series` over the source's window, with hour-of-day, day-of-week,
+ * month-of-year and day-of-month patterns kept only when they differ from uniform by more than a threshold, and a
+ * yearly trend.
  *
  * A pattern's weight for a bucket is (share of the rows in it) / (share of the window's grid points in it), so a
  * window that holds more Mondays than Sundays, or half a March, does not read as a pattern. The distance of a
@@ -30,6 +31,8 @@ const DIMS: { dim: TimeDimension; size: number; base: number; minStep: number }[
   { dim: 'hour', size: 24, base: 0, minStep: HOUR },
   { dim: 'dow', size: 7, base: 0, minStep: DAY },
   { dim: 'month', size: 12, base: 1, minStep: 31 * DAY },
+  // Day of the month: monthly schedules (pay on the last business day, a transfer on the 2nd).
+  { dim: 'day_of_month', size: 31, base: 1, minStep: DAY },
 ];
 /** Grid points counted exactly for the exposure shares up to this many; coarser sampling of the grid above. */
 const EXPOSURE_POINTS = 2_000_000;

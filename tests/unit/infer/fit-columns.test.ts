@@ -168,6 +168,16 @@ describe('fitTime', () => {
     }
   });
 
+  it('a monthly schedule (the 1st and the 15th of each month, 06:00) gets a day_of_month and an hour pattern', () => {
+    const v = Float64Array.from({ length: 2400 }, (_, i) => Date.UTC(2024, i % 12, i % 2 ? 1 : 15, 6));
+    const f = fitTime(v, { start: '2024-01-01T06:00:00Z', end: '2024-12-15T06:00:00Z' });
+    const p = (f.generator.datetime_series as { pattern: { dimension: string; weights: number[] }[] }).pattern;
+    const dom = p.find((x) => x.dimension === 'day_of_month')!;
+    expect(dom.weights.map((w, d) => (w > 0 ? d + 1 : 0)).filter(Boolean)).toEqual([1, 15]);
+    const hour = p.find((x) => x.dimension === 'hour')!;
+    expect(hour.weights.map((w, h) => (w > 0 ? h : -1)).filter((h) => h >= 0)).toEqual([6]);
+  });
+
   it('the grid: D for midnights, H for whole hours', () => {
     const days = Float64Array.from({ length: 100 }, (_, i) => Date.UTC(2024, 0, 1) + (i % 50) * DAY);
     expect((fitTime(days, { start: '2024-01-01T00:00:00Z', end: '2024-02-19T00:00:00Z' }).generator.datetime_series as { freq: string }).freq).toBe('D');
