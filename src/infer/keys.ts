@@ -245,10 +245,11 @@ export async function findKeys(source: Source, given?: { profiles?: TableProfile
         if (c.distinct <= 2 && sim < 0.5) { reject('two values or fewer and an unrelated name (a flag, not a key)'); continue; }
         if (c.distinct > parent.distinct) { reject(`more distinct values (${c.distinct}) than parent keys (${parent.distinct})`); continue; }
         if (c.kind === 'int' && sim < 0.5 && tokens(c.name).some((t) => MEASURE_TOKENS.has(t))) { reject('an integer named like a measure (count, amount, …)'); continue; }
-        // `journey_id` holding (nearly) all of 1..k inside device ids 1..3000: a numbering of its own (a key of
-        // journeys), no reference — a role-named key (`recipient_id` → customers) draws keys from the whole range
+        // `journey_id` holding (nearly) all of 1..k, k short of the device ids' end: a numbering of its own (a key
+        // of journeys), no reference — a role-named key (`recipient_id` → customers) draws keys up to the range's end
         if (c.kind === 'int' && sim < 0.5 && namesOtherKey(c.name) && typeof c.min === 'number' && typeof c.max === 'number'
-          && c.min <= 1 && c.distinct >= 0.9 * (c.max - c.min + 1) && c.distinct < 0.9 * parent.distinct) {
+          && typeof parent.max === 'number' && typeof parent.min === 'number' && c.min <= 1 && c.distinct >= 0.9 * (c.max - c.min + 1)
+          && parent.max - c.max >= 0.02 * (parent.max - parent.min + 1)) {
           reject(`its values are nearly all the integers ${c.min}..${c.max} (a numbering of its own) and its name is unrelated`);
           continue;
         }

@@ -52,6 +52,7 @@ beforeAll(async () => {
     CREATE TABLE transfers AS SELECT i AS transfer_id, 1 + (hash(i, 'a') % 300)::INTEGER AS from_user, 1 + (hash(i, 'b') % 300)::INTEGER AS to_user, 1 + (hash(i, 'c') % 300)::INTEGER AS via_user
     FROM range(1, 1001) t(i);
     CREATE TABLE staff AS SELECT i AS staff_id, CASE WHEN i = 1 THEN NULL ELSE 1 + (hash(i, 'm') % (i - 1))::INTEGER END AS manager_id FROM range(1, 201) t(i);
+    CREATE TABLE alerts AS SELECT i AS alert_id, 1 + (hash(i, 'j') % 250)::INTEGER AS journey_id, 1 + (hash(i, 'r') % 300)::INTEGER AS recipient_id FROM range(1, 2001) t(i);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
   conn.closeSync();
@@ -62,13 +63,17 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['coach.coach_id', 'order-lines.line id', 'orders.order_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
     // a level of 18–90 lies inside orders' keys 1–2000, but covers too little of their range
     const level = result.evidence.keys.rejected.find((r) => r.table === 'users' && r.column === 'level' && r.refTable === 'orders');
     expect(level?.reason).toMatch(/cover .* of the key range/);
+    // a role-named key drawing users from the whole range is one; a numbering 1..250 of journeys inside 1..300 is not
+    expect(fks()).toContain('alerts.recipient_id->users.user_id');
+    expect(fks().some((k) => k.startsWith('alerts.journey_id'))).toBe(false);
+    expect(result.evidence.keys.rejected.find((r) => r.column === 'journey_id' && r.refTable === 'users')?.reason).toMatch(/a numbering of its own/);
     const quantity = result.evidence.keys.rejected.find((r) => r.table === 'orders' && r.column === 'quantity' && r.refTable === 'users');
     expect(quantity?.reason).toMatch(/named like a measure/);
   });
