@@ -263,7 +263,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         cev.role = 'dependent';
         cev.note = `equal to ${via.refTable}.${copy.parentColumns![c.name]} through ${fkc} on every row`;
       } else {
-        const fit = await fitColumn(source, p, samples.get(p.name)!, c, minCount, warnings);
+        const fit = await fitColumn(source, p, samples.get(p.name)!, c, minCount, warnings, timeframe);
         col.generator = fit.generator;
         if (fit.modifiers?.length) col.modifiers = fit.modifiers;
         cev.fit = fit.evidence;
@@ -488,7 +488,7 @@ function toJsonValue(v: unknown, c: ColumnProfile, isKey: boolean): unknown {
 }
 
 /** A column's generator from its values (helper B's fits), by kind. */
-async function fitColumn(source: Source, p: TableProfile, sample: string, c: ColumnProfile, minCount: number, warnings: string[]): Promise<ColumnFit> {
+async function fitColumn(source: Source, p: TableProfile, sample: string, c: ColumnProfile, minCount: number, warnings: string[], timeframe: { start: string; end: string }): Promise<ColumnFit> {
   const categorical = async () => fitCategorical(await topValues(source, p, c), c.nonNull, c.distinct, { minCount });
   switch (c.kind) {
     case 'bool':
@@ -496,8 +496,9 @@ async function fitColumn(source: Source, p: TableProfile, sample: string, c: Col
     case 'date':
     case 'datetime': {
       const v = await sampleNumbers(source, sample, c);
-      const lo = typeof c.min === 'number' ? c.min : 0;
-      const hi = typeof c.max === 'number' ? c.max : lo;
+      // a column without values (empty table, all null) spans the spec's timeframe
+      const lo = typeof c.min === 'number' ? c.min : Date.parse(timeframe.start);
+      const hi = typeof c.max === 'number' ? c.max : Date.parse(timeframe.end);
       return fitTime(v, { start: iso(lo), end: iso(Math.max(hi, lo + 1000)), freq: c.grain });
     }
     case 'int':

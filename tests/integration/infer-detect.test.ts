@@ -39,7 +39,7 @@ beforeAll(async () => {
       epoch(TIMESTAMP '2024-01-01' + INTERVAL ((hash(i, 'c') % 10000000)::BIGINT) SECOND)::BIGINT AS created_ts,
       CAST(strftime(DATE '2024-01-01' + INTERVAL ((hash(i, 'd') % 200)::INTEGER) DAY, '%Y%m%d') AS INTEGER) AS order_date,
       ['gold', 'silver', 'bronze'][1 + i % 3] AS tier,
-      INTERVAL (i) MINUTE AS idle
+      INTERVAL (i) MINUTE AS idle, NULL::TIMESTAMP AS closed_at
     FROM range(1, 301) t(i);
     CREATE TABLE orders AS SELECT i AS order_id, 1 + (i * 31) % 300 AS user_id, 1 + (hash(i, 'q') % 10)::INTEGER AS quantity,
       CASE WHEN hash(i, 'st') % 3 = 0 THEN 'paid' ELSE 'open' END AS status, hash(i, 'f') % 5 = 0 AS flag,
@@ -53,6 +53,7 @@ beforeAll(async () => {
     FROM range(1, 1001) t(i);
     CREATE TABLE staff AS SELECT i AS staff_id, CASE WHEN i = 1 THEN NULL ELSE 1 + (hash(i, 'm') % (i - 1))::INTEGER END AS manager_id FROM range(1, 201) t(i);
     CREATE TABLE alerts AS SELECT i AS alert_id, 1 + (hash(i, 'j') % 250)::INTEGER AS journey_id, 1 + (hash(i, 'r') % 300)::INTEGER AS recipient_id FROM range(1, 2001) t(i);
+    CREATE TABLE audit (audit_id BIGINT, note VARCHAR, logged_at TIMESTAMP);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
   conn.closeSync();
@@ -134,6 +135,13 @@ describe('datagen infer detects', () => {
     expect(g.lookup.hierarchy.max_depth).toBeGreaterThan(2);
     expect(column('staff', 'manager_id').null_rate).toBeUndefined(); // the root's null comes from the tree
     expect(node('staff').kind).toBe('entity');
+  });
+
+  it('an empty table and a column without values still give generators that compile (times over the timeframe)', () => {
+    expect(node('audit')).toMatchObject({ kind: 'fact', rows: 0 });
+    const tf = result.spec.timeframe as { start: string; end: string };
+    expect(column('users', 'closed_at')).toMatchObject({ type: 'datetime', nullable: true, null_rate: 1, generator: { datetime_series: { within: { start: tf.start, end: tf.end } } } });
+    expect(column('audit', 'logged_at').generator).toMatchObject({ datetime_series: { within: { start: tf.start, end: tf.end } } });
   });
 
   it('names that are no identifiers are renamed in the spec, which compiles', () => {
