@@ -106,7 +106,9 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
     return { generator: { distribution: { type: 'normal', params: { mean: 0, std: 0 } } }, evidence: { n: 0, family: 'normal', note: 'no values: a constant 0' } };
   }
   const sorted = finite.sort();
-  const integer = o.integer || sorted.every((x) => Number.isInteger(x));
+  // Integer data: whole values, whatever the column's type says (an int column always; a float column holding only
+  // whole numbers too — the spec should then declare it int, or continuous draws would carry fractions).
+  const integer = sorted.every((x) => Number.isInteger(x));
   const m = moments(sorted);
   const s = prepare(sorted, m);
   if (m.min === m.max) return constant(s, o.minCount ?? 5);
@@ -127,7 +129,7 @@ export function fitNumeric(values: Float64Array, o: NumericOptions): ColumnFit {
   if (chosen) {
     const other = scored.find((c) => c.fit.family !== chosen!.fit.family);
     return {
-      generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params), ...(chosen.clamp ? { clamp: [chosen.clamp.lo, chosen.clamp.hi] } : {}) } },
+      generator: { distribution: { type: chosen.fit.family, params: round(chosen.fit.params, Math.sqrt(m.variance)), ...(chosen.clamp ? { clamp: [chosen.clamp.lo, chosen.clamp.hi] } : {}) } },
       evidence: {
         n, family: chosen.fit.family, bic: sig(chosen.bic), ks: sig(chosen.ks, 4), score: sig(1 - chosen.ks, 4),
         ...(other ? { runnerUp: { family: other.fit.family, bic: sig(other.bic), ks: sig(other.ks, 4) } } : {}),
@@ -173,10 +175,23 @@ function ks(fit: FamilyFit, s: Sample, integer: boolean): number {
   return integer || isCount(fit) ? ksDiscrete(s.sorted, cdf) : ksContinuous(s.sorted, cdf);
 }
 
-function round(p: Record<string, number>): Record<string, number> {
+/**
+ * Parameters with 6 significant digits, or more when 6 would move one by more than a millionth of the data's spread
+ * (a uniform's ends near 10^15, a normal's mean of 1000.0001 with a tiny std).
+ */
+function round(p: Record<string, number>, spread: number): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(p)) out[k] = Number.isInteger(v) ? v : sig(v);
+  const tol = 1e-6 * (spread > 0 ? spread : 1);
+  for (const [k, v] of Object.entries(p)) out[k] = roundWithin(v, tol);
   return out;
+}
+
+/** v with the fewest significant digits (at least 6) that keep it within tol. */
+function roundWithin(v: number, tol: number): number {
+  if (Number.isInteger(v)) return v;
+  let d = 6;
+  while (d < 17 && Math.abs(sig(v, d) - v) > tol) d++;
+  return sig(v, d);
 }
 
 /** A column holding one value: a literal only when at least minCount rows hold it, else a normal around it. */
@@ -241,7 +256,8 @@ function empirical(s: Sample, integer: boolean, minCount: number): { spec: { qua
   const kept = points.filter((pt, i) => i === 0 || pt[0] !== points[i - 1]![0] || pt[1] !== points[i - 1]![1]);
   const probs = kept.map(([p]) => p);
   let q = kept.map(([, v]) => v);
-  q = q.map((x) => sig(x, 10));
+  const tol = 1e-7 * Math.max(s.m.max - s.m.min, 1e-300);
+  q = q.map((x) => roundWithin(x, tol));
   for (let i = 1; i < q.length; i++) if (q[i]! < q[i - 1]!) q[i] = q[i - 1]!;
   const evenly = probs.length > 2 && probs.every((p, i) => Math.abs(p - i / (probs.length - 1)) < 1e-12);
   const cdf = (x: number) => empiricalCdf(q, probs, x);
