@@ -2,12 +2,15 @@
  * `datagen compare <source> <twin>`: how close a twin (usually what `datagen run` made from an inferred spec) is to
  * the source it imitates — SDMetrics-style scores computed by DuckDB over both (docs/compare.md).
  *
- * Both are opened with openSource (src/infer/source.ts); the twin's matched columns are copied into the source's
- * in-memory DuckDB connection (schema `twin`), chunk by chunk, so every score is one SQL query over both.
+ * Both are opened with openSource (src/infer/source.ts), and the twin's matched columns are made visible in the
+ * source's DuckDB connection (schema `twin`) — a DuckDB file attached read-only, anything else copied in chunk by
+ * chunk — so every score is one SQL query over both.
  */
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { profileSource } from '../infer/profile.ts';
 import { openSource, type Source, SourceError } from '../infer/source.ts';
+import { quoteString } from '../sinks/sql.ts';
 import { VERSION } from '../version.ts';
 import { CompareError, type Keys, keysFromSpec, mergeKeys, readSpecFile, sourceKeys } from './keys.ts';
 import { contingencySql, ksSql, norm, numeric, q, tvdSql } from './sql.ts';
@@ -93,6 +96,35 @@ async function one(s: Source, sql: string): Promise<Record<string, unknown>> {
   return (await s.query(sql))[0] ?? {};
 }
 
+/**
+ * How the twin's tables are read from the source's connection: a DuckDB file is attached read-only (no copy; when it
+ * is the source's own file, the source's views are read again); anything else is copied in (copyTable).
+ */
+type TwinAccess = { kind: 'copy' } | { kind: 'attached'; relation: Map<string, string> };
+
+async function twinAccess(src: Source, twin: Source, sourcePath: string, twinPath: string): Promise<TwinAccess> {
+  if (twin.kind !== 'duckdb') return { kind: 'copy' };
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  // (schema-qualified: inside a view of schema twin, a bare name would be the view itself)
+  if (src.kind === 'duckdb' && real(sourcePath) === real(twinPath)) return { kind: 'attached', relation: new Map(src.tables.map((t) => [t.name, `main.${t.sql}`])) };
+  await src.conn.run(`ATTACH ${quoteString(twinPath)} AS dg_twin (READ_ONLY)`);
+  const rows = await src.query(`SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'dg_twin' ORDER BY schema_name <> 'main', schema_name, table_name`);
+  const relation = new Map<string, string>();
+  for (const r of rows) {
+    // named as openSource names them: a table of another schema than main is <schema>_<table>
+    const [schema, table] = [String(r.schema_name), String(r.table_name)];
+    const name = schema === 'main' ? table : `${schema}_${table}`;
+    if (!relation.has(name)) relation.set(name, `dg_twin.${q(schema)}.${q(table)}`);
+  }
+  return { kind: 'attached', relation };
+}
+
 /** Copy `cols` of the twin's table into `twin.<name>` of the source's connection, chunk by chunk. */
 async function copyTable(from: Source, to: Source, table: string, cols: { name: string; type: string }[]): Promise<void> {
   const target = `twin.${q(table)}`;
@@ -136,14 +168,15 @@ export async function compareSources(sourceLocation: string, twinLocation: strin
       if (e instanceof SourceError) throw new SourceError(e.message.replace(/^source /, 'twin '), e.code, e.hint);
       throw e;
     }
-    return await compareOpen(src, twin, keys, options, started);
+    const access = await twinAccess(src, twin, resolve(sourceLocation), resolve(twinLocation));
+    return await compareOpen(src, twin, access, keys, options, started);
   } finally {
     twin?.close();
     src.close();
   }
 }
 
-async function compareOpen(src: Source, twinSource: Source, given: Keys | null, o: CompareOptions, started: number): Promise<CompareReport> {
+async function compareOpen(src: Source, twinSource: Source, access: TwinAccess, given: Keys | null, o: CompareOptions, started: number): Promise<CompareReport> {
   await src.conn.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
   await src.conn.run('CREATE SCHEMA twin');
   // the spec's keys first, then the source's (declared and found) for the columns the spec does not make keys: a spec
@@ -189,7 +222,8 @@ async function compareOpen(src: Source, twinSource: Source, given: Keys | null, 
     let twinRows: number | null = null;
     if (tw) {
       const copy = twc.filter((c) => cols.some((s) => s.name === c.name && s.kind !== 'other'));
-      await copyTable(twinSource, src, t.name, copy);
+      if (access.kind === 'copy') await copyTable(twinSource, src, t.name, copy);
+      else await src.conn.run(`CREATE VIEW twin.${q(t.name)} AS SELECT ${copy.length ? copy.map((c) => q(c.name)).join(', ') : '1 AS __row__'} FROM ${access.relation.get(t.name)}`);
       const counts = await one(src, `SELECT count(*) n${copy.map((c, i) => `, count(*) FILTER (WHERE ${q(c.name)} IS NULL) z${i}`).join('')} FROM twin.${q(t.name)}`);
       twinRows = Number(counts.n);
       for (const [i, c] of copy.entries()) cols.find((x) => x.name === c.name)!.twinNulls = Number(counts[`z${i}`]);
