@@ -72,8 +72,12 @@ export function fitLognormal(s: Sample): FamilyFit | null {
 
 export function fitUniform(s: Sample, integer: boolean): FamilyFit | null {
   if (!(s.m.max > s.m.min)) return null;
-  // Integers: the generated value is round(U(low, high)), so each integer of [min, max] gets an equal share.
-  return integer ? { family: 'uniform', params: { low: s.m.min - 0.5, high: s.m.max + 0.5 }, k: 2 } : { family: 'uniform', params: { low: s.m.min, high: s.m.max }, k: 2 };
+  // Integers: the generated value is round(U(low, high)), so each integer of [min, max] gets an equal share. Reals:
+  // the unbiased ends min − range/(n − 1), max + range/(n − 1) (the sample's extremes sit inside the true ends, and
+  // neither extreme value is written as it is).
+  if (integer) return { family: 'uniform', params: { low: s.m.min - 0.5, high: s.m.max + 0.5 }, k: 2 };
+  const gap = (s.m.max - s.m.min) / Math.max(1, s.m.n - 1);
+  return { family: 'uniform', params: { low: s.m.min - gap, high: s.m.max + gap }, k: 2 };
 }
 
 export function fitExponential(s: Sample): FamilyFit | null {
@@ -85,7 +89,9 @@ export function fitPareto(s: Sample): FamilyFit | null {
   if (!(s.m.min > 0)) return null;
   const sumLog = s.meanLog - Math.log(s.m.min);
   if (!(sumLog > 0)) return null;
-  return { family: 'pareto', params: { alpha: 1 / sumLog, scale: s.m.min }, k: 2 };
+  // The scale's MLE is the minimum; (1 − 1/(nα)) × it is unbiased (E[min] = scale · nα/(nα − 1)) and is no source value.
+  const alpha = 1 / sumLog;
+  return { family: 'pareto', params: { alpha, scale: s.m.min * (1 - 1 / (s.m.n * alpha)) }, k: 2 };
 }
 
 /** Gamma: solve ln k − ψ(k) = ln mean − mean ln x by Newton (Minka's start); scale = mean / k. */

@@ -267,6 +267,16 @@ describe('fitNumeric: precision and types', () => {
     expect(g.params).toEqual({ low: 1e15 - 0.5, high: 1e15 + 99.5 });
   });
 
+  it('a uniform's ends are the unbiased estimates beyond the sample's extremes, not its values', () => {
+    const v = draw('uniform', { low: 2, high: 3 }, 1000, 6);
+    const g = fitNumeric(v, { integer: false }).generator.distribution as { type: string; params: Record<string, number> };
+    const sorted = Float64Array.from(v).sort();
+    expect(g.type).toBe('uniform');
+    expect(g.params.low).toBeLessThan(sorted[0]!);
+    expect(g.params.high).toBeGreaterThan(sorted[999]!);
+    expect(g.params.low).toBeCloseTo(sorted[0]! - (sorted[999]! - sorted[0]!) / 999, 5);
+  });
+
   it('an "int" column whose values are not whole is fitted as real values', () => {
     const v = draw('normal', { mean: 0.5, std: 0.1 }, 5000, 4);
     const g = fitNumeric(v, { integer: true }).generator.distribution as { type: string; params: Record<string, number> };
