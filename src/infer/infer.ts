@@ -158,7 +158,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
 
   // Lookup tables: one per table (the dependency with the most dependents), only when every foreign key among its
   // columns references an entity (whose generated keys are its ranks).
-  const lookupOf = new Map<string, { fd: FunctionalDependency; id: string }>();
+  const lookupOf = new Map<string, { fd: FunctionalDependency; id: string; weight: string }>();
   const lookupEvidence: InferEvidence['lookupTables'] = [];
   const lookupNodes: Json[] = [];
   for (const p of profiles) {
@@ -174,7 +174,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       continue;
     }
     ids.add(id);
-    lookupOf.set(p.name, { fd, id });
+    lookupOf.set(p.name, { fd, id, weight: built.weight });
     lookupNodes.push({ id, kind: 'vocab', columns: built.columns });
     lookupEvidence.push({ id, table: p.name, determinants: fd.determinants, dependents: fd.dependents, combinations: fd.evidence.combinations, kept: built.kept, keptRows: built.keptRows, rows: fd.evidence.rows });
   }
@@ -246,7 +246,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         cev.note = `renumbered 1..N in the order of the source's keys (evidence: ${pk.evidence.reasons.join(', ')})`;
         nullable = false;
       } else if (lookup && inLookup.has(c.name)) {
-        col.generator = { lookup: { from: `${lookup.id}.${c.name}`, weights_by: `${lookup.id}.weight` } };
+        col.generator = { lookup: { from: `${lookup.id}.${c.name}`, weights_by: `${lookup.id}.${lookup.weight}` } };
         cev.role = fk ? 'fk' : 'dependent';
         cev.note = lookup.fd.dependents.includes(c.name) ? `an exact function of ${lookup.fd.determinants.join(', ')}` : `drawn with ${lookup.fd.dependents.join(', ')} by combination frequency`;
       } else if (fk) {
@@ -452,7 +452,7 @@ async function fanoutCounts(source: Source, child: TableProfile, fk: ForeignKey,
  * `minCount` rows, with its dependents' values and its row count (`weight`). Foreign keys are written as the
  * rank of the parent's key (the parent's generated keys are 1..N in the order of its source keys).
  */
-async function lookupTable(source: Source, p: TableProfile, fd: FunctionalDependency, fks: ForeignKey[], profiles: TableProfile[], minCount: number): Promise<{ columns: Json[]; kept: number; keptRows: number }> {
+async function lookupTable(source: Source, p: TableProfile, fd: FunctionalDependency, fks: ForeignKey[], profiles: TableProfile[], minCount: number): Promise<{ columns: Json[]; kept: number; keptRows: number; weight: string }> {
   const cols = [...fd.determinants, ...fd.dependents];
   const joins: string[] = [];
   const select = cols.map((c, i) => {
@@ -474,8 +474,10 @@ async function lookupTable(source: Source, p: TableProfile, fd: FunctionalDepend
     const values = rows.map((r) => toJsonValue(r[`c${i}`], prof, !!fk));
     return { name: c, type: specType(prof), generator: { enum_list: { values } } };
   });
-  columns.push({ name: 'weight', type: 'int', generator: { enum_list: { values: rows.map((r) => num(r.n)) } } });
-  return { columns, kept: rows.length, keptRows: rows.reduce((a, r) => a + num(r.n), 0) };
+  let weight = 'weight';
+  while (cols.some((c) => c.toLowerCase() === weight)) weight = `${weight}_rows`;
+  columns.push({ name: weight, type: 'int', generator: { enum_list: { values: rows.map((r) => num(r.n)) } } });
+  return { columns, kept: rows.length, keptRows: rows.reduce((a, r) => a + num(r.n), 0), weight };
 }
 
 function toJsonValue(v: unknown, c: ColumnProfile, isKey: boolean): unknown {

@@ -53,6 +53,8 @@ beforeAll(async () => {
     FROM range(1, 1001) t(i);
     CREATE TABLE staff AS SELECT i AS staff_id, CASE WHEN i = 1 THEN NULL ELSE 1 + (hash(i, 'm') % (i - 1))::INTEGER END AS manager_id FROM range(1, 201) t(i);
     CREATE TABLE alerts AS SELECT i AS alert_id, 1 + (hash(i, 'j') % 250)::INTEGER AS journey_id, 1 + (hash(i, 'r') % 300)::INTEGER AS recipient_id FROM range(1, 2001) t(i);
+    CREATE TABLE parcels AS SELECT i AS parcel_id, ['ups', 'dhl', 'fedex'][1 + (hash(i, 'k') % 3)::INTEGER] AS carrier, hash(i, 'z') % 1000 / 10.0 AS size FROM range(1, 601) t(i);
+    ALTER TABLE parcels ADD COLUMN weight DOUBLE; UPDATE parcels SET weight = CASE carrier WHEN 'ups' THEN 1.5 WHEN 'dhl' THEN 2.5 ELSE 3.5 END;
     CREATE TABLE audit (audit_id BIGINT, note VARCHAR, logged_at TIMESTAMP);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
@@ -64,7 +66,7 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'parcels.parcel_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
@@ -135,6 +137,17 @@ describe('datagen infer detects', () => {
     expect(g.lookup.hierarchy.max_depth).toBeGreaterThan(2);
     expect(column('staff', 'manager_id').null_rate).toBeUndefined(); // the root's null comes from the tree
     expect(node('staff').kind).toBe('entity');
+  });
+
+  it('an exact function of a category becomes a lookup table weighted by its row counts (its weight column named apart)', () => {
+    expect(result.evidence.dependencies.filter((d) => d.table === 'parcels').map((d) => [d.determinants, d.dependents])).toEqual([[['carrier'], ['weight']]]);
+    const lt = node('parcels_carrier');
+    expect(lt.kind).toBe('vocab');
+    expect(lt.columns.map((c) => c.name)).toEqual(['carrier', 'weight', 'weight_rows']);
+    expect((lt.columns[0].generator as { enum_list: { values: unknown[] } }).enum_list.values).toEqual(['dhl', 'fedex', 'ups']);
+    expect((lt.columns[2].generator as { enum_list: { values: number[] } }).enum_list.values.reduce((a, b) => a + b, 0)).toBe(600);
+    expect(column('parcels', 'weight').generator).toEqual({ lookup: { from: 'parcels_carrier.weight', weights_by: 'parcels_carrier.weight_rows' } });
+    expect(node('parcels')).toMatchObject({ kind: 'entity', pk: 'parcel_id' });
   });
 
   it('an empty table and a column without values still give generators that compile (times over the timeframe)', () => {
