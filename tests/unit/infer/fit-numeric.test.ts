@@ -267,7 +267,7 @@ describe('fitNumeric: precision and types', () => {
     expect(g.params).toEqual({ low: 1e15 - 0.5, high: 1e15 + 99.5 });
   });
 
-  it('a uniform's ends are the unbiased estimates beyond the sample's extremes, not its values', () => {
+  it('a uniform: its ends are the unbiased estimates beyond the sample extremes, not its values', () => {
     const v = draw('uniform', { low: 2, high: 3 }, 1000, 6);
     const g = fitNumeric(v, { integer: false }).generator.distribution as { type: string; params: Record<string, number> };
     const sorted = Float64Array.from(v).sort();
