@@ -4,6 +4,7 @@
  * output whatever the chunk size, and validate's empirical_quantiles check passing on generated data and failing
  * on a corrupted copy.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/plan/compile.ts';
 import { empiricalCdf, empiricalQuantile } from '../../src/model/empirical.ts';
@@ -70,6 +71,39 @@ describe('empirical: compile', () => {
     expect(at({ quantiles: [0, 1] }, 'string')[0]).toMatchObject({ code: 'DG_TYPE_MISMATCH', path: '/nodes/0/columns/1/generator/empirical' });
     expect(at({ quantiles: [3] }).length).toBeGreaterThan(0);
     expect(at({ quantiles: [0, 1, 5] })).toEqual([]);
+  });
+});
+
+describe('empirical: any arguments', () => {
+  it('property: compile either accepts them or answers with a DG_ code at a pointer inside the generator — never throws', () => {
+    const value = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -5, max: 5 }), fc.constant('x'), fc.constant(null));
+    fc.assert(
+      fc.property(fc.record({ quantiles: fc.oneof(fc.array(value, { maxLength: 6 }), fc.constant(3)), probs: fc.option(fc.array(fc.oneof(fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1)), { maxLength: 6 }), { nil: undefined }) }), (g) => {
+        const r = compile(spec([{ name: 'x', type: 'float', generator: { empirical: g } }], 10));
+        const errors = r.diagnostics.filter((d) => d.severity === 'error');
+        if (r.plan) {
+          expect(errors).toEqual([]);
+          const p = r.plan.tables[0]!.columns[1]!.generator as { kind: string; quantiles: number[]; probs: number[] };
+          expect(p.kind).toBe('empirical');
+          // Draws stay inside [first, last] quantile and never decrease with u.
+          let prev = -Infinity;
+          for (let i = 0; i <= 100; i++) {
+            const x = empiricalQuantile(p.quantiles, p.probs, i / 100);
+            expect(x).toBeGreaterThanOrEqual(p.quantiles[0]!);
+            expect(x).toBeLessThanOrEqual(p.quantiles[p.quantiles.length - 1]!);
+            expect(x).toBeGreaterThanOrEqual(prev);
+            prev = x;
+          }
+        } else {
+          expect(errors.length).toBeGreaterThan(0);
+          for (const e of errors) {
+            expect(e.code).toMatch(/^DG_[A-Z_]+$/);
+            expect(e.path.startsWith('/nodes/0/columns/1/generator')).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 17 },
+    );
   });
 });
 
