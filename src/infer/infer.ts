@@ -489,6 +489,14 @@ function toJsonValue(v: unknown, c: ColumnProfile, isKey: boolean): unknown {
   return String(v);
 }
 
+const PERSON_TABLE = /(^|_)(users?|customers?|clients?|employees?|members?|persons?|people|contacts?|patients?|students?|staff|authors?|drivers?|passengers?|accounts?|subscribers?|guests?|buyers?|sellers?|owners?|agents?|candidates?|applicants?|players?|athletes?|teachers?|doctors?)($|_)/i;
+const PERSON_COLUMN = /(^|_)(e_?mail|first_?name|last_?name|surname|birth|dob|phone|gender|age)($|_)/i;
+
+/** A table of people: named so, or with columns only people have (an e-mail, a first name, a birth date, …). */
+function personLike(p: TableProfile): boolean {
+  return PERSON_TABLE.test(p.name) || p.columns.some((c) => PERSON_COLUMN.test(c.name));
+}
+
 /** A column's generator from its values (helper B's fits), by kind. */
 async function fitColumn(source: Source, p: TableProfile, sample: string, c: ColumnProfile, minCount: number, warnings: string[], timeframe: { start: string; end: string }): Promise<ColumnFit> {
   const categorical = async () => fitCategorical(await topValues(source, p, c), c.nonNull, c.distinct, { minCount });
@@ -519,7 +527,8 @@ async function fitColumn(source: Source, p: TableProfile, sample: string, c: Col
     case 'string': {
       const values = await sampleStrings(source, sample, c);
       const pii = detectPii(c.name, values);
-      if (pii) return pii;
+      // a bare `name` is a person's only in a table of people: an airport's or a product's name is not
+      if (pii && !(c.name.toLowerCase() === 'name' && (pii.generator.faker as Json | undefined)?.method === 'name' && !personLike(p))) return pii;
       if (c.distinct <= CATEGORY_DISTINCT) {
         const f = await categorical();
         if (f) return f;

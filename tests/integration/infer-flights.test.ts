@@ -86,6 +86,9 @@ describe('datagen infer on flights + airports', () => {
     expect(html).toContain('<title>datagen infer');
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toContain('flights_origin_destination');
+    // an airport's name is no person's name (airports is no table of people)
+    const airports = (spec.nodes as { id: string; columns: { name: string; generator: { faker?: { method: string } } }[] }[]).find((n) => n.id === 'airports')!;
+    expect(airports.columns.find((c) => c.name === 'name')!.generator.faker?.method).not.toBe('name');
     // no source airport code is written into the spec: keys are renumbered
     expect(JSON.stringify(spec)).not.toMatch(/"(ATL|ORD|LAX|DFW)"/);
   });

@@ -113,6 +113,9 @@ describe('datagen infer from PostgreSQL', () => {
     const events = (fromPg.spec.nodes as { id: string; kind: string; parents?: string[]; fanout?: unknown }[]).find((n) => n.id === 'events')!;
     expect(events).toMatchObject({ kind: 'fact', parents: ['users'] });
     expect(events.fanout).toBeDefined();
+    // the quickstart's users are people: their `name` is a person's name (faker)
+    const users = (fromPg.spec.nodes as { id: string; columns: { name: string; generator: unknown }[] }[]).find((n) => n.id === 'users')!;
+    expect(users.columns.find((c) => c.name === 'name')!.generator).toEqual({ faker: { method: 'name' } });
   });
 
   it('reads declared primary and foreign keys from the catalog, like those of a DuckDB file', async () => {
