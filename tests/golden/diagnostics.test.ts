@@ -311,6 +311,34 @@ describe('golden diagnostics', () => {
         'give the spec `datagen infer` wrote (or the one the twin was generated from)');
     });
 
+    // the codes of a source that cannot be read (src/infer/source.ts), as `compare` reports them for its source or twin
+    itPins('DG_SOURCE_MISSING', 'compare with a source that does not exist', async () => {
+      expectError(await run('compare', 'nope.duckdb', 'db.duckdb'), 'DG_SOURCE_MISSING', 'source "nope.duckdb" does not exist', 'give a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL');
+    });
+
+    itPins('DG_SOURCE_EMPTY', 'compare with a twin folder without data files', async () => {
+      mkdirSync(at('no-data'));
+      expectError(await run('compare', 'db.duckdb', 'no-data'), 'DG_SOURCE_EMPTY', 'twin "no-data" has no tables', 'give a DuckDB file with tables, or a folder holding .parquet/.csv files');
+    });
+
+    itPins('DG_SOURCE_FORMAT', 'compare with a source that is neither DuckDB nor Parquet/CSV', async () => {
+      expectError(await run('compare', 'notes.md', 'db.duckdb'), 'DG_SOURCE_FORMAT', 'source "notes.md" is neither a DuckDB file nor a .parquet/.csv/.tsv file', 'give a DuckDB file, a Parquet/CSV file or a folder of them');
+    });
+
+    itPins('DG_SOURCE_UNREADABLE', 'compare with a .parquet file that is not Parquet', async () => {
+      writeFileSync(at('broken.parquet'), 'not parquet\n');
+      expectError(await run('compare', 'broken.parquet', 'db.duckdb'), 'DG_SOURCE_UNREADABLE', /cannot read source "broken\.parquet": .+/, 'check that the file is a readable DuckDB, Parquet or CSV file');
+    });
+
+    itPins('DG_SOURCE_TABLE', 'compare --tables naming a table the source lacks', async () => {
+      expectError(await run('compare', 'db.duckdb', 'db.duckdb', '--tables', 'nope'), 'DG_SOURCE_TABLE', '--tables names "nope", which the source does not have', 'the source\'s tables: _datagen_manifest, _label_events, _labels, event, user');
+    });
+
+    itPins('DG_SOURCE_UNREACHABLE', 'compare with a PostgreSQL URL where no server listens (its password masked)', async () => {
+      expectError(await run('compare', 'postgresql://u:secret@127.0.0.1:1/db', 'db.duckdb'), 'DG_SOURCE_UNREACHABLE', /cannot connect to PostgreSQL at postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/db: .+/,
+        'check that the server runs, and the host, port, database, user and password of the URL');
+    });
+
     itPins('DG_DB_MISSING', 'query and validate a database that does not exist', async () => {
       expectError(await run('query', 'nope.duckdb', 'SELECT 1'), 'DG_DB_MISSING', `database file "${at('nope.duckdb')}" does not exist`, 'check the path (datagen run writes <name>.duckdb, or the file given with -o)');
       expectError(await run('validate', 'spec.json', 'nope.duckdb'), 'DG_DB_MISSING', 'database file "nope.duckdb" does not exist', 'generate it with: datagen run spec.json -o nope.duckdb');
