@@ -212,8 +212,9 @@ export function fitText(sample: string[]): ColumnFit {
   if (hasSpace < 0.1) {
     const all = values.join('');
     const cls = [/[A-Z]/.test(all) ? 'A-Z' : '', /[a-z]/.test(all) ? 'a-z' : '', /\d/.test(all) ? '0-9' : '', /[_-]/.test(all) ? '_-' : ''].join('');
-    const lo = Math.max(1, p(0.01));
-    const hi = Math.max(lo, p(0.99));
+    const lo = Math.min(1000, Math.max(1, p(0.01)));
+    // Lengths within faker's bounds (a regular expression may not ask for more than 10,000 characters; 1,000 is plenty).
+    const hi = Math.min(1000, Math.max(lo, p(0.99)));
     if (!/[a-z]/.test(all) || /\d/.test(all)) {
       const re = `[${cls || 'a-z'}]{${lo},${hi}}`;
       return { generator: { faker: { method: 'helpers.fromRegExp', args: { _: [re] } } }, evidence: { n, family: 'pattern', note: `codes of ${lo}–${hi} characters from ${cls}: a regular expression` } };
