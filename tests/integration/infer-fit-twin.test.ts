@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileDist, sampleDist, type DistName } from '../../src/model/distributions.ts';
 import { streamKey } from '../../src/model/rng.ts';
-import { fitNumeric } from '../../src/infer/fit/index.ts';
+import { fitFanout, fitNumeric } from '../../src/infer/fit/index.ts';
 import { generate } from '../support/run-spec.ts';
 
 const N = 20_000;
@@ -55,5 +55,31 @@ describe('fitNumeric → spec → engine: the twin matches the sample', () => {
     const twin = Float64Array.from(await db.rows('SELECT x FROM t'), (r) => Number(r.x));
     db.close();
     expect(ks2(source, twin), `${fit.evidence.family}: ${JSON.stringify(fit.generator).slice(0, 200)}`).toBeLessThan(0.03);
+  });
+});
+
+describe('fitFanout → spec → engine: children per parent match', () => {
+  const P = 5000;
+  it.each([
+    ['negative binomial', (i: number, u: Float64Array) => u[i]!],
+    ['a third without children, a third with 5, a thin tail: categorical', (i: number) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 5 : 6 + ((i * 37) % 95))],
+  ] as const)('%s', async (_, count) => {
+    const u = draw('negative_binomial', { mean: 4, dispersion_k: 1.2 }, 5).slice(0, P);
+    const counts = Float64Array.from({ length: P }, (_, i) => count(i, u));
+    const fit = fitFanout(Array.from(counts));
+    const doc = {
+      version: '1.0', metadata: { name: 'Fanout twin' }, seed: 5,
+      timeframe: { start: '2025-01-01T00:00:00Z', end: '2025-01-31T23:00:00Z', freq: 'H' },
+      nodes: [
+        { id: 'p', kind: 'entity', pk: 'id', rows: P, columns: [{ name: 'id', type: 'int', generator: { sequence: {} } }] },
+        { id: 'c', kind: 'fact', pk: 'id', parents: ['p'], fanout: fit.fanout, columns: [{ name: 'id', type: 'int', generator: { sequence: {} } }, { name: 'p_id', type: 'int', generator: { lookup: { from: 'p.id' } } }] },
+      ],
+    };
+    const { db } = await generate(doc, { workers: 1 });
+    const twin = Float64Array.from(await db.rows('SELECT count(c.id) AS n FROM p LEFT JOIN c ON c.p_id = p.id GROUP BY p.id'), (r) => Number(r.n));
+    db.close();
+    const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(ks2(counts, twin), `${fit.evidence.family}: ${JSON.stringify(fit.fanout).slice(0, 200)}`).toBeLessThan(0.04);
+    expect(Math.abs(mean(twin) - mean(counts)) / mean(counts)).toBeLessThan(0.05);
   });
 });
