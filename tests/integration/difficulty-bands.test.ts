@@ -9,7 +9,7 @@
  * reach its band (a noisy single-account series: even × 0.1 is within its spread) takes the deepest drop, × 0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { col, entity, fact, idCol, spec } from '../support/harness.ts';
+import { col, compileDoc, entity, fact, idCol, spec } from '../support/harness.ts';
 import { type Db, generate } from '../support/run-spec.ts';
 
 const START = Date.parse('2025-01-01T00:00:00Z');
@@ -45,6 +45,8 @@ const DOC = {
       col('cost', 'float', { expression: { code: 'events * 0.02' } }),
     ], { grain: { every: 'day' } }),
   ], { start: '2025-01-01T00:00:00Z', end: '2025-06-30T23:59:59Z' }),
+  // a hand-written scenario may ask for a detectability too (medium: 4.5)
+  scenarios: [{ id: 'asked', type: 'spike', target: 'usage.events', selection: { random_k: 1 }, window: { start: '2025-06-10', duration: '3d' }, params: { multiplier: 1.1, detectability: 4.5 } }],
   anomaly_campaigns: [
     ...campaigns('l', LEVEL, 'level.app_opens', { duration: { min: '3h', max: '1d' }, min_gap: '1d' }, 100),
     ...campaigns('s', STEP, 'step.orders', { duration: '1d', min_gap: '1d' }, 200),
@@ -96,6 +98,15 @@ describe('difficulty → measured detectability bands', () => {
       expect(dev('hard'), f).toBeLessThan(least('medium'));
       expect(dev('medium'), f).toBeLessThan(least('easy'));
     }
+  });
+
+  it('a hand-written scenario asking for a detectability gets it; a bad one is DG_OUT_OF_RANGE at the parameter', () => {
+    const asked = events.find((e) => e.event_id === 'asked')!;
+    expect(asked.z!).toBeGreaterThanOrEqual(3.5);
+    expect(asked.z!).toBeLessThan(5.5);
+    expect(asked.magnitude).toBeGreaterThan(1.1); // not the fallback
+    const bad = compileDoc({ ...DOC, anomaly_campaigns: [], scenarios: [{ ...DOC.scenarios[0], params: { detectability: -1 } }] }).diagnostics.filter((d) => d.severity === 'error');
+    expect(bad.map((d) => [d.code, d.path])).toEqual([['DG_OUT_OF_RANGE', '/scenarios/0/params/detectability']]);
   });
 
   it('a drop that cannot reach its band takes the deepest drop (× 0.1) and is measured as what it is', () => {
