@@ -5,7 +5,7 @@
  * in the PostgreSQL twin lowers integrity by its share.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { type PgServer, startPostgres } from '../support/postgres.ts';
 
 let server: PgServer | null = null;
 let duck: string;
+const dirs: string[] = [];
 
 // 40 customers, 3 orders each but none for the last 10 (90 orders), amounts and times that vary
 const ROWS = {
@@ -40,7 +41,8 @@ beforeAll(async () => {
   } finally {
     await client.end();
   }
-  duck = join(mkdtempSync(join(tmpdir(), 'datagen-compare-pg-')), 'same.duckdb');
+  dirs.push(mkdtempSync(join(tmpdir(), 'datagen-compare-pg-')));
+  duck = join(dirs[0], 'same.duckdb');
   const instance = await DuckDBInstance.create(duck);
   const conn = await instance.connect();
   await conn.run('CREATE TABLE customers (customer_id INTEGER, region VARCHAR); CREATE TABLE orders (order_id INTEGER, customer_id INTEGER, amount DOUBLE, placed_at TIMESTAMP)');
@@ -49,7 +51,10 @@ beforeAll(async () => {
   conn.closeSync();
   instance.closeSync();
 });
-afterAll(() => server?.stop());
+afterAll(() => {
+  server?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 it('a PostgreSQL source against the DuckDB file of its rows, and back: 1 everywhere, keys from the catalog', async () => {
   const r = await compareSources(server!.url, duck);
@@ -74,6 +79,7 @@ it('the CLI never prints or writes a URL\'s password', async () => {
   // the test server trusts local connections: the password is ignored by it, and must be by the reports too
   const url = server!.url.replace('datagen@', 'datagen:s3cret@');
   const cwd = mkdtempSync(join(tmpdir(), 'datagen-compare-pg-cli-'));
+  dirs.push(cwd);
   const res = await runCli(cwd, 'compare', url, duck, '--json', 'r.json', '--report', 'r.html');
   expect(res.code).toBe(0);
   for (const text of [res.stdout, res.stderr, readFileSync(join(cwd, 'r.json'), 'utf8'), readFileSync(join(cwd, 'r.html'), 'utf8')]) {

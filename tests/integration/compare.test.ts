@@ -5,11 +5,11 @@
  * exit codes and the errors of the CLI, and a twin `datagen run` made from the same spec with another seed.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSources } from '../../src/compare/compare.ts';
 import type { CompareReport } from '../../src/compare/types.ts';
 import { runCli } from '../support/cli.ts';
@@ -64,6 +64,8 @@ beforeAll(async () => {
     INSERT INTO orders SELECT i, i % 10, i * 1.5 FROM range(20) t(i);
     CREATE TABLE _labels (x INTEGER);`);
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a source compared with itself', () => {
   it('scores 1 everywhere, and every twin row is identical to a source row', async () => {
