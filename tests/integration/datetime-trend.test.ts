@@ -37,6 +37,8 @@ describe('trend on a datetime column', () => {
     const bad = spec([TREND]);
     bad.nodes[0].columns[1].generator = { expression: { code: '0' } };
     expect(compile(bad).diagnostics.find((d) => d.severity === 'error')?.code).toBe('DG_NOT_SUPPORTED');
+    const ref = compile(spec([{ transform: 'trend', args: { growth_rate: 0.5, time_reference: 'id' } }])).diagnostics;
+    expect(ref.map((d) => [d.severity, d.code, d.path])).toEqual([['warning', 'DG_IGNORED_OPTION', '/nodes/0/columns/1/modifiers/0/args/time_reference']]);
     const str = spec([TREND]);
     str.nodes[0].columns[1] = { name: 'occurred_at', type: 'string', generator: { faker: { method: 'word' } }, modifiers: [TREND] };
     expect(compile(str).diagnostics.find((d) => d.severity === 'error')?.code).toBe('DG_TYPE_MISMATCH');

@@ -1,4 +1,4 @@
-import { error, isNumber, type Json, type PlanContext } from '../../context.ts';
+import { error, isNumber, type Json, type PlanContext, warning } from '../../context.ts';
 import { parseInstant } from '../../time.ts';
 import { timeReference } from '../../time-reference.ts';
 import type { TrendShape } from '../../../ir/types.ts';
@@ -11,7 +11,10 @@ export const trend: ModifierPlanner<'trend'> = {
   plan(args, ctx, path) {
     const shape = planTrendShape(args, ctx, path);
     // On a datetime column the trend weights the column's own draw (folded into its datetime_series).
-    if (shape && (ctx.type === 'datetime' || ctx.type === 'date')) return { kind: 'trend', ...shape, timeRef: ctx.column.name };
+    if (shape && (ctx.type === 'datetime' || ctx.type === 'date')) {
+      if (args.time_reference !== undefined) warning(ctx, 'DG_IGNORED_OPTION', `${path}/time_reference`, `a trend on the datetime column "${ctx.column.name}" weights its own draw: time_reference is not read`, 'remove time_reference');
+      return { kind: 'trend', ...shape, timeRef: ctx.column.name };
+    }
     const timeRef = shape && timeReference(ctx, args.time_reference, path, true, true);
     return shape && timeRef ? { kind: 'trend', ...shape, timeRef } : undefined;
   },
