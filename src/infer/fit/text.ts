@@ -201,10 +201,14 @@ export function fitText(sample: string[]): ColumnFit {
     const upper = letters.length > 0 && letters.every((c) => c === c.toUpperCase());
     const lower = letters.length > 0 && letters.every((c) => c === c.toLowerCase());
     const letterSet = upper ? { letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' } : lower ? { letters: 'abcdefghijklmnopqrstuvwxyz' } : {};
-    return {
-      generator: { faker: { method: 'bothify', args: { text, ...letterSet } } },
-      evidence: { n, family: 'pattern', score: sig(topCount / n, 3), note: `${sig((100 * topCount) / n, 3)} % of values have the shape "${topShape}"` },
-    };
+    const evidence = { n, family: 'pattern', score: sig(topCount / n, 3), note: `${sig((100 * topCount) / n, 3)} % of values have the shape "${topShape}"` };
+    // bothify reads % ! @ as digits too: a shape holding them becomes the same pattern as a regular expression.
+    if (/[%!@]/.test(text)) {
+      const cls = upper ? 'A-Z' : lower ? 'a-z' : 'A-Za-z';
+      const re = text.replace(/([#?])\1*|[\\^$.|*+()[\]{}/-]/g, (m) => (m[0] === '#' ? `[0-9]{${m.length}}` : m[0] === '?' ? `[${cls}]{${m.length}}` : `\\${m}`));
+      return { generator: { faker: { method: 'helpers.fromRegExp', args: { _: [re] } } }, evidence };
+    }
+    return { generator: { faker: { method: 'bothify', args: { text, ...letterSet } } }, evidence };
   }
   const lengths = values.map((v) => v.length).sort((a, b) => a - b);
   // Lower quantiles round down, upper ones up (so a handful of values keeps its shortest and longest length).

@@ -271,6 +271,11 @@ describe('fitText', () => {
     expect((few.generator.faker as { args: { text: string } }).args.text).toBe('??-##');
   });
 
+  it('a shape holding characters bothify reads as digits (% ! @) becomes the same pattern as a regular expression', () => {
+    const f = fitText(Array.from({ length: 30 }, (_, i) => `R${i % 10}%-${String.fromCharCode(65 + (i % 26))}`));
+    expect(f.generator).toEqual({ faker: { method: 'helpers.fromRegExp', args: { _: ['R[0-9]{1}%\\-[A-Z]{1}'] } } });
+  });
+
   it('codes of varying length → a regular expression over their characters; sentences → lorem', () => {
     const f = fitText(['A1B2', 'XY99Z3', 'QQ1', 'ZZZ9ZZ9Z']);
     expect(f.generator).toEqual({ faker: { method: 'helpers.fromRegExp', args: { _: ['[A-Z0-9]{3,8}'] } } });
