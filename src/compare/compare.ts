@@ -284,6 +284,7 @@ async function compareOpen(src: Source, twinSource: Source, access: TwinAccess, 
     timePatterns: timeDistance === null ? null : 1 - timeDistance,
   };
   const overall = mean(Object.values(categories));
+  const correlated = columnPairs.filter((p) => p.correlatedInSource && p.score !== null);
   const threshold = o.threshold ?? null;
   return {
     datagenCompare: VERSION,
@@ -291,6 +292,7 @@ async function compareOpen(src: Source, twinSource: Source, access: TwinAccess, 
     twin: twinSource.location,
     overall,
     categories,
+    correlatedPairTrends: { score: mean(correlated.map((p) => p.score)), pairs: correlated.length },
     threshold,
     ok: threshold === null || (overall !== null && overall >= threshold),
     tables: summaries,

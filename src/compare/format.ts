@@ -24,7 +24,11 @@ export function formatCompare(r: CompareReport, verbose = false): string {
     }
   }
   lines.push('');
-  for (const [k, name] of Object.entries(CATEGORY_NAMES)) lines.push(`  ${name.padEnd(22)} ${pct(r.categories[k as keyof typeof CATEGORY_NAMES])}`);
+  for (const [k, name] of Object.entries(CATEGORY_NAMES)) {
+    const c = r.correlatedPairTrends;
+    const extra = k === 'columnPairTrends' && c.pairs ? ` (the ${c.pairs} pair${c.pairs === 1 ? '' : 's'} correlated in the source: ${pct(c.score).trim()})` : '';
+    lines.push(`  ${name.padEnd(22)} ${pct(r.categories[k as keyof typeof CATEGORY_NAMES])}${extra}`);
+  }
   const privacy = r.privacy.filter((p) => p.identicalShare !== null);
   if (privacy.length) {
     const identical = privacy.reduce((a, p) => a + p.identicalRows, 0);

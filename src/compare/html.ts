@@ -60,7 +60,8 @@ export function renderCompareHtml(r: CompareReport): string {
   const cats = Object.entries(CATEGORY_NAMES).map(([k, name]) => {
     const v = r.categories[k as keyof typeof CATEGORY_NAMES];
     return `<tr class="${status(v)}"><td>${name}</td><td>${pct(v)}</td></tr>`;
-  }).join('');
+  }).join('') + (r.correlatedPairTrends.pairs
+    ? `<tr class="${status(r.correlatedPairTrends.score)}"><td>… the ${r.correlatedPairTrends.pairs} pairs correlated in the source <small>(not in overall)</small></td><td>${pct(r.correlatedPairTrends.score)}</td></tr>` : '');
   const tables = r.tables.map((t) => `<tr class="${t.status === 'missing' ? 'fail' : ''}"><td><a href="#t-${esc(t.table)}"><code>${esc(t.table)}</code></a></td><td>${t.status}</td>`
     + `<td>${t.sourceRows?.toLocaleString('en-US') ?? '–'}</td><td>${t.twinRows?.toLocaleString('en-US') ?? '–'}</td>`
     + `<td>${t.missingColumns.map((c) => `<code>${esc(c)}</code>`).join(' ')}</td><td>${t.extraColumns.map((c) => `<code>${esc(c)}</code>`).join(' ')}</td>`

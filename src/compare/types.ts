@@ -108,6 +108,8 @@ export interface CompareReport {
   /** Mean of the categories that have a score (each 0 … 1). */
   overall: number | null;
   categories: Record<Category, number | null>;
+  /** Column-pair trends over the pairs correlated in the source only (|Pearson| or Cramér's V ≥ 0.3): reported, not in overall. */
+  correlatedPairTrends: { score: number | null; pairs: number };
   /** Set when a threshold was given: overall ≥ threshold. */
   threshold: number | null;
   ok: boolean;

@@ -195,6 +195,12 @@ describe('known answers', () => {
     expect(cats).toHaveLength(5);
     expect(r.overall).toBeCloseTo(cats.reduce((a, b) => a + b, 0) / cats.length, 12);
     expect(r.categories.referentialIntegrity).toBe(0.9);
+    // the pairs correlated in the source, on their own: x, y and ts of points move together, and cat follows them
+    const correlated = r.columnPairs.filter((p) => p.correlatedInSource);
+    expect(correlated.map((p) => `${p.table}.${p.columns.join('×')}`)).toEqual(expect.arrayContaining(['points.x×y', 'points.x×cat', 'points.x×ts', 'points.y×ts']));
+    expect(r.correlatedPairTrends.pairs).toBe(correlated.length);
+    expect(r.correlatedPairTrends.score).toBeCloseTo(correlated.reduce((a, p) => a + p.score!, 0) / correlated.length, 12);
+    expect(correlated).toHaveLength(6); // every pair of points (the only table with pairs) is correlated in the source
     expect(r.categories.timePatterns).toBeCloseTo(1 - 0.5 / 3, 12);
   });
 });
@@ -265,6 +271,7 @@ describe('datagen compare (CLI)', () => {
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/< threshold 95\.0 %: FAIL\n$/);
     expect(res.stdout).toContain('integrity orders.user_id → users.user_id:  90.0 % of 20 values found');
+    expect(res.stdout).toMatch(/column-pair trends +\d+\.\d % \(the \d+ pairs correlated in the source: \d+\.\d %\)/);
     expect((await runCli(dir, 'compare', 'source.duckdb', 'twin.duckdb')).code).toBe(0);
   });
 
