@@ -76,6 +76,8 @@ type Json = Record<string, unknown>;
 const DEFAULT_SAMPLE = 50_000;
 /** Integer columns with at most this many distinct values are categories when no distribution family is accepted. */
 const SMALL_INT_DISTINCT = 30;
+/** A parent with fewer rows than this is no fanout's parent: its key is a weighted draw (the child keeps its row count). */
+const TINY_PARENT = 30;
 /** Text columns with at most this many distinct values are tried as categories. */
 const CATEGORY_DISTINCT = 10_000;
 
@@ -194,6 +196,8 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   const timeframe = Number.isFinite(tMin) ? { start: iso(tMin), end: iso(Math.max(tMax, tMin + 86_400_000)), freq: grain } : { start: '2025-01-01T00:00:00Z', end: '2025-12-31T23:59:59Z', freq: 'D' };
 
   const tableEvidence: TableEvidence[] = [];
+  /** Hidden weight columns added to tiny parents (the weights of their children's picks). */
+  const hiddenColumns: { table: string; column: Json }[] = [];
   const nodes = new Map<string, Json>();
   for (const p of profiles) {
     const pk = pkOf.get(p.name);
@@ -201,9 +205,34 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     const lookup = lookupOf.get(p.name);
     const inLookup = new Set(lookup ? [...lookup.fd.determinants, ...lookup.fd.dependents] : []);
     const parentCopies = dependencies.filter((d) => d.table === p.name && d.via === 'parent');
-    // The primary parent: the best-scored foreign key (ties: column order) to an entity-like table that is not
-    // drawn from a lookup table.
-    const primary = fks.filter((f) => !inLookup.has(f.column)).sort((a, b) => b.evidence.score - a.evidence.score || colIndex(p, a.column) - colIndex(p, b.column))[0];
+    // A key to a tiny entity (fewer than TINY_PARENT rows: 5 categories, 3 stores) is a weighted draw of its keys, and
+    // the table keeps its own row count: as a fanout of 5 parents the twin's row count would be a sum of 5 draws.
+    const tiny = new Set(fks.filter((f) => !inLookup.has(f.column) && entityLike(f.refTable) && profileOf(f.refTable).rows < TINY_PARENT).map((f) => f.column));
+    // The primary parent: the best-scored other foreign key (ties: column order) not drawn from a lookup table.
+    const primary = fks.filter((f) => !inLookup.has(f.column) && !tiny.has(f.column)).sort((a, b) => b.evidence.score - a.evidence.score || colIndex(p, a.column) - colIndex(p, b.column))[0];
+    // The row's plain pick of a parent (lookups without `on` share it): taken by the first key to that parent that is
+    // a tiny parent's weighted draw or has copies of parent columns, so those copies belong to the key's row. Other
+    // keys to other rows of the parent (choices_ref) are independent draws; copies through them are fitted instead.
+    const pickOf = new Map<string, ForeignKey>();
+    for (const f of [...fks].sort((a, b) => colIndex(p, a.column) - colIndex(p, b.column))) {
+      if (inLookup.has(f.column) || f === primary || f.refTable === primary?.refTable || pickOf.has(f.refTable)) continue;
+      if (tiny.has(f.column) || parentCopies.some((d) => d.determinants[0] === f.column)) pickOf.set(f.refTable, f);
+    }
+    const isPicked = (f: ForeignKey) => f === primary || pickOf.get(f.refTable) === f;
+    // Tiny parents' keys: their weights; for the picked one, a hidden weight column of the parent.
+    const pickWeights = new Map<string, string>(); // refTable → the parent's hidden weight column of the pick
+    const tinyWeights = new Map<string, { keys: (number | string)[]; weights: number[]; picked: boolean }>();
+    for (const f of fks.filter((x) => tiny.has(x.column))) {
+      const w = await keyWeights(source, p, f, profileOf(f.refTable));
+      const picked = pickOf.get(f.refTable) === f && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.refColumn);
+      tinyWeights.set(f.column, { ...w, picked });
+      if (!picked) continue;
+      const hidden = `${p.name}_${f.column}_rows`;
+      const lit = (k: number | string) => (typeof k === 'number' ? String(k) : JSON.stringify(k));
+      const code = w.keys.map((k, i) => `${f.refColumn} == ${lit(k)} ? ${w.weights[i]} : `).join('') + '0';
+      hiddenColumns.push({ table: f.refTable, column: { name: hidden, type: 'int', hidden: true, generator: { expression: { code } } } });
+      pickWeights.set(f.refTable, `${f.refTable}.${hidden}`);
+    }
     const node: Json = { id: p.name };
     const ev: TableEvidence = { table: p.name, rows: p.rows, sampleRows: Math.min(p.rows, sampleN), node: { id: p.name, kind: 'entity', why: '' }, columns: [] };
     if (primary) {
@@ -217,9 +246,9 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       for (const c of counts) histogram[Math.min(20, c)]++;
       while (histogram.length > 1 && histogram[histogram.length - 1] === 0) histogram.pop();
       ev.fanout = { parents: counts.length, mean: Math.round(mean * 1000) / 1000, zeros: counts.filter((c) => c === 0).length, fanout: fit.fanout, evidence: fit.evidence, histogram };
-    } else if (pk && !fks.length) {
+    } else if (pk && !fks.some((f) => inLookup.has(f.column))) {
       Object.assign(node, { kind: 'entity', pk: pk.column, rows: p.rows, lifetime: false });
-      ev.node = { id: p.name, kind: 'entity', why: 'a primary key and no parent' };
+      ev.node = { id: p.name, kind: 'entity', why: tiny.size ? `a primary key, and keys only to tables of fewer than ${TINY_PARENT} rows (${[...tiny].join(', ')}: weighted draws)` : 'a primary key and no parent' };
     } else {
       Object.assign(node, { kind: 'fact', rows: p.rows });
       ev.node = { id: p.name, kind: 'fact', why: lookup ? `its foreign keys are drawn with ${lookup.fd.dependents.join(', ')} from the lookup table ${lookup.id}` : pk ? 'a primary key, and foreign keys only to non-entities' : 'no primary key and no parent' };
@@ -249,6 +278,16 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         col.generator = { lookup: { from: `${lookup.id}.${c.name}`, weights_by: `${lookup.id}.${lookup.weight}` } };
         cev.role = fk ? 'fk' : 'dependent';
         cev.note = lookup.fd.dependents.includes(c.name) ? `an exact function of ${lookup.fd.determinants.join(', ')}` : `drawn with ${lookup.fd.dependents.join(', ')} by combination frequency`;
+      } else if (fk && tiny.has(fk.column)) {
+        const w = tinyWeights.get(fk.column)!;
+        cev.role = 'fk';
+        cev.note = `a draw of the ${profileOf(fk.refTable).rows} ${fk.refTable} keys weighted by their rows here (a parent too small for a fanout)`;
+        // picked: weights as a hidden column of the parent, so the key is a pick and copies of the parent's columns follow it
+        col.generator = w.picked ? { lookup: { from: `${fk.refTable}.${fk.refColumn}`, weights_by: pickWeights.get(fk.refTable)! } } : { choice: { choices: w.keys, weights: w.weights } };
+      } else if (fk && pickOf.get(fk.refTable) === fk) {
+        col.generator = { lookup: { from: `${fk.refTable}.${fk.refColumn}` } };
+        cev.role = 'fk';
+        cev.note = `the key of a uniformly drawn ${fk.refTable} row, whose columns this row copies`;
       } else if (fk) {
         // the primary parent's key; any other foreign key: the key of a uniformly drawn parent row, each drawn on its
         // own (lookups without `on` would share one pick: two keys to one parent would always be equal)
@@ -256,10 +295,11 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         cev.role = 'fk';
         cev.note = fk === primary ? 'the primary parent' : `the key of a uniformly drawn ${fk.refTable} row`;
         if (fk === primary) nullable = false;
-      } else if (copy) {
+      } else if (copy && isPicked(fks.find((f) => f.column === copy.determinants[0])!)) {
         const fkc = copy.determinants[0];
         const via = fks.find((f) => f.column === fkc)!;
-        col.generator = { lookup: { from: `${via.refTable}.${copy.parentColumns![c.name]}` } };
+        const weights = via === primary ? undefined : pickWeights.get(via.refTable);
+        col.generator = { lookup: { from: `${via.refTable}.${copy.parentColumns![c.name]}`, ...(weights ? { weights_by: weights } : {}) } };
         cev.role = 'dependent';
         cev.note = `equal to ${via.refTable}.${copy.parentColumns![c.name]} through ${fkc} on every row`;
       } else {
@@ -284,6 +324,8 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     tableEvidence.push(ev);
     step(`table ${p.name}: ${ev.node.kind}`);
   }
+
+  for (const h of hiddenColumns) (nodes.get(h.table)!.columns as Json[]).push(h.column);
 
   // Nodes in dependency order: lookup tables and parents first.
   const deps = new Map<string, Set<string>>();
@@ -438,6 +480,19 @@ async function hierarchyOf(source: Source, p: TableProfile, pk: string, link: st
   hierarchy.concentration = concentration;
   if (depth >= 1) hierarchy.max_depth = depth;
   return { hierarchy, note: `${roots} root(s), depth up to ${depth}, ${(leaves * 100).toFixed(1)} % of rows without children` };
+}
+
+/**
+ * The renumbered keys of a parent (1..N in the order of its source keys, as text for a text key) held by the
+ * child's rows, with their row counts: the weights of a draw of the key.
+ */
+async function keyWeights(source: Source, child: TableProfile, fk: ForeignKey, parent: TableProfile): Promise<{ keys: (number | string)[]; weights: number[] }> {
+  const k = parent.columns.find((x) => x.name === fk.refColumn);
+  const order = k?.kind === 'string' ? `${quoteIdent(fk.refColumn)}::VARCHAR` : quoteIdent(fk.refColumn);
+  const rows = await source.query(`SELECT p.r AS r, count(*) AS n FROM (SELECT ${quoteIdent(fk.refColumn)} AS k, row_number() OVER (ORDER BY ${order}) AS r FROM ${parent.sql}) p
+      JOIN ${child.sql} c ON c.${quoteIdent(fk.column)} = p.k GROUP BY p.r ORDER BY p.r`);
+  const text = k?.kind !== 'int';
+  return { keys: rows.map((r) => (text ? String(num(r.r)) : num(r.r))), weights: rows.map((r) => num(r.n)) };
 }
 
 /** Children per parent row (zeros included), in the order of the parent's keys. */

@@ -55,6 +55,9 @@ beforeAll(async () => {
     CREATE TABLE alerts AS SELECT i AS alert_id, 1 + (hash(i, 'j') % 250)::INTEGER AS journey_id, 1 + (hash(i, 'r') % 300)::INTEGER AS recipient_id FROM range(1, 2001) t(i);
     CREATE TABLE parcels AS SELECT i AS parcel_id, ['ups', 'dhl', 'fedex'][1 + (hash(i, 'k') % 3)::INTEGER] AS carrier, hash(i, 'z') % 1000 / 10.0 AS size FROM range(1, 601) t(i);
     ALTER TABLE parcels ADD COLUMN weight DOUBLE; UPDATE parcels SET weight = CASE carrier WHEN 'ups' THEN 1.5 WHEN 'dhl' THEN 2.5 ELSE 3.5 END;
+    CREATE TABLE categories AS SELECT ['toys', 'food', 'tools', 'books', 'games'][i] AS category, i * 0.05 AS margin FROM range(1, 6) t(i);
+    CREATE TABLE products AS SELECT i AS product_id, c.category, c.margin
+      FROM range(1, 401) t(i) JOIN categories c ON c.category = ['toys', 'food', 'tools', 'books', 'games'][1 + (hash(i, 'cat') % 5)::INTEGER];
     CREATE TABLE audit (audit_id BIGINT, note VARCHAR, logged_at TIMESTAMP);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
@@ -66,7 +69,7 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'parcels.parcel_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'categories.category', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'parcels.parcel_id', 'products.product_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
@@ -148,6 +151,27 @@ describe('datagen infer detects', () => {
     expect((lt.columns[2].generator as { enum_list: { values: number[] } }).enum_list.values.reduce((a, b) => a + b, 0)).toBe(600);
     expect(column('parcels', 'weight').generator).toEqual({ lookup: { from: 'parcels_carrier.weight', weights_by: 'parcels_carrier.weight_rows' } });
     expect(node('parcels')).toMatchObject({ kind: 'entity', pk: 'parcel_id' });
+  });
+
+  it('a parent of 5 rows is no fanout: the child keeps its row count and picks the key by weight, copies follow it', async () => {
+    expect(fks()).toContain('products.category->categories.category');
+    expect(node('products')).toMatchObject({ kind: 'entity', pk: 'product_id', rows: 400 });
+    expect(column('products', 'category').generator).toEqual({ lookup: { from: 'categories.category', weights_by: 'categories.products_category_rows' } });
+    expect(column('products', 'margin').generator).toEqual({ lookup: { from: 'categories.margin', weights_by: 'categories.products_category_rows' } });
+    const hidden = node('categories').columns.find((c) => c.name === 'products_category_rows') as { hidden?: boolean; generator: { expression: { code: string } } };
+    expect(hidden.hidden).toBe(true);
+    expect(hidden.generator.expression.code).toMatch(/^category == "1" \? \d+ : category == "2"/);
+    const twin = join(dir, 'tiny-twin.duckdb');
+    await run(result.spec as never, { out: twin });
+    const inst = await DuckDBInstance.create(twin, { access_mode: 'READ_ONLY' });
+    const conn = await inst.connect();
+    const [r] = (await conn.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE p.margin IS NOT DISTINCT FROM c.margin) AS same, count(DISTINCT p.category) AS cats
+        FROM products p JOIN categories c ON c.category = p.category`)).getRowObjectsJS();
+    conn.closeSync();
+    inst.closeSync();
+    expect(Number(r.n)).toBe(400);
+    expect(Number(r.same)).toBe(400);
+    expect(Number(r.cats)).toBe(5);
   });
 
   it('an empty table and a column without values still give generators that compile (times over the timeframe)', () => {
