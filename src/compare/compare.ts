@@ -50,7 +50,8 @@ interface Col {
   name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null;
   /** Distinct values in the source (approximate: HyperLogLog). */
   distinct: number;
-  /** The source's range of a number or time (epoch ms), for the histogram; the twin's nulls. */
+  /** The source's central 99 % (0.5th to 99.5th percentile, approximate) of a number or time (epoch ms), the
+   *  histogram's range; the twin's nulls. */
   lo: number | null; hi: number | null; twinNulls: number | null;
   /** A time stored as text or numbers (found by infer's profile): the source's expression giving a TIMESTAMP, and
    *  whether its values are days. */
@@ -200,7 +201,7 @@ async function compareOpen(src: Source, twinSource: Source, access: TwinAccess, 
     const twinType = new Map(twc.map((c) => [c.name, c.type]));
     const ranged = (type: string) => kindOf(type) === 'numeric' || kindOf(type) === 'datetime';
     const stats = await one(src, `SELECT count(*) n${sc.map((c, i) => `, count(${q(c.name)}) nn${i}, approx_count_distinct(${q(c.name)}) d${i}`
-      + (ranged(c.type) ? `, min(${numeric(kindOf(c.type), c.name)}) lo${i}, max(${numeric(kindOf(c.type), c.name)}) hi${i}` : '')).join('')} FROM ${t.sql}`);
+      + (ranged(c.type) ? `, approx_quantile(${numeric(kindOf(c.type), c.name)}, 0.005) lo${i}, approx_quantile(${numeric(kindOf(c.type), c.name)}, 0.995) hi${i}` : '')).join('')} FROM ${t.sql}`);
     const rows = Number(stats.n);
     const cols: Col[] = [];
     for (const [i, c] of sc.entries()) {
@@ -336,7 +337,7 @@ async function shape(s: Source, t: Table, c: Col): Promise<ColumnShape> {
   return out;
 }
 
-/** Shares per bin of the source's range (HIST_BINS equal bins; twin values outside fall in the end bins). */
+/** Shares per bin of the source's central 99 % (HIST_BINS equal bins; values outside, of either side, fall in the end bins). */
 async function histogram(s: Source, c: Col, a: string, b: string): Promise<ColumnShape['chart']> {
   const x = c.kind === 'datetime' ? 'epoch_ms(v)::DOUBLE' : 'v';
   const [lo, hi] = [c.lo ?? 0, c.hi ?? 0];
