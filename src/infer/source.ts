@@ -13,7 +13,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { quoteIdent, quoteString } from '../sinks/sql.ts';
 import { makeSource, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
 
-export { type DeclaredForeignKey, makeSource, maskUrl, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
+export { maskUrl, type Source, SourceError, type SourceTable } from './source-types.ts';
 
 export interface OpenSourceOptions {
   /** Keep only these tables (by name); an unknown name is an error. */
@@ -92,7 +92,7 @@ function isDuckDbFile(path: string): boolean {
 }
 
 /** A table name from a file name: letters, digits and underscores. */
-export function tableName(stem: string): string {
+function tableName(stem: string): string {
   const name = stem.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'table';
   return /^[0-9]/.test(name) ? `t_${name}` : name;
 }
