@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileDist, sampleDist, type DistName } from '../../src/model/distributions.ts';
 import { streamKey } from '../../src/model/rng.ts';
-import { fitFanout, fitNumeric } from '../../src/infer/fit/index.ts';
+import { fitFanout, fitNumeric, fitText } from '../../src/infer/fit/index.ts';
 import { generate } from '../support/run-spec.ts';
 
 const N = 20_000;
@@ -81,5 +81,30 @@ describe('fitFanout → spec → engine: children per parent match', () => {
     const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
     expect(ks2(counts, twin), `${fit.evidence.family}: ${JSON.stringify(fit.fanout).slice(0, 200)}`).toBeLessThan(0.04);
     expect(Math.abs(mean(twin) - mean(counts)) / mean(counts)).toBeLessThan(0.05);
+  });
+});
+
+describe('fitText → spec → engine: the twin has the source shape', () => {
+  /** Digits → #, ASCII letters → ?, the rest as it is. */
+  const shape = (v: string) => v.replace(/[0-9]/g, '#').replace(/[A-Za-z]/g, '?');
+  it.each([
+    ['a code with a constant prefix', (i: number) => `DEV-${String(1000 + ((i * 7919) % 9000))}-${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + ((i * 7) % 26))}`],
+    ['literal characters bothify reads (% @ #)', (i: number) => `#${(i * 37) % 90 + 10}%@${String.fromCharCode(97 + (i % 26))}`],
+    ['dots and parentheses', (i: number) => `(${(i * 13) % 900 + 100}).${String.fromCharCode(65 + (i % 26))}`],
+  ] as const)('%s', async (_, make) => {
+    const source = Array.from({ length: 200 }, (_, i) => make(i));
+    const fit = fitText(source);
+    const doc = {
+      version: '1.0', metadata: { name: 'Text twin' }, seed: 5,
+      timeframe: { start: '2025-01-01T00:00:00Z', end: '2025-01-31T23:00:00Z', freq: 'H' },
+      nodes: [{ id: 't', kind: 'entity', pk: 'id', rows: 300, columns: [{ name: 'id', type: 'int', generator: { sequence: {} } }, { name: 'x', type: 'string', generator: fit.generator }] }],
+    };
+    const { db } = await generate(doc, { workers: 1 });
+    const twin = (await db.rows('SELECT x FROM t')).map((r) => String(r.x));
+    db.close();
+    const want = shape(source[0]!);
+    for (const v of twin) expect(shape(v), `${v} from ${JSON.stringify(fit.generator)}`).toBe(want);
+    // The characters are drawn, not copied: the twin holds many values the source never had.
+    expect(twin.filter((v) => !source.includes(v)).length).toBeGreaterThan(150);
   });
 });

@@ -188,34 +188,54 @@ export function fitText(sample: string[]): ColumnFit {
   const hasSpace = values.filter((v) => /\s/.test(v)).length / n;
   // A shape of letters only is words, not a code.
   if (topCount / n >= 0.9 && /[#?]/.test(topShape) && !/^\?+$/.test(topShape) && hasSpace < 0.5) {
-    const same = [...topShape];
     const ofShape = values.filter((v) => shapeOf(v) === topShape).map((v) => [...v]);
-    const text = same
-      .map((c, i) => {
-        if (c !== '#' && c !== '?') return c;
-        const first = ofShape[0]![i]!;
-        return ofShape.length >= MIN_SHARED && ofShape.every((v) => v[i] === first) ? first : c;
-      })
-      .join('');
+    // Per position: a character every value of the shape has there (kept only when MIN_SHARED values exist), else
+    // a digit or a letter.
+    const slots = [...topShape].map((c, i): { literal: string } | { digit: boolean } => {
+      const first = ofShape[0]![i]!;
+      if (c !== '#' && c !== '?') return { literal: first };
+      return ofShape.length >= MIN_SHARED && ofShape.every((v) => v[i] === first) ? { literal: first } : { digit: c === '#' };
+    });
     const letters = ofShape.flatMap((v) => v.filter((c) => /[A-Za-z]/.test(c)));
     const upper = letters.length > 0 && letters.every((c) => c === c.toUpperCase());
     const lower = letters.length > 0 && letters.every((c) => c === c.toLowerCase());
     const letterSet = upper ? { letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' } : lower ? { letters: 'abcdefghijklmnopqrstuvwxyz' } : {};
     const evidence = { n, family: 'pattern', score: sig(topCount / n, 3), note: `${sig((100 * topCount) / n, 3)} % of values have the shape "${topShape}"` };
-    // bothify reads % ! @ as digits too: a shape holding them becomes the same pattern as a regular expression.
-    if (/[%!@]/.test(text)) {
+    // bothify reads # ? % ! @ itself, faker's regular expressions . + * ? [ ] { } \ : a shape with a literal
+    // character bothify would misread becomes a regular expression of raw characters, unless that misreads one too
+    // (then the shape is not used).
+    const literals = slots.flatMap((x) => ('literal' in x ? [x.literal] : [])).join('');
+    const bothifySafe = !/[#?%!@]/.test(literals);
+    const regexSafe = !/[?.+*[\]{}\\]/.test(literals);
+    if (!bothifySafe && regexSafe) {
       const cls = upper ? 'A-Z' : lower ? 'a-z' : 'A-Za-z';
-      const re = text.replace(/([#?])\1*|[\\^$.|*+()[\]{}/-]/g, (m) => (m[0] === '#' ? `[0-9]{${m.length}}` : m[0] === '?' ? `[${cls}]{${m.length}}` : `\\${m}`));
+      let re = '';
+      for (let i = 0; i < slots.length; ) {
+        const x = slots[i]!;
+        if ('literal' in x) {
+          re += x.literal;
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < slots.length && 'digit' in slots[j]! && (slots[j] as { digit: boolean }).digit === x.digit) j++;
+        re += `${x.digit ? '[0-9]' : `[${cls}]`}{${j - i}}`;
+        i = j;
+      }
       return { generator: { faker: { method: 'helpers.fromRegExp', args: { _: [re] } } }, evidence };
     }
-    return { generator: { faker: { method: 'bothify', args: { text, ...letterSet } } }, evidence };
+    if (bothifySafe) {
+      const text = slots.map((x) => ('literal' in x ? x.literal : x.digit ? '#' : '?')).join('');
+      return { generator: { faker: { method: 'bothify', args: { text, ...letterSet } } }, evidence };
+    }
   }
   const lengths = values.map((v) => v.length).sort((a, b) => a - b);
   // Lower quantiles round down, upper ones up (so a handful of values keeps its shortest and longest length).
   const p = (q: number) => lengths[Math.min(n - 1, q < 0.5 ? Math.floor(q * (n - 1)) : Math.ceil(q * (n - 1)))]!;
   if (hasSpace < 0.1) {
     const all = values.join('');
-    const cls = [/[A-Z]/.test(all) ? 'A-Z' : '', /[a-z]/.test(all) ? 'a-z' : '', /\d/.test(all) ? '0-9' : '', /[_-]/.test(all) ? '_-' : ''].join('');
+    // A dash first in the class (faker's regular expressions read it there as a character).
+    const cls = [/-/.test(all) ? '-' : '', /[A-Z]/.test(all) ? 'A-Z' : '', /[a-z]/.test(all) ? 'a-z' : '', /\d/.test(all) ? '0-9' : '', /_/.test(all) ? '_' : ''].join('');
     const lo = Math.min(1000, Math.max(1, p(0.01)));
     // Lengths within faker's bounds (a regular expression may not ask for more than 10,000 characters; 1,000 is plenty).
     const hi = Math.min(1000, Math.max(lo, p(0.99)));

@@ -80,6 +80,7 @@ describe('what the fits write compiles', () => {
 
   it.each([
     ['a shape', Array.from({ length: 30 }, (_, i) => `AB-${1000 + i * 31}`)],
+    ['a shape with literal # and ? (special to bothify)', Array.from({ length: 30 }, (_, i) => `#${100 + i}?`)],
     ['a shape with % and @ (special to bothify)', Array.from({ length: 30 }, (_, i) => `${i % 10}%@x.${String.fromCharCode(65 + (i % 26))}(${i % 7})`)],
     ['codes of varying length', ['A1B2', 'XY99Z3', 'QQ1']],
     ['very long codes', Array.from({ length: 20 }, (_, i) => 'A1'.repeat(3000 + i))],
