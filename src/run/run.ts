@@ -17,6 +17,7 @@ import { loadLocales } from '../model/faker/lib.ts';
 import { planLocales } from '../model/faker.ts';
 import { finishTable, generateOnThread, type LoopTimes, Retained, scenarioRows, type TableJob, tableSegments } from './table-run.ts';
 import { sharedHistory } from '../scenarios/history.ts';
+import { calibrations } from '../scenarios/calibrate.ts';
 
 const DEFAULT_CHUNK_ROWS = 65_536;
 /** Tables generating fewer rows than this run on the main thread even with workers (starting a worker costs ~0.3 s). */
@@ -169,7 +170,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<RunRes
         used = pool.size;
         layout.counts = pool.layout(ti, layout); // the shared copy: the original can go
         // The scenarios' history of the table is evaluated once, here, and shared with the workers.
-        const history = sharedHistory(plan, table, store, memo, layout.total);
+        const history = sharedHistory(plan, table, store, memo, layout.total, calibrations);
         if (history) pool.publish(history.id, history.entry);
         // Tasks of at least DEFAULT_CHUNK_ROWS rows (a worker splits them into chunks of chunkRows): small chunks
         // would make the messages cost more than the rows.

@@ -24,7 +24,7 @@ import type { ColumnData } from '../model/column-data.ts';
 import { roundHalfEven } from '../model/rounding.ts';
 import type { ColumnPlan, Plan, ScenarioProgram, TablePlan } from '../ir/types.ts';
 import { DAY_MS } from '../plan/window.ts';
-import { type RowsPiece, scenarioFreeColumns, scenarioFreeRows } from './history.ts';
+import { publishedCalibration, type RowsPiece, scenarioFreeColumns, scenarioFreeRows } from './history.ts';
 import { selectionMask } from './select.ts';
 
 const HOUR_MS = 3_600_000;
@@ -147,6 +147,13 @@ export function mixWeight(x: number, hour: number, shift: number, boost: Set<num
 
 const MULTIPLY = new Set(['spike', 'drop', 'level_shift', 'cost_spike', 'volume_spike', 'funnel_break']);
 
+/** The calibrated parameters of a table's scenarios that ask for a detectability, by scenario id (for the workers). */
+export function calibrations(ctx: ChunkContext): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  for (const c of ctx.table.columns) for (const m of c.modifiers) if (m.kind === 'scenario' && m.params.detectability !== undefined) out.set(m.id, calibrate(m, c, ctx));
+  return out;
+}
+
 /**
  * The calibrated parameter of a scenario with `params.detectability`: the multiplier (spike, drop, level_shift,
  * cost_spike, volume_spike, funnel_break), the target ratio of the window's days (rate_*) or the shift (mix_shift);
@@ -154,6 +161,9 @@ const MULTIPLY = new Set(['spike', 'drop', 'level_shift', 'cost_spike', 'volume_
  */
 export function calibrate(p: ScenarioProgram, col: ColumnPlan, ctx: ChunkContext): number | null {
   if (p.params.detectability === undefined) return null;
+  // a worker takes what the main thread computed (src/scenarios/history.ts sharedHistory)
+  const published = publishedCalibration(ctx, p.id);
+  if (published !== undefined) return published;
   const t0 = performance.now();
   const out = calibrated(p, col, ctx);
   if (process.env.DATAGEN_PROFILE) process.stderr.write(`[profile] ${ctx.table.id}: ${p.id} calibrated in ${(performance.now() - t0).toFixed(0)} ms (${out === null ? 'nothing to compare with' : `${p.type === 'rate_drop' || p.type === 'rate_spike' ? 'target ratio' : p.type === 'mix_shift' ? 'shift' : 'multiplier'} ${out}`})\n`);

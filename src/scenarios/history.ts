@@ -49,6 +49,8 @@ export function wholeTableContext(plan: Plan, table: TablePlan, store: Store, me
 /** Store name under which the main thread hands a table's history to the generation workers. */
 const SHARED = '__history__:';
 const PARENT_ROW = '__parent_row__';
+/** Entries of the shared history that hold a scenario's calibrated parameter (src/scenarios/calibrate.ts), not a column. */
+const CALIBRATED = '__calibrated__:';
 
 /** The history the main thread published for this table (workers), or null. */
 function published(ctx: ChunkContext): History | null {
@@ -56,7 +58,7 @@ function published(ctx: ChunkContext): History | null {
 }
 
 function fromEntry(e: TableStore): History {
-  const cols = new Map([...e.columns].filter(([name]) => name !== PARENT_ROW));
+  const cols = new Map([...e.columns].filter(([name]) => name !== PARENT_ROW && !name.startsWith(CALIBRATED)));
   return { total: e.rows, cols, parentRow: e.columns.get(PARENT_ROW)?.num ?? null };
 }
 
@@ -64,10 +66,12 @@ function fromEntry(e: TableStore): History {
  * The table's history as a store entry for the workers (numbers in SharedArrayBuffers: shared, not copied), so
  * that it is evaluated once per run instead of once per worker. Null when the table's scenarios need none.
  */
-export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number): { id: string; entry: TableStore } | null {
+export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: Map<object, unknown>, total: number, calibrations?: (ctx: ChunkContext) => Map<string, number | null>): { id: string; entry: TableStore } | null {
   if (!needsHistory(table)) return null;
   const ctx = wholeTableContext(plan, table, store, memo, total);
   const h = scenarioFreeColumns(ctx, []);
+  // the scenarios' calibrated parameters, computed once here instead of once per worker
+  const calibrated = calibrations?.(ctx) ?? new Map<string, number | null>();
   const shared = (v: Float64Array) => {
     const out = new Float64Array(new SharedArrayBuffer(Math.max(8, v.byteLength)), 0, v.length);
     out.set(v);
@@ -75,10 +79,19 @@ export function sharedHistory(plan: Plan, table: TablePlan, store: Store, memo: 
   };
   const columns = new Map([...h.cols].map(([name, c]) => [name, c.num ? shared(c.num) : c]));
   if (h.parentRow) columns.set(PARENT_ROW, shared(h.parentRow));
+  for (const [id, v] of calibrated) columns.set(CALIBRATED + id, ColumnData.numbers(Float64Array.of(v ?? NaN)));
   // the main thread keeps the shared copy too (the first one can go)
   const entry = { rows: h.total, columns };
   ctx.memo(tableKey('history', table.id), () => ({ history: null as History | null })).history = fromEntry(entry);
   return { id: SHARED + table.id, entry };
+}
+
+/** A scenario's calibrated parameter as the main thread published it (null: none); undefined when nothing was published. */
+export function publishedCalibration(ctx: ChunkContext, id: string): number | null | undefined {
+  if (!ctx.store.has(SHARED + ctx.table.id)) return undefined;
+  const c = ctx.store.table(SHARED + ctx.table.id).columns.get(CALIBRATED + id);
+  if (!c?.num) return undefined;
+  return Number.isNaN(c.num[0]) ? null : c.num[0];
 }
 
 /**
