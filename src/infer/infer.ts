@@ -214,9 +214,13 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     // a tiny parent's weighted draw or has copies of parent columns, so those copies belong to the key's row. Other
     // keys to other rows of the parent (choices_ref) are independent draws; copies through them are fitted instead.
     const pickOf = new Map<string, ForeignKey>();
-    for (const f of [...fks].sort((a, b) => colIndex(p, a.column) - colIndex(p, b.column))) {
-      if (inLookup.has(f.column) || f === primary || f.refTable === primary?.refTable || pickOf.has(f.refTable)) continue;
-      if (tiny.has(f.column) || parentCopies.some((d) => d.determinants[0] === f.column)) pickOf.set(f.refTable, f);
+    const byColumn = [...fks].sort((a, b) => colIndex(p, a.column) - colIndex(p, b.column));
+    for (const pass of [true, false]) {
+      for (const f of byColumn) {
+        if (inLookup.has(f.column) || f === primary || f.refTable === primary?.refTable || pickOf.has(f.refTable)) continue;
+        const wanted = tiny.has(f.column) || parentCopies.some((d) => d.determinants[0] === f.column);
+        if (wanted === pass) pickOf.set(f.refTable, f);
+      }
     }
     const isPicked = (f: ForeignKey) => f === primary || pickOf.get(f.refTable) === f;
     // Tiny parents' keys: their weights; for the picked one, a hidden weight column of the parent.
@@ -232,6 +236,27 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       const code = w.keys.map((k, i) => `${f.refColumn} == ${lit(k)} ? ${w.weights[i]} : `).join('') + '0';
       hiddenColumns.push({ table: f.refTable, column: { name: hidden, type: 'int', hidden: true, generator: { expression: { code } } } });
       pickWeights.set(f.refTable, `${f.refTable}.${hidden}`);
+    }
+    // Any other picked key: parents drawn ∝ a hidden popularity column of the parent, fitted on the source's children
+    // per parent (zeros included), so the twin's children per parent follow the source's (a hub is popular).
+    const popularity = new Map<string, FitEvidence>();
+    for (const [ref, f] of pickOf) {
+      if (tiny.has(f.column)) continue;
+      const counts = await fanoutCounts(source, p, f, profileOf(ref));
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of counts) {
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+      if (counts.length < 2 || lo === hi) continue; // every parent alike: uniform
+      const sorted = Float64Array.from(counts).sort();
+      const step = Math.max(1, Math.floor(sorted.length / sampleN));
+      const fit = fitNumeric(step > 1 ? sorted.filter((_, i) => i % step === 0) : sorted, { integer: true, minCount });
+      const hidden = `${p.name}_${f.column}_rows`;
+      hiddenColumns.push({ table: ref, column: { name: hidden, type: 'float', hidden: true, generator: fit.generator, modifiers: [...(fit.modifiers ?? []), { transform: 'clamp', args: { min: 0 } }] } });
+      pickWeights.set(ref, `${ref}.${hidden}`);
+      popularity.set(f.column, fit.evidence);
     }
     const node: Json = { id: p.name };
     const ev: TableEvidence = { table: p.name, rows: p.rows, sampleRows: Math.min(p.rows, sampleN), node: { id: p.name, kind: 'entity', why: '' }, columns: [] };
@@ -285,9 +310,13 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
         // picked: weights as a hidden column of the parent, so the key is a pick and copies of the parent's columns follow it
         col.generator = w.picked ? { lookup: { from: `${fk.refTable}.${fk.refColumn}`, weights_by: pickWeights.get(fk.refTable)! } } : { choice: { choices: w.keys, weights: w.weights } };
       } else if (fk && pickOf.get(fk.refTable) === fk) {
-        col.generator = { lookup: { from: `${fk.refTable}.${fk.refColumn}` } };
+        const weights = pickWeights.get(fk.refTable);
+        col.generator = { lookup: { from: `${fk.refTable}.${fk.refColumn}`, ...(weights ? { weights_by: weights } : {}) } };
         cev.role = 'fk';
-        cev.note = `the key of a uniformly drawn ${fk.refTable} row, whose columns this row copies`;
+        const pop = popularity.get(fk.column);
+        if (pop) cev.fit = pop;
+        cev.note = weights ? `the key of a ${fk.refTable} row drawn ∝ its hidden popularity ${weights} (fitted on the rows per ${fk.refTable} row, zeros included)`
+          : `the key of a uniformly drawn ${fk.refTable} row (every ${fk.refTable} row has as many rows here)`;
       } else if (fk) {
         // the primary parent's key; any other foreign key: the key of a uniformly drawn parent row, each drawn on its
         // own (lookups without `on` would share one pick: two keys to one parent would always be equal)

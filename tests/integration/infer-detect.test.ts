@@ -58,6 +58,9 @@ beforeAll(async () => {
     CREATE TABLE categories AS SELECT ['toys', 'food', 'tools', 'books', 'games'][i] AS category, i * 0.05 AS margin FROM range(1, 6) t(i);
     CREATE TABLE products AS SELECT i AS product_id, c.category, c.margin
       FROM range(1, 401) t(i) JOIN categories c ON c.category = ['toys', 'food', 'tools', 'books', 'games'][1 + (hash(i, 'cat') % 5)::INTEGER];
+    CREATE TABLE places AS SELECT i AS place_id FROM range(1, 101) t(i);
+    CREATE TABLE visits AS SELECT i AS visit_id, 1 + (hash(i, 'vu') % 300)::INTEGER AS user_id,
+      1 + floor(100 * pow((hash(i, 'vp') % 1000000) / 1000000.0, 3))::INTEGER AS place_id FROM range(1, 5001) t(i);
     CREATE TABLE audit (audit_id BIGINT, note VARCHAR, logged_at TIMESTAMP);
     CREATE TABLE "order-lines" AS SELECT i AS "line id", 1 + (hash(i, 'o') % 2000)::INTEGER AS order_id, (hash(i, 'p') % 17)::INTEGER * 1.5 AS "unit price" FROM range(1, 4001) t(i);
   `);
@@ -69,7 +72,7 @@ afterAll(() => dir && !process.env.KEEP && rmSync(dir, { recursive: true, force:
 
 describe('datagen infer detects', () => {
   it('foreign keys, and not the columns that only look like keys', () => {
-    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'categories.category', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'parcels.parcel_id', 'products.product_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id']);
+    expect(result.evidence.keys.primaryKeys.map((k) => `${k.table}.${k.column}`).sort()).toEqual(['alerts.alert_id', 'categories.category', 'coach.coach_id', 'order-lines.line id', 'orders.order_id', 'parcels.parcel_id', 'places.place_id', 'products.product_id', 'staff.staff_id', 'team.team_id', 'transfers.transfer_id', 'users.user_id', 'visits.visit_id']);
     expect(fks()).toContain('orders.user_id->users.user_id');
     expect(fks()).toContain('order-lines.order_id->orders.order_id');
     for (const c of ['users.level', 'orders.quantity', 'orders.flag', 'orders.status']) expect(fks().some((k) => k.startsWith(`${c}->`)), c).toBe(false);
@@ -172,6 +175,27 @@ describe('datagen infer detects', () => {
     expect(Number(r.n)).toBe(400);
     expect(Number(r.same)).toBe(400);
     expect(Number(r.cats)).toBe(5);
+  });
+
+  it('a second key to another parent is drawn ∝ a fitted popularity of that parent: popular places stay popular', async () => {
+    expect(node('visits')).toMatchObject({ kind: 'fact', parents: ['users'] });
+    expect(column('visits', 'place_id').generator).toEqual({ lookup: { from: 'places.place_id', weights_by: 'places.visits_place_id_rows' } });
+    const hidden = node('places').columns.find((c) => c.name === 'visits_place_id_rows') as { hidden?: boolean; type: string };
+    expect(hidden).toMatchObject({ hidden: true, type: 'float' });
+    const twin = join(dir, 'popular-twin.duckdb');
+    await run(result.spec as never, { out: twin });
+    // share of the visits held by the 10 busiest places, source vs twin
+    const top10 = async (file: string) => {
+      const inst = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+      const conn = await inst.connect();
+      const [r] = (await conn.runAndReadAll(`SELECT sum(n) FILTER (WHERE rk <= 10) / sum(n) AS share FROM (SELECT count(*) AS n, row_number() OVER (ORDER BY count(*) DESC) AS rk FROM visits GROUP BY place_id)`)).getRowObjectsJS();
+      conn.closeSync();
+      inst.closeSync();
+      return Number(r.share);
+    };
+    const [src, tw] = [await top10(db), await top10(twin)];
+    expect(src).toBeGreaterThan(0.4); // ~46 %: place_id = 1 + ⌊100 u³⌋
+    expect(Math.abs(tw - src)).toBeLessThan(0.1); // uniform draws would give ~10 %
   });
 
   it('an empty table and a column without values still give generators that compile (times over the timeframe)', () => {
