@@ -161,7 +161,7 @@ describe('datagen infer detects', () => {
     expect(node('products')).toMatchObject({ kind: 'entity', pk: 'product_id', rows: 400 });
     expect(column('products', 'category').generator).toEqual({ lookup: { from: 'categories.category', weights_by: 'categories.products_category_rows' } });
     expect(column('products', 'margin').generator).toEqual({ lookup: { from: 'categories.margin', weights_by: 'categories.products_category_rows' } });
-    const hidden = node('categories').columns.find((c) => c.name === 'products_category_rows') as { hidden?: boolean; generator: { expression: { code: string } } };
+    const hidden = node('categories').columns.find((c) => c.name === 'products_category_rows') as unknown as { hidden?: boolean; generator: { expression: { code: string } } };
     expect(hidden.hidden).toBe(true);
     expect(hidden.generator.expression.code).toMatch(/^category == "1" \? \d+ : category == "2"/);
     const twin = join(dir, 'tiny-twin.duckdb');
