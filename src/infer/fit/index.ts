@@ -6,5 +6,5 @@ export type { ColumnFit, FitEvidence } from './types.ts';
 export { fitNumeric, KS_ACCEPT, ksThreshold } from './numeric.ts';
 export { fitCategorical } from './categorical.ts';
 export { fitFanout } from './fanout.ts';
-export { fitTime } from './time.ts';
+export { fitTime, regularGrid } from './time.ts';
 export { detectPii, fitText } from './text.ts';

@@ -136,3 +136,18 @@ function growthRate(v: Float64Array, startMs: number, endMs: number): number {
   }
   return Math.expm1((lo + hi) / 2);
 }
+
+/**
+ * A time column that is a complete regular grid: every value distinct and the sorted values an arithmetic
+ * progression (a panel's hours, a calendar table's days). Such a column is no draw: each row holds the next grid
+ * point, so it is better written as a function of a sequence key (start + (key − first key) × step) than as
+ * datetime_series, whose independent draws repeat some points and miss others. Null otherwise (or under 3 values).
+ */
+export function regularGrid(epochMs: Float64Array): { startMs: number; stepMs: number; count: number } | null {
+  const v = epochMs.filter((x) => Number.isFinite(x)).sort();
+  if (v.length < 3) return null;
+  const step = v[1]! - v[0]!;
+  if (!(step > 0)) return null;
+  for (let i = 2; i < v.length; i++) if (v[i]! - v[i - 1]! !== step) return null;
+  return { startMs: v[0]!, stepMs: step, count: v.length };
+}

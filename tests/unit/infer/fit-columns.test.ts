@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileDist, sampleDist, type DistName } from '../../../src/model/distributions.ts';
 import { streamKey, uniform } from '../../../src/model/rng.ts';
-import { detectPii, fitCategorical, fitFanout, fitText, fitTime } from '../../../src/infer/fit/index.ts';
+import { detectPii, fitCategorical, fitFanout, fitText, fitTime, regularGrid } from '../../../src/infer/fit/index.ts';
 import { pooledCounts } from '../../../src/infer/fit/fanout.ts';
 import { nameTokens } from '../../../src/infer/fit/text.ts';
 
@@ -176,6 +176,17 @@ describe('fitTime', () => {
     expect(dom.weights.map((w, d) => (w > 0 ? d + 1 : 0)).filter(Boolean)).toEqual([1, 15]);
     const hour = p.find((x) => x.dimension === 'hour')!;
     expect(hour.weights.map((w, h) => (w > 0 ? h : -1)).filter((h) => h >= 0)).toEqual([6]);
+  });
+
+  it('regularGrid: a complete grid of distinct, evenly spaced times (a panel hour column), in any order', () => {
+    const hours = Float64Array.from({ length: 48 }, (_, i) => Date.UTC(2024, 0, 1) + ((i * 7) % 48) * HOUR);
+    expect(regularGrid(hours)).toEqual({ startMs: Date.UTC(2024, 0, 1), stepMs: HOUR, count: 48 });
+    const gap = Float64Array.from(hours);
+    gap[3] = Date.UTC(2024, 0, 5);
+    expect(regularGrid(gap)).toBeNull();
+    const repeated = Float64Array.from({ length: 10 }, (_, i) => Date.UTC(2024, 0, 1) + Math.floor(i / 2) * HOUR);
+    expect(regularGrid(repeated)).toBeNull();
+    expect(regularGrid(Float64Array.of(1, 2))).toBeNull();
   });
 
   it('the grid: D for midnights, H for whole hours', () => {
