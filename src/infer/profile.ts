@@ -119,8 +119,9 @@ async function detectStoredTime(source: Source, t: SourceTable, c: ColumnProfile
   let expr: string | null = null;
   let storedAs: StoredAs | null = null;
   if (c.kind === 'string' && c.avgLength !== undefined && c.avgLength >= 8 && c.avgLength <= 35) {
-    const [r] = await source.query(`SELECT count(*) FILTER (WHERE try_cast(${q} AS TIMESTAMP) IS NOT NULL) AS ok, count(*) AS n,
-        count(*) FILTER (WHERE length(${q}) > 10) AS long FROM (SELECT ${q} FROM ${t.sql} WHERE ${q} IS NOT NULL LIMIT 20000)`);
+    // every value (a LIMIT would pick rows by scan order, which threads change: infer stays deterministic)
+    const [r] = await source.query(`SELECT count(*) FILTER (WHERE try_cast(${q} AS TIMESTAMP) IS NOT NULL) AS ok, count(*) AS n
+        FROM ${t.sql} WHERE ${q} IS NOT NULL`);
     if (num(r.n) > 0 && num(r.ok) >= 0.99 * num(r.n)) {
       expr = `try_cast(${q} AS TIMESTAMP)`;
       storedAs = 'text';
