@@ -186,7 +186,8 @@ export function fitBeta(s: Sample): FamilyFit | null {
 export function fitTriangular(s: Sample): FamilyFit | null {
   const n = s.m.n;
   const range = s.m.max - s.m.min;
-  if (!(range > 0) || n < 3) return null;
+  // Three parameters from a handful of values say little (4 promotions gave low = mode): 30 values at least.
+  if (!(range > 0) || n < 30) return null;
   const x = s.sorted;
   const start = modeFor(x, s.m.min - range / Math.sqrt(n), s.m.max + range / Math.sqrt(n));
   // The optimiser reads at most 20 000 values (a systematic subsample of the sorted sample); the ends stay beyond all.
