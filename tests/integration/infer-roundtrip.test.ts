@@ -1,8 +1,8 @@
 /**
  * Issue 21's round trip on every example of the project: generate → infer → regenerate → compare.
  *
- * Each example is generated at a scale that keeps its tables a few ten thousand rows (all of them: ~3–4 minutes on a
- * loaded 2-core machine, compare being most of it), then `inferSpec` (the library API) reads the DuckDB file, the
+ * Each example is generated at a scale that keeps its tables a few ten thousand rows (all of them: 2–4½ minutes on a
+ * shared 2-core machine, compare being most of it), then `inferSpec` (the library API) reads the DuckDB file, the
  * inferred spec is compiled and run unedited, `validate`d against its own twin, and `compareSources` scores the twin.
  * The truth is each example's own compiled plan (tests/support/roundtrip.ts): the declared family of every numeric
  * column drawn from a distribution, the declared weights of every categorical choice, the declared fanout of every
@@ -17,9 +17,10 @@
  * the counts) is replaced by the source's own shares or mean, and each such case says why (`why`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compareSources, compile, inferSpec, run, validate, type CompareReport, type InferResult, type Plan, type ValidationReport } from '../../src/index.ts';
 import { Db, EXAMPLES_DIR, readJson } from '../support/run-spec.ts';
 import { type Observed, planTruth, type RoundTripScore, scoreRoundTrip, type Truth, valueKey } from '../support/roundtrip.ts';
@@ -166,6 +167,11 @@ for (const p of prepared) {
 describe('round trip over all examples', () => {
   const numeric = () => results.flatMap((r) => r.score.numeric.map((n) => ({ example: r.example, ...n })));
   const wrong = () => numeric().filter((n) => !n.right).map((n) => `${n.example} ${n.table}.${n.column}: ${n.family} → ${n.got}`);
+
+  it('every spec of examples/ is in EXAMPLES (a new example needs its scale here)', () => {
+    const files = readdirSync(fileURLToPath(EXAMPLES_DIR)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    expect(EXAMPLES.map(([e]) => e).sort()).toEqual(files);
+  });
 
   it('every example went round, each of its tables inferred', () => {
     expect(results.map((r) => r.example)).toEqual(EXAMPLES.map(([e]) => e));
