@@ -51,6 +51,8 @@ interface TableEvidence {
     /** Parents with 0, 1, …, 19 children, and with 20 or more (the last). */
     histogram: number[] };
   columns: ColumnEvidence[];
+  /** Hidden columns infer added (the weights of other tables' picks of this one). */
+  added?: { name: string; generator: string; why: string }[];
 }
 
 export interface InferEvidence {
@@ -197,7 +199,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
 
   const tableEvidence: TableEvidence[] = [];
   /** Hidden weight columns added to tiny parents (the weights of their children's picks). */
-  const hiddenColumns: { table: string; column: Json }[] = [];
+  const hiddenColumns: { table: string; column: Json; why: string }[] = [];
   const nodes = new Map<string, Json>();
   for (const p of profiles) {
     const pk = pkOf.get(p.name);
@@ -234,7 +236,7 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       const hidden = `${p.name}_${f.column}_rows`;
       const lit = (k: number | string) => (typeof k === 'number' ? String(k) : JSON.stringify(k));
       const code = w.keys.map((k, i) => `${f.refColumn} == ${lit(k)} ? ${w.weights[i]} : `).join('') + '0';
-      hiddenColumns.push({ table: f.refTable, column: { name: hidden, type: 'int', hidden: true, generator: { expression: { code } } } });
+      hiddenColumns.push({ table: f.refTable, column: { name: hidden, type: 'int', hidden: true, generator: { expression: { code } } }, why: `the rows of ${p.name} per ${f.refTable} row: the weights of its ${f.column}` });
       pickWeights.set(f.refTable, `${f.refTable}.${hidden}`);
     }
     // Any other picked key: parents drawn ∝ a hidden popularity column of the parent, fitted on the source's children
@@ -254,7 +256,8 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       const step = Math.max(1, Math.floor(sorted.length / sampleN));
       const fit = fitNumeric(step > 1 ? sorted.filter((_, i) => i % step === 0) : sorted, { integer: true, minCount });
       const hidden = `${p.name}_${f.column}_rows`;
-      hiddenColumns.push({ table: ref, column: { name: hidden, type: 'float', hidden: true, generator: fit.generator, modifiers: [...(fit.modifiers ?? []), { transform: 'clamp', args: { min: 0 } }] } });
+      hiddenColumns.push({ table: ref, column: { name: hidden, type: 'float', hidden: true, generator: fit.generator, modifiers: [...(fit.modifiers ?? []), { transform: 'clamp', args: { min: 0 } }] },
+        why: `a popularity fitted on the rows of ${p.name} per ${ref} row (${fit.evidence.family}): the weights of its ${f.column}` });
       pickWeights.set(ref, `${ref}.${hidden}`);
       popularity.set(f.column, fit.evidence);
     }
@@ -354,7 +357,11 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
     step(`table ${p.name}: ${ev.node.kind}`);
   }
 
-  for (const h of hiddenColumns) (nodes.get(h.table)!.columns as Json[]).push(h.column);
+  for (const h of hiddenColumns) {
+    (nodes.get(h.table)!.columns as Json[]).push(h.column);
+    const ev = tableEvidence.find((t) => t.table === h.table)!;
+    (ev.added ??= []).push({ name: String(h.column.name), generator: describeGenerator(h.column.generator as Json), why: h.why });
+  }
 
   // Nodes in dependency order: lookup tables and parents first.
   const deps = new Map<string, Set<string>>();

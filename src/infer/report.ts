@@ -70,6 +70,9 @@ export function renderInferHtml(r: InferResult): string {
       parts.push(`<p>Children per <b>${esc(t.primaryParent?.table)}</b> row: <code>${esc(JSON.stringify(t.fanout.fanout))}</code> — ${esc(t.fanout.evidence.family)}${t.fanout.evidence.ks !== undefined ? `, KS ${fmt(t.fanout.evidence.ks)}` : ''}${t.fanout.evidence.runnerUp ? `; runner-up ${esc(t.fanout.evidence.runnerUp.family)}${t.fanout.evidence.runnerUp.ks !== undefined ? ` (KS ${fmt(t.fanout.evidence.runnerUp.ks)})` : ''}` : ''}${t.fanout.evidence.note ? ` — ${esc(t.fanout.evidence.note)}` : ''}</p>`);
       parts.push(fanoutBars(t.fanout));
     }
+    if (t.added?.length) {
+      parts.push(`<p>Hidden columns infer added: ${t.added.map((a) => `<code>${esc(a.name)}</code> (<code>${esc(a.generator)}</code>) — ${esc(a.why)}`).join('; ')}</p>`);
+    }
     parts.push(table(['column', 'source type', 'null rate', 'distinct', 'role', 'generator', 'family', 'n', 'score (1 − KS/TVD)', 'BIC', 'runner-up', 'note'], t.columns.map((c) => [
       `<code>${esc(c.name)}</code>`, esc(c.sqlType) + (c.storedAs ? ` <span class="tag">date stored as ${esc(c.storedAs)}</span>` : ''), pct(c.nullRate), fmt(c.distinct),
       c.role === 'todo' ? '<span class="tag bad">TODO</span>' : esc(c.role), `<code>${esc(c.generator)}</code>`, esc(c.fit?.family), fmt(c.fit?.n), fmt(c.fit?.score), fmt(c.fit?.bic),

@@ -182,6 +182,7 @@ describe('datagen infer detects', () => {
     expect(column('visits', 'place_id').generator).toEqual({ lookup: { from: 'places.place_id', weights_by: 'places.visits_place_id_rows' } });
     const hidden = node('places').columns.find((c) => c.name === 'visits_place_id_rows') as { hidden?: boolean; type: string };
     expect(hidden).toMatchObject({ hidden: true, type: 'float' });
+    expect(result.evidence.tables.find((t) => t.table === 'places')!.added!.map((a) => a.name)).toEqual(['visits_place_id_rows']);
     const twin = join(dir, 'popular-twin.duckdb');
     await run(result.spec as never, { out: twin });
     // share of the visits held by the 10 busiest places, source vs twin
