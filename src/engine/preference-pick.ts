@@ -100,7 +100,7 @@ export function preferenceRows(pick: KeyedPick, ctx: ChunkContext): Float64Array
     return true;
   };
   const draw = (groups: Group[], u1: number, u2: number): number => {
-    const g = groups[pickPrefix(scratch, groups.length, u1)];
+    const g = groups[pickIndex(scratch, u1, groups.length)]; // a prefix: no subarray view per row
     return g.rows[pickIndex(g.cdf, u2)];
   };
   if (!p.distinct) {
@@ -159,22 +159,6 @@ export function preferenceRows(pick: KeyedPick, ctx: ChunkContext): Float64Array
     out[i] = k < seq.length ? seq[k] : -1;
   }
   return out;
-}
-
-/** pickIndex over the first `n` entries of `cdf` (no subarray view per row: this runs once per picked row). */
-function pickPrefix(cdf: Float64Array, n: number, u: number): number {
-  if (n <= 16) {
-    for (let i = 0; i < n - 1; i++) if (u <= cdf[i]) return i;
-    return n - 1;
-  }
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cdf[mid] < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** An exact draw among the candidates not taken (group probability × within-group probability), −1 when none is left. */

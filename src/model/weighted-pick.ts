@@ -1,6 +1,5 @@
-/** Index of the first cdf entry ≥ u (cdf ascending, last entry 1). Linear for short tables, binary otherwise. */
-export function pickIndex(cdf: ArrayLike<number>, u: number): number {
-  const n = cdf.length;
+/** Index of the first cdf entry ≥ u among the first `n` (cdf ascending, entry n − 1 is 1). Linear for short tables, binary otherwise. */
+export function pickIndex(cdf: ArrayLike<number>, u: number, n: number = cdf.length): number {
   if (n <= 16) {
     for (let i = 0; i < n - 1; i++) if (u <= cdf[i]) return i;
     return n - 1;
