@@ -77,9 +77,9 @@ describe('edge tables (graphs)', () => {
     const report = await validate(SOCIAL, file);
     const checks = report.checks.filter((c) => c.check.startsWith('edge_'));
     expect(checks.map((c) => `${c.table}:${c.check}`).sort()).toEqual([
-      'follow:edge_reciprocity', 'follow:edge_self_loops', 'follow:edge_unique_pairs',
-      'friendship:edge_homophily', 'friendship:edge_orientation', 'friendship:edge_self_loops', 'friendship:edge_unique_pairs',
-    ]);
+      'follow:edge_degree', 'follow:edge_reciprocity', 'follow:edge_self_loops', 'follow:edge_unique_pairs',
+      'friendship:edge_degree', 'friendship:edge_homophily', 'friendship:edge_orientation', 'friendship:edge_self_loops', 'friendship:edge_unique_pairs',
+    ]); // edge_degree under the users' lifetimes (they join over the year): mean × their mean exposure
     expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.score).toBe(100);
   });
