@@ -71,8 +71,9 @@ function filterTables(source: Source, options: OpenSourceOptions): Source {
   const unknown = options.tables.filter((t) => !known.has(t));
   if (unknown.length) {
     source.close();
+    // datagen's own tables (labels, manifest) are never inferred or compared: not offered in the hint.
     throw new SourceError(`--tables names ${unknown.map((t) => `"${t}"`).join(', ')}, which the source does not have`, 'DG_SOURCE_TABLE',
-      `the source's tables: ${[...known].join(', ')}`);
+      `the source's tables: ${[...known].filter((t) => !/^_(datagen|label)/.test(t)).join(', ')}`);
   }
   const keep = new Set(options.tables);
   source.tables = source.tables.filter((t) => keep.has(t.name));
