@@ -6,6 +6,7 @@
  * source's DuckDB connection (schema `twin`) — a DuckDB file attached read-only, anything else copied in chunk by
  * chunk — so every score is one SQL query over both.
  */
+import { isReservedTable } from '../plan/spec-checks.ts';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { profileSource } from '../infer/profile.ts';
@@ -43,8 +44,6 @@ const MOSTLY_DISTINCT = 0.2;
 const PAIR_BINS = 10;
 const TOP_VALUES = 12;
 
-/** Tables datagen writes beside the data (labels, manifest): never compared. */
-const isDatagenTable = (name: string): boolean => /^_label|^_datagen/.test(name);
 
 interface Col {
   name: string; type: string; kind: ColumnKind; nulls: number; twinType: string | null; twinKind: ColumnKind | null;
@@ -185,8 +184,8 @@ async function compareOpen(src: Source, twinSource: Source, access: TwinAccess, 
   const profiles = await profileSource(src);
   const found = await sourceKeys(src, profiles);
   const keys: Keys = given ? mergeKeys(given, found) : found;
-  const srcTables = src.tables.filter((t) => !isDatagenTable(t.name));
-  const twinTables = new Map(twinSource.tables.filter((t) => !isDatagenTable(t.name)).map((t) => [t.name, t]));
+  const srcTables = src.tables.filter((t) => !isReservedTable(t.name));
+  const twinTables = new Map(twinSource.tables.filter((t) => !isReservedTable(t.name)).map((t) => [t.name, t]));
   if (!srcTables.length) throw new CompareError(`the source "${src.location}" has no tables to compare`, 'DG_COMPARE_NO_TABLES', 'give the source the twin imitates');
 
   // Tables, their columns and how each is compared.

@@ -3,6 +3,7 @@
  * choice. The pipeline: profile (profile.ts) → keys (keys.ts) → exact dependencies (dependencies.ts) → per table a
  * node and per column a generator (fits from fit/) → a spec in foreign-key order. Method and decisions: docs/infer.md.
  */
+import { isReservedTable } from '../plan/spec-checks.ts';
 import { quoteIdent } from '../sinks/sql.ts';
 import { compile } from '../plan/compile.ts';
 import { detectPii, fitCategorical, fitFanout, fitNumeric, fitText, fitTime, type ColumnFit, type FitEvidence } from './fit/index.ts';
@@ -128,9 +129,9 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
   const step = (what: string) => log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
   // datagen's own tables (labels, manifest) in a file datagen wrote are not data to imitate.
-  const own = source.tables.filter((t) => isDatagenTable(t.name));
+  const own = source.tables.filter((t) => isReservedTable(t.name));
   if (own.length) {
-    source.tables = source.tables.filter((t) => !isDatagenTable(t.name));
+    source.tables = source.tables.filter((t) => !isReservedTable(t.name));
     warnings.push(`datagen's own table${own.length > 1 ? 's' : ''} ${own.map((t) => t.name).join(', ')} skipped`);
   }
   const profiles = await profileSource(source);
@@ -421,12 +422,6 @@ async function inferFromSource(source: Source, options: InferOptions): Promise<I
       specDiagnostics,
     },
   };
-}
-
-/** Tables datagen writes next to a spec's tables (src/plan/spec-checks.ts reserves these names). */
-function isDatagenTable(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === '_labels' || lower === '_label_events' || lower.startsWith('_datagen');
 }
 
 /** A spec identifier from a source name: letters, digits and _, not starting with a digit, not `__x__`, ≤ 128. */

@@ -5,10 +5,9 @@
  * of the column), with its declared primary and foreign keys from the catalog — so the rest of infer/compare
  * reads it exactly like a DuckDB file of the same data. Read-only: one READ ONLY transaction, nothing written.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { quoteIdent } from '../sinks/sql.ts';
-import { type DeclaredForeignKey, makeSource, maskUrl, type Source, SourceError, type SourceTable } from './source-types.ts';
+import { type DeclaredForeignKey, makeSource, maskUrl, scratchConnection, type Source, SourceError, type SourceTable } from './source-types.ts';
 
 /** Rows fetched per round trip. */
 const BATCH = 10_000;
@@ -61,12 +60,7 @@ export async function openPostgres(url: string): Promise<Source> {
   } catch (e) {
     throw new SourceError(`cannot connect to PostgreSQL at ${masked}: ${(e as Error).message}`, 'DG_SOURCE_UNREACHABLE', 'check that the server runs, and the host, port, database, user and password of the URL');
   }
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await instance.connect();
-  const close = () => {
-    conn.closeSync();
-    instance.closeSync();
-  };
+  const { conn, close } = await scratchConnection();
   try {
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const names = (await client.query<{ table_name: string }>(

@@ -2,7 +2,7 @@
  * The Source contract of src/infer/source.ts (types, the error, the wrapper of a connection), in a module of its
  * own so that the PostgreSQL reader, which source.ts loads on demand, imports it without a cycle.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** A declared key of the source (PostgreSQL or DuckDB constraints), trusted before anything found in the data. */
 export interface DeclaredForeignKey {
@@ -61,3 +61,16 @@ export function makeSource(kind: SourceKind, location: string, conn: DuckDBConne
   };
 }
 
+
+/** The in-memory DuckDB connection a source's tables are seen through, and how to close it. */
+export async function scratchConnection(): Promise<{ conn: DuckDBConnection; close: () => void }> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await instance.connect();
+  return {
+    conn,
+    close: () => {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -7,11 +7,12 @@
  * The source is the user's own data on their own machine, so this connection can read files (read_parquet,
  * read_csv, ATTACH … READ_ONLY); it never writes to the source and opens a DuckDB file read-only.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { isReservedTable } from '../plan/spec-checks.ts';
 import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { quoteIdent, quoteString } from '../sinks/sql.ts';
-import { makeSource, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
+import { makeSource, scratchConnection, type Source, SourceError, type SourceKind, type SourceTable } from './source-types.ts';
 
 export { maskUrl, type Source, SourceError, type SourceTable } from './source-types.ts';
 
@@ -32,12 +33,7 @@ export async function openSource(location: string, options: OpenSourceOptions = 
   if (!existsSync(path)) {
     throw new SourceError(`source "${location}" does not exist`, 'DG_SOURCE_MISSING', 'give a DuckDB file, a Parquet/CSV file or folder, or a postgresql:// URL');
   }
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await instance.connect();
-  const close = () => {
-    conn.closeSync();
-    instance.closeSync();
-  };
+  const { conn, close } = await scratchConnection();
   try {
     const st = statSync(path);
     let kind: SourceKind;
@@ -73,7 +69,7 @@ function filterTables(source: Source, options: OpenSourceOptions): Source {
     source.close();
     // datagen's own tables (labels, manifest) are never inferred or compared: not offered in the hint.
     throw new SourceError(`--tables names ${unknown.map((t) => `"${t}"`).join(', ')}, which the source does not have`, 'DG_SOURCE_TABLE',
-      `the source's tables: ${[...known].filter((t) => !/^_(datagen|label)/.test(t)).join(', ')}`);
+      `the source's tables: ${[...known].filter((t) => !isReservedTable(t)).join(', ')}`);
   }
   const keep = new Set(options.tables);
   source.tables = source.tables.filter((t) => keep.has(t.name));

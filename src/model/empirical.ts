@@ -4,13 +4,13 @@
  * quantiles), quantiles non-decreasing (a repeated quantile is an atom). Its inverse, the CDF, is what validate compares stored values with.
  */
 
-/** Index i of the segment [probs[i], probs[i+1]] that holds u (binary search). */
-function segment(probs: readonly number[], u: number): number {
+/** Index i of the segment [xs[i], xs[i+1]] that holds u: the last i < n − 1 with xs[i] ≤ u (binary search; xs non-decreasing). */
+function segment(xs: readonly number[], u: number): number {
   let lo = 0;
-  let hi = probs.length - 1;
+  let hi = xs.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (probs[mid] <= u) lo = mid;
+    if (xs[mid] <= u) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -31,13 +31,8 @@ export function empiricalCdf(quantiles: readonly number[], probs: readonly numbe
   if (x < quantiles[0]) return 0;
   if (x >= quantiles[n - 1]) return 1;
   // The last point with quantile ≤ x, then linear inside the next segment.
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (quantiles[mid] <= x) lo = mid;
-    else hi = mid;
-  }
+  const lo = segment(quantiles, x);
+  const hi = lo + 1;
   const span = quantiles[hi] - quantiles[lo];
   return span > 0 ? probs[lo] + ((x - quantiles[lo]) / span) * (probs[hi] - probs[lo]) : probs[lo];
 }

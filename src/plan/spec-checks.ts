@@ -19,7 +19,8 @@ const MAX_NAME = 128;
 /** The largest seed: seeds are stored exactly in the manifest (BIGINT) and in plans (JSON numbers). */
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
-function isReservedTable(id: string): boolean {
+/** A table name datagen writes itself (labels, manifest, any `_datagen…`): infer and compare skip such tables. */
+export function isReservedTable(id: string): boolean {
   const lower = id.toLowerCase();
   return RESERVED_TABLES.includes(lower) || lower.startsWith(RESERVED_PREFIX);
 }
