@@ -5,10 +5,9 @@ import { formatCompare } from '../compare/format.ts';
 import { renderCompareHtml } from '../compare/html.ts';
 import { CompareError, readSpecFile } from '../compare/keys.ts';
 import { maskUrl, SourceError } from '../infer/source.ts';
-import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
+import { writeOutputFile } from './write-output.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
-import { describeErrno } from './signals.ts';
 
 export interface CompareFlags {
   tables?: string;
@@ -50,12 +49,7 @@ export async function compareCommand(source: string, twin: string, o: CompareFla
   const text = formatCompare(report, o.verbose);
   io.stdout.write(o.quiet ? text.split('\n').filter(Boolean).slice(-1)[0] + '\n' : text);
   for (const out of outputs) {
-    removeStaleTemps(out.path);
-    try {
-      writeFileAtomic(out.path, out.kind === 'compare-json' ? JSON.stringify(report, null, 2) + '\n' : renderCompareHtml(report));
-    } catch (e) {
-      throw new UserError(`${out.option} ${JSON.stringify(out.given)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
-    }
+    writeOutputFile(out.path, out.kind === 'compare-json' ? JSON.stringify(report, null, 2) + '\n' : renderCompareHtml(report), `${out.option} ${JSON.stringify(out.given)}`);
   }
   return report.ok ? 0 : 1;
 }

@@ -1,9 +1,8 @@
 /** `datagen infer <source> -o spec.json`: an editable, deterministic spec from existing data (docs/infer.md). */
 import { resolve } from 'node:path';
-import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
+import { writeOutputFile } from './write-output.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
-import { describeErrno } from './signals.ts';
 
 export interface InferFlags {
   out?: string;
@@ -45,12 +44,7 @@ export async function inferCommand(location: string, o: InferFlags, io: Io): Pro
   const specText = JSON.stringify(result.spec, null, 2) + '\n';
   const texts: Record<string, string> = { '-o': specText, '--report': renderInferHtml(result), '--evidence': evidenceJson(result) };
   for (const x of outs) {
-    removeStaleTemps(x.path);
-    try {
-      writeFileAtomic(x.path, texts[x.option]);
-    } catch (e) {
-      throw new UserError(`${x.option} ${JSON.stringify(x.given)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
-    }
+    writeOutputFile(x.path, texts[x.option], `${x.option} ${JSON.stringify(x.given)}`);
   }
   if (o.out === undefined) {
     io.stdout.write(specText);

@@ -12,7 +12,7 @@ import { DEFAULT_TABLE_LIMIT, writeResult } from './format-result.ts';
 import { type Io, processIo, UserError } from './io.ts';
 import { collectSetting, parseMemoryLimit, parsePositiveInt, parseScale, parseSeed, parseShard, parseThreshold, PRESET_HELP, SET_HELP } from './options.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
-import { describeErrno, onInterrupt } from './signals.ts';
+import { onInterrupt } from './signals.ts';
 import { Progress } from './progress.ts';
 import { parsePort } from '../studio/options.ts';
 
@@ -36,14 +36,8 @@ export const installSignalHandlers = (): void => install(removeUnfinishedOutputs
  * (output-target.ts); a failed write names the option and leaves an existing file as it was.
  */
 async function writeOutput(io: Io, given: string, data: string, t: { option: string; kind: OutputKind; force?: boolean; inputs: string[] }): Promise<void> {
-  const { removeStaleTemps, writeFileAtomic } = await import('../sinks/temp.ts');
-  const path = checkOutputTarget(given, io.cwd, t);
-  removeStaleTemps(path);
-  try {
-    writeFileAtomic(path, data);
-  } catch (e) {
-    throw new UserError(`${t.option} ${JSON.stringify(given)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
-  }
+  const { writeOutputFile } = await import('./write-output.ts');
+  writeOutputFile(checkOutputTarget(given, io.cwd, t), data, `${t.option} ${JSON.stringify(given)}`);
 }
 
 /**

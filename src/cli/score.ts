@@ -5,7 +5,7 @@ import { parseDuration } from '../plan/time.ts';
 import { DetectionsError, parseDetections } from '../score/detections.ts';
 import { type Figures, matchesByEvent, type PointFigures, type ScoreReport, scoreDetections } from '../score/score.ts';
 import { readEvents } from '../sinks/labels.ts';
-import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
+import { writeOutputFile } from './write-output.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget } from './output-target.ts';
 import { VERSION } from '../version.ts';
@@ -67,14 +67,7 @@ export async function scoreCommand(dbFile: string, detectionsFile: string, o: Sc
     const page = { report, events, detections, matches: matchesByEvent(events, detections, { toleranceMs }), series, database: dbFile, detectionsFile, datagenVersion: VERSION };
     outputs.push([html, `--html ${JSON.stringify(o.html)}`, () => renderScoreHtml(page)]);
   }
-  for (const [path, name, text] of outputs) {
-    removeStaleTemps(path);
-    try {
-      writeFileAtomic(path, text());
-    } catch (e) {
-      throw new UserError(`${name}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
-    }
-  }
+  for (const [path, name, text] of outputs) writeOutputFile(path, text(), name);
   return 0;
 }
 

@@ -3,14 +3,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecError } from '../diagnostics/diagnostic.ts';
 import { compile } from '../plan/compile.ts';
-import { removeStaleTemps, writeFileAtomic } from '../sinks/temp.ts';
+import { writeOutputFile } from './write-output.ts';
 import { loadSpec } from '../spec/load.ts';
 import { formatReport } from '../validate/format.ts';
 import { renderHtml } from '../validate/report/html.ts';
 import { validate } from '../validate/validate.ts';
 import { type Io, UserError } from './io.ts';
 import { checkOutputTarget, type OutputKind } from './output-target.ts';
-import { describeErrno } from './signals.ts';
 
 export interface ValidateFlags {
   report?: string;
@@ -50,12 +49,7 @@ export async function validateCommand(specFile: string, dbFile: string, o: Valid
   const text = formatReport(report, o.verbose);
   io.stdout.write(o.quiet ? text.split('\n').filter(Boolean).slice(-1)[0] + '\n' : text);
   for (const out of outputs) {
-    removeStaleTemps(out.path);
-    try {
-      writeFileAtomic(out.path, out.kind === 'report-json' ? JSON.stringify(report, null, 2) + '\n' : renderHtml(report));
-    } catch (e) {
-      throw new UserError(`${out.option} ${JSON.stringify(out.given)}: writing failed: ${describeErrno(e as NodeJS.ErrnoException)}; an existing file is left as it was`, 'DG_OUTPUT_WRITE_FAILED', 'free some space or write somewhere else');
-    }
+    writeOutputFile(out.path, out.kind === 'report-json' ? JSON.stringify(report, null, 2) + '\n' : renderHtml(report), `${out.option} ${JSON.stringify(out.given)}`);
   }
   return report.ok ? 0 : 1;
 }
