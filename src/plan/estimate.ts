@@ -1,5 +1,6 @@
 import type { AdoptionPlan, AttributionPlan, ColumnType, CurvePlan, FanoutPlan, FunnelPlan, GrainPlan, LifecyclePlan, SegmentScale, StateMachinePlan, TablePlan, VintagePlan } from '../ir/types.ts';
 import { curveValue } from '../model/curves.ts';
+import { lgamma, logFactorial } from '../model/dist/special.ts';
 import { periodStarts } from '../model/grain.ts';
 import { AdoptionCurve } from '../model/adoption.ts';
 import { conversionProbability, CountDist } from '../model/attribution.ts';
@@ -36,25 +37,9 @@ function pmfFor(f: FanoutPlan): ((x: number) => number) | null {
   if (f.distribution === 'negative_binomial' && f.k) {
     const k = f.k;
     const p = k / (k + m);
-    return (x) => Math.exp(logGamma(x + k) - logGamma(k) - logFactorial(x) + k * Math.log(p) + x * Math.log(1 - p || 1e-300));
+    return (x) => Math.exp(lgamma(x + k) - lgamma(k) - logFactorial(x) + k * Math.log(p) + x * Math.log(1 - p || 1e-300));
   }
   return null;
-}
-
-function logFactorial(n: number): number {
-  return logGamma(n + 1);
-}
-
-/** Lanczos approximation of ln Γ(x), x > 0. */
-function logGamma(x: number): number {
-  const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + g + 0.5;
-  for (let i = 1; i < g + 2; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** Fill estimatedRows / estimatedBytes in dependency order. */
